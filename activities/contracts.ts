@@ -1,0 +1,51 @@
+/**
+ * The shapes the journey workflow exchanges with its activities. Types only, so the workflow
+ * bundle imports nothing from the activity side.
+ */
+import type { Channel } from '../domain/channels';
+import type { InstallmentInput, Locale } from '../domain/installment';
+import type { RecordedEvent } from '../domain/journey';
+import type { JourneyStatus } from '../domain/status';
+
+export interface ReminderDelivery {
+  journeyId: string;
+  /** Idempotency key of this attempt: a retried activity finds its earlier row instead of sending again. */
+  attemptId: string;
+  tenantId: string;
+  installmentId: string;
+  planRevision: number;
+  stepIndex: number;
+  channel: Channel;
+  requestedChannel: Channel;
+  template: string;
+  locale: Locale;
+  /** The buyer's address on `channel` (email or E.164 number). */
+  to: string;
+  buyerName: string;
+  productName: string;
+  amountDueMinor: number;
+  currency: string;
+  dueDate: string;
+  installmentNumber: number;
+  installmentCount: number;
+  paymentUrl: string;
+}
+
+export type DeliveryResult =
+  | { status: 'sent'; providerMessageId: string }
+  /** The provider says this address can never be reached: the step falls through to another channel. */
+  | { status: 'undeliverable'; reason: string };
+
+export interface JourneyRecord {
+  journeyId: string;
+  runId: string;
+  installment: InstallmentInput;
+  status: JourneyStatus;
+  events: RecordedEvent[];
+}
+
+export interface JourneyActivities {
+  deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult>;
+  /** Appends events (idempotent by sequence number) and updates the journey projection, in one transaction. */
+  recordJourney(record: JourneyRecord): Promise<void>;
+}

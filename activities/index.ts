@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { insertAttemptOnce, recordJourney } from '../db/journey-repository';
+import { renderReminder } from '../domain/messages';
+import type { DeliveryResult, JourneyActivities, JourneyRecord, ReminderDelivery } from './contracts';
+
+export interface ActivityDeps {
+  db: Database;
+  logger: Pick<Logger, 'info' | 'warn'>;
+}
+
+/**
+ * The journey's side effects. Each is idempotent under retry: the outbox attempt is keyed by
+ * the workflow's attempt id, and recording is keyed by event sequence.
+ */
+export function createActivities({ db, logger }: ActivityDeps): JourneyActivities {
+  return {
+    async deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult> {
+      const message = renderReminder(delivery);
+      // The outbox channel: the message is the row. Providers (channels issue) will send it too.
+      const { row, created } = await insertAttemptOnce(db, {
+        id: delivery.attemptId,
+        journeyId: delivery.journeyId,
+        tenantId: delivery.tenantId,
+        planRevision: delivery.planRevision,
+        stepIndex: delivery.stepIndex,
+        channel: delivery.channel,
+        requestedChannel: delivery.requestedChannel,
+        template: delivery.template,
+        provider: 'outbox',
+        recipient: delivery.to,
+        subject: message.subject,
+        body: message.body,
+        status: 'sent',
+        providerMessageId: `outbox:${delivery.attemptId}`,
+      });
+      if (created) {
+        logger.info(
+          { journeyId: delivery.journeyId, attemptId: delivery.attemptId, channel: delivery.channel, template: delivery.template, subject: message.subject },
+          'reminder written to outbox',
+        );
+      }
+      return row.status === 'sent'
+        ? { status: 'sent', providerMessageId: row.providerMessageId ?? row.id }
+        : { status: 'undeliverable', reason: row.error ?? row.status };
+    },
+
+    async recordJourney(record: JourneyRecord): Promise<void> {
+      await recordJourney(db, record);
+    },
+  };
+}

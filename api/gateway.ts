@@ -1,0 +1,44 @@
+import type { InstallmentInput } from '../domain/installment';
+import type { DueDateRefusal } from '../domain/journey';
+import type { Policy } from '../domain/policy';
+import type { JourneyStatus } from '../domain/status';
+import type {
+  CancelRequest,
+  ContactChange,
+  DueDateChangeAccepted,
+  DueDateChangeRequest,
+  OptOutRequest,
+  PauseRequest,
+  PaymentReceived,
+} from '../workflows/messages';
+
+/** Identifies a journey from the API's side: the tenant (from the API key) and its installment ID. */
+export interface JourneyRef {
+  tenantId: string;
+  installmentId: string;
+}
+
+/** `not_running`: no journey, or one that has already ended — the route decides which from the database. */
+export type Delivery = 'delivered' | 'not_running';
+
+export type DueDateChangeResult =
+  | { kind: 'accepted'; result: DueDateChangeAccepted }
+  | { kind: 'refused'; reason: DueDateRefusal; message: string }
+  | { kind: 'not_running' };
+
+/**
+ * What the API needs from Temporal, and nothing more: the routes depend on this small
+ * interface so API tests can use a double of our own instead of mocking the SDK.
+ */
+export interface JourneyGateway {
+  /** Starts the journey unless one exists for this installment (running or ended). */
+  start(installment: InstallmentInput, policy: Policy): Promise<{ journeyId: string; created: boolean }>;
+  status(ref: JourneyRef): Promise<JourneyStatus | null>;
+  reportPayment(ref: JourneyRef, payment: PaymentReceived): Promise<Delivery>;
+  changeDueDate(ref: JourneyRef, request: DueDateChangeRequest): Promise<DueDateChangeResult>;
+  pause(ref: JourneyRef, request: PauseRequest): Promise<Delivery>;
+  resume(ref: JourneyRef, request: { actor?: PauseRequest['actor'] }): Promise<Delivery>;
+  cancel(ref: JourneyRef, request: CancelRequest): Promise<Delivery>;
+  updateContact(ref: JourneyRef, change: ContactChange): Promise<Delivery>;
+  optOut(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
+}

@@ -1,0 +1,41 @@
+/** The API process: `npm run api` (needs TEMPORAL_ADDRESS; DATABASE_URL for PostgreSQL). */
+import pino from 'pino';
+import { connectClient, temporalSettingsFromEnv } from '../client';
+import { openDatabaseFromEnv } from '../db/client';
+import { buildApp } from './app';
+import { parseApiKeys } from './plugins/auth';
+import { builtInPolicies } from './policies';
+import { TemporalJourneyGateway } from './temporal-gateway';
+
+const settings = temporalSettingsFromEnv();
+if (!settings) {
+  console.error('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the API, or use `npm run dev` for everything in one process.');
+  process.exit(1);
+}
+const apiKeys = parseApiKeys(process.env.API_KEYS);
+if (apiKeys.size === 0) {
+  console.error('Set API_KEYS (tenant:key[,tenant:key…]) so that callers can authenticate.');
+  process.exit(1);
+}
+
+const database = await openDatabaseFromEnv();
+const { client, connection } = await connectClient(settings);
+const app = await buildApp({
+  db: database.db,
+  gateway: new TemporalJourneyGateway(client, settings.taskQueue),
+  policies: builtInPolicies,
+  apiKeys,
+  logger: pino({ name: 'api' }),
+});
+
+const shutdown = async (signal: string) => {
+  app.log.info({ signal }, 'draining');
+  await app.close();
+  await connection.close();
+  await database.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ host: process.env.HOST ?? '0.0.0.0', port: Number(process.env.PORT ?? 3000) });

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { problem, sendProblem } from '../problem';
+
+/** `/buyer/email` → `buyer.email`, `/steps/0` → `steps.0`. */
+function dotted(instancePath: string): string {
+  return instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
+}
+
+/**
+ * Every error leaves as application/problem+json. Client mistakes (bad JSON, schema
+ * violations, wrong content type, oversize bodies) keep their 4xx and name the field; only
+ * our own failures are 500, logged with the request id and never echoed to the client.
+ */
+export default fp(
+  async (app: FastifyInstance) => {
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, problem(404, 'route-not-found', 'No such route', { detail: `${request.method} ${request.url.split('?')[0]}` })),
+    );
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (hasZodFastifySchemaValidationErrors(error)) {
+        const where = error.validationContext ?? 'body';
+        return sendProblem(
+          reply,
+          problem(400, 'invalid-request', 'Invalid request', {
+            detail: `The ${where} does not match the schema.`,
+            errors: error.validation.map((v) => {
+              const issue = (v.params as { issue?: { path?: PropertyKey[] } } | undefined)?.issue;
+              const path = issue?.path?.length ? issue.path.map(String).join('.') : dotted(v.instancePath);
+              return { in: where, path: path || '(root)', message: v.message ?? 'is invalid' };
+            }),
+          }),
+        );
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        return sendProblem(reply, problem(status, (error.code ?? 'client-error').toLowerCase().replace(/_/g, '-'), error.message));
+      }
+      request.log.error({ err: error }, 'request failed');
+      return sendProblem(reply, problem(status >= 500 ? status : 500, 'internal', 'Something went wrong on our side', { detail: 'The failure was logged with this request id.' }));
+    });
+  },
+  { name: 'problem-errors' },
+);

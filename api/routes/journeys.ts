@@ -1,0 +1,212 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
+import type { Database } from '../../db/client';
+import { findJourney } from '../../db/journey-repository';
+import type { Policy } from '../../domain/policy';
+import { journeyWorkflowId } from '../../workflows/messages';
+import type { Delivery, JourneyGateway, JourneyRef } from '../gateway';
+import { actorOf } from '../plugins/auth';
+import { problem, problemSchema, sendProblem } from '../problem';
+import {
+  accepted,
+  cancelBody,
+  contactBody,
+  dueDateBody,
+  dueDateChanged,
+  installmentParams,
+  journeyCreated,
+  journeyStatusSchema,
+  optOutBody,
+  paymentBody,
+  pauseBody,
+  startJourneyBody,
+} from '../schemas';
+
+export interface PolicyCatalog {
+  /** The policy a new journey runs: the named one, or the tenant's default; null when unknown. */
+  resolve(tenantId: string, policyId: string | undefined): Promise<Policy | null>;
+}
+
+export interface JourneyRoutesOptions {
+  db: Database;
+  gateway: JourneyGateway;
+  policies: PolicyCatalog;
+}
+
+const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+const tags = ['journeys'];
+
+const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
+  const refOf = (tenantId: string, installmentId: string): JourneyRef => ({ tenantId, installmentId });
+
+  /** A message reached no running journey: say whether it never existed or has already ended. */
+  const notRunning = async (reply: FastifyReply, ref: JourneyRef) => {
+    const row = await findJourney(db, ref.tenantId, ref.installmentId);
+    if (!row) return sendProblem(reply, problem(404, 'journey-not-found', 'No journey for this installment', { detail: `installment ${ref.installmentId}` }));
+    return sendProblem(
+      reply,
+      problem(409, 'journey-ended', 'The journey has already ended', { detail: `outcome: ${row.outcome ?? 'unknown'}`, reason: row.outcome ?? undefined }),
+    );
+  };
+
+  const acknowledge = async (reply: FastifyReply, ref: JourneyRef, delivery: Delivery) => {
+    if (delivery === 'not_running') return notRunning(reply, ref);
+    return reply.code(202).send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });
+  };
+
+  app.post(
+    '/v1/journeys',
+    {
+      schema: {
+        tags,
+        summary: 'Start the dunning journey of an installment (idempotent: 201 the first time, 200 after)',
+        body: startJourneyBody,
+        response: { 200: journeyCreated, 201: journeyCreated, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenantId = request.grant.tenantId;
+      const policy = await policies.resolve(tenantId, request.body.policyId);
+      if (!policy) {
+        return sendProblem(
+          reply,
+          problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${request.body.policyId}" for this tenant` }] }),
+        );
+      }
+      const { journeyId, created } = await gateway.start({ ...request.body, tenantId }, policy);
+      return reply.code(created ? 201 : 200).send({
+        journeyId,
+        installmentId: request.body.installmentId,
+        created,
+        statusUrl: `/v1/journeys/${encodeURIComponent(request.body.installmentId)}`,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/journeys/:installmentId',
+    {
+      schema: {
+        tags,
+        summary: 'Status of a journey: live from the workflow while it runs, from the database once it has ended',
+        params: installmentParams,
+        response: { 200: journeyStatusSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const journeyId = journeyWorkflowId(ref.tenantId, ref.installmentId);
+      const live = await gateway.status(ref);
+      if (live) return { journeyId, source: 'workflow' as const, ...live };
+      const row = await findJourney(db, ref.tenantId, ref.installmentId);
+      if (!row) return sendProblem(reply, problem(404, 'journey-not-found', 'No journey for this installment', { detail: `installment ${ref.installmentId}` }));
+      return { journeyId, source: 'database' as const, ...row.status };
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:installmentId/payments',
+    {
+      schema: {
+        tags,
+        summary: 'Report a payment (full or partial); the same paymentId is counted once',
+        params: installmentParams,
+        body: paymentBody,
+        response: { 202: accepted, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const known = (await gateway.status(ref)) ?? (await findJourney(db, ref.tenantId, ref.installmentId))?.status;
+      if (known && known.currency !== request.body.currency) {
+        return sendProblem(
+          reply,
+          problem(422, 'currency-mismatch', 'The payment currency does not match the installment', {
+            errors: [{ in: 'body', path: 'currency', message: `must be ${known.currency}` }],
+          }),
+        );
+      }
+      return acknowledge(reply, ref, await gateway.reportPayment(ref, { ...request.body, actor: actorOf(request) }));
+    },
+  );
+
+  app.put(
+    '/v1/journeys/:installmentId/due-date',
+    {
+      schema: {
+        tags,
+        summary: 'Change the due date; the answer is the new plan, or 422 with the policy’s reason',
+        params: installmentParams,
+        body: dueDateBody,
+        response: { 200: dueDateChanged, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const result = await gateway.changeDueDate(ref, { dueDate: request.body.dueDate, actor: actorOf(request) });
+      if (result.kind === 'not_running') return notRunning(reply, ref);
+      if (result.kind === 'refused') {
+        return sendProblem(
+          reply,
+          problem(422, 'due-date-refused', 'The due date change is not allowed', {
+            detail: result.message,
+            reason: result.reason,
+            errors: [{ in: 'body', path: 'dueDate', message: result.message }],
+          }),
+        );
+      }
+      return { journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), ...result.result };
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:installmentId/pause',
+    { schema: { tags, summary: 'Pause reminders, until a time or until resumed', params: installmentParams, body: pauseBody.optional(), response: { 202: accepted, ...errors } } },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const until = request.body?.until;
+      if (until && Date.parse(until) <= Date.now()) {
+        return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { errors: [{ in: 'body', path: 'until', message: 'must be in the future' }] }));
+      }
+      return acknowledge(reply, ref, await gateway.pause(ref, { until: until ?? null, actor: actorOf(request) }));
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:installmentId/resume',
+    { schema: { tags, summary: 'Resume a paused journey', params: installmentParams, response: { 202: accepted, ...errors } } },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      return acknowledge(reply, ref, await gateway.resume(ref, { actor: actorOf(request) }));
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:installmentId/cancel',
+    { schema: { tags, summary: 'Cancel a journey (refund, subscription canceled, manual)', params: installmentParams, body: cancelBody, response: { 202: accepted, ...errors } } },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      return acknowledge(reply, ref, await gateway.cancel(ref, { reason: request.body.reason, actor: actorOf(request) }));
+    },
+  );
+
+  app.patch(
+    '/v1/journeys/:installmentId/contact',
+    { schema: { tags, summary: 'Fix the buyer’s contact data (null removes an address)', params: installmentParams, body: contactBody, response: { 202: accepted, ...errors } } },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      return acknowledge(reply, ref, await gateway.updateContact(ref, { ...request.body, actor: actorOf(request) }));
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:installmentId/opt-outs',
+    { schema: { tags, summary: 'Record that the buyer opted out of a channel', params: installmentParams, body: optOutBody, response: { 202: accepted, ...errors } } },
+    async (request, reply) => {
+      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      return acknowledge(reply, ref, await gateway.optOut(ref, { channel: request.body.channel, actor: actorOf(request) }));
+    },
+  );
+};
+
+export default journeyRoutes;

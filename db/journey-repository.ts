@@ -1,0 +1,137 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { JourneyRecord } from '../activities/contracts';
+import type { Database } from './client';
+import { attempts, events, installments, journeys, payments, tenants } from './schema';
+
+export type AttemptRow = typeof attempts.$inferSelect;
+export type NewAttempt = typeof attempts.$inferInsert;
+export type JourneyRow = typeof journeys.$inferSelect;
+
+/**
+ * Writes what the workflow reports — new audit events, payments and the journey projection —
+ * in one transaction. Safe to repeat: events and payments are keyed, and the projection only
+ * moves forward (an older record never overwrites a newer one).
+ */
+export async function recordJourney(db: Database, record: JourneyRecord): Promise<void> {
+  const { installment, status } = record;
+  const tenantId = installment.tenantId;
+  const lastSeq = Math.max(0, ...record.events.map((e) => e.seq));
+  await db.transaction(async (tx) => {
+    await tx.insert(tenants).values({ id: tenantId, name: tenantId }).onConflictDoNothing();
+    const installmentRow = {
+      tenantId,
+      installmentId: installment.installmentId,
+      purchaseId: installment.purchaseId ?? null,
+      subscriptionId: installment.subscriptionId ?? null,
+      productId: installment.product.id,
+      productName: installment.product.name,
+      buyerId: installment.buyer.id,
+      buyer: installment.buyer,
+      amountMinor: installment.amount.amountMinor,
+      currency: installment.amount.currency,
+      installmentNumber: installment.installmentNumber,
+      installmentCount: installment.installmentCount,
+      dueDate: status.dueDate,
+      paymentUrl: installment.paymentUrl,
+      metadata: installment.metadata,
+    };
+    // Created by the first record; its contact and due date follow the projection below, so a
+    // stale record (an older activity attempt committing late) cannot bring back an old contact.
+    await tx.insert(installments).values(installmentRow).onConflictDoNothing();
+
+    if (record.events.length > 0) {
+      await tx
+        .insert(events)
+        .values(
+          record.events.map(({ seq, ...payload }) => ({
+            journeyId: record.journeyId,
+            seq,
+            tenantId,
+            type: payload.type,
+            payload,
+            occurredAt: new Date(payload.at),
+          })),
+        )
+        .onConflictDoNothing();
+    }
+    const paid = record.events.flatMap((e) => (e.type === 'payment_received' ? [e] : []));
+    if (paid.length > 0) {
+      await tx
+        .insert(payments)
+        .values(paid.map((p) => ({ journeyId: record.journeyId, paymentId: p.paymentId, tenantId, amountMinor: p.amountMinor, currency: p.currency, paidAt: new Date(p.at) })))
+        .onConflictDoNothing();
+    }
+
+    const projection = {
+      id: record.journeyId,
+      tenantId,
+      installmentId: installment.installmentId,
+      runId: record.runId,
+      policyId: status.policy.id,
+      policyVersion: status.policy.version,
+      stage: status.stage,
+      outcome: status.outcome,
+      dueDate: status.dueDate,
+      originalDueDate: status.originalDueDate,
+      currency: status.currency,
+      amountDueMinor: status.amountDueMinor,
+      amountPaidMinor: status.amountPaidMinor,
+      overpaidMinor: status.overpaidMinor,
+      nextActionAt: status.nextAction?.at ? new Date(status.nextAction.at) : null,
+      status,
+      lastSeq,
+      closedAt: status.closedAt ? new Date(status.closedAt) : null,
+    };
+    const { id: _id, tenantId: _t, installmentId: _i, ...changes } = projection;
+    const written = await tx
+      .insert(journeys)
+      .values(projection)
+      .onConflictDoUpdate({
+        target: journeys.id,
+        set: { ...changes, updatedAt: sql`now()` },
+        setWhere: sql`${journeys.lastSeq} <= ${lastSeq}`,
+      })
+      .returning({ id: journeys.id });
+    if (written.length > 0) {
+      await tx
+        .update(installments)
+        .set({ buyer: installmentRow.buyer, dueDate: installmentRow.dueDate, updatedAt: sql`now()` })
+        .where(and(eq(installments.tenantId, tenantId), eq(installments.installmentId, installment.installmentId)));
+    }
+  });
+}
+
+export async function findAttempt(db: Database, id: string): Promise<AttemptRow | undefined> {
+  const [row] = await db.select().from(attempts).where(eq(attempts.id, id)).limit(1);
+  return row;
+}
+
+/** Inserts the attempt unless one with the same id exists; returns the row that is now stored. */
+export async function insertAttemptOnce(db: Database, attempt: NewAttempt): Promise<{ row: AttemptRow; created: boolean }> {
+  const inserted = await db.insert(attempts).values(attempt).onConflictDoNothing().returning();
+  if (inserted[0]) return { row: inserted[0], created: true };
+  const existing = await findAttempt(db, attempt.id);
+  if (!existing) throw new Error(`attempt ${attempt.id} vanished after a conflicting insert`);
+  return { row: existing, created: false };
+}
+
+export async function findJourney(db: Database, tenantId: string, installmentId: string): Promise<JourneyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(journeys)
+    .where(and(eq(journeys.tenantId, tenantId), eq(journeys.installmentId, installmentId)))
+    .limit(1);
+  return row;
+}
+
+export async function listAttempts(db: Database, journeyId: string): Promise<AttemptRow[]> {
+  return db.select().from(attempts).where(eq(attempts.journeyId, journeyId)).orderBy(attempts.createdAt, attempts.id);
+}
+
+export async function listEvents(db: Database, journeyId: string) {
+  return db.select().from(events).where(eq(events.journeyId, journeyId)).orderBy(events.seq);
+}
+
+export async function listPayments(db: Database, journeyId: string) {
+  return db.select().from(payments).where(eq(payments.journeyId, journeyId)).orderBy(payments.paidAt);
+}

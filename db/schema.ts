@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { Buyer } from '../domain/installment';
+import type { AuditEvent } from '../domain/journey';
+import type { JourneyStatus } from '../domain/status';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+// Amounts are integer minor units; bigint in mode 'number' keeps them exact up to 2^53.
+const minor = (name: string) => bigint(name, { mode: 'number' }).notNull();
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const installments = pgTable(
+  'installments',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    installmentId: text('installment_id').notNull(),
+    purchaseId: text('purchase_id'),
+    subscriptionId: text('subscription_id'),
+    productId: text('product_id').notNull(),
+    productName: text('product_name').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    /** Current contact data; kept here, out of workflow IDs, search attributes and the audit log. */
+    buyer: jsonb('buyer').$type<Buyer>().notNull(),
+    amountMinor: minor('amount_minor'),
+    currency: text('currency').notNull(),
+    installmentNumber: integer('installment_number').notNull(),
+    installmentCount: integer('installment_count').notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    paymentUrl: text('payment_url').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, string | number | boolean>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.installmentId] }),
+    index('installments_buyer_idx').on(t.tenantId, t.buyerId),
+  ],
+);
+
+/** The projection of each journey, written by the workflow through the recordJourney activity. */
+export const journeys = pgTable(
+  'journeys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    installmentId: text('installment_id').notNull(),
+    runId: text('run_id').notNull(),
+    policyId: text('policy_id').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    stage: text('stage').notNull(),
+    outcome: text('outcome'),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    originalDueDate: date('original_due_date', { mode: 'string' }).notNull(),
+    currency: text('currency').notNull(),
+    amountDueMinor: minor('amount_due_minor'),
+    amountPaidMinor: minor('amount_paid_minor'),
+    overpaidMinor: minor('overpaid_minor'),
+    nextActionAt: timestamp('next_action_at', { withTimezone: true, mode: 'date' }),
+    status: jsonb('status').$type<JourneyStatus>().notNull(),
+    /** Sequence of the newest event reflected here: older projections never overwrite newer ones. */
+    lastSeq: integer('last_seq').notNull(),
+    startedAt: createdAt(),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('journeys_installment_uq').on(t.tenantId, t.installmentId),
+    index('journeys_tenant_stage_idx').on(t.tenantId, t.stage),
+    index('journeys_tenant_due_idx').on(t.tenantId, t.dueDate),
+  ],
+);
+
+/** Every delivery attempt; for the outbox channel, the message itself. Written before a send returns. */
+export const attempts = pgTable(
+  'attempts',
+  {
+    id: text('id').primaryKey(),
+    journeyId: text('journey_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    planRevision: integer('plan_revision').notNull(),
+    stepIndex: integer('step_index').notNull(),
+    channel: text('channel').notNull(),
+    requestedChannel: text('requested_channel').notNull(),
+    template: text('template').notNull(),
+    provider: text('provider').notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    status: text('status').notNull(),
+    providerMessageId: text('provider_message_id'),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attempts_journey_idx').on(t.journeyId, t.createdAt)],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    journeyId: text('journey_id').notNull(),
+    paymentId: text('payment_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    amountMinor: minor('amount_minor'),
+    currency: text('currency').notNull(),
+    paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }).notNull(),
+    recordedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.paymentId] })],
+);
+
+/** Append-only audit log: a database trigger refuses UPDATE and DELETE. */
+export const events = pgTable(
+  'events',
+  {
+    journeyId: text('journey_id').notNull(),
+    seq: integer('seq').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<AuditEvent>().notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.seq] }), index('events_tenant_time_idx').on(t.tenantId, t.occurredAt)],
+);

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { localDateSchema, timeZoneSchema } from './local-time';
+import { currencySchema, positiveMinorUnitsSchema } from './money';
+
+/** Identifiers we put in workflow IDs and URLs: no spaces, no slashes, nothing personal by design. */
+export const externalIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must contain only letters, digits, ".", "_", ":" or "-"');
+
+export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'pt-BR'] as const;
+export const localeSchema = z.enum(SUPPORTED_LOCALES);
+export type Locale = z.infer<typeof localeSchema>;
+
+/** E.164 phone number, e.g. +5511987654321. */
+export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +5511987654321');
+
+export const buyerSchema = z.object({
+  id: externalIdSchema,
+  name: z.string().trim().min(1).max(200),
+  email: z.email('must be an email address').max(254).optional(),
+  phone: phoneSchema.optional(),
+  whatsapp: phoneSchema.optional(),
+  locale: localeSchema.default('en'),
+  timezone: timeZoneSchema,
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as BR')
+    .optional(),
+});
+export type Buyer = z.infer<typeof buyerSchema>;
+
+/** The installment's fields, before the cross-field rules (kept apart so the API can derive its body from it). */
+export const installmentFieldsSchema = z.object({
+    tenantId: externalIdSchema,
+    installmentId: externalIdSchema,
+    purchaseId: externalIdSchema.optional(),
+    subscriptionId: externalIdSchema.optional(),
+    product: z.object({ id: externalIdSchema, name: z.string().trim().min(1).max(200) }),
+    buyer: buyerSchema,
+    amount: z.object({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
+    installmentNumber: z.number().int().min(1),
+    installmentCount: z.number().int().min(1),
+    dueDate: localDateSchema,
+    paymentUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+    policyId: z.string().min(1).max(64).optional(),
+    metadata: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()])).default({}),
+});
+
+export function refineInstallment(
+  v: { installmentNumber: number; installmentCount: number; metadata: Record<string, unknown> },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.installmentNumber > v.installmentCount) {
+    ctx.addIssue({ code: 'custom', path: ['installmentNumber'], message: 'must not exceed installmentCount' });
+  }
+  if (Object.keys(v.metadata).length > 50) {
+    ctx.addIssue({ code: 'custom', path: ['metadata'], message: 'must have at most 50 keys' });
+  }
+}
+
+export const installmentInputSchema = installmentFieldsSchema.superRefine(refineInstallment);
+export type InstallmentInput = z.infer<typeof installmentInputSchema>;

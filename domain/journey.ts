@@ -1,0 +1,335 @@
+import type { Channel, ChannelUnavailableReason } from './channels';
+import type { InstallmentInput } from './installment';
+import { type LocalDate, MS_PER_DAY, addDays, daysBetween, instantToZoned, zonedToInstant } from './local-time';
+import { allocatePayment } from './money';
+import { type Plan, type PlannedStep, computePlan } from './plan';
+import type { FinalAction, Policy } from './policy';
+
+/**
+ * The journey state machine: state × event → state, and state × now → next action.
+ * Pure and serializable (plain JSON), so a workflow can carry it across continue-as-new and
+ * tests can drive it without Temporal.
+ */
+
+export const OUTCOMES = ['paid_before_due', 'recovered', 'partially_recovered', 'canceled', 'written_off', 'handed_over'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const CANCEL_REASONS = ['refund', 'subscription_canceled', 'manual'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+export type Stage = 'pre_due' | 'overdue' | 'paused' | 'closed';
+
+export interface ContactUpdate {
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  whatsapp?: string | null | undefined;
+  locale?: InstallmentInput['buyer']['locale'] | undefined;
+  timezone?: string | undefined;
+}
+
+export interface Actor {
+  /** Who asked: an API key id, `system`, or a provider webhook. Never personal data. */
+  kind: 'api_key' | 'system' | 'provider';
+  id: string;
+}
+
+export type JourneyEvent =
+  | { type: 'started'; at: number }
+  | { type: 'step_sent'; at: number; revision: number; stepIndex: number; channel: Channel; requestedChannel: Channel; attemptId: string }
+  | { type: 'step_failed'; at: number; revision: number; stepIndex: number; channel: Channel; reason: string }
+  | {
+      type: 'step_skipped';
+      at: number;
+      revision: number;
+      stepIndex: number;
+      reason: 'superseded' | 'no_channel' | 'delivery_failed';
+      channels?: { channel: Channel; reason: ChannelUnavailableReason }[];
+    }
+  | { type: 'payment_received'; at: number; paymentId: string; amountMinor: number; currency: string; actor?: Actor }
+  | { type: 'due_date_changed'; at: number; from: LocalDate; to: LocalDate; actor?: Actor }
+  | { type: 'paused'; at: number; until: number | null; actor?: Actor }
+  | { type: 'resumed'; at: number; actor?: Actor }
+  | { type: 'canceled'; at: number; reason: CancelReason; actor?: Actor }
+  | { type: 'contact_updated'; at: number; changes: ContactUpdate; actor?: Actor }
+  | { type: 'opted_out'; at: number; channel: Channel; actor?: Actor }
+  | { type: 'final_action_taken'; at: number; action: FinalAction };
+
+/**
+ * An event as it goes to the audit log: numbered, and with personal data reduced to the names
+ * of the fields that changed (the current contact lives in the journey row, not in history).
+ */
+export type AuditEvent =
+  | Exclude<JourneyEvent, { type: 'contact_updated' }>
+  | { type: 'contact_updated'; at: number; fields: (keyof ContactUpdate)[]; actor?: Actor };
+export type RecordedEvent = AuditEvent & { seq: number };
+
+export interface JourneyState {
+  installment: InstallmentInput;
+  policy: Policy;
+  originalDueDate: LocalDate;
+  dueDate: LocalDate;
+  /** Bumped on every due-date change: the ladder restarts and step ids stay unique. */
+  planRevision: number;
+  nextStepIndex: number;
+  startedAt: number;
+  paidMinor: number;
+  overpaidMinor: number;
+  payments: { paymentId: string; amountMinor: number; at: number }[];
+  paused: { since: number; until: number | null } | null;
+  optedOut: Channel[];
+  undeliverable: Channel[];
+  /** Instants of reminders sent in the last 7 days (older ones age out), for the frequency cap. */
+  recentContacts: number[];
+  attempts: { sent: number; failed: number; skipped: number };
+  reschedules: number;
+  outcome: Outcome | null;
+  finalAction: FinalAction | null;
+  closedAt: number | null;
+  cancelReason: CancelReason | null;
+  /** Sequence number of the last recorded event: the idempotency key of each audit row. */
+  lastSeq: number;
+}
+
+export function startJourney(installment: InstallmentInput, policy: Policy, now: number): { state: JourneyState; recorded: RecordedEvent } {
+  const state: JourneyState = {
+    installment,
+    policy,
+    originalDueDate: installment.dueDate,
+    dueDate: installment.dueDate,
+    planRevision: 0,
+    nextStepIndex: 0,
+    startedAt: now,
+    paidMinor: 0,
+    overpaidMinor: 0,
+    payments: [],
+    paused: null,
+    optedOut: [],
+    undeliverable: [],
+    recentContacts: [],
+    attempts: { sent: 0, failed: 0, skipped: 0 },
+    reschedules: 0,
+    outcome: null,
+    finalAction: null,
+    closedAt: null,
+    cancelReason: null,
+    lastSeq: 0,
+  };
+  const result = dispatch(state, { type: 'started', at: now });
+  return { state: result.state, recorded: result.recorded! };
+}
+
+export function isClosed(state: JourneyState): boolean {
+  return state.outcome !== null;
+}
+
+export function outstandingMinor(state: JourneyState): number {
+  return Math.max(0, state.installment.amount.amountMinor - state.paidMinor);
+}
+
+/** First instant after the buyer's due date (local midnight ending it). */
+export function endOfDueDay(state: Pick<JourneyState, 'installment'>, dueDate: LocalDate): number {
+  return zonedToInstant(addDays(dueDate, 1), '00:00', state.installment.buyer.timezone);
+}
+
+export function stageAt(state: JourneyState, now: number): Stage {
+  if (isClosed(state)) return 'closed';
+  if (state.paused) return 'paused';
+  return now < endOfDueDay(state, state.dueDate) ? 'pre_due' : 'overdue';
+}
+
+/** Days past the current due date in the buyer's zone (0 before or on it). */
+export function daysOverdue(state: JourneyState, now: number): number {
+  const today = instantToZoned(now, state.installment.buyer.timezone).date;
+  return Math.max(0, daysBetween(state.dueDate, today));
+}
+
+export function planOf(state: JourneyState, now: number): Plan {
+  return computePlan({
+    policy: state.policy,
+    dueDate: state.dueDate,
+    timeZone: state.installment.buyer.timezone,
+    now,
+    fromStep: state.nextStepIndex,
+    recentContacts: state.recentContacts,
+  });
+}
+
+export type NextAction =
+  | { kind: 'done'; outcome: Outcome }
+  | { kind: 'wait'; until: number | null; reason: 'paused' | 'next_step' | 'final_action' }
+  | { kind: 'resume' }
+  | { kind: 'send'; step: PlannedStep }
+  | { kind: 'skip'; step: PlannedStep }
+  | { kind: 'final'; action: FinalAction };
+
+export function nextAction(state: JourneyState, now: number): NextAction {
+  if (state.outcome !== null) return { kind: 'done', outcome: state.outcome };
+  if (state.paused) {
+    if (state.paused.until !== null && now >= state.paused.until) return { kind: 'resume' };
+    return { kind: 'wait', until: state.paused.until, reason: 'paused' };
+  }
+  const plan = planOf(state, now);
+  const head = plan.steps[0];
+  if (head?.status === 'superseded') return { kind: 'skip', step: head };
+  if (head) return head.at <= now ? { kind: 'send', step: head } : { kind: 'wait', until: head.at, reason: 'next_step' };
+  if (now >= plan.finalActionAt) return { kind: 'final', action: state.policy.finalAction.action };
+  return { kind: 'wait', until: plan.finalActionAt, reason: 'final_action' };
+}
+
+/** Why a due-date change is refused; `null` when it is accepted. */
+export type DueDateRefusal = 'journey_closed' | 'in_the_past' | 'unchanged' | 'beyond_limit' | 'too_many_changes';
+
+export const DUE_DATE_REFUSAL_MESSAGES: Record<DueDateRefusal, string> = {
+  journey_closed: 'the journey has already ended',
+  in_the_past: "the new due date is before today in the buyer's time zone",
+  unchanged: 'the new due date is the current due date',
+  beyond_limit: 'the new due date is further from the original due date than the policy allows',
+  too_many_changes: 'the due date has already been changed as many times as the policy allows',
+};
+
+export function checkDueDateChange(state: JourneyState, newDueDate: LocalDate, now: number): DueDateRefusal | null {
+  if (isClosed(state)) return 'journey_closed';
+  const today = instantToZoned(now, state.installment.buyer.timezone).date;
+  if (newDueDate < today) return 'in_the_past';
+  if (newDueDate === state.dueDate) return 'unchanged';
+  if (daysBetween(state.originalDueDate, newDueDate) > state.policy.reschedule.maxDaysBeyondOriginalDue) return 'beyond_limit';
+  if (state.reschedules >= state.policy.reschedule.maxTimes) return 'too_many_changes';
+  return null;
+}
+
+/**
+ * Applies an event. Returns the new state and the event as recorded (with its sequence
+ * number), or `recorded: null` when the event changes nothing — a payment already counted, a
+ * pause of a paused journey, anything after the journey closed (except a late payment, which
+ * still settles the record).
+ */
+export function dispatch(state: JourneyState, event: JourneyEvent): { state: JourneyState; recorded: RecordedEvent | null } {
+  const next = reduce(state, event);
+  if (next === state) return { state, recorded: null };
+  const seq = state.lastSeq + 1;
+  return { state: { ...next, lastSeq: seq }, recorded: { ...redact(event, state), seq } as RecordedEvent };
+}
+
+function redact(event: JourneyEvent, before: JourneyState): AuditEvent {
+  if (event.type !== 'contact_updated') return event;
+  const { changes, ...rest } = event;
+  return { ...rest, fields: changedContactFields(before, changes) };
+}
+
+const CONTACT_FIELDS = ['email', 'phone', 'whatsapp', 'locale', 'timezone'] as const;
+
+function changedContactFields(state: JourneyState, changes: ContactUpdate): (keyof ContactUpdate)[] {
+  const buyer = state.installment.buyer;
+  return CONTACT_FIELDS.filter((key) => changes[key] !== undefined && (changes[key] ?? undefined) !== buyer[key]);
+}
+
+function pruneContacts(contacts: readonly number[], now: number): number[] {
+  return contacts.filter((c) => c > now - 7 * MS_PER_DAY);
+}
+
+function close(state: JourneyState, outcome: Outcome, at: number): JourneyState {
+  return { ...state, outcome, closedAt: at, paused: null };
+}
+
+function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
+  const closed = isClosed(state);
+  switch (event.type) {
+    case 'started':
+      return state.lastSeq === 0 ? { ...state } : state;
+    case 'step_sent':
+      if (closed || !isCurrentStep(state, event)) return state;
+      return {
+        ...state,
+        nextStepIndex: event.stepIndex + 1,
+        recentContacts: [...pruneContacts(state.recentContacts, event.at), event.at],
+        attempts: { ...state.attempts, sent: state.attempts.sent + 1 },
+      };
+    case 'step_failed':
+      if (closed || !isCurrentStep(state, event)) return state;
+      return {
+        ...state,
+        // A permanent failure means the channel cannot reach this buyer: the step falls through.
+        undeliverable: state.undeliverable.includes(event.channel) ? state.undeliverable : [...state.undeliverable, event.channel],
+        attempts: { ...state.attempts, failed: state.attempts.failed + 1 },
+      };
+    case 'step_skipped':
+      if (closed || !isCurrentStep(state, event)) return state;
+      return { ...state, nextStepIndex: event.stepIndex + 1, attempts: { ...state.attempts, skipped: state.attempts.skipped + 1 } };
+    case 'payment_received':
+      return applyPayment(state, event);
+    case 'due_date_changed':
+      if (closed || event.to === state.dueDate) return state;
+      return {
+        ...state,
+        dueDate: event.to,
+        planRevision: state.planRevision + 1,
+        nextStepIndex: 0,
+        reschedules: state.reschedules + 1,
+      };
+    case 'paused':
+      if (closed) return state;
+      if (state.paused && state.paused.until === event.until) return state;
+      return { ...state, paused: { since: state.paused?.since ?? event.at, until: event.until } };
+    case 'resumed':
+      if (closed || !state.paused) return state;
+      return { ...state, paused: null };
+    case 'canceled':
+      if (closed) return state;
+      return { ...close(state, 'canceled', event.at), cancelReason: event.reason };
+    case 'contact_updated':
+      return closed ? state : applyContactUpdate(state, event);
+    case 'opted_out':
+      if (closed || state.optedOut.includes(event.channel)) return state;
+      return { ...state, optedOut: [...state.optedOut, event.channel] };
+    case 'final_action_taken': {
+      if (closed) return state;
+      const outcome: Outcome =
+        state.paidMinor > 0 ? 'partially_recovered' : event.action === 'hand_to_agency' ? 'handed_over' : 'written_off';
+      return { ...close(state, outcome, event.at), finalAction: event.action };
+    }
+  }
+}
+
+function isCurrentStep(state: JourneyState, event: { revision: number; stepIndex: number }): boolean {
+  return event.revision === state.planRevision && event.stepIndex === state.nextStepIndex;
+}
+
+function applyPayment(state: JourneyState, event: Extract<JourneyEvent, { type: 'payment_received' }>): JourneyState {
+  if (state.payments.some((p) => p.paymentId === event.paymentId)) return state;
+  // Minor units are whole numbers: a fractional, zero or negative amount is not a payment we can count.
+  if (event.currency !== state.installment.amount.currency || !Number.isSafeInteger(event.amountMinor) || event.amountMinor <= 0) return state;
+  const split = allocatePayment(outstandingMinor(state), event.amountMinor);
+  const paid: JourneyState = {
+    ...state,
+    paidMinor: state.paidMinor + split.appliedMinor,
+    overpaidMinor: state.overpaidMinor + split.overpaidMinor,
+    payments: [...state.payments, { paymentId: event.paymentId, amountMinor: event.amountMinor, at: event.at }],
+  };
+  const settledNow = split.outstandingMinor === 0 && split.appliedMinor > 0;
+  if (isClosed(state)) {
+    // A late payment after the ladder ended (or a partial recovery) still settles the record: in
+    // full it is recovered, in part partially recovered (as if it had come before the final action).
+    if (state.outcome === 'canceled' || split.appliedMinor === 0) return paid;
+    return { ...paid, outcome: settledNow ? 'recovered' : 'partially_recovered' };
+  }
+  if (!settledNow) return paid;
+  const onTime = event.at < endOfDueDay(state, state.originalDueDate);
+  return close(paid, onTime ? 'paid_before_due' : 'recovered', event.at);
+}
+
+function applyContactUpdate(state: JourneyState, event: Extract<JourneyEvent, { type: 'contact_updated' }>): JourneyState {
+  const fields = changedContactFields(state, event.changes);
+  if (fields.length === 0) return state;
+  const buyer: Record<string, unknown> = { ...state.installment.buyer };
+  for (const key of fields) buyer[key] = event.changes[key] ?? undefined;
+  // A new address is a new chance to reach the buyer: forget earlier permanent failures on it.
+  const reopened = new Set<Channel>();
+  if (fields.includes('email')) reopened.add('email');
+  if (fields.includes('phone')) reopened.add('sms');
+  if (fields.includes('whatsapp')) reopened.add('whatsapp');
+  return {
+    ...state,
+    installment: { ...state.installment, buyer: buyer as InstallmentInput['buyer'] },
+    undeliverable: state.undeliverable.filter((c) => !reopened.has(c)),
+  };
+}

@@ -1,0 +1,159 @@
+import type { Channel } from './channels';
+import {
+  type IsoWeekday,
+  type LocalDate,
+  MS_PER_DAY,
+  addDays,
+  instantToZoned,
+  minutesOfDay,
+  zonedToInstant,
+} from './local-time';
+import type { Policy } from './policy';
+
+export interface PlanInput {
+  policy: Policy;
+  dueDate: LocalDate;
+  timeZone: string;
+  /** The current instant: nothing is planned before it. */
+  now: number;
+  /** Index of the first ladder step not yet sent or skipped. */
+  fromStep: number;
+  /** Instants of contacts already made, for the rolling 7-day cap. */
+  recentContacts: readonly number[];
+}
+
+export type PlanAdjustment = 'late_start' | 'quiet_hours' | 'weekday' | 'frequency_cap' | 'after_previous_step';
+
+export type PlannedStep = {
+  stepIndex: number;
+  channel: Channel;
+  template: string;
+  /** When the policy says the step is due: its offset and send time in the buyer's zone. */
+  nominalAt: number;
+  /** When it will really be sent, after every compliance adjustment. */
+  at: number;
+  adjustments: PlanAdjustment[];
+} & (
+  | { status: 'scheduled' }
+  /** The next step's own time comes before this one could be sent: only the newer message goes out. */
+  | { status: 'superseded' }
+);
+
+export interface Plan {
+  steps: PlannedStep[];
+  /** When the ladder ends and the final action is taken. */
+  finalActionAt: number;
+}
+
+const WEEK_MS = 7 * MS_PER_DAY;
+/** Adjustments only move a step later; this bound guards against a policy we failed to reject. */
+const MAX_ADJUSTMENT_ROUNDS = 64;
+
+export function finalActionInstant(policy: Policy, dueDate: LocalDate, timeZone: string): number {
+  return zonedToInstant(addDays(dueDate, policy.finalAction.offsetDays), '00:00', timeZone);
+}
+
+export function nominalStepInstant(policy: Policy, stepIndex: number, dueDate: LocalDate, timeZone: string): number {
+  const step = policy.steps[stepIndex];
+  if (!step) throw new RangeError(`policy ${policy.id} has no step ${stepIndex}`);
+  return zonedToInstant(addDays(dueDate, step.offsetDays), step.sendAt, timeZone);
+}
+
+export function isInQuietHours(policy: Policy, minuteOfDay: number): boolean {
+  const start = minutesOfDay(policy.quietHours.start);
+  const end = minutesOfDay(policy.quietHours.end);
+  return start > end ? minuteOfDay >= start || minuteOfDay < end : minuteOfDay >= start && minuteOfDay < end;
+}
+
+/** True when the compliance rules of the policy allow a contact at this instant. */
+export function isContactAllowedAt(policy: Policy, instant: number, timeZone: string): boolean {
+  const local = instantToZoned(instant, timeZone);
+  return policy.allowedWeekdays.includes(local.weekday) && !isInQuietHours(policy, local.minuteOfDay);
+}
+
+/** Contacts within the rolling week that ends at `instant` (a contact exactly 7 days old has left it). */
+export function contactsInWindow(contacts: readonly number[], instant: number): number[] {
+  return contacts.filter((c) => c > instant - WEEK_MS && c <= instant).sort((a, b) => a - b);
+}
+
+function nextAllowedInstant(
+  policy: Policy,
+  candidate: number,
+  sendAt: string,
+  timeZone: string,
+  ledger: readonly number[],
+): { at: number; adjustments: Set<PlanAdjustment> } {
+  const adjustments = new Set<PlanAdjustment>();
+  let at = candidate;
+  for (let round = 0; round < MAX_ADJUSTMENT_ROUNDS; round++) {
+    const local = instantToZoned(at, timeZone);
+    if (!policy.allowedWeekdays.includes(local.weekday as IsoWeekday)) {
+      adjustments.add('weekday');
+      at = Math.max(at + 1, zonedToInstant(addDays(local.date, 1), sendAt, timeZone));
+      continue;
+    }
+    if (isInQuietHours(policy, local.minuteOfDay)) {
+      adjustments.add('quiet_hours');
+      const quietEnd = policy.quietHours.end;
+      const endToday = zonedToInstant(local.date, quietEnd, timeZone);
+      at = endToday > at ? endToday : zonedToInstant(addDays(local.date, 1), quietEnd, timeZone);
+      continue;
+    }
+    const window = contactsInWindow(ledger, at);
+    if (window.length >= policy.maxContactsPer7Days) {
+      adjustments.add('frequency_cap');
+      // The earliest moment enough old contacts have aged out of the rolling week.
+      const mustAgeOut = window[window.length - policy.maxContactsPer7Days]!;
+      at = mustAgeOut + WEEK_MS + 1;
+      continue;
+    }
+    return { at, adjustments };
+  }
+  throw new Error(`policy ${policy.id} v${policy.version} leaves no instant to contact the buyer`);
+}
+
+/**
+ * The concrete instants of every remaining step of the ladder, in the buyer's time zone: never
+ * in quiet hours, never on a disallowed weekday, never above the rolling 7-day cap, never before
+ * `now`, and in ladder order. A step whose successor's own time arrives before it could be sent
+ * is `superseded` (so a journey started late, or held back by the cap, sends the most relevant
+ * reminder instead of a burst of stale ones). Steps that would fall after the final action are
+ * left out.
+ */
+export function computePlan(input: PlanInput): Plan {
+  const { policy, dueDate, timeZone, now } = input;
+  const finalActionAt = finalActionInstant(policy, dueDate, timeZone);
+  const ledger = [...input.recentContacts];
+  const steps: PlannedStep[] = [];
+  let previousAt = Number.NEGATIVE_INFINITY;
+
+  for (let i = input.fromStep; i < policy.steps.length; i++) {
+    const step = policy.steps[i]!;
+    const nominalAt = nominalStepInstant(policy, i, dueDate, timeZone);
+    const adjustments = new Set<PlanAdjustment>();
+    let candidate = nominalAt;
+    if (candidate < now) {
+      candidate = now;
+      adjustments.add('late_start');
+    }
+    if (candidate <= previousAt) {
+      candidate = previousAt + 1;
+      adjustments.add('after_previous_step');
+    }
+    const allowed = nextAllowedInstant(policy, candidate, step.sendAt, timeZone, ledger);
+    allowed.adjustments.forEach((a) => adjustments.add(a));
+    const at = allowed.at;
+    if (at >= finalActionAt) break;
+
+    const next = i + 1 < policy.steps.length ? nominalStepInstant(policy, i + 1, dueDate, timeZone) : undefined;
+    const base = { stepIndex: i, channel: step.channel, template: step.template, nominalAt, at, adjustments: [...adjustments] };
+    if (next !== undefined && next <= at && next < finalActionAt) {
+      steps.push({ ...base, status: 'superseded' });
+      continue;
+    }
+    steps.push({ ...base, status: 'scheduled' });
+    ledger.push(at);
+    previousAt = at;
+  }
+  return { steps, finalActionAt };
+}

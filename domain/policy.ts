@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { channelSchema } from './channels';
+import { localTimeSchema } from './local-time';
+import { minorUnitsSchema } from './money';
+
+export const templateKeySchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be a template key such as overdue_early');
+
+export const policyStepSchema = z.object({
+  /** Days from the due date; negative = before the due date. */
+  offsetDays: z.number().int().min(-60).max(365),
+  channel: channelSchema,
+  template: templateKeySchema,
+  /** Wall-clock time in the buyer's time zone. */
+  sendAt: localTimeSchema,
+});
+export type PolicyStep = z.infer<typeof policyStepSchema>;
+
+export const finalActionSchema = z.enum(['write_off', 'hand_to_agency', 'cancel_subscription']);
+export type FinalAction = z.infer<typeof finalActionSchema>;
+
+const isoWeekdaySchema = z.number().int().min(1).max(7);
+
+export const policySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, - or _'),
+    version: z.number().int().positive(),
+    steps: z.array(policyStepSchema).min(1).max(50),
+    /** No contact from `start` until `end` (local time); `start` > `end` wraps past midnight. */
+    quietHours: z.object({ start: localTimeSchema, end: localTimeSchema }),
+    /** ISO weekdays (1 = Monday … 7 = Sunday) on which the buyer may be contacted. */
+    allowedWeekdays: z.array(isoWeekdaySchema).min(1).max(7),
+    /** Most contacts in any rolling 7 days (US Regulation F presumes more than 7 to be harassing). */
+    maxContactsPer7Days: z.number().int().min(1).max(7),
+    reschedule: z.object({
+      /** How far past the original due date a new due date may go. */
+      maxDaysBeyondOriginalDue: z.number().int().min(0).max(365),
+      /** How many times the due date may be changed over the journey. */
+      maxTimes: z.number().int().min(0).max(12),
+    }),
+    partialPayments: z.object({
+      allowed: z.boolean(),
+      /** Smallest partial payment accepted, in the installment's minor units. */
+      minimumMinor: minorUnitsSchema,
+    }),
+    finalAction: z.object({
+      action: finalActionSchema,
+      /** Days after the due date at which the ladder ends and the final action is taken. */
+      offsetDays: z.number().int().min(0).max(365),
+    }),
+  })
+  .superRefine((p, ctx) => {
+    const offsets = p.steps.map((s) => s.offsetDays);
+    for (let i = 1; i < offsets.length; i++) {
+      if (offsets[i]! < offsets[i - 1]!) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetDays'], message: 'steps must be in ascending offset order' });
+      }
+    }
+    const last = offsets[offsets.length - 1];
+    if (last !== undefined && last > p.finalAction.offsetDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['finalAction', 'offsetDays'],
+        message: 'must not come before the last reminder step',
+      });
+    }
+    if (p.quietHours.start === p.quietHours.end) {
+      ctx.addIssue({ code: 'custom', path: ['quietHours'], message: 'start and end must differ' });
+    }
+  });
+export type Policy = z.infer<typeof policySchema>;
+
+export const DEFAULT_POLICY_ID = 'default';
+
+/**
+ * The ladder that ships with the product: a friendly heads-up before the due date, then
+ * gradually firmer reminders across channels for a month, then a write-off.
+ */
+export const defaultPolicy: Policy = {
+  id: DEFAULT_POLICY_ID,
+  version: 1,
+  steps: [
+    { offsetDays: -3, channel: 'email', template: 'pre_due', sendAt: '10:00' },
+    { offsetDays: 0, channel: 'email', template: 'due_today', sendAt: '09:00' },
+    { offsetDays: 1, channel: 'sms', template: 'overdue_early', sendAt: '11:00' },
+    { offsetDays: 3, channel: 'whatsapp', template: 'overdue_early', sendAt: '11:00' },
+    { offsetDays: 7, channel: 'email', template: 'overdue_late', sendAt: '10:00' },
+    { offsetDays: 14, channel: 'sms', template: 'overdue_late', sendAt: '11:00' },
+    { offsetDays: 21, channel: 'whatsapp', template: 'final_notice', sendAt: '11:00' },
+  ],
+  quietHours: { start: '21:00', end: '08:00' },
+  allowedWeekdays: [1, 2, 3, 4, 5, 6],
+  maxContactsPer7Days: 3,
+  reschedule: { maxDaysBeyondOriginalDue: 30, maxTimes: 2 },
+  partialPayments: { allowed: true, minimumMinor: 0 },
+  finalAction: { action: 'write_off', offsetDays: 30 },
+};

@@ -1,0 +1,1 @@
+export { dunningJourney } from './journey';

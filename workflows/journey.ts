@@ -1,0 +1,225 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JourneyActivities } from '../activities/contracts';
+import { resolveChannel } from '../domain/channels';
+import type { InstallmentInput } from '../domain/installment';
+import {
+  DUE_DATE_REFUSAL_MESSAGES,
+  type JourneyEvent,
+  type JourneyState,
+  type RecordedEvent,
+  checkDueDateChange,
+  dispatch,
+  nextAction,
+  stageAt,
+  startJourney,
+} from '../domain/journey';
+import type { PlannedStep } from '../domain/plan';
+import type { Policy } from '../domain/policy';
+import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
+import {
+  DUE_DATE_REFUSED,
+  cancelSignal,
+  changeDueDateUpdate,
+  optOutSignal,
+  pauseSignal,
+  paymentReceivedSignal,
+  resumeSignal,
+  statusQuery,
+  updateContactSignal,
+} from './messages';
+import { NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
+
+export interface JourneyInput {
+  installment: InstallmentInput;
+  /** The policy version the journey started with; it keeps it for life. */
+  policy: Policy;
+  /** Present after continue-as-new: the state and the events not yet recorded. */
+  carried?: { state: JourneyState; unrecorded: RecordedEvent[] };
+}
+
+const DELIVERY_RETRY = {
+  // Provider hiccups are retried with backoff; after this the step is skipped, never retried forever.
+  initialInterval: '30 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '30 minutes',
+  maximumAttempts: 8,
+} as const;
+
+const { recordJourney } = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '30 seconds',
+  // Recording must eventually succeed: the database being down delays the journey, it does not end it.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+function deliverReminderAs(activityId: string): JourneyActivities['deliverReminder'] {
+  return proxyActivities<JourneyActivities>({
+    activityId,
+    startToCloseTimeout: '1 minute',
+    retry: DELIVERY_RETRY,
+  }).deliverReminder;
+}
+
+/**
+ * One durable journey per overdue installment. A thin driver: every decision comes from the
+ * pure state machine in domain/journey.ts; this function only waits, calls activities and
+ * feeds their results and incoming messages back as events.
+ */
+export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus> {
+  let state: JourneyState;
+  const unrecorded: RecordedEvent[] = [];
+  if (input.carried) {
+    state = input.carried.state;
+    unrecorded.push(...input.carried.unrecorded);
+  } else {
+    const started = startJourney(input.installment, input.policy, Date.now());
+    state = started.state;
+    unrecorded.push(started.recorded);
+  }
+  let changes = 0;
+
+  const apply = (event: JourneyEvent): void => {
+    const result = dispatch(state, event);
+    if (!result.recorded) return;
+    state = result.state;
+    unrecorded.push(result.recorded);
+    changes++;
+  };
+
+  setHandler(statusQuery, () => journeyStatus(state, Date.now()));
+  setHandler(paymentReceivedSignal, ({ paymentId, amountMinor, currency, paidAt, actor }) => {
+    const now = Date.now();
+    const at = paidAt ? Math.min(Date.parse(paidAt), now) : now;
+    apply({ type: 'payment_received', at: Number.isNaN(at) ? now : at, paymentId, amountMinor, currency, ...(actor && { actor }) });
+  });
+  setHandler(pauseSignal, ({ until, actor }) => {
+    const untilMs = until ? Date.parse(until) : null;
+    apply({ type: 'paused', at: Date.now(), until: untilMs !== null && !Number.isNaN(untilMs) ? untilMs : null, ...(actor && { actor }) });
+  });
+  setHandler(resumeSignal, ({ actor }) => apply({ type: 'resumed', at: Date.now(), ...(actor && { actor }) }));
+  setHandler(cancelSignal, ({ reason, actor }) => apply({ type: 'canceled', at: Date.now(), reason, ...(actor && { actor }) }));
+  setHandler(updateContactSignal, ({ actor, ...changes }) => apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) }));
+  setHandler(optOutSignal, ({ channel, actor }) => apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) }));
+  setHandler(
+    changeDueDateUpdate,
+    ({ dueDate, actor }) => {
+      const now = Date.now();
+      apply({ type: 'due_date_changed', at: now, from: state.dueDate, to: dueDate, ...(actor && { actor }) });
+      return { dueDate: state.dueDate, status: journeyStatus(state, now) };
+    },
+    {
+      validator: ({ dueDate }) => {
+        const refusal = checkDueDateChange(state, dueDate, Date.now());
+        if (refusal) throw ApplicationFailure.create({ type: DUE_DATE_REFUSED, message: DUE_DATE_REFUSAL_MESSAGES[refusal], details: [refusal], nonRetryable: true });
+      },
+    },
+  );
+
+  let upserted: { stage?: string; outcome?: string; nextActionAt?: number | null } = {};
+  const publish = (): void => {
+    const now = Date.now();
+    const current = { stage: stageAt(state, now), outcome: state.outcome ?? undefined, nextActionAt: nextActionInstant(state, now) };
+    if (current.stage === upserted.stage && current.outcome === upserted.outcome && current.nextActionAt === upserted.nextActionAt) return;
+    upsertSearchAttributes([
+      { key: STAGE, value: current.stage },
+      { key: NEXT_ACTION_AT, value: current.nextActionAt === null ? null : new Date(current.nextActionAt) },
+      ...(current.outcome ? [{ key: OUTCOME, value: current.outcome }] : []),
+    ]);
+    upserted = current;
+  };
+
+  const flush = async (): Promise<void> => {
+    publish();
+    if (unrecorded.length === 0) return;
+    const events = unrecorded.splice(0, unrecorded.length);
+    const { workflowId, runId } = workflowInfo();
+    await recordJourney({ journeyId: workflowId, runId, installment: state.installment, status: journeyStatus(state, Date.now()), events });
+  };
+
+  const send = async (step: PlannedStep): Promise<void> => {
+    const now = Date.now();
+    const target = { revision: state.planRevision, stepIndex: step.stepIndex };
+    const buyer = state.installment.buyer;
+    const route = resolveChannel(step.channel, { contact: buyer, optedOut: state.optedOut, undeliverable: state.undeliverable });
+    if (route.kind === 'none') {
+      apply({ type: 'step_skipped', at: now, ...target, reason: 'no_channel', channels: route.skipped });
+      return;
+    }
+    const { channel } = route;
+    const attemptId = `${workflowInfo().workflowId}/r${target.revision}/s${target.stepIndex}/${channel}/${state.lastSeq}`;
+    const deliver = deliverReminderAs(`deliver/r${target.revision}/s${target.stepIndex}/${channel}/${state.lastSeq}`);
+    try {
+      const result = await deliver({
+        journeyId: workflowInfo().workflowId,
+        attemptId,
+        tenantId: state.installment.tenantId,
+        installmentId: state.installment.installmentId,
+        planRevision: target.revision,
+        stepIndex: target.stepIndex,
+        channel,
+        requestedChannel: step.channel,
+        template: step.template,
+        locale: buyer.locale,
+        to: (channel === 'email' ? buyer.email : channel === 'sms' ? buyer.phone : buyer.whatsapp)!,
+        buyerName: buyer.name,
+        productName: state.installment.product.name,
+        amountDueMinor: state.installment.amount.amountMinor - state.paidMinor,
+        currency: state.installment.amount.currency,
+        dueDate: state.dueDate,
+        installmentNumber: state.installment.installmentNumber,
+        installmentCount: state.installment.installmentCount,
+        paymentUrl: state.installment.paymentUrl,
+      });
+      if (result.status === 'sent') {
+        apply({ type: 'step_sent', at: Date.now(), ...target, channel, requestedChannel: step.channel, attemptId });
+      } else {
+        apply({ type: 'step_failed', at: Date.now(), ...target, channel, reason: result.reason });
+      }
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });
+    }
+  };
+
+  for (;;) {
+    await flush();
+    const now = Date.now();
+    const action = nextAction(state, now);
+    switch (action.kind) {
+      case 'done':
+        await condition(allHandlersFinished);
+        await flush();
+        return journeyStatus(state, Date.now());
+      case 'resume':
+        apply({ type: 'resumed', at: now });
+        break;
+      case 'skip':
+        apply({ type: 'step_skipped', at: now, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
+        break;
+      case 'final':
+        apply({ type: 'final_action_taken', at: now, action: action.action });
+        break;
+      case 'send':
+        await send(action.step);
+        break;
+      case 'wait': {
+        if (workflowInfo().continueAsNewSuggested) {
+          await condition(allHandlersFinished);
+          return await continueAsNew<typeof dunningJourney>({ ...input, carried: { state, unrecorded: unrecorded.splice(0) } });
+        }
+        const seen = changes;
+        if (action.until === null) await condition(() => changes !== seen);
+        else await condition(() => changes !== seen, action.until - now);
+      }
+    }
+  }
+}

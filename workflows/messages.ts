@@ -1,0 +1,73 @@
+/**
+ * Every message the journey workflow understands, defined once and imported by both the
+ * workflow and the client. `define*` calls are pure, so this module is safe on either side.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Channel } from '../domain/channels';
+import type { Actor, CancelReason, ContactUpdate } from '../domain/journey';
+import type { LocalDate } from '../domain/local-time';
+import type { JourneyStatus } from '../domain/status';
+
+export const JOURNEY_WORKFLOW_TYPE = 'dunningJourney';
+export const DEFAULT_TASK_QUEUE = 'dunning-journeys';
+
+/**
+ * One journey per installment: the ID is derived from the tenant and installment IDs (both
+ * opaque identifiers from the payment system, never personal data), so starting the same
+ * installment twice reaches the same journey.
+ */
+export function journeyWorkflowId(tenantId: string, installmentId: string): string {
+  return `dunning/${tenantId}/${installmentId}`;
+}
+
+export interface PaymentReceived {
+  /** The payment system's ID: a payment reported twice is counted once. */
+  paymentId: string;
+  amountMinor: number;
+  currency: string;
+  /** When the buyer paid (ISO 8601); defaults to when the journey hears of it. */
+  paidAt?: string;
+  actor?: Actor;
+}
+
+export interface PauseRequest {
+  /** ISO 8601 instant at which the journey resumes by itself; absent = until resumed. */
+  until?: string | null;
+  actor?: Actor;
+}
+
+export interface CancelRequest {
+  reason: CancelReason;
+  actor?: Actor;
+}
+
+export interface ContactChange extends ContactUpdate {
+  actor?: Actor;
+}
+
+export interface OptOutRequest {
+  channel: Channel;
+  actor?: Actor;
+}
+
+export interface DueDateChangeRequest {
+  dueDate: LocalDate;
+  actor?: Actor;
+}
+
+export interface DueDateChangeAccepted {
+  dueDate: LocalDate;
+  status: JourneyStatus;
+}
+
+/** The failure type with which the update validator refuses a due-date change. */
+export const DUE_DATE_REFUSED = 'DueDateChangeRefused';
+
+export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
+export const pauseSignal = defineSignal<[PauseRequest]>('pause');
+export const resumeSignal = defineSignal<[{ actor?: Actor }]>('resume');
+export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
+export const updateContactSignal = defineSignal<[ContactChange]>('updateContact');
+export const optOutSignal = defineSignal<[OptOutRequest]>('optOut');
+export const changeDueDateUpdate = defineUpdate<DueDateChangeAccepted, [DueDateChangeRequest]>('changeDueDate');
+export const statusQuery = defineQuery<JourneyStatus>('status');
