@@ -23,6 +23,7 @@ import {
   stageAt,
   startJourney,
 } from '../domain/journey';
+import { zonedToInstant } from '../domain/local-time';
 import type { PlannedStep } from '../domain/plan';
 import type { Policy } from '../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
@@ -37,7 +38,7 @@ import {
   statusQuery,
   updateContactSignal,
 } from './messages';
-import { NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
+import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
 
 export interface JourneyInput {
   installment: InstallmentInput;
@@ -55,11 +56,16 @@ const DELIVERY_RETRY = {
   maximumAttempts: 8,
 } as const;
 
-const { recordJourney } = proxyActivities<JourneyActivities>({
-  startToCloseTimeout: '30 seconds',
-  // Recording must eventually succeed: the database being down delays the journey, it does not end it.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+// Activity IDs name what they do (`record/3`, `deliver/r0/s2/sms`): readable in the Temporal UI,
+// and replay tests compare them, so a change in what the workflow does cannot slip through.
+function recordJourneyAs(activityId: string): JourneyActivities['recordJourney'] {
+  return proxyActivities<JourneyActivities>({
+    activityId,
+    startToCloseTimeout: '30 seconds',
+    // Recording must eventually succeed: the database being down delays the journey, it does not end it.
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  }).recordJourney;
+}
 
 function deliverReminderAs(activityId: string): JourneyActivities['deliverReminder'] {
   return proxyActivities<JourneyActivities>({
@@ -124,25 +130,22 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     },
   );
 
-  let upserted: { stage?: string; outcome?: string; nextActionAt?: number | null } = {};
-  const publish = (): void => {
-    const now = Date.now();
-    const current = { stage: stageAt(state, now), outcome: state.outcome ?? undefined, nextActionAt: nextActionInstant(state, now) };
-    if (current.stage === upserted.stage && current.outcome === upserted.outcome && current.nextActionAt === upserted.nextActionAt) return;
-    upsertSearchAttributes([
-      { key: STAGE, value: current.stage },
-      { key: NEXT_ACTION_AT, value: current.nextActionAt === null ? null : new Date(current.nextActionAt) },
-      ...(current.outcome ? [{ key: OUTCOME, value: current.outcome }] : []),
-    ]);
-    upserted = current;
-  };
-
+  let batches = 0;
+  /** Records new events and refreshes the search attributes; both change only when the state does. */
   const flush = async (): Promise<void> => {
-    publish();
     if (unrecorded.length === 0) return;
+    const now = Date.now();
+    const nextAt = nextActionInstant(state, now);
+    upsertSearchAttributes([
+      { key: STAGE, value: stageAt(state, now) },
+      { key: NEXT_ACTION_AT, value: nextAt === null ? null : new Date(nextAt) },
+      { key: DUE_DATE, value: new Date(zonedToInstant(state.dueDate, '00:00', state.installment.buyer.timezone)) },
+      ...(state.outcome ? [{ key: OUTCOME, value: state.outcome }] : []),
+    ]);
     const events = unrecorded.splice(0, unrecorded.length);
     const { workflowId, runId } = workflowInfo();
-    await recordJourney({ journeyId: workflowId, runId, installment: state.installment, status: journeyStatus(state, Date.now()), events });
+    batches++;
+    await recordJourneyAs(`record/${batches}`)({ journeyId: workflowId, runId, installment: state.installment, status: journeyStatus(state, now), events });
   };
 
   const send = async (step: PlannedStep): Promise<void> => {
@@ -155,8 +158,10 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
       return;
     }
     const { channel } = route;
-    const attemptId = `${workflowInfo().workflowId}/r${target.revision}/s${target.stepIndex}/${channel}/${state.lastSeq}`;
-    const deliver = deliverReminderAs(`deliver/r${target.revision}/s${target.stepIndex}/${channel}/${state.lastSeq}`);
+    const stepKey = `r${target.revision}/s${target.stepIndex}/${channel}`;
+    // The sequence number makes a re-send after a contact fix a new attempt, not a replay of the old one.
+    const attemptId = `${workflowInfo().workflowId}/${stepKey}/${state.lastSeq}`;
+    const deliver = deliverReminderAs(`deliver/${stepKey}`);
     try {
       const result = await deliver({
         journeyId: workflowInfo().workflowId,

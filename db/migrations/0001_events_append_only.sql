@@ -7,3 +7,6 @@ $$ LANGUAGE plpgsql;
 --> statement-breakpoint
 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
   FOR EACH ROW EXECUTE FUNCTION events_refuse_change();
+--> statement-breakpoint
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();

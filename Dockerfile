@@ -1,0 +1,11 @@
+# One image for the worker and the API; docker-compose.yml picks the command.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts=false
+COPY . .
+RUN npx tsx scripts/build-workflow-bundle.ts build/workflow-bundle.js
+ENV WORKFLOW_BUNDLE_PATH=/app/build/workflow-bundle.js
+USER node
+CMD ["npx", "tsx", "worker.ts"]

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: the start-journey route (real app: auth, zod validation, problem errors,
+ * serializer; Temporal gateway stubbed) against a bare Fastify route validating the same zod
+ * body, both measured in this run with autocannon over loopback. Figures are ratios to the
+ * baseline, so they compare across machines.
+ */
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { buildApp } from '../api/app';
+import type { JourneyGateway } from '../api/gateway';
+import { parseApiKeys } from '../api/plugins/auth';
+import { builtInPolicies } from '../api/policies';
+import { startJourneyBody } from '../api/schemas';
+import { openDatabase } from '../db/client';
+import { journeyWorkflowId } from '../workflows/messages';
+
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 16;
+const KEY = 'bench-key';
+
+const body = JSON.stringify({
+  installmentId: 'inst-bench-1',
+  product: { id: 'course-ts', name: 'TypeScript Mastery' },
+  buyer: { id: 'b-7', name: 'Ana Souza', email: 'ana@example.com', phone: '+5511987654321', locale: 'pt-BR', timezone: 'America/Sao_Paulo', country: 'BR' },
+  amount: { amountMinor: 19_990, currency: 'BRL' },
+  installmentNumber: 2,
+  installmentCount: 6,
+  dueDate: '2026-12-10',
+  paymentUrl: 'https://pay.example.com/i/inst-bench-1',
+});
+
+const unused = async (): Promise<never> => {
+  throw new Error('not used by the benchmark');
+};
+const stubGateway: JourneyGateway = {
+  start: async (installment) => ({ journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId), created: true }),
+  status: unused,
+  reportPayment: unused,
+  changeDueDate: unused,
+  pause: unused,
+  resume: unused,
+  cancel: unused,
+  updateContact: unused,
+  optOut: unused,
+};
+
+async function measure(name: string, url: string, headers: Record<string, string>, warmup = false) {
+  if (warmup) {
+    // Warm the JIT so neither side is measured cold.
+    await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections: CONNECTIONS, duration: 1 });
+  }
+  process.stdout.write(`  ${name}: ${DURATION_S} s with ${CONNECTIONS} connections… `);
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections: CONNECTIONS, duration: DURATION_S });
+  const ok = result['2xx'];
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx and ${result.errors} errors`);
+  console.log(`${Math.round(result.requests.average)} req/s`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok };
+}
+
+async function main() {
+  const baseline = Fastify().withTypeProvider<ZodTypeProvider>();
+  baseline.setValidatorCompiler(validatorCompiler);
+  baseline.setSerializerCompiler(serializerCompiler);
+  baseline.post('/v1/journeys', { schema: { body: startJourneyBody } }, async (_req, reply) => reply.code(201).send({ ok: true }));
+  const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
+
+  const database = openDatabase({ dataDir: 'memory://' });
+  const app = await buildApp({ db: database.db, gateway: stubGateway, policies: builtInPolicies, apiKeys: parseApiKeys(`bench:${KEY}`) });
+  const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  console.log('start-journey route vs bare Fastify + the same zod body');
+  const base = await measure('baseline (bare route)', `${baselineUrl}/v1/journeys`, {}, true);
+  const real = await measure('POST /v1/journeys   ', `${appUrl}/v1/journeys`, { authorization: `Bearer ${KEY}` }, true);
+
+  await app.close();
+  await baseline.close();
+  await database.close();
+
+  console.log('\n| route | req/s | p50 ms | p99 ms |');
+  console.log('|---|---|---|---|');
+  console.log(`| baseline | ${base.rps.toFixed(0)} | ${base.p50} | ${base.p99} |`);
+  console.log(`| POST /v1/journeys | ${real.rps.toFixed(0)} | ${real.p50} | ${real.p99} |`);
+  console.log(`\nthroughput ratio (start route / baseline): ${(real.rps / base.rps).toFixed(2)}`);
+  console.log(`p99 latency ratio (start route / baseline): ${(real.p99 / Math.max(base.p99, 1)).toFixed(2)}`);
+}
+
+await main();

@@ -1,0 +1,2 @@
+-- Temporal keeps its own databases (created by auto-setup) under its own role.
+CREATE ROLE temporal LOGIN PASSWORD 'temporal' CREATEDB;

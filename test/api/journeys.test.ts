@@ -1,0 +1,320 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findJourney, listEvents, listPayments } from '../../db/journey-repository';
+import { journeyWorkflowId } from '../../workflows/messages';
+import { describeEachDatabase } from '../support/databases';
+import { uniqueId } from '../support/fixtures';
+import { type ApiHarness, TENANT_B_KEY, startApi, startBody } from './support';
+
+/** Wednesday 2026-12-02 12:00 UTC: eight days before the bodies' due date of 2026-12-10. */
+const NOW = Date.UTC(2026, 11, 2, 12, 0);
+
+function problemOf(response: { headers: Record<string, unknown>; json(): unknown }) {
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  return response.json() as { status: number; title: string; reason?: string; errors?: { in?: string; path: string; message: string }[] };
+}
+
+describeEachDatabase('journeys API', (getDb) => {
+  let api: ApiHarness;
+  const clock = NOW;
+  beforeAll(async () => {
+    api = await startApi(getDb(), () => clock);
+  });
+  afterAll(async () => {
+    await api.app.close();
+  });
+
+  async function started(overrides: Record<string, unknown> = {}) {
+    const installmentId = uniqueId('inst');
+    const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId, overrides) });
+    expect(response.statusCode).toBe(201);
+    return installmentId;
+  }
+
+  describe('authentication', () => {
+    it('refuses a request without a key, as problem+json with a WWW-Authenticate challenge', async () => {
+      const response = await api.call({ method: 'GET', url: '/v1/journeys/anything', key: null });
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+      expect(problemOf(response).status).toBe(401);
+    });
+
+    it('refuses an unknown key', async () => {
+      const response = await api.call({ method: 'GET', url: '/v1/journeys/anything', key: 'not-a-key' });
+      expect(response.statusCode).toBe(401);
+    });
+
+    it('never shows one tenant’s journey to another tenant', async () => {
+      const installmentId = await started();
+      const other = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}`, key: TENANT_B_KEY });
+      expect(other.statusCode).toBe(404);
+      const payment = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${installmentId}/payments`,
+        key: TENANT_B_KEY,
+        payload: { paymentId: 'p1', amountMinor: 100, currency: 'BRL' },
+      });
+      expect(payment.statusCode).toBe(404);
+      expect(api.gateway.journeys.get(journeyWorkflowId('tenant-a', installmentId))?.paidMinor).toBe(0);
+    });
+  });
+
+  describe('POST /v1/journeys', () => {
+    it('starts a journey once: 201 the first time, 200 with the same journey after', async () => {
+      const installmentId = uniqueId('inst');
+      const first = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+      const second = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+      expect(first.statusCode).toBe(201);
+      expect(second.statusCode).toBe(200);
+      expect(second.json().journeyId).toBe(first.json().journeyId);
+      expect(first.json()).toMatchObject({ created: true, installmentId, statusUrl: `/v1/journeys/${installmentId}` });
+      expect(second.json().created).toBe(false);
+      const journeyId = journeyWorkflowId('tenant-a', installmentId);
+      expect(first.json().journeyId).toBe(journeyId);
+      // The workflow ID is built from opaque IDs only: nothing of the buyer in it.
+      expect(journeyId).not.toMatch(/ana|souza|example\.com|5511/i);
+      expect((await listEvents(getDb(), journeyId)).map((e) => e.type)).toEqual(['started']);
+    });
+
+    it('takes the tenant from the key, never from the body', async () => {
+      const installmentId = uniqueId('inst');
+      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: { ...startBody(installmentId), tenantId: 'tenant-b' } });
+      expect(response.statusCode).toBe(201);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeDefined();
+      expect(await findJourney(getDb(), 'tenant-b', installmentId)).toBeUndefined();
+    });
+
+    it.each([
+      ['buyer.timezone', (b: ReturnType<typeof startBody>) => ({ ...b, buyer: { ...b.buyer, timezone: 'Mars/Olympus' } })],
+      ['buyer.email', (b: ReturnType<typeof startBody>) => ({ ...b, buyer: { ...b.buyer, email: 'not-an-email' } })],
+      ['amount.amountMinor', (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: -5, currency: 'BRL' } })],
+      ['amount.amountMinor', (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: 10.5, currency: 'BRL' } })],
+      ['amount.currency', (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: 100, currency: 'reais' } })],
+      ['dueDate', (b: ReturnType<typeof startBody>) => ({ ...b, dueDate: '2026-02-30' })],
+      ['installmentNumber', (b: ReturnType<typeof startBody>) => ({ ...b, installmentNumber: 7 })],
+      ['paymentUrl', (b: ReturnType<typeof startBody>) => ({ ...b, paymentUrl: 'javascript:alert(1)' })],
+      ['installmentId', (b: ReturnType<typeof startBody>) => ({ ...b, installmentId: 'has spaces/and slashes' })],
+      ['product', (b: ReturnType<typeof startBody>) => ({ ...b, product: undefined })],
+    ])('answers 400 naming %s, and starts nothing', async (field, mutate) => {
+      const installmentId = uniqueId('inst');
+      const before = api.gateway.calls.length;
+      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: mutate(startBody(installmentId)) });
+      expect(response.statusCode).toBe(400);
+      const body = problemOf(response);
+      expect(body.errors?.map((e) => e.path)).toContain(field);
+      expect(api.gateway.calls.length).toBe(before);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeUndefined();
+    });
+
+    it('answers 422 naming policyId for an unknown policy', async () => {
+      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(uniqueId('inst'), { policyId: 'no-such-policy' }) });
+      expect(response.statusCode).toBe(422);
+      expect(problemOf(response).errors?.[0]?.path).toBe('policyId');
+    });
+
+    it('answers 400 (not 500) to malformed JSON and 415 to a body that is not JSON', async () => {
+      const malformed = await api.call({ method: 'POST', url: '/v1/journeys', payload: '{"installmentId":', headers: { 'content-type': 'application/json' } });
+      expect(malformed.statusCode).toBe(400);
+      problemOf(malformed);
+      const text = await api.call({ method: 'POST', url: '/v1/journeys', payload: '<xml/>', headers: { 'content-type': 'application/xml' } });
+      expect(text.statusCode).toBe(415);
+      problemOf(text);
+    });
+  });
+
+  describe('GET /v1/journeys/:installmentId', () => {
+    it('answers the live status of a running journey, with its plan in the buyer’s zone', async () => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
+      expect(response.statusCode).toBe(200);
+      const status = response.json();
+      expect(status).toMatchObject({ source: 'workflow', stage: 'pre_due', outcome: null, dueDate: '2026-12-10', amountDueMinor: 19_990, currency: 'BRL' });
+      // First step: 3 days before the due date, 10:00 in São Paulo (UTC-3) = 13:00 UTC.
+      expect(status.nextAction).toMatchObject({ kind: 'send', channel: 'email', at: '2026-12-07T13:00:00.000Z' });
+    });
+
+    it('falls back to the database once the journey has ended', async () => {
+      const installmentId = await started();
+      await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'refund' } });
+      const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ source: 'database', stage: 'closed', outcome: 'canceled', cancelReason: 'refund' });
+    });
+
+    it('answers 404 for an installment with no journey', async () => {
+      const response = await api.call({ method: 'GET', url: `/v1/journeys/${uniqueId('missing')}` });
+      expect(response.statusCode).toBe(404);
+      problemOf(response);
+    });
+  });
+
+  describe('payments', () => {
+    it('counts a partial then a full payment, each payment ID once, and records who reported it', async () => {
+      const installmentId = await started();
+      const pay = (paymentId: string, amountMinor: number) =>
+        api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId, amountMinor, currency: 'BRL' } });
+      expect((await pay('pay-1', 5_000)).statusCode).toBe(202);
+      expect((await pay('pay-1', 5_000)).statusCode).toBe(202);
+      const status = (await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json();
+      expect(status).toMatchObject({ amountPaidMinor: 5_000, outstandingMinor: 14_990 });
+      expect((await pay('pay-2', 14_990)).statusCode).toBe(202);
+      const journeyId = journeyWorkflowId('tenant-a', installmentId);
+      const payments = await listPayments(getDb(), journeyId);
+      expect(payments.map((p) => [p.paymentId, p.amountMinor])).toEqual([
+        ['pay-1', 5_000],
+        ['pay-2', 14_990],
+      ]);
+      const row = await findJourney(getDb(), 'tenant-a', installmentId);
+      expect(row?.outcome).toBe('paid_before_due');
+      const events = await listEvents(getDb(), journeyId);
+      const reported = events.filter((e) => e.type === 'payment_received').map((e) => e.payload);
+      expect(reported).toHaveLength(2);
+      expect(reported[0]).toMatchObject({ actor: { kind: 'api_key', id: expect.stringMatching(/^key_[0-9a-f]{12}$/) } });
+    });
+
+    it('refuses a payment in another currency, naming the field', async () => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId: 'p', amountMinor: 100, currency: 'USD' } });
+      expect(response.statusCode).toBe(422);
+      expect(problemOf(response).errors?.[0]).toMatchObject({ path: 'currency' });
+    });
+
+    it.each([
+      ['amountMinor', { paymentId: 'p', amountMinor: 0, currency: 'BRL' }],
+      ['amountMinor', { paymentId: 'p', amountMinor: -10, currency: 'BRL' }],
+      ['paymentId', { amountMinor: 10, currency: 'BRL' }],
+      ['paidAt', { paymentId: 'p', amountMinor: 10, currency: 'BRL', paidAt: 'yesterday' }],
+    ])('answers 400 naming %s', async (field, payload) => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response).errors?.map((e) => e.path)).toContain(field);
+    });
+
+    it('answers 409 to a message for a journey that has ended, and 404 for none', async () => {
+      const installmentId = await started();
+      await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'manual' } });
+      const ended = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/pause`, payload: {} });
+      expect(ended.statusCode).toBe(409);
+      expect(problemOf(ended).reason).toBe('canceled');
+      const none = await api.call({ method: 'POST', url: `/v1/journeys/${uniqueId('missing')}/resume` });
+      expect(none.statusCode).toBe(404);
+    });
+  });
+
+  describe('PUT /v1/journeys/:installmentId/due-date', () => {
+    it('moves the due date and answers the new plan', async () => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate: '2026-12-20' } });
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(body.dueDate).toBe('2026-12-20');
+      expect(body.status).toMatchObject({ dueDate: '2026-12-20', originalDueDate: '2026-12-10', reschedules: 1, planRevision: 1 });
+      // The ladder restarts: 3 days before the new date, 10:00 São Paulo.
+      expect(body.status.nextAction).toMatchObject({ kind: 'send', at: '2026-12-17T13:00:00.000Z' });
+      expect((await findJourney(getDb(), 'tenant-a', installmentId))?.dueDate).toBe('2026-12-20');
+    });
+
+    it.each([
+      ['beyond_limit', '2027-02-01'],
+      ['in_the_past', '2026-11-30'],
+      ['unchanged', '2026-12-10'],
+    ])('answers 422 with the policy’s reason (%s)', async (reason, dueDate) => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate } });
+      expect(response.statusCode).toBe(422);
+      const body = problemOf(response);
+      expect(body.reason).toBe(reason);
+      expect(body.errors?.[0]?.path).toBe('dueDate');
+      expect((await findJourney(getDb(), 'tenant-a', installmentId))?.dueDate).toBe('2026-12-10');
+    });
+
+    it('refuses a third change under the default policy (two allowed)', async () => {
+      const installmentId = await started();
+      const change = (dueDate: string) => api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate } });
+      expect((await change('2026-12-12')).statusCode).toBe(200);
+      expect((await change('2026-12-14')).statusCode).toBe(200);
+      const third = await change('2026-12-16');
+      expect(third.statusCode).toBe(422);
+      expect(problemOf(third).reason).toBe('too_many_changes');
+    });
+  });
+
+  describe('pause, resume, cancel, contact, opt-out', () => {
+    it('pauses until a time, resumes, and cancels with a reason', async () => {
+      const installmentId = await started();
+      const url = `/v1/journeys/${installmentId}`;
+      const until = new Date(NOW + 5 * 86_400_000).toISOString();
+      expect((await api.call({ method: 'POST', url: `${url}/pause`, payload: { until } })).statusCode).toBe(202);
+      expect((await api.call({ method: 'GET', url })).json()).toMatchObject({ stage: 'paused', paused: { until }, nextAction: { kind: 'resume', at: until } });
+      expect((await api.call({ method: 'POST', url: `${url}/resume` })).statusCode).toBe(202);
+      expect((await api.call({ method: 'GET', url })).json().stage).toBe('pre_due');
+      expect((await api.call({ method: 'POST', url: `${url}/cancel`, payload: { reason: 'subscription_canceled' } })).statusCode).toBe(202);
+      const types = (await listEvents(getDb(), journeyWorkflowId('tenant-a', installmentId))).map((e) => e.type);
+      expect(types).toEqual(['started', 'paused', 'resumed', 'canceled']);
+    });
+
+    it('refuses a pause that ends in the past and a cancel without a known reason', async () => {
+      const installmentId = await started();
+      const past = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/pause`, payload: { until: '2020-01-01T00:00:00Z' } });
+      expect(past.statusCode).toBe(400);
+      expect(problemOf(past).errors?.[0]?.path).toBe('until');
+      const cancel = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'because' } });
+      expect(cancel.statusCode).toBe(400);
+      expect(problemOf(cancel).errors?.[0]?.path).toBe('reason');
+    });
+
+    it('updates contact data without writing the new address into the audit log', async () => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'PATCH', url: `/v1/journeys/${installmentId}/contact`, payload: { email: 'ana.new@example.com' } });
+      expect(response.statusCode).toBe(202);
+      const events = await listEvents(getDb(), journeyWorkflowId('tenant-a', installmentId));
+      const update = events.find((e) => e.type === 'contact_updated');
+      expect(update?.payload).toMatchObject({ fields: ['email'] });
+      expect(JSON.stringify(update?.payload)).not.toContain('ana.new@example.com');
+      const empty = await api.call({ method: 'PATCH', url: `/v1/journeys/${installmentId}/contact`, payload: {} });
+      expect(empty.statusCode).toBe(400);
+    });
+
+    it('records an opt-out of a channel and refuses an unknown channel', async () => {
+      const installmentId = await started();
+      expect((await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/opt-outs`, payload: { channel: 'sms' } })).statusCode).toBe(202);
+      expect(api.gateway.journeys.get(journeyWorkflowId('tenant-a', installmentId))?.optedOut).toEqual(['sms']);
+      const bad = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/opt-outs`, payload: { channel: 'pigeon' } });
+      expect(bad.statusCode).toBe(400);
+      expect(problemOf(bad).errors?.[0]?.path).toBe('channel');
+    });
+  });
+
+  describe('HTTP quality', () => {
+    it('echoes a request id, or makes one', async () => {
+      const given = await api.call({ method: 'GET', url: '/v1/journeys/x', headers: { 'x-request-id': 'req-123' } });
+      expect(given.headers['x-request-id']).toBe('req-123');
+      const made = await api.call({ method: 'GET', url: '/v1/journeys/x' });
+      expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('publishes OpenAPI with every journey route and an example body', async () => {
+      const response = await api.call({ method: 'GET', url: '/docs/json', key: null });
+      expect(response.statusCode).toBe(200);
+      const spec = response.json();
+      expect(Object.keys(spec.paths)).toEqual(
+        expect.arrayContaining([
+          '/v1/journeys',
+          '/v1/journeys/{installmentId}',
+          '/v1/journeys/{installmentId}/payments',
+          '/v1/journeys/{installmentId}/due-date',
+          '/v1/journeys/{installmentId}/pause',
+          '/v1/journeys/{installmentId}/resume',
+          '/v1/journeys/{installmentId}/cancel',
+        ]),
+      );
+      expect(JSON.stringify(spec.components?.schemas?.StartJourney ?? spec)).toContain('inst_2026_0042');
+    });
+
+    it('answers an unknown route with a problem', async () => {
+      const response = await api.call({ method: 'GET', url: '/v2/nothing' });
+      expect(response.statusCode).toBe(404);
+      problemOf(response);
+    });
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * A test double of our own JourneyGateway interface (not of the Temporal SDK): it runs the
+ * real domain state machine in memory and, like the workflow's recordJourney activity, writes
+ * each change to the database, so API tests exercise real routes, schemas and db.
+ */
+import type { Delivery, DueDateChangeResult, JourneyGateway, JourneyRef } from '../../api/gateway';
+import type { Database } from '../../db/client';
+import { recordJourney } from '../../db/journey-repository';
+import type { InstallmentInput } from '../../domain/installment';
+import {
+  DUE_DATE_REFUSAL_MESSAGES,
+  type JourneyEvent,
+  type JourneyState,
+  type RecordedEvent,
+  checkDueDateChange,
+  dispatch,
+  isClosed,
+  startJourney,
+} from '../../domain/journey';
+import type { Policy } from '../../domain/policy';
+import { type JourneyStatus, journeyStatus } from '../../domain/status';
+import { journeyWorkflowId } from '../../workflows/messages';
+
+export interface GatewayCall {
+  method: keyof JourneyGateway;
+  ref: JourneyRef;
+  argument: unknown;
+}
+
+export class InMemoryJourneyGateway implements JourneyGateway {
+  readonly journeys = new Map<string, JourneyState>();
+  readonly calls: GatewayCall[] = [];
+
+  constructor(
+    private readonly db: Database,
+    /** The journeys' clock; tests move it to reach a point of the ladder. */
+    public now: () => number = () => Date.now(),
+  ) {}
+
+  private key(ref: JourneyRef) {
+    return journeyWorkflowId(ref.tenantId, ref.installmentId);
+  }
+
+  private async persist(journeyId: string, state: JourneyState, events: RecordedEvent[]) {
+    await recordJourney(this.db, { journeyId, runId: 'in-memory', installment: state.installment, status: journeyStatus(state, this.now()), events });
+  }
+
+  /** Applies an event to a running journey, as the workflow's signal handler would. */
+  async apply(ref: JourneyRef, event: JourneyEvent): Promise<Delivery> {
+    const journeyId = this.key(ref);
+    const state = this.journeys.get(journeyId);
+    if (!state || isClosed(state)) return 'not_running';
+    const result = dispatch(state, event);
+    this.journeys.set(journeyId, result.state);
+    if (result.recorded) await this.persist(journeyId, result.state, [result.recorded]);
+    return 'delivered';
+  }
+
+  async start(installment: InstallmentInput, policy: Policy) {
+    const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
+    this.calls.push({ method: 'start', ref: installment, argument: policy });
+    if (this.journeys.has(journeyId)) return { journeyId, created: false };
+    const { state, recorded } = startJourney(installment, policy, this.now());
+    this.journeys.set(journeyId, state);
+    await this.persist(journeyId, state, [recorded]);
+    return { journeyId, created: true };
+  }
+
+  async status(ref: JourneyRef): Promise<JourneyStatus | null> {
+    const state = this.journeys.get(this.key(ref));
+    // Like the Temporal gateway: only a running journey answers the query.
+    return state && !isClosed(state) ? journeyStatus(state, this.now()) : null;
+  }
+
+  async reportPayment(ref: JourneyRef, payment: Parameters<JourneyGateway['reportPayment']>[1]) {
+    this.calls.push({ method: 'reportPayment', ref, argument: payment });
+    const at = payment.paidAt ? Math.min(Date.parse(payment.paidAt), this.now()) : this.now();
+    return this.apply(ref, { type: 'payment_received', at, paymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, ...(payment.actor && { actor: payment.actor }) });
+  }
+
+  async changeDueDate(ref: JourneyRef, request: Parameters<JourneyGateway['changeDueDate']>[1]): Promise<DueDateChangeResult> {
+    this.calls.push({ method: 'changeDueDate', ref, argument: request });
+    const state = this.journeys.get(this.key(ref));
+    if (!state || isClosed(state)) return { kind: 'not_running' };
+    const refusal = checkDueDateChange(state, request.dueDate, this.now());
+    if (refusal) return { kind: 'refused', reason: refusal, message: DUE_DATE_REFUSAL_MESSAGES[refusal] };
+    await this.apply(ref, { type: 'due_date_changed', at: this.now(), from: state.dueDate, to: request.dueDate, ...(request.actor && { actor: request.actor }) });
+    const updated = this.journeys.get(this.key(ref))!;
+    return { kind: 'accepted', result: { dueDate: updated.dueDate, status: journeyStatus(updated, this.now()) } };
+  }
+
+  async pause(ref: JourneyRef, request: Parameters<JourneyGateway['pause']>[1]) {
+    this.calls.push({ method: 'pause', ref, argument: request });
+    return this.apply(ref, { type: 'paused', at: this.now(), until: request.until ? Date.parse(request.until) : null, ...(request.actor && { actor: request.actor }) });
+  }
+
+  async resume(ref: JourneyRef, request: Parameters<JourneyGateway['resume']>[1]) {
+    this.calls.push({ method: 'resume', ref, argument: request });
+    return this.apply(ref, { type: 'resumed', at: this.now(), ...(request.actor && { actor: request.actor }) });
+  }
+
+  async cancel(ref: JourneyRef, request: Parameters<JourneyGateway['cancel']>[1]) {
+    this.calls.push({ method: 'cancel', ref, argument: request });
+    return this.apply(ref, { type: 'canceled', at: this.now(), reason: request.reason, ...(request.actor && { actor: request.actor }) });
+  }
+
+  async updateContact(ref: JourneyRef, change: Parameters<JourneyGateway['updateContact']>[1]) {
+    this.calls.push({ method: 'updateContact', ref, argument: change });
+    const { actor, ...changes } = change;
+    return this.apply(ref, { type: 'contact_updated', at: this.now(), changes, ...(actor && { actor }) });
+  }
+
+  async optOut(ref: JourneyRef, request: Parameters<JourneyGateway['optOut']>[1]) {
+    this.calls.push({ method: 'optOut', ref, argument: request });
+    return this.apply(ref, { type: 'opted_out', at: this.now(), channel: request.channel, ...(request.actor && { actor: request.actor }) });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Prints, after the run, which test tiers of DESIGN.md section 6 ran, and a closing line in the
+ * plain `N passed, N failed, N skipped` form. Skipped tests say why where they are skipped.
+ */
+import type { Reporter, TestModule } from 'vitest/node';
+
+const TIERS: { dir: string; label: string }[] = [
+  { dir: 'domain', label: '1 domain (unit + property)' },
+  { dir: 'replay', label: '2 workflow replay + bundle' },
+  { dir: 'db', label: '3 database (PostgreSQL + PGlite)' },
+  { dir: 'activities', label: '3 activities' },
+  { dir: 'api', label: '4 API (inject)' },
+  { dir: 'e2e', label: '5 end to end (Temporal server)' },
+  { dir: 'config', label: '- deployment config' },
+];
+
+export default class TierReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    const counts = new Map<string, { passed: number; failed: number; skipped: number }>();
+    const total = { passed: 0, failed: 0, skipped: 0 };
+    for (const module of testModules) {
+      const dir = /(?:^|\/)test\/([^/]+)\//.exec(module.moduleId)?.[1] ?? 'other';
+      const tier = counts.get(dir) ?? { passed: 0, failed: 0, skipped: 0 };
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        const key = state === 'passed' ? 'passed' : state === 'failed' ? 'failed' : 'skipped';
+        tier[key]++;
+        total[key]++;
+      }
+      if (!module.ok() && [...module.children.allTests()].length === 0) {
+        tier.failed++;
+        total.failed++;
+      }
+      counts.set(dir, tier);
+    }
+    const lines = TIERS.map(({ dir, label }) => {
+      const c = counts.get(dir);
+      if (!c) return `  ${label.padEnd(36)} no tests ran`;
+      const ran = c.passed + c.failed;
+      const verdict = ran === 0 ? 'SKIPPED (reason printed above)' : `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+      return `  ${label.padEnd(36)} ${verdict}`;
+    });
+    console.log(`\nTest tiers:\n${lines.join('\n')}\n`);
+    console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  }
+}
