@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { JourneyRecord } from '../activities/contracts';
+import { type LatePayment, settleLatePayment } from '../domain/settlement';
 import type { Database } from './client';
 import { attempts, events, installments, journeys, payments, tenants } from './schema';
 
@@ -134,4 +135,38 @@ export async function listEvents(db: Database, journeyId: string) {
 
 export async function listPayments(db: Database, journeyId: string) {
   return db.select().from(payments).where(eq(payments.journeyId, journeyId)).orderBy(payments.paidAt);
+}
+
+/**
+ * Records a payment for a journey that has already ended (its workflow is closed), settling
+ * the projection with the domain's rule. Idempotent by payment ID. Returns false when the
+ * journey does not exist.
+ */
+export async function recordLatePayment(
+  db: Database,
+  ref: { tenantId: string; installmentId: string },
+  payment: LatePayment,
+): Promise<'recorded' | 'duplicate' | 'not_found'> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(journeys)
+      .where(and(eq(journeys.tenantId, ref.tenantId), eq(journeys.installmentId, ref.installmentId)))
+      .for('update');
+    if (!row) return 'not_found';
+    const inserted = await tx
+      .insert(payments)
+      .values({ journeyId: row.id, paymentId: payment.paymentId, tenantId: row.tenantId, amountMinor: payment.amountMinor, currency: payment.currency, paidAt: new Date(payment.at) })
+      .onConflictDoNothing()
+      .returning({ paymentId: payments.paymentId });
+    if (inserted.length === 0) return 'duplicate';
+    const { status, event } = settleLatePayment(row.status, payment);
+    const seq = row.lastSeq + 1;
+    await tx.insert(events).values({ journeyId: row.id, seq, tenantId: row.tenantId, type: event.type, payload: event, occurredAt: new Date(event.at) });
+    await tx
+      .update(journeys)
+      .set({ status, outcome: status.outcome, amountPaidMinor: status.amountPaidMinor, overpaidMinor: status.overpaidMinor, lastSeq: seq, updatedAt: sql`now()` })
+      .where(eq(journeys.id, row.id));
+    return 'recorded';
+  });
 }

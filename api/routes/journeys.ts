@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
 import type { Database } from '../../db/client';
-import { findJourney } from '../../db/journey-repository';
+import { findJourney, recordLatePayment } from '../../db/journey-repository';
 import type { Policy } from '../../domain/policy';
 import { journeyWorkflowId } from '../../workflows/messages';
 import type { Delivery, JourneyGateway, JourneyRef } from '../gateway';
@@ -109,7 +109,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
     {
       schema: {
         tags,
-        summary: 'Report a payment (full or partial); the same paymentId is counted once',
+        summary: 'Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record',
         params: installmentParams,
         body: paymentBody,
         response: { 202: accepted, ...errors },
@@ -126,7 +126,13 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
           }),
         );
       }
-      return acknowledge(reply, ref, await gateway.reportPayment(ref, { ...request.body, actor: actorOf(request) }));
+      const delivery = await gateway.reportPayment(ref, { ...request.body, actor: actorOf(request) });
+      if (delivery === 'delivered' || !known) return acknowledge(reply, ref, delivery);
+      // The journey has ended: the payment still settles its record.
+      const paidAt = request.body.paidAt ? Math.min(Date.parse(request.body.paidAt), Date.now()) : Date.now();
+      const late = await recordLatePayment(db, ref, { ...request.body, at: paidAt, actor: actorOf(request) });
+      if (late === 'not_found') return notRunning(reply, ref);
+      return reply.code(202).send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });
     },
   );
 

@@ -190,6 +190,32 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(problemOf(response).errors?.map((e) => e.path)).toContain(field);
     });
 
+    it('settles a written-off journey with a late payment, once, as recovered', async () => {
+      const installmentId = await started();
+      const ref = { tenantId: 'tenant-a', installmentId };
+      await api.gateway.apply(ref, { type: 'final_action_taken', at: NOW, action: 'write_off' });
+      expect((await findJourney(getDb(), 'tenant-a', installmentId))?.outcome).toBe('written_off');
+      const pay = () => api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId: 'late-1', amountMinor: 19_990, currency: 'BRL' } });
+      expect((await pay()).statusCode).toBe(202);
+      expect((await pay()).statusCode).toBe(202);
+      const row = await findJourney(getDb(), 'tenant-a', installmentId);
+      expect(row).toMatchObject({ outcome: 'recovered', amountPaidMinor: 19_990 });
+      expect(row?.status).toMatchObject({ outcome: 'recovered', outstandingMinor: 0 });
+      const journeyId = journeyWorkflowId('tenant-a', installmentId);
+      expect((await listPayments(getDb(), journeyId)).map((p) => p.paymentId)).toEqual(['late-1']);
+      expect((await listEvents(getDb(), journeyId)).map((e) => e.type)).toEqual(['started', 'final_action_taken', 'payment_received']);
+      const status = (await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json();
+      expect(status).toMatchObject({ source: 'database', outcome: 'recovered', amountPaidMinor: 19_990 });
+    });
+
+    it('records a payment on a canceled journey without changing its outcome', async () => {
+      const installmentId = await started();
+      await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'manual' } });
+      const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId: 'after-cancel', amountMinor: 19_990, currency: 'BRL' } });
+      expect(response.statusCode).toBe(202);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ outcome: 'canceled', amountPaidMinor: 19_990 });
+    });
+
     it('answers 409 to a message for a journey that has ended, and 404 for none', async () => {
       const installmentId = await started();
       await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'manual' } });
