@@ -5,24 +5,24 @@ import { CANCEL_REASONS, OUTCOMES } from '../domain/journey';
 import { localDateSchema, timeZoneSchema } from '../domain/local-time';
 import { currencySchema, positiveMinorUnitsSchema } from '../domain/money';
 
+/** A realistic start body: the OpenAPI example, and the body tests and benchmarks send. */
+export const startJourneyExample = {
+  installmentId: 'inst_2026_0042',
+  purchaseId: 'pur_981',
+  product: { id: 'course-ts', name: 'TypeScript Mastery' },
+  buyer: { id: 'buyer_77', name: 'Ana Souza', email: 'ana@example.com', phone: '+5511987654321', locale: 'pt-BR', timezone: 'America/Sao_Paulo', country: 'BR' },
+  amount: { amountMinor: 19_990, currency: 'BRL' },
+  installmentNumber: 2,
+  installmentCount: 6,
+  dueDate: '2026-12-10',
+  paymentUrl: 'https://pay.example.com/i/inst_2026_0042',
+} as const;
+
 /** The start body is the installment without the tenant: the tenant comes from the API key. */
 export const startJourneyBody = installmentFieldsSchema
   .omit({ tenantId: true })
   .superRefine(refineInstallment)
-  .meta({
-    id: 'StartJourney',
-    example: {
-      installmentId: 'inst_2026_0042',
-      purchaseId: 'pur_981',
-      product: { id: 'course-ts', name: 'TypeScript Mastery' },
-      buyer: { id: 'buyer_77', name: 'Ana Souza', email: 'ana@example.com', phone: '+5511987654321', locale: 'pt-BR', timezone: 'America/Sao_Paulo', country: 'BR' },
-      amount: { amountMinor: 19990, currency: 'BRL' },
-      installmentNumber: 2,
-      installmentCount: 6,
-      dueDate: '2026-12-10',
-      paymentUrl: 'https://pay.example.com/i/inst_2026_0042',
-    },
-  });
+  .meta({ id: 'StartJourney', example: startJourneyExample });
 export type StartJourneyBody = z.infer<typeof startJourneyBody>;
 
 export const installmentParams = z.object({ installmentId: externalIdSchema });

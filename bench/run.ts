@@ -11,7 +11,7 @@ import { buildApp } from '../api/app';
 import type { JourneyGateway } from '../api/gateway';
 import { parseApiKeys } from '../api/plugins/auth';
 import { builtInPolicies } from '../api/policies';
-import { startJourneyBody } from '../api/schemas';
+import { startJourneyBody, startJourneyExample } from '../api/schemas';
 import { openDatabase } from '../db/client';
 import { journeyWorkflowId } from '../workflows/messages';
 
@@ -19,16 +19,7 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 16;
 const KEY = 'bench-key';
 
-const body = JSON.stringify({
-  installmentId: 'inst-bench-1',
-  product: { id: 'course-ts', name: 'TypeScript Mastery' },
-  buyer: { id: 'b-7', name: 'Ana Souza', email: 'ana@example.com', phone: '+5511987654321', locale: 'pt-BR', timezone: 'America/Sao_Paulo', country: 'BR' },
-  amount: { amountMinor: 19_990, currency: 'BRL' },
-  installmentNumber: 2,
-  installmentCount: 6,
-  dueDate: '2026-12-10',
-  paymentUrl: 'https://pay.example.com/i/inst-bench-1',
-});
+const body = JSON.stringify(startJourneyExample);
 
 const unused = async (): Promise<never> => {
   throw new Error('not used by the benchmark');

@@ -2,6 +2,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../api/app';
 import { parseApiKeys } from '../../api/plugins/auth';
 import { builtInPolicies } from '../../api/policies';
+import { startJourneyExample } from '../../api/schemas';
 import type { Database } from '../../db/client';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 
@@ -34,16 +35,5 @@ export async function startApi(db: Database, now: () => number = () => Date.now(
 
 /** A valid start body (the installment without tenant), as a payment system would send it. */
 export function startBody(installmentId: string, overrides: Record<string, unknown> = {}) {
-  return {
-    installmentId,
-    purchaseId: 'purchase-9',
-    product: { id: 'course-ts', name: 'TypeScript Mastery' },
-    buyer: { id: 'buyer-7', name: 'Ana Souza', email: 'ana@example.com', phone: '+5511987654321', locale: 'pt-BR', timezone: 'America/Sao_Paulo', country: 'BR' },
-    amount: { amountMinor: 19_990, currency: 'BRL' },
-    installmentNumber: 2,
-    installmentCount: 6,
-    dueDate: '2026-12-10',
-    paymentUrl: `https://pay.example.com/i/${installmentId}`,
-    ...overrides,
-  };
+  return { ...startJourneyExample, installmentId, paymentUrl: `https://pay.example.com/i/${installmentId}`, ...overrides };
 }
