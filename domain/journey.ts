@@ -236,19 +236,22 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
   switch (event.type) {
     case 'started':
       return state.lastSeq === 0 ? { ...state } : state;
-    case 'step_sent':
-      if (closed || !isCurrentStep(state, event)) return state;
-      return {
+    case 'step_sent': {
+      // A message that went out always counts (audit, attempts, frequency cap), even when the
+      // plan moved on while it was in flight; only a send of the current step advances the ladder.
+      const counted: JourneyState = {
         ...state,
-        nextStepIndex: event.stepIndex + 1,
         recentContacts: [...pruneContacts(state.recentContacts, event.at), event.at],
         attempts: { ...state.attempts, sent: state.attempts.sent + 1 },
       };
+      return !closed && isCurrentStep(state, event) ? { ...counted, nextStepIndex: event.stepIndex + 1 } : counted;
+    }
     case 'step_failed':
-      if (closed || !isCurrentStep(state, event)) return state;
+      // A permanent failure means the channel cannot reach this buyer, whichever step found out:
+      // the current step falls through to the next channel.
+      if (closed) return state;
       return {
         ...state,
-        // A permanent failure means the channel cannot reach this buyer: the step falls through.
         undeliverable: state.undeliverable.includes(event.channel) ? state.undeliverable : [...state.undeliverable, event.channel],
         attempts: { ...state.attempts, failed: state.attempts.failed + 1 },
       };

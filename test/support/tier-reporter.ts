@@ -27,7 +27,9 @@ export default class TierReporter implements Reporter {
         tier[key]++;
         total[key]++;
       }
-      if (!module.ok() && [...module.children.allTests()].length === 0) {
+      // A file that failed outside its tests (collection, beforeAll) counts as a failure even
+      // when vitest marks its tests skipped.
+      if (!module.ok() && ![...module.children.allTests()].some((t) => t.result().state === 'failed')) {
         tier.failed++;
         total.failed++;
       }

@@ -1,0 +1,106 @@
+/**
+ * Tier 2 (DESIGN.md section 6): the workflow code builds into a Temporal sandbox bundle (the
+ * same `bundleWorkflowCode` a Worker runs at start or a deploy step runs ahead of time), and the
+ * bundle pulls in only deterministic, I/O-free code: the workflows, the pure domain and their
+ * small pure dependencies. Anything from the activity, database, API or Node side showing up here
+ * means a workflow (or a domain module it imports) grew an import it must not have.
+ */
+import { fileURLToPath } from 'node:url';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorkflows, installQuietRuntime } from '../support/replay';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+/** npm packages allowed in the sandbox: the SDK's own, and pure libraries the domain uses. */
+const ALLOWED_PACKAGES = new Set(['@temporalio/workflow', '@temporalio/common', 'nexus-rpc', 'long', 'ms', 'luxon', 'zod']);
+/** Our own folders allowed in the sandbox. */
+const ALLOWED_OWN_FOLDERS = new Set(['workflows', 'domain']);
+
+/** Packages and modules that must never reach workflow code (I/O, clocks, the worker/client side). */
+const FORBIDDEN_PACKAGES = [
+  '@temporalio/worker',
+  '@temporalio/client',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  '@temporalio/core-bridge',
+  'pg',
+  'postgres',
+  'drizzle-orm',
+  '@electric-sql/pglite',
+  'pino',
+  'fastify',
+  'resend',
+  'twilio',
+  'openai',
+];
+const NODE_BUILTINS = ['fs', 'fs/promises', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers', 'process'];
+
+let bundle: WorkflowBundleWithSourceMap;
+let modules: string[];
+
+/** Module ids as webpack writes them in development mode: `/***\/ "./domain/plan.ts"`. */
+function bundledModules(code: string): string[] {
+  return [...code.matchAll(/^\/\*{3}\/ "([^"]+)"$/gm)].map((m) => m[1]!);
+}
+
+function packageOf(moduleId: string): string | null {
+  const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(moduleId);
+  return match ? match[1]! : null;
+}
+
+/** The code without its inline source map (which embeds every source file once more). */
+function codeWithoutSourceMap(code: string): string {
+  const at = code.lastIndexOf('//# sourceMappingURL=');
+  return at === -1 ? code : code.slice(0, at);
+}
+
+beforeAll(async () => {
+  installQuietRuntime();
+  bundle = await bundleWorkflows(WORKFLOWS_PATH);
+  modules = bundledModules(bundle.code);
+});
+
+describe('workflow bundle', () => {
+  it('builds, with the journey workflow and the pure domain in it', () => {
+    expect(bundle.code.length).toBeGreaterThan(0);
+    expect(modules).toEqual(expect.arrayContaining(['./workflows/index.ts', './workflows/journey.ts', './workflows/messages.ts', './domain/journey.ts', './domain/plan.ts']));
+    // The workflow is exported under the type name clients start it with.
+    expect(bundle.code).toMatch(/dunningJourney/);
+  });
+
+  it('contains only allowed packages and our own workflow and domain modules', () => {
+    const packages = new Set(modules.map(packageOf).filter((p): p is string => p !== null));
+    expect([...packages].filter((p) => !ALLOWED_PACKAGES.has(p))).toEqual([]);
+    const own = modules.filter((m) => packageOf(m) === null && m.startsWith('./'));
+    expect(own.filter((m) => !ALLOWED_OWN_FOLDERS.has(m.split('/')[1]!))).toEqual([]);
+    // Activity contracts are types only: no activity, db or api module is bundled.
+    expect(own.filter((m) => /^\.\/(activities|db|api)\//.test(m) || /^\.\/(worker|client)\.ts$/.test(m))).toEqual([]);
+  });
+
+  it('pulls in no forbidden package and no Node built-in', () => {
+    const code = codeWithoutSourceMap(bundle.code);
+    for (const pkg of FORBIDDEN_PACKAGES) {
+      expect(code, pkg).not.toContain(`node_modules/${pkg}/`);
+      expect(code, pkg).not.toMatch(new RegExp(`require\\(["']${pkg.replace('/', '\\/')}["']\\)`));
+    }
+    for (const builtin of NODE_BUILTINS) {
+      expect(code, builtin).not.toMatch(new RegExp(`require\\(["'](node:)?${builtin.replace('/', '\\/')}["']\\)`));
+      expect(code, builtin).not.toContain(`"node:${builtin}"`);
+    }
+  });
+
+  it('the module list is what the checks above inspect (they would see a forbidden module)', () => {
+    // Guards the checks against a webpack output format change that would make them vacuous.
+    expect(modules.length).toBeGreaterThan(20);
+    expect(modules.some((m) => packageOf(m) === 'zod')).toBe(true);
+    expect(packageOf('./node_modules/pino/lib/tools.js')).toBe('pino');
+    expect(packageOf('./node_modules/@temporalio/worker/lib/worker.js')).toBe('@temporalio/worker');
+  });
+
+  it('is reasonably sized', () => {
+    const kib = Buffer.byteLength(codeWithoutSourceMap(bundle.code)) / 1024;
+    // About 0.8 MiB today (the SDK, zod and luxon); a jump means something heavy was pulled in.
+    expect(kib).toBeLessThan(1_536);
+  });
+});
