@@ -29,12 +29,19 @@ export interface ReminderDelivery {
   installmentNumber: number;
   installmentCount: number;
   paymentUrl: string;
+  /**
+   * ISO instant after which this reminder must not go out (quiet hours or a disallowed day
+   * begin): a delivery retried past it is deferred, and the workflow plans it again.
+   */
+  sendBefore: string;
 }
 
 export type DeliveryResult =
   | { status: 'sent'; providerMessageId: string }
   /** The provider says this address can never be reached: the step falls through to another channel. */
-  | { status: 'undeliverable'; reason: string };
+  | { status: 'undeliverable'; reason: string }
+  /** Not sent: the contact window closed before this attempt ran. Nothing was written. */
+  | { status: 'deferred'; reason: 'contact_window_closed' };
 
 export interface JourneyRecord {
   journeyId: string;

@@ -1,21 +1,35 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { insertAttemptOnce, recordJourney } from '../db/journey-repository';
+import { type AttemptRow, findAttempt, insertAttemptOnce, recordJourney } from '../db/journey-repository';
 import { renderReminder } from '../domain/messages';
 import type { DeliveryResult, JourneyActivities, JourneyRecord, ReminderDelivery } from './contracts';
 
 export interface ActivityDeps {
   db: Database;
   logger: Pick<Logger, 'info' | 'warn'>;
+  /** The activities' clock (tests pass their own). */
+  now?: () => number;
+}
+
+function resultOf(row: AttemptRow): DeliveryResult {
+  return row.status === 'sent'
+    ? { status: 'sent', providerMessageId: row.providerMessageId ?? row.id }
+    : { status: 'undeliverable', reason: row.error ?? row.status };
 }
 
 /**
  * The journey's side effects. Each is idempotent under retry: the outbox attempt is keyed by
  * the workflow's attempt id, and recording is keyed by event sequence.
  */
-export function createActivities({ db, logger }: ActivityDeps): JourneyActivities {
+export function createActivities({ db, logger, now = Date.now }: ActivityDeps): JourneyActivities {
   return {
     async deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult> {
+      const earlier = await findAttempt(db, delivery.attemptId);
+      if (earlier) return resultOf(earlier);
+      if (now() > Date.parse(delivery.sendBefore)) {
+        logger.warn({ journeyId: delivery.journeyId, attemptId: delivery.attemptId, sendBefore: delivery.sendBefore }, 'reminder deferred: contact window closed');
+        return { status: 'deferred', reason: 'contact_window_closed' };
+      }
       const message = renderReminder(delivery);
       // The outbox channel: the message is the row. Providers (channels issue) will send it too.
       const { row, created } = await insertAttemptOnce(db, {
@@ -40,9 +54,7 @@ export function createActivities({ db, logger }: ActivityDeps): JourneyActivitie
           'reminder written to outbox',
         );
       }
-      return row.status === 'sent'
-        ? { status: 'sent', providerMessageId: row.providerMessageId ?? row.id }
-        : { status: 'undeliverable', reason: row.error ?? row.status };
+      return resultOf(row);
     },
 
     async recordJourney(record: JourneyRecord): Promise<void> {

@@ -71,6 +71,23 @@ export function isContactAllowedAt(policy: Policy, instant: number, timeZone: st
   return policy.allowedWeekdays.includes(local.weekday) && !isInQuietHours(policy, local.minuteOfDay);
 }
 
+const WINDOW_SCAN_STEP_MS = 5 * 60_000;
+const WINDOW_SCAN_LIMIT_MS = 8 * MS_PER_DAY;
+
+/**
+ * The last instant, on a 5-minute grid from `instant`, at which the policy still allows contact
+ * before quiet hours or a disallowed day begin: never late, at most 5 minutes early. A send that
+ * retries past it would reach the buyer at night, so deliveries carry it as their deadline.
+ */
+export function contactWindowEnd(policy: Policy, instant: number, timeZone: string): number {
+  let previous = instant;
+  for (let t = instant + WINDOW_SCAN_STEP_MS; t <= instant + WINDOW_SCAN_LIMIT_MS; t += WINDOW_SCAN_STEP_MS) {
+    if (!isContactAllowedAt(policy, t, timeZone)) return previous;
+    previous = t;
+  }
+  return previous;
+}
+
 /** Contacts within the rolling week that ends at `instant` (a contact exactly 7 days old has left it). */
 export function contactsInWindow(contacts: readonly number[], instant: number): number[] {
   return contacts.filter((c) => c > instant - WEEK_MS && c <= instant).sort((a, b) => a - b);

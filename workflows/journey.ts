@@ -24,7 +24,7 @@ import {
   startJourney,
 } from '../domain/journey';
 import { zonedToInstant } from '../domain/local-time';
-import type { PlannedStep } from '../domain/plan';
+import { type PlannedStep, contactWindowEnd } from '../domain/plan';
 import type { Policy } from '../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
 import {
@@ -183,12 +183,14 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         installmentNumber: state.installment.installmentNumber,
         installmentCount: state.installment.installmentCount,
         paymentUrl: state.installment.paymentUrl,
+        sendBefore: new Date(contactWindowEnd(state.policy, now, buyer.timezone)).toISOString(),
       });
       if (result.status === 'sent') {
         apply({ type: 'step_sent', at: Date.now(), ...target, channel, requestedChannel: step.channel, attemptId });
-      } else {
+      } else if (result.status === 'undeliverable') {
         apply({ type: 'step_failed', at: Date.now(), ...target, channel, reason: result.reason });
       }
+      // 'deferred': nothing changed; the plan moves the step to the next allowed moment.
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });

@@ -61,9 +61,13 @@ function deliveryFor(inst: InstallmentInput, overrides: Partial<ReminderDelivery
     installmentNumber: inst.installmentNumber,
     installmentCount: inst.installmentCount,
     paymentUrl: inst.paymentUrl,
+    sendBefore: new Date(ACTIVITY_NOW + 60 * 60_000).toISOString(),
     ...overrides,
   };
 }
+
+/** The activities' clock in these tests. */
+const ACTIVITY_NOW = Date.UTC(2026, 11, 1, 15, 0);
 
 const LOCALE_CASES: { locale: Locale; currency: string; amountMinor: number; greeting: string; decimal: string | null }[] = [
   { locale: 'en', currency: 'USD', amountMinor: 4_990, greeting: 'Hi', decimal: '49.90' },
@@ -80,7 +84,7 @@ describeEachDatabase('outbox activities', (getDb) => {
 
   beforeAll(() => {
     log = capturingLogger();
-    activities = createActivities({ db: getDb(), logger: log.logger });
+    activities = createActivities({ db: getDb(), logger: log.logger, now: () => ACTIVITY_NOW });
   });
 
   const logsFor = (attemptId: string) => log.entries.filter((e) => e.fields.attemptId === attemptId);
@@ -128,6 +132,20 @@ describeEachDatabase('outbox activities', (getDb) => {
       expect(logsFor(delivery.attemptId)).toHaveLength(1);
     },
   );
+
+  it('defers, writing nothing, an attempt that runs after its contact window closed', async () => {
+    const delivery = deliveryFor(makeInstallment(), { sendBefore: new Date(ACTIVITY_NOW - 1).toISOString() });
+    expect(await activities.deliverReminder(delivery)).toEqual({ status: 'deferred', reason: 'contact_window_closed' });
+    expect(await listAttempts(getDb(), delivery.journeyId)).toEqual([]);
+  });
+
+  it('answers a retry of an attempt already made with its result, even after the window closed', async () => {
+    const delivery = deliveryFor(makeInstallment());
+    const first = await activities.deliverReminder(delivery);
+    const late = await activities.deliverReminder({ ...delivery, sendBefore: new Date(ACTIVITY_NOW - 1).toISOString() });
+    expect(late).toEqual(first);
+    expect(await listAttempts(getDb(), delivery.journeyId)).toHaveLength(1);
+  });
 
   it('an SMS attempt has no subject and goes to the phone number', async () => {
     const inst = makeInstallment({ buyer: { locale: 'es', phone: '+34600111222' } });
