@@ -297,6 +297,16 @@ function isCurrentStep(state: JourneyState, event: { revision: number; stepIndex
   return event.revision === state.planRevision && event.stepIndex === state.nextStepIndex;
 }
 
+/**
+ * A payment after the journey ended still settles the record: in full it is recovered, in part
+ * partially recovered (as if it had come before the final action). A canceled journey, or one
+ * already paid, keeps its outcome.
+ */
+export function outcomeAfterLatePayment(outcome: Outcome, split: { appliedMinor: number; outstandingMinor: number }): Outcome {
+  if (outcome === 'canceled' || split.appliedMinor === 0) return outcome;
+  return split.outstandingMinor === 0 ? 'recovered' : 'partially_recovered';
+}
+
 function applyPayment(state: JourneyState, event: Extract<JourneyEvent, { type: 'payment_received' }>): JourneyState {
   if (state.payments.some((p) => p.paymentId === event.paymentId)) return state;
   // Minor units are whole numbers: a fractional, zero or negative amount is not a payment we can count.
@@ -309,12 +319,7 @@ function applyPayment(state: JourneyState, event: Extract<JourneyEvent, { type: 
     payments: [...state.payments, { paymentId: event.paymentId, amountMinor: event.amountMinor, at: event.at }],
   };
   const settledNow = split.outstandingMinor === 0 && split.appliedMinor > 0;
-  if (isClosed(state)) {
-    // A late payment after the ladder ended (or a partial recovery) still settles the record: in
-    // full it is recovered, in part partially recovered (as if it had come before the final action).
-    if (state.outcome === 'canceled' || split.appliedMinor === 0) return paid;
-    return { ...paid, outcome: settledNow ? 'recovered' : 'partially_recovered' };
-  }
+  if (state.outcome !== null) return { ...paid, outcome: outcomeAfterLatePayment(state.outcome, split) };
   if (!settledNow) return paid;
   const onTime = event.at < endOfDueDay(state, state.originalDueDate);
   return close(paid, onTime ? 'paid_before_due' : 'recovered', event.at);

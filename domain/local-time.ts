@@ -25,6 +25,13 @@ export const timeZoneSchema = z
   .min(1)
   .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as America/Sao_Paulo');
 
+/** Whether a minute of the day falls in the daily window [start, end); a window with start > end wraps past midnight. */
+export function isWithinDailyWindow(minuteOfDay: number, window: { start: LocalTime; end: LocalTime }): boolean {
+  const start = minutesOfDay(window.start);
+  const end = minutesOfDay(window.end);
+  return start > end ? minuteOfDay >= start || minuteOfDay < end : minuteOfDay >= start && minuteOfDay < end;
+}
+
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 

@@ -5,7 +5,7 @@ import {
   MS_PER_DAY,
   addDays,
   instantToZoned,
-  minutesOfDay,
+  isWithinDailyWindow,
   zonedToInstant,
 } from './local-time';
 import type { Policy } from './policy';
@@ -60,9 +60,7 @@ export function nominalStepInstant(policy: Policy, stepIndex: number, dueDate: L
 }
 
 export function isInQuietHours(policy: Policy, minuteOfDay: number): boolean {
-  const start = minutesOfDay(policy.quietHours.start);
-  const end = minutesOfDay(policy.quietHours.end);
-  return start > end ? minuteOfDay >= start || minuteOfDay < end : minuteOfDay >= start && minuteOfDay < end;
+  return isWithinDailyWindow(minuteOfDay, policy.quietHours);
 }
 
 /** True when the compliance rules of the policy allow a contact at this instant. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channelSchema } from './channels';
-import { localTimeSchema } from './local-time';
+import { isWithinDailyWindow, localTimeSchema, minutesOfDay } from './local-time';
 import { minorUnitsSchema } from './money';
 
 export const templateKeySchema = z
@@ -67,6 +67,14 @@ export const policySchema = z
     }
     if (p.quietHours.start === p.quietHours.end) {
       ctx.addIssue({ code: 'custom', path: ['quietHours'], message: 'start and end must differ' });
+    } else {
+      // A send time inside quiet hours can never be honored as written, and with some weekday
+      // sets (no two allowed days in a row) it leaves the planner no instant at all.
+      p.steps.forEach((step, i) => {
+        if (isWithinDailyWindow(minutesOfDay(step.sendAt), p.quietHours)) {
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'sendAt'], message: 'must be outside quiet hours' });
+        }
+      });
     }
   });
 export type Policy = z.infer<typeof policySchema>;

@@ -1,4 +1,4 @@
-import type { Actor, AuditEvent, Outcome } from './journey';
+import { type Actor, type AuditEvent, outcomeAfterLatePayment } from './journey';
 import { allocatePayment } from './money';
 import type { JourneyStatus } from './status';
 
@@ -10,18 +10,15 @@ export interface LatePayment {
   actor?: Actor;
 }
 
-/** Outcomes a late payment can still improve; a canceled journey keeps its outcome. */
-const RECOVERABLE: readonly Outcome[] = ['written_off', 'handed_over', 'partially_recovered'];
-
 /**
- * A payment that arrives after the journey ended (the workflow is gone) still settles the
- * record: the amounts move, and a written-off, handed-over or partial journey becomes
- * `recovered` once nothing is outstanding. Returns the new status and the audit event.
+ * A payment that arrives after the journey ended (its workflow is gone) settles the recorded
+ * status by the same rule the journey applies itself ({@link outcomeAfterLatePayment}).
+ * Returns the new status and the audit event.
  */
 export function settleLatePayment(status: JourneyStatus, payment: LatePayment): { status: JourneyStatus; event: AuditEvent } {
   if (payment.currency !== status.currency) throw new RangeError(`payment currency ${payment.currency} is not ${status.currency}`);
   const split = allocatePayment(status.outstandingMinor, payment.amountMinor);
-  const settled = split.outstandingMinor === 0 && status.outcome !== null && RECOVERABLE.includes(status.outcome);
+  const outcome = status.outcome === null ? null : outcomeAfterLatePayment(status.outcome, split);
   const event: AuditEvent = {
     type: 'payment_received',
     at: payment.at,
@@ -36,7 +33,7 @@ export function settleLatePayment(status: JourneyStatus, payment: LatePayment): 
       amountPaidMinor: status.amountPaidMinor + split.appliedMinor,
       outstandingMinor: split.outstandingMinor,
       overpaidMinor: status.overpaidMinor + split.overpaidMinor,
-      outcome: settled ? 'recovered' : status.outcome,
+      outcome,
       asOf: new Date(payment.at).toISOString(),
     },
     event,

@@ -22,9 +22,9 @@ describe('settleLatePayment', () => {
     expect(event).toMatchObject({ type: 'payment_received', paymentId: 'late', amountMinor: 10_000 });
   });
 
-  it('keeps a partial late payment as partial and records the excess of an overpayment', () => {
+  it('makes a partial late payment partially recovered, and records the excess of an overpayment', () => {
     const partial = settleLatePayment(endedStatus('hand_to_agency'), { paymentId: 'a', amountMinor: 4_000, currency: 'USD', at: T0 + 10 }).status;
-    expect(partial).toMatchObject({ outcome: 'handed_over', amountPaidMinor: 4_000, outstandingMinor: 6_000 });
+    expect(partial).toMatchObject({ outcome: 'partially_recovered', amountPaidMinor: 4_000, outstandingMinor: 6_000 });
     const over = settleLatePayment(partial, { paymentId: 'b', amountMinor: 7_000, currency: 'USD', at: T0 + 11 }).status;
     expect(over).toMatchObject({ outcome: 'recovered', amountPaidMinor: 10_000, outstandingMinor: 0, overpaidMinor: 1_000 });
   });
@@ -44,7 +44,7 @@ describe('settleLatePayment', () => {
         expect(status.amountPaidMinor + status.outstandingMinor).toBe(status.amountDueMinor);
         expect(status.amountPaidMinor + status.overpaidMinor).toBe(total);
         expect(status.outstandingMinor).toBeGreaterThanOrEqual(0);
-        expect(status.outcome).toBe(total >= 10_000 ? 'recovered' : early > 0 ? 'partially_recovered' : 'written_off');
+        expect(status.outcome).toBe(total >= 10_000 ? 'recovered' : total > 0 ? 'partially_recovered' : 'written_off');
       }),
     );
   });

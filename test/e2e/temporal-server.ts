@@ -8,15 +8,17 @@
  *                              TEMPORAL_NAMESPACE (default `default`): no time skipping
  *   TEMPORAL_CLI_PATH          path to the `temporal` CLI: a dev server is started for the run,
  *                              no time skipping
- *   TEMPORAL_TEST_SERVER_DOWNLOAD=1  let the SDK download the time-skipping test server (needs
+ *   TEMPORAL_TEST_SERVER_DOWNLOAD=1  let the SDK download the time-skipping test server; this is
+ *                              also the default when its download host resolves (=0 turns it off) (needs
  *                              internet; cached in the temp directory afterwards)
  *
- * Checked in this order. Nothing set: the tests are skipped and say why.
+ * Checked in this order. Nothing set and offline: the tests are skipped and say why.
  */
 import { existsSync } from 'node:fs';
 import type { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import proto from '@temporalio/proto';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 export type TemporalServerChoice =
@@ -42,16 +44,31 @@ export function chooseTemporalServer(env: NodeJS.ProcessEnv = process.env): Serv
     if (!existsSync(cli)) throw new Error(`TEMPORAL_CLI_PATH=${cli} does not exist`);
     return { choice: { kind: 'dev-server', path: cli }, description: `dev server from ${cli}` };
   }
-  if (env.TEMPORAL_TEST_SERVER_DOWNLOAD === '1') {
+  if (env.TEMPORAL_TEST_SERVER_DOWNLOAD === '1' || (env.TEMPORAL_TEST_SERVER_DOWNLOAD !== '0' && downloadReachable)) {
     return { choice: { kind: 'download' }, description: 'time-skipping test server downloaded by the SDK' };
   }
   return {
     choice: null,
     reason:
-      'no Temporal server: set TEMPORAL_TEST_SERVER_PATH (time-skipping test server binary), TEMPORAL_ADDRESS (running server), ' +
-      'TEMPORAL_CLI_PATH (temporal CLI) or TEMPORAL_TEST_SERVER_DOWNLOAD=1 (download, needs internet)',
+      'no Temporal server: the SDK cannot download its test server from here (offline); set TEMPORAL_TEST_SERVER_PATH ' +
+      '(time-skipping test server binary), TEMPORAL_ADDRESS (running server) or TEMPORAL_CLI_PATH (temporal CLI)',
   };
 }
+
+/**
+ * Whether the SDK's download host resolves: with internet, `npm test` fetches the time-skipping
+ * test server by itself (as a user expects); offline it skips at once instead of failing.
+ */
+async function canReachDownloadHost(): Promise<boolean> {
+  const lookup = dnsLookup('temporal.download').then(
+    () => true,
+    () => false,
+  );
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3_000).unref());
+  return Promise.race([lookup, timeout]);
+}
+
+const downloadReachable = process.env.TEMPORAL_TEST_SERVER_DOWNLOAD === '0' ? false : await canReachDownloadHost();
 
 export function supportsTimeSkipping(choice: TemporalServerChoice): boolean {
   return choice.kind === 'time-skipping' || choice.kind === 'download';
