@@ -3,11 +3,13 @@
  * bundle imports nothing from the activity side.
  */
 import type { Channel } from '../domain/channels';
-import type { InstallmentInput, Locale } from '../domain/installment';
+import type { InstallmentInput } from '../domain/installment';
 import type { RecordedEvent } from '../domain/journey';
+import type { MessageFacts } from '../domain/messages';
 import type { JourneyStatus } from '../domain/status';
 
-export interface ReminderDelivery {
+/** A reminder to deliver: the facts its message is rendered from, plus where and under which key. */
+export interface ReminderDelivery extends MessageFacts {
   journeyId: string;
   /** Idempotency key of this attempt: a retried activity finds its earlier row instead of sending again. */
   attemptId: string;
@@ -15,20 +17,9 @@ export interface ReminderDelivery {
   installmentId: string;
   planRevision: number;
   stepIndex: number;
-  channel: Channel;
   requestedChannel: Channel;
-  template: string;
-  locale: Locale;
   /** The buyer's address on `channel` (email or E.164 number). */
   to: string;
-  buyerName: string;
-  productName: string;
-  amountDueMinor: number;
-  currency: string;
-  dueDate: string;
-  installmentNumber: number;
-  installmentCount: number;
-  paymentUrl: string;
   /**
    * ISO instant after which this reminder must not go out (quiet hours or a disallowed day
    * begin): a delivery retried past it is deferred, and the workflow plans it again.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/client';
 import { findJourney, recordLatePayment } from '../../db/journey-repository';
 import type { Policy } from '../../domain/policy';
@@ -38,6 +38,20 @@ const tags = ['journeys'];
 
 const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
   const refOf = (tenantId: string, installmentId: string): JourneyRef => ({ tenantId, installmentId });
+
+  /**
+   * The live status of a running journey, or null. A query needs a worker to answer: when none
+   * does (workers down, deploy in progress), callers fall back to the recorded state instead of
+   * failing the request.
+   */
+  const liveStatus = async (request: FastifyRequest, ref: JourneyRef) => {
+    try {
+      return await gateway.status(ref);
+    } catch (err) {
+      request.log.warn({ err, installmentId: ref.installmentId }, 'live status unavailable; answering from the database');
+      return null;
+    }
+  };
 
   /** A message reached no running journey: say whether it never existed or has already ended. */
   const notRunning = async (reply: FastifyReply, ref: JourneyRef) => {
@@ -96,7 +110,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
     async (request, reply) => {
       const ref = refOf(request.grant.tenantId, request.params.installmentId);
       const journeyId = journeyWorkflowId(ref.tenantId, ref.installmentId);
-      const live = await gateway.status(ref);
+      const live = await liveStatus(request, ref);
       if (live) return { journeyId, source: 'workflow' as const, ...live };
       const row = await findJourney(db, ref.tenantId, ref.installmentId);
       if (!row) return sendProblem(reply, problem(404, 'journey-not-found', 'No journey for this installment', { detail: `installment ${ref.installmentId}` }));
@@ -117,7 +131,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
     },
     async (request, reply) => {
       const ref = refOf(request.grant.tenantId, request.params.installmentId);
-      const known = (await gateway.status(ref)) ?? (await findJourney(db, ref.tenantId, ref.installmentId))?.status;
+      const known = (await liveStatus(request, ref)) ?? (await findJourney(db, ref.tenantId, ref.installmentId))?.status;
       if (known && known.currency !== request.body.currency) {
         return sendProblem(
           reply,

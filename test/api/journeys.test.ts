@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findJourney, listEvents, listPayments } from '../../db/journey-repository';
 import { journeyWorkflowId } from '../../workflows/messages';
 import { describeEachDatabase } from '../support/databases';
@@ -138,6 +138,15 @@ describeEachDatabase('journeys API', (getDb) => {
       const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ source: 'database', stage: 'closed', outcome: 'canceled', cancelReason: 'refund' });
+    });
+
+    it('answers from the database when the live query fails (no worker answering)', async () => {
+      const installmentId = await started();
+      const status = vi.spyOn(api.gateway, 'status').mockRejectedValueOnce(new Error('query timed out: no worker polling'));
+      const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
+      status.mockRestore();
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ source: 'database', installmentId, stage: 'pre_due', outcome: null });
     });
 
     it('answers 404 for an installment with no journey', async () => {
