@@ -52,3 +52,9 @@ export async function connectClient(settings: TemporalSettings): Promise<{ clien
   const connection = await Connection.connect(await connectionOptions(settings));
   return { client: new Client({ connection, namespace: settings.namespace }), connection };
 }
+
+/** One sentence for a process that cannot reach its Temporal server, instead of a stack trace. */
+export function temporalUnreachable(settings: TemporalSettings, err: unknown): string {
+  const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return `Could not reach Temporal at ${settings.address} (${reason}): start that server or fix TEMPORAL_ADDRESS (and TLS settings).`;
+}

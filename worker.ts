@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { createActivities } from './activities';
-import { connectionOptions, temporalSettingsFromEnv } from './client';
+import { connectionOptions, temporalSettingsFromEnv, temporalUnreachable } from './client';
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
 
@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const database = await openDatabaseFromEnv();
-  const connection = await NativeConnection.connect(await connectionOptions(settings));
+  const connection = await NativeConnection.connect(await connectionOptions(settings)).catch((err: unknown) => {
+    console.error(temporalUnreachable(settings, err));
+    process.exit(1);
+  });
   const worker = await createJourneyWorker({
     connection,
     namespace: settings.namespace,

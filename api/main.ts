@@ -1,6 +1,6 @@
 /** The API process: `npm run api` (needs TEMPORAL_ADDRESS; DATABASE_URL for PostgreSQL). */
 import pino from 'pino';
-import { connectClient, temporalSettingsFromEnv } from '../client';
+import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
 import { buildApp } from './app';
 import { parseApiKeys } from './plugins/auth';
@@ -19,7 +19,10 @@ if (apiKeys.size === 0) {
 }
 
 const database = await openDatabaseFromEnv();
-const { client, connection } = await connectClient(settings);
+const { client, connection } = await connectClient(settings).catch((err: unknown) => {
+  console.error(temporalUnreachable(settings, err));
+  process.exit(1);
+});
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(client, settings.taskQueue),

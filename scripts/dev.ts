@@ -11,7 +11,7 @@ import { buildApp } from '../api/app';
 import { parseApiKeys } from '../api/plugins/auth';
 import { builtInPolicies } from '../api/policies';
 import { TemporalJourneyGateway } from '../api/temporal-gateway';
-import { connectClient, connectionOptions, temporalSettingsFromEnv } from '../client';
+import { connectClient, connectionOptions, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
 import { createJourneyWorker } from '../worker';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages';
@@ -33,8 +33,16 @@ function temporalCliOnPath(): string | undefined {
 async function startTemporal() {
   const configured = temporalSettingsFromEnv();
   if (configured) {
-    const { client, connection } = await connectClient(configured);
-    const native = await NativeConnection.connect(await connectionOptions(configured));
+    let connected: Awaited<ReturnType<typeof connectClient>>;
+    let native: NativeConnection;
+    try {
+      connected = await connectClient(configured);
+      native = await NativeConnection.connect(await connectionOptions(configured));
+    } catch (err) {
+      console.error(`\n${temporalUnreachable(configured, err)} Or unset TEMPORAL_ADDRESS to use a local dev server.\n`);
+      process.exit(1);
+    }
+    const { client, connection } = connected;
     return { client, close: async () => { await native.close(); await connection.close(); }, native, namespace: configured.namespace, taskQueue: configured.taskQueue, uiUrl: process.env.TEMPORAL_UI_URL ?? '(your Temporal UI)' };
   }
   const cli = temporalCliOnPath();
