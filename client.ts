@@ -4,7 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
+import { payloadCodecFromEnv } from './codec/encryption-codec';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 
 export interface TemporalSettings {
@@ -48,9 +50,16 @@ export async function connectionOptions(settings: TemporalSettings): Promise<Sha
   return options;
 }
 
+/** Payload encryption when TEMPORAL_PAYLOAD_KEYS is set; the client and every worker must agree. */
+export function dataConverterFromEnv(env: Record<string, string | undefined> = process.env): DataConverter | undefined {
+  const codec = payloadCodecFromEnv(env);
+  return codec ? { payloadCodecs: [codec] } : undefined;
+}
+
 export async function connectClient(settings: TemporalSettings): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect(await connectionOptions(settings));
-  return { client: new Client({ connection, namespace: settings.namespace }), connection };
+  const dataConverter = dataConverterFromEnv();
+  return { client: new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }), connection };
 }
 
 /** One sentence for a process that cannot reach its Temporal server, instead of a stack trace. */

@@ -6,7 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { createActivities } from './activities';
-import { connectionOptions, temporalSettingsFromEnv, temporalUnreachable } from './client';
+import type { DataConverter } from '@temporalio/common';
+import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from './client';
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
 
@@ -20,6 +21,8 @@ export interface JourneyWorkerOptions {
   logger: Logger;
   /** A prebuilt bundle (`npm run build:workflows`) for production; otherwise bundled at start. */
   workflowBundlePath?: string | undefined;
+  /** Must match the clients' (payload encryption). */
+  dataConverter?: DataConverter | undefined;
 }
 
 export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<Worker> {
@@ -32,6 +35,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...code,
     activities: createActivities({ db: options.db, logger: options.logger }),
+    ...(options.dataConverter && { dataConverter: options.dataConverter }),
   });
 }
 
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     db: database.db,
     logger,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    dataConverter: dataConverterFromEnv(),
   });
   logger.info({ taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind }, 'worker polling');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.

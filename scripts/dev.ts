@@ -11,7 +11,8 @@ import { buildApp } from '../api/app';
 import { parseApiKeys } from '../api/plugins/auth';
 import { builtInPolicies } from '../api/policies';
 import { TemporalJourneyGateway } from '../api/temporal-gateway';
-import { connectClient, connectionOptions, temporalSettingsFromEnv, temporalUnreachable } from '../client';
+import { Client } from '@temporalio/client';
+import { connectClient, connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
 import { createJourneyWorker } from '../worker';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages';
@@ -68,14 +69,24 @@ async function startTemporal() {
     if (process.env.DEBUG) console.error(err);
     process.exit(1);
   }
-  return { client: env.client, native: env.nativeConnection, close: () => env.teardown(), namespace: env.namespace ?? 'default', taskQueue: DEFAULT_TASK_QUEUE, uiUrl: `http://localhost:${UI_PORT}` };
+  // The environment's own client knows nothing of payload encryption: build ours on its connection.
+  const dataConverter = dataConverterFromEnv();
+  const client = dataConverter ? new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter }) : env.client;
+  return { client, native: env.nativeConnection, close: () => env.teardown(), namespace: env.namespace ?? 'default', taskQueue: DEFAULT_TASK_QUEUE, uiUrl: `http://localhost:${UI_PORT}` };
 }
 
 const database = await openDatabaseFromEnv({ ...process.env, PGLITE_DIR: process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite` });
 logger.info(database.kind === 'pglite' ? `database: PGlite in ${process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite`}` : 'database: PostgreSQL (DATABASE_URL)');
 const temporal = await startTemporal();
 
-const worker = await createJourneyWorker({ connection: temporal.native, namespace: temporal.namespace, taskQueue: temporal.taskQueue, db: database.db, logger });
+const worker = await createJourneyWorker({
+  connection: temporal.native,
+  namespace: temporal.namespace,
+  taskQueue: temporal.taskQueue,
+  db: database.db,
+  logger,
+  dataConverter: dataConverterFromEnv(),
+});
 const workerRun = worker.run();
 
 const devKey = 'dev-key-change-me';

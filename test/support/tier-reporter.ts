@@ -9,6 +9,7 @@ const TIERS: { dir: string; label: string }[] = [
   { dir: 'replay', label: '2 workflow replay + bundle' },
   { dir: 'db', label: '3 database (PostgreSQL + PGlite)' },
   { dir: 'activities', label: '3 activities' },
+  { dir: 'codec', label: '3 payload encryption + codec server' },
   { dir: 'api', label: '4 API (inject)' },
   { dir: 'e2e', label: '5 end to end (Temporal server)' },
   { dir: 'config', label: '- deployment config' },
