@@ -21,7 +21,7 @@ export interface ReminderDelivery extends MessageFacts {
   /** The buyer's address on `channel` (email or E.164 number). */
   to: string;
   /**
-   * ISO instant after which this reminder must not go out (quiet hours or a disallowed day
+   * ISO instant from which this reminder must not go out (quiet hours or a disallowed day
    * begin): a delivery retried past it is deferred, and the workflow plans it again.
    */
   sendBefore: string;

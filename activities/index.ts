@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { type AttemptRow, findAttempt, insertAttemptOnce, recordJourney } from '../db/journey-repository';
@@ -9,6 +10,31 @@ export interface ActivityDeps {
   logger: Pick<Logger, 'info' | 'warn'>;
   /** The activities' clock (tests pass their own). */
   now?: () => number;
+}
+
+/** The SQLSTATE of a database error, wherever a driver or drizzle wrapped it. */
+function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * Retrying cannot fix data the database refuses (SQLSTATE class 22, data exception, or 23,
+ * integrity violation): fail at once and visibly instead of retrying forever.
+ */
+async function refusingBadData<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    const code = sqlState(err);
+    if (code && (code.startsWith('22') || code.startsWith('23'))) {
+      throw ApplicationFailure.nonRetryable(`the database refused the journey's data (SQLSTATE ${code})`, 'InvalidJourneyData');
+    }
+    throw err;
+  }
 }
 
 function resultOf(row: AttemptRow): DeliveryResult {
@@ -26,13 +52,13 @@ export function createActivities({ db, logger, now = Date.now }: ActivityDeps): 
     async deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult> {
       const earlier = await findAttempt(db, delivery.attemptId);
       if (earlier) return resultOf(earlier);
-      if (now() > Date.parse(delivery.sendBefore)) {
+      if (now() >= Date.parse(delivery.sendBefore)) {
         logger.warn({ journeyId: delivery.journeyId, attemptId: delivery.attemptId, sendBefore: delivery.sendBefore }, 'reminder deferred: contact window closed');
         return { status: 'deferred', reason: 'contact_window_closed' };
       }
       const message = renderReminder(delivery);
       // The outbox channel: the message is the row. Providers (channels issue) will send it too.
-      const { row, created } = await insertAttemptOnce(db, {
+      const { row, created } = await refusingBadData(() => insertAttemptOnce(db, {
         id: delivery.attemptId,
         journeyId: delivery.journeyId,
         tenantId: delivery.tenantId,
@@ -47,7 +73,7 @@ export function createActivities({ db, logger, now = Date.now }: ActivityDeps): 
         body: message.body,
         status: 'sent',
         providerMessageId: `outbox:${delivery.attemptId}`,
-      });
+      }));
       if (created) {
         logger.info(
           { journeyId: delivery.journeyId, attemptId: delivery.attemptId, channel: delivery.channel, template: delivery.template, subject: message.subject },
@@ -58,7 +84,7 @@ export function createActivities({ db, logger, now = Date.now }: ActivityDeps): 
     },
 
     async recordJourney(record: JourneyRecord): Promise<void> {
-      await recordJourney(db, record);
+      await refusingBadData(() => recordJourney(db, record));
     },
   };
 }

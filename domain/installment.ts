@@ -9,6 +9,23 @@ export const externalIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must contain only letters, digits, ".", "_", ":" or "-"');
 
+/**
+ * Human-readable text (names, product titles): trimmed, bounded, and free of control
+ * characters, which PostgreSQL cannot store in JSON (NUL) and which have no place in a message.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
+export const plainTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters');
+
+/** Installment dates we can plan, store and show: the ladder runs in years 2000 to 2100. */
+export const dueDateSchema = localDateSchema.refine((d) => d >= '2000-01-01' && d <= '2100-12-31', 'must be between 2000-01-01 and 2100-12-31');
+
 export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'pt-BR'] as const;
 export const localeSchema = z.enum(SUPPORTED_LOCALES);
 export type Locale = z.infer<typeof localeSchema>;
@@ -18,7 +35,7 @@ export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.1
 
 export const buyerSchema = z.object({
   id: externalIdSchema,
-  name: z.string().trim().min(1).max(200),
+  name: plainTextSchema(200),
   email: z.email('must be an email address').max(254).optional(),
   phone: phoneSchema.optional(),
   whatsapp: phoneSchema.optional(),
@@ -37,15 +54,24 @@ export const installmentFieldsSchema = z.object({
     installmentId: externalIdSchema,
     purchaseId: externalIdSchema.optional(),
     subscriptionId: externalIdSchema.optional(),
-    product: z.object({ id: externalIdSchema, name: z.string().trim().min(1).max(200) }),
+    product: z.object({ id: externalIdSchema, name: plainTextSchema(200) }),
     buyer: buyerSchema,
     amount: z.object({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
-    installmentNumber: z.number().int().min(1),
-    installmentCount: z.number().int().min(1),
-    dueDate: localDateSchema,
+    installmentNumber: z.number().int().min(1).max(10_000),
+    installmentCount: z.number().int().min(1).max(10_000),
+    dueDate: dueDateSchema,
     paymentUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
     policyId: z.string().min(1).max(64).optional(),
-    metadata: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()])).default({}),
+    metadata: z
+      .record(
+        plainTextSchema(64),
+        z.union([
+          z.string().max(500).refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters'),
+          z.number().finite(),
+          z.boolean(),
+        ]),
+      )
+      .default({}),
 });
 
 export function refineInstallment(

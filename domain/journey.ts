@@ -1,6 +1,6 @@
 import type { Channel, ChannelUnavailableReason } from './channels';
-import type { InstallmentInput } from './installment';
-import { type LocalDate, MS_PER_DAY, addDays, daysBetween, instantToZoned, zonedToInstant } from './local-time';
+import { type InstallmentInput, localeSchema } from './installment';
+import { type LocalDate, MS_PER_DAY, addDays, daysBetween, instantToZoned, localDateSchema, timeZoneSchema, zonedToInstant } from './local-time';
 import { allocatePayment } from './money';
 import { type Plan, type PlannedStep, computePlan } from './plan';
 import type { FinalAction, Policy } from './policy';
@@ -45,6 +45,8 @@ export type JourneyEvent =
       reason: 'superseded' | 'no_channel' | 'delivery_failed';
       channels?: { channel: Channel; reason: ChannelUnavailableReason }[];
     }
+  /** The contact window closed before the reminder could go out: nothing is sent before `until`. */
+  | { type: 'step_deferred'; at: number; revision: number; stepIndex: number; until: number }
   | { type: 'payment_received'; at: number; paymentId: string; amountMinor: number; currency: string; actor?: Actor }
   | { type: 'due_date_changed'; at: number; from: LocalDate; to: LocalDate; actor?: Actor }
   | { type: 'paused'; at: number; until: number | null; actor?: Actor }
@@ -78,6 +80,11 @@ export interface JourneyState {
   paused: { since: number; until: number | null } | null;
   optedOut: Channel[];
   undeliverable: Channel[];
+  /**
+   * No reminder before this instant (set when a delivery was deferred because the contact window
+   * closed). Absent in state carried over from before it existed.
+   */
+  notBefore?: number | null;
   /** Instants of reminders sent in the last 7 days (older ones age out), for the frequency cap. */
   recentContacts: number[];
   attempts: { sent: number; failed: number; skipped: number };
@@ -105,6 +112,7 @@ export function startJourney(installment: InstallmentInput, policy: Policy, now:
     paused: null,
     optedOut: [],
     undeliverable: [],
+    notBefore: null,
     recentContacts: [],
     attempts: { sent: 0, failed: 0, skipped: 0 },
     reschedules: 0,
@@ -148,7 +156,7 @@ export function planOf(state: JourneyState, now: number): Plan {
     policy: state.policy,
     dueDate: state.dueDate,
     timeZone: state.installment.buyer.timezone,
-    now,
+    now: Math.max(now, state.notBefore ?? now),
     fromStep: state.nextStepIndex,
     recentContacts: state.recentContacts,
   });
@@ -177,10 +185,11 @@ export function nextAction(state: JourneyState, now: number): NextAction {
 }
 
 /** Why a due-date change is refused; `null` when it is accepted. */
-export type DueDateRefusal = 'journey_closed' | 'in_the_past' | 'unchanged' | 'beyond_limit' | 'too_many_changes';
+export type DueDateRefusal = 'invalid_date' | 'journey_closed' | 'in_the_past' | 'unchanged' | 'beyond_limit' | 'too_many_changes';
 
 export const DUE_DATE_REFUSAL_MESSAGES: Record<DueDateRefusal, string> = {
   journey_closed: 'the journey has already ended',
+  invalid_date: 'the new due date is not a calendar date (YYYY-MM-DD)',
   in_the_past: "the new due date is before today in the buyer's time zone",
   unchanged: 'the new due date is the current due date',
   beyond_limit: 'the new due date is further from the original due date than the policy allows',
@@ -188,6 +197,8 @@ export const DUE_DATE_REFUSAL_MESSAGES: Record<DueDateRefusal, string> = {
 };
 
 export function checkDueDateChange(state: JourneyState, newDueDate: LocalDate, now: number): DueDateRefusal | null {
+  // Messages can come from any Temporal client, not only our API: never trust the shape.
+  if (typeof newDueDate !== 'string' || !localDateSchema.safeParse(newDueDate).success) return 'invalid_date';
   if (isClosed(state)) return 'journey_closed';
   const today = instantToZoned(now, state.installment.buyer.timezone).date;
   if (newDueDate < today) return 'in_the_past';
@@ -218,9 +229,18 @@ function redact(event: JourneyEvent, before: JourneyState): AuditEvent {
 
 const CONTACT_FIELDS = ['email', 'phone', 'whatsapp', 'locale', 'timezone'] as const;
 
+/** Contact changes can come from any Temporal client: a value the journey could not use is ignored. */
+function isUsableContactValue(key: (typeof CONTACT_FIELDS)[number], value: unknown): boolean {
+  if (value === null) return key !== 'locale' && key !== 'timezone';
+  if (typeof value !== 'string') return false;
+  if (key === 'timezone') return timeZoneSchema.safeParse(value).success;
+  if (key === 'locale') return localeSchema.safeParse(value).success;
+  return value.length > 0;
+}
+
 function changedContactFields(state: JourneyState, changes: ContactUpdate): (keyof ContactUpdate)[] {
   const buyer = state.installment.buyer;
-  return CONTACT_FIELDS.filter((key) => changes[key] !== undefined && (changes[key] ?? undefined) !== buyer[key]);
+  return CONTACT_FIELDS.filter((key) => changes[key] !== undefined && isUsableContactValue(key, changes[key]) && (changes[key] ?? undefined) !== buyer[key]);
 }
 
 function pruneContacts(contacts: readonly number[], now: number): number[] {
@@ -255,6 +275,9 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
         undeliverable: state.undeliverable.includes(event.channel) ? state.undeliverable : [...state.undeliverable, event.channel],
         attempts: { ...state.attempts, failed: state.attempts.failed + 1 },
       };
+    case 'step_deferred':
+      if (closed || !isCurrentStep(state, event) || event.until <= (state.notBefore ?? Number.NEGATIVE_INFINITY)) return state;
+      return { ...state, notBefore: event.until };
     case 'step_skipped':
       if (closed || !isCurrentStep(state, event)) return state;
       return { ...state, nextStepIndex: event.stepIndex + 1, attempts: { ...state.attempts, skipped: state.attempts.skipped + 1 } };

@@ -3,6 +3,7 @@ import {
   type IsoWeekday,
   type LocalDate,
   MS_PER_DAY,
+  MS_PER_MINUTE,
   addDays,
   instantToZoned,
   isWithinDailyWindow,
@@ -73,17 +74,24 @@ const WINDOW_SCAN_STEP_MS = 5 * 60_000;
 const WINDOW_SCAN_LIMIT_MS = 8 * MS_PER_DAY;
 
 /**
- * The last instant, on a 5-minute grid from `instant`, at which the policy still allows contact
- * before quiet hours or a disallowed day begin: never late, at most 5 minutes early. A send that
- * retries past it would reach the buyer at night, so deliveries carry it as their deadline.
+ * The first instant after `instant` at which the policy stops allowing contact (quiet hours
+ * begin, or a disallowed day starts). Quiet hours and zone offsets are whole minutes, so the
+ * answer is exact: a coarse scan finds the 5 minutes in which the window closes, a minute scan
+ * finds the boundary. A send that retries past it would reach the buyer at night, so deliveries
+ * carry it as their deadline.
  */
 export function contactWindowEnd(policy: Policy, instant: number, timeZone: string): number {
-  let previous = instant;
+  let allowedAt = instant;
   for (let t = instant + WINDOW_SCAN_STEP_MS; t <= instant + WINDOW_SCAN_LIMIT_MS; t += WINDOW_SCAN_STEP_MS) {
-    if (!isContactAllowedAt(policy, t, timeZone)) return previous;
-    previous = t;
+    if (!isContactAllowedAt(policy, t, timeZone)) {
+      for (let m = Math.floor(allowedAt / MS_PER_MINUTE + 1) * MS_PER_MINUTE; m < t; m += MS_PER_MINUTE) {
+        if (!isContactAllowedAt(policy, m, timeZone)) return m;
+      }
+      return t;
+    }
+    allowedAt = t;
   }
-  return previous;
+  return instant + WINDOW_SCAN_LIMIT_MS;
 }
 
 /** Contacts within the rolling week that ends at `instant` (a contact exactly 7 days old has left it). */

@@ -101,7 +101,10 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     changes++;
   };
 
-  setHandler(statusQuery, () => journeyStatus(state, Date.now()));
+  setHandler(statusQuery, (options) => {
+    const asOf = options?.asOf ? Date.parse(options.asOf) : Number.NaN;
+    return journeyStatus(state, Number.isNaN(asOf) ? Date.now() : Math.max(asOf, Date.now()));
+  });
   setHandler(paymentReceivedSignal, ({ paymentId, amountMinor, currency, paidAt, actor }) => {
     const now = Date.now();
     const at = paidAt ? Math.min(Date.parse(paidAt), now) : now;
@@ -148,6 +151,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     await recordJourneyAs(`record/${batches}`)({ journeyId: workflowId, runId, installment: state.installment, status: journeyStatus(state, now), events });
   };
 
+  const deliveriesPerStep = new Map<string, number>();
   const send = async (step: PlannedStep): Promise<void> => {
     const now = Date.now();
     const target = { revision: state.planRevision, stepIndex: step.stepIndex };
@@ -161,7 +165,12 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     const stepKey = `r${target.revision}/s${target.stepIndex}/${channel}`;
     // The sequence number makes a re-send after a contact fix a new attempt, not a replay of the old one.
     const attemptId = `${workflowInfo().workflowId}/${stepKey}/${state.lastSeq}`;
-    const deliver = deliverReminderAs(`deliver/${stepKey}`);
+    // Activity IDs stay unique in a run when a step is tried again on the same channel
+    // (deferred past quiet hours, or a fixed address): the second try is `…/email#2`.
+    const tries = (deliveriesPerStep.get(stepKey) ?? 0) + 1;
+    deliveriesPerStep.set(stepKey, tries);
+    const deliver = deliverReminderAs(tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`);
+    const sendBefore = contactWindowEnd(state.policy, now, buyer.timezone);
     try {
       const result = await deliver({
         journeyId: workflowInfo().workflowId,
@@ -183,14 +192,16 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         installmentNumber: state.installment.installmentNumber,
         installmentCount: state.installment.installmentCount,
         paymentUrl: state.installment.paymentUrl,
-        sendBefore: new Date(contactWindowEnd(state.policy, now, buyer.timezone)).toISOString(),
+        sendBefore: new Date(sendBefore).toISOString(),
       });
       if (result.status === 'sent') {
         apply({ type: 'step_sent', at: Date.now(), ...target, channel, requestedChannel: step.channel, attemptId });
       } else if (result.status === 'undeliverable') {
         apply({ type: 'step_failed', at: Date.now(), ...target, channel, reason: result.reason });
+      } else {
+        // The contact window closed while the delivery retried: the plan moves the step past it.
+        apply({ type: 'step_deferred', at: Date.now(), ...target, until: sendBefore });
       }
-      // 'deferred': nothing changed; the plan moves the step to the next allowed moment.
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });
@@ -198,13 +209,15 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   };
 
   for (;;) {
-    await flush();
+    // Messages that arrive while a batch is being recorded form the next batch: record until
+    // none is left, so nothing waits unrecorded (or is lost when the journey ends).
+    while (unrecorded.length > 0) await flush();
     const now = Date.now();
     const action = nextAction(state, now);
     switch (action.kind) {
       case 'done':
         await condition(allHandlersFinished);
-        await flush();
+        while (unrecorded.length > 0) await flush();
         return journeyStatus(state, Date.now());
       case 'resume':
         apply({ type: 'resumed', at: now });

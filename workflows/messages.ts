@@ -70,4 +70,11 @@ export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 export const updateContactSignal = defineSignal<[ContactChange]>('updateContact');
 export const optOutSignal = defineSignal<[OptOutRequest]>('optOut');
 export const changeDueDateUpdate = defineUpdate<DueDateChangeAccepted, [DueDateChangeRequest]>('changeDueDate');
-export const statusQuery = defineQuery<JourneyStatus>('status');
+/**
+ * Inside a query the workflow's clock stands still at its last event, which can be days old:
+ * callers pass the time the answer should be as of (clamped to never precede the workflow's own).
+ */
+export interface StatusQueryOptions {
+  asOf?: string;
+}
+export const statusQuery = defineQuery<JourneyStatus, [StatusQueryOptions?]>('status');

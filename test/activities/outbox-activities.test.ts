@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { beforeAll, expect, it } from 'vitest';
 import type { Logger } from 'pino';
 import { type ActivityDeps, createActivities } from '../../activities/index';
@@ -237,5 +238,19 @@ describeEachDatabase('outbox activities', (getDb) => {
       amountPaidMinor: inst.amount.amountMinor,
     });
     expect(record.status.outcome).toBe('paid_before_due');
+  });
+
+  it('fails recordJourney at once, without retries, for data the database refuses', async () => {
+    const inst = makeInstallment();
+    const record = simulateJourney(inst, Date.parse('2026-11-26T18:00:00Z')).flush();
+    // What the API refuses, a client talking to Temporal directly could still send.
+    const poisoned = { ...record, installment: { ...record.installment, buyer: { ...record.installment.buyer, name: 'Nul\u0000Byte' } } };
+    const failure = await activities.recordJourney(poisoned).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'InvalidJourneyData', nonRetryable: true });
+    expect(await findJourney(getDb(), inst.tenantId, inst.installmentId)).toBeUndefined();
   });
 });

@@ -113,3 +113,21 @@ describe('installment input schema', () => {
     expect(buyerSchema.safeParse({ id: 'b', name: 'B', timezone: 'Asia/Kathmandu' }).success).toBe(true);
   });
 });
+
+describe('values the database and the messages could not carry', () => {
+  it.each([
+    ['buyer.name', 'Ana\u0000Souza'],
+    ['buyer.name', 'Ana\nSouza'],
+    ['product.name', 'Course\u0007'],
+    ['metadata.note', 'tab\there'],
+    ['installmentNumber', 3_000_000_000],
+    ['installmentCount', 10_001],
+    ['dueDate', '1999-12-31'],
+    ['dueDate', '2101-01-01'],
+    ['metadata.ratio', Number.POSITIVE_INFINITY],
+  ])('refuses %s = %j, naming the field', (path, value) => {
+    const input = withValue(path, value);
+    if (path === 'installmentNumber') (input as Loose).installmentCount = 10_000;
+    expect(paths(input)).toContain(path);
+  });
+});

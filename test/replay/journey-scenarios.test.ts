@@ -444,3 +444,46 @@ describe('dunningJourney replay: histories that must not replay', () => {
     expect(String(error)).toMatch(/Timer machine does not handle this event: .*WorkflowExecutionContinuedAsNew/);
   });
 });
+
+describe('regressions found in review', () => {
+  it('records a message that arrives while the previous batch is being recorded, before waiting', async () => {
+    const h = journey()
+      .whileRecording((j) => j.pause().optOut('sms'))
+      .resume()
+      .finish();
+    const captured = await replayJourney(h);
+    const batches = captured.records.map((r) => r.events.map((e) => e.type));
+    // The pause is recorded first; the opt-out, which arrived meanwhile, in the very next batch.
+    const pausedAt = batches.findIndex((b) => b.includes('paused'));
+    expect(batches[pausedAt]).toEqual(['paused']);
+    expect(batches[pausedAt + 1]).toEqual(['opted_out']);
+  });
+
+  it('does not lose a payment that arrives while the cancellation is being recorded', async () => {
+    const h = journey()
+      .reminder('email')
+      .whileRecording((j) => j.cancel('manual').payment(4_990, { paymentId: 'pay-during-close' }))
+      .finish();
+    const captured = await replayJourney(h);
+    const payment = captured.recordedEvents.find((e) => e.type === 'payment_received');
+    expect(payment).toMatchObject({ paymentId: 'pay-during-close', amountMinor: 4_990 });
+    expect(captured.result).toMatchObject({ outcome: 'canceled', amountPaidMinor: 4_990 });
+  });
+
+  it('defers a reminder whose contact window closed while it retried, to the next morning, without looping', async () => {
+    // Due Friday 2026-11-27; the journey starts Thursday 20:58 in New York with the pre-due step
+    // overdue, so it is sent at once — and its delivery outlives the window that closes at 21:00.
+    const installment = makeInstallment({ dueDate: '2026-11-27' });
+    const h = new JourneyHistory({ installment, startAt: '2026-11-27T01:58:00Z' })
+      .reminder('email', { status: 'deferred', reason: 'contact_window_closed' })
+      .reminder('email')
+      .finish();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))[0]).toBe('deliver/r0/s0/email');
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))[1]).toBe('deliver/r0/s0/email#2');
+    expect(captured.deliveries[0]!.sendBefore).toBe('2026-11-27T02:00:00.000Z');
+    // Retried at 08:00 the next morning (13:00 UTC): its own window ends at 21:00 that evening.
+    expect(captured.deliveries[1]!.sendBefore).toBe('2026-11-28T02:00:00.000Z');
+    expect(captured.recordedEvents.find((e) => e.type === 'step_deferred')).toMatchObject({ stepIndex: 0, until: Date.parse('2026-11-27T02:00:00Z') });
+  });
+});

@@ -52,6 +52,7 @@ import {
   startJourney,
 } from '../../domain/journey';
 import { type LocalDate, zonedToInstant } from '../../domain/local-time';
+import { contactWindowEnd } from '../../domain/plan';
 import { type Policy, defaultPolicy } from '../../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../../domain/status';
 import type { JourneyInput } from '../../workflows/journey';
@@ -131,6 +132,8 @@ type Blocked =
       channel: Channel;
       requestedChannel: Channel;
       attemptId: string;
+      /** The delivery's deadline, as the workflow computes it (contactWindowEnd). */
+      sendBefore: number;
     }
   | { kind: 'timer'; timerId: number; fireAt: number }
   /** condition() without a timeout: paused until resumed. */
@@ -459,7 +462,8 @@ export class JourneyHistory {
             break;
           }
           const stepKey = `r${revision}/s${stepIndex}/${route.channel}`;
-          const activityId = `deliver/${stepKey}`;
+          const tries = this.deliveries.filter((id) => id === `deliver/${stepKey}` || id.startsWith(`deliver/${stepKey}#`)).length + 1;
+          const activityId = tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`;
           this.schedule(activityId, DELIVER_REMINDER);
           this.deliveries.push(activityId);
           this.blocked = {
@@ -470,6 +474,7 @@ export class JourneyHistory {
             channel: route.channel,
             requestedChannel: action.step.channel,
             attemptId: `${this.workflowId}/${stepKey}/${this.current.lastSeq}`,
+            sendBefore: contactWindowEnd(this.current.policy, now, buyer.timezone),
           };
           this.log.push(`${iso(now)} schedule ${activityId}`);
           return;
@@ -540,14 +545,34 @@ export class JourneyHistory {
     const target = { revision: pending.revision, stepIndex: pending.stepIndex };
     if (result.status === 'sent') {
       this.apply({ type: 'step_sent', at: now, ...target, channel: pending.channel, requestedChannel: pending.requestedChannel, attemptId: pending.attemptId });
-    } else {
+    } else if (result.status === 'undeliverable') {
       this.apply({ type: 'step_failed', at: now, ...target, channel: pending.channel, reason: result.reason });
+    } else {
+      this.apply({ type: 'step_deferred', at: now, ...target, until: pending.sendBefore });
     }
     this.loop(now);
   }
 
   /** Completes pending recordJourney activities until the journey waits (or ends). */
+  private holdRecords = false;
+
+  /**
+   * Messages sent inside `during` reach the workflow while it is still recording the previous
+   * batch (recordJourney in flight); afterwards the journey goes on as usual.
+   */
+  whileRecording(during: (h: this) => void): this {
+    this.holdRecords = true;
+    try {
+      during(this);
+    } finally {
+      this.holdRecords = false;
+    }
+    this.settle();
+    return this;
+  }
+
   private settle(): void {
+    if (this.holdRecords) return;
     while (this.blocked.kind === 'record') this.completeRecord();
   }
 
@@ -578,10 +603,14 @@ export class JourneyHistory {
   private messageTime(at: Instant | undefined): number {
     if (this.blocked.kind === 'closed') throw new Error(`the journey already ${this.blocked.how}\n${this.trace()}`);
     // Default: an hour later, or half a second while a reminder is in flight (it completes after).
-    const ms = at === undefined ? this.builder.now + (this.blocked.kind === 'deliver' ? 500 : HOUR_MS) : toMs(at);
+    const inFlight = this.blocked.kind === 'deliver' ? 500 : this.blocked.kind === 'record' ? Math.max(1, Math.floor(this.recordLatencyMs / 4)) : HOUR_MS;
+    const ms = at === undefined ? this.builder.now + inFlight : toMs(at);
     if (ms < this.builder.now) throw new Error(`a message at ${iso(ms)} would arrive before the current time ${iso(this.builder.now)}`);
     if (this.blocked.kind === 'deliver' && ms - this.builder.now >= this.deliveryLatencyMs) {
       throw new Error(`a message at ${iso(ms)} arrives after the reminder in flight completes\n${this.trace()}`);
+    }
+    if (this.blocked.kind === 'record' && ms - this.builder.now >= this.recordLatencyMs) {
+      throw new Error(`a message at ${iso(ms)} arrives after the recording in flight completes\n${this.trace()}`);
     }
     if (this.blocked.kind === 'timer' && ms >= this.blocked.fireAt) {
       throw new Error(`a message at ${iso(ms)} arrives after timer ${this.blocked.timerId} fires (${iso(this.blocked.fireAt)}): let the journey get there first\n${this.trace()}`);
