@@ -2,6 +2,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * What workflow code may not import. domain/ reuses this list: a later config block's
+ * `no-restricted-imports` replaces an earlier block's options instead of merging with them, so
+ * the domain block must repeat every pattern, not only its own additions.
+ */
+const sandboxRestrictedImports = [
+  { group: ['node:*'], message: 'Workflow and domain code must not use Node built-ins.' },
+  { group: ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers', 'process'], message: 'Workflow and domain code must not use Node built-ins.' },
+  { group: ['**/activities', '**/activities/index', '**/db/*', '**/api/*'], message: 'Import activity types from activities/contracts only.', allowTypeImports: true },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.data/', 'coverage/', 'db/migrations/'] },
   js.configs.recommended,
@@ -24,16 +35,7 @@ export default tseslint.config(
     // domain it imports must stay pure too.
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*'], message: 'Workflow and domain code must not use Node built-ins.' },
-            { group: ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers', 'process'], message: 'Workflow and domain code must not use Node built-ins.' },
-            { group: ['**/activities', '**/activities/index', '**/db/*', '**/api/*'], message: 'Import activity types from activities/contracts only.', allowTypeImports: true },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: sandboxRestrictedImports }],
       'no-restricted-globals': ['error', { name: 'process', message: 'No environment access in workflow or domain code.' }],
     },
   },
@@ -42,7 +44,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@temporalio/*'], message: 'domain/ is pure: no Temporal.' }, { group: ['node:*'], message: 'domain/ is pure: no Node built-ins.' }] },
+        { patterns: [...sandboxRestrictedImports, { group: ['@temporalio/*'], message: 'domain/ is pure: no Temporal.' }] },
       ],
       'no-restricted-syntax': [
         'error',

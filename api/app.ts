@@ -13,6 +13,7 @@ import type { Database } from '../db/client';
 import type { JourneyGateway } from './gateway';
 import auth, { type ApiKeyGrant } from './plugins/auth';
 import errors from './plugins/errors';
+import { problem, sendProblem } from './problem';
 import journeyRoutes, { type PolicyCatalog } from './routes/journeys';
 
 export interface AppDeps {
@@ -23,11 +24,33 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
 }
 
+/**
+ * Installment IDs may be 128 characters, past Fastify's default of 100. Up to this bound the
+ * route's schema answers an over-long ID (400 naming the field); beyond it the router refuses.
+ */
+const MAX_PARAM_LENGTH = 256;
+
 /** Builds the HTTP API; tests call this and use `app.inject`, `api/main.ts` calls it and listens. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: 1024 * 1024,
+    maxParamLength: MAX_PARAM_LENGTH,
+    // The router's own refusals (an over-long parameter, a malformed URL) happen before any hook
+    // or error handler and would otherwise leave as plain JSON echoing the whole path.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const status = error.statusCode ?? 400;
+      void sendProblem(
+        reply,
+        status >= 500
+          ? problem(500, 'internal', 'Something went wrong on our side')
+          : problem(status, tooLong ? 'path-parameter-too-long' : 'bad-url', tooLong ? 'A path parameter is too long' : 'Malformed URL', {
+              detail: tooLong ? `path parameters are at most ${MAX_PARAM_LENGTH} characters (installment IDs at most 128)` : 'the path is not a valid URL component',
+            }),
+      );
+    },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ajv: undefined,

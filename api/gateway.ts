@@ -35,10 +35,29 @@ export interface JourneyGateway {
   start(installment: InstallmentInput, policy: Policy): Promise<{ journeyId: string; created: boolean }>;
   status(ref: JourneyRef): Promise<JourneyStatus | null>;
   reportPayment(ref: JourneyRef, payment: PaymentReceived): Promise<Delivery>;
-  changeDueDate(ref: JourneyRef, request: DueDateChangeRequest): Promise<DueDateChangeResult>;
+  /** `idempotencyKey`: a caller's retry with the same key gets the first attempt's answer. */
+  changeDueDate(ref: JourneyRef, request: DueDateChangeRequest, options?: { idempotencyKey?: string }): Promise<DueDateChangeResult>;
   pause(ref: JourneyRef, request: PauseRequest): Promise<Delivery>;
   resume(ref: JourneyRef, request: { actor?: PauseRequest['actor'] }): Promise<Delivery>;
   cancel(ref: JourneyRef, request: CancelRequest): Promise<Delivery>;
   updateContact(ref: JourneyRef, change: ContactChange): Promise<Delivery>;
   optOut(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
+}
+
+/**
+ * Temporal could not be reached or did not answer in time (gRPC UNAVAILABLE or
+ * DEADLINE_EXCEEDED). The request may or may not have taken effect; every gateway call is safe
+ * to repeat (deterministic workflow and update IDs, payment IDs counted once), so the API
+ * answers 503 with Retry-After and the client retries.
+ */
+export class JourneyServiceUnavailableError extends Error {
+  override readonly name = 'JourneyServiceUnavailableError';
+  constructor(
+    message: string,
+    /** Seconds the client should wait before retrying. */
+    readonly retryAfterSeconds = 5,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

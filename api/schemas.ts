@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { channelSchema } from '../domain/channels';
-import { externalIdSchema, installmentFieldsSchema, localeSchema, phoneSchema, refineInstallment } from '../domain/installment';
+import { dueDateSchema, externalIdSchema, installmentFieldsSchema, localeSchema, phoneSchema, refineInstallment } from '../domain/installment';
 import { CANCEL_REASONS, OUTCOMES } from '../domain/journey';
-import { localDateSchema, timeZoneSchema } from '../domain/local-time';
+import { timeZoneSchema } from '../domain/local-time';
 import { currencySchema, positiveMinorUnitsSchema } from '../domain/money';
 
 /** A realistic start body: the OpenAPI example, and the body tests and benchmarks send. */
@@ -31,19 +31,37 @@ export const journeyCreated = z
   .object({ journeyId: z.string(), installmentId: z.string(), created: z.boolean(), statusUrl: z.string() })
   .meta({ id: 'JourneyStarted' });
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const EARLIEST_PAYMENT = Date.UTC(2000, 0, 1);
+const isoDateTime = () => z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
+
+/**
+ * When the payment was made. Bounded so that what we store and order by is plausible: not before
+ * 2000, and not beyond a day ahead (room for clock skew between the payment system and us).
+ */
+const paidAtSchema = isoDateTime()
+  .refine((v) => Date.parse(v) >= EARLIEST_PAYMENT, 'must not be before 2000-01-01T00:00:00Z')
+  .refine((v) => Date.parse(v) <= Date.now() + DAY_MS, 'must not be more than 24 hours in the future');
+
+/** The end of a pause: in the future, and within a year (a longer hold is a cancel, not a pause). */
+const pauseUntilSchema = isoDateTime()
+  .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+  .refine((v) => Date.parse(v) <= Date.now() + 366 * DAY_MS, 'must be at most 366 days ahead');
+
 export const paymentBody = z
   .object({
     paymentId: externalIdSchema,
     amountMinor: positiveMinorUnitsSchema,
     currency: currencySchema,
-    paidAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+    paidAt: paidAtSchema.optional(),
   })
   .meta({ id: 'PaymentReceived', example: { paymentId: 'pay_5521', amountMinor: 19990, currency: 'BRL', paidAt: '2026-12-11T14:03:00Z' } });
 
-export const dueDateBody = z.object({ dueDate: localDateSchema }).meta({ id: 'DueDateChange', example: { dueDate: '2026-12-20' } });
+export const dueDateBody = z.object({ dueDate: dueDateSchema }).meta({ id: 'DueDateChange', example: { dueDate: '2026-12-20' } });
 
 export const pauseBody = z
-  .object({ until: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional() })
+  .object({ until: pauseUntilSchema.optional() })
   .meta({ id: 'Pause', example: { until: '2026-12-15T12:00:00Z' } });
 
 export const cancelBody = z.object({ reason: z.enum(CANCEL_REASONS) }).meta({ id: 'Cancel', example: { reason: 'refund' } });
@@ -103,3 +121,13 @@ export const journeyStatusSchema = z
 export const dueDateChanged = z
   .object({ journeyId: z.string(), dueDate: z.string(), status: journeyStatusSchema.omit({ journeyId: true, source: true }) })
   .meta({ id: 'DueDateChanged' });
+
+/** Optional `Idempotency-Key`: a retry with the same key gets the first attempt's answer. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+});

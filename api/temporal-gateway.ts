@@ -3,6 +3,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  isGrpcServiceError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { InstallmentInput } from '../domain/installment';
@@ -24,18 +25,69 @@ import {
   updateContactSignal,
 } from '../workflows/messages';
 import { DUE_DATE, STAGE, TENANT } from '../workflows/search-attributes';
-import type { Delivery, DueDateChangeResult, JourneyGateway, JourneyRef } from './gateway';
+import { type Delivery, type DueDateChangeResult, type JourneyGateway, type JourneyRef, JourneyServiceUnavailableError } from './gateway';
 
 function isNotRunning(err: unknown): boolean {
   // Signalling a finished workflow answers NotFound ("workflow execution already completed").
   return err instanceof WorkflowNotFoundError;
 }
 
+/** gRPC status codes (grpc.status) that mean "Temporal is not there right now". */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * The typed error for an unreachable or unanswering Temporal, or null for any other error. The
+ * client rarely throws the gRPC error itself: it wraps it (ServiceError, or
+ * WorkflowUpdateRPCTimeoutOrCancelledError for updates) with the gRPC error as `cause`, so the
+ * whole cause chain is searched.
+ */
+export function serviceUnavailable(err: unknown): JourneyServiceUnavailableError | null {
+  let current: unknown = err;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
+    if (isGrpcServiceError(current) && (current.code === GRPC_UNAVAILABLE || current.code === GRPC_DEADLINE_EXCEEDED)) {
+      const what = current.code === GRPC_UNAVAILABLE ? 'unavailable' : 'did not answer in time';
+      return new JourneyServiceUnavailableError(`Temporal ${what}: ${current.details}`, 5, { cause: err });
+    }
+    current = current.cause;
+  }
+  return null;
+}
+
+export interface TemporalJourneyGatewayOptions {
+  /**
+   * How long one API request may wait for Temporal. Without a deadline a gRPC call can wait
+   * forever (a query with no worker polling, a partitioned frontend) and hold the request open.
+   */
+  timeoutMs?: number;
+  /**
+   * How long a status query may wait for a worker. Shorter: the API answers from the database
+   * when no worker does, and a reader should not wait the full deadline for that.
+   */
+  queryTimeoutMs?: number;
+}
+
 export class TemporalJourneyGateway implements JourneyGateway {
+  private readonly timeoutMs: number;
+  private readonly queryTimeoutMs: number;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-  ) {}
+    options: TemporalJourneyGatewayOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.queryTimeoutMs = options.queryTimeoutMs ?? Math.min(3_000, this.timeoutMs);
+  }
+
+  /** Runs Temporal calls under the deadline; an outage leaves as JourneyServiceUnavailableError. */
+  private async call<T>(fn: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
+    try {
+      return await this.client.withDeadline(Date.now() + timeoutMs, fn);
+    } catch (err) {
+      throw serviceUnavailable(err) ?? err;
+    }
+  }
 
   private handle(ref: JourneyRef) {
     return this.client.workflow.getHandle<typeof dunningJourney>(journeyWorkflowId(ref.tenantId, ref.installmentId));
@@ -43,7 +95,7 @@ export class TemporalJourneyGateway implements JourneyGateway {
 
   private async deliver(send: () => Promise<void>): Promise<Delivery> {
     try {
-      await send();
+      await this.call(send);
       return 'delivered';
     } catch (err) {
       if (isNotRunning(err)) return 'not_running';
@@ -54,7 +106,7 @@ export class TemporalJourneyGateway implements JourneyGateway {
   async start(installment: InstallmentInput, policy: Policy) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     try {
-      await this.client.workflow.start<typeof dunningJourney>('dunningJourney', {
+      await this.call(() => this.client.workflow.start<typeof dunningJourney>('dunningJourney', {
         workflowId: journeyId,
         taskQueue: this.taskQueue,
         args: [{ installment, policy }],
@@ -66,7 +118,7 @@ export class TemporalJourneyGateway implements JourneyGateway {
           { key: STAGE, value: 'pre_due' },
           { key: DUE_DATE, value: new Date(zonedToInstant(installment.dueDate, '00:00', installment.buyer.timezone)) },
         ],
-      });
+      }));
       return { journeyId, created: true };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { journeyId, created: false };
@@ -77,9 +129,12 @@ export class TemporalJourneyGateway implements JourneyGateway {
   async status(ref: JourneyRef): Promise<JourneyStatus | null> {
     const handle = this.handle(ref);
     try {
-      const { status } = await handle.describe();
-      if (status.name !== 'RUNNING') return null;
-      return await handle.query(statusQuery);
+      return await this.call(async () => {
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') return null;
+        // Inside a query the workflow's clock stands at its last event: give it ours.
+        return await handle.query(statusQuery, { asOf: new Date().toISOString() });
+      }, this.queryTimeoutMs);
     } catch (err) {
       if (isNotRunning(err)) return null;
       throw err;
@@ -90,9 +145,20 @@ export class TemporalJourneyGateway implements JourneyGateway {
     return this.deliver(() => this.handle(ref).signal(paymentReceivedSignal, payment));
   }
 
-  async changeDueDate(ref: JourneyRef, request: Parameters<JourneyGateway['changeDueDate']>[1]): Promise<DueDateChangeResult> {
+  async changeDueDate(
+    ref: JourneyRef,
+    request: Parameters<JourneyGateway['changeDueDate']>[1],
+    options: Parameters<JourneyGateway['changeDueDate']>[2] = {},
+  ): Promise<DueDateChangeResult> {
     try {
-      const result = await this.handle(ref).executeUpdate(changeDueDateUpdate, { args: [request] });
+      const result = await this.call(() =>
+        this.handle(ref).executeUpdate(changeDueDateUpdate, {
+          args: [request],
+          // With the caller's Idempotency-Key, a retry after a timeout (503) attaches to the update
+          // already in flight or done. Not derived from the date: A → B → A must really move back.
+          ...(options.idempotencyKey && { updateId: `due-date:${options.idempotencyKey}` }),
+        }),
+      );
       return { kind: 'accepted', result };
     } catch (err) {
       if (isNotRunning(err)) return { kind: 'not_running' };

@@ -31,14 +31,42 @@ export interface DatabaseOptions {
   maxConnections?: number;
 }
 
+/**
+ * Key of the session-level advisory lock that serializes migrations across processes (any
+ * constant bigint; this one spells "dunning" in hex). Without it, processes migrating a fresh
+ * database at once race on the catalog (`duplicate key … pg_type_typname_nsp_index`).
+ */
+const MIGRATION_LOCK_KEY = BigInt('0x64756e6e696e67').toString();
+
+/**
+ * Migrates while holding the advisory lock, on one dedicated connection: the lock belongs to a
+ * session, so the statements must run on the session that holds it (`max: 1`). The waiting
+ * processes then find every migration applied and do nothing. Should this process die, its
+ * connection closes and PostgreSQL releases the lock.
+ */
+async function migratePostgresLocked(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+    try {
+      await migratePostgres(drizzlePostgres(sql), { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`;
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 export function openDatabase(options: DatabaseOptions = {}): DatabaseHandle {
-  if (options.url) {
-    const sql = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+  const { url } = options;
+  if (url) {
+    const sql = postgres(url, { max: options.maxConnections ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(sql, { schema }) as unknown as Database;
     return {
       db,
       kind: 'postgres',
-      migrate: () => migratePostgres(drizzlePostgres(sql), { migrationsFolder: MIGRATIONS_FOLDER }),
+      migrate: () => migratePostgresLocked(url),
       close: () => sql.end({ timeout: 5 }),
     };
   }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { JourneyServiceUnavailableError } from '../gateway';
 import { problem, sendProblem } from '../problem';
 
 /** `/buyer/email` → `buyer.email`, `/steps/0` → `steps.0`. */
@@ -19,6 +20,18 @@ export default fp(
       sendProblem(reply, problem(404, 'route-not-found', 'No such route', { detail: `${request.method} ${request.url.split('?')[0]}` })),
     );
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof JourneyServiceUnavailableError) {
+        // An outage of Temporal, not a bug of ours: tell the client when to retry (every journey
+        // call is safe to repeat) instead of a 500 it would treat as final.
+        request.log.warn({ err: error }, 'journey service unavailable');
+        reply.header('retry-after', String(error.retryAfterSeconds));
+        return sendProblem(
+          reply,
+          problem(503, 'service-unavailable', 'The journey service is temporarily unavailable', {
+            detail: `Retry after ${error.retryAfterSeconds} seconds; repeating this request is safe.`,
+          }),
+        );
+      }
       if (hasZodFastifySchemaValidationErrors(error)) {
         const where = error.validationContext ?? 'body';
         return sendProblem(

@@ -9,6 +9,7 @@ import { actorOf } from '../plugins/auth';
 import { problem, problemSchema, sendProblem } from '../problem';
 import {
   accepted,
+  idempotencyHeaders,
   cancelBody,
   contactBody,
   dueDateBody,
@@ -33,7 +34,7 @@ export interface JourneyRoutesOptions {
   policies: PolicyCatalog;
 }
 
-const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema, 503: problemSchema };
 const tags = ['journeys'];
 
 const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
@@ -87,7 +88,11 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
           problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${request.body.policyId}" for this tenant` }] }),
         );
       }
-      const { journeyId, created } = await gateway.start({ ...request.body, tenantId }, policy);
+      // Temporal remembers a closed workflow ID only for the namespace's retention (a day on
+      // auto-setup); after that REJECT_DUPLICATE would let a repeated start begin a second journey
+      // for an installment already handled. The database remembers every journey for good.
+      const existing = await findJourney(db, tenantId, request.body.installmentId);
+      const { journeyId, created } = existing ? { journeyId: existing.id, created: false } : await gateway.start({ ...request.body, tenantId }, policy);
       return reply.code(created ? 201 : 200).send({
         journeyId,
         installmentId: request.body.installmentId,
@@ -157,14 +162,18 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
         tags,
         summary: 'Change the due date; the answer is the new plan, or 422 with the policy’s reason',
         params: installmentParams,
+        headers: idempotencyHeaders,
         body: dueDateBody,
         response: { 200: dueDateChanged, ...errors },
       },
     },
     async (request, reply) => {
       const ref = refOf(request.grant.tenantId, request.params.installmentId);
-      const result = await gateway.changeDueDate(ref, { dueDate: request.body.dueDate, actor: actorOf(request) });
-      if (result.kind === 'not_running') return notRunning(reply, ref);
+      const idempotencyKey = request.headers['idempotency-key'];
+      const result = await gateway.changeDueDate(ref, { dueDate: request.body.dueDate, actor: actorOf(request) }, idempotencyKey ? { idempotencyKey } : {});
+      // journey_closed: the workflow still runs (finishing up) but the journey has ended, which
+      // every other route answers with 409 journey-ended; it is not a policy refusal.
+      if (result.kind === 'not_running' || (result.kind === 'refused' && result.reason === 'journey_closed')) return notRunning(reply, ref);
       if (result.kind === 'refused') {
         return sendProblem(
           reply,
@@ -181,13 +190,11 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys/:installmentId/pause',
-    { schema: { tags, summary: 'Pause reminders, until a time or until resumed', params: installmentParams, body: pauseBody.optional(), response: { 202: accepted, ...errors } } },
+    // No body at all reaches the validator as null, not undefined: nullish, so "pause until resumed" needs no body.
+    { schema: { tags, summary: 'Pause reminders, until a time or until resumed (the body is optional)', params: installmentParams, body: pauseBody.nullish(), response: { 202: accepted, ...errors } } },
     async (request, reply) => {
       const ref = refOf(request.grant.tenantId, request.params.installmentId);
       const until = request.body?.until;
-      if (until && Date.parse(until) <= Date.now()) {
-        return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { errors: [{ in: 'body', path: 'until', message: 'must be in the future' }] }));
-      }
       return acknowledge(reply, ref, await gateway.pause(ref, { until: until ?? null, actor: actorOf(request) }));
     },
   );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JourneyServiceUnavailableError } from '../../api/gateway';
 import { findJourney, listEvents, listPayments } from '../../db/journey-repository';
 import { journeyWorkflowId } from '../../workflows/messages';
 import { describeEachDatabase } from '../support/databases';
@@ -81,6 +82,46 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(response.statusCode).toBe(201);
       expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeDefined();
       expect(await findJourney(getDb(), 'tenant-b', installmentId)).toBeUndefined();
+    });
+
+    it('answers 200 with the recorded journey, without starting another, once Temporal has forgotten it', async () => {
+      const installmentId = await started();
+      await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'refund' } });
+      // Past the namespace retention Temporal no longer knows the closed workflow; only the database does.
+      const journeyId = journeyWorkflowId('tenant-a', installmentId);
+      api.gateway.journeys.delete(journeyId);
+      const starts = api.gateway.calls.filter((c) => c.method === 'start').length;
+
+      const again = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ journeyId, created: false, installmentId });
+      expect(api.gateway.calls.filter((c) => c.method === 'start').length).toBe(starts);
+      expect(api.gateway.journeys.has(journeyId)).toBe(false);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ outcome: 'canceled' });
+    });
+
+    it.each([
+      ['buyer.name', (b: ReturnType<typeof startBody>) => ({ ...b, buyer: { ...b.buyer, name: 'Ana\u0000Souza' } })],
+      ['product.name', (b: ReturnType<typeof startBody>) => ({ ...b, product: { ...b.product, name: 'Course\u0007' } })],
+      ['metadata.note', (b: ReturnType<typeof startBody>) => ({ ...b, metadata: { note: 'line\u0000break' } })],
+      ['installmentNumber', (b: ReturnType<typeof startBody>) => ({ ...b, installmentNumber: 10_001, installmentCount: 10_001 })],
+      ['installmentCount', (b: ReturnType<typeof startBody>) => ({ ...b, installmentCount: 10_001 })],
+      ['dueDate', (b: ReturnType<typeof startBody>) => ({ ...b, dueDate: '1999-12-31' })],
+      ['dueDate', (b: ReturnType<typeof startBody>) => ({ ...b, dueDate: '2101-01-01' })],
+    ])('answers 400 naming %s for a value the database cannot store or plan', async (field, mutate) => {
+      const installmentId = uniqueId('inst');
+      const before = api.gateway.calls.length;
+      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: mutate(startBody(installmentId)) });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response).errors?.map((e) => e.path)).toContain(field);
+      expect(api.gateway.calls.length).toBe(before);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeUndefined();
+    });
+
+    it('accepts the bounds themselves (installment 10000 of 10000, due 2100-12-31)', async () => {
+      const installmentId = await started({ installmentNumber: 10_000, installmentCount: 10_000, dueDate: '2100-12-31' });
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ dueDate: '2100-12-31' });
     });
 
     it.each([
@@ -192,11 +233,21 @@ describeEachDatabase('journeys API', (getDb) => {
       ['amountMinor', { paymentId: 'p', amountMinor: -10, currency: 'BRL' }],
       ['paymentId', { amountMinor: 10, currency: 'BRL' }],
       ['paidAt', { paymentId: 'p', amountMinor: 10, currency: 'BRL', paidAt: 'yesterday' }],
+      ['paidAt', { paymentId: 'p', amountMinor: 10, currency: 'BRL', paidAt: '1999-12-31T23:59:59Z' }],
+      ['paidAt', { paymentId: 'p', amountMinor: 10, currency: 'BRL', paidAt: new Date(Date.now() + 25 * 3_600_000).toISOString() }],
     ])('answers 400 naming %s', async (field, payload) => {
       const installmentId = await started();
       const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload });
       expect(response.statusCode).toBe(400);
       expect(problemOf(response).errors?.map((e) => e.path)).toContain(field);
+    });
+
+    it('accepts paidAt from 2000-01-01T00:00:00Z up to a day ahead (clock skew)', async () => {
+      const installmentId = await started();
+      const pay = (paymentId: string, paidAt: string) =>
+        api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId, amountMinor: 10, currency: 'BRL', paidAt } });
+      expect((await pay('early', '2000-01-01T00:00:00Z')).statusCode).toBe(202);
+      expect((await pay('skewed', new Date(Date.now() + 23 * 3_600_000).toISOString())).statusCode).toBe(202);
     });
 
     it('settles a written-off journey with a late payment, once, as recovered', async () => {
@@ -263,6 +314,41 @@ describeEachDatabase('journeys API', (getDb) => {
       expect((await findJourney(getDb(), 'tenant-a', installmentId))?.dueDate).toBe('2026-12-10');
     });
 
+    it('answers 409 journey-ended when the workflow still runs but the journey has closed', async () => {
+      const installmentId = await started();
+      await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'manual' } });
+      // The in-memory gateway answers not_running for a closed journey; Temporal's can still be finishing up.
+      const change = vi
+        .spyOn(api.gateway, 'changeDueDate')
+        .mockResolvedValueOnce({ kind: 'refused', reason: 'journey_closed', message: 'the journey has already ended' });
+      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate: '2026-12-20' } });
+      change.mockRestore();
+      expect(response.statusCode).toBe(409);
+      const body = problemOf(response);
+      expect(body.title).toBe('The journey has already ended');
+      expect(body.reason).toBe('canceled');
+    });
+
+    it('answers 400 naming dueDate for a date outside 2000–2100', async () => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate: '2101-01-01' } });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response).errors?.map((e) => e.path)).toEqual(['dueDate']);
+    });
+
+    it('hands the Idempotency-Key to the gateway, and refuses a malformed one naming the header', async () => {
+      const installmentId = await started();
+      const spy = vi.spyOn(api.gateway, 'changeDueDate');
+      const url = `/v1/journeys/${installmentId}/due-date`;
+      const ok = await api.call({ method: 'PUT', url, payload: { dueDate: '2026-12-18' }, headers: { 'idempotency-key': 'req-42' } });
+      expect(ok.statusCode).toBe(200);
+      expect(spy.mock.calls[0]?.[2]).toEqual({ idempotencyKey: 'req-42' });
+      spy.mockRestore();
+      const bad = await api.call({ method: 'PUT', url, payload: { dueDate: '2026-12-19' }, headers: { 'idempotency-key': 'has space' } });
+      expect(bad.statusCode).toBe(400);
+      expect(problemOf(bad).errors?.[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
+    });
+
     it('refuses a third change under the default policy (two allowed)', async () => {
       const installmentId = await started();
       const change = (dueDate: string) => api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate } });
@@ -278,7 +364,8 @@ describeEachDatabase('journeys API', (getDb) => {
     it('pauses until a time, resumes, and cancels with a reason', async () => {
       const installmentId = await started();
       const url = `/v1/journeys/${installmentId}`;
-      const until = new Date(NOW + 5 * 86_400_000).toISOString();
+      // The API checks `until` against the real clock, the journeys run on the test clock (NOW).
+      const until = new Date(Math.max(NOW, Date.now()) + 5 * 86_400_000).toISOString();
       expect((await api.call({ method: 'POST', url: `${url}/pause`, payload: { until } })).statusCode).toBe(202);
       expect((await api.call({ method: 'GET', url })).json()).toMatchObject({ stage: 'paused', paused: { until }, nextAction: { kind: 'resume', at: until } });
       expect((await api.call({ method: 'POST', url: `${url}/resume` })).statusCode).toBe(202);
@@ -296,6 +383,27 @@ describeEachDatabase('journeys API', (getDb) => {
       const cancel = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'because' } });
       expect(cancel.statusCode).toBe(400);
       expect(problemOf(cancel).errors?.[0]?.path).toBe('reason');
+    });
+
+    it.each([
+      ['no body', {}],
+      ['an empty object', { payload: {} }],
+    ])('pauses until resumed with %s', async (_label, body) => {
+      const installmentId = await started();
+      const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/pause`, ...body });
+      expect(response.statusCode).toBe(202);
+      const status = (await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json();
+      expect(status).toMatchObject({ stage: 'paused', paused: { until: null } });
+    });
+
+    it('refuses a pause ending more than 366 days ahead, naming until, and accepts one within', async () => {
+      const installmentId = await started();
+      const pause = (until: number) => api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/pause`, payload: { until: new Date(until).toISOString() } });
+      const tooFar = await pause(Date.now() + 367 * 86_400_000);
+      expect(tooFar.statusCode).toBe(400);
+      expect(problemOf(tooFar).errors).toMatchObject([{ path: 'until', message: 'must be at most 366 days ahead' }]);
+      expect(api.gateway.journeys.get(journeyWorkflowId('tenant-a', installmentId))?.paused).toBeNull();
+      expect((await pause(Date.now() + 365 * 86_400_000)).statusCode).toBe(202);
     });
 
     it('updates contact data without writing the new address into the audit log', async () => {
@@ -344,6 +452,42 @@ describeEachDatabase('journeys API', (getDb) => {
         ]),
       );
       expect(JSON.stringify(spec.components?.schemas?.StartJourney ?? spec)).toContain('inst_2026_0042');
+    });
+
+    it('serves installment IDs of the full 128 characters in paths', async () => {
+      const installmentId = `i${'x'.repeat(127)}`;
+      expect((await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) })).statusCode).toBe(201);
+      const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ installmentId });
+    });
+
+    it('answers an over-long installment ID with a 4xx problem', async () => {
+      const named = await api.call({ method: 'GET', url: `/v1/journeys/${'x'.repeat(200)}` });
+      expect(named.statusCode).toBe(400);
+      expect(problemOf(named).errors?.map((e) => e.path)).toEqual(['installmentId']);
+      const beyondRouter = await api.call({ method: 'POST', url: `/v1/journeys/${'x'.repeat(300)}/pause`, payload: {} });
+      expect(beyondRouter.statusCode).toBe(414);
+      expect(problemOf(beyondRouter)).toMatchObject({ status: 414, title: 'A path parameter is too long' });
+      expect(beyondRouter.body).not.toContain('x'.repeat(300));
+      expect(beyondRouter.headers['x-request-id']).toBe(beyondRouter.json().requestId);
+      const malformed = await api.call({ method: 'GET', url: '/v1/journeys/%E0%A4%A' });
+      expect(malformed.statusCode).toBe(400);
+      problemOf(malformed);
+    });
+
+    it.each([
+      ['a message', () => vi.spyOn(api.gateway, 'reportPayment'), (id: string) => ({ method: 'POST' as const, url: `/v1/journeys/${id}/payments`, payload: { paymentId: 'p-503', amountMinor: 10, currency: 'BRL' } })],
+      ['a start', () => vi.spyOn(api.gateway, 'start'), () => ({ method: 'POST' as const, url: '/v1/journeys', payload: startBody(uniqueId('inst')) })],
+      ['a due-date change', () => vi.spyOn(api.gateway, 'changeDueDate'), (id: string) => ({ method: 'PUT' as const, url: `/v1/journeys/${id}/due-date`, payload: { dueDate: '2026-12-20' } })],
+    ])('answers 503 with Retry-After when Temporal is unavailable for %s', async (_label, spy, request) => {
+      const installmentId = await started();
+      const method = spy().mockRejectedValueOnce(new JourneyServiceUnavailableError('Temporal unavailable: connection refused', 7));
+      const response = await api.call(request(installmentId));
+      method.mockRestore();
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('7');
+      expect(problemOf(response)).toMatchObject({ status: 503, type: expect.stringContaining('service-unavailable') });
     });
 
     it('answers an unknown route with a problem', async () => {

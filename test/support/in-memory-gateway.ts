@@ -78,7 +78,11 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     return this.apply(ref, { type: 'payment_received', at, paymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, ...(payment.actor && { actor: payment.actor }) });
   }
 
-  async changeDueDate(ref: JourneyRef, request: Parameters<JourneyGateway['changeDueDate']>[1]): Promise<DueDateChangeResult> {
+  async changeDueDate(
+    ref: JourneyRef,
+    request: Parameters<JourneyGateway['changeDueDate']>[1],
+    _options?: Parameters<JourneyGateway['changeDueDate']>[2],
+  ): Promise<DueDateChangeResult> {
     this.calls.push({ method: 'changeDueDate', ref, argument: request });
     const state = this.journeys.get(this.key(ref));
     if (!state || isClosed(state)) return { kind: 'not_running' };
