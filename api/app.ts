@@ -11,7 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
 import type { JourneyGateway } from './gateway';
-import auth, { type ApiKeyGrant } from './plugins/auth';
+import auth, { type ApiKeyStore } from './plugins/auth';
 import errors from './plugins/errors';
 import { problem, sendProblem } from './problem';
 import journeyRoutes, { type PolicyCatalog } from './routes/journeys';
@@ -20,7 +20,7 @@ export interface AppDeps {
   db: Database;
   gateway: JourneyGateway;
   policies: PolicyCatalog;
-  apiKeys: Map<string, ApiKeyGrant>;
+  keys: ApiKeyStore;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDeps) {
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
 
   await app.register(async (authenticated) => {
-    await authenticated.register(auth, { keys: deps.apiKeys });
+    await authenticated.register(auth, { keys: deps.keys });
     await authenticated.register(journeyRoutes, { db: deps.db, gateway: deps.gateway, policies: deps.policies });
   });
 

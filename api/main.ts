@@ -3,7 +3,8 @@ import pino from 'pino';
 import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
 import { buildApp } from './app';
-import { parseApiKeys } from './plugins/auth';
+import { databaseKeyStore } from './key-stores';
+import { envKeyStore, firstOf } from './plugins/auth';
 import { builtInPolicies } from './policies';
 import { TemporalJourneyGateway } from './temporal-gateway';
 
@@ -12,13 +13,12 @@ if (!settings) {
   console.error('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the API, or use `npm run dev` for everything in one process.');
   process.exit(1);
 }
-const apiKeys = parseApiKeys(process.env.API_KEYS);
-if (apiKeys.size === 0) {
-  console.error('Set API_KEYS (tenant:key[,tenant:key…]) so that callers can authenticate.');
-  process.exit(1);
-}
+const ownerKeys = envKeyStore(process.env.API_KEYS);
 
 const database = await openDatabaseFromEnv();
+if (ownerKeys.size === 0) {
+  console.warn('API_KEYS is not set: only keys created through the API (by an owner) will work.');
+}
 const { client, connection } = await connectClient(settings).catch((err: unknown) => {
   console.error(temporalUnreachable(settings, err));
   process.exit(1);
@@ -27,7 +27,7 @@ const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(client, settings.taskQueue),
   policies: builtInPolicies,
-  apiKeys,
+  keys: firstOf(ownerKeys, databaseKeyStore(database.db)),
   logger: pino({ name: 'api' }),
 });
 

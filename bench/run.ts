@@ -9,7 +9,7 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { buildApp } from '../api/app';
 import type { JourneyGateway } from '../api/gateway';
-import { parseApiKeys } from '../api/plugins/auth';
+import { envKeyStore } from '../api/plugins/auth';
 import { builtInPolicies } from '../api/policies';
 import { startJourneyBody, startJourneyExample } from '../api/schemas';
 import { openDatabase } from '../db/client';
@@ -57,7 +57,7 @@ async function main() {
   const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
 
   const database = openDatabase({ dataDir: 'memory://' });
-  const app = await buildApp({ db: database.db, gateway: stubGateway, policies: builtInPolicies, apiKeys: parseApiKeys(`bench:${KEY}`) });
+  const app = await buildApp({ db: database.db, gateway: stubGateway, policies: builtInPolicies, keys: envKeyStore(`bench:${KEY}`) });
   const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   console.log('start-journey route vs bare Fastify + the same zod body');

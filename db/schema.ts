@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -13,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Buyer } from '../domain/installment';
 import type { AuditEvent } from '../domain/journey';
+import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -22,8 +24,88 @@ const minor = (name: string) => bigint(name, { mode: 'number' }).notNull();
 export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** The policy new journeys run unless they name one; null = the built-in default. */
+  defaultPolicyId: text('default_policy_id'),
   createdAt: createdAt(),
 });
+
+/** A named set of permissions given to collaborators. Built-in profiles are seeded per tenant. */
+export const permissionProfiles = pgTable(
+  'permission_profiles',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    permissions: jsonb('permissions').$type<string[]>().notNull(),
+    builtIn: boolean('built_in').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** A person or system the owner authorized; acts through one profile. */
+export const collaborators = pgTable(
+  'collaborators',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    profileId: text('profile_id').notNull(),
+    createdAt: createdAt(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/**
+ * API keys: only a SHA-256 digest of the secret is stored (the secret is shown once). A key
+ * belongs to the owner (collaborator_id null) or to one collaborator.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    collaboratorId: text('collaborator_id'),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** The first characters of the secret, to recognise a key in lists. */
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('api_keys_secret_hash_uq').on(t.secretHash), index('api_keys_tenant_idx').on(t.tenantId)],
+);
+
+/** Versioned policy documents; a journey keeps the version it started with. */
+export const policies = pgTable(
+  'policies',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<Policy>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id, t.version] })],
+);
+
+/** Answers to writes made with an Idempotency-Key: a retry gets the first answer back. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tenantId: text('tenant_id').notNull(),
+    key: text('key').notNull(),
+    route: text('route').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    responseBody: jsonb('response_body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
 
 export const installments = pgTable(
   'installments',

@@ -31,6 +31,9 @@ export interface Actor {
   /** Who asked: an API key id, `system`, or a provider webhook. Never personal data. */
   kind: 'api_key' | 'system' | 'provider';
   id: string;
+  /** For a collaborator's key: who, and through which permission profile. */
+  collaboratorId?: string;
+  profileId?: string;
 }
 
 export type JourneyEvent =

@@ -8,7 +8,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { buildApp } from '../api/app';
-import { parseApiKeys } from '../api/plugins/auth';
+import { databaseKeyStore } from '../api/key-stores';
+import { envKeyStore, firstOf } from '../api/plugins/auth';
 import { builtInPolicies } from '../api/policies';
 import { TemporalJourneyGateway } from '../api/temporal-gateway';
 import { Client } from '@temporalio/client';
@@ -90,12 +91,12 @@ const worker = await createJourneyWorker({
 const workerRun = worker.run();
 
 const devKey = 'dev-key-change-me';
-const apiKeys = parseApiKeys(process.env.API_KEYS ?? `demo:${devKey}`);
+const ownerKeys = envKeyStore(process.env.API_KEYS ?? `demo:${devKey}`);
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(temporal.client, temporal.taskQueue),
   policies: builtInPolicies,
-  apiKeys,
+  keys: firstOf(ownerKeys, databaseKeyStore(database.db)),
   logger: { level: 'info', transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } },
 });
 await app.listen({ host: '127.0.0.1', port: API_PORT });

@@ -2,62 +2,106 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../../domain/journey';
+import { PERMISSIONS, type Permission } from '../../domain/permissions';
 import { problem, sendProblem } from '../problem';
 
-export interface ApiKeyGrant {
+/** Who is calling: resolved from the API key on every request. */
+export interface Principal {
   tenantId: string;
   /** A stable, non-secret identifier of the key, recorded as the actor of every write. */
   keyId: string;
+  role: 'owner' | 'collaborator';
+  collaboratorId?: string;
+  profileId?: string;
+  permissions: ReadonlySet<Permission>;
+}
+
+/** Where API keys are looked up; the secret itself is never stored, only its SHA-256 digest. */
+export interface ApiKeyStore {
+  authenticate(secret: string): Promise<Principal | null>;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    grant: ApiKeyGrant;
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The permission a route needs. Every authenticated route declares this or `ownerOnly`. */
+    permission?: Permission;
+    /** Only the tenant's owner may call the route (tenant, profiles, collaborators, keys). */
+    ownerOnly?: boolean;
   }
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
+export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export const ALL_PERMISSIONS: ReadonlySet<Permission> = new Set(PERMISSIONS);
 
 /**
- * Parses `API_KEYS` (`tenant:key,tenant:key`). Only hashes are kept in memory. Tenant-managed,
- * database-stored keys with permission profiles replace this in the API issue.
+ * Owner keys from the environment (`API_KEYS=tenant:key[,tenant:key…]`): how a new installation
+ * gets its first key. Only digests are kept in memory.
  */
-export function parseApiKeys(spec: string | undefined): Map<string, ApiKeyGrant> {
-  const keys = new Map<string, ApiKeyGrant>();
+export function envKeyStore(spec: string | undefined): ApiKeyStore & { size: number } {
+  const owners = new Map<string, Principal>();
   for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const at = entry.indexOf(':');
     if (at <= 0 || at === entry.length - 1) throw new Error('API_KEYS must look like tenant:key[,tenant:key…]');
-    const tenantId = entry.slice(0, at);
-    const key = entry.slice(at + 1);
-    const digest = sha256(key);
-    keys.set(digest.toString('hex'), { tenantId, keyId: `key_${digest.toString('hex').slice(0, 12)}` });
+    const digest = sha256Hex(entry.slice(at + 1));
+    owners.set(digest, { tenantId: entry.slice(0, at), keyId: `key_${digest.slice(0, 12)}`, role: 'owner', permissions: ALL_PERMISSIONS });
   }
-  return keys;
+  return {
+    size: owners.size,
+    // Looked up by digest: the secret is never compared byte by byte, so timing reveals nothing useful.
+    authenticate: async (secret) => owners.get(sha256Hex(secret)) ?? null,
+  };
+}
+
+/** The first store that knows the key answers. */
+export function firstOf(...stores: ApiKeyStore[]): ApiKeyStore {
+  return {
+    async authenticate(secret) {
+      for (const store of stores) {
+        const principal = await store.authenticate(secret);
+        if (principal) return principal;
+      }
+      return null;
+    },
+  };
 }
 
 export function actorOf(request: FastifyRequest): Actor {
-  return { kind: 'api_key', id: request.grant.keyId };
+  const { keyId, collaboratorId, profileId } = request.principal;
+  return { kind: 'api_key', id: keyId, ...(collaboratorId && { collaboratorId }), ...(profileId && { profileId }) };
 }
 
-function lookup(keys: Map<string, ApiKeyGrant>, presented: string): ApiKeyGrant | undefined {
-  // Looking up by SHA-256 digest: the key itself is never compared byte by byte, so response
-  // timing says nothing useful about near-miss keys.
-  return keys.get(sha256(presented).toString('hex'));
-}
-
-/** Bearer API keys scoped to one tenant; every route under this plugin requires one. */
-export default fp<{ keys: Map<string, ApiKeyGrant> }>(
+/**
+ * Bearer API keys scoped to one tenant, and the permission check of every route under this
+ * plugin. Fails closed: a route that declares neither a permission nor `ownerOnly` is refused.
+ */
+export default fp<{ keys: ApiKeyStore }>(
   async (app: FastifyInstance, { keys }) => {
-    app.decorateRequest('grant', null as unknown as ApiKeyGrant);
+    app.decorateRequest('principal', null as unknown as Principal);
     app.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
       if (!match) {
         return sendProblem(reply.header('www-authenticate', 'Bearer'), problem(401, 'unauthorized', 'An API key is required', { detail: 'Send it as "Authorization: Bearer <key>".' }));
       }
-      const grant = lookup(keys, match[1]!);
-      if (!grant) return sendProblem(reply, problem(401, 'unauthorized', 'The API key is not valid'));
-      request.grant = grant;
+      const principal = await keys.authenticate(match[1]!);
+      if (!principal) return sendProblem(reply, problem(401, 'unauthorized', 'The API key is not valid'));
+      request.principal = principal;
+
+      const { permission, ownerOnly } = request.routeOptions.config;
+      if (ownerOnly) {
+        if (principal.role !== 'owner') return sendProblem(reply, problem(403, 'forbidden', 'Only the tenant’s owner may do this'));
+      } else if (permission) {
+        if (!principal.permissions.has(permission)) {
+          return sendProblem(reply, problem(403, 'forbidden', `This key’s profile lacks the permission ${permission}`, { reason: permission }));
+        }
+      } else {
+        request.log.error({ url: request.routeOptions.url }, 'route declares no permission: refused');
+        return sendProblem(reply, problem(403, 'forbidden', 'This route is not open to API keys'));
+      }
     });
   },
   { name: 'api-key-auth' },

@@ -71,7 +71,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys',
-    {
+    { config: { permission: 'journeys:start' },
       schema: {
         tags,
         summary: 'Start the dunning journey of an installment (idempotent: 201 the first time, 200 after)',
@@ -80,7 +80,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const tenantId = request.grant.tenantId;
+      const tenantId = request.principal.tenantId;
       const policy = await policies.resolve(tenantId, request.body.policyId);
       if (!policy) {
         return sendProblem(
@@ -104,7 +104,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.get(
     '/v1/journeys/:installmentId',
-    {
+    { config: { permission: 'journeys:read' },
       schema: {
         tags,
         summary: 'Status of a journey: live from the workflow while it runs, from the database once it has ended',
@@ -113,7 +113,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const journeyId = journeyWorkflowId(ref.tenantId, ref.installmentId);
       const live = await liveStatus(request, ref);
       if (live) return { journeyId, source: 'workflow' as const, ...live };
@@ -125,7 +125,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys/:installmentId/payments',
-    {
+    { config: { permission: 'payments:write' },
       schema: {
         tags,
         summary: 'Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record',
@@ -135,7 +135,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const known = (await liveStatus(request, ref)) ?? (await findJourney(db, ref.tenantId, ref.installmentId))?.status;
       if (known && known.currency !== request.body.currency) {
         return sendProblem(
@@ -157,7 +157,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.put(
     '/v1/journeys/:installmentId/due-date',
-    {
+    { config: { permission: 'due-dates:change' },
       schema: {
         tags,
         summary: 'Change the due date; the answer is the new plan, or 422 with the policy’s reason',
@@ -168,7 +168,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const idempotencyKey = request.headers['idempotency-key'];
       const result = await gateway.changeDueDate(ref, { dueDate: request.body.dueDate, actor: actorOf(request) }, idempotencyKey ? { idempotencyKey } : {});
       // journey_closed: the workflow still runs (finishing up) but the journey has ended, which
@@ -191,9 +191,9 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
   app.post(
     '/v1/journeys/:installmentId/pause',
     // No body at all reaches the validator as null, not undefined: nullish, so "pause until resumed" needs no body.
-    { schema: { tags, summary: 'Pause reminders, until a time or until resumed (the body is optional)', params: installmentParams, body: pauseBody.nullish(), response: { 202: accepted, ...errors } } },
+    { config: { permission: 'journeys:pause' }, schema: { tags, summary: 'Pause reminders, until a time or until resumed (the body is optional)', params: installmentParams, body: pauseBody.nullish(), response: { 202: accepted, ...errors } } },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const until = request.body?.until;
       return acknowledge(reply, ref, await gateway.pause(ref, { until: until ?? null, actor: actorOf(request) }));
     },
@@ -201,36 +201,36 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys/:installmentId/resume',
-    { schema: { tags, summary: 'Resume a paused journey', params: installmentParams, response: { 202: accepted, ...errors } } },
+    { config: { permission: 'journeys:pause' }, schema: { tags, summary: 'Resume a paused journey', params: installmentParams, response: { 202: accepted, ...errors } } },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       return acknowledge(reply, ref, await gateway.resume(ref, { actor: actorOf(request) }));
     },
   );
 
   app.post(
     '/v1/journeys/:installmentId/cancel',
-    { schema: { tags, summary: 'Cancel a journey (refund, subscription canceled, manual)', params: installmentParams, body: cancelBody, response: { 202: accepted, ...errors } } },
+    { config: { permission: 'journeys:cancel' }, schema: { tags, summary: 'Cancel a journey (refund, subscription canceled, manual)', params: installmentParams, body: cancelBody, response: { 202: accepted, ...errors } } },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       return acknowledge(reply, ref, await gateway.cancel(ref, { reason: request.body.reason, actor: actorOf(request) }));
     },
   );
 
   app.patch(
     '/v1/journeys/:installmentId/contact',
-    { schema: { tags, summary: 'Fix the buyer’s contact data (null removes an address)', params: installmentParams, body: contactBody, response: { 202: accepted, ...errors } } },
+    { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Fix the buyer’s contact data (null removes an address)', params: installmentParams, body: contactBody, response: { 202: accepted, ...errors } } },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       return acknowledge(reply, ref, await gateway.updateContact(ref, { ...request.body, actor: actorOf(request) }));
     },
   );
 
   app.post(
     '/v1/journeys/:installmentId/opt-outs',
-    { schema: { tags, summary: 'Record that the buyer opted out of a channel', params: installmentParams, body: optOutBody, response: { 202: accepted, ...errors } } },
+    { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Record that the buyer opted out of a channel', params: installmentParams, body: optOutBody, response: { 202: accepted, ...errors } } },
     async (request, reply) => {
-      const ref = refOf(request.grant.tenantId, request.params.installmentId);
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
       return acknowledge(reply, ref, await gateway.optOut(ref, { channel: request.body.channel, actor: actorOf(request) }));
     },
   );

@@ -1,6 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../api/app';
-import { parseApiKeys } from '../../api/plugins/auth';
+import { databaseKeyStore } from '../../api/key-stores';
+import { envKeyStore, firstOf } from '../../api/plugins/auth';
 import { builtInPolicies } from '../../api/policies';
 import { startJourneyExample } from '../../api/schemas';
 import type { Database } from '../../db/client';
@@ -22,7 +23,7 @@ export async function startApi(db: Database, now: () => number = () => Date.now(
     db,
     gateway,
     policies: builtInPolicies,
-    apiKeys: parseApiKeys(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`),
+    keys: firstOf(envKeyStore(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`), databaseKeyStore(db)),
   });
   await app.ready();
   return {

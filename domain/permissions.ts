@@ -1,0 +1,47 @@
+/**
+ * What a collaborator may do. A tenant's owner may do everything, and alone manages the
+ * tenant, its profiles, collaborators and keys; a collaborator acts through a profile, a named
+ * set of these permissions.
+ */
+export const PERMISSIONS = [
+  'journeys:start',
+  'journeys:read',
+  'payments:write',
+  'due-dates:change',
+  'journeys:pause',
+  'journeys:cancel',
+  'contacts:write',
+  'reports:read',
+  'policies:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export interface ProfileDefinition {
+  name: string;
+  permissions: readonly Permission[];
+}
+
+/** Profiles every tenant has from the start; owners add their own. */
+export const BUILT_IN_PROFILES = {
+  payment_system: {
+    name: 'Payment system',
+    permissions: ['journeys:start', 'journeys:read', 'payments:write', 'journeys:cancel', 'contacts:write'],
+  },
+  support_agent: {
+    name: 'Support agent',
+    permissions: ['journeys:read', 'due-dates:change', 'journeys:pause', 'contacts:write'],
+  },
+  collections_manager: {
+    name: 'Collections manager',
+    permissions: ['journeys:read', 'due-dates:change', 'journeys:pause', 'journeys:cancel', 'contacts:write', 'reports:read', 'policies:write'],
+  },
+  analyst: {
+    name: 'Analyst',
+    permissions: ['journeys:read', 'reports:read'],
+  },
+} as const satisfies Record<string, ProfileDefinition>;
+export type BuiltInProfileId = keyof typeof BUILT_IN_PROFILES;
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
