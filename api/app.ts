@@ -14,7 +14,11 @@ import type { JourneyGateway } from './gateway';
 import auth, { type ApiKeyStore } from './plugins/auth';
 import errors from './plugins/errors';
 import { problem, sendProblem } from './problem';
+import accessRoutes from './routes/access';
+import journeyCollectionRoutes from './routes/journey-collection';
 import journeyRoutes, { type PolicyCatalog } from './routes/journeys';
+import policyRoutes from './routes/policies';
+import supportActionRoutes from './routes/support-actions';
 
 export interface AppDeps {
   db: Database;
@@ -81,7 +85,12 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(async (authenticated) => {
     await authenticated.register(auth, { keys: deps.keys });
-    await authenticated.register(journeyRoutes, { db: deps.db, gateway: deps.gateway, policies: deps.policies });
+    const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies };
+    await authenticated.register(journeyRoutes, routeDeps);
+    await authenticated.register(journeyCollectionRoutes, routeDeps);
+    await authenticated.register(supportActionRoutes, routeDeps);
+    await authenticated.register(policyRoutes, routeDeps);
+    await authenticated.register(accessRoutes, routeDeps);
   });
 
   return app;

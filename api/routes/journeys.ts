@@ -5,6 +5,7 @@ import { findJourney, recordLatePayment } from '../../db/journey-repository';
 import type { Policy } from '../../domain/policy';
 import { journeyWorkflowId } from '../../workflows/messages';
 import type { Delivery, JourneyGateway, JourneyRef } from '../gateway';
+import { createJourneyStarter } from '../journey-starter';
 import { actorOf } from '../plugins/auth';
 import { problem, problemSchema, sendProblem } from '../problem';
 import {
@@ -38,6 +39,7 @@ const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409
 const tags = ['journeys'];
 
 const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
+  const starter = createJourneyStarter({ db, gateway, policies });
   const refOf = (tenantId: string, installmentId: string): JourneyRef => ({ tenantId, installmentId });
 
   /**
@@ -80,23 +82,17 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const tenantId = request.principal.tenantId;
-      const policy = await policies.resolve(tenantId, request.body.policyId);
-      if (!policy) {
+      const result = await starter.start({ ...request.body, tenantId: request.principal.tenantId });
+      if (result.kind === 'unknown_policy') {
         return sendProblem(
           reply,
-          problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${request.body.policyId}" for this tenant` }] }),
+          problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${result.policyId}" for this tenant` }] }),
         );
       }
-      // Temporal remembers a closed workflow ID only for the namespace's retention (a day on
-      // auto-setup); after that REJECT_DUPLICATE would let a repeated start begin a second journey
-      // for an installment already handled. The database remembers every journey for good.
-      const existing = await findJourney(db, tenantId, request.body.installmentId);
-      const { journeyId, created } = existing ? { journeyId: existing.id, created: false } : await gateway.start({ ...request.body, tenantId }, policy);
-      return reply.code(created ? 201 : 200).send({
-        journeyId,
+      return reply.code(result.kind === 'started' ? 201 : 200).send({
+        journeyId: result.journeyId,
         installmentId: request.body.installmentId,
-        created,
+        created: result.kind === 'started',
         statusUrl: `/v1/journeys/${encodeURIComponent(request.body.installmentId)}`,
       });
     },

@@ -1,0 +1,28 @@
+import type { Database } from '../db/client';
+import { findJourney } from '../db/journey-repository';
+import type { InstallmentInput } from '../domain/installment';
+import type { JourneyGateway } from './gateway';
+import type { PolicyCatalog } from './routes/journeys';
+
+export type StartResult = { kind: 'started' | 'existing'; journeyId: string } | { kind: 'unknown_policy'; policyId: string };
+
+/**
+ * The one way a journey starts — the start route, bulk starts, reactivated subscriptions and the
+ * CSV import all come through here, so they share the same idempotency and policy rules.
+ */
+export function createJourneyStarter(deps: { db: Database; gateway: JourneyGateway; policies: PolicyCatalog }) {
+  return {
+    async start(installment: InstallmentInput): Promise<StartResult> {
+      // Temporal remembers a closed workflow ID only for the namespace's retention (a day on
+      // auto-setup); after that REJECT_DUPLICATE would let a repeated start begin a second journey
+      // for an installment already handled. The database remembers every journey for good.
+      const existing = await findJourney(deps.db, installment.tenantId, installment.installmentId);
+      if (existing) return { kind: 'existing', journeyId: existing.id };
+      const policy = await deps.policies.resolve(installment.tenantId, installment.policyId);
+      if (!policy) return { kind: 'unknown_policy', policyId: installment.policyId ?? '(default)' };
+      const { journeyId, created } = await deps.gateway.start(installment, policy);
+      return { kind: created ? 'started' : 'existing', journeyId };
+    },
+  };
+}
+export type JourneyStarter = ReturnType<typeof createJourneyStarter>;
