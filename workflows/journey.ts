@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -105,19 +106,42 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     const asOf = options?.asOf ? Date.parse(options.asOf) : Number.NaN;
     return journeyStatus(state, Number.isNaN(asOf) ? Date.now() : Math.max(asOf, Date.now()));
   });
-  setHandler(paymentReceivedSignal, ({ paymentId, amountMinor, currency, paidAt, actor }) => {
-    const now = Date.now();
-    const at = paidAt ? Math.min(Date.parse(paidAt), now) : now;
-    apply({ type: 'payment_received', at: Number.isNaN(at) ? now : at, paymentId, amountMinor, currency, ...(actor && { actor }) });
-  });
-  setHandler(pauseSignal, ({ until, actor }) => {
-    const untilMs = until ? Date.parse(until) : null;
-    apply({ type: 'paused', at: Date.now(), until: untilMs !== null && !Number.isNaN(untilMs) ? untilMs : null, ...(actor && { actor }) });
-  });
-  setHandler(resumeSignal, ({ actor }) => apply({ type: 'resumed', at: Date.now(), ...(actor && { actor }) }));
-  setHandler(cancelSignal, ({ reason, actor }) => apply({ type: 'canceled', at: Date.now(), reason, ...(actor && { actor }) }));
-  setHandler(updateContactSignal, ({ actor, ...changes }) => apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) }));
-  setHandler(optOutSignal, ({ channel, actor }) => apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) }));
+  /**
+   * Signals can come from any Temporal client: one whose payload cannot even be read is logged
+   * and ignored. Throwing would fail the workflow task on every retry and stall the journey.
+   */
+  const tolerant =
+    <A>(name: string, handle: (arg: A) => void) =>
+    (arg: A): void => {
+      try {
+        handle(arg);
+      } catch (err) {
+        log.warn(`ignored a malformed ${name} signal`, { error: err instanceof Error ? err.message : String(err) });
+      }
+    };
+
+  setHandler(
+    paymentReceivedSignal,
+    tolerant('paymentReceived', ({ paymentId, amountMinor, currency, paidAt, actor }) => {
+      const now = Date.now();
+      const at = paidAt ? Math.min(Date.parse(paidAt), now) : now;
+      apply({ type: 'payment_received', at: Number.isNaN(at) ? now : at, paymentId, amountMinor, currency, ...(actor && { actor }) });
+    }),
+  );
+  setHandler(
+    pauseSignal,
+    tolerant('pause', ({ until, actor }) => {
+      const untilMs = until ? Date.parse(until) : null;
+      apply({ type: 'paused', at: Date.now(), until: untilMs !== null && !Number.isNaN(untilMs) ? untilMs : null, ...(actor && { actor }) });
+    }),
+  );
+  setHandler(resumeSignal, tolerant('resume', (request) => apply({ type: 'resumed', at: Date.now(), ...(request?.actor && { actor: request.actor }) })));
+  setHandler(cancelSignal, tolerant('cancel', ({ reason, actor }) => apply({ type: 'canceled', at: Date.now(), reason, ...(actor && { actor }) })));
+  setHandler(
+    updateContactSignal,
+    tolerant('updateContact', ({ actor, ...changes }) => apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) })),
+  );
+  setHandler(optOutSignal, tolerant('optOut', ({ channel, actor }) => apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) })));
   setHandler(
     changeDueDateUpdate,
     ({ dueDate, actor }) => {

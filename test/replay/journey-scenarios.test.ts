@@ -446,6 +446,18 @@ describe('dunningJourney replay: histories that must not replay', () => {
 });
 
 describe('regressions found in review', () => {
+  it('ignores signals whose payload it cannot read, and goes on as before', async () => {
+    const h = journey()
+      .reminder('email')
+      .malformedSignal('paymentReceived', [null])
+      .malformedSignal('cancel', [])
+      .malformedSignal('updateContact', [42])
+      .finish();
+    const captured = await replayJourney(h);
+    expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7 } });
+    expect(captured.recordedEvents.map((e) => e.type)).not.toContain('payment_received');
+  });
+
   it('records a message that arrives while the previous batch is being recorded, before waiting', async () => {
     const h = journey()
       .whileRecording((j) => j.pause().optOut('sms'))

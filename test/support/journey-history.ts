@@ -329,6 +329,18 @@ export class JourneyHistory {
     return this;
   }
 
+  /**
+   * A signal whose payload the workflow cannot use (sent by some other Temporal client): it must
+   * change nothing — no event, no command.
+   */
+  malformedSignal(name: string, args: unknown[], options: SignalOptions = {}): this {
+    const ms = this.messageTime(options.at);
+    this.builder.signal(name, args, { advanceMs: ms - this.builder.now });
+    const now = this.task();
+    this.log.push(`${iso(now)} malformed signal ${name}`);
+    return this;
+  }
+
   /** The paymentReceived signal. */
   payment(amountMinor: number, options: SignalOptions & { paymentId?: string; currency?: string } = {}): this {
     const paymentId = options.paymentId ?? `pay-${amountMinor}`;

@@ -11,6 +11,7 @@ const TIERS: { dir: string; label: string }[] = [
   { dir: 'activities', label: '3 activities' },
   { dir: 'codec', label: '3 payload encryption + codec server' },
   { dir: 'api', label: '4 API (inject)' },
+  { dir: 'import', label: '4 CSV import' },
   { dir: 'e2e', label: '5 end to end (Temporal server)' },
   { dir: 'config', label: '- deployment config' },
 ];
