@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -13,6 +14,7 @@ import type { Database } from '../db/client';
 import type { JourneyGateway } from './gateway';
 import auth, { type ApiKeyStore } from './plugins/auth';
 import errors from './plugins/errors';
+import idempotency from './plugins/idempotency';
 import { problem, sendProblem } from './problem';
 import accessRoutes from './routes/access';
 import journeyCollectionRoutes from './routes/journey-collection';
@@ -26,6 +28,10 @@ export interface AppDeps {
   policies: PolicyCatalog;
   keys: ApiKeyStore;
   logger?: FastifyServerOptions['logger'];
+  /** Requests per minute per API key; default `RATE_LIMIT_PER_MINUTE` or 6000. */
+  rateLimitPerMinute?: number;
+  /** Called for every route as it is registered (tests collect them for the authorization matrix). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -59,6 +65,7 @@ export async function buildApp(deps: AppDeps) {
     genReqId: () => randomUUID(),
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
@@ -85,6 +92,8 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(async (authenticated) => {
     await authenticated.register(auth, { keys: deps.keys });
+    await authenticated.register(rateLimit, rateLimitOptions(deps.rateLimitPerMinute));
+    await authenticated.register(idempotency, { db: deps.db });
     const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies };
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(journeyCollectionRoutes, routeDeps);
@@ -94,6 +103,18 @@ export async function buildApp(deps: AppDeps) {
   });
 
   return app;
+}
+
+/** Per API key (the principal resolved by `auth`, which runs first); a 429 leaves as problem+json through the error handler. */
+function rateLimitOptions(perMinute = Number(process.env.RATE_LIMIT_PER_MINUTE || 6000)) {
+  if (!Number.isInteger(perMinute) || perMinute < 1) throw new Error('RATE_LIMIT_PER_MINUTE must be a positive integer');
+  return {
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => request.principal?.keyId ?? request.ip,
+    errorResponseBuilder: (_request: FastifyRequest, context: { max: number; after: string }) =>
+      Object.assign(new Error(`Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`), { statusCode: 429, code: 'RATE_LIMITED' }),
+  };
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,7 +1,9 @@
+import type { FastifyReply } from 'fastify';
 import type { Database } from '../db/client';
 import { findJourney } from '../db/journey-repository';
 import type { InstallmentInput } from '../domain/installment';
 import type { JourneyGateway } from './gateway';
+import { problem, sendProblem } from './problem';
 import type { PolicyCatalog } from './routes/journeys';
 
 export type StartResult = { kind: 'started' | 'existing'; journeyId: string } | { kind: 'unknown_policy'; policyId: string };
@@ -26,3 +28,20 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
   };
 }
 export type JourneyStarter = ReturnType<typeof createJourneyStarter>;
+
+/** The answer to a start: 201 new, 200 existing, 422 naming policyId for an unknown policy. */
+export function replyToStart(reply: FastifyReply, result: StartResult, installmentId: string, extra: Record<string, string> = {}) {
+  if (result.kind === 'unknown_policy') {
+    return sendProblem(
+      reply,
+      problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${result.policyId}" for this tenant` }] }),
+    );
+  }
+  return reply.code(result.kind === 'started' ? 201 : 200).send({
+    journeyId: result.journeyId,
+    installmentId,
+    ...extra,
+    created: result.kind === 'started',
+    statusUrl: `/v1/journeys/${encodeURIComponent(installmentId)}`,
+  });
+}

@@ -5,7 +5,7 @@ import { openDatabaseFromEnv } from '../db/client';
 import { buildApp } from './app';
 import { databaseKeyStore } from './key-stores';
 import { envKeyStore, firstOf } from './plugins/auth';
-import { builtInPolicies } from './policies';
+import { databasePolicies } from './policies';
 import { TemporalJourneyGateway } from './temporal-gateway';
 
 const settings = temporalSettingsFromEnv();
@@ -26,7 +26,7 @@ const { client, connection } = await connectClient(settings).catch((err: unknown
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(client, settings.taskQueue),
-  policies: builtInPolicies,
+  policies: databasePolicies(database.db),
   keys: firstOf(ownerKeys, databaseKeyStore(database.db)),
   logger: pino({ name: 'api' }),
 });

@@ -131,3 +131,174 @@ export const idempotencyHeaders = z.object({
     .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
     .optional(),
 });
+
+// ——— Journey collection: bulk start, list and search, pause / resume by filter ———
+
+export const BULK_START_MAX = 1000;
+export const LIST_LIMIT_MAX = 200;
+export const BULK_UPDATE_MAX = 1000;
+
+export const bulkStartBody = z
+  .object({
+    // Each item is validated on its own, so one bad item does not refuse the others.
+    items: z
+      .array(z.unknown().describe('a StartJourney body'))
+      .min(1)
+      .max(BULK_START_MAX),
+  })
+  .meta({
+    id: 'BulkStartJourneys',
+    description: `Up to ${BULK_START_MAX} StartJourney bodies; each is validated and started on its own.`,
+    example: { items: [startJourneyExample, { ...startJourneyExample, installmentId: 'inst_2026_0043', installmentNumber: 3, dueDate: '2027-01-10' }] },
+  });
+
+export const bulkItemResult = z
+  .object({
+    index: z.number().int().describe('position of the item in `items`'),
+    installmentId: z.string().nullable().describe('null when the item has no readable installmentId'),
+    status: z
+      .union([z.literal(201), z.literal(200), z.literal(400), z.literal(422), z.literal(503)])
+      .describe('201 started, 200 already existed, 400 invalid item, 422 unknown policy, 503 journey service unavailable (retry the item)'),
+    journeyId: z.string().optional(),
+    errors: z.array(z.object({ in: z.string().optional(), path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'BulkStartItemResult' });
+
+export const bulkStartResult = z
+  .object({
+    summary: z.object({ total: z.number().int(), started: z.number().int(), existing: z.number().int(), failed: z.number().int() }),
+    results: z.array(bulkItemResult),
+  })
+  .meta({
+    id: 'BulkStartResult',
+    description: '200 when every item started or already existed; 207 when at least one item failed (see each result).',
+    example: {
+      summary: { total: 2, started: 1, existing: 0, failed: 1 },
+      results: [
+        { index: 0, installmentId: 'inst_2026_0042', status: 201, journeyId: 'dunning/acme/inst_2026_0042' },
+        { index: 1, installmentId: 'inst_2026_0043', status: 400, errors: [{ in: 'body', path: 'items.1.dueDate', message: 'must be a date YYYY-MM-DD' }] },
+      ],
+    },
+  });
+
+const STAGES = ['pre_due', 'overdue', 'paused', 'closed'] as const;
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').filter((s) => s !== '') : v),
+    z.array(item).min(1).max(10),
+  );
+const queryInt = (min: number, max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?\d{1,6}$/.test(v) ? Number(v) : v), z.number().int().min(min).max(max));
+
+/** Filters shared by the list and by pause / resume by filter. */
+export const journeyFilterFields = {
+  stage: listOf(z.enum(STAGES)).optional().describe('comma-separated stages, e.g. overdue,paused'),
+  outcome: listOf(z.enum(OUTCOMES)).optional().describe('comma-separated outcomes'),
+  daysOverdueMin: queryInt(-36_600, 36_600).optional().describe('days since the due date (today, UTC) at least this; negative = days before'),
+  daysOverdueMax: queryInt(-36_600, 36_600).optional().describe('days since the due date (today, UTC) at most this'),
+  dueFrom: dueDateSchema.optional().describe('due date on or after (YYYY-MM-DD)'),
+  dueTo: dueDateSchema.optional().describe('due date on or before (YYYY-MM-DD)'),
+  buyerId: externalIdSchema.optional(),
+  productId: externalIdSchema.optional(),
+};
+
+export const cursorSchema = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
+
+export const journeyListQuery = z
+  .object({
+    ...journeyFilterFields,
+    limit: queryInt(1, LIST_LIMIT_MAX).default(50).describe(`page size, at most ${LIST_LIMIT_MAX}`),
+    cursor: cursorSchema.optional().describe('`nextCursor` of the previous page'),
+  })
+  .strict();
+
+export const journeySummary = z
+  .object({
+    journeyId: z.string(),
+    installmentId: z.string(),
+    stage: z.enum(STAGES),
+    outcome: z.enum(OUTCOMES).nullable(),
+    dueDate: z.string(),
+    daysOverdue: z.number().int().describe('days since the due date, today (UTC); negative before it'),
+    currency: z.string(),
+    amountDueMinor: z.number().int(),
+    amountPaidMinor: z.number().int(),
+    outstandingMinor: z.number().int(),
+    nextActionAt: z.string().nullable(),
+    buyerId: z.string().nullable(),
+    productId: z.string().nullable(),
+    purchaseId: z.string().nullable(),
+    subscriptionId: z.string().nullable(),
+    policy: z.object({ id: z.string(), version: z.number().int() }),
+    statusUrl: z.string(),
+  })
+  .meta({ id: 'JourneySummary' });
+
+export const journeyPage = z
+  .object({ items: z.array(journeySummary), nextCursor: z.string().nullable().describe('null on the last page') })
+  .meta({
+    id: 'JourneyPage',
+    example: {
+      items: [
+        {
+          journeyId: 'dunning/acme/inst_2026_0042', installmentId: 'inst_2026_0042', stage: 'overdue', outcome: null, dueDate: '2026-12-10', daysOverdue: 3,
+          currency: 'BRL', amountDueMinor: 19990, amountPaidMinor: 0, outstandingMinor: 19990, nextActionAt: '2026-12-13T12:00:00.000Z',
+          buyerId: 'buyer_77', productId: 'course-ts', purchaseId: 'pur_981', subscriptionId: null, policy: { id: 'default', version: 1 },
+          statusUrl: '/v1/journeys/inst_2026_0042',
+        },
+      ],
+      nextCursor: 'eyJkIjoiMjAyNi0xMi0xMCIsImkiOiJkdW5uaW5nL2FjbWUvaW5zdF8yMDI2XzAwNDIifQ',
+    },
+  });
+
+export const bulkFilterBody = z
+  .object({
+    filter: z.object(journeyFilterFields).strict().default({}),
+    limit: z.number().int().min(1).max(BULK_UPDATE_MAX).default(BULK_UPDATE_MAX).describe(`journeys handled by this call, at most ${BULK_UPDATE_MAX}`),
+    cursor: cursorSchema.optional().describe('`nextCursor` of the previous call, to continue'),
+  })
+  .strict();
+
+export const bulkPauseBody = bulkFilterBody
+  .extend({ until: pauseUntilSchema.optional() })
+  .meta({ id: 'PauseByFilter', example: { filter: { stage: ['overdue'], productId: 'course-ts', daysOverdueMin: 1 }, until: '2026-12-20T12:00:00Z' } });
+export const bulkResumeBody = bulkFilterBody.meta({ id: 'ResumeByFilter', example: { filter: { productId: 'course-ts' } } });
+
+export const bulkUpdateResult = z
+  .object({
+    matched: z.number().int().describe('journeys this call selected (open ones only)'),
+    applied: z.number().int().describe('journeys that received the message'),
+    notRunning: z.number().int().describe('journeys that ended meanwhile'),
+    unavailable: z.number().int().describe('journeys the journey service could not reach; repeat the call'),
+    installmentIds: z.array(z.string()).describe('the installments that received the message'),
+    nextCursor: z.string().nullable().describe('more journeys match: call again with this cursor; null when done'),
+  })
+  .meta({ id: 'BulkUpdateResult', example: { matched: 2, applied: 2, notRunning: 0, unavailable: 0, installmentIds: ['inst_2026_0042', 'inst_2026_0043'], nextCursor: null } });
+
+// ——— Support actions ———
+
+export const purchaseParams = z.object({ purchaseId: externalIdSchema });
+export const subscriptionParams = z.object({ subscriptionId: externalIdSchema });
+export const buyerParams = z.object({ buyerId: externalIdSchema });
+
+export const affectedJourneys = z
+  .object({
+    affected: z
+      .array(z.object({ installmentId: z.string(), journeyId: z.string(), result: z.enum(['applied', 'not_running', 'unavailable']) }))
+      .describe('each journey the action reached'),
+    count: z.number().int().describe('journeys that received the message'),
+  })
+  .meta({
+    id: 'AffectedJourneys',
+    example: { affected: [{ installmentId: 'inst_2026_0042', journeyId: 'dunning/acme/inst_2026_0042', result: 'applied' }], count: 1 },
+  });
+
+/** The new installment of a reactivated subscription: a StartJourney body (its subscriptionId comes from the path). */
+export const reactivateBody = installmentFieldsSchema
+  .omit({ tenantId: true, subscriptionId: true })
+  .superRefine(refineInstallment)
+  .meta({ id: 'ReactivateSubscription', example: { ...startJourneyExample, installmentId: 'inst_2027_0001', dueDate: '2027-01-10' } });
+
+export const reactivated = journeyCreated
+  .extend({ subscriptionId: z.string() })
+  .meta({ id: 'SubscriptionReactivated' });

@@ -1,6 +1,17 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { BUILT_IN_PROFILES, type BuiltInProfileId } from '../domain/permissions';
 import type { Database } from './client';
-import { apiKeys, collaborators, permissionProfiles } from './schema';
+import { apiKeys, collaborators, permissionProfiles, tenants } from './schema';
+
+export function isBuiltInProfileId(id: string): id is BuiltInProfileId {
+  return Object.prototype.hasOwnProperty.call(BUILT_IN_PROFILES, id);
+}
+
+/** The permissions of a profile: built-in profiles need no row; a custom one comes from its row. */
+function profilePermissions(profileId: string, row: string[] | null): string[] | null {
+  if (isBuiltInProfileId(profileId)) return [...BUILT_IN_PROFILES[profileId].permissions];
+  return row;
+}
 
 export interface KeyHolder {
   keyId: string;
@@ -33,12 +44,14 @@ export async function findKeyHolder(db: Database, secretHash: string): Promise<K
   if (!row) return null;
   if (row.collaboratorId === null) return { keyId: row.keyId, tenantId: row.tenantId, lastUsedAt: row.lastUsedAt, collaborator: null };
   // A key whose collaborator is gone or disabled, or whose profile is gone, opens nothing.
-  if (row.profileId === null || row.collaboratorDisabledAt !== null || row.permissions === null) return null;
+  if (row.profileId === null || row.collaboratorDisabledAt !== null) return null;
+  const permissions = profilePermissions(row.profileId, row.permissions);
+  if (permissions === null) return null;
   return {
     keyId: row.keyId,
     tenantId: row.tenantId,
     lastUsedAt: row.lastUsedAt,
-    collaborator: { id: row.collaboratorId, profileId: row.profileId, permissions: row.permissions },
+    collaborator: { id: row.collaboratorId, profileId: row.profileId, permissions },
   };
 }
 
@@ -47,5 +60,150 @@ export async function touchKey(db: Database, keyId: string, now: Date, everyMs =
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })
-    .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`${new Date(now.getTime() - everyMs)}`))));
+    .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - everyMs)))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Management by the tenant's owner: the tenant, its profiles, collaborators and keys.
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type ProfileRow = typeof permissionProfiles.$inferSelect;
+export type CollaboratorRow = typeof collaborators.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** A tenant's row exists once its first journey is recorded; management creates it when needed. */
+export async function ensureTenant(db: Database, tenantId: string, name: string = tenantId): Promise<void> {
+  await db.insert(tenants).values({ id: tenantId, name }).onConflictDoNothing();
+}
+
+export async function findTenant(db: Database, tenantId: string): Promise<TenantRow | null> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  return row ?? null;
+}
+
+export async function updateTenant(db: Database, tenantId: string, changes: { name?: string; defaultPolicyId?: string | null }): Promise<TenantRow> {
+  await ensureTenant(db, tenantId);
+  if (Object.keys(changes).length === 0) return (await findTenant(db, tenantId))!;
+  const [row] = await db.update(tenants).set(changes).where(eq(tenants.id, tenantId)).returning();
+  return row!;
+}
+
+export async function listProfiles(db: Database, tenantId: string): Promise<ProfileRow[]> {
+  return db.select().from(permissionProfiles).where(eq(permissionProfiles.tenantId, tenantId)).orderBy(asc(permissionProfiles.id));
+}
+
+export async function findProfile(db: Database, tenantId: string, profileId: string): Promise<ProfileRow | null> {
+  const [row] = await db
+    .select()
+    .from(permissionProfiles)
+    .where(and(eq(permissionProfiles.tenantId, tenantId), eq(permissionProfiles.id, profileId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Inserts a custom profile; null when the tenant already has one with this id. */
+export async function insertProfile(db: Database, tenantId: string, profile: { id: string; name: string; permissions: string[] }): Promise<ProfileRow | null> {
+  await ensureTenant(db, tenantId);
+  const [row] = await db
+    .insert(permissionProfiles)
+    .values({ tenantId, ...profile, builtIn: false })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}
+
+export async function updateProfile(
+  db: Database,
+  tenantId: string,
+  profileId: string,
+  changes: { name?: string; permissions?: string[] },
+  now: Date,
+): Promise<ProfileRow | null> {
+  const [row] = await db
+    .update(permissionProfiles)
+    .set({ ...changes, updatedAt: now })
+    .where(and(eq(permissionProfiles.tenantId, tenantId), eq(permissionProfiles.id, profileId), eq(permissionProfiles.builtIn, false)))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * Deletes a custom profile unless a collaborator (enabled or disabled) still refers to it, in one
+ * statement so a collaborator added meanwhile cannot be left without a profile.
+ */
+export async function deleteProfile(db: Database, tenantId: string, profileId: string): Promise<'deleted' | 'not_found' | 'in_use'> {
+  const deleted = await db
+    .delete(permissionProfiles)
+    .where(
+      and(
+        eq(permissionProfiles.tenantId, tenantId),
+        eq(permissionProfiles.id, profileId),
+        eq(permissionProfiles.builtIn, false),
+        sql`not exists (select 1 from ${collaborators} where ${collaborators.tenantId} = ${tenantId} and ${collaborators.profileId} = ${profileId})`,
+      ),
+    )
+    .returning({ id: permissionProfiles.id });
+  if (deleted.length > 0) return 'deleted';
+  return (await findProfile(db, tenantId, profileId)) ? 'in_use' : 'not_found';
+}
+
+export async function listCollaborators(db: Database, tenantId: string): Promise<CollaboratorRow[]> {
+  return db.select().from(collaborators).where(eq(collaborators.tenantId, tenantId)).orderBy(asc(collaborators.createdAt), asc(collaborators.id));
+}
+
+export async function findCollaborator(db: Database, tenantId: string, collaboratorId: string): Promise<CollaboratorRow | null> {
+  const [row] = await db
+    .select()
+    .from(collaborators)
+    .where(and(eq(collaborators.tenantId, tenantId), eq(collaborators.id, collaboratorId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertCollaborator(db: Database, tenantId: string, collaborator: { id: string; name: string; profileId: string }): Promise<CollaboratorRow> {
+  await ensureTenant(db, tenantId);
+  const [row] = await db.insert(collaborators).values({ tenantId, ...collaborator }).returning();
+  return row!;
+}
+
+export async function updateCollaborator(
+  db: Database,
+  tenantId: string,
+  collaboratorId: string,
+  changes: { name?: string; profileId?: string; disabledAt?: Date | null },
+): Promise<CollaboratorRow | null> {
+  if (Object.keys(changes).length === 0) return findCollaborator(db, tenantId, collaboratorId);
+  const [row] = await db
+    .update(collaborators)
+    .set(changes)
+    .where(and(eq(collaborators.tenantId, tenantId), eq(collaborators.id, collaboratorId)))
+    .returning();
+  return row ?? null;
+}
+
+export async function insertApiKey(
+  db: Database,
+  key: { id: string; tenantId: string; collaboratorId: string | null; name: string; secretHash: string; prefix: string },
+): Promise<ApiKeyRow> {
+  await ensureTenant(db, key.tenantId);
+  const [row] = await db.insert(apiKeys).values(key).returning();
+  return row!;
+}
+
+export async function listApiKeys(db: Database, tenantId: string): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+}
+
+/** Revokes a key of the tenant; revoking it again keeps the first revocation time. Null when unknown. */
+export async function revokeApiKey(db: Database, tenantId: string, keyId: string, now: Date): Promise<ApiKeyRow | null> {
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, keyId)))
+    .limit(1);
+  return row ?? null;
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { JourneyRecord } from '../activities/contracts';
 import { type LatePayment, settleLatePayment } from '../domain/settlement';
 import type { Database } from './client';
@@ -169,4 +169,73 @@ export async function recordLatePayment(
       .where(eq(journeys.id, row.id));
     return 'recorded';
   });
+}
+
+/** Filters of the journey list and of pause / resume by filter; every field optional. */
+export interface JourneyFilter {
+  stages?: readonly string[];
+  outcomes?: readonly string[];
+  /** Inclusive bounds on the due date (YYYY-MM-DD). */
+  dueFrom?: string;
+  dueTo?: string;
+  buyerId?: string;
+  productId?: string;
+  purchaseId?: string;
+  subscriptionId?: string;
+  /** Only journeys that have not ended (outcome null, stage not closed). */
+  openOnly?: boolean;
+}
+
+/** A position in the (due_date, id) order: the last row of the previous page. */
+export interface JourneyCursor {
+  dueDate: string;
+  id: string;
+}
+
+export interface JourneyListRow {
+  journey: JourneyRow;
+  buyerId: string | null;
+  productId: string | null;
+  purchaseId: string | null;
+  subscriptionId: string | null;
+}
+
+/**
+ * One page of a tenant's journeys in the stable order (due_date, id), after `after` when given.
+ * Returns up to `limit` rows; the caller asks for one more than it shows to know whether a next
+ * page exists.
+ */
+export async function searchJourneys(
+  db: Database,
+  tenantId: string,
+  filter: JourneyFilter,
+  page: { limit: number; after?: JourneyCursor },
+): Promise<JourneyListRow[]> {
+  const conditions = [eq(journeys.tenantId, tenantId)];
+  if (filter.stages?.length) conditions.push(inArray(journeys.stage, [...filter.stages]));
+  if (filter.outcomes?.length) conditions.push(inArray(journeys.outcome, [...filter.outcomes]));
+  if (filter.dueFrom) conditions.push(gte(journeys.dueDate, filter.dueFrom));
+  if (filter.dueTo) conditions.push(lte(journeys.dueDate, filter.dueTo));
+  if (filter.buyerId !== undefined) conditions.push(eq(installments.buyerId, filter.buyerId));
+  if (filter.productId !== undefined) conditions.push(eq(installments.productId, filter.productId));
+  if (filter.purchaseId !== undefined) conditions.push(eq(installments.purchaseId, filter.purchaseId));
+  if (filter.subscriptionId !== undefined) conditions.push(eq(installments.subscriptionId, filter.subscriptionId));
+  if (filter.openOnly) conditions.push(isNull(journeys.outcome), ne(journeys.stage, 'closed'));
+  if (page.after) {
+    const { dueDate, id } = page.after;
+    conditions.push(or(gt(journeys.dueDate, dueDate), and(eq(journeys.dueDate, dueDate), gt(journeys.id, id)))!);
+  }
+  return db
+    .select({
+      journey: journeys,
+      buyerId: installments.buyerId,
+      productId: installments.productId,
+      purchaseId: installments.purchaseId,
+      subscriptionId: installments.subscriptionId,
+    })
+    .from(journeys)
+    .leftJoin(installments, and(eq(installments.tenantId, journeys.tenantId), eq(installments.installmentId, journeys.installmentId)))
+    .where(and(...conditions))
+    .orderBy(asc(journeys.dueDate), asc(journeys.id))
+    .limit(page.limit);
 }

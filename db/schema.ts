@@ -132,6 +132,10 @@ export const installments = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.installmentId] }),
     index('installments_buyer_idx').on(t.tenantId, t.buyerId),
+    // Support actions find journeys by purchase (refunds), subscription and product.
+    index('installments_purchase_idx').on(t.tenantId, t.purchaseId),
+    index('installments_subscription_idx').on(t.tenantId, t.subscriptionId),
+    index('installments_product_idx').on(t.tenantId, t.productId),
   ],
 );
 

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { buildApp } from '../api/app';
 import { databaseKeyStore } from '../api/key-stores';
 import { envKeyStore, firstOf } from '../api/plugins/auth';
-import { builtInPolicies } from '../api/policies';
+import { databasePolicies } from '../api/policies';
 import { TemporalJourneyGateway } from '../api/temporal-gateway';
 import { Client } from '@temporalio/client';
 import { connectClient, connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from '../client';
@@ -95,7 +95,7 @@ const ownerKeys = envKeyStore(process.env.API_KEYS ?? `demo:${devKey}`);
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(temporal.client, temporal.taskQueue),
-  policies: builtInPolicies,
+  policies: databasePolicies(database.db),
   keys: firstOf(ownerKeys, databaseKeyStore(database.db)),
   logger: { level: 'info', transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } },
 });

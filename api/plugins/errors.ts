@@ -38,10 +38,14 @@ export default fp(
           reply,
           problem(400, 'invalid-request', 'Invalid request', {
             detail: `The ${where} does not match the schema.`,
-            errors: error.validation.map((v) => {
-              const issue = (v.params as { issue?: { path?: PropertyKey[] } } | undefined)?.issue;
-              const path = issue?.path?.length ? issue.path.map(String).join('.') : dotted(v.instancePath);
-              return { in: where, path: path || '(root)', message: v.message ?? 'is invalid' };
+            errors: error.validation.flatMap((v) => {
+              const params = v.params as { issue?: { path?: PropertyKey[] }; keys?: string[] } | undefined;
+              const path = params?.issue?.path?.length ? params.issue.path.map(String).join('.') : dotted(v.instancePath);
+              // An unknown field is named itself, not its parent object.
+              if (v.keyword === 'unrecognized_keys' && params?.keys?.length) {
+                return params.keys.map((key) => ({ in: where, path: path ? `${path}.${key}` : key, message: 'is not a known field' }));
+              }
+              return [{ in: where, path: path || '(root)', message: v.message ?? 'is invalid' }];
             }),
           }),
         );

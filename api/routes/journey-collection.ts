@@ -1,7 +1,290 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { dueDateSchema } from '../../domain/installment';
+import { type JourneyCursor, type JourneyFilter, type JourneyListRow, searchJourneys } from '../../db/journey-repository';
+import { type Delivery, JourneyServiceUnavailableError } from '../gateway';
+import { createJourneyStarter } from '../journey-starter';
+import { actorOf } from '../plugins/auth';
+import { problem, problemSchema, sendProblem } from '../problem';
+import {
+  type bulkItemResult,
+  bulkPauseBody,
+  bulkResumeBody,
+  bulkStartBody,
+  bulkStartResult,
+  bulkUpdateResult,
+  idempotencyHeaders,
+  type journeyFilterFields,
+  journeyListQuery,
+  journeyPage,
+  startJourneyBody,
+} from '../schemas';
 import type { JourneyRoutesOptions } from './journeys';
 
-/** Placeholder: filled in by the API issue. */
-const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async () => {};
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 429: problemSchema, 503: problemSchema };
+const tags = ['journeys'];
+
+/** Calls toward the journey service at once, per request. */
+export const GATEWAY_CONCURRENCY = 16;
+
+/** Runs `work` over `items` with at most `limit` in flight; results keep the items' order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!, i);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+// ——— cursors and filters ———
+
+export function encodeCursor(cursor: JourneyCursor): string {
+  return Buffer.from(JSON.stringify({ d: cursor.dueDate, i: cursor.id })).toString('base64url');
+}
+
+export function decodeCursor(raw: string): JourneyCursor | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const { d, i } = parsed as { d?: unknown; i?: unknown };
+    // Checked as strictly as the database would: a malformed date or a NUL must not reach a query.
+    if (typeof d !== 'string' || !dueDateSchema.safeParse(d).success || typeof i !== 'string' || !/^[\x20-\x7E]{1,300}$/.test(i)) return null;
+    return { dueDate: d, id: i };
+  } catch {
+    return null;
+  }
+}
+
+const DAY_MS = 86_400_000;
+const todayUtc = (now = Date.now()) => new Date(now).toISOString().slice(0, 10);
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+type FilterInput = { [K in keyof typeof journeyFilterFields]?: z.output<(typeof journeyFilterFields)[K]> };
+
+/**
+ * The repository filter of a request. Days overdue count from the due date to today (UTC) and
+ * become due-date bounds (so the due-date index serves them): at least N days overdue = due on
+ * or before today − N.
+ */
+export function toRepositoryFilter(input: FilterInput, today = todayUtc()): JourneyFilter {
+  const filter: JourneyFilter = {};
+  if (input.stage) filter.stages = input.stage;
+  if (input.outcome) filter.outcomes = input.outcome;
+  if (input.buyerId !== undefined) filter.buyerId = input.buyerId;
+  if (input.productId !== undefined) filter.productId = input.productId;
+  const later = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
+  const earlier = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
+  const dueFrom = later(input.dueFrom, input.daysOverdueMax !== undefined ? addDays(today, -input.daysOverdueMax) : undefined);
+  const dueTo = earlier(input.dueTo, input.daysOverdueMin !== undefined ? addDays(today, -input.daysOverdueMin) : undefined);
+  if (dueFrom !== undefined) filter.dueFrom = dueFrom;
+  if (dueTo !== undefined) filter.dueTo = dueTo;
+  return filter;
+}
+
+const badCursor = (reply: FastifyReply, where: 'query' | 'body') =>
+  sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { detail: `The ${where} does not match the schema.`, errors: [{ in: where, path: 'cursor', message: 'is not a cursor returned by this API' }] }));
+
+const rangeError = (input: FilterInput): { path: string; message: string } | null => {
+  if (input.daysOverdueMin !== undefined && input.daysOverdueMax !== undefined && input.daysOverdueMin > input.daysOverdueMax) {
+    return { path: 'daysOverdueMin', message: 'must not exceed daysOverdueMax' };
+  }
+  if (input.dueFrom !== undefined && input.dueTo !== undefined && input.dueFrom > input.dueTo) return { path: 'dueFrom', message: 'must not be after dueTo' };
+  return null;
+};
+
+export function summaryOf({ journey, buyerId, productId, purchaseId, subscriptionId }: JourneyListRow, today = todayUtc()) {
+  return {
+    journeyId: journey.id,
+    installmentId: journey.installmentId,
+    stage: journey.status.stage,
+    outcome: journey.status.outcome,
+    dueDate: journey.dueDate,
+    daysOverdue: daysBetween(journey.dueDate, today),
+    currency: journey.currency,
+    amountDueMinor: journey.amountDueMinor,
+    amountPaidMinor: journey.amountPaidMinor,
+    outstandingMinor: journey.status.outstandingMinor,
+    nextActionAt: journey.nextActionAt ? journey.nextActionAt.toISOString() : null,
+    buyerId,
+    productId,
+    purchaseId,
+    subscriptionId,
+    policy: { id: journey.policyId, version: journey.policyVersion },
+    statusUrl: `/v1/journeys/${encodeURIComponent(journey.installmentId)}`,
+  };
+}
+
+const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
+  const starter = createJourneyStarter({ db, gateway, policies });
+
+  app.post(
+    '/v1/journeys/bulk',
+    {
+      config: { permission: 'journeys:start', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Start up to 1,000 journeys; each item is validated and started on its own (partial success)',
+        description:
+          'Answers 200 when every item started (201) or already existed (200), 207 when at least one item failed (400 invalid, 422 unknown policy, 503 journey service unavailable — retry those items). Starting is idempotent per installment; send `Idempotency-Key` to replay the whole answer on a retry.',
+        headers: idempotencyHeaders,
+        body: bulkStartBody,
+        response: { 200: bulkStartResult, 207: bulkStartResult, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenantId = request.principal.tenantId;
+      type ItemResult = z.infer<typeof bulkItemResult>;
+      const results: ItemResult[] = new Array(request.body.items.length);
+      // Items with the same installment run one after the other (the second finds the first's journey).
+      const lanes = new Map<string, { index: number; body: z.output<typeof startJourneyBody> }[]>();
+      request.body.items.forEach((item, index) => {
+        const parsed = startJourneyBody.safeParse(item);
+        if (!parsed.success) {
+          const id = (item as { installmentId?: unknown } | null)?.installmentId;
+          results[index] = {
+            index,
+            installmentId: typeof id === 'string' && id.length <= 128 ? id : null,
+            status: 400,
+            errors: parsed.error.issues.map((issue) => ({ in: 'body', path: ['items', index, ...issue.path].map(String).join('.'), message: issue.message })),
+          };
+          return;
+        }
+        const lane = lanes.get(parsed.data.installmentId) ?? [];
+        lane.push({ index, body: parsed.data });
+        lanes.set(parsed.data.installmentId, lane);
+      });
+      await mapLimit([...lanes.values()], GATEWAY_CONCURRENCY, async (lane) => {
+        for (const { index, body } of lane) {
+          try {
+            const result = await starter.start({ ...body, tenantId });
+            results[index] =
+              result.kind === 'unknown_policy'
+                ? { index, installmentId: body.installmentId, status: 422, errors: [{ in: 'body', path: `items.${index}.policyId`, message: `no policy "${result.policyId}" for this tenant` }] }
+                : { index, installmentId: body.installmentId, status: result.kind === 'started' ? 201 : 200, journeyId: result.journeyId };
+          } catch (err) {
+            if (!(err instanceof JourneyServiceUnavailableError)) throw err;
+            request.log.warn({ err, installmentId: body.installmentId }, 'bulk start: journey service unavailable for an item');
+            results[index] = { index, installmentId: body.installmentId, status: 503, errors: [{ path: `items.${index}`, message: 'the journey service was unavailable; retry this item' }] };
+          }
+        }
+      });
+      const count = (status: number) => results.filter((r) => r.status === status).length;
+      const summary = { total: results.length, started: count(201), existing: count(200), failed: results.filter((r) => r.status >= 400).length };
+      return reply.code(summary.failed > 0 ? 207 : 200).send({ summary, results });
+    },
+  );
+
+  app.get(
+    '/v1/journeys',
+    {
+      config: { permission: 'journeys:read' },
+      schema: {
+        tags,
+        summary: 'List and search journeys (from the database), ordered by due date, with cursor pagination',
+        description:
+          'Filters combine with AND. `stage` and `outcome` take comma-separated values. Days overdue count from the due date to today (UTC). Pass `nextCursor` back as `cursor` for the next page; the order (due date, journey ID) is stable.',
+        querystring: journeyListQuery,
+        response: { 200: journeyPage, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, ...filterInput } = request.query;
+      const invalid = rangeError(filterInput);
+      if (invalid) return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { detail: 'The query does not match the schema.', errors: [{ in: 'query', ...invalid }] }));
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      if (after === null) return badCursor(reply, 'query');
+      const today = todayUtc();
+      const rows = await searchJourneys(db, request.principal.tenantId, toRepositoryFilter(filterInput, today), { limit: limit + 1, ...(after && { after }) });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => summaryOf(row, today)),
+        nextCursor: rows.length > limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
+      };
+    },
+  );
+
+  /**
+   * Pause or resume, by filter: selects up to `limit` open journeys in (due date, id) order after
+   * the cursor and messages each, at most GATEWAY_CONCURRENCY at once.
+   */
+  const byFilter = async (
+    reply: FastifyReply,
+    tenantId: string,
+    body: { filter: FilterInput; limit: number; cursor?: string | undefined },
+    eligibleStages: readonly string[],
+    send: (ref: { tenantId: string; installmentId: string }) => Promise<Delivery>,
+  ) => {
+    const invalid = rangeError(body.filter);
+    if (invalid) return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { detail: 'The body does not match the schema.', errors: [{ in: 'body', ...invalid, path: `filter.${invalid.path}` }] }));
+    const after = body.cursor === undefined ? undefined : decodeCursor(body.cursor);
+    if (after === null) return badCursor(reply, 'body');
+    const filter = toRepositoryFilter(body.filter);
+    const stages = filter.stages ? filter.stages.filter((s) => eligibleStages.includes(s)) : eligibleStages;
+    const rows = stages.length === 0 ? [] : await searchJourneys(db, tenantId, { ...filter, stages, openOnly: true }, { limit: body.limit + 1, ...(after && { after }) });
+    const selected = rows.slice(0, body.limit);
+    const outcomes = await mapLimit(selected, GATEWAY_CONCURRENCY, async ({ journey }) => {
+      try {
+        return await send({ tenantId, installmentId: journey.installmentId });
+      } catch (err) {
+        if (err instanceof JourneyServiceUnavailableError) return 'unavailable' as const;
+        throw err;
+      }
+    });
+    const last = selected.at(-1);
+    return reply.code(200).send({
+      matched: selected.length,
+      applied: outcomes.filter((o) => o === 'delivered').length,
+      notRunning: outcomes.filter((o) => o === 'not_running').length,
+      unavailable: outcomes.filter((o) => o === 'unavailable').length,
+      installmentIds: selected.flatMap(({ journey }, i) => (outcomes[i] === 'delivered' ? [journey.installmentId] : [])),
+      nextCursor: rows.length > body.limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
+    });
+  };
+
+  app.post(
+    '/v1/journeys/pause',
+    {
+      config: { permission: 'journeys:pause', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Pause every open, unpaused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
+        headers: idempotencyHeaders,
+        body: bulkPauseBody,
+        response: { 200: bulkUpdateResult, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { until, ...rest } = request.body;
+      const actor = actorOf(request);
+      return byFilter(reply, request.principal.tenantId, rest, ['pre_due', 'overdue'], (ref) => gateway.pause(ref, { until: until ?? null, actor }));
+    },
+  );
+
+  app.post(
+    '/v1/journeys/resume',
+    {
+      config: { permission: 'journeys:pause', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Resume every paused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
+        headers: idempotencyHeaders,
+        body: bulkResumeBody,
+        response: { 200: bulkUpdateResult, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      return byFilter(reply, request.principal.tenantId, request.body, ['paused'], (ref) => gateway.resume(ref, { actor }));
+    },
+  );
+};
 
 export default routes;

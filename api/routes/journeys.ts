@@ -5,7 +5,7 @@ import { findJourney, recordLatePayment } from '../../db/journey-repository';
 import type { Policy } from '../../domain/policy';
 import { journeyWorkflowId } from '../../workflows/messages';
 import type { Delivery, JourneyGateway, JourneyRef } from '../gateway';
-import { createJourneyStarter } from '../journey-starter';
+import { createJourneyStarter, replyToStart } from '../journey-starter';
 import { actorOf } from '../plugins/auth';
 import { problem, problemSchema, sendProblem } from '../problem';
 import {
@@ -83,18 +83,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
     },
     async (request, reply) => {
       const result = await starter.start({ ...request.body, tenantId: request.principal.tenantId });
-      if (result.kind === 'unknown_policy') {
-        return sendProblem(
-          reply,
-          problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${result.policyId}" for this tenant` }] }),
-        );
-      }
-      return reply.code(result.kind === 'started' ? 201 : 200).send({
-        journeyId: result.journeyId,
-        installmentId: request.body.installmentId,
-        created: result.kind === 'started',
-        statusUrl: `/v1/journeys/${encodeURIComponent(request.body.installmentId)}`,
-      });
+      return replyToStart(reply, result, request.body.installmentId);
     },
   );
 

@@ -1,7 +1,192 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  findDefaultPolicyId,
+  findPolicy,
+  insertFirstPolicyVersion,
+  insertNextPolicyVersion,
+  listLatestPolicies,
+  setDefaultPolicyId,
+} from '../../db/policy-repository';
+import { DEFAULT_POLICY_ID, type Policy, defaultPolicy, policySchema } from '../../domain/policy';
+import { problem, problemSchema, sendProblem } from '../problem';
 import type { JourneyRoutesOptions } from './journeys';
 
-/** Placeholder: filled in by the API issue. */
-const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async () => {};
+const { version: _version, id: policyIdSchema, ...documentShape } = policySchema.shape;
 
-export default routes;
+/**
+ * The cross-field rules of a policy (ascending steps, send times outside quiet hours, final
+ * action after the last step) live on `policySchema`; bodies are plain objects, so they borrow
+ * its custom issues, which then leave as 400s naming the field like every other schema error.
+ */
+function withPolicyRules<T extends z.ZodRawShape>(shape: T, idOf: (value: z.infer<z.ZodObject<T>>) => string | undefined) {
+  return z.object(shape).superRefine((value, ctx) => {
+    const parsed = policySchema.safeParse({ ...value, id: idOf(value) ?? DEFAULT_POLICY_ID, version: 1 });
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'custom') ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
+}
+
+const { version: _exampleVersion, id: _exampleId, ...exampleVersionBody } = { ...defaultPolicy, maxContactsPer7Days: 2 };
+const exampleDocument = { id: 'gentle', ...exampleVersionBody };
+
+export const createPolicyBody = withPolicyRules({ id: policyIdSchema, ...documentShape }, (v) => v.id).meta({
+  id: 'CreatePolicy',
+  description: 'A policy document without a version: the first version is 1.',
+  example: exampleDocument,
+});
+export const policyVersionBody = withPolicyRules(documentShape, () => undefined).meta({
+  id: 'NewPolicyVersion',
+  description: 'The full document of the new version (the id comes from the path, the version is assigned).',
+  example: exampleVersionBody,
+});
+
+const policyDocument = z
+  .object({
+    ...policySchema.shape,
+    builtIn: z.boolean().describe('true for the default policy that ships with the product (tenants may add versions of their own)'),
+  })
+  .meta({ id: 'PolicyDocument', example: { ...defaultPolicy, builtIn: true } });
+const policyList = z
+  .object({
+    defaultPolicyId: z.string().describe('the policy journeys run when they name none'),
+    items: z.array(policyDocument).describe('the latest version of every policy, by id'),
+  })
+  .meta({ id: 'PolicyList' });
+const policyParams = z.object({ policyId: policyIdSchema });
+const versionQuery = z.object({ version: z.coerce.number().int().positive().max(2_147_483_647).optional() });
+const defaultPolicyBody = z.object({ policyId: policyIdSchema }).meta({ id: 'DefaultPolicy', example: { policyId: 'gentle' } });
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+const tags = ['policies'];
+
+const stored = (policy: Policy) => ({ ...policy, builtIn: false });
+const builtIn = () => ({ ...defaultPolicy, builtIn: true });
+
+const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) => {
+  const notFound = (policyId: string, version?: number) =>
+    problem(404, 'policy-not-found', 'No such policy', {
+      detail: version === undefined ? `policy ${policyId}` : `policy ${policyId} version ${version}`,
+    });
+
+  app.post(
+    '/v1/policies',
+    {
+      config: { permission: 'policies:write' },
+      schema: {
+        tags,
+        summary: 'Create a policy (version 1); 409 when the id is taken',
+        body: createPolicyBody,
+        response: { 201: policyDocument, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = request.principal;
+      const conflict = () =>
+        sendProblem(
+          reply,
+          problem(409, 'policy-exists', 'A policy with this id exists', {
+            detail: `add a version with POST /v1/policies/${request.body.id}/versions`,
+            errors: [{ in: 'body', path: 'id', message: 'is already taken' }],
+          }),
+        );
+      // 'default' always exists: the built-in one is its version 1.
+      if (request.body.id === DEFAULT_POLICY_ID) return conflict();
+      const created = await insertFirstPolicyVersion(db, tenantId, request.body);
+      if (!created) return conflict();
+      return reply.code(201).send(stored(created));
+    },
+  );
+
+  app.post(
+    '/v1/policies/:policyId/versions',
+    {
+      config: { permission: 'policies:write' },
+      schema: {
+        tags,
+        summary: 'Add a version of a policy; journeys already running keep the version they started with',
+        params: policyParams,
+        body: policyVersionBody,
+        response: { 201: policyDocument, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { policyId } = request.params;
+      const created = await insertNextPolicyVersion(
+        db,
+        request.principal.tenantId,
+        { ...request.body, id: policyId },
+        // A tenant's own 'default' continues the built-in version 1.
+        policyId === DEFAULT_POLICY_ID ? { floorVersion: defaultPolicy.version } : {},
+      );
+      if (!created) return sendProblem(reply, notFound(policyId));
+      return reply.code(201).send(stored(created));
+    },
+  );
+
+  app.get(
+    '/v1/policies',
+    {
+      config: { permission: 'journeys:read' },
+      schema: { tags, summary: 'The latest version of every policy, and the tenant’s default', response: { 200: policyList, ...errors } },
+    },
+    async (request) => {
+      const { tenantId } = request.principal;
+      const [items, defaultPolicyId] = await Promise.all([listLatestPolicies(db, tenantId), findDefaultPolicyId(db, tenantId)]);
+      const hasOwnDefault = items.some((p) => p.id === DEFAULT_POLICY_ID);
+      const all = [...(hasOwnDefault ? [] : [builtIn()]), ...items.map(stored)].sort((a, b) => a.id.localeCompare(b.id));
+      return { defaultPolicyId: defaultPolicyId ?? DEFAULT_POLICY_ID, items: all };
+    },
+  );
+
+  app.get(
+    '/v1/policies/:policyId',
+    {
+      config: { permission: 'journeys:read' },
+      schema: {
+        tags,
+        summary: 'A policy: its latest version, or the one asked for with ?version=n',
+        params: policyParams,
+        querystring: versionQuery,
+        response: { 200: policyDocument, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { policyId } = request.params;
+      const { version } = request.query;
+      const found = await findPolicy(db, request.principal.tenantId, policyId, version);
+      if (found) return stored(found);
+      if (policyId === DEFAULT_POLICY_ID && (version === undefined || version === defaultPolicy.version)) return builtIn();
+      return sendProblem(reply, notFound(policyId, version));
+    },
+  );
+
+  app.put(
+    '/v1/tenant/default-policy',
+    {
+      config: { permission: 'policies:write' },
+      schema: {
+        tags,
+        summary: 'Choose the policy new journeys run when they name none (journeys already running keep theirs)',
+        body: defaultPolicyBody,
+        response: { 200: defaultPolicyBody, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = request.principal;
+      const { policyId } = request.body;
+      if (policyId !== DEFAULT_POLICY_ID && !(await findPolicy(db, tenantId, policyId))) {
+        return sendProblem(
+          reply,
+          problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${policyId}" for this tenant` }] }),
+        );
+      }
+      await setDefaultPolicyId(db, tenantId, policyId === DEFAULT_POLICY_ID ? null : policyId);
+      return { policyId };
+    },
+  );
+};
+
+export default policyRoutes;

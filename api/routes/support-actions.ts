@@ -1,7 +1,146 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Database } from '../../db/client';
+import { type JourneyCursor, type JourneyFilter, type JourneyRow, searchJourneys } from '../../db/journey-repository';
+import { type Delivery, type JourneyRef, JourneyServiceUnavailableError } from '../gateway';
+import { createJourneyStarter, replyToStart } from '../journey-starter';
+import { actorOf } from '../plugins/auth';
+import { problemSchema } from '../problem';
+import {
+  affectedJourneys,
+  buyerParams,
+  contactBody,
+  idempotencyHeaders,
+  purchaseParams,
+  reactivateBody,
+  reactivated,
+  subscriptionParams,
+} from '../schemas';
+import { GATEWAY_CONCURRENCY, mapLimit } from './journey-collection';
 import type { JourneyRoutesOptions } from './journeys';
 
-/** Placeholder: filled in by the API issue. */
-const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async () => {};
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 429: problemSchema, 503: problemSchema };
+const tags = ['support actions'];
+const PAGE = 500;
+
+/** Every open journey of the tenant matching `filter`, page by page. */
+async function openJourneys(db: Database, tenantId: string, filter: JourneyFilter): Promise<JourneyRow[]> {
+  const found: JourneyRow[] = [];
+  let after: JourneyCursor | undefined;
+  for (;;) {
+    const rows = await searchJourneys(db, tenantId, { ...filter, openOnly: true }, { limit: PAGE, ...(after && { after }) });
+    found.push(...rows.map((r) => r.journey));
+    const last = rows.at(-1);
+    if (rows.length < PAGE || !last) return found;
+    after = { dueDate: last.journey.dueDate, id: last.journey.id };
+  }
+}
+
+/** Sends one message to each journey (bounded concurrency) and says what became of each. */
+async function reach(log: FastifyBaseLogger, rows: JourneyRow[], send: (ref: JourneyRef) => Promise<Delivery>) {
+  const affected = await mapLimit(rows, GATEWAY_CONCURRENCY, async (row) => {
+    let result: 'applied' | 'not_running' | 'unavailable';
+    try {
+      result = (await send({ tenantId: row.tenantId, installmentId: row.installmentId })) === 'delivered' ? 'applied' : 'not_running';
+    } catch (err) {
+      if (!(err instanceof JourneyServiceUnavailableError)) throw err;
+      log.warn({ err, installmentId: row.installmentId }, 'support action: journey service unavailable');
+      result = 'unavailable';
+    }
+    return { installmentId: row.installmentId, journeyId: row.id, result };
+  });
+  return { affected, count: affected.filter((a) => a.result === 'applied').length };
+}
+
+/**
+ * Events of the seller's world as first-class endpoints. Each answers the journeys it reached;
+ * repeating one is harmless (ended journeys are not reached again), and `Idempotency-Key`
+ * replays the first answer.
+ */
+const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
+  const starter = createJourneyStarter({ db, gateway, policies });
+
+  app.post(
+    '/v1/purchases/:purchaseId/refund',
+    {
+      config: { permission: 'journeys:cancel', idempotent: true },
+      schema: {
+        tags,
+        summary: 'A purchase was refunded: cancel its open journeys (reason refund)',
+        params: purchaseParams,
+        headers: idempotencyHeaders,
+        response: { 200: affectedJourneys, ...errors },
+      },
+    },
+    async (request) => {
+      const tenantId = request.principal.tenantId;
+      const actor = actorOf(request);
+      const rows = await openJourneys(db, tenantId, { purchaseId: request.params.purchaseId });
+      return reach(request.log, rows, (ref) => gateway.cancel(ref, { reason: 'refund', actor }));
+    },
+  );
+
+  app.post(
+    '/v1/subscriptions/:subscriptionId/cancel',
+    {
+      config: { permission: 'journeys:cancel', idempotent: true },
+      schema: {
+        tags,
+        summary: 'A subscription was canceled: cancel its open journeys (reason subscription_canceled)',
+        params: subscriptionParams,
+        headers: idempotencyHeaders,
+        response: { 200: affectedJourneys, ...errors },
+      },
+    },
+    async (request) => {
+      const tenantId = request.principal.tenantId;
+      const actor = actorOf(request);
+      const rows = await openJourneys(db, tenantId, { subscriptionId: request.params.subscriptionId });
+      return reach(request.log, rows, (ref) => gateway.cancel(ref, { reason: 'subscription_canceled', actor }));
+    },
+  );
+
+  app.post(
+    '/v1/subscriptions/:subscriptionId/reactivate',
+    {
+      config: { permission: 'journeys:start', idempotent: true },
+      schema: {
+        tags,
+        summary: 'A subscription was reactivated with a new, unpaid charge: start the journey of its installment (201 new, 200 existing)',
+        description: 'The body is the new installment (a StartJourney body without subscriptionId, which comes from the path). Starting is idempotent by installmentId.',
+        params: subscriptionParams,
+        headers: idempotencyHeaders,
+        body: reactivateBody,
+        response: { 200: reactivated, 201: reactivated, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { subscriptionId } = request.params;
+      const result = await starter.start({ ...request.body, subscriptionId, tenantId: request.principal.tenantId });
+      return replyToStart(reply, result, request.body.installmentId, { subscriptionId });
+    },
+  );
+
+  app.post(
+    '/v1/buyers/:buyerId/contact',
+    {
+      config: { permission: 'contacts:write', idempotent: true },
+      schema: {
+        tags,
+        summary: 'The buyer’s contact data changed: update every open journey of the buyer (null removes an address)',
+        params: buyerParams,
+        headers: idempotencyHeaders,
+        body: contactBody,
+        response: { 200: affectedJourneys, ...errors },
+      },
+    },
+    async (request) => {
+      const tenantId = request.principal.tenantId;
+      const actor = actorOf(request);
+      const rows = await openJourneys(db, tenantId, { buyerId: request.params.buyerId });
+      return reach(request.log, rows, (ref) => gateway.updateContact(ref, { ...request.body, actor }));
+    },
+  );
+};
 
 export default routes;

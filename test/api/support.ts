@@ -1,8 +1,8 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp, type App } from '../../api/app';
+import { buildApp, type App, type AppDeps } from '../../api/app';
 import { databaseKeyStore } from '../../api/key-stores';
 import { envKeyStore, firstOf } from '../../api/plugins/auth';
-import { builtInPolicies } from '../../api/policies';
+import { databasePolicies } from '../../api/policies';
 import { startJourneyExample } from '../../api/schemas';
 import type { Database } from '../../db/client';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
@@ -17,12 +17,18 @@ export interface ApiHarness {
   call(options: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>;
 }
 
-export async function startApi(db: Database, now: () => number = () => Date.now()): Promise<ApiHarness> {
+export interface StartApiOptions {
+  /** Sees every route as it registers (the authorization matrix collects them). */
+  onRoute?: AppDeps['onRoute'];
+}
+
+export async function startApi(db: Database, now: () => number = () => Date.now(), options: StartApiOptions = {}): Promise<ApiHarness> {
   const gateway = new InMemoryJourneyGateway(db, now);
   const app = await buildApp({
+    ...(options.onRoute && { onRoute: options.onRoute }),
     db,
     gateway,
-    policies: builtInPolicies,
+    policies: databasePolicies(db),
     keys: firstOf(envKeyStore(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`), databaseKeyStore(db)),
   });
   await app.ready();
@@ -37,4 +43,24 @@ export async function startApi(db: Database, now: () => number = () => Date.now(
 /** A valid start body (the installment without tenant), as a payment system would send it. */
 export function startBody(installmentId: string, overrides: Record<string, unknown> = {}) {
   return { ...startJourneyExample, installmentId, paymentUrl: `https://pay.example.com/i/${installmentId}`, ...overrides };
+}
+
+export interface CollaboratorKey {
+  collaboratorId: string;
+  keyId: string;
+  secret: string;
+}
+
+/**
+ * Through the API, as the owner of `ownerKey`'s tenant (tenant A by default): a collaborator with
+ * the given profile, and a key for it.
+ */
+export async function createCollaboratorKey(api: ApiHarness, profileId: string, ownerKey: string = TENANT_A_KEY): Promise<CollaboratorKey> {
+  const collaborator = await api.call({ method: 'POST', url: '/v1/collaborators', key: ownerKey, payload: { name: `collaborator ${profileId}`, profileId } });
+  if (collaborator.statusCode !== 201) throw new Error(`creating a ${profileId} collaborator: ${collaborator.statusCode} ${collaborator.body}`);
+  const collaboratorId = (collaborator.json() as { id: string }).id;
+  const key = await api.call({ method: 'POST', url: '/v1/keys', key: ownerKey, payload: { name: `key of ${collaboratorId}`, collaboratorId } });
+  if (key.statusCode !== 201) throw new Error(`creating a key for ${collaboratorId}: ${key.statusCode} ${key.body}`);
+  const { id: keyId, secret } = key.json() as { id: string; secret: string };
+  return { collaboratorId, keyId, secret };
 }

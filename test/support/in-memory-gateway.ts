@@ -30,6 +30,8 @@ export interface GatewayCall {
 export class InMemoryJourneyGateway implements JourneyGateway {
   readonly journeys = new Map<string, JourneyState>();
   readonly calls: GatewayCall[] = [];
+  /** Messages that changed a journey, and journeys started: what a refused request must never add to. */
+  writes = 0;
 
   constructor(
     private readonly db: Database,
@@ -51,6 +53,7 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     const state = this.journeys.get(journeyId);
     if (!state || isClosed(state)) return 'not_running';
     const result = dispatch(state, event);
+    this.writes++;
     this.journeys.set(journeyId, result.state);
     if (result.recorded) await this.persist(journeyId, result.state, [result.recorded]);
     return 'delivered';
@@ -61,6 +64,7 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     this.calls.push({ method: 'start', ref: installment, argument: policy });
     if (this.journeys.has(journeyId)) return { journeyId, created: false };
     const { state, recorded } = startJourney(installment, policy, this.now());
+    this.writes++;
     this.journeys.set(journeyId, state);
     await this.persist(journeyId, state, [recorded]);
     return { journeyId, created: true };

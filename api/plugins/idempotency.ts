@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Database } from '../../db/client';
+import { idempotencyKeys } from '../../db/schema';
+import { problem, sendProblem } from '../problem';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route honours `Idempotency-Key`: a retry with the same key and the same request gets
+     * the first answer back (status and body); the same key with another request is refused.
+     */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set when this request holds the reservation of its Idempotency-Key. */
+    idempotencyClaim: { tenantId: string; key: string } | null;
+  }
+}
+
+/**
+ * A reservation not yet answered: `status_code` 0 marks a request with this key still running.
+ * The row is completed with the answer (2xx or 4xx) or removed after a 5xx, so a retry can run.
+ */
+const IN_PROGRESS = 0;
+
+/** JSON with object keys sorted, so the hash does not depend on the order the client wrote them in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, query: request.query, body: request.body ?? null }))
+    .digest('hex');
+}
+
+const headerError = (message: string) => ({ in: 'header', path: 'idempotency-key', message });
+
+/**
+ * `Idempotency-Key` for writes that are not naturally idempotent (bulk starts, support actions,
+ * pause / resume by filter): routes opt in with `config: { idempotent: true }`. Keys are scoped
+ * to the tenant and stored in `idempotency_keys`. Runs as a preHandler, after authentication
+ * and schema validation: a refused request (401, 403, 400) reserves nothing.
+ */
+export default fp<{ db: Database }>(
+  async (app: FastifyInstance, { db }) => {
+    app.decorateRequest('idempotencyClaim', null);
+
+    const release = async (request: FastifyRequest) => {
+      const claim = request.idempotencyClaim;
+      if (!claim) return;
+      request.idempotencyClaim = null;
+      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key), eq(idempotencyKeys.statusCode, IN_PROGRESS)));
+    };
+
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!request.routeOptions.config.idempotent) return;
+      const raw = request.headers['idempotency-key'];
+      if (raw === undefined) return;
+      const key = Array.isArray(raw) ? raw[0] : raw;
+      if (Array.isArray(raw) || !key || key.length > 128 || !/^[\x21-\x7E]+$/.test(key)) {
+        return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', {
+          detail: 'The headers do not match the schema.',
+          errors: [headerError('must be one value of 1 to 128 printable ASCII characters without spaces')],
+        }));
+      }
+      const tenantId = request.principal.tenantId;
+      const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+      const hash = requestHash(request);
+      const claimed = await db
+        .insert(idempotencyKeys)
+        .values({ tenantId, key, route, requestHash: hash, statusCode: IN_PROGRESS, responseBody: {} })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (claimed.length > 0) {
+        request.idempotencyClaim = { tenantId, key };
+        return;
+      }
+      const [stored] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key))).limit(1);
+      if (!stored) {
+        // Released between our insert and our read (the first request failed): ask for a retry.
+        reply.header('retry-after', '1');
+        return sendProblem(reply, problem(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is in progress', { errors: [headerError('retry shortly')] }));
+      }
+      if (stored.route !== route || stored.requestHash !== hash) {
+        return sendProblem(reply, problem(422, 'idempotency-key-reused', 'This Idempotency-Key was used for a different request', {
+          detail: 'Send a new Idempotency-Key for a different request, or repeat the original request exactly.',
+          errors: [headerError(`already used for another request (${stored.route})`)],
+        }));
+      }
+      if (stored.statusCode === IN_PROGRESS) {
+        reply.header('retry-after', '1');
+        return sendProblem(reply, problem(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is in progress', { errors: [headerError('the first request has not answered yet; retry shortly')] }));
+      }
+      reply.header('idempotent-replayed', 'true');
+      return reply
+        .code(stored.statusCode)
+        .type(stored.statusCode >= 400 ? 'application/problem+json' : 'application/json')
+        .send(JSON.stringify(stored.responseBody));
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const claim = request.idempotencyClaim;
+      if (!claim) return payload;
+      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+        await release(request);
+        return payload;
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(payload);
+      } catch {
+        await release(request);
+        return payload;
+      }
+      request.idempotencyClaim = null;
+      await db
+        .update(idempotencyKeys)
+        .set({ statusCode: reply.statusCode, responseBody: body as object })
+        .where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
+      return payload;
+    });
+
+    // A request that never reached onSend (connection dropped, failure while sending) frees its key.
+    app.addHook('onResponse', async (request) => release(request));
+  },
+  { name: 'idempotency-key' },
+);

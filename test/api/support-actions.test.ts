@@ -1,0 +1,123 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startJourneyExample } from '../../api/schemas';
+import { findJourney } from '../../db/journey-repository';
+import { installments } from '../../db/schema';
+import { describeEachDatabase } from '../support/databases';
+import { uniqueId } from '../support/fixtures';
+import { type ApiHarness, TENANT_B_KEY, startApi, startBody } from './support';
+
+interface Affected {
+  affected: { installmentId: string; journeyId: string; result: string }[];
+  count: number;
+}
+
+describeEachDatabase('support actions API', (getDb) => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi(getDb());
+  });
+  afterAll(async () => {
+    await api.app.close();
+  });
+
+  async function seed(count: number, overrides: Record<string, unknown>) {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const installmentId = uniqueId('inst');
+      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId, { installmentNumber: i + 1, ...overrides }) });
+      expect(response.statusCode).toBe(201);
+      ids.push(installmentId);
+    }
+    return ids;
+  }
+  const sorted = (xs: string[]) => [...xs].sort();
+  const status = async (installmentId: string) => (await findJourney(getDb(), 'tenant-a', installmentId))!;
+
+  it('refund of a purchase cancels its open journeys with reason refund, and only those', async () => {
+    const purchaseId = uniqueId('pur');
+    const ids = await seed(3, { purchaseId });
+    const [other] = await seed(1, { purchaseId: uniqueId('pur') });
+    await api.call({ method: 'POST', url: `/v1/journeys/${ids[2]}/cancel`, payload: { reason: 'manual' } });
+
+    const crossTenant = await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund`, key: TENANT_B_KEY });
+    expect(crossTenant.json()).toEqual({ affected: [], count: 0 });
+
+    const response = await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund` });
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as Affected;
+    expect(body.count).toBe(2);
+    expect(sorted(body.affected.map((a) => a.installmentId))).toEqual(sorted([ids[0]!, ids[1]!]));
+    expect(body.affected.every((a) => a.result === 'applied')).toBe(true);
+    for (const id of [ids[0]!, ids[1]!]) {
+      const row = await status(id);
+      expect([row.outcome, row.status.cancelReason]).toEqual(['canceled', 'refund']);
+    }
+    expect((await status(ids[2]!)).status.cancelReason).toBe('manual');
+    expect((await status(other!)).outcome).toBeNull();
+    // Repeating it reaches nothing: the journeys have ended.
+    expect((await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund` })).json()).toEqual({ affected: [], count: 0 });
+  });
+
+  it('a canceled subscription cancels its journeys with reason subscription_canceled', async () => {
+    const subscriptionId = uniqueId('sub');
+    const ids = await seed(2, { subscriptionId });
+    const [other] = await seed(1, { subscriptionId: uniqueId('sub') });
+    const response = await api.call({ method: 'POST', url: `/v1/subscriptions/${subscriptionId}/cancel` });
+    expect(response.statusCode).toBe(200);
+    expect(sorted((response.json() as Affected).affected.map((a) => a.installmentId))).toEqual(sorted(ids));
+    for (const id of ids) expect((await status(id)).status.cancelReason).toBe('subscription_canceled');
+    expect((await status(other!)).outcome).toBeNull();
+  });
+
+  it('a reactivated subscription starts the journey of its new installment, once', async () => {
+    const subscriptionId = uniqueId('sub');
+    const installmentId = uniqueId('inst');
+    const payload = { ...startBody(installmentId), dueDate: '2027-01-10' };
+    const first = await api.call({ method: 'POST', url: `/v1/subscriptions/${subscriptionId}/reactivate`, payload });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ installmentId, subscriptionId, created: true });
+    const again = await api.call({ method: 'POST', url: `/v1/subscriptions/${subscriptionId}/reactivate`, payload });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ journeyId: first.json().journeyId, created: false });
+    const listed = await api.call({ method: 'GET', url: `/v1/journeys?buyerId=${startJourneyExample.buyer.id}&dueFrom=2027-01-10&dueTo=2027-01-10` });
+    expect((listed.json().items as { installmentId: string; subscriptionId: string }[]).find((j) => j.installmentId === installmentId)?.subscriptionId).toBe(subscriptionId);
+
+    const invalid = await api.call({ method: 'POST', url: `/v1/subscriptions/${subscriptionId}/reactivate`, payload: { ...payload, installmentId: uniqueId('inst'), amount: { amountMinor: -1, currency: 'BRL' } } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().errors[0].path).toBe('amount.amountMinor');
+  });
+
+  it('a buyer’s new contact data reaches every open journey of that buyer', async () => {
+    const buyer = { ...startJourneyExample.buyer, id: uniqueId('buyer') };
+    const ids = await seed(2, { buyer });
+    const [stranger] = await seed(1, { buyer: { ...buyer, id: uniqueId('buyer') } });
+    const response = await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/contact`, payload: { email: 'new.address@example.com', phone: null } });
+    expect(response.statusCode).toBe(200);
+    expect((response.json() as Affected).count).toBe(2);
+    const rows = await getDb().select().from(installments).where(eq(installments.buyerId, buyer.id));
+    expect(rows.map((r) => [r.buyer.email, r.buyer.phone])).toEqual([
+      ['new.address@example.com', undefined],
+      ['new.address@example.com', undefined],
+    ]);
+    const [strangerRow] = await getDb().select().from(installments).where(and(eq(installments.tenantId, 'tenant-a'), eq(installments.installmentId, stranger!)));
+    expect(strangerRow!.buyer.email).toBe(startJourneyExample.buyer.email);
+    expect(ids).toHaveLength(2);
+
+    const empty = await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/contact`, payload: {} });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  describe('refusals', () => {
+    it('refuses malformed path IDs without touching any journey', async () => {
+      const before = api.gateway.calls.length;
+      for (const url of ['/v1/purchases/has%20space/refund', '/v1/subscriptions/%2F..%2F/cancel', `/v1/buyers/${'x'.repeat(129)}/contact`]) {
+        const response = await api.call({ method: 'POST', url, payload: { email: 'a@example.com' } });
+        expect(response.statusCode, url).toBe(400);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+      expect(api.gateway.calls.length).toBe(before);
+    });
+  });
+});
