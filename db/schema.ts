@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   date,
   index,
@@ -90,6 +91,25 @@ export const policies = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id, t.version] })],
+);
+
+/**
+ * Append-only audit of tenant-level writes (profiles, collaborators, keys, policies, the tenant
+ * itself): who did what. Journey writes are audited in `events`. A trigger refuses UPDATE,
+ * DELETE and TRUNCATE.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    action: text('action').notNull(),
+    /** The API key, and for a collaborator's key who and through which profile. */
+    actor: jsonb('actor').$type<{ keyId: string; collaboratorId?: string; profileId?: string }>().notNull(),
+    target: jsonb('target').$type<Record<string, unknown>>().notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_tenant_time_idx').on(t.tenantId, t.at)],
 );
 
 /** Answers to writes made with an Idempotency-Key: a retry gets the first answer back. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -22,6 +21,7 @@ import {
   updateTenant,
 } from '../../db/access-repository';
 import type { Database } from '../../db/client';
+import { auditWrite } from '../audit';
 import { externalIdSchema, plainTextSchema } from '../../domain/installment';
 import { BUILT_IN_PROFILES, PERMISSIONS } from '../../domain/permissions';
 import { DEFAULT_POLICY_ID } from '../../domain/policy';
@@ -34,9 +34,8 @@ import type { JourneyRoutesOptions } from './journeys';
  * Every route here is `ownerOnly`: no profile, however broad, reaches them, so a collaborator
  * can never change the owner's data or anyone's permissions.
  *
- * Each write is logged as an `audit` line (action, target, actor: key, collaborator, profile)
- * and the actor is returned as `recordedBy`. The journeys' `events` table is keyed by journey
- * and is not used for tenant-level changes.
+ * Each write is appended to the tenant's audit log (action, target, actor: key, collaborator,
+ * profile) and the actor is returned as `recordedBy`. Journey changes are audited in `events`.
  */
 
 const tags = ['access'];
@@ -148,17 +147,6 @@ const keyOut = (k: ApiKeyRow) => ({
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
-function recordedBy(request: FastifyRequest) {
-  const { keyId, collaboratorId, profileId } = request.principal;
-  return { keyId, ...(collaboratorId && { collaboratorId }), ...(profileId && { profileId }) };
-}
-
-/** One line per change, with who made it; the request log carries the request id. */
-function audit(request: FastifyRequest, action: string, target: Record<string, unknown>) {
-  const actor = recordedBy(request);
-  request.log.info({ audit: { action, tenantId: request.principal.tenantId, target, actor } }, `audit: ${action}`);
-  return actor;
-}
 
 async function profileKnown(db: Database, tenantId: string, profileId: string): Promise<boolean> {
   return isBuiltInProfileId(profileId) || (await findProfile(db, tenantId, profileId)) !== null;
@@ -200,7 +188,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       const { tenantId } = request.principal;
       const changes = request.body.name === undefined ? {} : { name: request.body.name };
       const row = await updateTenant(db, tenantId, changes);
-      return { ...tenantOut(tenantId, row), recordedBy: audit(request, 'tenant.updated', { tenantId, fields: Object.keys(changes) }) };
+      return { ...tenantOut(tenantId, row), recordedBy: await auditWrite(db, request, 'tenant.updated', { tenantId, fields: Object.keys(changes) }) };
     },
   );
 
@@ -237,7 +225,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       if (isBuiltInProfileId(id)) return conflict();
       const row = await insertProfile(db, tenantId, { id, name, permissions: unique(request.body.permissions) });
       if (!row) return conflict();
-      return reply.code(201).send({ ...customView(row), recordedBy: audit(request, 'profile.created', { profileId: id, permissions: row.permissions }) });
+      return reply.code(201).send({ ...customView(row), recordedBy: await auditWrite(db, request, 'profile.created', { profileId: id, permissions: row.permissions }) });
     },
   );
 
@@ -269,7 +257,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
         now(),
       );
       if (!row) return sendProblem(reply, profileNotFound(profileId));
-      return { ...customView(row), recordedBy: audit(request, 'profile.updated', { profileId, fields: Object.keys(request.body) }) };
+      return { ...customView(row), recordedBy: await auditWrite(db, request, 'profile.updated', { profileId, fields: Object.keys(request.body) }) };
     },
   );
 
@@ -298,7 +286,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
           }),
         );
       }
-      return { id: profileId, deleted: true as const, recordedBy: audit(request, 'profile.deleted', { profileId }) };
+      return { id: profileId, deleted: true as const, recordedBy: await auditWrite(db, request, 'profile.deleted', { profileId }) };
     },
   );
 
@@ -329,7 +317,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       const { name, profileId } = request.body;
       if (!(await profileKnown(db, tenantId, profileId))) return sendProblem(reply, unknownProfile(profileId));
       const row = await insertCollaborator(db, tenantId, { id: `col_${randomUUID().replace(/-/g, '').slice(0, 20)}`, name, profileId });
-      return reply.code(201).send({ ...collaboratorOut(row), recordedBy: audit(request, 'collaborator.created', { collaboratorId: row.id, profileId }) });
+      return reply.code(201).send({ ...collaboratorOut(row), recordedBy: await auditWrite(db, request, 'collaborator.created', { collaboratorId: row.id, profileId }) });
     },
   );
 
@@ -359,7 +347,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       if (disabled === true && current.disabledAt === null) changes.disabledAt = now();
       if (disabled === false) changes.disabledAt = null;
       const row = (await updateCollaborator(db, tenantId, collaboratorId, changes)) ?? current;
-      return { ...collaboratorOut(row), recordedBy: audit(request, 'collaborator.updated', { collaboratorId, fields: Object.keys(request.body) }) };
+      return { ...collaboratorOut(row), recordedBy: await auditWrite(db, request, 'collaborator.updated', { collaboratorId, fields: Object.keys(request.body) }) };
     },
   );
 
@@ -403,7 +391,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
         if (collaborator.disabledAt) return refuse(409, 'collaborator-disabled', 'The collaborator is disabled', 'enable the collaborator first');
       }
       const { key, secret } = await issueApiKey(db, { tenantId, collaboratorId: collaboratorId ?? null, name });
-      const actor = audit(request, 'key.created', { keyId: key.id, collaboratorId: key.collaboratorId });
+      const actor = await auditWrite(db, request, 'key.created', { keyId: key.id, collaboratorId: key.collaboratorId });
       return reply.code(201).send({ ...keyOut(key), secret, recordedBy: actor });
     },
   );
@@ -423,7 +411,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       const { keyId } = request.params;
       const row = await revokeApiKey(db, request.principal.tenantId, keyId, now());
       if (!row) return sendProblem(reply, problem(404, 'key-not-found', 'No such key', { detail: `key ${keyId}` }));
-      return { ...keyOut(row), recordedBy: audit(request, 'key.revoked', { keyId }) };
+      return { ...keyOut(row), recordedBy: await auditWrite(db, request, 'key.revoked', { keyId }) };
     },
   );
 };

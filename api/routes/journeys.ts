@@ -176,7 +176,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
   app.post(
     '/v1/journeys/:installmentId/pause',
     // No body at all reaches the validator as null, not undefined: nullish, so "pause until resumed" needs no body.
-    { config: { permission: 'journeys:pause' }, schema: { tags, summary: 'Pause reminders, until a time or until resumed (the body is optional)', params: installmentParams, body: pauseBody.nullish(), response: { 202: accepted, ...errors } } },
+    { config: { permission: 'journeys:pause' }, schema: { tags, summary: 'Pause reminders, until a time or until resumed (the body is optional)', params: installmentParams, body: pauseBody.nullish().meta({ example: { until: '2026-12-15T12:00:00Z' } }), response: { 202: accepted, ...errors } } },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const until = request.body?.until;

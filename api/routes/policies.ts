@@ -9,6 +9,7 @@ import {
   setDefaultPolicyId,
 } from '../../db/policy-repository';
 import { DEFAULT_POLICY_ID, type Policy, defaultPolicy, policySchema } from '../../domain/policy';
+import { auditWrite } from '../audit';
 import { problem, problemSchema, sendProblem } from '../problem';
 import type { JourneyRoutesOptions } from './journeys';
 
@@ -96,6 +97,7 @@ const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { 
       if (request.body.id === DEFAULT_POLICY_ID) return conflict();
       const created = await insertFirstPolicyVersion(db, tenantId, request.body);
       if (!created) return conflict();
+      await auditWrite(db, request, 'policy.created', { policyId: created.id, version: created.version });
       return reply.code(201).send(stored(created));
     },
   );
@@ -122,6 +124,7 @@ const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { 
         policyId === DEFAULT_POLICY_ID ? { floorVersion: defaultPolicy.version } : {},
       );
       if (!created) return sendProblem(reply, notFound(policyId));
+      await auditWrite(db, request, 'policy.versioned', { policyId, version: created.version });
       return reply.code(201).send(stored(created));
     },
   );
@@ -184,6 +187,7 @@ const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { 
         );
       }
       await setDefaultPolicyId(db, tenantId, policyId === DEFAULT_POLICY_ID ? null : policyId);
+      await auditWrite(db, request, 'tenant.default_policy_set', { policyId });
       return { policyId };
     },
   );

@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify';
+import { appendAudit } from '../db/audit-repository';
+import type { Database } from '../db/client';
+
+/** Who made a request: the key, and for a collaborator's key who and through which profile. */
+export function recordedBy(request: FastifyRequest) {
+  const { keyId, collaboratorId, profileId } = request.principal;
+  return { keyId, ...(collaboratorId && { collaboratorId }), ...(profileId && { profileId }) };
+}
+
+/**
+ * Appends a tenant-level write (profiles, collaborators, keys, policies, the tenant) to the
+ * append-only audit log and the request log; returns its author for the response.
+ */
+export async function auditWrite(db: Database, request: FastifyRequest, action: string, target: Record<string, unknown>) {
+  const actor = recordedBy(request);
+  await appendAudit(db, { tenantId: request.principal.tenantId, action, actor, target });
+  request.log.info({ audit: { action, tenantId: request.principal.tenantId, target, actor } }, `audit: ${action}`);
+  return actor;
+}
