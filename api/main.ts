@@ -3,6 +3,7 @@ import pino from 'pino';
 import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
 import { buildApp } from './app';
+import { drainOnSignals } from './shutdown';
 import { databaseKeyStore } from './key-stores';
 import { envKeyStore, firstOf } from './plugins/auth';
 import { databasePolicies } from './policies';
@@ -31,14 +32,6 @@ const app = await buildApp({
   logger: pino({ name: 'api' }),
 });
 
-const shutdown = async (signal: string) => {
-  app.log.info({ signal }, 'draining');
-  await app.close();
-  await connection.close();
-  await database.close();
-  process.exit(0);
-};
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+void drainOnSignals(app, { cleanups: [() => connection.close(), () => database.close()] });
 
 await app.listen({ host: process.env.HOST ?? '0.0.0.0', port: Number(process.env.PORT ?? 3000) });
