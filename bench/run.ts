@@ -2,7 +2,7 @@
  * `npm run bench`: the start-journey route (real app: auth, zod validation, problem errors,
  * serializer; Temporal gateway stubbed) against a bare Fastify route validating the same zod
  * body, both measured in this run with autocannon over loopback. The real route also reads the
- * database (embedded PGlite here) to find an existing journey. Figures are ratios to the
+ * database (embedded PGlite, or PostgreSQL at BENCH_DATABASE_URL) to find an existing journey. Figures are ratios to the
  * baseline, so they compare across machines.
  */
 import autocannon from 'autocannon';
@@ -58,7 +58,8 @@ async function main() {
   const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
 
   // The start route looks the installment up first (idempotency beyond Temporal's retention).
-  const database = openDatabase({ dataDir: 'memory://' });
+  // BENCH_DATABASE_URL measures against PostgreSQL instead (a database the bench may write to).
+  const database = openDatabase({ url: process.env.BENCH_DATABASE_URL || undefined, dataDir: 'memory://' });
   await database.migrate();
   // The benchmark measures the route, not the per-key rate limit.
   const app = await buildApp({ db: database.db, gateway: stubGateway, policies: builtInPolicies, keys: envKeyStore(`bench:${KEY}`), rateLimitPerMinute: 100_000_000 });
