@@ -1,5 +1,5 @@
 import type { InstallmentInput } from '../domain/installment';
-import type { DueDateRefusal } from '../domain/journey';
+import type { Actor, DueDateRefusal } from '../domain/journey';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
 import type {
@@ -32,7 +32,7 @@ export type DueDateChangeResult =
  */
 export interface JourneyGateway {
   /** Starts the journey unless one exists for this installment (running or ended). */
-  start(installment: InstallmentInput, policy: Policy): Promise<{ journeyId: string; created: boolean }>;
+  start(installment: InstallmentInput, policy: Policy, startedBy?: Actor): Promise<{ journeyId: string; created: boolean }>;
   status(ref: JourneyRef): Promise<JourneyStatus | null>;
   reportPayment(ref: JourneyRef, payment: PaymentReceived): Promise<Delivery>;
   /** `idempotencyKey`: a caller's retry with the same key gets the first attempt's answer. */

@@ -1,3 +1,4 @@
+import type { Actor } from '../domain/journey';
 /**
  * The CSV import's core (`npm run import` is the command around it): parse, validate every row
  * with the domain's installment schema, and start the valid rows through the journey starter
@@ -10,6 +11,9 @@ import type { z } from 'zod';
 import { type InstallmentInput, installmentInputSchema } from '../domain/installment';
 import { JourneyServiceUnavailableError } from './gateway';
 import type { JourneyStarter } from './journey-starter';
+
+/** Journeys started from a file are recorded as started by the import. */
+const IMPORT_ACTOR: Actor = { kind: 'system', id: 'csv-import' };
 
 /** The columns of an import file, in the order the error report and the README list them. */
 export const CSV_COLUMNS = [
@@ -251,7 +255,7 @@ export async function importInstallments(options: ImportOptions): Promise<Import
     const startRow = async (row: ParsedRow) => {
       for (let attempt = 0; ; attempt++) {
         try {
-          const result = await starter.start(row.installment!);
+          const result = await starter.start(row.installment!, IMPORT_ACTOR);
           if (result.kind === 'unknown_policy') {
             return settle(row, 'invalid', [{ field: 'policyId', message: `no policy "${result.policyId}" for this tenant` }]);
           }

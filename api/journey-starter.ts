@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { Database } from '../db/client';
 import { findJourney } from '../db/journey-repository';
 import type { InstallmentInput } from '../domain/installment';
+import type { Actor } from '../domain/journey';
 import type { JourneyGateway } from './gateway';
 import { problem, sendProblem } from './problem';
 import type { PolicyCatalog } from './routes/journeys';
@@ -14,7 +15,7 @@ export type StartResult = { kind: 'started' | 'existing'; journeyId: string } | 
  */
 export function createJourneyStarter(deps: { db: Database; gateway: JourneyGateway; policies: PolicyCatalog }) {
   return {
-    async start(installment: InstallmentInput): Promise<StartResult> {
+    async start(installment: InstallmentInput, startedBy?: Actor): Promise<StartResult> {
       // Temporal remembers a closed workflow ID only for the namespace's retention (a day on
       // auto-setup); after that REJECT_DUPLICATE would let a repeated start begin a second journey
       // for an installment already handled. The database remembers every journey for good.
@@ -22,7 +23,7 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
       if (existing) return { kind: 'existing', journeyId: existing.id };
       const policy = await deps.policies.resolve(installment.tenantId, installment.policyId);
       if (!policy) return { kind: 'unknown_policy', policyId: installment.policyId ?? '(default)' };
-      const { journeyId, created } = await deps.gateway.start(installment, policy);
+      const { journeyId, created } = await deps.gateway.start(installment, policy, startedBy);
       return { kind: created ? 'started' : 'existing', journeyId };
     },
   };

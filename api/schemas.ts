@@ -157,8 +157,8 @@ export const bulkItemResult = z
     index: z.number().int().describe('position of the item in `items`'),
     installmentId: z.string().nullable().describe('null when the item has no readable installmentId'),
     status: z
-      .union([z.literal(201), z.literal(200), z.literal(400), z.literal(422), z.literal(503)])
-      .describe('201 started, 200 already existed, 400 invalid item, 422 unknown policy, 503 journey service unavailable (retry the item)'),
+      .union([z.literal(201), z.literal(200), z.literal(400), z.literal(422), z.literal(500), z.literal(503)])
+      .describe('201 started, 200 already existed, 400 invalid item, 422 unknown policy, 500 failed on our side / 503 journey service unavailable (retry the item)'),
     journeyId: z.string().optional(),
     errors: z.array(z.object({ in: z.string().optional(), path: z.string(), message: z.string() })).optional(),
   })

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { InstallmentInput } from '../domain/installment';
-import { DUE_DATE_REFUSAL_MESSAGES, type DueDateRefusal } from '../domain/journey';
+import { type Actor, DUE_DATE_REFUSAL_MESSAGES, type DueDateRefusal } from '../domain/journey';
 import { zonedToInstant } from '../domain/local-time';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
@@ -103,13 +103,13 @@ export class TemporalJourneyGateway implements JourneyGateway {
     }
   }
 
-  async start(installment: InstallmentInput, policy: Policy) {
+  async start(installment: InstallmentInput, policy: Policy, startedBy?: Actor) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     try {
       await this.call(() => this.client.workflow.start<typeof dunningJourney>('dunningJourney', {
         workflowId: journeyId,
         taskQueue: this.taskQueue,
-        args: [{ installment, policy }],
+        args: [{ installment, policy, ...(startedBy && { startedBy }) }],
         // One journey per installment, ever: a finished one is not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',

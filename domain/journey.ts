@@ -37,7 +37,7 @@ export interface Actor {
 }
 
 export type JourneyEvent =
-  | { type: 'started'; at: number }
+  | { type: 'started'; at: number; actor?: Actor }
   | { type: 'step_sent'; at: number; revision: number; stepIndex: number; channel: Channel; requestedChannel: Channel; attemptId: string }
   | { type: 'step_failed'; at: number; revision: number; stepIndex: number; channel: Channel; reason: string }
   | {
@@ -100,7 +100,7 @@ export interface JourneyState {
   lastSeq: number;
 }
 
-export function startJourney(installment: InstallmentInput, policy: Policy, now: number): { state: JourneyState; recorded: RecordedEvent } {
+export function startJourney(installment: InstallmentInput, policy: Policy, now: number, actor?: Actor): { state: JourneyState; recorded: RecordedEvent } {
   const state: JourneyState = {
     installment,
     policy,
@@ -125,7 +125,7 @@ export function startJourney(installment: InstallmentInput, policy: Policy, now:
     cancelReason: null,
     lastSeq: 0,
   };
-  const result = dispatch(state, { type: 'started', at: now });
+  const result = dispatch(state, { type: 'started', at: now, ...(actor && { actor }) });
   return { state: result.state, recorded: result.recorded! };
 }
 

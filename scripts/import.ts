@@ -12,6 +12,7 @@ import { createJourneyStarter, type JourneyStarter } from '../api/journey-starte
 import { databasePolicies } from '../api/policies';
 import { TemporalJourneyGateway } from '../api/temporal-gateway';
 import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
+import { findTenant } from '../db/access-repository';
 import { openDatabaseFromEnv } from '../db/client';
 import { externalIdSchema } from '../domain/installment';
 
@@ -95,6 +96,11 @@ if (dryRun) {
   const settings = temporalSettingsFromEnv();
   if (!settings) fail('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to import, or pass --dry-run to only validate the file.');
   const database = await openDatabaseFromEnv();
+  // A mistyped tenant would start real reminders under a tenant no key can see or stop.
+  if (!(await findTenant(database.db, tenant.data))) {
+    await database.close();
+    fail(`--tenant ${tenant.data}: no such tenant (create it with npm run tenant:create -- --id ${tenant.data} --name "…")`);
+  }
   const { client, connection } = await connectClient(settings).catch(async (err: unknown) => {
     await database.close();
     return fail(temporalUnreachable(settings, err));

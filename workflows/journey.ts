@@ -14,6 +14,7 @@ import type { JourneyActivities } from '../activities/contracts';
 import { resolveChannel } from '../domain/channels';
 import type { InstallmentInput } from '../domain/installment';
 import {
+  type Actor,
   DUE_DATE_REFUSAL_MESSAGES,
   type JourneyEvent,
   type JourneyState,
@@ -45,6 +46,8 @@ export interface JourneyInput {
   installment: InstallmentInput;
   /** The policy version the journey started with; it keeps it for life. */
   policy: Policy;
+  /** Who started the journey (recorded with the `started` event). */
+  startedBy?: Actor;
   /** Present after continue-as-new: the state and the events not yet recorded. */
   carried?: { state: JourneyState; unrecorded: RecordedEvent[] };
 }
@@ -88,7 +91,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     state = input.carried.state;
     unrecorded.push(...input.carried.unrecorded);
   } else {
-    const started = startJourney(input.installment, input.policy, Date.now());
+    const started = startJourney(input.installment, input.policy, Date.now(), input.startedBy);
     state = started.state;
     unrecorded.push(started.recorded);
   }

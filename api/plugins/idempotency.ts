@@ -25,6 +25,13 @@ declare module 'fastify' {
  * The row is completed with the answer (2xx or 4xx) or removed after a 5xx, so a retry can run.
  */
 const IN_PROGRESS = 0;
+/** A claim older than this belongs to a request that died without answering. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+/**
+ * Set by a handler whose answer includes items that could not be done yet (journey service
+ * unavailable): the answer is sent but not stored, so a retry with the same key does the work.
+ */
+export const RETRYABLE_HEADER = 'x-idempotency-retryable';
 
 /** JSON with object keys sorted, so the hash does not depend on the order the client wrote them in. */
 function canonical(value: unknown): string {
@@ -98,6 +105,18 @@ export default fp<{ db: Database }>(
           errors: [headerError(`already used for another request (${stored.route})`)],
         }));
       }
+      if (stored.statusCode === IN_PROGRESS && Date.now() - stored.createdAt.getTime() > ABANDONED_AFTER_MS) {
+        // The first request died without answering (process killed, hung call): take its key over.
+        const taken = await db
+          .update(idempotencyKeys)
+          .set({ createdAt: new Date() })
+          .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.statusCode, IN_PROGRESS), eq(idempotencyKeys.createdAt, stored.createdAt)))
+          .returning({ key: idempotencyKeys.key });
+        if (taken.length > 0) {
+          request.idempotencyClaim = { tenantId, key };
+          return;
+        }
+      }
       if (stored.statusCode === IN_PROGRESS) {
         reply.header('retry-after', '1');
         return sendProblem(reply, problem(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is in progress', { errors: [headerError('the first request has not answered yet; retry shortly')] }));
@@ -112,7 +131,10 @@ export default fp<{ db: Database }>(
     app.addHook('onSend', async (request, reply, payload) => {
       const claim = request.idempotencyClaim;
       if (!claim) return payload;
-      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      // A 5xx, or an answer some of whose items could not be done yet (the journey service was
+      // unavailable), must not be replayed: the retry has to do the work.
+      if (reply.statusCode >= 500 || typeof payload !== 'string' || reply.getHeader(RETRYABLE_HEADER) !== undefined) {
+        reply.removeHeader(RETRYABLE_HEADER);
         await release(request);
         return payload;
       }
@@ -123,11 +145,12 @@ export default fp<{ db: Database }>(
         await release(request);
         return payload;
       }
-      request.idempotencyClaim = null;
       await db
         .update(idempotencyKeys)
         .set({ statusCode: reply.statusCode, responseBody: body as object })
         .where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
+      // Only once the answer is stored: if storing failed, onResponse still releases the key.
+      request.idempotencyClaim = null;
       return payload;
     });
 

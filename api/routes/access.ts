@@ -27,6 +27,7 @@ import { BUILT_IN_PROFILES, PERMISSIONS } from '../../domain/permissions';
 import { DEFAULT_POLICY_ID } from '../../domain/policy';
 import { issueApiKey } from '../key-stores';
 import { problem, problemSchema, sendProblem } from '../problem';
+import { idempotencyHeaders } from '../schemas';
 import type { JourneyRoutesOptions } from './journeys';
 
 /**
@@ -304,10 +305,11 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
   app.post(
     '/v1/collaborators',
     {
-      config,
+      config: { ...config, idempotent: true },
       schema: {
         tags,
         summary: 'Add a collaborator acting through a profile (owner only); give it keys with POST /v1/keys',
+        headers: idempotencyHeaders,
         body: collaboratorCreate,
         response: { 201: collaboratorView.extend(recorded), ...errors },
       },
@@ -372,6 +374,8 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       config,
       schema: {
         tags,
+        // Deliberately without Idempotency-Key: a replay would have to store the secret. A retry
+        // makes a second key; list and revoke the extra one.
         summary: 'Create an API key for the owner or a collaborator; the secret is in this answer only (owner only)',
         body: keyCreate,
         response: {

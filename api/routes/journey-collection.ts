@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { dueDateSchema } from '../../domain/installment';
 import { type JourneyCursor, type JourneyFilter, type JourneyListRow, searchJourneys } from '../../db/journey-repository';
 import { type Delivery, JourneyServiceUnavailableError } from '../gateway';
+import { RETRYABLE_HEADER } from '../plugins/idempotency';
 import { createJourneyStarter } from '../journey-starter';
 import { actorOf } from '../plugins/auth';
 import { problem, problemSchema, sendProblem } from '../problem';
@@ -163,18 +164,25 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
       await mapLimit([...lanes.values()], GATEWAY_CONCURRENCY, async (lane) => {
         for (const { index, body } of lane) {
           try {
-            const result = await starter.start({ ...body, tenantId });
+            const result = await starter.start({ ...body, tenantId }, actorOf(request));
             results[index] =
               result.kind === 'unknown_policy'
                 ? { index, installmentId: body.installmentId, status: 422, errors: [{ in: 'body', path: `items.${index}.policyId`, message: `no policy "${result.policyId}" for this tenant` }] }
                 : { index, installmentId: body.installmentId, status: result.kind === 'started' ? 201 : 200, journeyId: result.journeyId };
           } catch (err) {
-            if (!(err instanceof JourneyServiceUnavailableError)) throw err;
-            request.log.warn({ err, installmentId: body.installmentId }, 'bulk start: journey service unavailable for an item');
-            results[index] = { index, installmentId: body.installmentId, status: 503, errors: [{ path: `items.${index}`, message: 'the journey service was unavailable; retry this item' }] };
+            // One item's failure is that item's result: the others have been (or will be) started.
+            const unavailable = err instanceof JourneyServiceUnavailableError;
+            request.log[unavailable ? 'warn' : 'error']({ err, installmentId: body.installmentId }, 'bulk start: an item failed');
+            results[index] = {
+              index,
+              installmentId: body.installmentId,
+              status: unavailable ? 503 : 500,
+              errors: [{ path: `items.${index}`, message: unavailable ? 'the journey service was unavailable; retry this item' : 'this item failed on our side; retry it' }],
+            };
           }
         }
       });
+      if (results.some((r) => r.status >= 500)) reply.header(RETRYABLE_HEADER, 'true');
       const count = (status: number) => results.filter((r) => r.status === status).length;
       const summary = { total: results.length, started: count(201), existing: count(200), failed: results.filter((r) => r.status >= 400).length };
       return reply.code(summary.failed > 0 ? 207 : 200).send({ summary, results });
@@ -234,10 +242,12 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
       try {
         return await send({ tenantId, installmentId: journey.installmentId });
       } catch (err) {
-        if (err instanceof JourneyServiceUnavailableError) return 'unavailable' as const;
-        throw err;
+        // Counted, not thrown: the other journeys have been reached already.
+        reply.log.warn({ err, installmentId: journey.installmentId }, 'by filter: a journey could not be reached');
+        return 'unavailable' as const;
       }
     });
+    if (outcomes.includes('unavailable')) reply.header(RETRYABLE_HEADER, 'true');
     const last = selected.at(-1);
     return reply.code(200).send({
       matched: selected.length,

@@ -82,7 +82,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const result = await starter.start({ ...request.body, tenantId: request.principal.tenantId });
+      const result = await starter.start({ ...request.body, tenantId: request.principal.tenantId }, actorOf(request));
       return replyToStart(reply, result, request.body.installmentId);
     },
   );

@@ -10,6 +10,7 @@ import {
 } from '../../db/policy-repository';
 import { DEFAULT_POLICY_ID, type Policy, defaultPolicy, policySchema } from '../../domain/policy';
 import { auditWrite } from '../audit';
+import { idempotencyHeaders } from '../schemas';
 import { problem, problemSchema, sendProblem } from '../problem';
 import type { JourneyRoutesOptions } from './journeys';
 
@@ -105,11 +106,12 @@ const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { 
   app.post(
     '/v1/policies/:policyId/versions',
     {
-      config: { permission: 'policies:write' },
+      config: { permission: 'policies:write', idempotent: true },
       schema: {
         tags,
         summary: 'Add a version of a policy; journeys already running keep the version they started with',
         params: policyParams,
+        headers: idempotencyHeaders,
         body: policyVersionBody,
         response: { 201: policyDocument, ...errors },
       },

@@ -43,8 +43,8 @@ async function reach(log: FastifyBaseLogger, rows: JourneyRow[], send: (ref: Jou
     try {
       result = (await send({ tenantId: row.tenantId, installmentId: row.installmentId })) === 'delivered' ? 'applied' : 'not_running';
     } catch (err) {
-      if (!(err instanceof JourneyServiceUnavailableError)) throw err;
-      log.warn({ err, installmentId: row.installmentId }, 'support action: journey service unavailable');
+      // Counted, not thrown: the other journeys have been reached already.
+      log[err instanceof JourneyServiceUnavailableError ? 'warn' : 'error']({ err, installmentId: row.installmentId }, 'support action: a journey could not be reached');
       result = 'unavailable';
     }
     return { installmentId: row.installmentId, journeyId: row.id, result };
@@ -116,7 +116,7 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
     },
     async (request, reply) => {
       const { subscriptionId } = request.params;
-      const result = await starter.start({ ...request.body, subscriptionId, tenantId: request.principal.tenantId });
+      const result = await starter.start({ ...request.body, subscriptionId, tenantId: request.principal.tenantId }, actorOf(request));
       return replyToStart(reply, result, request.body.installmentId, { subscriptionId });
     },
   );

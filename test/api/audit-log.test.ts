@@ -4,7 +4,10 @@ import { sha256Hex } from '../../api/plugins/auth';
 import { listAudit } from '../../db/audit-repository';
 import { defaultPolicy } from '../../domain/policy';
 import { describeEachDatabase } from '../support/databases';
-import { type ApiHarness, TENANT_A_KEY, createCollaboratorKey, startApi } from './support';
+import { listEvents } from '../../db/journey-repository';
+import { journeyWorkflowId } from '../../workflows/messages';
+import { uniqueId } from '../support/fixtures';
+import { type ApiHarness, TENANT_A_KEY, createCollaboratorKey, startApi, startBody } from './support';
 
 describeEachDatabase('tenant audit log', (getDb) => {
   let api: ApiHarness;
@@ -30,6 +33,14 @@ describeEachDatabase('tenant audit log', (getDb) => {
       target: { policyId: 'gentle', version: 1 },
     });
     expect(await listAudit(getDb(), 'tenant-b')).toEqual([]);
+  });
+
+  it('records who started a journey on its started event', async () => {
+    const agent = await createCollaboratorKey(api, 'payment_system');
+    const installmentId = uniqueId('inst');
+    expect((await api.call({ method: 'POST', url: '/v1/journeys', key: agent.secret, payload: startBody(installmentId) })).statusCode).toBe(201);
+    const [started] = await listEvents(getDb(), journeyWorkflowId('tenant-a', installmentId));
+    expect(started).toMatchObject({ type: 'started', payload: { actor: { kind: 'api_key', id: agent.keyId, collaboratorId: agent.collaboratorId, profileId: 'payment_system' } } });
   });
 
   it('is append-only', async () => {

@@ -8,6 +8,7 @@ import type { Database } from '../../db/client';
 import { recordJourney } from '../../db/journey-repository';
 import type { InstallmentInput } from '../../domain/installment';
 import {
+  type Actor,
   DUE_DATE_REFUSAL_MESSAGES,
   type JourneyEvent,
   type JourneyState,
@@ -59,11 +60,11 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     return 'delivered';
   }
 
-  async start(installment: InstallmentInput, policy: Policy) {
+  async start(installment: InstallmentInput, policy: Policy, startedBy?: Actor) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     this.calls.push({ method: 'start', ref: installment, argument: policy });
     if (this.journeys.has(journeyId)) return { journeyId, created: false };
-    const { state, recorded } = startJourney(installment, policy, this.now());
+    const { state, recorded } = startJourney(installment, policy, this.now(), startedBy);
     this.writes++;
     this.journeys.set(journeyId, state);
     await this.persist(journeyId, state, [recorded]);
