@@ -1,11 +1,16 @@
 import type { FastifyReply } from 'fastify';
 import type { Database } from '../db/client';
-import { findJourney } from '../db/journey-repository';
+import { findJourney, recordJourney } from '../db/journey-repository';
 import type { InstallmentInput } from '../domain/installment';
-import type { Actor } from '../domain/journey';
+import { type Actor, startJourney } from '../domain/journey';
+import { journeyStatus } from '../domain/status';
+import { journeyWorkflowId } from '../workflows/messages';
 import type { JourneyGateway } from './gateway';
 import { problem, sendProblem } from './problem';
 import type { PolicyCatalog } from './routes/journeys';
+
+/** The run id of a journey row written before its workflow's first record. */
+export const PENDING_RUN_ID = 'pending';
 
 export type StartResult = { kind: 'started' | 'existing'; journeyId: string } | { kind: 'unknown_policy'; policyId: string };
 
@@ -20,9 +25,21 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
       // auto-setup); after that REJECT_DUPLICATE would let a repeated start begin a second journey
       // for an installment already handled. The database remembers every journey for good.
       const existing = await findJourney(deps.db, installment.tenantId, installment.installmentId);
-      if (existing) return { kind: 'existing', journeyId: existing.id };
+      if (existing && existing.runId !== PENDING_RUN_ID) return { kind: 'existing', journeyId: existing.id };
       const policy = await deps.policies.resolve(installment.tenantId, installment.policyId);
       if (!policy) return { kind: 'unknown_policy', policyId: installment.policyId ?? '(default)' };
+      // The journey is on record before it starts: a refund or a contact change that arrives
+      // before the workflow's first record (worker behind or down) still finds it. The
+      // workflow's own records replace this row; a start that failed leaves it pending, and the
+      // next start goes through (Temporal refuses a second workflow for the same ID).
+      const now = Date.now();
+      await recordJourney(deps.db, {
+        journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId),
+        runId: PENDING_RUN_ID,
+        installment,
+        status: journeyStatus(startJourney(installment, policy, now, startedBy).state, now),
+        events: [],
+      });
       const { journeyId, created } = await deps.gateway.start(installment, policy, startedBy);
       return { kind: created ? 'started' : 'existing', journeyId };
     },

@@ -5,7 +5,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { JourneyServiceUnavailableError } from '../../api/gateway';
+import { PENDING_RUN_ID } from '../../api/journey-starter';
+import { findJourney } from '../../db/journey-repository';
 import { idempotencyKeys } from '../../db/schema';
+import { startJourney } from '../../domain/journey';
+import { journeyWorkflowId } from '../../workflows/messages';
 import { describeEachDatabase } from '../support/databases';
 import { defaultPolicy } from '../../domain/policy';
 import { uniqueId } from '../support/fixtures';
@@ -82,5 +86,34 @@ describeEachDatabase('partial failures in multi-journey writes', (getDb) => {
     const add = () => api.call({ method: 'POST', url: '/v1/collaborators', payload: { name: 'Night agent', profileId: 'support_agent' }, headers: { 'idempotency-key': collaboratorKey } });
     const [a, b] = [await add(), await add()];
     expect(b.json().id).toBe(a.json().id);
+  });
+
+  it('keeps a journey whose start failed on record as pending, and starts it on the next try', async () => {
+    const installmentId = uniqueId('inst');
+    const start = vi.spyOn(api.gateway, 'start').mockRejectedValueOnce(new JourneyServiceUnavailableError('temporal down'));
+    const failed = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+    expect(failed.statusCode).toBe(503);
+    expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ runId: PENDING_RUN_ID, stage: 'pre_due' });
+    const retried = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+    start.mockRestore();
+    expect(retried.statusCode).toBe(201);
+    expect((await findJourney(getDb(), 'tenant-a', installmentId))?.runId).not.toBe(PENDING_RUN_ID);
+  });
+
+  it('lets a refund reach a journey whose workflow has not recorded anything yet', async () => {
+    const installmentId = uniqueId('inst');
+    const purchaseId = uniqueId('pur');
+    // A workflow that is running but whose worker is behind: started, nothing recorded yet.
+    const start = vi.spyOn(api.gateway, 'start').mockImplementationOnce(async (installment, policy, startedBy) => {
+      const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
+      api.gateway.journeys.set(journeyId, startJourney(installment, policy, Date.now(), startedBy).state);
+      return { journeyId, created: true };
+    });
+    expect((await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId, { purchaseId }) })).statusCode).toBe(201);
+    start.mockRestore();
+    const refund = await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund` });
+    expect(refund.statusCode).toBe(200);
+    expect(refund.json()).toMatchObject({ count: 1, affected: [{ installmentId, result: 'applied' }] });
+    expect(api.gateway.journeys.get(journeyWorkflowId('tenant-a', installmentId))?.outcome).toBe('canceled');
   });
 });
