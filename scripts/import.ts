@@ -4,7 +4,7 @@
  * whose journey exists count as "already existing". Needs TEMPORAL_ADDRESS (not for --dry-run)
  * and DATABASE_URL (else the PGlite directory, which no other process may have open).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { CsvFileError, type ImportCounts, errorReportCsv, importInstallments } from '../api/import';
@@ -127,6 +127,9 @@ await close();
 
 if (summary.errors.length > 0) {
   await writeFile(errorsPath, errorReportCsv(summary.errors));
+} else {
+  // A report left by an earlier run would contradict "no errors".
+  await rm(errorsPath, { force: true });
 }
 console.log(
   [

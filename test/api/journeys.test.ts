@@ -434,6 +434,8 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(given.headers['x-request-id']).toBe('req-123');
       const made = await api.call({ method: 'GET', url: '/v1/journeys/x' });
       expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const unsafe = await api.call({ method: 'GET', url: '/v1/journeys/x', headers: { 'x-request-id': 'evil\tline forged=1' } });
+      expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('publishes OpenAPI with every journey route and an example body', async () => {
