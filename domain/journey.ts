@@ -324,6 +324,15 @@ function isCurrentStep(state: JourneyState, event: { revision: number; stepIndex
 }
 
 /**
+ * When a payment counts as made: the payer's `paidAt`, never later than now (a clock ahead of
+ * ours cannot make a payment early or late in the future); now when absent or unreadable.
+ */
+export function paymentInstant(paidAt: string | undefined, now: number): number {
+  const at = paidAt ? Date.parse(paidAt) : Number.NaN;
+  return Number.isNaN(at) ? now : Math.min(at, now);
+}
+
+/**
  * A payment after the journey ended still settles the record: in full it is recovered, in part
  * partially recovered (as if it had come before the final action). A canceled journey, or one
  * already paid, keeps its outcome.

@@ -21,6 +21,7 @@ import {
   type RecordedEvent,
   checkDueDateChange,
   dispatch,
+  paymentInstant,
   nextAction,
   stageAt,
   startJourney,
@@ -126,9 +127,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   setHandler(
     paymentReceivedSignal,
     tolerant('paymentReceived', ({ paymentId, amountMinor, currency, paidAt, actor }) => {
-      const now = Date.now();
-      const at = paidAt ? Math.min(Date.parse(paidAt), now) : now;
-      apply({ type: 'payment_received', at: Number.isNaN(at) ? now : at, paymentId, amountMinor, currency, ...(actor && { actor }) });
+      apply({ type: 'payment_received', at: paymentInstant(paidAt, Date.now()), paymentId, amountMinor, currency, ...(actor && { actor }) });
     }),
   );
   setHandler(

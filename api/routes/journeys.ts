@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/client';
 import { findJourney, recordLatePayment } from '../../db/journey-repository';
+import { paymentInstant } from '../../domain/journey';
 import type { Policy } from '../../domain/policy';
 import { journeyWorkflowId } from '../../workflows/messages';
 import type { Delivery, JourneyGateway, JourneyRef } from '../gateway';
@@ -133,7 +134,7 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       const delivery = await gateway.reportPayment(ref, { ...request.body, actor: actorOf(request) });
       if (delivery === 'delivered' || !known) return acknowledge(reply, ref, delivery);
       // The journey has ended: the payment still settles its record.
-      const paidAt = request.body.paidAt ? Math.min(Date.parse(request.body.paidAt), Date.now()) : Date.now();
+      const paidAt = paymentInstant(request.body.paidAt, Date.now());
       const late = await recordLatePayment(db, ref, { ...request.body, at: paidAt, actor: actorOf(request) });
       if (late === 'not_found') return notRunning(reply, ref);
       return reply.code(202).send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });

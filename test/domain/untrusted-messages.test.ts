@@ -3,7 +3,7 @@
  * validating API: the state machine itself must never accept a value it cannot plan with.
  */
 import { describe, expect, it } from 'vitest';
-import { type JourneyState, checkDueDateChange, dispatch, nextAction, planOf, startJourney } from '../../domain/journey';
+import { type JourneyState, checkDueDateChange, dispatch, nextAction, paymentInstant, planOf, startJourney } from '../../domain/journey';
 import { contactWindowEnd } from '../../domain/plan';
 import { defaultPolicy } from '../../domain/policy';
 import { makeInstallment } from '../support/fixtures';
@@ -53,5 +53,14 @@ describe('deferred deliveries', () => {
     // An older deferral or one for another step changes nothing.
     expect(dispatch(deferred.state, { type: 'step_deferred', at: lateEvening, revision: 0, stepIndex: step.stepIndex, until: until - 60_000 }).recorded).toBeNull();
     expect(dispatch(state, { type: 'step_deferred', at: lateEvening, revision: 0, stepIndex: step.stepIndex + 1, until }).recorded).toBeNull();
+  });
+});
+
+describe('paymentInstant', () => {
+  it('takes the payer’s time, never one in the future, and now when there is none or it is unreadable', () => {
+    expect(paymentInstant('2026-11-19T10:00:00Z', START)).toBe(Date.UTC(2026, 10, 19, 10));
+    expect(paymentInstant('2030-01-01T00:00:00Z', START)).toBe(START);
+    expect(paymentInstant('yesterday', START)).toBe(START);
+    expect(paymentInstant(undefined, START)).toBe(START);
   });
 });

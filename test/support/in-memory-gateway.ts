@@ -15,6 +15,7 @@ import {
   type RecordedEvent,
   checkDueDateChange,
   dispatch,
+  paymentInstant,
   isClosed,
   startJourney,
 } from '../../domain/journey';
@@ -79,7 +80,7 @@ export class InMemoryJourneyGateway implements JourneyGateway {
 
   async reportPayment(ref: JourneyRef, payment: Parameters<JourneyGateway['reportPayment']>[1]) {
     this.calls.push({ method: 'reportPayment', ref, argument: payment });
-    const at = payment.paidAt ? Math.min(Date.parse(payment.paidAt), this.now()) : this.now();
+    const at = paymentInstant(payment.paidAt, this.now());
     return this.apply(ref, { type: 'payment_received', at, paymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, ...(payment.actor && { actor: payment.actor }) });
   }
 
