@@ -40,20 +40,9 @@ export const CSV_COLUMNS = [
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-export const REQUIRED_COLUMNS: readonly CsvColumn[] = [
-  'installmentId',
-  'productId',
-  'productName',
-  'buyerId',
-  'buyerName',
-  'timezone',
-  'amountMinor',
-  'currency',
-  'installmentNumber',
-  'installmentCount',
-  'dueDate',
-  'paymentUrl',
-];
+/** Columns a file may leave out (the installment's optional fields). */
+const OPTIONAL_COLUMNS: readonly CsvColumn[] = ['purchaseId', 'subscriptionId', 'email', 'phone', 'whatsapp', 'locale', 'country', 'policyId'];
+export const REQUIRED_COLUMNS: readonly CsvColumn[] = CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.includes(c));
 
 /** Where each column lands in the installment (the schema's path, dotted). */
 const COLUMN_PATHS: Record<CsvColumn, string> = {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { dueDateSchema } from '../../domain/installment';
 import { type JourneyCursor, type JourneyFilter, type JourneyListRow, searchJourneys } from '../../db/journey-repository';
 import { type Delivery, JourneyServiceUnavailableError } from '../gateway';
+import { GATEWAY_CONCURRENCY, mapLimit } from '../concurrency';
 import { RETRYABLE_HEADER } from '../plugins/idempotency';
 import { createJourneyStarter } from '../journey-starter';
 import { actorOf } from '../plugins/auth';
@@ -26,22 +27,6 @@ import type { JourneyRoutesOptions } from './journeys';
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 429: problemSchema, 503: problemSchema };
 const tags = ['journeys'];
 
-/** Calls toward the journey service at once, per request. */
-export const GATEWAY_CONCURRENCY = 16;
-
-/** Runs `work` over `items` with at most `limit` in flight; results keep the items' order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!, i);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
 
 // ——— cursors and filters ———
 

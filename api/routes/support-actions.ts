@@ -16,7 +16,7 @@ import {
   reactivated,
   subscriptionParams,
 } from '../schemas';
-import { GATEWAY_CONCURRENCY, mapLimit } from './journey-collection';
+import { GATEWAY_CONCURRENCY, mapLimit } from '../concurrency';
 import type { JourneyRoutesOptions } from './journeys';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 429: problemSchema, 503: problemSchema };
