@@ -5,7 +5,13 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
-import { createActivities } from './activities';
+import { type ActivityDeps, createActivities } from './activities';
+import { withOutboxFallback } from './activities/channels/outbox';
+import { type ProviderConfig, providerConfigFromEnv, sendersFromConfig } from './activities/channels/provider-config';
+import { contentSidFor } from './activities/channels/twilio-messaging';
+import { type Channel, channelSchema } from './domain/channels';
+import { createUnsubscribeUrl } from './api/unsubscribe-links';
+import { deliveryTaskQueue } from './workflows/messages';
 import type { DataConverter } from '@temporalio/common';
 import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from './client';
 import type { Database } from './db/client';
@@ -13,7 +19,7 @@ import { openDatabaseFromEnv } from './db/client';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
-export interface JourneyWorkerOptions {
+export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger' | 'now'> {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
@@ -23,20 +29,91 @@ export interface JourneyWorkerOptions {
   workflowBundlePath?: string | undefined;
   /** Must match the clients' (payload encryption). */
   dataConverter?: DataConverter | undefined;
+  /** Deliveries per second per channel, enforced by the server for the channel's task queue; null = no limit (the outbox). */
+  rateLimits?: Partial<Record<Channel, number | null>>;
 }
 
-export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<Worker> {
+/** The workers of one process: journeys (workflows and recording) and one per delivery channel. */
+export interface JourneyWorkers {
+  readonly workers: readonly Worker[];
+  /** Runs every worker until shutdown; if one fails, the others are shut down too. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<JourneyWorkers> {
   const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: WORKFLOWS_PATH };
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    ...code,
-    activities: createActivities({ db: options.db, logger: options.logger }),
-    ...(options.dataConverter && { dataConverter: options.dataConverter }),
-  });
+  const { connection, namespace, taskQueue, db, logger, dataConverter, rateLimits, workflowBundlePath: _bundle, ...channels } = options;
+  const activities = createActivities({ db, logger, ...channels });
+  const shared = { connection, namespace, ...(dataConverter && { dataConverter }) };
+  const journeys = await Worker.create({ ...shared, taskQueue, ...code, activities: { recordJourney: activities.recordJourney } });
+  const deliveries = await Promise.all(
+    CHANNELS.map((channel) => {
+      const limit = rateLimits?.[channel];
+      return Worker.create({
+        ...shared,
+        taskQueue: deliveryTaskQueue(taskQueue, channel),
+        activities: { deliverReminder: activities.deliverReminder },
+        // Enforced by the server across every worker polling this queue: the provider's own limit.
+        ...(limit ? { maxTaskQueueActivitiesPerSecond: limit } : {}),
+      });
+    }),
+  );
+  const workers = [journeys, ...deliveries];
+  const shutdown = (): void => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    workers,
+    shutdown,
+    async run() {
+      const runs = workers.map((worker) =>
+        worker.run().catch((err: unknown) => {
+          shutdown();
+          throw err;
+        }),
+      );
+      await Promise.all(runs);
+    },
+  };
+}
+
+const CHANNELS: readonly Channel[] = channelSchema.options;
+
+export type DeliveryChannels = Pick<JourneyWorkerOptions, 'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl'> & {
+  /** Which provider serves each channel (names only: safe to log). */
+  summary: Record<Channel, string>;
+};
+
+/**
+ * The delivery channels this deployment's environment configures: each provider switched on by
+ * its variables (README, "Providers"), the outbox for the rest. A half-configured provider
+ * throws, naming the variable.
+ */
+export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannels {
+  const providers = providerConfigFromEnv(env);
+  const linkSecret = env.LINK_SIGNING_SECRET?.trim();
+  const baseUrl = providers.publicBaseUrl;
+  return {
+    senders: withOutboxFallback(sendersFromConfig(providers)),
+    whatsappTemplateAvailable: whatsappTemplatesOf(providers),
+    rateLimits: providers.rateLimits,
+    // One-click unsubscribe needs both a public address and a key to sign links with.
+    unsubscribeUrl: linkSecret && baseUrl ? (address) => createUnsubscribeUrl({ channel: 'email', address }, { secret: linkSecret, baseUrl, now: Date.now() }) : undefined,
+    summary: providerSummary(providers),
+  };
+}
+
+/** With Twilio, free-form WhatsApp outside the buyer's window needs an approved template; the outbox has them all. */
+function whatsappTemplatesOf(providers: ProviderConfig): ActivityDeps['whatsappTemplateAvailable'] {
+  const whatsapp = providers.whatsapp;
+  return whatsapp ? (template, locale) => contentSidFor(whatsapp.templates, template, locale) !== null : () => true;
+}
+
+function providerSummary(providers: ProviderConfig): Record<Channel, string> {
+  return { email: providers.email ? 'resend' : 'outbox', sms: providers.sms ? 'twilio' : 'outbox', whatsapp: providers.whatsapp ? 'twilio' : 'outbox' };
 }
 
 async function main(): Promise<void> {
@@ -46,6 +123,7 @@ async function main(): Promise<void> {
     console.error('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the worker, or use `npm run dev` for everything in one process.');
     process.exit(1);
   }
+  const { summary: providers, ...channels } = deliveryChannelsFromEnv(process.env);
   const database = await openDatabaseFromEnv();
   const connection = await NativeConnection.connect(await connectionOptions(settings)).catch((err: unknown) => {
     console.error(temporalUnreachable(settings, err));
@@ -59,8 +137,12 @@ async function main(): Promise<void> {
     logger,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     dataConverter: dataConverterFromEnv(),
+    ...channels,
   });
-  logger.info({ taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind }, 'worker polling');
+  logger.info(
+    { taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind, providers },
+    'worker polling',
+  );
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.
   await worker.run();
   await connection.close();

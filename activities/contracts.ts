@@ -5,7 +5,9 @@
 import type { Channel } from '../domain/channels';
 import type { InstallmentInput } from '../domain/installment';
 import type { RecordedEvent } from '../domain/journey';
+import type { DeliveryOutcome } from '../domain/delivery';
 import type { MessageFacts } from '../domain/messages';
+import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
 
 /** A reminder to deliver: the facts its message is rendered from, plus where and under which key. */
@@ -15,24 +17,22 @@ export interface ReminderDelivery extends MessageFacts {
   attemptId: string;
   tenantId: string;
   installmentId: string;
+  /** The buyer's id in the tenant: the contact ledger and the cap are per buyer, across journeys. */
+  buyerId: string;
   planRevision: number;
   stepIndex: number;
+  channel: Channel;
   requestedChannel: Channel;
   /** The buyer's address on `channel` (email or E.164 number). */
   to: string;
-  /**
-   * ISO instant from which this reminder must not go out (quiet hours or a disallowed day
-   * begin): a delivery retried past it is deferred, and the workflow plans it again.
-   */
-  sendBefore: string;
+  /** The buyer's time zone and country: the guard's quiet hours and public holidays. */
+  timeZone: string;
+  country?: string | undefined;
+  /** The journey's policy: its rules of contact are applied again at the moment of sending. */
+  policy: Policy;
 }
 
-export type DeliveryResult =
-  | { status: 'sent'; providerMessageId: string }
-  /** The provider says this address can never be reached: the step falls through to another channel. */
-  | { status: 'undeliverable'; reason: string }
-  /** Not sent: the contact window closed before this attempt ran. Nothing was written. */
-  | { status: 'deferred'; reason: 'contact_window_closed' };
+export type DeliveryResult = DeliveryOutcome;
 
 export interface JourneyRecord {
   journeyId: string;

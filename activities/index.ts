@@ -1,11 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { type AttemptRow, findAttempt, insertAttemptOnce, recordJourney } from '../db/journey-repository';
-import { renderReminder } from '../domain/messages';
+import { recordJourney } from '../db/journey-repository';
+import { withOutboxFallback } from './channels/outbox';
+import { type DeliveryDeps, createDeliverReminder } from './deliver';
+import { createPublicHolidayLookup } from './holidays';
 import type { DeliveryResult, JourneyActivities, JourneyRecord, ReminderDelivery } from './contracts';
 
-export interface ActivityDeps {
+export interface ActivityDeps extends Partial<Pick<DeliveryDeps, 'senders' | 'publicHolidays' | 'whatsappTemplateAvailable' | 'unsubscribeUrl'>> {
   db: Database;
   logger: Pick<Logger, 'info' | 'warn'>;
   /** The activities' clock (tests pass their own). */
@@ -37,50 +39,24 @@ async function refusingBadData<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-function resultOf(row: AttemptRow): DeliveryResult {
-  return row.status === 'sent'
-    ? { status: 'sent', providerMessageId: row.providerMessageId ?? row.id }
-    : { status: 'undeliverable', reason: row.error ?? row.status };
-}
-
 /**
- * The journey's side effects. Each is idempotent under retry: the outbox attempt is keyed by
- * the workflow's attempt id, and recording is keyed by event sequence.
+ * The journey's side effects. Each is idempotent under retry: a delivery is keyed by the
+ * workflow's attempt id (see deliver.ts), and recording is keyed by event sequence.
  */
-export function createActivities({ db, logger, now = Date.now }: ActivityDeps): JourneyActivities {
+export function createActivities({ db, logger, now = Date.now, ...channels }: ActivityDeps): JourneyActivities {
+  const deliverReminder = createDeliverReminder({
+    db,
+    logger,
+    now,
+    senders: channels.senders ?? withOutboxFallback({}),
+    publicHolidays: channels.publicHolidays ?? createPublicHolidayLookup(),
+    // The outbox can always show the template's content; a provider needs an approved one.
+    whatsappTemplateAvailable: channels.whatsappTemplateAvailable ?? (() => true),
+    unsubscribeUrl: channels.unsubscribeUrl,
+  });
   return {
     async deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult> {
-      const earlier = await findAttempt(db, delivery.attemptId);
-      if (earlier) return resultOf(earlier);
-      if (now() >= Date.parse(delivery.sendBefore)) {
-        logger.warn({ journeyId: delivery.journeyId, attemptId: delivery.attemptId, sendBefore: delivery.sendBefore }, 'reminder deferred: contact window closed');
-        return { status: 'deferred', reason: 'contact_window_closed' };
-      }
-      const message = renderReminder(delivery);
-      // The outbox channel: the message is the row. Providers (channels issue) will send it too.
-      const { row, created } = await refusingBadData(() => insertAttemptOnce(db, {
-        id: delivery.attemptId,
-        journeyId: delivery.journeyId,
-        tenantId: delivery.tenantId,
-        planRevision: delivery.planRevision,
-        stepIndex: delivery.stepIndex,
-        channel: delivery.channel,
-        requestedChannel: delivery.requestedChannel,
-        template: delivery.template,
-        provider: 'outbox',
-        recipient: delivery.to,
-        subject: message.subject,
-        body: message.body,
-        status: 'sent',
-        providerMessageId: `outbox:${delivery.attemptId}`,
-      }));
-      if (created) {
-        logger.info(
-          { journeyId: delivery.journeyId, attemptId: delivery.attemptId, channel: delivery.channel, template: delivery.template, subject: message.subject },
-          'reminder written to outbox',
-        );
-      }
-      return resultOf(row);
+      return refusingBadData(() => deliverReminder(delivery));
     },
 
     async recordJourney(record: JourneyRecord): Promise<void> {

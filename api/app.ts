@@ -21,6 +21,7 @@ import journeyCollectionRoutes from './routes/journey-collection';
 import journeyRoutes, { type PolicyCatalog } from './routes/journeys';
 import policyRoutes from './routes/policies';
 import supportActionRoutes from './routes/support-actions';
+import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 
 export interface AppDeps {
   db: Database;
@@ -32,6 +33,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Called for every route as it is registered (tests collect them for the authorization matrix). */
   onRoute?: (route: RouteOptions) => void;
+  /** Provider webhooks and buyer links (PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, …); unset ones answer 503/404. */
+  webhooks?: WebhookSettings;
 }
 
 /**
@@ -94,6 +97,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  // Outside the API-key scope: providers and buyers authenticate by signature.
+  await app.register(webhookRoutes, { db: deps.db, gateway: deps.gateway, settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS });
 
   await app.register(async (authenticated) => {
     await authenticated.register(auth, { keys: deps.keys });

@@ -42,6 +42,7 @@ export interface JourneyGateway {
   cancel(ref: JourneyRef, request: CancelRequest): Promise<Delivery>;
   updateContact(ref: JourneyRef, change: ContactChange): Promise<Delivery>;
   optOut(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
+  optIn(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
 }
 
 /**

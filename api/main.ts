@@ -8,6 +8,7 @@ import { databaseKeyStore } from './key-stores';
 import { envKeyStore, firstOf } from './plugins/auth';
 import { databasePolicies } from './policies';
 import { TemporalJourneyGateway } from './temporal-gateway';
+import { webhookSettingsFromEnv } from './routes/webhooks/index';
 
 const settings = temporalSettingsFromEnv();
 if (!settings) {
@@ -15,6 +16,13 @@ if (!settings) {
   process.exit(1);
 }
 const ownerKeys = envKeyStore(process.env.API_KEYS);
+let webhooks: ReturnType<typeof webhookSettingsFromEnv>;
+try {
+  webhooks = webhookSettingsFromEnv();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
 
 const database = await openDatabaseFromEnv();
 if (ownerKeys.size === 0) {
@@ -30,6 +38,7 @@ const app = await buildApp({
   policies: databasePolicies(database.db),
   keys: firstOf(ownerKeys, databaseKeyStore(database.db)),
   logger: pino({ name: 'api' }),
+  webhooks,
 });
 
 void drainOnSignals(app, { cleanups: [() => connection.close(), () => database.close()] });

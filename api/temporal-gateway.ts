@@ -17,6 +17,7 @@ import {
   cancelSignal,
   changeDueDateUpdate,
   journeyWorkflowId,
+  optInSignal,
   optOutSignal,
   pauseSignal,
   paymentReceivedSignal,
@@ -188,5 +189,9 @@ export class TemporalJourneyGateway implements JourneyGateway {
 
   optOut(ref: JourneyRef, request: Parameters<JourneyGateway['optOut']>[1]) {
     return this.deliver(() => this.handle(ref).signal(optOutSignal, request));
+  }
+
+  optIn(ref: JourneyRef, request: Parameters<JourneyGateway['optIn']>[1]) {
+    return this.deliver(() => this.handle(ref).signal(optInSignal, request));
   }
 }

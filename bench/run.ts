@@ -46,6 +46,7 @@ const stubGateway: JourneyGateway = {
   cancel: unused,
   updateContact: unused,
   optOut: unused,
+  optIn: unused,
 };
 
 async function measure(name: string, url: string, headers: Record<string, string>, warmup = false) {

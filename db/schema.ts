@@ -156,6 +156,10 @@ export const installments = pgTable(
     index('installments_purchase_idx').on(t.tenantId, t.purchaseId),
     index('installments_subscription_idx').on(t.tenantId, t.subscriptionId),
     index('installments_product_idx').on(t.tenantId, t.productId),
+    // Webhooks find a buyer's journeys by the address a STOP or a bounce came from.
+    index('installments_buyer_email_idx').on(sql`lower(${t.buyer}->>'email')`),
+    index('installments_buyer_phone_idx').on(sql`(${t.buyer}->>'phone')`),
+    index('installments_buyer_whatsapp_idx').on(sql`(${t.buyer}->>'whatsapp')`),
   ],
 );
 
@@ -192,13 +196,19 @@ export const journeys = pgTable(
   ],
 );
 
-/** Every delivery attempt; for the outbox channel, the message itself. Written before a send returns. */
+/**
+ * Every delivery attempt. Written before the provider is called (the intent row, status
+ * `sending`), so a retried activity knows what may already have gone out; for the outbox
+ * channel the row is the message itself. Rows from `sending` on are the buyer's contact ledger.
+ */
 export const attempts = pgTable(
   'attempts',
   {
     id: text('id').primaryKey(),
     journeyId: text('journey_id').notNull(),
     tenantId: text('tenant_id').notNull(),
+    /** Null only on rows written before the per-buyer ledger existed. */
+    buyerId: text('buyer_id'),
     planRevision: integer('plan_revision').notNull(),
     stepIndex: integer('step_index').notNull(),
     channel: text('channel').notNull(),
@@ -208,12 +218,45 @@ export const attempts = pgTable(
     recipient: text('recipient').notNull(),
     subject: text('subject'),
     body: text('body').notNull(),
+    /** See ATTEMPT_STATUSES in db/contact-repository.ts. */
     status: text('status').notNull(),
+    /** WhatsApp: `free_form` inside the buyer's 24-hour window, otherwise `template`. */
+    whatsappMode: text('whatsapp_mode'),
     providerMessageId: text('provider_message_id'),
     error: text('error'),
+    /** When the message went out (or was about to): the instant the contact ledger counts. */
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('attempts_journey_idx').on(t.journeyId, t.createdAt)],
+  (t) => [
+    index('attempts_journey_idx').on(t.journeyId, t.createdAt),
+    index('attempts_buyer_ledger_idx').on(t.tenantId, t.buyerId, t.sentAt),
+    index('attempts_provider_message_idx').on(t.providerMessageId),
+  ],
+);
+
+/**
+ * What we know about an address on a channel, for every journey that uses it: consent (a STOP,
+ * a complaint, a START), permanent unreachability (a hard bounce), and the buyer's last inbound
+ * message (which opens WhatsApp's 24-hour window). Keyed by the address, not the buyer: a
+ * carrier-level STOP applies to the number whichever seller's journey it came from.
+ */
+export const contactPoints = pgTable(
+  'contact_points',
+  {
+    channel: text('channel').notNull(),
+    /** Lower-case email, or an E.164 number without any `whatsapp:` prefix. */
+    address: text('address').notNull(),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true, mode: 'date' }),
+    /** Who said so: `twilio:stop`, `twilio:21610`, `resend:complaint`, `api`, `link`. */
+    optOutSource: text('opt_out_source'),
+    suppressedAt: timestamp('suppressed_at', { withTimezone: true, mode: 'date' }),
+    suppressionReason: text('suppression_reason'),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.address] })],
 );
 
 export const payments = pgTable(

@@ -30,6 +30,8 @@ export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'pt-BR'] as const;
 export const localeSchema = z.enum(SUPPORTED_LOCALES);
 export type Locale = z.infer<typeof localeSchema>;
 
+export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as BR');
+
 /** E.164 phone number, e.g. +5511987654321. */
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +5511987654321');
 
@@ -41,10 +43,7 @@ export const buyerSchema = z.object({
   whatsapp: phoneSchema.optional(),
   locale: localeSchema.default('en'),
   timezone: timeZoneSchema,
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as BR')
-    .optional(),
+  country: countryCodeSchema.optional(),
 });
 export type Buyer = z.infer<typeof buyerSchema>;
 

@@ -1,4 +1,5 @@
 import type { Channel, ChannelUnavailableReason } from './channels';
+import type { DelayReason } from './compliance';
 import { type InstallmentInput, localeSchema } from './installment';
 import { type LocalDate, MS_PER_DAY, addDays, daysBetween, instantToZoned, localDateSchema, timeZoneSchema, zonedToInstant } from './local-time';
 import { allocatePayment } from './money';
@@ -18,6 +19,9 @@ export const CANCEL_REASONS = ['refund', 'subscription_canceled', 'manual'] as c
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 export type Stage = 'pre_due' | 'overdue' | 'paused' | 'closed';
+
+/** Why a reminder waits: a rule of contact, or (histories before the guard) the contact window closing. */
+export type DeferralReason = DelayReason | 'contact_window_closed';
 
 export interface ContactUpdate {
   email?: string | null | undefined;
@@ -49,7 +53,7 @@ export type JourneyEvent =
       channels?: { channel: Channel; reason: ChannelUnavailableReason }[];
     }
   /** The contact window closed before the reminder could go out: nothing is sent before `until`. */
-  | { type: 'step_deferred'; at: number; revision: number; stepIndex: number; until: number }
+  | { type: 'step_deferred'; at: number; revision: number; stepIndex: number; until: number; reason?: DeferralReason }
   | { type: 'payment_received'; at: number; paymentId: string; amountMinor: number; currency: string; actor?: Actor }
   | { type: 'due_date_changed'; at: number; from: LocalDate; to: LocalDate; actor?: Actor }
   | { type: 'paused'; at: number; until: number | null; actor?: Actor }
@@ -57,6 +61,7 @@ export type JourneyEvent =
   | { type: 'canceled'; at: number; reason: CancelReason; actor?: Actor }
   | { type: 'contact_updated'; at: number; changes: ContactUpdate; actor?: Actor }
   | { type: 'opted_out'; at: number; channel: Channel; actor?: Actor }
+  | { type: 'opted_in'; at: number; channel: Channel; actor?: Actor }
   | { type: 'final_action_taken'; at: number; action: FinalAction };
 
 /**
@@ -310,6 +315,9 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
     case 'opted_out':
       if (closed || state.optedOut.includes(event.channel)) return state;
       return { ...state, optedOut: [...state.optedOut, event.channel] };
+    case 'opted_in':
+      if (closed || !state.optedOut.includes(event.channel)) return state;
+      return { ...state, optedOut: state.optedOut.filter((c) => c !== event.channel) };
     case 'final_action_taken': {
       if (closed) return state;
       const outcome: Outcome =

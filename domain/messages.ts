@@ -1,69 +1,67 @@
+import { z } from 'zod';
 import type { Channel } from './channels';
+import { en } from './copy/en';
+import { es } from './copy/es';
+import { fr } from './copy/fr';
+import { ptBR } from './copy/pt-BR';
+import type { LocaleCopy, TemplateCopy } from './copy/types';
+import { escapeHtml, httpUrl } from './html';
 import type { Locale } from './installment';
+import { type SmsEncoding, smsSegments } from './sms-segments';
 
 /**
- * Reminder content. Pure: the same facts always render the same text. Plain and kind on
- * purpose; the channels issue brings per-channel formats (HTML, SMS segments, WhatsApp templates).
+ * Message content for every template, locale and channel. Pure: the same facts always render
+ * the same text; no I/O, no clock. The words live in domain/copy/<locale>.ts.
+ *
+ * Every message names the product, the installment ("n of m"), the amount and the payment link,
+ * and ends with an opt-out instruction for its channel. Values are inserted literally, in one pass:
+ * a name containing "{url}" or "$&" stays exactly that.
  */
+
+export const REMINDER_TEMPLATES = ['pre_due', 'due_today', 'overdue_early', 'overdue_late', 'final_notice'] as const;
+export const CONFIRMATION_TEMPLATES = ['payment_confirmation', 'due_date_change_confirmation'] as const;
+export const MESSAGE_TEMPLATES = [...REMINDER_TEMPLATES, ...CONFIRMATION_TEMPLATES] as const;
+export type ReminderTemplate = (typeof REMINDER_TEMPLATES)[number];
+export type ConfirmationTemplate = (typeof CONFIRMATION_TEMPLATES)[number];
+export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
+export const reminderTemplateSchema = z.enum(REMINDER_TEMPLATES);
+
 export interface MessageFacts {
-  template: string;
-  channel: Channel;
+  template: MessageTemplate;
   locale: Locale;
   buyerName: string;
   productName: string;
+  /** Integer minor units, still owed. */
   amountDueMinor: number;
+  /** ISO 4217 */
   currency: string;
-  /** YYYY-MM-DD */
+  /** YYYY-MM-DD: the current due date. */
   dueDate: string;
   installmentNumber: number;
   installmentCount: number;
   paymentUrl: string;
+  /** payment_confirmation: the amount just paid (minor units). */
+  amountPaidMinor?: number | undefined;
+  /** due_date_change_confirmation: the due date before the change. */
+  previousDueDate?: string | undefined;
+  /** A one-click unsubscribe link for email, when the deployment has one. */
+  unsubscribeUrl?: string | undefined;
 }
 
-export interface RenderedMessage {
-  subject: string | null;
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface RenderedSms {
   body: string;
+  encoding: SmsEncoding;
+  segments: number;
 }
 
-type Copy = { subject: string; body: string };
-type LocaleCopy = Record<'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice', Copy> & {
-  optOut: Record<Channel, string>;
-};
-
-const COPY: Record<Locale, LocaleCopy> = {
-  en: {
-    pre_due: { subject: 'Your payment for {product} is due on {date}', body: 'Hi {name}, a friendly reminder: installment {n} of {m} for {product} ({amount}) is due on {date}. You can pay here: {url}' },
-    due_today: { subject: 'Your payment for {product} is due today', body: 'Hi {name}, installment {n} of {m} for {product} ({amount}) is due today. Pay in a minute here: {url}' },
-    overdue_early: { subject: 'Your payment for {product} is pending', body: 'Hi {name}, we could not find your payment of {amount} for {product} (installment {n} of {m}, due {date}). If you have already paid, thank you and please ignore this. Otherwise: {url}' },
-    overdue_late: { subject: 'We are here to help with your {product} payment', body: 'Hi {name}, your payment of {amount} for {product} (due {date}) is still open. If you need another date, reply and we will help. Pay here: {url}' },
-    final_notice: { subject: 'Last reminder about your {product} payment', body: 'Hi {name}, this is our last reminder about {amount} for {product}, due {date}. Please pay or contact us so we can find a solution together: {url}' },
-    optOut: { email: 'To stop these emails, reply STOP.', sms: 'Reply STOP to opt out.', whatsapp: 'Reply STOP to opt out.' },
-  },
-  es: {
-    pre_due: { subject: 'Tu pago de {product} vence el {date}', body: 'Hola {name}, un recordatorio amable: la cuota {n} de {m} de {product} ({amount}) vence el {date}. Puedes pagar aquí: {url}' },
-    due_today: { subject: 'Tu pago de {product} vence hoy', body: 'Hola {name}, la cuota {n} de {m} de {product} ({amount}) vence hoy. Paga en un minuto aquí: {url}' },
-    overdue_early: { subject: 'Tu pago de {product} está pendiente', body: 'Hola {name}, no encontramos tu pago de {amount} de {product} (cuota {n} de {m}, vencida el {date}). Si ya pagaste, gracias e ignora este mensaje. Si no: {url}' },
-    overdue_late: { subject: 'Estamos para ayudarte con tu pago de {product}', body: 'Hola {name}, tu pago de {amount} de {product} (vencido el {date}) sigue abierto. Si necesitas otra fecha, responde y te ayudamos. Paga aquí: {url}' },
-    final_notice: { subject: 'Último recordatorio sobre tu pago de {product}', body: 'Hola {name}, este es nuestro último recordatorio sobre {amount} de {product}, vencido el {date}. Paga o contáctanos para encontrar juntos una solución: {url}' },
-    optOut: { email: 'Para no recibir más correos, responde BAJA.', sms: 'Responde BAJA para no recibir más mensajes.', whatsapp: 'Responde BAJA para no recibir más mensajes.' },
-  },
-  fr: {
-    pre_due: { subject: 'Votre paiement pour {product} est dû le {date}', body: 'Bonjour {name}, petit rappel : l’échéance {n} sur {m} pour {product} ({amount}) est due le {date}. Vous pouvez payer ici : {url}' },
-    due_today: { subject: 'Votre paiement pour {product} est dû aujourd’hui', body: 'Bonjour {name}, l’échéance {n} sur {m} pour {product} ({amount}) est due aujourd’hui. Payez en une minute ici : {url}' },
-    overdue_early: { subject: 'Votre paiement pour {product} est en attente', body: 'Bonjour {name}, nous n’avons pas trouvé votre paiement de {amount} pour {product} (échéance {n} sur {m}, due le {date}). Si vous avez déjà payé, merci et ignorez ce message. Sinon : {url}' },
-    overdue_late: { subject: 'Nous sommes là pour vous aider avec votre paiement {product}', body: 'Bonjour {name}, votre paiement de {amount} pour {product} (dû le {date}) est toujours ouvert. Besoin d’une autre date ? Répondez et nous vous aiderons. Payer ici : {url}' },
-    final_notice: { subject: 'Dernier rappel pour votre paiement {product}', body: 'Bonjour {name}, ceci est notre dernier rappel concernant {amount} pour {product}, dû le {date}. Payez ou contactez-nous pour trouver ensemble une solution : {url}' },
-    optOut: { email: 'Pour ne plus recevoir ces e-mails, répondez ARRET.', sms: 'Répondez ARRET pour vous désinscrire.', whatsapp: 'Répondez ARRET pour vous désinscrire.' },
-  },
-  'pt-BR': {
-    pre_due: { subject: 'Seu pagamento de {product} vence em {date}', body: 'Olá {name}, um lembrete amigável: a parcela {n} de {m} de {product} ({amount}) vence em {date}. Você pode pagar aqui: {url}' },
-    due_today: { subject: 'Seu pagamento de {product} vence hoje', body: 'Olá {name}, a parcela {n} de {m} de {product} ({amount}) vence hoje. Pague em um minuto aqui: {url}' },
-    overdue_early: { subject: 'Seu pagamento de {product} está pendente', body: 'Olá {name}, não encontramos seu pagamento de {amount} de {product} (parcela {n} de {m}, vencida em {date}). Se você já pagou, obrigado e desconsidere. Se não: {url}' },
-    overdue_late: { subject: 'Estamos aqui para ajudar com seu pagamento de {product}', body: 'Olá {name}, seu pagamento de {amount} de {product} (vencido em {date}) continua em aberto. Precisa de outra data? Responda e ajudamos. Pague aqui: {url}' },
-    final_notice: { subject: 'Último lembrete sobre seu pagamento de {product}', body: 'Olá {name}, este é nosso último lembrete sobre {amount} de {product}, vencido em {date}. Pague ou fale conosco para encontrarmos juntos uma solução: {url}' },
-    optOut: { email: 'Para não receber mais e-mails, responda SAIR.', sms: 'Responda SAIR para não receber mais mensagens.', whatsapp: 'Responda SAIR para não receber mais mensagens.' },
-  },
-};
+/** The words of every locale (exported for the catalog tests). */
+export const MESSAGE_COPY: Readonly<Record<Locale, LocaleCopy>> = { en, es, fr, 'pt-BR': ptBR };
 
 export function formatAmount(amountMinor: number, currency: string, locale: Locale): string {
   const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
@@ -71,26 +69,224 @@ export function formatAmount(amountMinor: number, currency: string, locale: Loca
   return format.format(amountMinor / 10 ** digits);
 }
 
-export function formatDate(date: string, locale: Locale): string {
+/** A calendar date in the locale: `long` ("March 5, 2026") by default, `medium` ("Mar 5, 2026") for SMS. */
+export function formatDate(date: string, locale: Locale, style: 'long' | 'medium' = 'long'): string {
   // A due date is a calendar date: format it in UTC so no time zone shifts the day.
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
-export function renderReminder(facts: MessageFacts): RenderedMessage {
-  const copy = COPY[facts.locale];
-  const template = (copy as unknown as Record<string, Copy | undefined>)[facts.template] ?? copy.overdue_early;
+/** The first word of the buyer's name: greetings use the first name only. */
+export function firstName(buyerName: string): string {
+  return buyerName.trim().split(/\s+/u)[0] ?? '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filling
+// ---------------------------------------------------------------------------------------------
+
+/** One pass over `text`: each {key} becomes its value, inserted literally (never re-read). */
+function fill(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? values[key]! : whole));
+}
+
+function localeCopy(locale: Locale): LocaleCopy {
+  // Old data may carry a locale we no longer know: English rather than a crash.
+  return Object.hasOwn(MESSAGE_COPY, locale) ? MESSAGE_COPY[locale] : en;
+}
+
+function templateCopy(copy: LocaleCopy, template: string): TemplateCopy {
+  // Old data may carry a template key we no longer know: the early-overdue copy fits any open installment.
+  return Object.hasOwn(copy.templates, template) ? copy.templates[template as MessageTemplate] : copy.templates.overdue_early;
+}
+
+/**
+ * SMS: the spaces Intl puts in amounts and dates (no-break, narrow no-break, thin) and a
+ * typographic apostrophe are outside GSM-7 and would turn the whole SMS into UCS-2.
+ */
+function gsmFriendly(text: string): string {
+  return text.replace(/[\u00a0\u2007\u2009\u202f]/g, ' ').replace(/[\u2018\u2019]/g, "'");
+}
+
+/** One line: control characters and runs of whitespace become single spaces (subjects, template variables). */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ').replace(/\s{2,}/g, ' ').trim();
+}
+
+interface Context {
+  copy: LocaleCopy;
+  template: TemplateCopy;
+  values: Record<string, string>;
+}
+
+function contextFor(facts: MessageFacts, channel: Channel): Context {
+  const copy = localeCopy(facts.locale);
+  const template = templateCopy(copy, facts.template);
+  const sms = channel === 'sms';
+  const amount = (minor: number) => {
+    const s = formatAmount(minor, facts.currency, facts.locale);
+    return sms ? gsmFriendly(s) : s;
+  };
+  const date = (d: string) => {
+    const s = formatDate(d, facts.locale, sms ? 'medium' : 'long');
+    return sms ? gsmFriendly(s) : s;
+  };
+  const name = firstName(facts.buyerName);
+  const dueAmount = amount(facts.amountDueMinor);
+  const dueDate = date(facts.dueDate);
+  const paid = facts.amountPaidMinor === undefined ? '' : amount(facts.amountPaidMinor);
+  const previousDate = facts.previousDueDate ? date(facts.previousDueDate) : '';
   const values: Record<string, string> = {
-    name: facts.buyerName,
+    name,
+    greeting: name ? fill(sms ? copy.smsGreeting : copy.greeting, { name }) : sms ? copy.smsGreetingNoName : copy.greetingNoName,
     product: facts.productName,
-    amount: formatAmount(facts.amountDueMinor, facts.currency, facts.locale),
-    date: formatDate(facts.dueDate, facts.locale),
-    n: String(facts.installmentNumber),
-    m: String(facts.installmentCount),
+    amount: dueAmount,
+    date: dueDate,
     url: facts.paymentUrl,
+    installment: fill(copy.installment, { n: String(facts.installmentNumber), m: String(facts.installmentCount) }),
+    paid,
+    payment: paid ? fill(copy.paymentWithAmount, { paid }) : copy.paymentWithoutAmount,
+    balance: facts.amountDueMinor > 0 ? fill(copy.balanceOpen, { amount: dueAmount, date: dueDate }) : copy.balanceSettled,
+    previousDate,
+    previous: previousDate ? fill(copy.previousDueDate, { previousDate }) : '',
+    action: template.action,
+    unsubscribe: facts.unsubscribeUrl ?? '',
   };
-  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
-  return {
-    subject: facts.channel === 'email' ? fill(template.subject) : null,
-    body: `${fill(template.body)}\n\n${copy.optOut[facts.channel]}`,
-  };
+  return { copy, template, values };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+// ---------------------------------------------------------------------------------------------
+
+const STYLE = {
+  body: 'margin:0;padding:0;background-color:#f4f5f7;',
+  card:
+    "max-width:560px;margin:0 auto;padding:32px 24px;background-color:#ffffff;color:#1f2933;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;",
+  p: 'margin:0 0 16px;',
+  buttonRow: 'margin:24px 0;',
+  button: 'display:inline-block;padding:12px 24px;background-color:#1a56db;color:#ffffff;font-weight:600;text-decoration:none;border-radius:6px;',
+  small: 'margin:0 0 16px;font-size:14px;color:#52606d;',
+  link: 'color:#1a56db;word-break:break-all;',
+  rule: 'border:none;border-top:1px solid #e4e7eb;margin:24px 0;',
+  footer: 'margin:0;font-size:13px;color:#52606d;',
+  footerLink: 'color:#52606d;',
+} as const;
+
+export function renderEmail(facts: MessageFacts): RenderedEmail {
+  const { copy, template, values } = contextFor(facts, 'email');
+  const subject = oneLine(fill(template.subject, values));
+  const paragraphs = template.paragraphs.map((p) => fill(p, values));
+  const actionLine = fill(copy.actionLine, values);
+  const unsubscribe = facts.unsubscribeUrl ? facts.unsubscribeUrl : null;
+  const optOutText = unsubscribe ? fill(copy.optOut.emailUnsubscribeText, values) : copy.optOut.emailReply;
+
+  const text = [values.greeting, ...paragraphs, actionLine, optOutText].join('\n\n');
+
+  const payHref = httpUrl(facts.paymentUrl);
+  const unsubscribeHref = unsubscribe ? httpUrl(unsubscribe) : null;
+  const para = (content: string, style: string = STYLE.p) => `<p style="${style}">${content}</p>`;
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${escapeHtml(facts.locale)}" dir="ltr">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(subject)}</title>`,
+    '</head>',
+    `<body style="${STYLE.body}">`,
+    `<div role="article" aria-roledescription="email" aria-label="${escapeHtml(subject)}" lang="${escapeHtml(facts.locale)}" style="${STYLE.card}">`,
+    para(escapeHtml(values.greeting!)),
+    ...paragraphs.map((p) => para(escapeHtml(p))),
+    ...(payHref
+      ? [
+          para(`<a href="${escapeHtml(payHref)}" style="${STYLE.button}">${escapeHtml(template.action)}</a>`, STYLE.buttonRow),
+          para(`${escapeHtml(copy.linkFallback)}<br><a href="${escapeHtml(payHref)}" style="${STYLE.link}">${escapeHtml(payHref)}</a>`, STYLE.small),
+        ]
+      : [para(escapeHtml(actionLine))]),
+    `<hr style="${STYLE.rule}">`,
+    para(
+      unsubscribeHref
+        ? `${escapeHtml(copy.optOut.emailUnsubscribeLead)} <a href="${escapeHtml(unsubscribeHref)}" style="${STYLE.footerLink}">${escapeHtml(copy.optOut.emailUnsubscribeLabel)}</a>`
+        : escapeHtml(optOutText),
+      STYLE.footer,
+    ),
+    '</div>',
+    '</body>',
+    '</html>',
+  ].join('\n');
+
+  return { subject, text, html };
+}
+
+export function renderSms(facts: MessageFacts): RenderedSms {
+  const { copy, template, values } = contextFor(facts, 'sms');
+  const body = `${fill(template.sms, values)} ${copy.optOut.sms}`;
+  const { encoding, segments } = smsSegments(body);
+  return { body, encoding, segments };
+}
+
+/** WhatsApp free-form text (only inside the 24-hour window after the buyer's last message). */
+export function renderWhatsAppText(facts: MessageFacts): { body: string } {
+  const { copy, template, values } = contextFor(facts, 'whatsapp');
+  const body = [values.greeting, ...template.paragraphs.map((p) => fill(p, values)), fill(copy.actionLine, values), copy.optOut.whatsapp].join('\n\n');
+  return { body };
+}
+
+// ---------------------------------------------------------------------------------------------
+// WhatsApp approved templates
+// ---------------------------------------------------------------------------------------------
+
+const WHATSAPP_VARIABLES: readonly { key: string; meaning: string; value: (ctx: Context, facts: MessageFacts) => string }[] = [
+  {
+    key: '1',
+    meaning: 'The buyer’s first name (a localized stand-in such as "there" when the name is empty).',
+    value: ({ copy, values }) => values.name || copy.nameFallback,
+  },
+  { key: '2', meaning: 'The product name.', value: ({ values }) => values.product! },
+  {
+    key: '3',
+    meaning:
+      'The amount, formatted for the locale and currency: the amount just paid in payment_confirmation (when known), otherwise the amount still owed.',
+    value: ({ values }, facts) => (facts.template === 'payment_confirmation' && values.paid ? values.paid : values.amount!),
+  },
+  { key: '4', meaning: 'The current due date, formatted for the locale (after a due-date change, the new date).', value: ({ values }) => values.date! },
+  { key: '5', meaning: 'The installment as text in the locale, e.g. "installment 2 of 6".', value: ({ values }) => values.installment! },
+  { key: '6', meaning: 'The payment link (the buyer’s payment area).', value: ({ values }) => values.url! },
+];
+
+/** What each numbered variable of our approved WhatsApp templates holds: the same for every template and locale. */
+export const WHATSAPP_TEMPLATE_VARIABLES: readonly { key: string; meaning: string }[] = WHATSAPP_VARIABLES.map(({ key, meaning }) => ({ key, meaning }));
+
+/**
+ * The variables of the approved template for `facts.template` × `facts.locale`. WhatsApp refuses
+ * parameters with newlines, tabs or more than four spaces in a row, and empty ones: every value is
+ * one line, single-spaced, never empty.
+ */
+export function whatsAppTemplateVariables(facts: MessageFacts): Record<string, string> {
+  const ctx = contextFor(facts, 'whatsapp');
+  const variables: Record<string, string> = {};
+  for (const v of WHATSAPP_VARIABLES) variables[v.key] = oneLine(v.value(ctx, facts)) || '-';
+  return variables;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deprecated
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @deprecated Use renderEmail / renderSms / renderWhatsAppText. Kept while callers move:
+ * email → subject + text, SMS → body, WhatsApp → free-form text.
+ */
+export function renderReminder(facts: Omit<MessageFacts, 'template'> & { template: string; channel: Channel }): {
+  subject: string | null;
+  body: string;
+} {
+  const f = facts as MessageFacts & { channel: Channel };
+  if (f.channel === 'email') {
+    const email = renderEmail(f);
+    return { subject: email.subject, body: email.text };
+  }
+  if (f.channel === 'sms') return { subject: null, body: renderSms(f).body };
+  return { subject: null, body: renderWhatsAppText(f).body };
 }

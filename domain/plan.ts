@@ -1,6 +1,6 @@
 import type { Channel } from './channels';
+import { type DelayReason, contactRulesOf, earliestAllowedInstant } from './compliance';
 import {
-  type IsoWeekday,
   type LocalDate,
   MS_PER_DAY,
   MS_PER_MINUTE,
@@ -9,6 +9,7 @@ import {
   isWithinDailyWindow,
   zonedToInstant,
 } from './local-time';
+import type { ReminderTemplate } from './messages';
 import type { Policy } from './policy';
 
 export interface PlanInput {
@@ -23,12 +24,12 @@ export interface PlanInput {
   recentContacts: readonly number[];
 }
 
-export type PlanAdjustment = 'late_start' | 'quiet_hours' | 'weekday' | 'frequency_cap' | 'after_previous_step';
+export type PlanAdjustment = 'late_start' | DelayReason | 'after_previous_step';
 
 export type PlannedStep = {
   stepIndex: number;
   channel: Channel;
-  template: string;
+  template: ReminderTemplate;
   /** When the policy says the step is due: its offset and send time in the buyer's zone. */
   nominalAt: number;
   /** When it will really be sent, after every compliance adjustment. */
@@ -46,9 +47,6 @@ export interface Plan {
   finalActionAt: number;
 }
 
-const WEEK_MS = 7 * MS_PER_DAY;
-/** Adjustments only move a step later; this bound guards against a policy we failed to reject. */
-const MAX_ADJUSTMENT_ROUNDS = 64;
 
 export function finalActionInstant(policy: Policy, dueDate: LocalDate, timeZone: string): number {
   return zonedToInstant(addDays(dueDate, policy.finalAction.offsetDays), '00:00', timeZone);
@@ -94,47 +92,6 @@ export function contactWindowEnd(policy: Policy, instant: number, timeZone: stri
   return instant + WINDOW_SCAN_LIMIT_MS;
 }
 
-/** Contacts within the rolling week that ends at `instant` (a contact exactly 7 days old has left it). */
-export function contactsInWindow(contacts: readonly number[], instant: number): number[] {
-  return contacts.filter((c) => c > instant - WEEK_MS && c <= instant).sort((a, b) => a - b);
-}
-
-function nextAllowedInstant(
-  policy: Policy,
-  candidate: number,
-  sendAt: string,
-  timeZone: string,
-  ledger: readonly number[],
-): { at: number; adjustments: Set<PlanAdjustment> } {
-  const adjustments = new Set<PlanAdjustment>();
-  let at = candidate;
-  for (let round = 0; round < MAX_ADJUSTMENT_ROUNDS; round++) {
-    const local = instantToZoned(at, timeZone);
-    if (!policy.allowedWeekdays.includes(local.weekday as IsoWeekday)) {
-      adjustments.add('weekday');
-      at = Math.max(at + 1, zonedToInstant(addDays(local.date, 1), sendAt, timeZone));
-      continue;
-    }
-    if (isInQuietHours(policy, local.minuteOfDay)) {
-      adjustments.add('quiet_hours');
-      const quietEnd = policy.quietHours.end;
-      const endToday = zonedToInstant(local.date, quietEnd, timeZone);
-      at = endToday > at ? endToday : zonedToInstant(addDays(local.date, 1), quietEnd, timeZone);
-      continue;
-    }
-    const window = contactsInWindow(ledger, at);
-    if (window.length >= policy.maxContactsPer7Days) {
-      adjustments.add('frequency_cap');
-      // The earliest moment enough old contacts have aged out of the rolling week.
-      const mustAgeOut = window[window.length - policy.maxContactsPer7Days]!;
-      at = mustAgeOut + WEEK_MS + 1;
-      continue;
-    }
-    return { at, adjustments };
-  }
-  throw new Error(`policy ${policy.id} v${policy.version} leaves no instant to contact the buyer`);
-}
-
 /**
  * The concrete instants of every remaining step of the ladder, in the buyer's time zone: never
  * in quiet hours, never on a disallowed weekday, never above the rolling 7-day cap, never before
@@ -147,6 +104,7 @@ export function computePlan(input: PlanInput): Plan {
   const { policy, dueDate, timeZone, now } = input;
   const finalActionAt = finalActionInstant(policy, dueDate, timeZone);
   const ledger = [...input.recentContacts];
+  const rules = contactRulesOf(policy);
   const steps: PlannedStep[] = [];
   let previousAt = Number.NEGATIVE_INFINITY;
 
@@ -163,8 +121,8 @@ export function computePlan(input: PlanInput): Plan {
       candidate = previousAt + 1;
       adjustments.add('after_previous_step');
     }
-    const allowed = nextAllowedInstant(policy, candidate, step.sendAt, timeZone, ledger);
-    allowed.adjustments.forEach((a) => adjustments.add(a));
+    const allowed = earliestAllowedInstant(rules, candidate, timeZone, ledger, step.sendAt);
+    allowed.reasons.forEach((a) => adjustments.add(a));
     const at = allowed.at;
     if (at >= finalActionAt) break;
 

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { channelSchema } from './channels';
-import { isWithinDailyWindow, localTimeSchema, minutesOfDay } from './local-time';
+import { countryCodeSchema } from './installment';
+import { reminderTemplateSchema } from './messages';
+import { isWithinDailyWindow, localDateSchema, localTimeSchema, minutesOfDay } from './local-time';
 import { minorUnitsSchema } from './money';
 
-export const templateKeySchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, 'must be a template key such as overdue_early');
 
 export const policyStepSchema = z.object({
   /** Days from the due date; negative = before the due date. */
   offsetDays: z.number().int().min(-60).max(365),
   channel: channelSchema,
-  template: templateKeySchema,
+  template: reminderTemplateSchema,
   /** Wall-clock time in the buyer's time zone. */
   sendAt: localTimeSchema,
 });
@@ -44,6 +43,18 @@ export const policySchema = z
       /** Smallest partial payment accepted, in the installment's minor units. */
       minimumMinor: minorUnitsSchema,
     }),
+    /**
+     * Days without contact. Optional: policies saved before it existed observe no holidays.
+     * The compliance guard looks up the public holidays of the buyer's country (`buyer.country`,
+     * else `defaultCountry`); `closedDates` are the seller's own.
+     */
+    holidays: z
+      .object({
+        observePublicHolidays: z.boolean(),
+        defaultCountry: countryCodeSchema.optional(),
+        closedDates: z.array(localDateSchema).max(366).optional(),
+      })
+      .optional(),
     finalAction: z.object({
       action: finalActionSchema,
       /** Days after the due date at which the ladder ends and the final action is taken. */
@@ -102,5 +113,6 @@ export const defaultPolicy: Policy = {
   maxContactsPer7Days: 3,
   reschedule: { maxDaysBeyondOriginalDue: 30, maxTimes: 2 },
   partialPayments: { allowed: true, minimumMinor: 0 },
+  holidays: { observePublicHolidays: true },
   finalAction: { action: 'write_off', offsetDays: 30 },
 };

@@ -15,7 +15,7 @@ import { TemporalJourneyGateway } from '../api/temporal-gateway';
 import { Client } from '@temporalio/client';
 import { connectClient, connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
-import { createJourneyWorker } from '../worker';
+import { createJourneyWorker, deliveryChannelsFromEnv } from '../worker';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
@@ -80,7 +80,10 @@ const database = await openDatabaseFromEnv({ ...process.env, PGLITE_DIR: process
 logger.info(database.kind === 'pglite' ? `database: PGlite in ${process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite`}` : 'database: PostgreSQL (DATABASE_URL)');
 const temporal = await startTemporal();
 
+// Providers are read first: a half-configured one stops the start with the variable named.
+const { summary: providers, ...channels } = deliveryChannelsFromEnv(process.env);
 const worker = await createJourneyWorker({
+  ...channels,
   connection: temporal.native,
   namespace: temporal.namespace,
   taskQueue: temporal.taskQueue,
@@ -105,6 +108,7 @@ console.log(`
   Dunning orchestrator is running.
     API docs     http://localhost:${API_PORT}/docs
     Temporal UI  ${temporal.uiUrl}
+    Channels     email: ${providers.email}, sms: ${providers.sms}, whatsapp: ${providers.whatsapp}
     API key      ${process.env.API_KEYS ? '(from API_KEYS)' : `${devKey}  (tenant "demo"; set API_KEYS to choose your own)`}
   Press Ctrl+C to stop.
 `);

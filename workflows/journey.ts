@@ -11,7 +11,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/contracts';
-import { resolveChannel } from '../domain/channels';
+import { type Channel, resolveChannel } from '../domain/channels';
+import { eventForDelivery } from '../domain/delivery';
 import type { InstallmentInput } from '../domain/installment';
 import {
   type Actor,
@@ -34,6 +35,8 @@ import {
   DUE_DATE_REFUSED,
   cancelSignal,
   changeDueDateUpdate,
+  deliveryTaskQueue,
+  optInSignal,
   optOutSignal,
   pauseSignal,
   paymentReceivedSignal,
@@ -72,9 +75,12 @@ function recordJourneyAs(activityId: string): JourneyActivities['recordJourney']
   }).recordJourney;
 }
 
-function deliverReminderAs(activityId: string): JourneyActivities['deliverReminder'] {
+function deliverReminderAs(activityId: string, channel: Channel): JourneyActivities['deliverReminder'] {
   return proxyActivities<JourneyActivities>({
     activityId,
+    // One task queue per provider channel: the server enforces each provider's rate limit
+    // across all workers (see worker.ts).
+    taskQueue: deliveryTaskQueue(workflowInfo().taskQueue, channel),
     startToCloseTimeout: '1 minute',
     retry: DELIVERY_RETRY,
   }).deliverReminder;
@@ -144,6 +150,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     tolerant('updateContact', ({ actor, ...changes }) => apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) })),
   );
   setHandler(optOutSignal, tolerant('optOut', ({ channel, actor }) => apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) })));
+  setHandler(optInSignal, tolerant('optIn', ({ channel, actor }) => apply({ type: 'opted_in', at: Date.now(), channel, ...(actor && { actor }) })));
   setHandler(
     changeDueDateUpdate,
     ({ dueDate, actor }) => {
@@ -195,14 +202,14 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     // (deferred past quiet hours, or a fixed address): the second try is `…/email#2`.
     const tries = (deliveriesPerStep.get(stepKey) ?? 0) + 1;
     deliveriesPerStep.set(stepKey, tries);
-    const deliver = deliverReminderAs(tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`);
-    const sendBefore = contactWindowEnd(state.policy, now, buyer.timezone);
+    const deliver = deliverReminderAs(tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`, channel);
     try {
       const result = await deliver({
         journeyId: workflowInfo().workflowId,
         attemptId,
         tenantId: state.installment.tenantId,
         installmentId: state.installment.installmentId,
+        buyerId: buyer.id,
         planRevision: target.revision,
         stepIndex: target.stepIndex,
         channel,
@@ -218,16 +225,23 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         installmentNumber: state.installment.installmentNumber,
         installmentCount: state.installment.installmentCount,
         paymentUrl: state.installment.paymentUrl,
-        sendBefore: new Date(sendBefore).toISOString(),
+        timeZone: buyer.timezone,
+        country: buyer.country,
+        policy: state.policy,
       });
-      if (result.status === 'sent') {
-        apply({ type: 'step_sent', at: Date.now(), ...target, channel, requestedChannel: step.channel, attemptId });
-      } else if (result.status === 'undeliverable') {
-        apply({ type: 'step_failed', at: Date.now(), ...target, channel, reason: result.reason });
-      } else {
-        // The contact window closed while the delivery retried: the plan moves the step past it.
-        apply({ type: 'step_deferred', at: Date.now(), ...target, until: sendBefore });
-      }
+      apply(
+        eventForDelivery(result, {
+          at: Date.now(),
+          ...target,
+          channel,
+          requestedChannel: step.channel,
+          attemptId,
+          // Only histories from before the guard defer without naming an instant.
+          get fallbackUntil() {
+            return contactWindowEnd(state.policy, now, buyer.timezone);
+          },
+        }),
+      );
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });

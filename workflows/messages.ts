@@ -12,6 +12,14 @@ export const JOURNEY_WORKFLOW_TYPE = 'dunningJourney';
 export const DEFAULT_TASK_QUEUE = 'dunning-journeys';
 
 /**
+ * Deliveries on each channel go to their own task queue, polled with that provider's rate limit
+ * (`maxTaskQueueActivitiesPerSecond`), so the Temporal server enforces it across all workers.
+ */
+export function deliveryTaskQueue(journeyTaskQueue: string, channel: Channel): string {
+  return `${journeyTaskQueue}-${channel}`;
+}
+
+/**
  * One journey per installment: the ID is derived from the tenant and installment IDs (both
  * opaque identifiers from the payment system, never personal data), so starting the same
  * installment twice reaches the same journey.
@@ -69,6 +77,8 @@ export const resumeSignal = defineSignal<[{ actor?: Actor }]>('resume');
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 export const updateContactSignal = defineSignal<[ContactChange]>('updateContact');
 export const optOutSignal = defineSignal<[OptOutRequest]>('optOut');
+/** The buyer opted back in to a channel (START): only their own word reopens it. */
+export const optInSignal = defineSignal<[OptOutRequest]>('optIn');
 export const changeDueDateUpdate = defineUpdate<DueDateChangeAccepted, [DueDateChangeRequest]>('changeDueDate');
 /**
  * Inside a query the workflow's clock stands still at its last event, which can be days old:

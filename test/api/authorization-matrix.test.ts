@@ -36,8 +36,11 @@ interface DiscoveredRoute {
   body?: unknown;
 }
 
-/** Routes outside authentication: the docs and the health check. Everything else needs a key. */
-const isPublic = (url: string) => url === '/health' || url === '/docs' || url.startsWith('/docs/');
+/**
+ * Routes outside authentication: the docs, the health check, provider webhooks and buyer links
+ * (those authenticate by signature and have their own tests). Everything else needs a key.
+ */
+const isPublic = (url: string) => url === '/health' || url === '/docs' || url.startsWith('/docs/') || url.startsWith('/webhooks/') || url.startsWith('/unsubscribe/');
 
 function collect(into: DiscoveredRoute[]) {
   return (route: RouteOptions) => {

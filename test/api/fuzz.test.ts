@@ -78,7 +78,8 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
     const docs = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
       paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { example?: unknown }; example?: unknown }> } }>>;
     };
-    endpoints = Object.entries(docs.paths).flatMap(([path, operations]) =>
+    // Provider webhooks authenticate by signature, not by key, and have their own tests.
+    endpoints = Object.entries(docs.paths).filter(([path]) => !path.startsWith('/webhooks/')).flatMap(([path, operations]) =>
       METHODS.flatMap((method) => {
         const operation = operations[method];
         if (!operation) return [];

@@ -38,7 +38,7 @@ async function appendOnlyTriggers(db: Parameters<typeof query>[0]): Promise<numb
 
 describe('the schema module', () => {
   it('declares the tables the product needs', () => {
-    expect(tables.map((t) => getTableName(t)).sort()).toEqual(['api_keys', 'attempts', 'audit_log', 'collaborators', 'events', 'idempotency_keys', 'installments', 'journeys', 'payments', 'permission_profiles', 'policies', 'tenants']);
+    expect(tables.map((t) => getTableName(t)).sort()).toEqual(['api_keys', 'attempts', 'audit_log', 'collaborators', 'contact_points', 'events', 'idempotency_keys', 'installments', 'journeys', 'payments', 'permission_profiles', 'policies', 'tenants']);
   });
 });
 

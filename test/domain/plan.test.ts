@@ -1,9 +1,9 @@
+import { contactsInWindow } from '../../domain/compliance';
 import { describe, expect, it } from 'vitest';
 import {
   type PlanInput,
   type PlannedStep,
   computePlan,
-  contactsInWindow,
   finalActionInstant,
   isContactAllowedAt,
   isInQuietHours,

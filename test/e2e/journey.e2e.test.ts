@@ -10,7 +10,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { JourneyWorkers } from '../../worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemporalJourneyGateway } from '../../api/temporal-gateway';
@@ -47,7 +47,7 @@ type JourneyHandle = WorkflowHandle<typeof dunningJourney>;
 describe.skipIf(server.choice === null)(`journey end to end (${server.choice ? server.choice.kind : 'no server'})`, () => {
   let env: TestWorkflowEnvironment;
   let database: DatabaseHandle;
-  let worker: Worker;
+  let worker: JourneyWorkers;
   let running: Promise<void>;
   let gateway: TemporalJourneyGateway;
   const taskQueue = uniqueId('e2e-journeys');

@@ -17,6 +17,7 @@ import type { RecordedEvent } from '../../domain/journey';
 import { defaultPolicy } from '../../domain/policy';
 import type { JourneyStatus } from '../../domain/status';
 import type { JourneyInput } from '../../workflows/journey';
+import { deliveryTaskQueue } from '../../workflows/messages';
 import { makeInstallment } from '../support/fixtures';
 import { DELIVER_REMINDER, JourneyHistory, type JourneyHistoryOptions, RECORD_JOURNEY } from '../support/journey-history';
 import { bundleWorkflows, installQuietRuntime, replay } from '../support/replay';
@@ -38,6 +39,7 @@ interface CapturedActivity {
   activityType: string;
   activityId: string;
   args: unknown[];
+  taskQueue: string;
 }
 
 /** What the workflow did during one replay, as reported by the capture interceptors. */
@@ -82,7 +84,7 @@ function captureSinks(captured: Captured): InjectedSinks<ReplayCaptureSinks> {
   return {
     replayCapture: {
       activityScheduled: {
-        fn: (_info, activityType, activityId, args) => void captured.activities.push({ activityType, activityId, args: plain(args) }),
+        fn: (_info, activityType, activityId, args, taskQueue) => void captured.activities.push({ activityType, activityId, args: plain(args), taskQueue }),
         callDuringReplay: true,
       },
       continuedAsNew: { fn: (_info, args) => void captured.continuedAsNew.push(plain(args)), callDuringReplay: true },
@@ -311,6 +313,59 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7, failed: 1 } });
   });
 
+  it('(g) the provider reports the buyer unsubscribed (Twilio 21610): recorded as an opt-out, the step goes out on WhatsApp, SMS never again', async () => {
+    const h = journey()
+      .reminder('email')
+      .reminder('email')
+      .reminder('sms', { status: 'opted_out', source: 'twilio:21610' })
+      .reminder('whatsapp') // still step 2
+      .finish();
+    expect(h.deliveries).toEqual([...WHOLE_LADDER.slice(0, 3), 'deliver/r0/s2/whatsapp', ...WHOLE_LADDER.slice(3).map((id) => id.replace(/sms$/, 'whatsapp'))]);
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.recordedEvents.find((e) => e.type === 'opted_out')).toMatchObject({ channel: 'sms', actor: { kind: 'provider', id: 'twilio:21610' } });
+    expect(captured.deliveries.filter((d) => d.channel === 'sms')).toHaveLength(1);
+    expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7 } });
+  });
+
+  it('(g) no approved WhatsApp template outside the 24-hour window: the step falls through to email', async () => {
+    const h = journey()
+      .reminder('email')
+      .reminder('email')
+      .reminder('sms')
+      .reminder('whatsapp', { status: 'undeliverable', reason: 'whatsapp_template_unavailable' })
+      .reminder('email') // still step 3
+      .finish();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.activityIds).toContain('deliver/r0/s3/email');
+    expect(captured.recordedEvents.find((e) => e.type === 'step_failed')).toMatchObject({ stepIndex: 3, channel: 'whatsapp', reason: 'whatsapp_template_unavailable' });
+  });
+
+  it('(g) the guard holds a reminder for the buyer’s cap across journeys: deferred to the instant it names, then sent', async () => {
+    const until = '2026-11-28T20:30:00.000Z'; // the pre-due step is due at 15:00Z that day
+    const h = journey()
+      .reminder('email', { status: 'deferred', reason: 'frequency_cap', until })
+      .reminder('email')
+      .finish();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/')).slice(0, 2)).toEqual(['deliver/r0/s0/email', 'deliver/r0/s0/email#2']);
+    expect(captured.recordedEvents.find((e) => e.type === 'step_deferred')).toMatchObject({ stepIndex: 0, reason: 'frequency_cap', until: Date.parse(until) });
+    const firstSent = captured.recordedEvents.find((e) => e.type === 'step_sent');
+    expect(firstSent).toMatchObject({ stepIndex: 0 });
+    expect(firstSent!.at).toBeGreaterThanOrEqual(Date.parse(until));
+  });
+
+  it('deliveries go to their channel’s task queue, and carry the policy and the buyer’s zone for the guard', async () => {
+    const captured = await replayJourney(journey().finish());
+    const journeyQueue = captured.activities.find((a) => a.activityType === RECORD_JOURNEY)!.taskQueue;
+    expect(captured.activities.find((a) => a.activityId === 'deliver/r0/s0/email')!.taskQueue).toBe(deliveryTaskQueue(journeyQueue, 'email'));
+    expect(captured.activities.find((a) => a.activityId === 'deliver/r0/s2/sms')!.taskQueue).toBe(deliveryTaskQueue(journeyQueue, 'sms'));
+    expect(deliveryTaskQueue(journeyQueue, 'sms')).not.toBe(deliveryTaskQueue(journeyQueue, 'email'));
+    expect(captured.delivery('deliver/r0/s0/email')).toMatchObject({ policy: defaultPolicy, timeZone: makeInstallment().buyer.timezone, buyerId: makeInstallment().buyer.id });
+  });
+
   it('a delivery that fails for good is skipped, and the ladder goes on', async () => {
     const h = journey().reminder('email').reminderFails().finish();
     expect(h.deliveries).toEqual(WHOLE_LADDER);
@@ -482,9 +537,10 @@ describe('regressions found in review', () => {
     expect(captured.result).toMatchObject({ outcome: 'canceled', amountPaidMinor: 4_990 });
   });
 
-  it('defers a reminder whose contact window closed while it retried, to the next morning, without looping', async () => {
+  it('replays a deferral from before the guard (no instant named): the step waits for the next morning', async () => {
     // Due Friday 2026-11-27; the journey starts Thursday 20:58 in New York with the pre-due step
     // overdue, so it is sent at once — and its delivery outlives the window that closes at 21:00.
+    // Histories written before the compliance guard report `contact_window_closed` without `until`.
     const installment = makeInstallment({ dueDate: '2026-11-27' });
     const h = new JourneyHistory({ installment, startAt: '2026-11-27T01:58:00Z' })
       .reminder('email', { status: 'deferred', reason: 'contact_window_closed' })
@@ -493,9 +549,10 @@ describe('regressions found in review', () => {
     const captured = await replayJourney(h);
     expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))[0]).toBe('deliver/r0/s0/email');
     expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))[1]).toBe('deliver/r0/s0/email#2');
-    expect(captured.deliveries[0]!.sendBefore).toBe('2026-11-27T02:00:00.000Z');
-    // Retried at 08:00 the next morning (13:00 UTC): its own window ends at 21:00 that evening.
-    expect(captured.deliveries[1]!.sendBefore).toBe('2026-11-28T02:00:00.000Z');
     expect(captured.recordedEvents.find((e) => e.type === 'step_deferred')).toMatchObject({ stepIndex: 0, until: Date.parse('2026-11-27T02:00:00Z') });
+    // Sent again at 08:00 the next morning (13:00 UTC), the end of quiet hours.
+    const sentAt = captured.recordedEvents.find((e) => e.type === 'step_sent')!.at;
+    expect(sentAt).toBeGreaterThanOrEqual(Date.parse('2026-11-27T13:00:00Z'));
+    expect(sentAt).toBeLessThan(Date.parse('2026-11-27T13:01:00Z'));
   });
 });

@@ -124,4 +124,9 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     this.calls.push({ method: 'optOut', ref, argument: request });
     return this.apply(ref, { type: 'opted_out', at: this.now(), channel: request.channel, ...(request.actor && { actor: request.actor }) });
   }
+
+  async optIn(ref: JourneyRef, request: Parameters<JourneyGateway['optIn']>[1]) {
+    this.calls.push({ method: 'optIn', ref, argument: request });
+    return this.apply(ref, { type: 'opted_in', at: this.now(), channel: request.channel, ...(request.actor && { actor: request.actor }) });
+  }
 }

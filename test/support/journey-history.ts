@@ -52,6 +52,7 @@ import {
   startJourney,
 } from '../../domain/journey';
 import { type LocalDate, zonedToInstant } from '../../domain/local-time';
+import { eventForDelivery } from '../../domain/delivery';
 import { contactWindowEnd } from '../../domain/plan';
 import { type Policy, defaultPolicy } from '../../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../../domain/status';
@@ -60,6 +61,7 @@ import {
   JOURNEY_WORKFLOW_TYPE,
   cancelSignal,
   changeDueDateUpdate,
+  deliveryTaskQueue,
   optOutSignal,
   pauseSignal,
   paymentReceivedSignal,
@@ -132,7 +134,7 @@ type Blocked =
       channel: Channel;
       requestedChannel: Channel;
       attemptId: string;
-      /** The delivery's deadline, as the workflow computes it (contactWindowEnd). */
+      /** The contact window's end, which a legacy deferral (no `until`) falls back to. */
       sendBefore: number;
     }
   | { kind: 'timer'; timerId: number; fireAt: number }
@@ -167,6 +169,9 @@ export class JourneyHistory {
   private readonly taskLatencyMs: number;
   private readonly tamper: ((activity: ScheduledActivity) => ScheduledActivity) | undefined;
 
+  /** The journey's task queue (deliveries go to their channel's queue beside it). */
+  readonly taskQueue: string;
+
   constructor(options: JourneyHistoryOptions) {
     const policy = options.policy ?? defaultPolicy;
     this.input = { installment: options.installment, policy, ...(options.carried && { carried: options.carried }) };
@@ -175,9 +180,10 @@ export class JourneyHistory {
     this.recordLatencyMs = options.recordLatencyMs ?? 40;
     this.taskLatencyMs = options.taskLatencyMs ?? 15;
     this.tamper = options.tamper;
+    this.taskQueue = options.taskQueue ?? 'dunning-journeys';
     this.builder = new HistoryBuilder({
       workflowType: JOURNEY_WORKFLOW_TYPE,
-      taskQueue: options.taskQueue ?? 'dunning-journeys',
+      taskQueue: this.taskQueue,
       args: [this.input],
       startTime: toMs(options.startAt),
       ...(options.runId && { runId: options.runId }),
@@ -476,7 +482,7 @@ export class JourneyHistory {
           const stepKey = `r${revision}/s${stepIndex}/${route.channel}`;
           const tries = this.deliveries.filter((id) => id === `deliver/${stepKey}` || id.startsWith(`deliver/${stepKey}#`)).length + 1;
           const activityId = tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`;
-          this.schedule(activityId, DELIVER_REMINDER);
+          this.schedule(activityId, DELIVER_REMINDER, deliveryTaskQueue(this.taskQueue, route.channel));
           this.deliveries.push(activityId);
           this.blocked = {
             kind: 'deliver',
@@ -531,12 +537,12 @@ export class JourneyHistory {
     this.log.push(`${iso(now)} schedule ${activityId} [${events.map((e) => e.type).join(', ')}]`);
   }
 
-  private schedule(activityId: string, activityType: string): void {
+  private schedule(activityId: string, activityType: string, taskQueue = this.taskQueue): void {
     const real = { activityId, activityType };
     this.activities.push(real);
     const written = this.tamper ? this.tamper(real) : real;
     this.writtenIds.set(activityId, written.activityId);
-    this.builder.activityScheduled({ activityId: written.activityId, activityType: written.activityType });
+    this.builder.activityScheduled({ activityId: written.activityId, activityType: written.activityType, taskQueue });
   }
 
   private written(activityId: string): string {
@@ -554,14 +560,17 @@ export class JourneyHistory {
     if (pending.kind !== 'deliver') throw new Error('no deliverReminder pending');
     this.builder.activityCompleted(result, { activityId: this.written(pending.activityId), advanceMs: this.deliveryLatencyMs });
     const now = this.task();
-    const target = { revision: pending.revision, stepIndex: pending.stepIndex };
-    if (result.status === 'sent') {
-      this.apply({ type: 'step_sent', at: now, ...target, channel: pending.channel, requestedChannel: pending.requestedChannel, attemptId: pending.attemptId });
-    } else if (result.status === 'undeliverable') {
-      this.apply({ type: 'step_failed', at: now, ...target, channel: pending.channel, reason: result.reason });
-    } else {
-      this.apply({ type: 'step_deferred', at: now, ...target, until: pending.sendBefore });
-    }
+    this.apply(
+      eventForDelivery(result, {
+        at: now,
+        revision: pending.revision,
+        stepIndex: pending.stepIndex,
+        channel: pending.channel,
+        requestedChannel: pending.requestedChannel,
+        attemptId: pending.attemptId,
+        fallbackUntil: pending.sendBefore,
+      }),
+    );
     this.loop(now);
   }
 

@@ -1,0 +1,109 @@
+/**
+ * What the deliver activity needs from a provider, and nothing more: one small interface per
+ * channel, so the activity's rules (compliance guard, intent rows, retries) are tested once and
+ * every provider adapter is tested against its own wire format.
+ */
+import type { Locale } from '../../domain/installment';
+import type { MessageTemplate } from '../../domain/messages';
+
+interface OutgoingBase {
+  /** The attempt this message belongs to: the idempotency key, and the key status callbacks come back with. */
+  attemptId: string;
+  /** The buyer's address: an email address, or an E.164 number (never with a `whatsapp:` prefix). */
+  to: string;
+  locale: Locale;
+  template: MessageTemplate;
+  /** Identifiers only (tenant, journey, step): providers keep them, so they never carry personal data. */
+  tags: { tenant: string; journey: string; step: string };
+}
+
+export interface OutgoingEmail extends OutgoingBase {
+  channel: 'email';
+  subject: string;
+  text: string;
+  html: string;
+  /** A one-click unsubscribe link (RFC 8058), sent as List-Unsubscribe headers when present. */
+  unsubscribeUrl?: string | undefined;
+}
+
+export interface OutgoingSms extends OutgoingBase {
+  channel: 'sms';
+  body: string;
+}
+
+export interface OutgoingWhatsApp extends OutgoingBase {
+  channel: 'whatsapp';
+  /**
+   * `free_form` only inside the 24-hour window after the buyer's last message; otherwise the
+   * approved template for `template` × `locale`, filled with `variables`.
+   */
+  mode: 'free_form' | 'template';
+  body: string;
+  variables: Record<string, string>;
+}
+
+export type OutgoingMessage = OutgoingEmail | OutgoingSms | OutgoingWhatsApp;
+
+/** Why a provider refused a message for good: the deliver activity turns each into a journey decision. */
+export type PermanentRefusal =
+  /** This address cannot be reached on this channel (invalid, hard bounce, not a WhatsApp user…). */
+  | 'undeliverable'
+  /** The recipient unsubscribed at the carrier or provider (Twilio 21610). */
+  | 'opted_out'
+  /** WhatsApp free-form text outside the 24-hour window (Twilio 63016): send the template instead. */
+  | 'template_required'
+  /** No approved WhatsApp template is configured for this template and locale. */
+  | 'template_missing';
+
+export type SendOutcome =
+  | {
+      kind: 'sent';
+      providerMessageId: string;
+      /** WhatsApp: how it really went out (a free-form message refused with 63016 is re-sent as the template). */
+      whatsappMode?: 'free_form' | 'template';
+    }
+  | { kind: 'refused'; refusal: PermanentRefusal; code: string; detail: string };
+
+export interface ChannelSender<M extends OutgoingMessage = OutgoingMessage> {
+  /** Recorded on the attempt row, e.g. `resend`, `twilio`, `outbox`. */
+  readonly provider: string;
+  /**
+   * True when the provider deduplicates by the attempt id (Resend's Idempotency-Key), so a
+   * message whose outcome is unknown can safely be sent again; false means at most once (Twilio).
+   */
+  readonly idempotent: boolean;
+  /**
+   * Sends one message. Resolves `sent` or `refused` (permanent); throws
+   * {@link ProviderUnavailableError} when the provider certainly did not take the message and a
+   * retry may succeed (429, 5xx, connection refused), and {@link ProviderOutcomeUnknownError} when
+   * it may have (a timeout after the request went out).
+   */
+  send(message: M): Promise<SendOutcome>;
+}
+
+export interface ChannelSenders {
+  email: ChannelSender<OutgoingEmail>;
+  sms: ChannelSender<OutgoingSms>;
+  whatsapp: ChannelSender<OutgoingWhatsApp>;
+}
+
+/** The provider did not take the message; retrying later is safe. */
+export class ProviderUnavailableError extends Error {
+  override readonly name = 'ProviderUnavailableError';
+  constructor(
+    message: string,
+    /** From the provider's Retry-After, when it sent one. */
+    readonly retryAfterSeconds?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The request went out and no answer came back: the provider may have sent the message. */
+export class ProviderOutcomeUnknownError extends Error {
+  override readonly name = 'ProviderOutcomeUnknownError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

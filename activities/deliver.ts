@@ -1,0 +1,235 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { buyerContactRecord, lockBuyer, normalizeAddress, recordOptOut, recordSuppression } from '../db/contact-repository';
+import { type AttemptRow, findAttempt } from '../db/journey-repository';
+import { attempts } from '../db/schema';
+import { contactRulesOf, guardSend } from '../domain/compliance';
+import { type DeliveryOutcome, outcomeOfGuard } from '../domain/delivery';
+import type { Locale } from '../domain/installment';
+import { instantToZoned } from '../domain/local-time';
+import { type MessageTemplate, renderEmail, renderSms, renderWhatsAppText, whatsAppTemplateVariables } from '../domain/messages';
+import {
+  type ChannelSenders,
+  type OutgoingMessage,
+  type PermanentRefusal,
+  ProviderUnavailableError,
+  type SendOutcome,
+} from './channels/sender';
+import type { ReminderDelivery } from './contracts';
+import type { PublicHolidayLookup } from './holidays';
+
+export interface DeliveryDeps {
+  db: Database;
+  senders: ChannelSenders;
+  logger: Pick<Logger, 'info' | 'warn'>;
+  now: () => number;
+  publicHolidays: PublicHolidayLookup;
+  /** Whether an approved WhatsApp template exists for this template and locale. */
+  whatsappTemplateAvailable: (template: MessageTemplate, locale: Locale) => boolean;
+  /** A one-click unsubscribe link for an email address, when the deployment can serve one. */
+  unsubscribeUrl?: ((address: string) => string) | undefined;
+}
+
+/** A refusal as stored on its attempt row, so a retried activity reports the same outcome. */
+interface StoredRefusal {
+  refusal: PermanentRefusal;
+  code: string;
+  detail: string;
+}
+
+/**
+ * Delivers one reminder, at most once per attempt id, and only if the rules of contact allow it
+ * at this moment:
+ *
+ *  1. Under a per-buyer database lock, the compliance guard reads the buyer's contact ledger
+ *     (every journey), consent and WhatsApp window, and either stops the send (deferred, opted
+ *     out, undeliverable — returned for the workflow to record) or reserves it with an intent row.
+ *  2. The provider is called. The row then says what happened.
+ *
+ * On retry the row decides: a message that may have gone out is never sent again by a provider
+ * without idempotency (Twilio) — it is reported as sent, status `unconfirmed` — while Resend
+ * gets the same Idempotency-Key again. A send the provider certainly refused to take
+ * (`retryable`) goes through the guard again, since the clock has moved.
+ */
+export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDelivery) => Promise<DeliveryOutcome> {
+  const { db, senders, logger } = deps;
+
+  const update = async (id: string, set: Partial<typeof attempts.$inferInsert>): Promise<void> => {
+    await db.update(attempts).set({ ...set, updatedAt: new Date(deps.now()) }).where(eq(attempts.id, id));
+  };
+
+  const compose = (d: ReminderDelivery, whatsappMode: 'free_form' | 'template' | undefined): OutgoingMessage => {
+    const base = {
+      attemptId: d.attemptId,
+      to: d.to,
+      locale: d.locale,
+      template: d.template,
+      tags: { tenant: d.tenantId, journey: d.journeyId, step: `r${d.planRevision}-s${d.stepIndex}` },
+    };
+    switch (d.channel) {
+      case 'email': {
+        const unsubscribeUrl = deps.unsubscribeUrl?.(d.to);
+        return { ...base, channel: 'email', ...renderEmail({ ...d, unsubscribeUrl }), unsubscribeUrl };
+      }
+      case 'sms':
+        return { ...base, channel: 'sms', body: renderSms(d).body };
+      case 'whatsapp':
+        return { ...base, channel: 'whatsapp', mode: whatsappMode ?? 'template', body: renderWhatsAppText(d).body, variables: whatsAppTemplateVariables(d) };
+    }
+  };
+
+  /** What a stored attempt means to a retry: its outcome, or null to go through the guard again. */
+  const outcomeOfEarlier = async (row: AttemptRow, d: ReminderDelivery): Promise<DeliveryOutcome | 'resend' | null> => {
+    switch (row.status) {
+      case 'retryable':
+        return null;
+      case 'rejected':
+        return refusalOutcome(d, parseRefusal(row.error), senders[d.channel].provider);
+      case 'sending':
+        if (senders[d.channel].idempotent) return 'resend';
+        // The earlier try may have reached the provider: at most once, never twice.
+        await update(row.id, { status: 'unconfirmed', error: 'retried after an unknown outcome; not sent again' });
+        logger.warn({ attemptId: row.id, channel: d.channel }, 'reminder outcome unknown: counted as sent, not sent again');
+        return { status: 'sent', providerMessageId: row.providerMessageId ?? `unconfirmed:${row.id}` };
+      default:
+        return { status: 'sent', providerMessageId: row.providerMessageId ?? row.id, ...(row.whatsappMode && { whatsappMode: row.whatsappMode as 'free_form' | 'template' }) };
+    }
+  };
+
+  const refusalOutcome = async (d: ReminderDelivery, stored: StoredRefusal, provider: string): Promise<DeliveryOutcome> => {
+    const source = `${provider}:${stored.code}`;
+    switch (stored.refusal) {
+      case 'opted_out':
+        // The provider's unsubscribe list speaks for the buyer: every journey at this address hears it.
+        await recordOptOut(db, d.channel, d.to, source);
+        return { status: 'opted_out', source };
+      case 'undeliverable':
+        await recordSuppression(db, d.channel, d.to, source);
+        return { status: 'undeliverable', reason: source };
+      case 'template_missing':
+      case 'template_required':
+        return { status: 'undeliverable', reason: 'whatsapp_template_unavailable' };
+    }
+  };
+
+  const send = async (d: ReminderDelivery, message: OutgoingMessage): Promise<DeliveryOutcome> => {
+    const sender = senders[d.channel] as ChannelSenders[keyof ChannelSenders] & { send(m: OutgoingMessage): Promise<SendOutcome> };
+    let outcome: SendOutcome;
+    try {
+      outcome = await sender.send(message);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof ProviderUnavailableError) {
+        await update(d.attemptId, { status: 'retryable', error: reason });
+        throw ApplicationFailure.create({
+          type: 'ProviderUnavailable',
+          message: reason,
+          ...(err.retryAfterSeconds !== undefined && { nextRetryDelay: `${err.retryAfterSeconds} seconds` }),
+        });
+      }
+      if (sender.idempotent) throw err;
+      // The request may have reached the provider: report it sent rather than risk a second message.
+      await update(d.attemptId, { status: 'unconfirmed', error: reason });
+      logger.warn({ attemptId: d.attemptId, channel: d.channel, error: reason }, 'reminder outcome unknown: counted as sent, not sent again');
+      return { status: 'sent', providerMessageId: `unconfirmed:${d.attemptId}` };
+    }
+    if (outcome.kind === 'sent') {
+      await update(d.attemptId, { status: 'sent', providerMessageId: outcome.providerMessageId, ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }) });
+      logger.info({ journeyId: d.journeyId, attemptId: d.attemptId, channel: d.channel, provider: sender.provider, template: d.template }, 'reminder sent');
+      return { status: 'sent', providerMessageId: outcome.providerMessageId, ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }) };
+    }
+    const stored: StoredRefusal = { refusal: outcome.refusal, code: outcome.code, detail: outcome.detail };
+    await update(d.attemptId, { status: 'rejected', error: JSON.stringify(stored) });
+    logger.warn({ attemptId: d.attemptId, channel: d.channel, provider: sender.provider, refusal: outcome.refusal, code: outcome.code }, 'reminder refused by the provider');
+    return refusalOutcome(d, stored, sender.provider);
+  };
+
+  return async function deliverReminder(d: ReminderDelivery): Promise<DeliveryOutcome> {
+    const earlier = await findAttempt(db, d.attemptId);
+    if (earlier) {
+      const outcome = await outcomeOfEarlier(earlier, d);
+      if (outcome === 'resend') return send(d, compose(d, (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined));
+      if (outcome) return outcome;
+    }
+
+    const sender = senders[d.channel];
+    const verdict = await db.transaction(async (tx) => {
+      await lockBuyer(tx, d.tenantId, d.buyerId);
+      const now = deps.now();
+      const buyer = await buyerContactRecord(tx, { tenantId: d.tenantId, buyerId: d.buyerId, channel: d.channel, address: d.to, now });
+      const decision = guardSend({
+        rules: contactRulesOf(d.policy, holidaysAround(d, now)),
+        timeZone: d.timeZone,
+        channel: d.channel,
+        now,
+        buyer,
+        whatsappTemplateAvailable: deps.whatsappTemplateAvailable(d.template, d.locale),
+      });
+      const blocked = outcomeOfGuard(decision);
+      if (blocked) return { kind: 'blocked' as const, blocked, decision };
+      const whatsappMode = decision.verdict === 'allow' ? decision.whatsappMode : undefined;
+      const message = compose(d, whatsappMode);
+      const row = {
+        journeyId: d.journeyId,
+        tenantId: d.tenantId,
+        buyerId: d.buyerId,
+        planRevision: d.planRevision,
+        stepIndex: d.stepIndex,
+        channel: d.channel,
+        requestedChannel: d.requestedChannel,
+        template: d.template,
+        provider: sender.provider,
+        recipient: normalizeAddress(d.channel, d.to),
+        subject: message.channel === 'email' ? message.subject : null,
+        body: message.channel === 'email' ? message.text : message.body,
+        whatsappMode: whatsappMode ?? null,
+        status: 'sending',
+        error: null,
+        sentAt: new Date(now),
+        updatedAt: new Date(now),
+      };
+      // The intent row, written before the provider is called; a `retryable` row is taken over.
+      const [reserved] = await tx
+        .insert(attempts)
+        .values({ id: d.attemptId, ...row })
+        .onConflictDoUpdate({ target: attempts.id, set: row, setWhere: eq(attempts.status, 'retryable') })
+        .returning({ id: attempts.id });
+      // Another try of this same activity got further meanwhile (overlapping retries): defer to it.
+      if (!reserved) return { kind: 'overtaken' as const };
+      return { kind: 'reserved' as const, message };
+    });
+
+    if (verdict.kind === 'overtaken') {
+      const row = await findAttempt(db, d.attemptId);
+      const outcome = row ? await outcomeOfEarlier(row, d) : null;
+      if (outcome && outcome !== 'resend') return outcome;
+      throw ApplicationFailure.create({ type: 'AttemptInProgress', message: `attempt ${d.attemptId} is being sent by another try` });
+    }
+    if (verdict.kind === 'blocked') {
+      logger.info({ attemptId: d.attemptId, channel: d.channel, decision: verdict.decision }, 'reminder held by the compliance guard');
+      return verdict.blocked;
+    }
+    return send(d, verdict.message);
+  };
+
+  /** The buyer's public holidays around now (this year and the next: a delay can cross New Year). */
+  function holidaysAround(d: ReminderDelivery, now: number): string[] {
+    const observed = d.policy.holidays;
+    const country = d.country ?? observed?.defaultCountry;
+    if (!observed?.observePublicHolidays || !country) return [];
+    const year = Number(instantToZoned(now, d.timeZone).date.slice(0, 4));
+    return deps.publicHolidays(country, [year, year + 1]);
+  }
+}
+
+function parseRefusal(error: string | null): StoredRefusal {
+  try {
+    const parsed = JSON.parse(error ?? '') as StoredRefusal;
+    if (parsed && typeof parsed.refusal === 'string') return parsed;
+  } catch {
+    // fall through: a row written by hand or by an older version
+  }
+  return { refusal: 'undeliverable', code: 'unknown', detail: error ?? '' };
+}

@@ -1,0 +1,130 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { z } from 'zod';
+import type { Database } from '../../../db/client';
+import { type JourneyAtAddress, openJourneysAt } from '../../../db/contact-repository';
+import type { Channel } from '../../../domain/channels';
+import type { Actor } from '../../../domain/journey';
+import { GATEWAY_CONCURRENCY, mapLimit } from '../../concurrency';
+import { type JourneyGateway, JourneyServiceUnavailableError } from '../../gateway';
+import { type Problem, problem } from '../../problem';
+
+/**
+ * What the webhook and buyer-link routes need from the environment (read in api/main.ts). A
+ * route whose provider is not configured answers 503 naming the missing variable.
+ */
+export interface WebhookSettings {
+  /** PUBLIC_BASE_URL: the https root Twilio calls (its signatures cover the exact URL) and buyer links start with. */
+  publicBaseUrl: string | null;
+  /** TWILIO_AUTH_TOKEN: the key of Twilio's X-Twilio-Signature. */
+  twilioAuthToken: string | null;
+  /** RESEND_WEBHOOK_SECRET: the `whsec_…` secret of the Resend webhook (svix signatures). */
+  resendWebhookSecret: string | null;
+  /** LINK_SIGNING_SECRET: signs and encrypts one-click unsubscribe links. */
+  linkSigningSecret: string | null;
+}
+
+export const NO_WEBHOOK_SETTINGS: WebhookSettings = { publicBaseUrl: null, twilioAuthToken: null, resendWebhookSecret: null, linkSigningSecret: null };
+
+export interface WebhookDeps {
+  db: Database;
+  gateway: JourneyGateway;
+  settings: WebhookSettings;
+}
+
+export const MIN_LINK_SECRET_LENGTH = 16;
+const RESEND_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+
+/** Every problem with the settings, naming variables and never their values. */
+export function webhookSettingsProblems(settings: WebhookSettings): string[] {
+  const problems: string[] = [];
+  if (settings.publicBaseUrl !== null) {
+    let url: URL | null = null;
+    try {
+      url = new URL(settings.publicBaseUrl);
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+      problems.push('PUBLIC_BASE_URL must be an absolute http(s) URL without query or fragment, e.g. https://api.example.com');
+    }
+  }
+  if (settings.resendWebhookSecret !== null && !RESEND_SECRET.test(settings.resendWebhookSecret)) {
+    problems.push('RESEND_WEBHOOK_SECRET must be the webhook signing secret Resend shows (whsec_ followed by base64)');
+  }
+  if (settings.linkSigningSecret !== null && settings.linkSigningSecret.length < MIN_LINK_SECRET_LENGTH) {
+    problems.push(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters (32 random bytes recommended)`);
+  }
+  return problems;
+}
+
+/** Reads and checks the settings; throws naming each bad variable. Unset and blank are the same. */
+export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : null;
+  };
+  const settings: WebhookSettings = {
+    publicBaseUrl: read('PUBLIC_BASE_URL')?.replace(/\/+$/, '') ?? null,
+    twilioAuthToken: read('TWILIO_AUTH_TOKEN'),
+    resendWebhookSecret: read('RESEND_WEBHOOK_SECRET'),
+    linkSigningSecret: read('LINK_SIGNING_SECRET'),
+  };
+  const problems = webhookSettingsProblems(settings);
+  if (problems.length) throw new Error(problems.join('; '));
+  return settings;
+}
+
+/** 503 naming the variables a route needs: it changes nothing until they are set. */
+export function notConfigured(what: string, missing: string[]): Problem {
+  return problem(503, 'webhook-not-configured', `${what} is not configured`, {
+    detail: `Set ${missing.join(' and ')} to enable this route.`,
+  });
+}
+
+/** 400 naming each offending field of a correctly signed but malformed payload. */
+export function malformed(where: 'body' | 'querystring', error: z.ZodError, prefix = ''): Problem {
+  return problem(400, 'invalid-request', 'Invalid request', {
+    detail: `The ${where} does not match what the provider sends.`,
+    errors: error.issues.map((issue) => ({ in: where, path: prefix + (issue.path.map(String).join('.') || '(root)'), message: issue.message })),
+  });
+}
+
+/**
+ * Tells every open journey at this address (in every tenant) about a consent change already
+ * recorded in contact_points. That row is the authority — the guard checks it before every
+ * send — so a journey the gateway cannot reach now is logged, not retried or failed: the
+ * provider gets its 2xx and does not redeliver a change we have kept.
+ */
+export async function notifyJourneys(
+  log: FastifyBaseLogger,
+  journeys: readonly JourneyAtAddress[],
+  change: 'optOut' | 'optIn',
+  channel: Channel,
+  gateway: JourneyGateway,
+  actor: Actor,
+): Promise<void> {
+  await mapLimit(journeys, GATEWAY_CONCURRENCY, async (journey) => {
+    try {
+      await gateway[change]({ tenantId: journey.tenantId, installmentId: journey.installmentId }, { channel, actor });
+    } catch (err) {
+      log[err instanceof JourneyServiceUnavailableError ? 'warn' : 'error'](
+        { err, journeyId: journey.journeyId, change, channel },
+        'consent recorded, but a journey could not be told (its guard still reads the consent before sending)',
+      );
+    }
+  });
+}
+
+/** The open journeys at an address, then each told of the change. */
+export async function notifyJourneysAt(
+  log: FastifyBaseLogger,
+  deps: Pick<WebhookDeps, 'db' | 'gateway'>,
+  change: 'optOut' | 'optIn',
+  channel: Channel,
+  address: string,
+  actor: Actor,
+): Promise<JourneyAtAddress[]> {
+  const journeys = await openJourneysAt(deps.db, channel, address);
+  await notifyJourneys(log, journeys, change, channel, deps.gateway, actor);
+  return journeys;
+}

@@ -1,0 +1,69 @@
+import type { Channel } from './channels';
+import type { SendDecision } from './compliance';
+import type { DeferralReason, JourneyEvent } from './journey';
+
+/**
+ * What became of one reminder delivery, as the deliver activity reports it, and what the
+ * journey makes of it. Every decision the compliance guard or a provider takes becomes an
+ * event with its reason: nothing is dropped silently.
+ */
+export type DeliveryOutcome =
+  | { status: 'sent'; providerMessageId: string; whatsappMode?: 'free_form' | 'template' }
+  /** This channel cannot reach the buyer (invalid address, hard bounce, no approved template): fall through. */
+  | { status: 'undeliverable'; reason: string }
+  /** The buyer opted out of this channel (a STOP, a complaint, the provider's unsubscribe list): fall through. */
+  | { status: 'opted_out'; source: string }
+  /**
+   * Not now: a rule of contact forbids it until `until` (ISO 8601). Nothing was sent. Histories
+   * from before the guard carry `contact_window_closed` without `until`.
+   */
+  | { status: 'deferred'; reason: DeferralReason; until?: string };
+
+export interface DeliveryContext {
+  at: number;
+  revision: number;
+  stepIndex: number;
+  channel: Channel;
+  requestedChannel: Channel;
+  attemptId: string;
+  /** When a deferral names no instant: the end of the contact window the delivery carried. */
+  fallbackUntil: number;
+}
+
+export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext): JourneyEvent {
+  const target = { revision: ctx.revision, stepIndex: ctx.stepIndex };
+  switch (outcome.status) {
+    case 'sent':
+      return { type: 'step_sent', at: ctx.at, ...target, channel: ctx.channel, requestedChannel: ctx.requestedChannel, attemptId: ctx.attemptId };
+    case 'undeliverable':
+      return { type: 'step_failed', at: ctx.at, ...target, channel: ctx.channel, reason: outcome.reason };
+    case 'opted_out':
+      return { type: 'opted_out', at: ctx.at, channel: ctx.channel, actor: { kind: 'provider', id: outcome.source } };
+    case 'deferred': {
+      const until = outcome.until ? Date.parse(outcome.until) : Number.NaN;
+      return {
+        type: 'step_deferred',
+        at: ctx.at,
+        ...target,
+        // Always strictly later than now, so a deferral can never make the journey spin.
+        until: Math.max(Number.isNaN(until) ? ctx.fallbackUntil : until, ctx.at + 1),
+        reason: outcome.reason,
+      };
+    }
+  }
+}
+
+/**
+ * The delivery outcome of a guard decision that stops the send (null when it may go out): a
+ * delay defers the step to the instant the rules allow; a refusal makes the step fall through.
+ */
+export function outcomeOfGuard(decision: SendDecision): Exclude<DeliveryOutcome, { status: 'sent' }> | null {
+  switch (decision.verdict) {
+    case 'allow':
+      return null;
+    case 'delay':
+      return { status: 'deferred', reason: decision.reason, until: new Date(decision.until).toISOString() };
+    case 'refuse':
+      return decision.reason === 'opted_out' ? { status: 'opted_out', source: 'consent' } : { status: 'undeliverable', reason: decision.reason };
+  }
+}

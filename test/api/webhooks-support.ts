@@ -1,0 +1,129 @@
+/**
+ * Shared by the webhook and unsubscribe tests: an app with webhook settings, journeys seeded
+ * through the API for a given address, attempts written as the deliver activity would, and a
+ * fingerprint of everything a refused request must leave alone.
+ */
+import { asc } from 'drizzle-orm';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { buildApp, type App } from '../../api/app';
+import type { JourneyRef } from '../../api/gateway';
+import { databaseKeyStore } from '../../api/key-stores';
+import { envKeyStore, firstOf } from '../../api/plugins/auth';
+import { databasePolicies } from '../../api/policies';
+import type { WebhookSettings } from '../../api/routes/webhooks/index';
+import type { Database } from '../../db/client';
+import { attempts, contactPoints, events, journeys } from '../../db/schema';
+import type { Channel } from '../../domain/channels';
+import { uniqueId } from '../support/fixtures';
+import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
+import { TENANT_A_KEY, TENANT_B_KEY, startBody } from './support';
+
+export const PUBLIC_BASE_URL = 'https://api.example.com';
+export const TWILIO_AUTH_TOKEN = 'twilio-auth-token-for-tests';
+/** `whsec_` + base64 of 32 bytes, as Resend shows it. */
+export const RESEND_WEBHOOK_SECRET = `whsec_${Buffer.from('resend-webhook-secret-32-bytes!!').toString('base64')}`;
+export const LINK_SIGNING_SECRET = 'link-signing-secret-for-tests-0123456789';
+
+export const ALL_SETTINGS: WebhookSettings = {
+  publicBaseUrl: PUBLIC_BASE_URL,
+  twilioAuthToken: TWILIO_AUTH_TOKEN,
+  resendWebhookSecret: RESEND_WEBHOOK_SECRET,
+  linkSigningSecret: LINK_SIGNING_SECRET,
+};
+
+export interface WebhookHarness {
+  app: App;
+  gateway: InMemoryJourneyGateway;
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+export async function startWebhookApi(db: Database, settings: WebhookSettings = ALL_SETTINGS, gateway = new InMemoryJourneyGateway(db)): Promise<WebhookHarness> {
+  const app = await buildApp({
+    db,
+    gateway,
+    policies: databasePolicies(db),
+    keys: firstOf(envKeyStore(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`), databaseKeyStore(db)),
+    webhooks: settings,
+    // WEBHOOK_TEST_LOG=1 shows the app's errors (a 500's cause) while debugging these tests.
+    ...(process.env.WEBHOOK_TEST_LOG && { logger: { level: 'error' } }),
+  });
+  await app.ready();
+  return { app, gateway, inject: (options) => app.inject(options) };
+}
+
+let phoneCounter = 0;
+/** A fresh E.164 number for this file (each test file has its own database). */
+export function uniquePhone(): string {
+  phoneCounter += 1;
+  return `+1555${String(1_000_000 + phoneCounter * 7919 + Math.floor(Math.random() * 1000)).slice(-7)}`;
+}
+
+export interface SeededJourney extends JourneyRef {
+  journeyId: string;
+}
+
+/** Starts a journey through the API in the given tenant, its buyer reachable at the given addresses. */
+export async function seedJourney(
+  harness: WebhookHarness,
+  buyer: { phone?: string; whatsapp?: string; email?: string; locale?: string },
+  tenant: 'tenant-a' | 'tenant-b' = 'tenant-a',
+): Promise<SeededJourney> {
+  const installmentId = uniqueId('inst');
+  const base = startBody(installmentId);
+  const { phone: _p, email: _e, ...rest } = base.buyer;
+  const response = await harness.inject({
+    method: 'POST',
+    url: '/v1/journeys',
+    headers: { authorization: `Bearer ${tenant === 'tenant-a' ? TENANT_A_KEY : TENANT_B_KEY}` },
+    payload: { ...base, buyer: { ...rest, id: uniqueId('buyer'), ...buyer } },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return { tenantId: tenant, installmentId, journeyId: (response.json() as { journeyId: string }).journeyId };
+}
+
+/** An attempt row as the deliver activity leaves it once the provider took the message. */
+export async function insertAttempt(db: Database, values: { channel: Channel; recipient: string; status?: string; providerMessageId?: string | null }): Promise<string> {
+  const id = uniqueId('att');
+  await db.insert(attempts).values({
+    id,
+    journeyId: uniqueId('journey'),
+    tenantId: 'tenant-a',
+    buyerId: 'buyer-1',
+    planRevision: 1,
+    stepIndex: 0,
+    channel: values.channel,
+    requestedChannel: values.channel,
+    template: 'pre_due',
+    provider: values.channel === 'email' ? 'resend' : 'twilio',
+    recipient: values.recipient,
+    body: 'Reminder',
+    status: values.status ?? 'sent',
+    providerMessageId: values.providerMessageId ?? null,
+    sentAt: new Date(),
+  });
+  return id;
+}
+
+/** Everything a refused webhook must leave as it was: contact state, attempts, journeys, events and the gateway. */
+export async function fingerprint(db: Database, gateway: InMemoryJourneyGateway): Promise<string> {
+  const [points, attemptRows, journeyRows, eventRows] = await Promise.all([
+    db.select().from(contactPoints).orderBy(asc(contactPoints.channel), asc(contactPoints.address)),
+    db.select().from(attempts).orderBy(asc(attempts.id)),
+    db.select().from(journeys).orderBy(asc(journeys.id)),
+    db.select().from(events),
+  ]);
+  return JSON.stringify({ points, attemptRows, journeyRows, events: eventRows.length, calls: gateway.calls.length, writes: gateway.writes });
+}
+
+/** The gateway's consent calls, as `method tenant/installment channel actor`. */
+export function consentCalls(gateway: InMemoryJourneyGateway, refs: readonly JourneyRef[]): string[] {
+  const wanted = new Set(refs.map((r) => `${r.tenantId}/${r.installmentId}`));
+  return gateway.calls
+    .filter((c) => (c.method === 'optOut' || c.method === 'optIn') && wanted.has(`${c.ref.tenantId}/${c.ref.installmentId}`))
+    .map((c) => {
+      const arg = c.argument as { channel: string; actor?: { kind: string; id: string } };
+      return `${c.method} ${c.ref.tenantId}/${c.ref.installmentId} ${arg.channel} ${arg.actor?.kind}:${arg.actor?.id}`;
+    })
+    .sort();
+}

@@ -1,0 +1,39 @@
+import type { ReminderDelivery } from '../../activities/contracts';
+import type { Channel } from '../../domain/channels';
+import type { InstallmentInput } from '../../domain/installment';
+import { defaultPolicy } from '../../domain/policy';
+import { uniqueId } from './fixtures';
+
+/**
+ * What the workflow hands the deliver activity for step 1 of this installment's journey, on
+ * `channel` (the buyer's address on it). A new attempt id each call unless overridden.
+ */
+export function reminderDeliveryFor(inst: InstallmentInput, channel: Channel = 'email', overrides: Partial<ReminderDelivery> = {}): ReminderDelivery {
+  const journeyId = `dunning/${inst.tenantId}/${inst.installmentId}`;
+  return {
+    journeyId,
+    attemptId: `${journeyId}/r0/s1/${channel}/${uniqueId('seq')}`,
+    tenantId: inst.tenantId,
+    installmentId: inst.installmentId,
+    buyerId: inst.buyer.id,
+    planRevision: 0,
+    stepIndex: 1,
+    channel,
+    requestedChannel: channel,
+    template: 'overdue_early',
+    locale: inst.buyer.locale,
+    to: (channel === 'email' ? inst.buyer.email : channel === 'sms' ? inst.buyer.phone : inst.buyer.whatsapp)!,
+    buyerName: inst.buyer.name,
+    productName: inst.product.name,
+    amountDueMinor: inst.amount.amountMinor,
+    currency: inst.amount.currency,
+    dueDate: inst.dueDate,
+    installmentNumber: inst.installmentNumber,
+    installmentCount: inst.installmentCount,
+    paymentUrl: inst.paymentUrl,
+    timeZone: inst.buyer.timezone,
+    country: inst.buyer.country,
+    policy: defaultPolicy,
+    ...overrides,
+  };
+}
