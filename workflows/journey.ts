@@ -1,10 +1,13 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -22,6 +25,7 @@ import {
   type RecordedEvent,
   checkDueDateChange,
   dispatch,
+  isClosed,
   paymentInstant,
   nextAction,
   stageAt,
@@ -44,6 +48,7 @@ import {
   statusQuery,
   updateContactSignal,
 } from './messages';
+import { CANCEL_DELIVERY_ON_CLOSE } from './patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
 
 export interface JourneyInput {
@@ -103,6 +108,8 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     unrecorded.push(started.recorded);
   }
   let changes = 0;
+  /** The reminder waiting to go out (queued behind a provider's rate limit, or retrying), if any. */
+  let deliveryInFlight: CancellationScope | null = null;
 
   const apply = (event: JourneyEvent): void => {
     const result = dispatch(state, event);
@@ -110,6 +117,8 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     state = result.state;
     unrecorded.push(result.recorded);
     changes++;
+    // Paid or canceled: a reminder that has not gone out yet must not go out.
+    if (deliveryInFlight && isClosed(state) && patched(CANCEL_DELIVERY_ON_CLOSE)) deliveryInFlight.cancel();
   };
 
   setHandler(statusQuery, (options) => {
@@ -203,8 +212,10 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     const tries = (deliveriesPerStep.get(stepKey) ?? 0) + 1;
     deliveriesPerStep.set(stepKey, tries);
     const deliver = deliverReminderAs(tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`, channel);
+    const scope = new CancellationScope();
+    deliveryInFlight = scope;
     try {
-      const result = await deliver({
+      const result = await scope.run(() => deliver({
         journeyId: workflowInfo().workflowId,
         attemptId,
         tenantId: state.installment.tenantId,
@@ -228,7 +239,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         timeZone: buyer.timezone,
         country: buyer.country,
         policy: state.policy,
-      });
+      }));
       apply(
         eventForDelivery(result, {
           at: Date.now(),
@@ -243,8 +254,12 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         }),
       );
     } catch (err) {
+      // Canceled because the journey closed while the reminder waited: nothing to record.
+      if (isCancellation(err)) return;
       if (!(err instanceof ActivityFailure)) throw err;
       apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });
+    } finally {
+      deliveryInFlight = null;
     }
   };
 

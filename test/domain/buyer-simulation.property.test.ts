@@ -226,6 +226,8 @@ interface Stats {
   /** Sends a sibling journey's stricter cap would have blocked: the guard used the sender's own. */
   sendsOverASiblingsCap: number;
   sendsAfterStart: number;
+  /** Reminders still waiting to go out when their journey closed: canceled, never sent. */
+  canceledOnClose: number;
   /** Outcomes that reached a journey after it closed or its plan moved on (due-date change while in flight). */
   staleOutcomes: Record<string, number>;
   outcomes: Record<string, number>;
@@ -244,6 +246,7 @@ const newStats = (): Stats => ({
   noChannel: 0,
   sendsOverASiblingsCap: 0,
   sendsAfterStart: 0,
+  canceledOnClose: 0,
   staleOutcomes: {},
   outcomes: {},
   violations: 0,
@@ -283,6 +286,10 @@ function check(s: BuyerScenario, run: BuyerRun, stats: Stats = newStats()): stri
       continue;
     }
     if (entry.kind === 'due_date_refused') continue;
+    if (entry.kind === 'canceled') {
+      stats.canceledOnClose++;
+      continue;
+    }
     if (entry.kind === 'no_channel') {
       stats.noChannel++;
       if (entry.recorded?.type !== 'step_skipped' || entry.recorded.reason !== 'no_channel') fail(entry.at, `journey ${entry.journey}: a step with no channel left no step_skipped event`);
@@ -340,6 +347,7 @@ function check(s: BuyerScenario, run: BuyerRun, stats: Stats = newStats()): stri
       continue;
     }
     if (outcome.status !== 'sent') continue;
+    if (entry.stale === 'closed') fail(at, `${where}: sent after the journey closed`);
 
     // A message went out. Every rule of contact, for the policy of the journey that sent it.
     stats.sends++;
@@ -386,7 +394,7 @@ describe('buyers with several journeys at once (simulation)', () => {
       `buyer simulation: ${stats.journeys} journeys of ${stats.buyers} buyers; ${stats.sends} sends (email ${stats.sendsByChannel.email}, sms ${stats.sendsByChannel.sms}, ` +
         `whatsapp ${stats.sendsByChannel.whatsapp}: ${stats.whatsapp.free_form} free-form, ${stats.whatsapp.template} template); deferrals: ${d}; ` +
         `guard refusals: ${g}; provider refusals: ${p}; no channel ${stats.noChannel}; sends over a sibling journey's lower cap ${stats.sendsOverASiblingsCap}; ` +
-        `sends after a START ${stats.sendsAfterStart}; stale outcomes ${JSON.stringify(stats.staleOutcomes)}; violations found: ${stats.violations}`,
+        `sends after a START ${stats.sendsAfterStart}; reminders canceled on close ${stats.canceledOnClose}; stale outcomes ${JSON.stringify(stats.staleOutcomes)}; violations found: ${stats.violations}`,
     );
   });
 

@@ -115,6 +115,8 @@ export type LogEntry =
       stale: 'closed' | 'moved_on' | null;
     }
   | { kind: 'no_channel'; at: number; journey: number; recorded: RecordedEvent | null }
+  /** The journey closed while this reminder waited to go out: the workflow canceled it. */
+  | { kind: 'canceled'; at: number; journey: number; stepIndex: number }
   | { kind: 'due_date_refused'; at: number; journey: number; refusal: DueDateRefusal };
 
 export interface JourneyRun {
@@ -239,6 +241,12 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
     const { step, channel, decidedAt, revision } = r.inFlight!;
     r.inFlight = null;
     const state = r.state!;
+    // The workflow cancels a reminder still waiting to go out when the journey closes (patch
+    // cancel-delivery-on-close): modelled as the activity never running.
+    if (isClosed(state)) {
+      log.push({ kind: 'canceled', at: t, journey: r.index, stepIndex: step.stepIndex });
+      return;
+    }
     const record: BuyerContactRecord = {
       contacts: ledger.filter((c) => c > t - WEEK_MS),
       optedOut: optedOut.has(channel) ? [channel] : [],

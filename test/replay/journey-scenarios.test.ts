@@ -18,6 +18,7 @@ import { defaultPolicy } from '../../domain/policy';
 import type { JourneyStatus } from '../../domain/status';
 import type { JourneyInput } from '../../workflows/journey';
 import { deliveryTaskQueue } from '../../workflows/messages';
+import { CANCEL_DELIVERY_ON_CLOSE } from '../../workflows/patches';
 import { makeInstallment } from '../support/fixtures';
 import { DELIVER_REMINDER, JourneyHistory, type JourneyHistoryOptions, RECORD_JOURNEY } from '../support/journey-history';
 import { bundleWorkflows, installQuietRuntime, replay } from '../support/replay';
@@ -381,6 +382,29 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.activityIds.slice(0, 6)).toEqual(['record/1', 'record/2', 'record/3', 'record/4', 'record/5', 'deliver/r0/s4/email']);
     expect(captured.recordedEvents.filter((e) => e.type === 'step_skipped').map((e) => e.stepIndex)).toEqual([0, 1, 2, 3]);
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 3, skipped: 4 } });
+  });
+
+  it('paid in full while a reminder waits to go out: the reminder is canceled, never sent, and the journey ends paid', async () => {
+    const installment = makeInstallment();
+    const h = journey(installment).reminder('email').reminderInFlight('email').payment(installment.amount.amountMinor, { paymentId: 'pay-while-queued' }).finish();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual(['deliver/r0/s0/email', 'deliver/r0/s1/email']);
+    expect(captured.recordedEvents.filter((e) => e.type === 'step_sent').map((e) => (e as { stepIndex: number }).stepIndex)).toEqual([0]);
+    expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 1 } });
+  });
+
+  it('a history written before that patch (no marker) replays as then: the reminder in flight completes', async () => {
+    const installment = makeInstallment();
+    const h = journey(installment, { withoutPatches: [CANCEL_DELIVERY_ON_CLOSE] })
+      .reminder('email')
+      .reminderInFlight('email')
+      .payment(installment.amount.amountMinor, { paymentId: 'pay-old-worker' })
+      .delivered()
+      .finish();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 2 } });
   });
 
   it('messages while a reminder is in flight are applied, and recorded once it completes', async () => {

@@ -292,6 +292,8 @@ export class HistoryBuilder {
   private terminated = false;
 
   private readonly activities = new Map<string, ActivityState>();
+  /** Patch ids recorded in this run (`patched()`), for the TemporalChangeVersion search attribute. */
+  private readonly patches = new Set<string>();
   private lastActivityId: string | undefined;
   private activitySeq = 0;
   private readonly timers = new Map<string, TimerState>();
@@ -562,6 +564,38 @@ export class HistoryBuilder {
       },
     });
     timer.closed = true;
+    return this;
+  }
+
+  /**
+   * Command events for the first `patched(patchId)` call of a run: the `core_patch` marker, then
+   * (core flag 2) the upsert of the TemporalChangeVersion search attribute listing every patch
+   * of the run so far, exactly as sdk-core writes them.
+   */
+  patchMarker(patchId: string, options: AdvanceOptions & { deprecated?: boolean } = {}): this {
+    this.pushCommand('patchMarker', options, EventType.EVENT_TYPE_MARKER_RECORDED, {
+      markerRecordedEventAttributes: {
+        markerName: 'core_patch',
+        details: { 'patch-data': this.payloads([{ id: patchId, deprecated: options.deprecated ?? false }]) },
+        workflowTaskCompletedEventId: id(this.lastWftCompletedId),
+      },
+    });
+    this.patches.add(patchId);
+    const [version] = toPayloads(this.converter, [...this.patches].sort()) ?? [];
+    return this.upsertSearchAttributes({ TemporalChangeVersion: { ...version, metadata: { ...version!.metadata, type: new TextEncoder().encode('KeywordList') } } });
+  }
+
+  /** Command event: the workflow asked to cancel an activity (ActivityTaskCancelRequested). */
+  activityCancelRequested(options: ActivityRef = {}): this {
+    const [, activity] = this.openActivity('activityCancelRequested', options.activityId);
+    this.pushCommand('activityCancelRequested', options, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, {
+      activityTaskCancelRequestedEventAttributes: {
+        scheduledEventId: id(activity.scheduledEventId),
+        workflowTaskCompletedEventId: id(this.lastWftCompletedId),
+      },
+    });
+    // With TRY_CANCEL the workflow is done with it: whatever the activity does next is ignored.
+    activity.closed = true;
     return this;
   }
 

@@ -68,6 +68,7 @@ import {
   resumeSignal,
   updateContactSignal,
 } from '../../workflows/messages';
+import { CANCEL_DELIVERY_ON_CLOSE } from '../../workflows/patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from '../../workflows/search-attributes';
 import { HistoryBuilder } from './history-builder';
 
@@ -106,6 +107,8 @@ export interface JourneyHistoryOptions {
   runId?: string;
   continuedFromRunId?: string;
   taskQueue?: string;
+  /** Write the history as a worker from before these patches did (no marker, the old behavior). */
+  withoutPatches?: readonly string[];
   /** Time from scheduling `deliverReminder` to its completion. @default 1.5 s */
   deliveryLatencyMs?: number;
   /** Time from scheduling `recordJourney` to its completion. @default 40 ms */
@@ -169,6 +172,9 @@ export class JourneyHistory {
   private readonly taskLatencyMs: number;
   private readonly tamper: ((activity: ScheduledActivity) => ScheduledActivity) | undefined;
 
+  /** `patched()` ids this run has recorded (a marker is written on the first use only). */
+  private readonly patchesUsed = new Set<string>();
+  private readonly withoutPatches: ReadonlySet<string>;
   /** The journey's task queue (deliveries go to their channel's queue beside it). */
   readonly taskQueue: string;
 
@@ -180,6 +186,7 @@ export class JourneyHistory {
     this.recordLatencyMs = options.recordLatencyMs ?? 40;
     this.taskLatencyMs = options.taskLatencyMs ?? 15;
     this.tamper = options.tamper;
+    this.withoutPatches = new Set(options.withoutPatches ?? []);
     this.taskQueue = options.taskQueue ?? 'dunning-journeys';
     this.builder = new HistoryBuilder({
       workflowType: JOURNEY_WORKFLOW_TYPE,
@@ -663,6 +670,16 @@ export class JourneyHistory {
       this.log.push(`${iso(now)} timer ${blocked.timerId} canceled`);
       this.loop(now);
     } else if (blocked.kind === 'paused') {
+      this.loop(now);
+    } else if (blocked.kind === 'deliver' && this.current.outcome !== null) {
+      // Paid or canceled while the reminder waited: the workflow cancels it (TRY_CANCEL: at once).
+      if (this.withoutPatches.has(CANCEL_DELIVERY_ON_CLOSE)) return;
+      if (!this.patchesUsed.has(CANCEL_DELIVERY_ON_CLOSE)) {
+        this.builder.patchMarker(CANCEL_DELIVERY_ON_CLOSE);
+        this.patchesUsed.add(CANCEL_DELIVERY_ON_CLOSE);
+      }
+      this.builder.activityCancelRequested({ activityId: this.written(blocked.activityId) });
+      this.log.push(`${iso(now)} cancel ${blocked.activityId}`);
       this.loop(now);
     }
     // Waiting on an activity: the new events are recorded when it completes and the loop runs.

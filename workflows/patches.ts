@@ -1,0 +1,8 @@
+/**
+ * Patch ids: one per change in what the journey workflow does that would alter the commands of
+ * histories already written. Workflow code branches on `patched(id)`; replay tests build
+ * histories with and without the marker.
+ */
+
+/** A payment or cancellation that closes the journey cancels the reminder still waiting to go out. */
+export const CANCEL_DELIVERY_ON_CLOSE = 'cancel-delivery-on-close';
