@@ -19,7 +19,7 @@ import { openDatabaseFromEnv } from './db/client';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
-export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger' | 'now'> {
+export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'> {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;

@@ -16,6 +16,7 @@ import { builtInPolicies } from '../api/policies';
 import { startJourneyBody, startJourneyExample } from '../api/schemas';
 import { openDatabase } from '../db/client';
 import { journeyWorkflowId } from '../workflows/messages';
+import { benchDelivery } from './delivery';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 16;
@@ -83,6 +84,9 @@ async function main() {
 
   await app.close();
   await baseline.close();
+
+  console.log('\ndeliver activity (outbox channel) vs one attempt insert');
+  const delivery = await benchDelivery(database.db, DURATION_S);
   await database.close();
 
   console.log('\n| route | req/s | p50 ms | p99 ms |');
@@ -91,6 +95,7 @@ async function main() {
   console.log(`| POST /v1/journeys | ${real.rps.toFixed(0)} | ${real.p50} | ${real.p99} |`);
   console.log(`\nthroughput ratio (start route / baseline): ${(real.rps / base.rps).toFixed(2)}`);
   console.log(`p99 latency ratio (start route / baseline): ${(real.p99 / Math.max(base.p99, 1)).toFixed(2)}`);
+  console.log(`delivery throughput ratio (deliverReminder / one insert): ${(delivery.deliver / delivery.baseline).toFixed(2)}`);
 }
 
 await main();

@@ -5,7 +5,6 @@ import type { Database } from './client';
 import { attempts, events, installments, journeys, payments, tenants } from './schema';
 
 export type AttemptRow = typeof attempts.$inferSelect;
-export type NewAttempt = typeof attempts.$inferInsert;
 export type JourneyRow = typeof journeys.$inferSelect;
 
 /**
@@ -105,15 +104,6 @@ export async function recordJourney(db: Database, record: JourneyRecord): Promis
 export async function findAttempt(db: Database, id: string): Promise<AttemptRow | undefined> {
   const [row] = await db.select().from(attempts).where(eq(attempts.id, id)).limit(1);
   return row;
-}
-
-/** Inserts the attempt unless one with the same id exists; returns the row that is now stored. */
-export async function insertAttemptOnce(db: Database, attempt: NewAttempt): Promise<{ row: AttemptRow; created: boolean }> {
-  const inserted = await db.insert(attempts).values(attempt).onConflictDoNothing().returning();
-  if (inserted[0]) return { row: inserted[0], created: true };
-  const existing = await findAttempt(db, attempt.id);
-  if (!existing) throw new Error(`attempt ${attempt.id} vanished after a conflicting insert`);
-  return { row: existing, created: false };
 }
 
 export async function findJourney(db: Database, tenantId: string, installmentId: string): Promise<JourneyRow | undefined> {

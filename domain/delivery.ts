@@ -19,6 +19,13 @@ export type DeliveryOutcome =
    */
   | { status: 'deferred'; reason: DeferralReason; until?: string };
 
+/**
+ * The shortest wait after a deferral. The guard's instant is always later than the activity's
+ * clock, but the workflow's clock can run ahead of it (clock skew between hosts, a test server
+ * skipping time): without a floor, the journey would ask again at once, and again.
+ */
+export const MIN_DEFERRAL_MS = 60_000;
+
 export interface DeliveryContext {
   at: number;
   revision: number;
@@ -45,8 +52,8 @@ export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext)
         type: 'step_deferred',
         at: ctx.at,
         ...target,
-        // Always strictly later than now, so a deferral can never make the journey spin.
-        until: Math.max(Number.isNaN(until) ? ctx.fallbackUntil : until, ctx.at + 1),
+        // Always later than now, so a deferral can never make the journey spin.
+        until: Math.max(Number.isNaN(until) ? ctx.fallbackUntil : until, ctx.at + MIN_DEFERRAL_MS),
         reason: outcome.reason,
       };
     }

@@ -14,6 +14,7 @@ import { DateTime } from 'luxon';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../domain/channels';
 import { guardSend } from '../../domain/compliance';
+import { MIN_DEFERRAL_MS } from '../../domain/delivery';
 import type { CancelReason } from '../../domain/journey';
 import { type Policy, policySchema } from '../../domain/policy';
 import { DAY, HOUR, MINUTE, TEMPLATE_KEYS, TIME_ZONES, WEEK, inQuietHours, installmentFixture, localReading, plusDays } from '../support/arbitraries';
@@ -335,7 +336,7 @@ function check(s: BuyerScenario, run: BuyerRun, stats: Stats = newStats()): stri
     else if (!recorded) {
       // A stale outcome the journey had no use for: the attempt row and the address state keep it.
     } else if (recorded.type !== expectedType) fail(at, `${where}: outcome ${outcome.status} recorded as ${recorded.type}`);
-    else if (recorded.type === 'step_deferred' && (outcome.status !== 'deferred' || recorded.reason !== outcome.reason || decision.verdict !== 'delay' || recorded.until !== decision.until)) {
+    else if (recorded.type === 'step_deferred' && (outcome.status !== 'deferred' || recorded.reason !== outcome.reason || decision.verdict !== 'delay' || recorded.until !== Math.max(decision.until, at + MIN_DEFERRAL_MS))) {
       fail(at, `${where}: deferral recorded as ${JSON.stringify(recorded)} for ${JSON.stringify(decision)}`);
     } else if (recorded.type === 'step_failed' && !recorded.reason) fail(at, `${where}: failure recorded without a reason`);
 

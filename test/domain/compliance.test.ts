@@ -356,9 +356,10 @@ describe('eventForDelivery', () => {
     expect(eventForDelivery(outcome, ctx)).toEqual({ type: 'step_deferred', at, revision: 2, stepIndex: 3, until, reason: 'frequency_cap' });
   });
 
-  it('never defers to now or earlier, and falls back to the window end when no instant is named', () => {
-    expect(eventForDelivery({ status: 'deferred', reason: 'quiet_hours', until: new Date(at - HOUR).toISOString() }, ctx)).toMatchObject({ until: at + 1 });
-    expect(eventForDelivery({ status: 'deferred', reason: 'quiet_hours', until: new Date(at).toISOString() }, ctx)).toMatchObject({ until: at + 1 });
+  it('waits at least a minute (the workflow clock may run ahead of the activity’s), and falls back to the window end when no instant is named', () => {
+    expect(eventForDelivery({ status: 'deferred', reason: 'quiet_hours', until: new Date(at - HOUR).toISOString() }, ctx)).toMatchObject({ until: at + 60_000 });
+    expect(eventForDelivery({ status: 'deferred', reason: 'quiet_hours', until: new Date(at).toISOString() }, ctx)).toMatchObject({ until: at + 60_000 });
+    expect(eventForDelivery({ status: 'deferred', reason: 'quiet_hours', until: new Date(at + 61_000).toISOString() }, ctx)).toMatchObject({ until: at + 61_000 });
     expect(eventForDelivery({ status: 'deferred', reason: 'contact_window_closed' }, ctx)).toMatchObject({ until: at + 5 * HOUR, reason: 'contact_window_closed' });
     expect(eventForDelivery({ status: 'deferred', reason: 'quiet_hours', until: 'not a date' }, ctx)).toMatchObject({ until: at + 5 * HOUR });
   });
