@@ -7,7 +7,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import pino, { type Logger } from 'pino';
 import { type ActivityDeps, createActivities } from './activities';
 import { withOutboxFallback } from './activities/channels/outbox';
-import { type ProviderConfig, providerConfigFromEnv, sendersFromConfig } from './activities/channels/provider-config';
+import { type ProviderConfig, ProviderConfigError, providerConfigFromEnv, sendersFromConfig } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
 import { type Channel, channelSchema } from './domain/channels';
 import { createUnsubscribeUrl } from './api/unsubscribe-links';
@@ -48,7 +48,9 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   const { connection, namespace, taskQueue, db, logger, dataConverter, rateLimits, workflowBundlePath: _bundle, ...channels } = options;
   const activities = createActivities({ db, logger, ...channels });
   const shared = { connection, namespace, ...(dataConverter && { dataConverter }) };
-  const journeys = await Worker.create({ ...shared, taskQueue, ...code, activities: { recordJourney: activities.recordJourney } });
+  // deliverReminder stays on the journeys' queue for deliveries scheduled there before the
+  // channel queues existed (it plans them again); new ones go to their channel's queue.
+  const journeys = await Worker.create({ ...shared, taskQueue, ...code, activities });
   const deliveries = await Promise.all(
     CHANNELS.map((channel) => {
       const limit = rateLimits?.[channel];
@@ -75,7 +77,11 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
           throw err;
         }),
       );
-      await Promise.all(runs);
+      // Every worker drains its in-flight tasks before this settles (a send cut off mid-request
+      // would be left `sending`); then the first failure, if any, is reported.
+      const settled = await Promise.allSettled(runs);
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }
@@ -96,12 +102,16 @@ export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannel
   const providers = providerConfigFromEnv(env);
   const linkSecret = env.LINK_SIGNING_SECRET?.trim();
   const baseUrl = providers.publicBaseUrl;
+  if (providers.email && !(linkSecret && baseUrl)) {
+    // Real email must carry a working one-click opt-out (RFC 8058), not a "reply STOP" nobody reads.
+    throw new ProviderConfigError('LINK_SIGNING_SECRET and PUBLIC_BASE_URL are required when RESEND_API_KEY is set: every email carries a one-click unsubscribe link');
+  }
   return {
     senders: withOutboxFallback(sendersFromConfig(providers)),
     whatsappTemplateAvailable: whatsappTemplatesOf(providers),
     rateLimits: providers.rateLimits,
     // One-click unsubscribe needs both a public address and a key to sign links with.
-    unsubscribeUrl: linkSecret && baseUrl ? (address) => createUnsubscribeUrl({ channel: 'email', address }, { secret: linkSecret, baseUrl, now: Date.now() }) : undefined,
+    unsubscribeUrl: linkSecret && baseUrl ? (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { secret: linkSecret, baseUrl, now: at }) : undefined,
     summary: providerSummary(providers),
   };
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { buyerContactRecord, lockBuyer, normalizeAddress, recordOptOut, recordSuppression } from '../db/contact-repository';
@@ -14,6 +14,7 @@ import {
   type ChannelSenders,
   type OutgoingMessage,
   type PermanentRefusal,
+  ProviderOutcomeUnknownError,
   ProviderUnavailableError,
   type SendOutcome,
 } from './channels/sender';
@@ -28,8 +29,12 @@ export interface DeliveryDeps {
   publicHolidays: PublicHolidayLookup;
   /** Whether an approved WhatsApp template exists for this template and locale. */
   whatsappTemplateAvailable: (template: MessageTemplate, locale: Locale) => boolean;
-  /** A one-click unsubscribe link for an email address, when the deployment can serve one. */
-  unsubscribeUrl?: ((address: string) => string) | undefined;
+  /**
+   * A one-click unsubscribe link for an email address as of `at`, when the deployment can serve
+   * one. Must be the same for the same address and instant: a retried email is sent again
+   * byte for byte (built as of its intent row's `sentAt`).
+   */
+  unsubscribeUrl?: ((address: string, at: number) => string) | undefined;
 }
 
 /** A refusal as stored on its attempt row, so a retried activity reports the same outcome. */
@@ -56,11 +61,18 @@ interface StoredRefusal {
 export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDelivery) => Promise<DeliveryOutcome> {
   const { db, senders, logger } = deps;
 
+  /**
+   * Settles an intent row. Only a row still `sending` moves: a status callback that arrived first
+   * (`delivered`), or another try of this activity that already settled it, is never overwritten.
+   */
   const update = async (id: string, set: Partial<typeof attempts.$inferInsert>): Promise<void> => {
-    await db.update(attempts).set({ ...set, updatedAt: new Date(deps.now()) }).where(eq(attempts.id, id));
+    await db
+      .update(attempts)
+      .set({ ...set, updatedAt: new Date(deps.now()) })
+      .where(and(eq(attempts.id, id), eq(attempts.status, 'sending')));
   };
 
-  const compose = (d: ReminderDelivery, whatsappMode: 'free_form' | 'template' | undefined): OutgoingMessage => {
+  const compose = (d: ReminderDelivery, whatsappMode: 'free_form' | 'template' | undefined, at: number): OutgoingMessage => {
     const base = {
       attemptId: d.attemptId,
       to: d.to,
@@ -70,7 +82,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     };
     switch (d.channel) {
       case 'email': {
-        const unsubscribeUrl = deps.unsubscribeUrl?.(d.to);
+        const unsubscribeUrl = deps.unsubscribeUrl?.(d.to, at);
         return { ...base, channel: 'email', ...renderEmail({ ...d, unsubscribeUrl }), unsubscribeUrl };
       }
       case 'sms':
@@ -110,7 +122,10 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
         return { status: 'undeliverable', reason: source };
       case 'template_missing':
       case 'template_required':
-        return { status: 'undeliverable', reason: 'whatsapp_template_unavailable' };
+        return { status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' };
+      case 'rejected':
+        // The provider refused this message, not the address: this step uses another channel.
+        return { status: 'undeliverable', reason: source, scope: 'step' };
     }
   };
 
@@ -129,6 +144,12 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
           ...(err.retryAfterSeconds !== undefined && { nextRetryDelay: `${err.retryAfterSeconds} seconds` }),
         });
       }
+      if (!(err instanceof ProviderOutcomeUnknownError)) {
+        // Not a provider answer (bad parameters, a fault of ours): nothing went out; retry.
+        await update(d.attemptId, { status: 'retryable', error: reason });
+        throw err;
+      }
+      // Resend dedupes by the attempt's key: the retry sends the same message again, safely.
       if (sender.idempotent) throw err;
       // The request may have reached the provider: report it sent rather than risk a second message.
       await update(d.attemptId, { status: 'unconfirmed', error: reason });
@@ -147,10 +168,18 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
   };
 
   return async function deliverReminder(d: ReminderDelivery): Promise<DeliveryOutcome> {
+    // Scheduled by a worker from before the guard (on the journeys' own task queue, without the
+    // policy and buyer the guard needs): send nothing, and let the journey plan it again in a
+    // minute, when it schedules a delivery the guard can judge.
+    if (!d.policy || !d.buyerId || !d.timeZone) {
+      logger.warn({ attemptId: d.attemptId, channel: d.channel }, 'reminder from an older worker: planned again');
+      return { status: 'deferred', reason: 'replanned', until: new Date(deps.now() + 60_000).toISOString() };
+    }
     const earlier = await findAttempt(db, d.attemptId);
     if (earlier) {
       const outcome = await outcomeOfEarlier(earlier, d);
-      if (outcome === 'resend') return send(d, compose(d, (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined));
+      // The same message again, as composed when the intent row was written.
+      if (outcome === 'resend') return send(d, compose(d, (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined, earlier.sentAt?.getTime() ?? deps.now()));
       if (outcome) return outcome;
     }
 
@@ -170,7 +199,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       const blocked = outcomeOfGuard(decision);
       if (blocked) return { kind: 'blocked' as const, blocked, decision };
       const whatsappMode = decision.verdict === 'allow' ? decision.whatsappMode : undefined;
-      const message = compose(d, whatsappMode);
+      const message = compose(d, whatsappMode, now);
       const row = {
         journeyId: d.journeyId,
         tenantId: d.tenantId,

@@ -14,7 +14,7 @@
  * MAC keys are derived (HKDF-SHA256) from LINK_SIGNING_SECRET with distinct labels, so the one
  * secret never serves two purposes. Rotating the secret invalidates every link sent before.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { normalizeAddress } from '../db/contact-repository';
 import type { Channel } from '../domain/channels';
 
@@ -54,6 +54,7 @@ export type UnsubscribeTokenCheck =
 interface Keys {
   encryption: Buffer;
   mac: Buffer;
+  iv: Buffer;
 }
 
 const derived = new Map<string, Keys>();
@@ -63,7 +64,7 @@ function keysFor(secret: string): Keys {
   let keys = derived.get(secret);
   if (!keys) {
     const derive = (label: string) => Buffer.from(hkdfSync('sha256', secret, 'dunning-unsubscribe-link', label, 32));
-    keys = { encryption: derive('v1 encryption'), mac: derive('v1 mac') };
+    keys = { encryption: derive('v1 encryption'), mac: derive('v1 mac'), iv: derive('v1 iv') };
     if (derived.size > 8) derived.clear();
     derived.set(secret, keys);
   }
@@ -92,7 +93,11 @@ export function createUnsubscribeToken(target: UnsubscribeTarget, options: Pick<
 
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt8(VERSION, 0);
-  randomBytes(IV_BYTES).copy(header, 1);
+  // A synthetic IV (a MAC of the plaintext, as in SIV): the same address and expiry always give
+  // the same token, so a re-sent email is byte-identical (Resend's Idempotency-Key refuses a
+  // changed payload). An IV repeats only with its plaintext, so GCM never reuses a nonce on
+  // different data.
+  mac(keys.iv, plaintext).copy(header, 1, 0, IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keys.encryption, header.subarray(1), { authTagLength: GCM_TAG_BYTES });
   cipher.setAAD(header.subarray(0, 1));
   const body = Buffer.concat([header, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Channel } from '../domain/channels';
 import type { BuyerContactRecord } from '../domain/compliance';
 import type { Database } from './client';
@@ -151,6 +151,20 @@ export async function recordInbound(db: Executor, channel: Channel, address: str
       target: [contactPoints.channel, contactPoints.address],
       set: { lastInboundAt: sql`greatest(${contactPoints.lastInboundAt}, excluded.last_inbound_at)`, updatedAt: new Date() },
     });
+}
+
+/**
+ * The provider says WhatsApp's 24-hour window is closed at this address (Twilio 63016 on a
+ * free-form message): forget the buyer's last inbound message, so the next WhatsApp send uses the
+ * approved template. With `sentBefore` (when the refused message went out), an inbound message
+ * the buyer wrote after it is kept: that one opened a new window.
+ */
+export async function recordWindowClosed(db: Executor, channel: Channel, address: string, sentBefore?: Date | null): Promise<void> {
+  const point = and(eq(contactPoints.channel, channel), eq(contactPoints.address, normalizeAddress(channel, address)));
+  await db
+    .update(contactPoints)
+    .set({ lastInboundAt: null, updatedAt: new Date() })
+    .where(sentBefore ? and(point, lte(contactPoints.lastInboundAt, sentBefore)) : point);
 }
 
 /**

@@ -9,8 +9,12 @@ import type { DeferralReason, JourneyEvent } from './journey';
  */
 export type DeliveryOutcome =
   | { status: 'sent'; providerMessageId: string; whatsappMode?: 'free_form' | 'template' }
-  /** This channel cannot reach the buyer (invalid address, hard bounce, no approved template): fall through. */
-  | { status: 'undeliverable'; reason: string }
+  /**
+   * This channel cannot reach the buyer (invalid address, hard bounce): fall through, and do not
+   * use it again. With `scope: 'step'` (no approved template, the provider refused this message)
+   * only this step falls through.
+   */
+  | { status: 'undeliverable'; reason: string; scope?: 'step' }
   /** The buyer opted out of this channel (a STOP, a complaint, the provider's unsubscribe list): fall through. */
   | { status: 'opted_out'; source: string }
   /**
@@ -43,7 +47,7 @@ export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext)
     case 'sent':
       return { type: 'step_sent', at: ctx.at, ...target, channel: ctx.channel, requestedChannel: ctx.requestedChannel, attemptId: ctx.attemptId };
     case 'undeliverable':
-      return { type: 'step_failed', at: ctx.at, ...target, channel: ctx.channel, reason: outcome.reason };
+      return { type: 'step_failed', at: ctx.at, ...target, channel: ctx.channel, reason: outcome.reason, ...(outcome.scope && { scope: outcome.scope }) };
     case 'opted_out':
       return { type: 'opted_out', at: ctx.at, channel: ctx.channel, actor: { kind: 'provider', id: outcome.source } };
     case 'deferred': {
@@ -71,6 +75,9 @@ export function outcomeOfGuard(decision: SendDecision): Exclude<DeliveryOutcome,
     case 'delay':
       return { status: 'deferred', reason: decision.reason, until: new Date(decision.until).toISOString() };
     case 'refuse':
-      return decision.reason === 'opted_out' ? { status: 'opted_out', source: 'consent' } : { status: 'undeliverable', reason: decision.reason };
+      if (decision.reason === 'opted_out') return { status: 'opted_out', source: 'consent' };
+      // The window may open (the buyer writes) and other templates may be approved: this step only.
+      if (decision.reason === 'whatsapp_template_unavailable') return { status: 'undeliverable', reason: decision.reason, scope: 'step' };
+      return { status: 'undeliverable', reason: decision.reason };
   }
 }

@@ -1,4 +1,4 @@
-import type { Channel, ChannelUnavailableReason } from './channels';
+import type { Channel, ChannelAvailability, ChannelUnavailableReason } from './channels';
 import type { DelayReason } from './compliance';
 import { type InstallmentInput, localeSchema } from './installment';
 import { type LocalDate, MS_PER_DAY, addDays, daysBetween, instantToZoned, localDateSchema, timeZoneSchema, zonedToInstant } from './local-time';
@@ -20,8 +20,11 @@ export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 export type Stage = 'pre_due' | 'overdue' | 'paused' | 'closed';
 
-/** Why a reminder waits: a rule of contact, or (histories before the guard) the contact window closing. */
-export type DeferralReason = DelayReason | 'contact_window_closed';
+/**
+ * Why a reminder waits: a rule of contact; the contact window closing (histories from before the
+ * guard); or a delivery scheduled by an older worker, planned again.
+ */
+export type DeferralReason = DelayReason | 'contact_window_closed' | 'replanned';
 
 export interface ContactUpdate {
   email?: string | null | undefined;
@@ -43,7 +46,20 @@ export interface Actor {
 export type JourneyEvent =
   | { type: 'started'; at: number; actor?: Actor }
   | { type: 'step_sent'; at: number; revision: number; stepIndex: number; channel: Channel; requestedChannel: Channel; attemptId: string }
-  | { type: 'step_failed'; at: number; revision: number; stepIndex: number; channel: Channel; reason: string }
+  | {
+      type: 'step_failed';
+      at: number;
+      revision: number;
+      stepIndex: number;
+      channel: Channel;
+      reason: string;
+      /**
+       * `step`: this message could not go out on this channel (no approved template, a content
+       * refusal), but the channel stays usable for later steps. Absent: the address itself cannot
+       * be reached, for the rest of the journey.
+       */
+      scope?: 'step';
+    }
   | {
       type: 'step_skipped';
       at: number;
@@ -88,6 +104,8 @@ export interface JourneyState {
   paused: { since: number; until: number | null } | null;
   optedOut: Channel[];
   undeliverable: Channel[];
+  /** Channels the current step could not use (absent in state from before it existed). */
+  stepExcluded?: { revision: number; stepIndex: number; channels: Channel[] } | null;
   /**
    * No reminder before this instant (set when a delivery was deferred because the contact window
    * closed). Absent in state carried over from before it existed.
@@ -120,6 +138,7 @@ export function startJourney(installment: InstallmentInput, policy: Policy, now:
     paused: null,
     optedOut: [],
     undeliverable: [],
+    stepExcluded: null,
     notBefore: null,
     recentContacts: [],
     attempts: { sent: 0, failed: 0, skipped: 0 },
@@ -168,6 +187,12 @@ export function planOf(state: JourneyState, now: number): Plan {
     fromStep: state.nextStepIndex,
     recentContacts: state.recentContacts,
   });
+}
+
+/** Which channels can reach the buyer for the current step: the journey's view, for resolveChannel. */
+export function channelAvailability(state: JourneyState): ChannelAvailability {
+  const excluded = state.stepExcluded && isCurrentStep(state, state.stepExcluded) ? state.stepExcluded.channels : [];
+  return { contact: state.installment.buyer, optedOut: state.optedOut, undeliverable: [...state.undeliverable, ...excluded] };
 }
 
 export type NextAction =
@@ -275,9 +300,16 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
       return !closed && isCurrentStep(state, event) ? { ...counted, nextStepIndex: event.stepIndex + 1 } : counted;
     }
     case 'step_failed':
+      if (closed) return state;
+      if (event.scope === 'step') {
+        // Only this step moves on to another channel; a stale step's failure changes nothing else.
+        const failed = { ...state.attempts, failed: state.attempts.failed + 1 };
+        if (!isCurrentStep(state, event)) return { ...state, attempts: failed };
+        const earlier = state.stepExcluded && isCurrentStep(state, state.stepExcluded) ? state.stepExcluded.channels : [];
+        return { ...state, stepExcluded: { revision: event.revision, stepIndex: event.stepIndex, channels: [...earlier, event.channel] }, attempts: failed };
+      }
       // A permanent failure means the channel cannot reach this buyer, whichever step found out:
       // the current step falls through to the next channel.
-      if (closed) return state;
       return {
         ...state,
         undeliverable: state.undeliverable.includes(event.channel) ? state.undeliverable : [...state.undeliverable, event.channel],

@@ -5,11 +5,16 @@
  * Matching rule. The message is compared after folding case, accents, punctuation and
  * whitespace ("¡Arrêt!" → "arret", "Opt-Out" → "opt out"):
  *  - the whole message equal to a keyword (one or two words) is that keyword, whatever its kind;
- *  - otherwise only a STOP or HELP word may open a longer message ("STOP please", "baja por
- *    favor", "help me"): carriers match whole messages, but a buyer who writes "Stop sending me
- *    this" has revoked consent, and a false stop is safer than an ignored one;
- *  - a START word counts only as the whole message: it reopens a channel the buyer closed, so
- *    "Yes I will pay tomorrow" must not resubscribe anyone.
+ *  - otherwise only an unambiguous opt-out word may open a longer message ("STOP please",
+ *    "Unsubscribe me", "Arrêt immédiat"): carriers match whole messages, but a buyer who writes
+ *    "Stop sending me this" has revoked consent. Those words ({@link PREFIX_WORDS}) mean nothing
+ *    else at the start of a sentence;
+ *  - every other word counts only as the whole message. Ordinary words that are also STOP words
+ *    (cancel, end, quit, revoke, parar, baja, cancelar, alto, detener, sair) open ordinary
+ *    sentences ("End of the month I'll pay", "Cancel my order please", "parar de pagar?"), and
+ *    an opt-out there would silence a buyer who is talking to us; HELP words likewise ("info
+ *    about my bill"); and a START word reopens a channel the buyer closed, so "Yes I will pay
+ *    tomorrow" must not resubscribe anyone.
  * Words elsewhere in the message ("please stop") are not looked at.
  *
  * Pure: no Node built-ins, no clock.
@@ -66,8 +71,25 @@ const TABLE: ReadonlyMap<string, Entry> = (() => {
   return table;
 })();
 
-/** Kinds that may open a longer message (see the matching rule above). */
-const PREFIX_KINDS: ReadonlySet<KeywordKind> = new Set(['stop', 'help']);
+/**
+ * The opt-out words that may open a longer message (see the matching rule above), folded: each
+ * means only "stop" in every language we read.
+ */
+const PREFIX_WORDS: ReadonlySet<string> = new Set([
+  'stop',
+  'stopall',
+  'stop all',
+  'unsubscribe',
+  'optout',
+  'opt out',
+  'arret',
+  'desabonner',
+  'desinscrire',
+  'descadastrar',
+]);
+for (const word of PREFIX_WORDS) {
+  if (TABLE.get(word)?.kind !== 'stop') throw new Error(`prefix word ${word} is not a STOP keyword`);
+}
 
 /** Lower case, no accents, every run of anything but letters and digits turned into one space, trimmed. */
 export function foldKeywordText(text: string): string {
@@ -94,8 +116,8 @@ export function classifyInbound(text: string): InboundClassification {
   // Two-word keywords ("opt out") before one-word ones.
   for (const length of [2, 1]) {
     if (words.length <= length) continue;
-    const entry = TABLE.get(words.slice(0, length).join(' '));
-    if (entry && PREFIX_KINDS.has(entry.kind)) return classification(entry)!;
+    const opening = words.slice(0, length).join(' ');
+    if (PREFIX_WORDS.has(opening)) return classification(TABLE.get(opening))!;
   }
   return { kind: 'other', locale: null };
 }

@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -23,6 +24,7 @@ import {
   type JourneyEvent,
   type JourneyState,
   type RecordedEvent,
+  channelAvailability,
   checkDueDateChange,
   dispatch,
   isClosed,
@@ -86,6 +88,9 @@ function deliverReminderAs(activityId: string, channel: Channel): JourneyActivit
     // One task queue per provider channel: the server enforces each provider's rate limit
     // across all workers (see worker.ts).
     taskQueue: deliveryTaskQueue(workflowInfo().taskQueue, channel),
+    // Canceled when the journey closes: one no worker has started never runs; one already
+    // running finishes, and what it did is recorded.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     startToCloseTimeout: '1 minute',
     retry: DELIVERY_RETRY,
   }).deliverReminder;
@@ -198,7 +203,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     const now = Date.now();
     const target = { revision: state.planRevision, stepIndex: step.stepIndex };
     const buyer = state.installment.buyer;
-    const route = resolveChannel(step.channel, { contact: buyer, optedOut: state.optedOut, undeliverable: state.undeliverable });
+    const route = resolveChannel(step.channel, channelAvailability(state));
     if (route.kind === 'none') {
       apply({ type: 'step_skipped', at: now, ...target, reason: 'no_channel', channels: route.skipped });
       return;

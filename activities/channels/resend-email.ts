@@ -17,7 +17,7 @@ import {
   ProviderUnavailableError,
   type SendOutcome,
 } from './sender';
-import { DEFAULT_PROVIDER_TIMEOUT_MS, parseRetryAfterSeconds } from './provider-http';
+import { DEFAULT_PROVIDER_TIMEOUT_MS, parseRetryAfterSeconds, scrubContactData } from './provider-http';
 
 export const RESEND_DEFAULT_BASE_URL = 'https://api.resend.com';
 
@@ -94,7 +94,7 @@ export function createResendEmailSender(config: ResendConfig): ChannelSender<Out
         result = await resend.emails.send(payload, { idempotencyKey: resendIdempotencyKey(message.attemptId), signal: controller.signal });
       } catch (error) {
         // The SDK resolves errors instead of throwing; if it throws anyway we cannot know what went out.
-        throw new ProviderOutcomeUnknownError(`Resend send failed unexpectedly: ${errorMessage(error)}`, { cause: error });
+        throw new ProviderOutcomeUnknownError(`Resend send failed unexpectedly: ${scrubContactData(errorMessage(error))}`, { cause: error });
       } finally {
         clearTimeout(timer);
       }
@@ -106,7 +106,7 @@ export function createResendEmailSender(config: ResendConfig): ChannelSender<Out
         }
         return { kind: 'sent', providerMessageId: id };
       }
-      return mapResendError(result.error, result.headers, controller.signal.aborted, timeoutMs);
+      return mapResendError(result.error, result.headers, controller.signal.aborted, timeoutMs, message.to);
     },
   };
 }
@@ -125,6 +125,18 @@ const CONFIG_ERROR_NAMES = new Set<string>([
 const QUOTA_ERROR_NAMES = new Set<string>(['rate_limit_exceeded', 'daily_quota_exceeded', 'monthly_quota_exceeded']);
 /** A validation error about a field we fill from configuration, not from the buyer. */
 const OUR_FIELD_MENTIONED = /`(from|reply_?to|headers|tags|attachments)`/i;
+/** A validation error about the `to` field (quoted, or "to field"), never `reply_to`. */
+const TO_FIELD_MENTIONED = /(?<![\w-]|reply[\s_-]?)(?:[`'"]to[`'"]|to\s+field)/i;
+
+/**
+ * Whether a validation error is about the recipient's address: it names the `to` field, or quotes
+ * the recipient's address. Only such an error may suppress the address (in every tenant).
+ */
+function aboutRecipient(rawMessage: string, recipient: string | undefined): boolean {
+  if (TO_FIELD_MENTIONED.test(rawMessage)) return true;
+  const address = recipient?.trim().toLowerCase();
+  return !!address && rawMessage.toLowerCase().includes(address);
+}
 
 /**
  * Resend's answer, as a permanent refusal or a thrown error (see {@link ChannelSender.send}).
@@ -140,17 +152,24 @@ const OUR_FIELD_MENTIONED = /`(from|reply_?to|headers|tags|attachments)`/i;
  *   already used with a different payload. That is our bug (the attempt's content changed between
  *   retries), not the buyer's: an earlier request with this key may have sent an email, so the
  *   outcome is unknown — never a refusal.
- * - 400/422 validation errors (invalid `to`, …) → refused `undeliverable`.
+ * - 400/422 validation errors: about a field we set from configuration → unavailable; about the
+ *   recipient (naming the `to` field or quoting `recipient`) → refused `undeliverable`; anything
+ *   else (content, subject, a policy refusal) → refused `rejected`: this email was refused, and
+ *   the address stays usable.
+ *
+ * Every message and detail has its email addresses and phone numbers scrubbed.
  */
 export function mapResendError(
   error: ErrorResponse,
   headers: Record<string, string> | null,
   timedOut: boolean,
   timeoutMs: number,
+  recipient?: string,
 ): SendOutcome {
   const status = typeof error.statusCode === 'number' ? error.statusCode : null;
-  const name = String(error.name);
-  const detail = scrubAddresses(String(error.message ?? ''));
+  const name = scrubContactData(String(error.name));
+  const rawMessage = String(error.message ?? '');
+  const detail = scrubContactData(rawMessage);
   const retryAfter = parseRetryAfterSeconds(headers?.['retry-after']);
 
   if (status === null) {
@@ -184,13 +203,9 @@ export function mapResendError(
     if (OUR_FIELD_MENTIONED.test(detail)) {
       throw new ProviderUnavailableError(`Resend rejected a field we set from configuration (${status} ${name}): ${detail}`);
     }
-    return { kind: 'refused', refusal: 'undeliverable', code: name, detail };
+    return { kind: 'refused', refusal: aboutRecipient(rawMessage, recipient) ? 'undeliverable' : 'rejected', code: name, detail };
   }
   throw new ProviderUnavailableError(`Resend ${status} ${name}: ${detail}`, retryAfter);
-}
-
-function scrubAddresses(text: string): string {
-  return text.replace(/[^\s<>"'`,;()]+@[^\s<>"'`,;()]+/g, '<address>');
 }
 
 function sha256Hex(value: string): string {

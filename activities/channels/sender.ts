@@ -53,7 +53,9 @@ export type PermanentRefusal =
   /** WhatsApp free-form text outside the 24-hour window (Twilio 63016): send the template instead. */
   | 'template_required'
   /** No approved WhatsApp template is configured for this template and locale. */
-  | 'template_missing';
+  | 'template_missing'
+  /** The provider refused this message, not the address: this step falls through, the address stays usable. */
+  | 'rejected';
 
 export type SendOutcome =
   | {

@@ -8,7 +8,7 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type TwilioHttpResponse from 'twilio/lib/http/response';
 import type { Locale } from '../../domain/installment';
-import { DEFAULT_PROVIDER_TIMEOUT_MS, parseRetryAfterSeconds } from './provider-http';
+import { DEFAULT_PROVIDER_TIMEOUT_MS, parseRetryAfterSeconds, scrubContactData } from './provider-http';
 import {
   type ChannelSender,
   type OutgoingSms,
@@ -79,6 +79,7 @@ class ObservingRequestClient extends twilio.RequestClient {
 interface TwilioApiError {
   status: number;
   code: number | null;
+  /** Twilio's message with every phone number and email address scrubbed (it often quotes the 'To'). */
   message: string;
   retryAfterSeconds: number | undefined;
 }
@@ -120,7 +121,7 @@ function asApiError(error: unknown, exchange: Exchange): TwilioApiError | null {
   return {
     status,
     code: typeof code === 'number' && code !== 0 ? code : null,
-    message: error.message,
+    message: scrubContactData(error.message),
     retryAfterSeconds: parseRetryAfterSeconds(exchange.headers?.['retry-after']),
   };
 }
@@ -137,7 +138,7 @@ function transportError(error: unknown, timeoutMs: number): Error {
     return new ProviderOutcomeUnknownError(`Twilio did not answer within ${timeoutMs} ms; the message may have been created`, { cause: error });
   }
   // ECONNRESET, EPIPE, "socket hang up", anything else: the request may have reached Twilio.
-  return new ProviderOutcomeUnknownError(`Twilio request failed after it started (${code ?? 'no code'}): ${messageOf(error)}`, { cause: error });
+  return new ProviderOutcomeUnknownError(`Twilio request failed after it started (${code ?? 'no code'}): ${scrubContactData(messageOf(error))}`, { cause: error });
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -150,7 +151,8 @@ function errorCode(error: unknown): string | undefined {
 /** Permanent refusals: the recipient opted out at Twilio/carrier. */
 const OPTED_OUT_CODES = new Set([21610]);
 /**
- * The buyer's address cannot be reached on this channel.
+ * The buyer's address cannot be reached on this channel: the only codes that suppress an address
+ * (in every tenant), so only codes known to be about the 'To' itself belong here.
  * 21211 invalid 'To' number · 21614 'To' is not a mobile number · 21612 'To' is not reachable
  * (no route / carrier) · 21407 number type does not support SMS · 63003 not a WhatsApp user
  * (channel could not find the 'To' address) · 63024 invalid message recipient.
@@ -174,28 +176,33 @@ export const WHATSAPP_OUTSIDE_WINDOW = 63016;
 /**
  * Twilio's API error as a permanent refusal, or a thrown {@link ProviderUnavailableError} (Twilio
  * answered with an error, so the message was not created and a retry is safe).
+ *
+ * Only {@link UNDELIVERABLE_CODES} are `undeliverable`; any other 400 (a code we do not know,
+ * content or policy refusals, no code at all) is `rejected`: this message was refused, and the
+ * address stays usable. The message and detail never carry a phone number or email address.
  */
 export function mapTwilioError(error: TwilioApiError): SendOutcome {
   const { status, code } = error;
+  const message = scrubContactData(error.message);
   const label = `Twilio ${status}${code === null ? '' : ` error ${code}`}`;
-  const refused = (refusal: PermanentRefusal): SendOutcome => ({ kind: 'refused', refusal, code: String(code ?? status), detail: error.message });
+  const refused = (refusal: PermanentRefusal): SendOutcome => ({ kind: 'refused', refusal, code: String(code ?? status), detail: message });
 
   if (code !== null && OPTED_OUT_CODES.has(code)) return refused('opted_out');
   if (code === WHATSAPP_OUTSIDE_WINDOW) return refused('template_required');
   if (status === 401 || status === 403 || (code !== null && CONFIG_CODES.has(code))) {
     throw new ProviderUnavailableError(
-      `${label}: Twilio rejected our configuration (${error.message}). Check TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and the senders; no buyer was marked undeliverable.`,
+      `${label}: Twilio rejected our configuration (${message}). Check TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and the senders; no buyer was marked undeliverable.`,
     );
   }
   if (status === 429 || status >= 500 || (code !== null && RETRY_LATER_CODES.has(code))) {
-    throw new ProviderUnavailableError(`${label}: ${error.message}`, error.retryAfterSeconds);
+    throw new ProviderUnavailableError(`${label}: ${message}`, error.retryAfterSeconds);
   }
   if (code !== null && UNDELIVERABLE_CODES.has(code)) return refused('undeliverable');
   if (code !== null && OUR_BUG_CODES.has(code)) {
-    throw new ProviderUnavailableError(`${label}: Twilio rejected the request we built (${error.message}); this is a bug, not the buyer's address`);
+    throw new ProviderUnavailableError(`${label}: Twilio rejected the request we built (${message}); this is a bug, not the buyer's address`);
   }
-  if (status === 400) return refused('undeliverable');
-  throw new ProviderUnavailableError(`${label}: ${error.message}`, error.retryAfterSeconds);
+  if (status === 400) return refused('rejected');
+  throw new ProviderUnavailableError(`${label}: ${message}`, error.retryAfterSeconds);
 }
 
 /** The sender for a locale: its own entry, else `'*'`. */

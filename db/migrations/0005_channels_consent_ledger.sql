@@ -21,3 +21,8 @@ CREATE INDEX "installments_buyer_phone_idx" ON "installments" USING btree (("buy
 CREATE INDEX "installments_buyer_whatsapp_idx" ON "installments" USING btree (("buyer"->>'whatsapp'));--> statement-breakpoint
 -- Attempts recorded before the ledger existed count from when they were written.
 UPDATE "attempts" SET "sent_at" = "created_at" WHERE "status" = 'sent' AND "sent_at" IS NULL;
+--> statement-breakpoint
+-- ...and count for their buyer: the per-buyer cap must see contacts made before this migration.
+UPDATE "attempts" SET "buyer_id" = "installments"."buyer_id"
+  FROM "journeys" JOIN "installments" ON "installments"."tenant_id" = "journeys"."tenant_id" AND "installments"."installment_id" = "journeys"."installment_id"
+  WHERE "attempts"."journey_id" = "journeys"."id" AND "attempts"."buyer_id" IS NULL;

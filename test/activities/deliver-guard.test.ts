@@ -17,8 +17,10 @@ import {
   ProviderUnavailableError,
   type SendOutcome,
 } from '../../activities/channels/sender';
+import type { ReminderDelivery } from '../../activities/contracts';
 import { type ActivityDeps, createActivities } from '../../activities/index';
-import { contactPointState, recordInbound, recordOptOut, recordSuppression } from '../../db/contact-repository';
+import { createUnsubscribeUrl } from '../../api/unsubscribe-links';
+import { advanceAttemptStatus, contactPointState, recordInbound, recordOptOut, recordSuppression } from '../../db/contact-repository';
 import { listAttempts } from '../../db/journey-repository';
 import type { Channel } from '../../domain/channels';
 import type { InstallmentInput } from '../../domain/installment';
@@ -135,6 +137,15 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
     expect(await activitiesAt(NOW).deliverReminder(deliveryFor(inst, 'email'))).toMatchObject({ status: 'sent' });
   });
 
+  it('a delivery scheduled by a worker from before the guard (no policy, no buyer) sends nothing and is planned again in a minute', async () => {
+    const { policy: _policy, buyerId: _buyer, timeZone: _zone, ...legacy } = deliveryFor(freshInstallment());
+    const sender = new ScriptedSender();
+    const result = await activitiesAt(NOW, { senders: sendersWith('email', sender) }).deliverReminder(legacy as ReminderDelivery);
+    expect(result).toEqual({ status: 'deferred', reason: 'replanned', until: new Date(NOW + 60_000).toISOString() });
+    expect(sender.sent).toHaveLength(0);
+    expect(await listAttempts(getDb(), legacy.journeyId)).toEqual([]);
+  });
+
   it('a suppressed address (hard bounce) makes the channel undeliverable for the buyer', async () => {
     const inst = freshInstallment();
     await recordSuppression(getDb(), 'email', inst.buyer.email!.toUpperCase(), 'resend:bounce');
@@ -154,7 +165,7 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
 
     const other = freshInstallment();
     const noTemplate = deliveryFor(other, 'whatsapp', { template: 'final_notice' });
-    expect(await activities.deliverReminder(noTemplate)).toEqual({ status: 'undeliverable', reason: 'whatsapp_template_unavailable' });
+    expect(await activities.deliverReminder(noTemplate)).toEqual({ status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' });
     expect(whatsapp.sent).toHaveLength(2);
   });
 });
@@ -204,6 +215,34 @@ describeEachDatabase('deliver activity: intent rows, retries and provider refusa
     expect(sender.sent.map((m) => m.attemptId)).toEqual([delivery.attemptId, delivery.attemptId]);
   });
 
+  it('a fault that is not a provider answer (bad parameters): nothing went out, so the retry sends', async () => {
+    const sender = new ScriptedSender('twilio', false).then(() => {
+      throw new TypeError('statusCallback must be a URL');
+    });
+    const activities = activitiesWith('sms', sender);
+    const delivery = deliveryFor(freshInstallment(), 'sms');
+    expect(await failureOf(activities.deliverReminder(delivery))).toBeInstanceOf(TypeError);
+    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'retryable' }]);
+    expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
+    expect(sender.sent).toHaveLength(2);
+  });
+
+  it('a status callback that lands before the activity settles its row is kept (never moved back to sent)', async () => {
+    const delivery = deliveryFor(freshInstallment(), 'sms');
+    const sender = new ScriptedSender('twilio').then(() => ({ kind: 'sent', providerMessageId: 'SM-fast' }));
+    const racing: ChannelSender = {
+      provider: 'twilio',
+      idempotent: false,
+      async send(message) {
+        const outcome = await sender.send(message);
+        await advanceAttemptStatus(getDb(), { attemptId: message.attemptId }, 'delivered', { providerMessageId: 'SM-fast' });
+        return outcome;
+      },
+    };
+    expect(await activitiesWith('sms', racing).deliverReminder(delivery)).toEqual({ status: 'sent', providerMessageId: 'SM-fast' });
+    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'delivered', providerMessageId: 'SM-fast' }]);
+  });
+
   it('Twilio 21610 (unsubscribed): an opt-out of that address for every journey, and the step falls through', async () => {
     const inst = freshInstallment();
     const sender = new ScriptedSender('twilio').then(() => ({ kind: 'refused', refusal: 'opted_out', code: '21610', detail: 'unsubscribed recipient' }));
@@ -215,6 +254,13 @@ describeEachDatabase('deliver activity: intent rows, retries and provider refusa
     expect(await activities.deliverReminder(delivery)).toEqual({ status: 'opted_out', source: 'twilio:21610' });
     expect(await activities.deliverReminder(deliveryFor(freshInstallment({ buyer: inst.buyer }), 'sms'))).toEqual({ status: 'opted_out', source: 'consent' });
     expect(sender.sent).toHaveLength(1);
+  });
+
+  it('a refusal of the message, not the address: this step falls through, the address stays usable', async () => {
+    const inst = freshInstallment();
+    const sender = new ScriptedSender('twilio').then(() => ({ kind: 'refused', refusal: 'rejected', code: '21620', detail: 'invalid media URL' }));
+    expect(await activitiesWith('sms', sender).deliverReminder(deliveryFor(inst, 'sms'))).toEqual({ status: 'undeliverable', reason: 'twilio:21620', scope: 'step' });
+    expect(await contactPointState(getDb(), 'sms', inst.buyer.phone!)).toMatchObject({ suppressed: false, optedOut: false });
   });
 
   it('a permanent refusal (invalid number) suppresses the address; refusals are not contacts', async () => {
@@ -262,13 +308,23 @@ describeEachDatabase('deliver activity with the real provider SDKs: a retry afte
     expect(twilio.requests[0]!.body).toMatchObject({ StatusCallback: `https://dunning.example.com/webhooks/twilio/status?attempt=${encodeURIComponent(delivery.attemptId)}` });
   });
 
-  it('Resend: the first request times out, the retry carries the same Idempotency-Key and one email goes out', async () => {
+  it('Resend: the first request times out, the retry sends the same email with the same Idempotency-Key, and one email goes out', async () => {
     resend.reset();
     resend.script({ delayMs: 600 });
-    const activities = createActivities({ db: getDb(), logger: silent, now: () => NOW, senders: withOutboxFallback(providers()) });
+    let clock = NOW;
+    const activities = createActivities({
+      db: getDb(),
+      logger: silent,
+      now: () => clock,
+      senders: withOutboxFallback(providers()),
+      unsubscribeUrl: (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { secret: 'link-secret-for-tests', baseUrl: 'https://dunning.example.com', now: at }),
+    });
     const delivery = deliveryFor(freshInstallment());
     expect(await failureOf(activities.deliverReminder(delivery))).toBeInstanceOf(ProviderOutcomeUnknownError);
+    clock += 90_000; // Temporal retries later: the email (and its unsubscribe link) must not change.
     expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
+    expect(resend.requests[1]!.rawBody).toBe(resend.requests[0]!.rawBody);
+    expect(resend.requests[0]!.body).toMatchObject({ headers: { 'List-Unsubscribe': expect.stringContaining('https://dunning.example.com/unsubscribe/') as string } });
     const keys = resend.requests.map((r) => r.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(1);

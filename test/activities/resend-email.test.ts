@@ -203,6 +203,59 @@ describe('Resend email sender: errors', () => {
     expect(outcome.kind === 'refused' && outcome.detail).not.toContain('maria');
   });
 
+  it.each([
+    ['Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.'],
+    ["The 'to' field contains an invalid address."],
+    ['Invalid to field: too long'],
+    ['maria.silva@example.com is not a valid email address.'],
+    ['MARIA.SILVA@EXAMPLE.COM: domain has no MX record'],
+  ])('a validation error naming the recipient (%j) is refused undeliverable', async (message) => {
+    fake.script({ status: 422, body: resendError(422, 'validation_error', message) });
+
+    const outcome = await sender().send(email());
+    expect(outcome).toMatchObject({ kind: 'refused', refusal: 'undeliverable', code: 'validation_error' });
+    expect(outcome.kind === 'refused' && outcome.detail.toLowerCase()).not.toContain('maria');
+  });
+
+  it.each([
+    [422, 'validation_error', 'The `html` field contains content that is not allowed.'],
+    [422, 'validation_error', 'Invalid `subject` field.'],
+    [400, 'invalid_parameter', 'Something about this email is not allowed.'],
+    [422, 'validation_error', 'Message rejected for someone.else@example.org'],
+  ])('any other validation error (%i %s: %j) is refused rejected: this message, not the address', async (status, name, message) => {
+    fake.script({ status, body: resendError(status, name, message) });
+
+    const outcome = await sender().send(email());
+    expect(outcome).toMatchObject({ kind: 'refused', refusal: 'rejected', code: name });
+    expect(outcome.kind === 'refused' && outcome.detail).not.toContain('@');
+  });
+
+  it('a validation error about `reply_to` is our configuration, not the recipient', async () => {
+    fake.script({ status: 422, body: resendError(422, 'validation_error', 'Invalid `reply_to` field.') });
+
+    await expect(sender().send(email())).rejects.toBeInstanceOf(ProviderUnavailableError);
+  });
+
+  it('error messages carry no email address or phone number', () => {
+    const thrown = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('did not throw');
+    };
+    const messages = [
+      thrown(() => mapResendError({ statusCode: 500, name: 'internal_server_error', message: 'Failed for maria@example.com' }, null, false, TIMEOUT_MS)),
+      thrown(() => mapResendError({ statusCode: 403, name: 'validation_error', message: 'You can only send testing emails to owner@acme.test' }, null, false, TIMEOUT_MS)),
+      thrown(() => mapResendError({ statusCode: null, name: 'application_error', message: 'fetch failed for +5511987654321' } as never, null, false, TIMEOUT_MS)),
+    ];
+    for (const message of messages) {
+      expect(message).toContain('<address>');
+      expect(message).not.toMatch(/@|987654321/);
+    }
+  });
+
   it('401 (bad API key) is ProviderUnavailableError naming the configuration, not a refusal', async () => {
     fake.script({ status: 401, body: resendError(401, 'invalid_api_key', 'API key is invalid') });
 

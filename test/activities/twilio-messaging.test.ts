@@ -140,10 +140,64 @@ describe('Twilio SMS sender', () => {
     [21211, "Invalid 'To' Phone Number"],
     [21614, "'To' number is not a valid mobile number"],
     [21612, "The 'To' phone number is not currently reachable via SMS"],
+    [21407, 'This Phone Number type does not support SMS or MMS'],
+    [63024, 'Invalid message recipient'],
   ])('%i is refused undeliverable', async (code, message) => {
     fake.script({ status: 400, body: twilioError(400, code, message) });
 
     expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({ kind: 'refused', refusal: 'undeliverable', code: String(code) });
+  });
+
+  it.each([
+    [21620, 'Invalid media URL(s)'],
+    [30007, 'Message filtered as spam by the carrier'],
+    [21703, 'The Messaging Service does not have a phone number available to send a message'],
+  ])('an unrecognised 400 (%i) is refused rejected: about this message, not the address', async (code, message) => {
+    fake.script({ status: 400, body: twilioError(400, code, message) });
+
+    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({ kind: 'refused', refusal: 'rejected', code: String(code) });
+  });
+
+  it('a 400 without an error code is refused rejected, not undeliverable', async () => {
+    fake.script({ status: 400, body: { status: 400, message: 'Bad request' } });
+
+    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({ kind: 'refused', refusal: 'rejected', code: '400' });
+  });
+
+  it("refusal details carry no phone number (Twilio's messages often quote the 'To')", async () => {
+    fake.script(
+      { status: 400, body: twilioError(400, 21211, "The 'To' number +5511987654321 is not a valid phone number.") },
+      { status: 400, body: twilioError(400, 21620, 'Media for +5511987654321 (whatsapp:+5511987654321) is invalid') },
+    );
+    const sender = createTwilioSmsSender(smsConfig());
+
+    for (const refusal of ['undeliverable', 'rejected']) {
+      const outcome = await sender.send(sms());
+      expect(outcome).toMatchObject({ kind: 'refused', refusal });
+      const detail = outcome.kind === 'refused' ? outcome.detail : '';
+      expect(detail).toContain('<address>');
+      expect(detail).not.toMatch(/987654321/);
+    }
+  });
+
+  it('21608 (trial account, unverified number) is a configuration error whose message carries no phone number', async () => {
+    fake.script({
+      status: 400,
+      body: twilioError(400, 21608, 'The number +5511987654321 is unverified. Trial accounts cannot send messages to unverified numbers; verify +5511987654321 at twilio.com/user/account/phone-numbers/verified'),
+    });
+
+    const error: unknown = await createTwilioSmsSender(smsConfig()).send(sms()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as Error).message).toContain('The number <address> is unverified');
+    expect((error as Error).message).not.toMatch(/987654321/);
+  });
+
+  it('a retryable error (429, 5xx) carries no phone number either', async () => {
+    fake.script({ status: 503, body: twilioError(503, 20503, 'Service unavailable while sending to +5511987654321') });
+
+    const error: unknown = await createTwilioSmsSender(smsConfig()).send(sms()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as Error).message).not.toMatch(/987654321/);
   });
 
   it('429 is ProviderUnavailableError with the Retry-After Twilio sent', async () => {
@@ -271,6 +325,28 @@ describe('Twilio WhatsApp sender', () => {
 
     expect(outcome).toMatchObject({ kind: 'refused', refusal: 'template_required', code: '63016' });
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('the 63016 detail carries no WhatsApp address', async () => {
+    fake.script({ status: 400, body: twilioError(400, 63016, 'Failed to send freeform message to whatsapp:+5511987654321: outside the allowed window.') });
+
+    const outcome = await createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp({ locale: 'fr' }));
+
+    expect(outcome).toMatchObject({ kind: 'refused', refusal: 'template_required' });
+    const detail = outcome.kind === 'refused' ? outcome.detail : '';
+    expect(detail).toContain('<address>');
+    expect(detail).not.toMatch(/987654321/);
+  });
+
+  it('an unrecognised 400 on WhatsApp is refused rejected; 63024 (invalid recipient) undeliverable', async () => {
+    fake.script(
+      { status: 400, body: twilioError(400, 63013, 'This message send failed because it violates Channel provider policy') },
+      { status: 400, body: twilioError(400, 63024, 'Invalid message recipient') },
+    );
+    const sender = createTwilioWhatsAppSender(whatsappConfig());
+
+    expect(await sender.send(whatsapp())).toMatchObject({ kind: 'refused', refusal: 'rejected', code: '63013' });
+    expect(await sender.send(whatsapp())).toMatchObject({ kind: 'refused', refusal: 'undeliverable', code: '63024' });
   });
 
   it('63003 (not a WhatsApp user) is refused undeliverable; 21610 opted_out', async () => {

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusCallbackUrl } from '../../activities/channels/twilio-messaging';
 import type { JourneyRef } from '../../api/gateway';
 import { twiml } from '../../api/routes/webhooks/twilio';
 import { NO_WEBHOOK_SETTINGS } from '../../api/routes/webhooks/index';
@@ -9,6 +10,7 @@ import { attempts, contactPoints } from '../../db/schema';
 import type { Channel } from '../../domain/channels';
 import { replyFor } from '../../domain/keywords';
 import { describeEachDatabase } from '../support/databases';
+import { uniqueId } from '../support/fixtures';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 import {
   ALL_SETTINGS,
@@ -255,6 +257,65 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       const point = await contactPoint(getDb(), 'sms', phone);
       expect(point).toMatchObject({ suppressionReason: 'twilio:30006', optedOutAt: null });
       expect(point?.suppressedAt).toBeInstanceOf(Date);
+    });
+
+    it('a status callback URL as the adapter builds it (attempt id URL-encoded) is accepted, and the attempt found by the decoded id', async () => {
+      const phone = uniquePhone();
+      const sid = newSid();
+      const attemptId = `dunning/acme/${uniqueId('inst')}/r0/s2/sms/7`;
+      const inserted = await insertAttempt(getDb(), { channel: 'sms', recipient: phone, status: 'sending' });
+      await getDb().update(attempts).set({ id: attemptId }).where(eq(attempts.id, inserted));
+
+      // Exactly the URL Twilio calls (and signs): the StatusCallback the SMS sender sends.
+      const url = statusCallbackUrl(PUBLIC_BASE_URL, attemptId)!;
+      expect(url).toContain(`?attempt=dunning%2Facme%2F`);
+      const path = url.slice(PUBLIC_BASE_URL.length);
+      const params = statusParams(sid, 'delivered', phone);
+      const response = await api.inject(twilioRequest(path, params, { signature: twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, url, params) }));
+
+      expect(response.statusCode, response.body).toBe(204);
+      // No message SID was stored yet, so only the attempt id in the URL can have found the row.
+      expect(await attemptRow(getDb(), attemptId)).toMatchObject({ status: 'delivered', providerMessageId: sid });
+    });
+
+    it('63016 (WhatsApp free-form outside the 24-hour window) closes the window, so the next send uses the template', async () => {
+      const phone = uniquePhone();
+      await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'Olá')));
+      expect((await contactPoint(getDb(), 'whatsapp', phone))?.lastInboundAt).toBeInstanceOf(Date);
+      const sid = newSid();
+      const id = await insertAttempt(getDb(), { channel: 'whatsapp', recipient: phone, providerMessageId: sid });
+
+      const response = await api.inject(twilioRequest(`/webhooks/twilio/status?attempt=${id}`, statusParams(sid, 'failed', `whatsapp:${phone}`, '63016')));
+
+      expect(response.statusCode).toBe(204);
+      expect(await attemptRow(getDb(), id)).toMatchObject({ status: 'undelivered', error: 'twilio:63016' });
+      expect(await contactPoint(getDb(), 'whatsapp', phone)).toMatchObject({ lastInboundAt: null, optedOutAt: null, suppressedAt: null });
+    });
+
+    it('63016 keeps a window the buyer opened after the refused message went out', async () => {
+      const phone = uniquePhone();
+      const sid = newSid();
+      const id = await insertAttempt(getDb(), { channel: 'whatsapp', recipient: phone, providerMessageId: sid });
+      await getDb().update(attempts).set({ sentAt: new Date(Date.now() - 60_000) }).where(eq(attempts.id, id));
+      await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'Oi, recebi?')));
+
+      await api.inject(twilioRequest('/webhooks/twilio/status', statusParams(sid, 'undelivered', `whatsapp:${phone}`, '63016')));
+
+      expect((await attemptRow(getDb(), id)).status).toBe('undelivered');
+      expect((await contactPoint(getDb(), 'whatsapp', phone))?.lastInboundAt).toBeInstanceOf(Date);
+    });
+
+    it('63016 for an SMS recipient changes no WhatsApp window', async () => {
+      const phone = uniquePhone();
+      await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'Olá')));
+      await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(phone, 'Hello')));
+      const sid = newSid();
+      await insertAttempt(getDb(), { channel: 'sms', recipient: phone, providerMessageId: sid });
+
+      await api.inject(twilioRequest('/webhooks/twilio/status', statusParams(sid, 'failed', phone, '63016')));
+
+      expect((await contactPoint(getDb(), 'whatsapp', phone))?.lastInboundAt).toBeInstanceOf(Date);
+      expect((await contactPoint(getDb(), 'sms', phone))?.lastInboundAt).toBeInstanceOf(Date);
     });
 
     it('another failure code only marks the attempt', async () => {

@@ -25,6 +25,7 @@ import {
   type JourneyEvent,
   type JourneyState,
   type RecordedEvent,
+  channelAvailability,
   checkDueDateChange,
   dispatch,
   isClosed,
@@ -345,7 +346,7 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
           apply(r, { type: 'final_action_taken', at: t, action: action.action });
           break;
         case 'send': {
-          const route = resolveChannel(action.step.channel, { contact: state.installment.buyer, optedOut: state.optedOut, undeliverable: state.undeliverable });
+          const route = resolveChannel(action.step.channel, channelAvailability(state));
           if (route.kind === 'none') {
             const recorded = apply(r, { type: 'step_skipped', at: t, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'no_channel', channels: route.skipped });
             log.push({ kind: 'no_channel', at: t, journey: r.index, recorded });

@@ -319,10 +319,10 @@ describe('outcomeOfGuard', () => {
     });
   });
 
-  it('turns a refusal into a fall-through: an opt-out as such, anything else as undeliverable', () => {
+  it('turns a refusal into a fall-through: an opt-out as such, a suppression for good, a missing template for this step only', () => {
     expect(outcomeOfGuard({ verdict: 'refuse', reason: 'opted_out' })).toEqual({ status: 'opted_out', source: 'consent' });
     expect(outcomeOfGuard({ verdict: 'refuse', reason: 'suppressed' })).toEqual({ status: 'undeliverable', reason: 'suppressed' });
-    expect(outcomeOfGuard({ verdict: 'refuse', reason: 'whatsapp_template_unavailable' })).toEqual({ status: 'undeliverable', reason: 'whatsapp_template_unavailable' });
+    expect(outcomeOfGuard({ verdict: 'refuse', reason: 'whatsapp_template_unavailable' })).toEqual({ status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' });
   });
 });
 

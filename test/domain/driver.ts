@@ -11,6 +11,7 @@ import {
   type JourneyState,
   type NextAction,
   type RecordedEvent,
+  channelAvailability,
   checkDueDateChange,
   dispatch,
   nextAction,
@@ -123,7 +124,7 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
         const buyer = state.installment.buyer;
         const revision = state.planRevision;
         const stepIndex = action.step.stepIndex;
-        const route = resolveChannel(action.step.channel, { contact: buyer, optedOut: state.optedOut, undeliverable: state.undeliverable });
+        const route = resolveChannel(action.step.channel, channelAvailability(state));
         if (route.kind === 'none') {
           apply({ type: 'step_skipped', at: now, revision, stepIndex, reason: 'no_channel', channels: route.skipped });
           trace.push({ kind: 'skip', at: now, revision, stepIndex, reason: 'no_channel', channels: route.skipped });

@@ -4,6 +4,7 @@ import {
   DUE_DATE_REFUSAL_MESSAGES,
   type JourneyEvent,
   type JourneyState,
+  channelAvailability,
   checkDueDateChange,
   daysOverdue,
   dispatch,
@@ -476,6 +477,29 @@ describe('contact updates', () => {
     expect(s.optedOut).toEqual(['whatsapp']);
     s = apply(s, { type: 'contact_updated', at: LADDER[0]!, changes: { phone: '+14155550100' } });
     expect(s.undeliverable).toEqual([]);
+  });
+
+  it('a failure scoped to the step (no approved template) moves only that step to another channel', () => {
+    const failed = (stepIndex: number, channel: Channel): JourneyEvent => ({
+      type: 'step_failed',
+      at: LADDER[0]!,
+      revision: 0,
+      stepIndex,
+      channel,
+      reason: 'whatsapp_template_unavailable',
+      scope: 'step',
+    });
+    let s = apply(begin(), failed(0, 'whatsapp'), failed(0, 'sms'));
+    expect(channelAvailability(s).undeliverable).toEqual(['whatsapp', 'sms']);
+    expect(s.undeliverable).toEqual([]);
+    expect(s.attempts.failed).toBe(2);
+    // The next step may use WhatsApp again.
+    s = apply(s, { type: 'step_sent', at: LADDER[0]!, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'a' });
+    expect(channelAvailability(s).undeliverable).toEqual([]);
+    // A stale step's scoped failure counts, and excludes nothing.
+    s = apply(s, failed(0, 'whatsapp'));
+    expect(channelAvailability(s).undeliverable).toEqual([]);
+    expect(s.attempts.failed).toBe(3);
   });
 
   it('a new time zone moves the remaining steps to the buyer’s new wall clock', () => {

@@ -69,16 +69,46 @@ describe('classifyInbound', () => {
     }
   });
 
-  it('a STOP or HELP word opening a longer message counts; a START word does not', () => {
+  it('an unambiguous opt-out word opening a longer message counts', () => {
     expect(classifyInbound('STOP please')).toEqual({ kind: 'stop', locale: null });
     expect(classifyInbound('Stop sending me these messages!')).toMatchObject({ kind: 'stop' });
-    expect(classifyInbound('Baja por favor')).toEqual({ kind: 'stop', locale: 'es' });
+    expect(classifyInbound('stop all of this')).toMatchObject({ kind: 'stop' });
+    expect(classifyInbound('STOPALL now')).toEqual({ kind: 'stop', locale: 'en' });
+    expect(classifyInbound('Unsubscribe me')).toEqual({ kind: 'stop', locale: 'en' });
     expect(classifyInbound('Opt out of this, thanks')).toEqual({ kind: 'stop', locale: 'en' });
+    expect(classifyInbound('optout thanks')).toEqual({ kind: 'stop', locale: 'en' });
     expect(classifyInbound('Arrêt immédiat svp')).toEqual({ kind: 'stop', locale: 'fr' });
-    expect(classifyInbound('help me please')).toEqual({ kind: 'help', locale: 'en' });
-    expect(classifyInbound('Ajuda, por favor')).toEqual({ kind: 'help', locale: 'pt-BR' });
-    expect(classifyInbound('Yes I will pay tomorrow')).toEqual({ kind: 'other', locale: null });
-    expect(classifyInbound('start again next month')).toEqual({ kind: 'other', locale: null });
+    expect(classifyInbound('Désabonner moi')).toEqual({ kind: 'stop', locale: 'fr' });
+    expect(classifyInbound('désinscrire svp')).toEqual({ kind: 'stop', locale: 'fr' });
+    expect(classifyInbound('Descadastrar por favor')).toEqual({ kind: 'stop', locale: 'pt-BR' });
+  });
+
+  it('an ambiguous STOP word, a HELP word or a START word counts only as the whole message', () => {
+    // Each is a keyword alone…
+    for (const [word, kind] of [['parar', 'stop'], ['End', 'stop'], ['Cancel', 'stop'], ['baja', 'stop'], ['HELP', 'help'], ['Ajuda!', 'help'], ['yes', 'start']] as const) {
+      expect(classifyInbound(word).kind, word).toBe(kind);
+    }
+    // …and only an ordinary word when it opens a longer message.
+    for (const text of [
+      "End of the month I'll pay",
+      'Cancel my order please',
+      'Quit calling? I paid already',
+      'revoke the fee please',
+      'parar de pagar?',
+      'Baja por favor',
+      'cancelar la cuota 3',
+      'Alto ahí, ya pagué',
+      'detener el cobro',
+      'Sair de casa agora, pago depois',
+      'help me please',
+      'Ajuda, por favor',
+      'info about my bill',
+      'aide moi',
+      'Yes I will pay tomorrow',
+      'start again next month',
+    ]) {
+      expect(classifyInbound(text), text).toEqual({ kind: 'other', locale: null });
+    }
   });
 
   it('a keyword elsewhere than first is not one', () => {

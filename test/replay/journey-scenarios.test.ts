@@ -329,18 +329,19 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7 } });
   });
 
-  it('(g) no approved WhatsApp template outside the 24-hour window: the step falls through to email', async () => {
+  it('(g) no approved WhatsApp template outside the 24-hour window: that step falls through to email, later WhatsApp steps still try WhatsApp', async () => {
     const h = journey()
       .reminder('email')
       .reminder('email')
       .reminder('sms')
-      .reminder('whatsapp', { status: 'undeliverable', reason: 'whatsapp_template_unavailable' })
+      .reminder('whatsapp', { status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' })
       .reminder('email') // still step 3
       .finish();
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
     expect(captured.activityIds).toContain('deliver/r0/s3/email');
-    expect(captured.recordedEvents.find((e) => e.type === 'step_failed')).toMatchObject({ stepIndex: 3, channel: 'whatsapp', reason: 'whatsapp_template_unavailable' });
+    expect(captured.recordedEvents.find((e) => e.type === 'step_failed')).toMatchObject({ stepIndex: 3, channel: 'whatsapp', reason: 'whatsapp_template_unavailable', scope: 'step' });
+    expect(captured.activityIds).toContain('deliver/r0/s6/whatsapp');
   });
 
   it('(g) the guard holds a reminder for the buyer’s cap across journeys: deferred to the instant it names, then sent', async () => {
@@ -392,6 +393,15 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual(['deliver/r0/s0/email', 'deliver/r0/s1/email']);
     expect(captured.recordedEvents.filter((e) => e.type === 'step_sent').map((e) => (e as { stepIndex: number }).stepIndex)).toEqual([0]);
     expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 1 } });
+  });
+
+  it('paid while the reminder is already being sent: it completes and is recorded as sent (nothing goes unrecorded)', async () => {
+    const installment = makeInstallment();
+    const h = journey(installment).reminder('email').reminderInFlight('email').payment(installment.amount.amountMinor, { paymentId: 'pay-mid-send' }).delivered().finish();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.recordedEvents.filter((e) => e.type === 'step_sent')).toHaveLength(2);
+    expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 2 } });
   });
 
   it('a history written before that patch (no marker) replays as then: the reminder in flight completes', async () => {

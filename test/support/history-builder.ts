@@ -224,6 +224,7 @@ export interface ContinuedAsNewOptions extends AdvanceOptions {
 interface ActivityState {
   scheduledEventId: number;
   startedEventId?: number;
+  cancelRequestedEventId?: number;
   closed: boolean;
 }
 
@@ -585,16 +586,34 @@ export class HistoryBuilder {
     return this.upsertSearchAttributes({ TemporalChangeVersion: { ...version, metadata: { ...version!.metadata, type: new TextEncoder().encode('KeywordList') } } });
   }
 
-  /** Command event: the workflow asked to cancel an activity (ActivityTaskCancelRequested). */
+  /**
+   * Command event: the workflow asked to cancel an activity (ActivityTaskCancelRequested). The
+   * activity stays open: `activityCanceled()` if it had not started, else it completes or fails.
+   */
   activityCancelRequested(options: ActivityRef = {}): this {
     const [, activity] = this.openActivity('activityCancelRequested', options.activityId);
-    this.pushCommand('activityCancelRequested', options, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, {
+    activity.cancelRequestedEventId = this.pushCommand('activityCancelRequested', options, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, {
       activityTaskCancelRequestedEventAttributes: {
         scheduledEventId: id(activity.scheduledEventId),
         workflowTaskCompletedEventId: id(this.lastWftCompletedId),
       },
     });
-    // With TRY_CANCEL the workflow is done with it: whatever the activity does next is ignored.
+    return this;
+  }
+
+  /** ActivityTaskCanceled: the server canceled an activity no worker had started. */
+  activityCanceled(options: ActivityRef = {}): this {
+    const [, activity] = this.openActivity('activityCanceled', options.activityId);
+    if (activity.cancelRequestedEventId === undefined) throw new Error('activityCanceled: the workflow never asked to cancel this activity');
+    this.tick(options.advanceMs);
+    this.pushNonCommand(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, {
+      activityTaskCanceledEventAttributes: {
+        scheduledEventId: id(activity.scheduledEventId),
+        startedEventId: id(activity.startedEventId ?? 0),
+        latestCancelRequestedEventId: id(activity.cancelRequestedEventId),
+        identity: IDENTITY,
+      },
+    });
     activity.closed = true;
     return this;
   }

@@ -45,6 +45,7 @@ import {
   type JourneyEvent,
   type JourneyState,
   type RecordedEvent,
+  channelAvailability,
   checkDueDateChange,
   dispatch,
   nextAction,
@@ -139,6 +140,8 @@ type Blocked =
       attemptId: string;
       /** The contact window's end, which a legacy deferral (no `until`) falls back to. */
       sendBefore: number;
+      /** The journey closed meanwhile and asked to cancel it: canceled unless it had started. */
+      cancelRequested?: boolean;
     }
   | { kind: 'timer'; timerId: number; fireAt: number }
   /** condition() without a timeout: paused until resumed. */
@@ -290,7 +293,19 @@ export class JourneyHistory {
     return this;
   }
 
-  /** Completes the reminder left in flight by `reminderInFlight()`. */
+  /** The server cancels the reminder whose cancellation the journey asked for (no worker had started it). */
+  canceledBeforeStart(): this {
+    const pending = this.blocked;
+    if (pending.kind !== 'deliver' || !pending.cancelRequested) throw new Error(`canceledBeforeStart(): no reminder being canceled (${pending.kind})\n${this.trace()}`);
+    this.builder.activityCanceled({ activityId: this.written(pending.activityId), advanceMs: 50 });
+    const now = this.task();
+    this.log.push(`${iso(now)} ${pending.activityId} canceled`);
+    this.loop(now);
+    this.settle();
+    return this;
+  }
+
+  /** Completes the reminder left in flight by `reminderInFlight()` (also one being canceled that had started). */
   delivered(result?: DeliveryResult): this {
     if (this.blocked.kind !== 'deliver') throw new Error(`delivered(): no reminder in flight (${this.blocked.kind})\n${this.trace()}`);
     this.completeDelivery(result ?? { status: 'sent', providerMessageId: `outbox:${this.blocked.attemptId}` });
@@ -323,7 +338,8 @@ export class JourneyHistory {
           this.fireTimer();
           break;
         case 'deliver':
-          this.completeDelivery({ status: 'sent', providerMessageId: `outbox:${this.blocked.attemptId}` });
+          if (this.blocked.cancelRequested) this.canceledBeforeStart();
+          else this.completeDelivery({ status: 'sent', providerMessageId: `outbox:${this.blocked.attemptId}` });
           break;
         case 'paused':
           throw new Error(`finish(): the journey is paused with no end; resume it first\n${this.trace()}`);
@@ -481,7 +497,7 @@ export class JourneyHistory {
           const buyer = this.current.installment.buyer;
           const revision = this.current.planRevision;
           const { stepIndex } = action.step;
-          const route = resolveChannel(action.step.channel, { contact: buyer, optedOut: this.current.optedOut, undeliverable: this.current.undeliverable });
+          const route = resolveChannel(action.step.channel, channelAvailability(this.current));
           if (route.kind === 'none') {
             this.apply({ type: 'step_skipped', at: now, revision, stepIndex, reason: 'no_channel', channels: route.skipped });
             break;
@@ -680,7 +696,8 @@ export class JourneyHistory {
       }
       this.builder.activityCancelRequested({ activityId: this.written(blocked.activityId) });
       this.log.push(`${iso(now)} cancel ${blocked.activityId}`);
-      this.loop(now);
+      // WAIT_CANCELLATION_COMPLETED: the workflow waits for the server's answer.
+      blocked.cancelRequested = true;
     }
     // Waiting on an activity: the new events are recorded when it completes and the loop runs.
   }

@@ -17,6 +17,7 @@ import {
   recordOptIn,
   recordOptOut,
   recordSuppression,
+  recordWindowClosed,
 } from '../../../db/contact-repository';
 import type { Channel } from '../../../domain/channels';
 import { SUPPORTED_LOCALES, type Locale } from '../../../domain/installment';
@@ -32,6 +33,11 @@ const tags = ['webhooks'];
 const UNREACHABLE_CODES = new Set(['30005', '30006']);
 /** The recipient replied STOP at the carrier (or to Twilio's own opt-out handling). */
 const OPTED_OUT_CODE = '21610';
+/**
+ * A free-form WhatsApp message outside the 24-hour window. Twilio mostly reports it here, after
+ * accepting the message, rather than in the API response: the window is closed at that address.
+ */
+const OUTSIDE_WINDOW_CODE = '63016';
 
 /** MessageStatus → our attempt status; absent ones (queued, accepted, sending, scheduled…) are ignored. */
 const STATUS_MAP: Readonly<Record<string, AttemptStatus>> = {
@@ -124,6 +130,10 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
           await notifyJourneysAt(request.log, { db, gateway }, 'optOut', channel, recipient, TWILIO);
         } else if (UNREACHABLE_CODES.has(code)) {
           await recordSuppression(db, channel, recipient, `twilio:${code}`);
+        } else if (code === OUTSIDE_WINDOW_CODE && channel === 'whatsapp') {
+          // The next WhatsApp send then uses the approved template. A message the buyer wrote
+          // after this one went out opened a new window, and is kept.
+          await recordWindowClosed(db, channel, recipient, attempt?.sentAt ?? null);
         }
       }
       return reply.code(204).send();

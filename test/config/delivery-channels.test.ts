@@ -1,0 +1,33 @@
+/** Which channels a worker sends through, from its environment (README, "Reminder channels"). */
+import { describe, expect, it } from 'vitest';
+import { verifyUnsubscribeToken } from '../../api/unsubscribe-links';
+import { deliveryChannelsFromEnv } from '../../worker';
+
+const RESEND = { RESEND_API_KEY: 're_live_key', RESEND_FROM: 'Acme Billing <billing@acme.example>' };
+const TWILIO = { TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_SMS_FROM: '+14155550100' };
+const LINKS = { PUBLIC_BASE_URL: 'https://dunning.example.com', LINK_SIGNING_SECRET: 'a-long-enough-link-secret' };
+
+describe('deliveryChannelsFromEnv', () => {
+  it('with no provider configured, every channel is the outbox, with no rate limit', () => {
+    const channels = deliveryChannelsFromEnv({});
+    expect(channels.summary).toEqual({ email: 'outbox', sms: 'outbox', whatsapp: 'outbox' });
+    expect(channels.rateLimits).toEqual({ email: null, sms: null, whatsapp: null });
+    expect(channels.unsubscribeUrl).toBeUndefined();
+  });
+
+  it('each provider is switched on by its variables, with its rate limit for the channel queue', () => {
+    const channels = deliveryChannelsFromEnv({ ...RESEND, ...TWILIO, ...LINKS, TWILIO_SMS_MAX_PER_SECOND: '3' });
+    expect(channels.summary).toEqual({ email: 'resend', sms: 'twilio', whatsapp: 'outbox' });
+    expect(channels.rateLimits).toEqual({ email: 2, sms: 3, whatsapp: null });
+    expect(channels.senders?.email.provider).toBe('resend');
+    expect(channels.senders?.whatsapp.provider).toBe('outbox');
+  });
+
+  it('real email needs a working one-click unsubscribe link: the variables are required, and named', () => {
+    expect(() => deliveryChannelsFromEnv(RESEND)).toThrow(/LINK_SIGNING_SECRET and PUBLIC_BASE_URL/);
+    const url = deliveryChannelsFromEnv({ ...RESEND, ...LINKS }).unsubscribeUrl!('Ana@Example.com', Date.UTC(2026, 11, 1));
+    expect(url.startsWith('https://dunning.example.com/unsubscribe/')).toBe(true);
+    const check = verifyUnsubscribeToken(url.split('/').pop()!, LINKS.LINK_SIGNING_SECRET, Date.UTC(2026, 11, 2));
+    expect(check).toMatchObject({ ok: true, channel: 'email', address: 'ana@example.com' });
+  });
+});
