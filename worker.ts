@@ -106,6 +106,8 @@ export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannel
     // Real email must carry a working one-click opt-out (RFC 8058), not a "reply STOP" nobody reads.
     throw new ProviderConfigError('LINK_SIGNING_SECRET and PUBLIC_BASE_URL are required when RESEND_API_KEY is set: every email carries a one-click unsubscribe link');
   }
+  // The API refuses a shorter one: links signed with it would all answer 404.
+  if (linkSecret && linkSecret.length < 16) throw new ProviderConfigError('LINK_SIGNING_SECRET must be at least 16 characters');
   return {
     senders: withOutboxFallback(sendersFromConfig(providers)),
     whatsappTemplateAvailable: whatsappTemplatesOf(providers),

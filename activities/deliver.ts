@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { buyerContactRecord, lockBuyer, normalizeAddress, recordOptOut, recordSuppression } from '../db/contact-repository';
+import { buyerContactRecord, contactPointState, lockBuyer, normalizeAddress, recordOptOut, recordSuppression } from '../db/contact-repository';
 import { type AttemptRow, findAttempt } from '../db/journey-repository';
 import { attempts } from '../db/schema';
 import { contactRulesOf, guardSend } from '../domain/compliance';
@@ -99,12 +99,20 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
         return null;
       case 'rejected':
         return refusalOutcome(d, parseRefusal(row.error), senders[d.channel].provider);
-      case 'sending':
-        if (senders[d.channel].idempotent) return 'resend';
+      case 'sending': {
+        if (senders[d.channel].idempotent) {
+          // Resent with the same key, not judged again by the guard (a first send may be behind
+          // it) — but never to an address that opted out or bounced since.
+          const point = await contactPointState(db, d.channel, d.to);
+          if (!point.optedOut && !point.suppressed) return 'resend';
+          await update(row.id, { status: 'unconfirmed', error: 'not sent again: the address opted out or bounced meanwhile' });
+          return point.optedOut ? { status: 'opted_out', source: 'consent' } : { status: 'undeliverable', reason: 'suppressed' };
+        }
         // The earlier try may have reached the provider: at most once, never twice.
         await update(row.id, { status: 'unconfirmed', error: 'retried after an unknown outcome; not sent again' });
         logger.warn({ attemptId: row.id, channel: d.channel }, 'reminder outcome unknown: counted as sent, not sent again');
         return { status: 'sent', providerMessageId: row.providerMessageId ?? `unconfirmed:${row.id}` };
+      }
       default:
         return { status: 'sent', providerMessageId: row.providerMessageId ?? row.id, ...(row.whatsappMode && { whatsappMode: row.whatsappMode as 'free_form' | 'template' }) };
     }
@@ -129,7 +137,8 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     }
   };
 
-  const send = async (d: ReminderDelivery, message: OutgoingMessage): Promise<DeliveryOutcome> => {
+  /** `resend`: an earlier try's outcome is unknown, so the row stays `sending` whatever happens short of an answer. */
+  const send = async (d: ReminderDelivery, message: OutgoingMessage, resend = false): Promise<DeliveryOutcome> => {
     const sender = senders[d.channel] as ChannelSenders[keyof ChannelSenders] & { send(m: OutgoingMessage): Promise<SendOutcome> };
     let outcome: SendOutcome;
     try {
@@ -137,7 +146,8 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (err instanceof ProviderUnavailableError) {
-        await update(d.attemptId, { status: 'retryable', error: reason });
+        // `retryable` means nothing went out, which a resend cannot say for the first try.
+        if (!resend) await update(d.attemptId, { status: 'retryable', error: reason });
         throw ApplicationFailure.create({
           type: 'ProviderUnavailable',
           message: reason,
@@ -146,7 +156,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       }
       if (!(err instanceof ProviderOutcomeUnknownError)) {
         // Not a provider answer (bad parameters, a fault of ours): nothing went out; retry.
-        await update(d.attemptId, { status: 'retryable', error: reason });
+        if (!resend) await update(d.attemptId, { status: 'retryable', error: reason });
         throw err;
       }
       // Resend dedupes by the attempt's key: the retry sends the same message again, safely.
@@ -167,25 +177,34 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     return refusalOutcome(d, stored, sender.provider);
   };
 
+  /** The outcome of an attempt already on record, sending it again where that is safe; null when there is none to follow. */
+  const continueEarlier = async (d: ReminderDelivery): Promise<DeliveryOutcome | null> => {
+    const earlier = await findAttempt(db, d.attemptId);
+    if (!earlier) return null;
+    const outcome = await outcomeOfEarlier(earlier, d);
+    // The same message again, as composed when the intent row was written.
+    if (outcome === 'resend') return send(d, compose(d, (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined, earlier.sentAt?.getTime() ?? deps.now()), true);
+    return outcome;
+  };
+
   return async function deliverReminder(d: ReminderDelivery): Promise<DeliveryOutcome> {
+    const earlier = await continueEarlier(d);
+    if (earlier) return earlier;
     // Scheduled by a worker from before the guard (on the journeys' own task queue, without the
-    // policy and buyer the guard needs): send nothing, and let the journey plan it again in a
-    // minute, when it schedules a delivery the guard can judge.
+    // policy and buyer the guard needs) and not sent: send nothing, and let the journey plan it
+    // again in a minute, when it schedules a delivery the guard can judge.
     if (!d.policy || !d.buyerId || !d.timeZone) {
       logger.warn({ attemptId: d.attemptId, channel: d.channel }, 'reminder from an older worker: planned again');
       return { status: 'deferred', reason: 'replanned', until: new Date(deps.now() + 60_000).toISOString() };
-    }
-    const earlier = await findAttempt(db, d.attemptId);
-    if (earlier) {
-      const outcome = await outcomeOfEarlier(earlier, d);
-      // The same message again, as composed when the intent row was written.
-      if (outcome === 'resend') return send(d, compose(d, (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined, earlier.sentAt?.getTime() ?? deps.now()));
-      if (outcome) return outcome;
     }
 
     const sender = senders[d.channel];
     const verdict = await db.transaction(async (tx) => {
       await lockBuyer(tx, d.tenantId, d.buyerId);
+      // Another try of this activity may have reserved the attempt while this one waited for the
+      // lock: its row must neither count against this send nor be sent twice.
+      const [current] = await tx.select({ status: attempts.status }).from(attempts).where(eq(attempts.id, d.attemptId));
+      if (current && current.status !== 'retryable') return { kind: 'overtaken' as const };
       const now = deps.now();
       const buyer = await buyerContactRecord(tx, { tenantId: d.tenantId, buyerId: d.buyerId, channel: d.channel, address: d.to, now });
       const decision = guardSend({
@@ -231,9 +250,9 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     });
 
     if (verdict.kind === 'overtaken') {
-      const row = await findAttempt(db, d.attemptId);
-      const outcome = row ? await outcomeOfEarlier(row, d) : null;
-      if (outcome && outcome !== 'resend') return outcome;
+      // Another try of this activity reserved the attempt while this one waited: follow its row.
+      const outcome = await continueEarlier(d);
+      if (outcome) return outcome;
       throw ApplicationFailure.create({ type: 'AttemptInProgress', message: `attempt ${d.attemptId} is being sent by another try` });
     }
     if (verdict.kind === 'blocked') {

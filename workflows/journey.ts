@@ -259,8 +259,12 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         }),
       );
     } catch (err) {
-      // Canceled because the journey closed while the reminder waited: nothing to record.
-      if (isCancellation(err)) return;
+      if (isCancellation(err)) {
+        // The journey closed while the reminder waited: nothing to record.
+        if (isClosed(state)) return;
+        // The workflow itself is being canceled (an operator): let the cancellation end it.
+        throw err;
+      }
       if (!(err instanceof ActivityFailure)) throw err;
       apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });
     } finally {

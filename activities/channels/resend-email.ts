@@ -172,17 +172,19 @@ export function mapResendError(
   const detail = scrubContactData(rawMessage);
   const retryAfter = parseRetryAfterSeconds(headers?.['retry-after']);
 
+  // No answer, or a server error, may come after Resend accepted the email: the outcome is
+  // unknown, and the retry sends the same email with the same Idempotency-Key (Resend dedupes).
   if (status === null) {
     if (timedOut) {
       throw new ProviderOutcomeUnknownError(`Resend did not answer within ${timeoutMs} ms (a retry reuses the Idempotency-Key)`);
     }
-    throw new ProviderUnavailableError(`Resend could not be reached: ${detail}`);
+    throw new ProviderOutcomeUnknownError(`Resend could not be reached or the connection broke: ${detail} (a retry reuses the Idempotency-Key)`);
   }
   if (status === 429 || QUOTA_ERROR_NAMES.has(name)) {
     throw new ProviderUnavailableError(`Resend ${status} ${name}: ${detail}`, retryAfter);
   }
   if (status >= 500) {
-    throw new ProviderUnavailableError(`Resend ${status} ${name}: ${detail}`, retryAfter);
+    throw new ProviderOutcomeUnknownError(`Resend ${status} ${name}: ${detail} (a retry reuses the Idempotency-Key)`);
   }
   if (status === 401 || status === 403 || CONFIG_ERROR_NAMES.has(name) || status === 404 || status === 405) {
     throw new ProviderUnavailableError(
@@ -192,7 +194,8 @@ export function mapResendError(
   }
   if (status === 409) {
     if (name === 'concurrent_idempotent_requests') {
-      throw new ProviderUnavailableError(`Resend is still processing this attempt's first request: ${detail}`, retryAfter ?? 1);
+      // Another try's request with this key is still in flight: it may send the email.
+      throw new ProviderOutcomeUnknownError(`Resend is still processing this attempt's first request: ${detail}`);
     }
     throw new ProviderOutcomeUnknownError(
       `Resend 409 ${name}: this attempt's Idempotency-Key was already used with a different payload ` +

@@ -194,9 +194,11 @@ export function mapTwilioError(error: TwilioApiError): SendOutcome {
       `${label}: Twilio rejected our configuration (${message}). Check TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and the senders; no buyer was marked undeliverable.`,
     );
   }
-  if (status === 429 || status >= 500 || (code !== null && RETRY_LATER_CODES.has(code))) {
+  if (status === 429 || status === 503 || (code !== null && RETRY_LATER_CODES.has(code))) {
     throw new ProviderUnavailableError(`${label}: ${message}`, error.retryAfterSeconds);
   }
+  // Any other server error may come after Twilio created the message: never send it again.
+  if (status >= 500) throw new ProviderOutcomeUnknownError(`${label}: ${message}`);
   if (code !== null && UNDELIVERABLE_CODES.has(code)) return refused('undeliverable');
   if (code !== null && OUR_BUG_CODES.has(code)) {
     throw new ProviderUnavailableError(`${label}: Twilio rejected the request we built (${message}); this is a bug, not the buyer's address`);

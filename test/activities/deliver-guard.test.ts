@@ -243,6 +243,28 @@ describeEachDatabase('deliver activity: intent rows, retries and provider refusa
     expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'delivered', providerMessageId: 'SM-fast' }]);
   });
 
+  it('after an unknown outcome, a resend keeps the row `sending` through a 429, and is never made to an address that opted out meanwhile', async () => {
+    const sender = new ScriptedSender('resend', true).then(
+      () => {
+        throw new ProviderOutcomeUnknownError('timed out');
+      },
+      () => {
+        throw new ProviderUnavailableError('429 rate_limit_exceeded', 2);
+      },
+    );
+    const activities = activitiesWith('email', sender);
+    const inst = freshInstallment();
+    const delivery = deliveryFor(inst);
+    expect(await failureOf(activities.deliverReminder(delivery))).toBeInstanceOf(ProviderOutcomeUnknownError);
+    expect(await failureOf(activities.deliverReminder(delivery))).toMatchObject({ type: 'ProviderUnavailable' });
+    // Still `sending`: the first request may have gone out, so the ledger keeps counting it.
+    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'sending' }]);
+    await recordOptOut(getDb(), 'email', inst.buyer.email!, 'link');
+    expect(await activities.deliverReminder(delivery)).toEqual({ status: 'opted_out', source: 'consent' });
+    expect(sender.sent).toHaveLength(2);
+    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'unconfirmed' }]);
+  });
+
   it('Twilio 21610 (unsubscribed): an opt-out of that address for every journey, and the step falls through', async () => {
     const inst = freshInstallment();
     const sender = new ScriptedSender('twilio').then(() => ({ kind: 'refused', refusal: 'opted_out', code: '21610', detail: 'unsubscribed recipient' }));

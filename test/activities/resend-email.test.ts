@@ -181,14 +181,14 @@ describe('Resend email sender: errors', () => {
     expect(fake.sent).toHaveLength(0);
   });
 
-  it('500, and a 502 with an HTML body, are ProviderUnavailableError', async () => {
+  it('500, and a 502 with an HTML body, are an unknown outcome (Resend may have sent it; the retry reuses the key)', async () => {
     fake.script(
       { status: 500, body: resendError(500, 'internal_server_error', 'An unexpected error occurred.') },
       { status: 502, body: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } },
     );
 
-    await expect(sender().send(email())).rejects.toBeInstanceOf(ProviderUnavailableError);
-    await expect(sender().send(email())).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(sender().send(email())).rejects.toBeInstanceOf(ProviderOutcomeUnknownError);
+    await expect(sender().send(email())).rejects.toBeInstanceOf(ProviderOutcomeUnknownError);
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -276,15 +276,15 @@ describe('Resend email sender: errors', () => {
     await expect(sender().send(email())).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
 
-  it('connection refused is ProviderUnavailableError', async () => {
+  it('no answer at all (the SDK cannot tell a refused connection from a broken one) is an unknown outcome', async () => {
     const port = await closedPort();
-    await expect(sender({ baseUrl: `http://127.0.0.1:${port}` }).send(email())).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(sender({ baseUrl: `http://127.0.0.1:${port}` }).send(email())).rejects.toBeInstanceOf(ProviderOutcomeUnknownError);
   });
 
-  it('409 concurrent request for the same key is ProviderUnavailableError (retry gets the first result)', () => {
+  it('409 concurrent request for the same key is an unknown outcome (the other request may send it)', () => {
     expect(() =>
       mapResendError({ statusCode: 409, name: 'concurrent_idempotent_requests', message: 'in progress' }, null, false, TIMEOUT_MS),
-    ).toThrow(ProviderUnavailableError);
+    ).toThrow(ProviderOutcomeUnknownError);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

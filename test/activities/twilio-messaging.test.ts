@@ -214,6 +214,13 @@ describe('Twilio SMS sender', () => {
     await expect(createTwilioSmsSender(smsConfig()).send(sms())).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
 
+  it('another 5xx (500, 502, 504) is an unknown outcome: Twilio may have created the message, so it is never sent again', async () => {
+    for (const status of [500, 502, 504]) {
+      fake.script({ status, body: twilioError(status, 20500, 'Internal Server Error') });
+      await expect(createTwilioSmsSender(smsConfig()).send(sms())).rejects.toBeInstanceOf(ProviderOutcomeUnknownError);
+    }
+  });
+
   it('401 (wrong credentials) is ProviderUnavailableError naming the configuration, not a refusal', async () => {
     const sender = createTwilioSmsSender(smsConfig({ accountSid: `AC${'f'.repeat(32)}` }));
     fake.script({ status: 401, body: twilioError(401, 20003, 'Authenticate') });

@@ -25,6 +25,7 @@ describe('deliveryChannelsFromEnv', () => {
 
   it('real email needs a working one-click unsubscribe link: the variables are required, and named', () => {
     expect(() => deliveryChannelsFromEnv(RESEND)).toThrow(/LINK_SIGNING_SECRET and PUBLIC_BASE_URL/);
+    expect(() => deliveryChannelsFromEnv({ ...RESEND, ...LINKS, LINK_SIGNING_SECRET: 'short' })).toThrow(/at least 16 characters/);
     const url = deliveryChannelsFromEnv({ ...RESEND, ...LINKS }).unsubscribeUrl!('Ana@Example.com', Date.UTC(2026, 11, 1));
     expect(url.startsWith('https://dunning.example.com/unsubscribe/')).toBe(true);
     const check = verifyUnsubscribeToken(url.split('/').pop()!, LINKS.LINK_SIGNING_SECRET, Date.UTC(2026, 11, 2));

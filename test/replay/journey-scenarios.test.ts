@@ -404,6 +404,14 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 2 } });
   });
 
+  it('an operator cancels the workflow while a reminder waits: the delivery is canceled and the workflow ends canceled (no loop)', async () => {
+    const h = journey().reminder('email').reminderInFlight('email').workflowCanceledDuringDelivery();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual(['deliver/r0/s0/email', 'deliver/r0/s1/email']);
+    expect(captured.returned).toEqual([]);
+  });
+
   it('a history written before that patch (no marker) replays as then: the reminder in flight completes', async () => {
     const installment = makeInstallment();
     const h = journey(installment, { withoutPatches: [CANCEL_DELIVERY_ON_CLOSE] })

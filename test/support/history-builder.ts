@@ -699,6 +699,24 @@ export class HistoryBuilder {
     );
   }
 
+  /** WorkflowExecutionCancelRequested: someone (an operator, a client) asked to cancel the workflow. */
+  cancelRequested(options: AdvanceOptions = {}): this {
+    this.assertOpen('cancelRequested');
+    this.tick(options.advanceMs);
+    this.pushNonCommand(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
+      workflowExecutionCancelRequestedEventAttributes: { cause: 'requested by an operator', identity: IDENTITY },
+    });
+    return this;
+  }
+
+  /** Terminal command event: the workflow accepted its cancellation (threw CancelledFailure). */
+  canceled(options: AdvanceOptions = {}): this {
+    this.pushCommand('canceled', options, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, {
+      workflowExecutionCanceledEventAttributes: { workflowTaskCompletedEventId: id(this.lastWftCompletedId) },
+    });
+    return this;
+  }
+
   /** Terminal command event: the workflow function returned `result`. */
   completed(result?: unknown, options: AdvanceOptions = {}): this {
     this.pushCommand('completed', options, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, {

@@ -146,7 +146,7 @@ type Blocked =
   | { kind: 'timer'; timerId: number; fireAt: number }
   /** condition() without a timeout: paused until resumed. */
   | { kind: 'paused' }
-  | { kind: 'closed'; how: 'completed' | 'continuedAsNew' };
+  | { kind: 'closed'; how: 'completed' | 'continuedAsNew' | 'canceled' };
 
 export class JourneyHistory {
   readonly builder: HistoryBuilder;
@@ -290,6 +290,24 @@ export class JourneyHistory {
     if (channel !== undefined && pending.channel !== channel) {
       throw new Error(`expected the next reminder on ${channel}, the journey uses ${pending.activityId}\n${this.trace()}`);
     }
+    return this;
+  }
+
+  /**
+   * An operator cancels the workflow itself (not the journey's `cancel` signal) while a reminder
+   * waits: the workflow asks to cancel the delivery, the server cancels it, and the workflow ends
+   * canceled with nothing more recorded.
+   */
+  workflowCanceledDuringDelivery(): this {
+    const pending = this.blocked;
+    if (pending.kind !== 'deliver') throw new Error(`workflowCanceledDuringDelivery(): no reminder in flight (${pending.kind})\n${this.trace()}`);
+    this.builder.cancelRequested({ advanceMs: 100 });
+    this.task();
+    this.builder.activityCancelRequested({ activityId: this.written(pending.activityId) });
+    this.builder.activityCanceled({ activityId: this.written(pending.activityId), advanceMs: 50 });
+    this.task();
+    this.builder.canceled();
+    this.blocked = { kind: 'closed', how: 'canceled' };
     return this;
   }
 
