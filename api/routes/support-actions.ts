@@ -11,6 +11,7 @@ import {
   buyerParams,
   contactBody,
   idempotencyHeaders,
+  optOutBody,
   purchaseParams,
   reactivateBody,
   reactivated,
@@ -139,6 +140,29 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
       const actor = actorOf(request);
       const rows = await openJourneys(db, tenantId, { buyerId: request.params.buyerId });
       return reach(request.log, rows, (ref) => gateway.updateContact(ref, { ...request.body, actor }));
+    },
+  );
+
+  app.post(
+    '/v1/buyers/:buyerId/opt-outs',
+    {
+      config: { permission: 'contacts:write', idempotent: true },
+      schema: {
+        tags,
+        summary: 'The buyer asked not to be contacted on a channel: every open journey of the buyer stops using it',
+        description:
+          'For a request made to support (by phone, by email). STOP replies and unsubscribe links are recorded by the webhooks on their own, for every journey at that address.',
+        params: buyerParams,
+        headers: idempotencyHeaders,
+        body: optOutBody,
+        response: { 200: affectedJourneys, ...errors },
+      },
+    },
+    async (request) => {
+      const tenantId = request.principal.tenantId;
+      const actor = actorOf(request);
+      const rows = await openJourneys(db, tenantId, { buyerId: request.params.buyerId });
+      return reach(request.log, rows, (ref) => gateway.optOut(ref, { channel: request.body.channel, actor }));
     },
   );
 };

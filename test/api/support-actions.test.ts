@@ -109,6 +109,23 @@ describeEachDatabase('support actions API', (getDb) => {
     expect(empty.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  it('a buyer who asks support to stop a channel is opted out of it in every open journey of theirs, and no one else’s', async () => {
+    const buyer = { ...startJourneyExample.buyer, id: uniqueId('buyer') };
+    const ids = await seed(2, { buyer });
+    const [stranger] = await seed(1, { buyer: { ...buyer, id: uniqueId('buyer') } });
+    const response = await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/opt-outs`, payload: { channel: 'whatsapp' } });
+    expect(response.statusCode).toBe(200);
+    expect((response.json() as Affected).count).toBe(2);
+    const optOuts = api.gateway.calls.filter((c) => c.method === 'optOut');
+    expect(optOuts.map((c) => (c.ref as { installmentId: string }).installmentId).sort()).toEqual([...ids].sort());
+    expect(optOuts.every((c) => (c.argument as { channel: string }).channel === 'whatsapp')).toBe(true);
+    expect(optOuts.map((c) => (c.ref as { installmentId: string }).installmentId)).not.toContain(stranger);
+
+    const unknownChannel = await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/opt-outs`, payload: { channel: 'pigeon' } });
+    expect(unknownChannel.statusCode).toBe(400);
+    expect(unknownChannel.json().errors[0].path).toBe('channel');
+  });
+
   describe('refusals', () => {
     it('refuses malformed path IDs without touching any journey', async () => {
       const before = api.gateway.calls.length;
