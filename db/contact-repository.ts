@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Channel } from '../domain/channels';
 import type { BuyerContactRecord } from '../domain/compliance';
+import { MS_PER_DAY } from '../domain/local-time';
 import type { Database } from './client';
 import { attempts, contactPoints, installments, journeys } from './schema';
 
@@ -57,7 +58,7 @@ export function normalizeAddress(channel: Channel, address: string): string {
   return trimmed.replace(/^whatsapp:/i, '');
 }
 
-const WEEK_MS = 7 * 86_400_000;
+const WEEK_MS = 7 * MS_PER_DAY;
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
 

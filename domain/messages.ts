@@ -269,24 +269,3 @@ export function whatsAppTemplateVariables(facts: MessageFacts): Record<string, s
   for (const v of WHATSAPP_VARIABLES) variables[v.key] = oneLine(v.value(ctx, facts)) || '-';
   return variables;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Deprecated
-// ---------------------------------------------------------------------------------------------
-
-/**
- * @deprecated Use renderEmail / renderSms / renderWhatsAppText. Kept while callers move:
- * email → subject + text, SMS → body, WhatsApp → free-form text.
- */
-export function renderReminder(facts: Omit<MessageFacts, 'template'> & { template: string; channel: Channel }): {
-  subject: string | null;
-  body: string;
-} {
-  const f = facts as MessageFacts & { channel: Channel };
-  if (f.channel === 'email') {
-    const email = renderEmail(f);
-    return { subject: email.subject, body: email.text };
-  }
-  if (f.channel === 'sms') return { subject: null, body: renderSms(f).body };
-  return { subject: null, body: renderWhatsAppText(f).body };
-}

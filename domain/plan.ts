@@ -1,11 +1,10 @@
 import type { Channel } from './channels';
-import { type DelayReason, contactRulesOf, earliestAllowedInstant } from './compliance';
+import { type DelayReason, blockingRule, contactRulesOf, earliestAllowedInstant } from './compliance';
 import {
   type LocalDate,
   MS_PER_DAY,
   MS_PER_MINUTE,
   addDays,
-  instantToZoned,
   isWithinDailyWindow,
   zonedToInstant,
 } from './local-time';
@@ -62,10 +61,9 @@ export function isInQuietHours(policy: Policy, minuteOfDay: number): boolean {
   return isWithinDailyWindow(minuteOfDay, policy.quietHours);
 }
 
-/** True when the compliance rules of the policy allow a contact at this instant. */
+/** True when the policy's rules of the clock (quiet hours, weekdays, closed dates) allow a contact at this instant. */
 export function isContactAllowedAt(policy: Policy, instant: number, timeZone: string): boolean {
-  const local = instantToZoned(instant, timeZone);
-  return policy.allowedWeekdays.includes(local.weekday) && !isInQuietHours(policy, local.minuteOfDay);
+  return blockingRule(contactRulesOf(policy), instant, timeZone, []) === null;
 }
 
 const WINDOW_SCAN_STEP_MS = 5 * 60_000;

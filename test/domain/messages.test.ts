@@ -11,7 +11,6 @@ import {
   formatAmount,
   formatDate,
   renderEmail,
-  renderReminder,
   renderSms,
   renderWhatsAppText,
   reminderTemplateSchema,
@@ -328,15 +327,5 @@ describe('WhatsApp template variables', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('renderReminder (deprecated)', () => {
-  it('maps each channel onto the new renderers', () => {
-    const f = facts({ template: 'due_today', locale: 'fr' });
-    const email = renderEmail(f);
-    expect(renderReminder({ ...f, channel: 'email' })).toEqual({ subject: email.subject, body: email.text });
-    expect(renderReminder({ ...f, channel: 'sms' })).toEqual({ subject: null, body: renderSms(f).body });
-    expect(renderReminder({ ...f, channel: 'whatsapp' })).toEqual({ subject: null, body: renderWhatsAppText(f).body });
   });
 });
