@@ -10,7 +10,7 @@ import { withOutboxFallback } from './activities/channels/outbox';
 import { type ProviderConfig, ProviderConfigError, providerConfigFromEnv, sendersFromConfig } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
 import { type Channel, channelSchema } from './domain/channels';
-import { createUnsubscribeUrl } from './api/unsubscribe-links';
+import { MIN_LINK_SECRET_LENGTH, createUnsubscribeUrl } from './api/unsubscribe-links';
 import { deliveryTaskQueue } from './workflows/messages';
 import type { DataConverter } from '@temporalio/common';
 import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from './client';
@@ -107,7 +107,7 @@ export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannel
     throw new ProviderConfigError('LINK_SIGNING_SECRET and PUBLIC_BASE_URL are required when RESEND_API_KEY is set: every email carries a one-click unsubscribe link');
   }
   // The API refuses a shorter one: links signed with it would all answer 404.
-  if (linkSecret && linkSecret.length < 16) throw new ProviderConfigError('LINK_SIGNING_SECRET must be at least 16 characters');
+  if (linkSecret && linkSecret.length < MIN_LINK_SECRET_LENGTH) throw new ProviderConfigError(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters`);
   return {
     senders: withOutboxFallback(sendersFromConfig(providers)),
     whatsappTemplateAvailable: whatsappTemplatesOf(providers),

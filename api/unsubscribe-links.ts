@@ -31,6 +31,9 @@ const DAY_MS = 86_400_000;
 const CHANNEL_CODES: Readonly<Record<Channel, number>> = { email: 1, sms: 2, whatsapp: 3 };
 const CHANNEL_BY_CODE = new Map<number, Channel>(Object.entries(CHANNEL_CODES).map(([channel, code]) => [code, channel as Channel]));
 
+/** The shortest LINK_SIGNING_SECRET the API and the workers accept. */
+export const MIN_LINK_SECRET_LENGTH = 16;
+
 export interface UnsubscribeTarget {
   channel: Channel;
   address: string;
@@ -60,7 +63,7 @@ interface Keys {
 const derived = new Map<string, Keys>();
 
 function keysFor(secret: string): Keys {
-  if (secret.length < 16) throw new Error('LINK_SIGNING_SECRET must be at least 16 characters');
+  if (secret.length < MIN_LINK_SECRET_LENGTH) throw new Error(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters`);
   let keys = derived.get(secret);
   if (!keys) {
     const derive = (label: string) => Buffer.from(hkdfSync('sha256', secret, 'dunning-unsubscribe-link', label, 32));

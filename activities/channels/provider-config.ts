@@ -76,6 +76,14 @@ function checkUrl(name: string, value: string, { httpsOnly }: { httpsOnly: boole
   return value.replace(/\/+$/, '');
 }
 
+/**
+ * PUBLIC_BASE_URL, as the workers (status callbacks, links) and the API (Twilio signatures) both
+ * read it: https (http only on this machine), no query or fragment, no trailing slash.
+ */
+export function checkPublicBaseUrl(value: string): string {
+  return checkUrl('PUBLIC_BASE_URL', value, { httpsOnly: true });
+}
+
 function parseJson(name: string, raw: string): unknown {
   try {
     return JSON.parse(raw) as unknown;
@@ -173,7 +181,7 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
   }
   const e = parsed.data;
 
-  const publicBaseUrl = e.PUBLIC_BASE_URL === undefined ? null : checkUrl('PUBLIC_BASE_URL', e.PUBLIC_BASE_URL, { httpsOnly: true });
+  const publicBaseUrl = e.PUBLIC_BASE_URL === undefined ? null : checkPublicBaseUrl(e.PUBLIC_BASE_URL);
 
   // Email: Resend, switched on by RESEND_API_KEY.
   let email: ResendConfig | null = null;

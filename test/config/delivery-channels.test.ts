@@ -1,5 +1,6 @@
 /** Which channels a worker sends through, from its environment (README, "Reminder channels"). */
 import { describe, expect, it } from 'vitest';
+import { webhookSettingsFromEnv } from '../../api/routes/webhooks/index';
 import { verifyUnsubscribeToken } from '../../api/unsubscribe-links';
 import { deliveryChannelsFromEnv } from '../../worker';
 
@@ -30,5 +31,16 @@ describe('deliveryChannelsFromEnv', () => {
     expect(url.startsWith('https://dunning.example.com/unsubscribe/')).toBe(true);
     const check = verifyUnsubscribeToken(url.split('/').pop()!, LINKS.LINK_SIGNING_SECRET, Date.UTC(2026, 11, 2));
     expect(check).toMatchObject({ ok: true, channel: 'email', address: 'ana@example.com' });
+  });
+
+  it('the API and the workers accept and refuse the same PUBLIC_BASE_URL and LINK_SIGNING_SECRET', () => {
+    for (const env of [{ PUBLIC_BASE_URL: 'http://api.example.com' }, { ...LINKS, LINK_SIGNING_SECRET: 'short' }, { PUBLIC_BASE_URL: 'https://api.example.com/?x=1' }]) {
+      expect(() => deliveryChannelsFromEnv(env), JSON.stringify(env)).toThrow();
+      expect(() => webhookSettingsFromEnv(env), JSON.stringify(env)).toThrow();
+    }
+    for (const env of [LINKS, { PUBLIC_BASE_URL: 'http://localhost:3000' }]) {
+      expect(() => deliveryChannelsFromEnv(env)).not.toThrow();
+      expect(webhookSettingsFromEnv(env).publicBaseUrl).toBe(env.PUBLIC_BASE_URL);
+    }
   });
 });

@@ -7,6 +7,8 @@ import type { Actor } from '../../../domain/journey';
 import { GATEWAY_CONCURRENCY, mapLimit } from '../../concurrency';
 import { type JourneyGateway, JourneyServiceUnavailableError } from '../../gateway';
 import { type Problem, problem } from '../../problem';
+import { MIN_LINK_SECRET_LENGTH } from '../../unsubscribe-links';
+import { checkPublicBaseUrl } from '../../../activities/channels/provider-config';
 
 /**
  * What the webhook and buyer-link routes need from the environment (read in api/main.ts). A
@@ -31,21 +33,17 @@ export interface WebhookDeps {
   settings: WebhookSettings;
 }
 
-export const MIN_LINK_SECRET_LENGTH = 16;
 const RESEND_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
 /** Every problem with the settings, naming variables and never their values. */
 export function webhookSettingsProblems(settings: WebhookSettings): string[] {
   const problems: string[] = [];
   if (settings.publicBaseUrl !== null) {
-    let url: URL | null = null;
+    // The same rule as the workers', which build the URLs Twilio will sign.
     try {
-      url = new URL(settings.publicBaseUrl);
-    } catch {
-      url = null;
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
-      problems.push('PUBLIC_BASE_URL must be an absolute http(s) URL without query or fragment, e.g. https://api.example.com');
+      checkPublicBaseUrl(settings.publicBaseUrl);
+    } catch (err) {
+      problems.push((err as Error).message);
     }
   }
   if (settings.resendWebhookSecret !== null && !RESEND_SECRET.test(settings.resendWebhookSecret)) {
