@@ -165,7 +165,9 @@ describeEachDatabase('outbox activities', (getDb) => {
     expect(await listAttempts(getDb(), delivery.journeyId)).toHaveLength(1);
     // A try that finds another one's intent row mid-send may call an idempotent sender again
     // (the same key: Resend sends once), so the log may say so twice; the row says it once.
-    expect(logsFor(delivery.attemptId).every((e) => e.message === 'reminder sent')).toBe(true);
+    const logged = logsFor(delivery.attemptId);
+    expect(logged.length).toBeGreaterThanOrEqual(1);
+    expect(logged.every((e) => e.message === 'reminder sent')).toBe(true);
   });
 
   it('different attemptIds write separate rows with their own message ids', async () => {

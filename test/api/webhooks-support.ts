@@ -116,6 +116,17 @@ export async function fingerprint(db: Database, gateway: InMemoryJourneyGateway)
   return JSON.stringify({ points, attemptRows, journeyRows, events: eventRows.length, calls: gateway.calls.length, writes: gateway.writes });
 }
 
+/** Each request is refused with its status, as problem+json, and leaves everything as it was. */
+export async function expectRefusedWithoutChange(db: Database, api: WebhookHarness, cases: readonly [label: string, request: InjectOptions, status: number][]): Promise<void> {
+  for (const [label, request, status] of cases) {
+    const before = await fingerprint(db, api.gateway);
+    const response = await api.inject(request);
+    expect(response.statusCode, label).toBe(status);
+    expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+    expect(await fingerprint(db, api.gateway), label).toBe(before);
+  }
+}
+
 /** The gateway's consent calls, as `method tenant/installment channel actor`. */
 export function consentCalls(gateway: InMemoryJourneyGateway, refs: readonly JourneyRef[]): string[] {
   const wanted = new Set(refs.map((r) => `${r.tenantId}/${r.installmentId}`));
