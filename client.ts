@@ -3,11 +3,14 @@
  * one place reads the environment, so every process talks to the same namespace the same way.
  */
 import { readFile } from 'node:fs/promises';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowExecutionStatusName } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { payloadCodecFromEnv } from './codec/encryption-codec';
+import type { EndedOutsideReason } from './domain/journey';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
+import { ALL_SEARCH_ATTRIBUTES } from './workflows/search-attributes';
 
 export interface TemporalSettings {
   address: string;
@@ -66,4 +69,62 @@ export async function connectClient(settings: TemporalSettings): Promise<{ clien
 export function temporalUnreachable(settings: TemporalSettings, err: unknown): string {
   const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
   return `Could not reach Temporal at ${settings.address} (${reason}): start that server or fix TEMPORAL_ADDRESS (and TLS settings).`;
+}
+
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const GRPC_ALREADY_EXISTS = 6;
+const GRPC_UNIMPLEMENTED = 12;
+
+/**
+ * Registers the journeys' custom search attributes in a namespace, adding only the missing ones
+ * (a request naming one that exists is refused whole). The dev server ignores
+ * `--search-attribute` once its database file exists, and a fresh server needs them before the
+ * first journey starts, so every entry point that owns a server calls this (docker-compose does
+ * the same with the CLI).
+ */
+export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<void> {
+  let existing = new Set<string>();
+  try {
+    const listed = await connection.operatorService.listSearchAttributes({ namespace });
+    existing = new Set(Object.keys(listed.customAttributes ?? {}));
+  } catch (err) {
+    // The Java test server lists nothing: add them all and let it refuse the known ones.
+    if ((err as { code?: number }).code !== GRPC_UNIMPLEMENTED) throw err;
+  }
+  const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !existing.has(key.name));
+  if (missing.length === 0) return;
+  const searchAttributes = Object.fromEntries(
+    missing.map((key) => [key.name, key.type === 'DATETIME' ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+  );
+  try {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } catch (err) {
+    const e = err as { code?: number; message?: string };
+    if (e.code === GRPC_ALREADY_EXISTS || /already exist/i.test(e.message ?? '')) return;
+    throw err;
+  }
+}
+
+/** Where a journey's workflow stands in Temporal. */
+export type JourneyExecution =
+  | { state: 'running' }
+  /** It ended by itself: the journey recorded its outcome. */
+  | { state: 'completed' }
+  /** Temporal ended it from outside (an operator's cancel, a termination, a timeout): the journey may not have recorded it. */
+  | { state: 'ended_outside'; reason: EndedOutsideReason; closedAt: number };
+
+/** A workflow execution status in journey terms. */
+export function executionOf(status: WorkflowExecutionStatusName, closedAt: number): JourneyExecution {
+  switch (status) {
+    case 'RUNNING':
+      return { state: 'running' };
+    case 'CANCELLED':
+      return { state: 'ended_outside', reason: 'operator', closedAt };
+    case 'TERMINATED':
+    case 'TIMED_OUT':
+    case 'FAILED':
+      return { state: 'ended_outside', reason: 'terminated', closedAt };
+    default:
+      return { state: 'completed' };
+  }
 }

@@ -3,7 +3,7 @@
  * it against TEMPORAL_ADDRESS and DATABASE_URL; `npm run dev` embeds it.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { type ActivityDeps, createActivities } from './activities';
 import { withOutboxFallback } from './activities/channels/outbox';
@@ -11,8 +11,10 @@ import { type ProviderConfig, ProviderConfigError, providerConfigFromEnv, sender
 import { contentSidFor } from './activities/channels/twilio-messaging';
 import { type Channel, channelSchema } from './domain/channels';
 import { MIN_LINK_SECRET_LENGTH, createUnsubscribeUrl } from './api/unsubscribe-links';
-import { deliveryTaskQueue } from './workflows/messages';
+import { RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW_TYPE, deliveryTaskQueue } from './workflows/messages';
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { createReconcileEndedJourneys } from './activities/reconcile';
 import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from './client';
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
@@ -31,6 +33,10 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
   dataConverter?: DataConverter | undefined;
   /** Deliveries per second per channel, enforced by the server for the channel's task queue; null = no limit (the outbox). */
   rateLimits?: Partial<Record<Channel, number | null>>;
+  /** The channel queues this process delivers from (default: all); e.g. a process dedicated to one provider. */
+  deliveryChannels?: readonly Channel[];
+  /** Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history. */
+  maxCachedWorkflows?: number;
 }
 
 /** The workers of one process: journeys (workflows and recording) and one per delivery channel. */
@@ -45,14 +51,18 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: WORKFLOWS_PATH };
-  const { connection, namespace, taskQueue, db, logger, dataConverter, rateLimits, workflowBundlePath: _bundle, ...channels } = options;
-  const activities = createActivities({ db, logger, ...channels });
+  const { connection, namespace, taskQueue, db, logger, dataConverter, rateLimits, deliveryChannels = CHANNELS, maxCachedWorkflows, workflowBundlePath: _bundle, ...channels } = options;
+  const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
+  const activities = {
+    ...createActivities({ db, logger, ...channels }),
+    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now: channels.now ?? Date.now }),
+  };
   const shared = { connection, namespace, ...(dataConverter && { dataConverter }) };
   // deliverReminder stays on the journeys' queue for deliveries scheduled there before the
   // channel queues existed (it plans them again); new ones go to their channel's queue.
-  const journeys = await Worker.create({ ...shared, taskQueue, ...code, activities });
+  const journeys = await Worker.create({ ...shared, taskQueue, ...code, activities, ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }) });
   const deliveries = await Promise.all(
-    CHANNELS.map((channel) => {
+    deliveryChannels.map((channel) => {
       const limit = rateLimits?.[channel];
       return Worker.create({
         ...shared,
@@ -87,6 +97,30 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
 }
 
 const CHANNELS: readonly Channel[] = channelSchema.options;
+
+/** How often journeys that Temporal ended from outside get their records closed, and how far back each run looks. */
+export const RECONCILE_EVERY = '5 minutes';
+const RECONCILE_LOOKBACK_HOURS = 24;
+
+/**
+ * Creates the schedule that closes the records of journeys Temporal ended from outside (see
+ * workflows/reconcile.ts), unless it exists. Every worker process calls it at start; the first
+ * one creates it. Returns whether this call created it.
+ */
+export async function ensureReconcileSchedule(client: Client, taskQueue: string): Promise<boolean> {
+  try {
+    await client.schedule.create({
+      scheduleId: RECONCILE_SCHEDULE_ID,
+      spec: { intervals: [{ every: RECONCILE_EVERY }] },
+      action: { type: 'startWorkflow', workflowType: RECONCILE_WORKFLOW_TYPE, workflowId: RECONCILE_SCHEDULE_ID, taskQueue, args: [{ lookbackHours: RECONCILE_LOOKBACK_HOURS }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) return false;
+    throw err;
+  }
+}
 
 export type DeliveryChannels = Pick<JourneyWorkerOptions, 'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl'> & {
   /** Which provider serves each channel (names only: safe to log). */
@@ -128,8 +162,27 @@ function providerSummary(providers: ProviderConfig): Record<Channel, string> {
   return { email: providers.email ? 'resend' : 'outbox', sms: providers.sms ? 'twilio' : 'outbox', whatsapp: providers.whatsapp ? 'twilio' : 'outbox' };
 }
 
+const SDK_LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/**
+ * The SDK's own logs (worker state, workflow `log.*`, activity logs) go through our logger, so a
+ * process writes one JSON log. WARN by default: INFO logs every worker state change.
+ * Once per process, before the first worker or connection.
+ */
+export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = process.env): void {
+  const wanted = (env.TEMPORAL_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  const level = SDK_LOG_LEVELS.includes(wanted) ? wanted : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
+      const method = entryLevel === 'TRACE' ? 'trace' : entryLevel === 'DEBUG' ? 'debug' : entryLevel === 'INFO' ? 'info' : entryLevel === 'WARN' ? 'warn' : 'error';
+      logger[method]({ sdk: true, ...meta }, message);
+    }),
+  });
+}
+
 async function main(): Promise<void> {
   const logger = pino({ name: 'worker' });
+  installSdkLogging(logger);
   const settings = temporalSettingsFromEnv();
   if (!settings) {
     console.error('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the worker, or use `npm run dev` for everything in one process.');
@@ -151,6 +204,7 @@ async function main(): Promise<void> {
     dataConverter: dataConverterFromEnv(),
     ...channels,
   });
+  await ensureReconcileSchedule(new Client({ connection, namespace: settings.namespace }), settings.taskQueue);
   logger.info(
     { taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind, providers },
     'worker polling',

@@ -47,3 +47,19 @@ export interface JourneyActivities {
   /** Appends events (idempotent by sequence number) and updates the journey projection, in one transaction. */
   recordJourney(record: JourneyRecord): Promise<void>;
 }
+
+export interface ReconcileInput {
+  /** How far back to look for journeys that ended from outside; more than the schedule's interval. */
+  lookbackHours: number;
+}
+
+export interface ReconcileResult {
+  /** Journeys found that Temporal ended from outside in the window. */
+  seen: number;
+  /** Of those, the ones whose record was still open and is now closed. */
+  closed: number;
+}
+
+export interface ReconcileActivities {
+  reconcileEndedJourneys(input: ReconcileInput): Promise<ReconcileResult>;
+}

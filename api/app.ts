@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -28,7 +28,8 @@ export interface AppDeps {
   gateway: JourneyGateway;
   policies: PolicyCatalog;
   keys: ApiKeyStore;
-  logger?: FastifyServerOptions['logger'];
+  /** A ready logger (pino instance) or Fastify's logger options; none = silent. */
+  logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
   /** Requests per minute per API key; default `RATE_LIMIT_PER_MINUTE` or 6000. */
   rateLimitPerMinute?: number;
   /** Called for every route as it is registered (tests collect them for the authorization matrix). */
@@ -46,9 +47,10 @@ const MAX_PARAM_LENGTH = 256;
 /** Builds the HTTP API; tests call this and use `app.inject`, `api/main.ts` calls it and listens. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    // Fastify 5 takes a ready instance only as `loggerInstance`; `logger` is for options.
+    ...(isLoggerInstance(deps.logger) ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
     bodyLimit: 1024 * 1024,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals (an over-long parameter, a malformed URL) happen before any hook
     // or error handler and would otherwise leave as plain JSON echoing the whole path.
     frameworkErrors: (error, request, reply) => {
@@ -113,6 +115,10 @@ export async function buildApp(deps: AppDeps) {
   });
 
   return app;
+}
+
+function isLoggerInstance(logger: AppDeps['logger']): logger is FastifyBaseLogger {
+  return typeof logger === 'object' && logger !== null && typeof (logger as Partial<FastifyBaseLogger>).child === 'function';
 }
 
 /** Per API key (the principal resolved by `auth`, which runs first); a 429 leaves as problem+json through the error handler. */

@@ -1,4 +1,5 @@
 import type { InstallmentInput } from '../domain/installment';
+import type { JourneyExecution } from '../client';
 import type { Actor, DueDateRefusal } from '../domain/journey';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
@@ -11,6 +12,8 @@ import type {
   PauseRequest,
   PaymentReceived,
 } from '../workflows/messages';
+
+export type { JourneyExecution };
 
 /** Identifies a journey from the API's side: the tenant (from the API key) and its installment ID. */
 export interface JourneyRef {
@@ -26,14 +29,26 @@ export type DueDateChangeResult =
   | { kind: 'refused'; reason: DueDateRefusal; message: string }
   | { kind: 'not_running' };
 
+export interface StartOptions {
+  /** Who started the journey (recorded with the `started` event). */
+  startedBy?: Actor;
+  /** The last event sequence number on record: a journey started again after it was terminated continues the numbering. */
+  afterSeq?: number;
+}
+
 /**
  * What the API needs from Temporal, and nothing more: the routes depend on this small
  * interface so API tests can use a double of our own instead of mocking the SDK.
  */
 export interface JourneyGateway {
-  /** Starts the journey unless one exists for this installment (running or ended). */
-  start(installment: InstallmentInput, policy: Policy, startedBy?: Actor): Promise<{ journeyId: string; created: boolean }>;
+  /**
+   * Starts the journey unless one exists for this installment: running, or ended by itself. One
+   * that Temporal ended from outside (terminated) may be started again.
+   */
+  start(installment: InstallmentInput, policy: Policy, options?: StartOptions): Promise<{ journeyId: string; created: boolean }>;
   status(ref: JourneyRef): Promise<JourneyStatus | null>;
+  /** Where the journey's workflow stands, or null when Temporal knows none (never started, or past retention). */
+  execution(ref: JourneyRef): Promise<JourneyExecution | null>;
   reportPayment(ref: JourneyRef, payment: PaymentReceived): Promise<Delivery>;
   /** `idempotencyKey`: a caller's retry with the same key gets the first attempt's answer. */
   changeDueDate(ref: JourneyRef, request: DueDateChangeRequest, options?: { idempotencyKey?: string }): Promise<DueDateChangeResult>;

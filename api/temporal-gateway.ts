@@ -6,14 +6,16 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { executionOf } from '../client';
 import type { InstallmentInput } from '../domain/installment';
-import { type Actor, DUE_DATE_REFUSAL_MESSAGES, type DueDateRefusal } from '../domain/journey';
+import { DUE_DATE_REFUSAL_MESSAGES, type DueDateRefusal } from '../domain/journey';
 import { zonedToInstant } from '../domain/local-time';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
 import type { dunningJourney } from '../workflows/journey';
 import {
   DUE_DATE_REFUSED,
+  JOURNEY_WORKFLOW_TYPE,
   cancelSignal,
   changeDueDateUpdate,
   journeyWorkflowId,
@@ -26,7 +28,14 @@ import {
   updateContactSignal,
 } from '../workflows/messages';
 import { DUE_DATE, STAGE, TENANT } from '../workflows/search-attributes';
-import { type Delivery, type DueDateChangeResult, type JourneyGateway, type JourneyRef, JourneyServiceUnavailableError } from './gateway';
+import {
+  type Delivery,
+  type DueDateChangeResult,
+  type JourneyGateway,
+  type JourneyRef,
+  JourneyServiceUnavailableError,
+  type StartOptions,
+} from './gateway';
 
 function isNotRunning(err: unknown): boolean {
   // Signalling a finished workflow answers NotFound ("workflow execution already completed").
@@ -104,15 +113,16 @@ export class TemporalJourneyGateway implements JourneyGateway {
     }
   }
 
-  async start(installment: InstallmentInput, policy: Policy, startedBy?: Actor) {
+  async start(installment: InstallmentInput, policy: Policy, { startedBy, afterSeq }: StartOptions = {}) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     try {
-      await this.call(() => this.client.workflow.start<typeof dunningJourney>('dunningJourney', {
+      await this.call(() => this.client.workflow.start<typeof dunningJourney>(JOURNEY_WORKFLOW_TYPE, {
         workflowId: journeyId,
         taskQueue: this.taskQueue,
-        args: [{ installment, policy, ...(startedBy && { startedBy }) }],
-        // One journey per installment, ever: a finished one is not started again.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ installment, policy, ...(startedBy && { startedBy }), ...(afterSeq && { afterSeq }) }],
+        // One journey per installment: a journey that ended by itself (paid, canceled, written
+        // off) is never started again; one Temporal terminated may be.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         workflowIdConflictPolicy: 'FAIL',
         typedSearchAttributes: [
           { key: TENANT, value: installment.tenantId },
@@ -138,6 +148,16 @@ export class TemporalJourneyGateway implements JourneyGateway {
       }, this.queryTimeoutMs);
     } catch (err) {
       if (isNotRunning(err)) return null;
+      throw err;
+    }
+  }
+
+  async execution(ref: JourneyRef) {
+    try {
+      const { status, closeTime } = await this.call(() => this.handle(ref).describe(), this.queryTimeoutMs);
+      return executionOf(status.name, closeTime?.getTime() ?? Date.now());
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return null;
       throw err;
     }
   }

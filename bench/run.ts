@@ -40,6 +40,7 @@ const unused = async (): Promise<never> => {
 const stubGateway: JourneyGateway = {
   start: async (installment) => ({ journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId), created: true }),
   status: unused,
+  execution: unused,
   reportPayment: unused,
   changeDueDate: unused,
   pause: unused,

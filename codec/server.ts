@@ -65,6 +65,12 @@ export async function buildCodecServer({ codec, corsOrigins, token }: CodecServe
   return app;
 }
 
+/** `CODEC_CORS_ORIGINS` (comma-separated), else the given defaults: the Temporal UIs that may call from a browser. */
+export function codecCorsOrigins(env: NodeJS.ProcessEnv, defaults: string[] = ['http://localhost:8233', 'http://localhost:8080']): string[] {
+  const listed = env.CODEC_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  return listed?.length ? listed : defaults;
+}
+
 async function main(): Promise<void> {
   const codec = payloadCodecFromEnv();
   if (!codec) {
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
   }
   const app = await buildCodecServer({
     codec,
-    corsOrigins: (process.env.CODEC_CORS_ORIGINS ?? 'http://localhost:8233,http://localhost:8080').split(','),
+    corsOrigins: codecCorsOrigins(process.env),
     token: process.env.CODEC_SERVER_TOKEN || undefined,
   });
   const port = Number(process.env.CODEC_PORT ?? 8888);

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { JourneyRecord } from '../activities/contracts';
-import { type LatePayment, settleLatePayment } from '../domain/settlement';
+import type { EndedOutsideReason } from '../domain/journey';
+import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import type { Database } from './client';
 import { attempts, events, installments, journeys, payments, tenants } from './schema';
 
@@ -158,6 +159,26 @@ export async function recordLatePayment(
       .set({ status, outcome: status.outcome, amountPaidMinor: status.amountPaidMinor, overpaidMinor: status.overpaidMinor, lastSeq: seq, updatedAt: sql`now()` })
       .where(eq(journeys.id, row.id));
     return 'recorded';
+  });
+}
+
+/**
+ * Closes the record of a journey whose workflow Temporal ended without the journey recording it
+ * (see settleEndedOutside). Does nothing to a journey already closed on record. Returns whether
+ * it closed it.
+ */
+export async function closeJourneyEndedOutside(db: Database, journeyId: string, reason: EndedOutsideReason, at: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(journeys).where(eq(journeys.id, journeyId)).for('update');
+    if (!row || row.outcome !== null) return false;
+    const { status, event } = settleEndedOutside(row.status, reason, at);
+    const seq = row.lastSeq + 1;
+    await tx.insert(events).values({ journeyId: row.id, seq, tenantId: row.tenantId, type: event.type, payload: event, occurredAt: new Date(event.at) });
+    await tx
+      .update(journeys)
+      .set({ status, stage: status.stage, outcome: status.outcome, nextActionAt: null, closedAt: new Date(at), lastSeq: seq, updatedAt: sql`now()` })
+      .where(eq(journeys.id, row.id));
+    return true;
   });
 }
 

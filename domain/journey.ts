@@ -15,8 +15,19 @@ import type { FinalAction, Policy } from './policy';
 export const OUTCOMES = ['paid_before_due', 'recovered', 'partially_recovered', 'canceled', 'written_off', 'handed_over'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** Why a client of the API cancels a journey. */
 export const CANCEL_REASONS = ['refund', 'subscription_canceled', 'manual'] as const;
-export type CancelReason = (typeof CANCEL_REASONS)[number];
+/**
+ * Why a journey ended from outside the product, in Temporal itself: `operator` — its workflow was
+ * canceled (UI, CLI) and the journey recorded that; `terminated` — it was terminated, timed out
+ * or failed, with no chance to record anything, and reconciliation closed the record.
+ */
+export const ENDED_OUTSIDE_REASONS = ['operator', 'terminated'] as const;
+export type EndedOutsideReason = (typeof ENDED_OUTSIDE_REASONS)[number];
+export type CancelReason = (typeof CANCEL_REASONS)[number] | EndedOutsideReason;
+
+/** The actor of what happens in Temporal outside the product (an operator's cancel, a termination). */
+export const TEMPORAL_OPERATOR: Actor = { kind: 'system', id: 'temporal-operator' };
 
 export type Stage = 'pre_due' | 'overdue' | 'paused' | 'closed';
 
@@ -123,7 +134,11 @@ export interface JourneyState {
   lastSeq: number;
 }
 
-export function startJourney(installment: InstallmentInput, policy: Policy, now: number, actor?: Actor): { state: JourneyState; recorded: RecordedEvent } {
+/**
+ * A new journey. `afterSeq`: the last sequence number already on record for this installment
+ * (a journey started again after it was terminated): its events continue the numbering.
+ */
+export function startJourney(installment: InstallmentInput, policy: Policy, now: number, actor?: Actor, afterSeq = 0): { state: JourneyState; recorded: RecordedEvent } {
   const state: JourneyState = {
     installment,
     policy,
@@ -150,7 +165,8 @@ export function startJourney(installment: InstallmentInput, policy: Policy, now:
     lastSeq: 0,
   };
   const result = dispatch(state, { type: 'started', at: now, ...(actor && { actor }) });
-  return { state: result.state, recorded: result.recorded! };
+  const seq = afterSeq + 1;
+  return { state: { ...result.state, lastSeq: seq }, recorded: { ...result.recorded!, seq } };
 }
 
 export function isClosed(state: JourneyState): boolean {

@@ -1,4 +1,4 @@
-import { type Actor, type AuditEvent, outcomeAfterLatePayment } from './journey';
+import { type Actor, type AuditEvent, type EndedOutsideReason, TEMPORAL_OPERATOR, outcomeAfterLatePayment } from './journey';
 import { allocatePayment } from './money';
 import type { JourneyStatus } from './status';
 
@@ -37,5 +37,18 @@ export function settleLatePayment(status: JourneyStatus, payment: LatePayment): 
       asOf: new Date(payment.at).toISOString(),
     },
     event,
+  };
+}
+
+/**
+ * A journey whose workflow ended in Temporal without recording it (terminated, timed out, or an
+ * operator's cancel on code from before the journey recorded those) closes its record as
+ * canceled, with the reason. Returns the new status and the audit event.
+ */
+export function settleEndedOutside(status: JourneyStatus, reason: EndedOutsideReason, at: number): { status: JourneyStatus; event: AuditEvent } {
+  const iso = new Date(at).toISOString();
+  return {
+    status: { ...status, stage: 'closed', outcome: 'canceled', cancelReason: reason, closedAt: iso, nextAction: null, upcoming: [], paused: null, asOf: iso },
+    event: { type: 'canceled', at, reason, actor: TEMPORAL_OPERATOR },
   };
 }

@@ -1,87 +1,160 @@
 /**
  * `npm run dev`: the whole product on one machine with no configuration — PGlite (unless
- * DATABASE_URL), a Temporal dev server (unless TEMPORAL_ADDRESS), the worker and the API.
+ * DATABASE_URL), a Temporal dev server (unless TEMPORAL_ADDRESS) on a fixed address that other
+ * processes and the `temporal` CLI can attach to, the worker, the API, and the codec server when
+ * payloads are encrypted. Configuration is checked before anything starts; a failure or Ctrl+C
+ * stops everything this process started.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import { resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { buildApp } from '../api/app';
 import { databaseKeyStore } from '../api/key-stores';
-import { envKeyStore, firstOf } from '../api/plugins/auth';
+import { firstOf } from '../api/plugins/auth';
 import { databasePolicies } from '../api/policies';
+import { apiSettingsFromEnv } from '../api/settings';
 import { TemporalJourneyGateway } from '../api/temporal-gateway';
-import { Client } from '@temporalio/client';
-import { connectClient, connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from '../client';
+import { connectionOptions, dataConverterFromEnv, registerSearchAttributes, temporalSettingsFromEnv, temporalUnreachable } from '../client';
+import { buildCodecServer, codecCorsOrigins } from '../codec/server';
+import { payloadCodecFromEnv } from '../codec/encryption-codec';
 import { openDatabaseFromEnv } from '../db/client';
-import { createJourneyWorker, deliveryChannelsFromEnv } from '../worker';
+import { createJourneyWorker, deliveryChannelsFromEnv, ensureReconcileSchedule, installSdkLogging } from '../worker';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { startDevServer } from './temporal-dev-server';
+import { findTemporalCli, provideTemporalCli } from './temporal-tools';
 
-const logger = pino({ name: 'dev', transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } });
-const DATA_DIR = process.env.DATA_DIR ?? '.data';
-const UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+const DEV_KEY = 'dev-key-change-me';
+const DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
+const HOST = process.env.HOST ?? '127.0.0.1';
 const API_PORT = Number(process.env.PORT ?? 3000);
+const TEMPORAL_PORT = Number(process.env.TEMPORAL_PORT ?? 7233);
+const UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+const CODEC_PORT = Number(process.env.CODEC_PORT ?? 8888);
 
-function temporalCliOnPath(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
+const pretty = { target: 'pino-pretty', options: { ignore: 'pid,hostname' } };
+const logger = pino({ name: 'dev', transport: pretty });
+installSdkLogging(logger);
+
+/** Stopped in reverse order of starting, whatever way we stop. */
+const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
+const onStop = (what: string, run: () => Promise<unknown>) => cleanups.push({ what, run });
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const { what, run } of cleanups.reverse()) {
+      await run().catch((err: unknown) => logger.warn({ err }, `stopping ${what} failed`));
+    }
   }
+  process.exit(code);
+}
+/** Ends the start with one sentence (and everything already started stopped). */
+async function fail(sentence: string): Promise<never> {
+  console.error(`\n${sentence}\n`);
+  return stopAll(1);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+// 1. Configuration, before anything starts.
+let config: { channels: ReturnType<typeof deliveryChannelsFromEnv>; api: ReturnType<typeof apiSettingsFromEnv>; codec: ReturnType<typeof payloadCodecFromEnv> };
+try {
+  config = {
+    channels: deliveryChannelsFromEnv(process.env),
+    api: apiSettingsFromEnv(process.env, { defaultApiKeys: `demo:${DEV_KEY}` }),
+    codec: payloadCodecFromEnv(process.env),
+  };
+} catch (err) {
+  await fail(`Configuration: ${(err as Error).message}`);
+  throw err;
+}
+const { summary: providers, ...channels } = config.channels;
+const dataConverter = dataConverterFromEnv();
+mkdirSync(DATA_DIR, { recursive: true });
+
+// 2. The database.
+const pgliteDir = process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite`;
+const database = await openDatabaseFromEnv({ ...process.env, PGLITE_DIR: pgliteDir }).catch((err: unknown) =>
+  fail(`The database could not be opened (${(err as Error).message.split('\n')[0]}).${process.env.DATABASE_URL ? '' : ` Is another \`npm run dev\` using ${pgliteDir}?`}`),
+);
+onStop('the database', () => database.close());
+logger.info(database.kind === 'pglite' ? `database: PGlite in ${pgliteDir}` : 'database: PostgreSQL (DATABASE_URL)');
+
+// 3. The codec server, before the UI that calls it.
+let codecUrl: string | null = null;
+if (config.codec) {
+  const codecServer = await buildCodecServer({ codec: config.codec, corsOrigins: codecCorsOrigins(process.env, [`http://localhost:${UI_PORT}`, `http://${HOST}:${UI_PORT}`]) });
+  await codecServer.listen({ host: HOST, port: CODEC_PORT }).catch((err: unknown) => fail(`The codec server could not listen on ${HOST}:${CODEC_PORT} (${(err as Error).message}): set CODEC_PORT.`));
+  onStop('the codec server', () => codecServer.close());
+  codecUrl = `http://${HOST}:${CODEC_PORT}`;
 }
 
-async function startTemporal() {
+// 4. Temporal.
+interface Temporal {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl: string;
+  native: NativeConnection;
+  client: Client;
+}
+
+async function connectTo(address: string, namespace: string, taskQueue: string, uiUrl: string, settings = temporalSettingsFromEnv()): Promise<Temporal> {
+  const options = settings ? await connectionOptions(settings) : { address };
+  const native = await NativeConnection.connect(options);
+  onStop('the worker connection', () => native.close());
+  const connection = await Connection.connect(options);
+  onStop('the client connection', () => connection.close());
+  return { address, namespace, taskQueue, uiUrl, native, client: new Client({ connection, namespace, ...(dataConverter && { dataConverter }) }) };
+}
+
+async function sdkCanDownload(): Promise<boolean> {
+  const resolves = lookup('temporal.download').then(() => true, () => false);
+  return Promise.race([resolves, new Promise<boolean>((r) => setTimeout(() => r(false), 3_000).unref())]);
+}
+
+async function startTemporal(): Promise<Temporal> {
   const configured = temporalSettingsFromEnv();
   if (configured) {
-    let connected: Awaited<ReturnType<typeof connectClient>>;
-    let native: NativeConnection;
     try {
-      connected = await connectClient(configured);
-      native = await NativeConnection.connect(await connectionOptions(configured));
+      return await connectTo(configured.address, configured.namespace, configured.taskQueue, process.env.TEMPORAL_UI_URL ?? '(your Temporal UI)', configured);
     } catch (err) {
-      console.error(`\n${temporalUnreachable(configured, err)} Or unset TEMPORAL_ADDRESS to use a local dev server.\n`);
-      process.exit(1);
+      return fail(`${temporalUnreachable(configured, err)} Or unset TEMPORAL_ADDRESS to use a local dev server.`);
     }
-    const { client, connection } = connected;
-    return { client, close: async () => { await native.close(); await connection.close(); }, native, namespace: configured.namespace, taskQueue: configured.taskQueue, uiUrl: process.env.TEMPORAL_UI_URL ?? '(your Temporal UI)' };
   }
-  const cli = temporalCliOnPath();
-  mkdirSync(DATA_DIR, { recursive: true });
-  logger.info(cli ? `starting the Temporal dev server from ${cli}` : 'starting the Temporal dev server (the SDK downloads it on first use)');
-  let env: TestWorkflowEnvironment;
-  try {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        ...(cli && { executable: { type: 'existing-path' as const, path: cli } }),
-        ui: true,
-        uiPort: UI_PORT,
-        dbFilename: `${DATA_DIR}/temporal.sqlite`,
-        searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-      },
-    });
-  } catch (err) {
-    const message = (err as Error).message;
-    const why = /download/i.test(message) ? 'the SDK could not download its dev server' : message.split('\n')[0];
-    console.error(
-      `\nNo Temporal server could be started (${why}): set TEMPORAL_ADDRESS to a running server, put the Temporal CLI (\`temporal\`) on your PATH, or run once with internet access.\n`,
-    );
-    if (process.env.DEBUG) console.error(err);
-    process.exit(1);
+  const devServer = { port: TEMPORAL_PORT, ip: HOST, uiPort: UI_PORT, dbFilename: `${DATA_DIR}/temporal.sqlite`, ...(codecUrl && { uiCodecEndpoint: codecUrl }) };
+  let cli = findTemporalCli();
+  if (!cli && (await sdkCanDownload())) {
+    logger.info('starting the Temporal dev server (the SDK downloads it on first use)');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { ip: HOST, port: TEMPORAL_PORT, ui: true, uiPort: UI_PORT, dbFilename: devServer.dbFilename, extraArgs: codecUrl ? ['--ui-codec-endpoint', codecUrl] : [] },
+    }).catch((err: unknown) => fail(`The SDK could not start its Temporal dev server (${(err as Error).message.split('\n')[0]}).`));
+    onStop('the Temporal dev server', () => env.teardown());
+    await registerSearchAttributes(env.connection, 'default');
+    return connectTo(`${HOST}:${TEMPORAL_PORT}`, 'default', DEFAULT_TASK_QUEUE, `http://localhost:${UI_PORT}`);
   }
-  // The environment's own client knows nothing of payload encryption: build ours on its connection.
-  const dataConverter = dataConverterFromEnv();
-  const client = dataConverter ? new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter }) : env.client;
-  return { client, native: env.nativeConnection, close: () => env.teardown(), namespace: env.namespace ?? 'default', taskQueue: DEFAULT_TASK_QUEUE, uiUrl: `http://localhost:${UI_PORT}` };
+  if (!cli) {
+    const provided = await provideTemporalCli({ say: (line) => logger.info(line) });
+    if ('reason' in provided) {
+      return fail(`No Temporal server can be had here (${provided.reason}): set TEMPORAL_ADDRESS to a running server, put the Temporal CLI (\`temporal\`) on your PATH, or install Go to build it.`);
+    }
+    cli = provided.path;
+  }
+  logger.info(`starting the Temporal dev server from ${cli}`);
+  const server = await startDevServer({ ...devServer, cliPath: cli, namespace: 'default', logFile: `${DATA_DIR}/temporal.log` }).catch((err: unknown) =>
+    fail(`The Temporal dev server did not start: ${(err as Error).message}`),
+  );
+  onStop('the Temporal dev server', () => server.stop());
+  return connectTo(server.address, server.namespace, DEFAULT_TASK_QUEUE, server.uiUrl!.replace(HOST, 'localhost'));
 }
 
-const database = await openDatabaseFromEnv({ ...process.env, PGLITE_DIR: process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite` });
-logger.info(database.kind === 'pglite' ? `database: PGlite in ${process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite`}` : 'database: PostgreSQL (DATABASE_URL)');
 const temporal = await startTemporal();
 
-// Providers are read first: a half-configured one stops the start with the variable named.
-const { summary: providers, ...channels } = deliveryChannelsFromEnv(process.env);
+// 5. The worker and the API.
 const worker = await createJourneyWorker({
   ...channels,
   connection: temporal.native,
@@ -89,40 +162,53 @@ const worker = await createJourneyWorker({
   taskQueue: temporal.taskQueue,
   db: database.db,
   logger,
-  dataConverter: dataConverterFromEnv(),
-});
+  dataConverter,
+}).catch((err: unknown) => fail(`The worker could not start: ${(err as Error).message}`));
+await ensureReconcileSchedule(temporal.client, temporal.taskQueue);
 const workerRun = worker.run();
+workerRun.catch((err: unknown) => {
+  logger.error({ err }, 'the worker stopped');
+  void stopAll(1);
+});
+onStop('the worker', async () => {
+  worker.shutdown();
+  await workerRun.catch(() => {});
+});
 
-const devKey = 'dev-key-change-me';
-const ownerKeys = envKeyStore(process.env.API_KEYS ?? `demo:${devKey}`);
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(temporal.client, temporal.taskQueue),
   policies: databasePolicies(database.db),
-  keys: firstOf(ownerKeys, databaseKeyStore(database.db)),
-  logger: { level: 'info', transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } },
+  keys: firstOf(config.api.ownerKeys, databaseKeyStore(database.db)),
+  logger: { level: 'info', transport: pretty },
+  webhooks: config.api.webhooks,
 });
-await app.listen({ host: '127.0.0.1', port: API_PORT });
+onStop('the API', () => app.close());
+await app.listen({ host: HOST, port: API_PORT }).catch((err: unknown) => fail(`The API could not listen on ${HOST}:${API_PORT} (${(err as Error).message}): set PORT.`));
 
+const api = `http://localhost:${API_PORT}`;
+const key = process.env.API_KEYS ? '<your key>' : DEV_KEY;
+const example = JSON.stringify({
+  installmentId: 'inst-1',
+  product: { id: 'course-ts', name: 'TypeScript Mastery' },
+  buyer: { id: 'b-1', name: 'Ana', email: 'ana@example.com', locale: 'pt-BR', timezone: 'America/Sao_Paulo' },
+  amount: { amountMinor: 19990, currency: 'BRL' },
+  installmentNumber: 2,
+  installmentCount: 6,
+  dueDate: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+  paymentUrl: 'https://pay.example.com/i/inst-1',
+});
 console.log(`
-  Dunning orchestrator is running.
-    API docs     http://localhost:${API_PORT}/docs
-    Temporal UI  ${temporal.uiUrl}
-    Channels     email: ${providers.email}, sms: ${providers.sms}, whatsapp: ${providers.whatsapp}
-    API key      ${process.env.API_KEYS ? '(from API_KEYS)' : `${devKey}  (tenant "demo"; set API_KEYS to choose your own)`}
+  Dunning orchestrator is ready.
+    API docs      ${api}/docs
+    API key       ${process.env.API_KEYS ? '(from API_KEYS)' : `${DEV_KEY}  (tenant "demo"; set API_KEYS to choose your own)`}
+    Temporal UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows
+    Temporal      TEMPORAL_ADDRESS=${temporal.address}  (for \`npm run worker\`, \`npm run api\`, the \`temporal\` CLI)${codecUrl ? `\n    Codec server  ${codecUrl}  (the UI decodes journey payloads through it)` : ''}
+    Channels      email: ${providers.email}, sms: ${providers.sms}, whatsapp: ${providers.whatsapp}
+    Database      ${database.kind === 'pglite' ? `PGlite in ${pgliteDir}` : 'PostgreSQL (DATABASE_URL)'}
+
+  Start a journey:
+    curl -s ${api}/v1/journeys -H 'authorization: Bearer ${key}' -H 'content-type: application/json' -d '${example}'
+
   Press Ctrl+C to stop.
 `);
-
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await app.close();
-  worker.shutdown();
-  await workerRun;
-  await temporal.close();
-  await database.close();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());

@@ -1,1 +1,2 @@
 export { dunningJourney } from './journey';
+export { reconcileJourneys } from './reconcile';

@@ -32,6 +32,7 @@ import {
   nextAction,
   stageAt,
   startJourney,
+  TEMPORAL_OPERATOR,
 } from '../domain/journey';
 import { zonedToInstant } from '../domain/local-time';
 import { type PlannedStep, contactWindowEnd } from '../domain/plan';
@@ -50,7 +51,7 @@ import {
   statusQuery,
   updateContactSignal,
 } from './messages';
-import { CANCEL_DELIVERY_ON_CLOSE } from './patches';
+import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from './patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
 
 export interface JourneyInput {
@@ -61,6 +62,8 @@ export interface JourneyInput {
   startedBy?: Actor;
   /** Present after continue-as-new: the state and the events not yet recorded. */
   carried?: { state: JourneyState; unrecorded: RecordedEvent[] };
+  /** The last event sequence number on record: a journey started again after it was terminated continues the numbering. */
+  afterSeq?: number;
 }
 
 const DELIVERY_RETRY = {
@@ -108,7 +111,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     state = input.carried.state;
     unrecorded.push(...input.carried.unrecorded);
   } else {
-    const started = startJourney(input.installment, input.policy, Date.now(), input.startedBy);
+    const started = startJourney(input.installment, input.policy, Date.now(), input.startedBy, input.afterSeq);
     state = started.state;
     unrecorded.push(started.recorded);
   }
@@ -272,37 +275,56 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     }
   };
 
-  for (;;) {
-    // Messages that arrive while a batch is being recorded form the next batch: record until
-    // none is left, so nothing waits unrecorded (or is lost when the journey ends).
-    while (unrecorded.length > 0) await flush();
-    const now = Date.now();
-    const action = nextAction(state, now);
-    switch (action.kind) {
-      case 'done':
-        await condition(allHandlersFinished);
-        while (unrecorded.length > 0) await flush();
-        return journeyStatus(state, Date.now());
-      case 'resume':
-        apply({ type: 'resumed', at: now });
-        break;
-      case 'skip':
-        apply({ type: 'step_skipped', at: now, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
-        break;
-      case 'final':
-        apply({ type: 'final_action_taken', at: now, action: action.action });
-        break;
-      case 'send':
-        await send(action.step);
-        break;
-      case 'wait': {
-        if (workflowInfo().continueAsNewSuggested) {
+  /**
+   * An operator canceled the workflow itself (Temporal UI or CLI): the journey ends as canceled,
+   * on record, before the cancellation ends the workflow.
+   */
+  const recordOperatorCancel = (): Promise<void> =>
+    CancellationScope.nonCancellable(async () => {
+      apply({ type: 'canceled', at: Date.now(), reason: 'operator', actor: TEMPORAL_OPERATOR });
+      while (unrecorded.length > 0) await flush();
+    });
+
+  try {
+    return await runLadder();
+  } catch (err) {
+    if (isCancellation(err) && patched(RECORD_OPERATOR_CANCEL)) await recordOperatorCancel();
+    throw err;
+  }
+
+  async function runLadder(): Promise<JourneyStatus> {
+    for (;;) {
+      // Messages that arrive while a batch is being recorded form the next batch: record until
+      // none is left, so nothing waits unrecorded (or is lost when the journey ends).
+      while (unrecorded.length > 0) await flush();
+      const now = Date.now();
+      const action = nextAction(state, now);
+      switch (action.kind) {
+        case 'done':
           await condition(allHandlersFinished);
-          return await continueAsNew<typeof dunningJourney>({ ...input, carried: { state, unrecorded: unrecorded.splice(0) } });
+          while (unrecorded.length > 0) await flush();
+          return journeyStatus(state, Date.now());
+        case 'resume':
+          apply({ type: 'resumed', at: now });
+          break;
+        case 'skip':
+          apply({ type: 'step_skipped', at: now, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
+          break;
+        case 'final':
+          apply({ type: 'final_action_taken', at: now, action: action.action });
+          break;
+        case 'send':
+          await send(action.step);
+          break;
+        case 'wait': {
+          if (workflowInfo().continueAsNewSuggested) {
+            await condition(allHandlersFinished);
+            return await continueAsNew<typeof dunningJourney>({ ...input, carried: { state, unrecorded: unrecorded.splice(0) } });
+          }
+          const seen = changes;
+          if (action.until === null) await condition(() => changes !== seen);
+          else await condition(() => changes !== seen, action.until - now);
         }
-        const seen = changes;
-        if (action.until === null) await condition(() => changes !== seen);
-        else await condition(() => changes !== seen, action.until - now);
       }
     }
   }

@@ -88,3 +88,7 @@ export interface StatusQueryOptions {
   asOf?: string;
 }
 export const statusQuery = defineQuery<JourneyStatus, [StatusQueryOptions?]>('status');
+
+/** The workflow that closes the records of journeys Temporal ended from outside, and the schedule that runs it. */
+export const RECONCILE_WORKFLOW_TYPE = 'reconcileJourneys';
+export const RECONCILE_SCHEDULE_ID = 'dunning-reconcile-ended-journeys';

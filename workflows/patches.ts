@@ -6,3 +6,6 @@
 
 /** A payment or cancellation that closes the journey cancels the reminder still waiting to go out. */
 export const CANCEL_DELIVERY_ON_CLOSE = 'cancel-delivery-on-close';
+
+/** An operator's cancel of the workflow itself (Temporal UI or CLI) is recorded: the journey closes as canceled. */
+export const RECORD_OPERATOR_CANCEL = 'record-operator-cancel';

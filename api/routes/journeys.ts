@@ -6,7 +6,7 @@ import { paymentInstant } from '../../domain/journey';
 import type { Policy } from '../../domain/policy';
 import { journeyWorkflowId } from '../../workflows/messages';
 import type { Delivery, JourneyGateway, JourneyRef } from '../gateway';
-import { createJourneyStarter, replyToStart } from '../journey-starter';
+import { createJourneyStarter, reconcileJourney, replyToStart } from '../journey-starter';
 import { actorOf } from '../plugins/auth';
 import { problem, problemSchema, sendProblem } from '../problem';
 import {
@@ -103,8 +103,10 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       const journeyId = journeyWorkflowId(ref.tenantId, ref.installmentId);
       const live = await liveStatus(request, ref);
       if (live) return { journeyId, source: 'workflow' as const, ...live };
-      const row = await findJourney(db, ref.tenantId, ref.installmentId);
-      if (!row) return sendProblem(reply, problem(404, 'journey-not-found', 'No journey for this installment', { detail: `installment ${ref.installmentId}` }));
+      const found = await findJourney(db, ref.tenantId, ref.installmentId);
+      if (!found) return sendProblem(reply, problem(404, 'journey-not-found', 'No journey for this installment', { detail: `installment ${ref.installmentId}` }));
+      // Open on record but not answering: Temporal may have ended it from outside.
+      const row = await reconcileJourney({ db, gateway }, found);
       return { journeyId, source: 'database' as const, ...row.status };
     },
   );

@@ -104,9 +104,9 @@ describeEachDatabase('partial failures in multi-journey writes', (getDb) => {
     const installmentId = uniqueId('inst');
     const purchaseId = uniqueId('pur');
     // A workflow that is running but whose worker is behind: started, nothing recorded yet.
-    const start = vi.spyOn(api.gateway, 'start').mockImplementationOnce(async (installment, policy, startedBy) => {
+    const start = vi.spyOn(api.gateway, 'start').mockImplementationOnce(async (installment, policy, options) => {
       const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
-      api.gateway.journeys.set(journeyId, startJourney(installment, policy, Date.now(), startedBy).state);
+      api.gateway.journeys.set(journeyId, startJourney(installment, policy, Date.now(), options?.startedBy).state);
       return { journeyId, created: true };
     });
     expect((await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId, { purchaseId }) })).statusCode).toBe(201);

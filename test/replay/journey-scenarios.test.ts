@@ -18,7 +18,7 @@ import { defaultPolicy } from '../../domain/policy';
 import type { JourneyStatus } from '../../domain/status';
 import type { JourneyInput } from '../../workflows/journey';
 import { deliveryTaskQueue } from '../../workflows/messages';
-import { CANCEL_DELIVERY_ON_CLOSE } from '../../workflows/patches';
+import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from '../../workflows/patches';
 import { makeInstallment } from '../support/fixtures';
 import { DELIVER_REMINDER, JourneyHistory, type JourneyHistoryOptions, RECORD_JOURNEY } from '../support/journey-history';
 import { bundleWorkflows, installQuietRuntime, replay } from '../support/replay';
@@ -404,12 +404,29 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 2 } });
   });
 
-  it('an operator cancels the workflow while a reminder waits: the delivery is canceled and the workflow ends canceled (no loop)', async () => {
-    const h = journey().reminder('email').reminderInFlight('email').workflowCanceledDuringDelivery();
+  it('an operator cancels the workflow while a reminder waits: the delivery is canceled, the cancellation recorded, the workflow ends canceled', async () => {
+    const h = journey().reminder('email').reminderInFlight('email').workflowCanceled();
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
     expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual(['deliver/r0/s0/email', 'deliver/r0/s1/email']);
+    expect(captured.recordedEvents.at(-1)).toMatchObject({ type: 'canceled', reason: 'operator', actor: { kind: 'system', id: 'temporal-operator' } });
+    expect(captured.records.at(-1)?.status).toMatchObject({ outcome: 'canceled', stage: 'closed', cancelReason: 'operator' });
     expect(captured.returned).toEqual([]);
+  });
+
+  it('an operator cancels the workflow while it waits for the next reminder: the timer is canceled and the cancellation recorded', async () => {
+    const h = journey().reminder('email').workflowCanceled();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.recordedEvents.at(-1)).toMatchObject({ type: 'canceled', reason: 'operator' });
+  });
+
+  it('an operator’s cancel in a history from before record-operator-cancel (no marker) replays as then: nothing recorded', async () => {
+    const h = journey(makeInstallment(), { withoutPatches: [RECORD_OPERATOR_CANCEL] }).reminder('email').reminderInFlight('email').workflowCanceled();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.activityIds.at(-1)).toBe('deliver/r0/s1/email');
+    expect(captured.recordedEvents.some((e) => e.type === 'canceled')).toBe(false);
   });
 
   it('a history written before that patch (no marker) replays as then: the reminder in flight completes', async () => {

@@ -3,12 +3,11 @@
  * real domain state machine in memory and, like the workflow's recordJourney activity, writes
  * each change to the database, so API tests exercise real routes, schemas and db.
  */
-import type { Delivery, DueDateChangeResult, JourneyGateway, JourneyRef } from '../../api/gateway';
+import type { Delivery, DueDateChangeResult, JourneyExecution, JourneyGateway, JourneyRef, StartOptions } from '../../api/gateway';
 import type { Database } from '../../db/client';
 import { recordJourney } from '../../db/journey-repository';
 import type { InstallmentInput } from '../../domain/installment';
 import {
-  type Actor,
   DUE_DATE_REFUSAL_MESSAGES,
   type JourneyEvent,
   type JourneyState,
@@ -31,6 +30,8 @@ export interface GatewayCall {
 
 export class InMemoryJourneyGateway implements JourneyGateway {
   readonly journeys = new Map<string, JourneyState>();
+  /** Journeys Temporal ended from outside (see `terminate`). */
+  readonly endedOutside = new Map<string, Extract<JourneyExecution, { state: 'ended_outside' }>>();
   readonly calls: GatewayCall[] = [];
   /** Messages that changed a journey, and journeys started: what a refused request must never add to. */
   writes = 0;
@@ -53,7 +54,7 @@ export class InMemoryJourneyGateway implements JourneyGateway {
   async apply(ref: JourneyRef, event: JourneyEvent): Promise<Delivery> {
     const journeyId = this.key(ref);
     const state = this.journeys.get(journeyId);
-    if (!state || isClosed(state)) return 'not_running';
+    if (!state || isClosed(state) || this.endedOutside.has(journeyId)) return 'not_running';
     const result = dispatch(state, event);
     this.writes++;
     this.journeys.set(journeyId, result.state);
@@ -61,11 +62,13 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     return 'delivered';
   }
 
-  async start(installment: InstallmentInput, policy: Policy, startedBy?: Actor) {
+  async start(installment: InstallmentInput, policy: Policy, { startedBy, afterSeq }: StartOptions = {}) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     this.calls.push({ method: 'start', ref: installment, argument: policy });
-    if (this.journeys.has(journeyId)) return { journeyId, created: false };
-    const { state, recorded } = startJourney(installment, policy, this.now(), startedBy);
+    // Like ALLOW_DUPLICATE_FAILED_ONLY: only a journey ended from outside may start again.
+    if (this.journeys.has(journeyId) && !this.endedOutside.has(journeyId)) return { journeyId, created: false };
+    this.endedOutside.delete(journeyId);
+    const { state, recorded } = startJourney(installment, policy, this.now(), startedBy, afterSeq);
     this.writes++;
     this.journeys.set(journeyId, state);
     await this.persist(journeyId, state, [recorded]);
@@ -75,7 +78,21 @@ export class InMemoryJourneyGateway implements JourneyGateway {
   async status(ref: JourneyRef): Promise<JourneyStatus | null> {
     const state = this.journeys.get(this.key(ref));
     // Like the Temporal gateway: only a running journey answers the query.
-    return state && !isClosed(state) ? journeyStatus(state, this.now()) : null;
+    return state && !isClosed(state) && !this.endedOutside.has(this.key(ref)) ? journeyStatus(state, this.now()) : null;
+  }
+
+  async execution(ref: JourneyRef): Promise<JourneyExecution | null> {
+    const journeyId = this.key(ref);
+    const ended = this.endedOutside.get(journeyId);
+    if (ended) return ended;
+    const state = this.journeys.get(journeyId);
+    if (!state) return null;
+    return isClosed(state) ? { state: 'completed' } : { state: 'running' };
+  }
+
+  /** What `temporal workflow terminate` does: the workflow ends, and the journey records nothing. */
+  terminate(ref: JourneyRef, reason: 'operator' | 'terminated' = 'terminated'): void {
+    this.endedOutside.set(this.key(ref), { state: 'ended_outside', reason, closedAt: this.now() });
   }
 
   async reportPayment(ref: JourneyRef, payment: Parameters<JourneyGateway['reportPayment']>[1]) {

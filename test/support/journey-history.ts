@@ -41,6 +41,7 @@ import { type Channel, resolveChannel } from '../../domain/channels';
 import type { InstallmentInput } from '../../domain/installment';
 import {
   type CancelReason,
+  TEMPORAL_OPERATOR,
   type ContactUpdate,
   type JourneyEvent,
   type JourneyState,
@@ -69,7 +70,7 @@ import {
   resumeSignal,
   updateContactSignal,
 } from '../../workflows/messages';
-import { CANCEL_DELIVERY_ON_CLOSE } from '../../workflows/patches';
+import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from '../../workflows/patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from '../../workflows/search-attributes';
 import { HistoryBuilder } from './history-builder';
 
@@ -294,18 +295,33 @@ export class JourneyHistory {
   }
 
   /**
-   * An operator cancels the workflow itself (not the journey's `cancel` signal) while a reminder
-   * waits: the workflow asks to cancel the delivery, the server cancels it, and the workflow ends
-   * canceled with nothing more recorded.
+   * An operator cancels the workflow itself (Temporal UI or CLI; not the journey's `cancel`
+   * signal). A reminder in flight is canceled first, a waiting timer with it. Then the journey
+   * records the cancellation (patch record-operator-cancel: canceled, reason `operator`), and the
+   * workflow ends canceled. Without that patch it ends canceled with nothing more recorded.
    */
-  workflowCanceledDuringDelivery(): this {
+  workflowCanceled(): this {
     const pending = this.blocked;
-    if (pending.kind !== 'deliver') throw new Error(`workflowCanceledDuringDelivery(): no reminder in flight (${pending.kind})\n${this.trace()}`);
+    if (pending.kind === 'closed' || pending.kind === 'record') throw new Error(`workflowCanceled(): the journey is ${pending.kind}\n${this.trace()}`);
     this.builder.cancelRequested({ advanceMs: 100 });
-    this.task();
-    this.builder.activityCancelRequested({ activityId: this.written(pending.activityId) });
-    this.builder.activityCanceled({ activityId: this.written(pending.activityId), advanceMs: 50 });
-    this.task();
+    let now = this.task();
+    this.log.push(`${iso(now)} the workflow is canceled`);
+    if (pending.kind === 'deliver') {
+      this.builder.activityCancelRequested({ activityId: this.written(pending.activityId) });
+      this.builder.activityCanceled({ activityId: this.written(pending.activityId), advanceMs: 50 });
+      now = this.task();
+    } else if (pending.kind === 'timer') {
+      this.builder.timerCanceled(pending.timerId);
+    }
+    if (!this.withoutPatches.has(RECORD_OPERATOR_CANCEL)) {
+      this.builder.patchMarker(RECORD_OPERATOR_CANCEL);
+      this.patchesUsed.add(RECORD_OPERATOR_CANCEL);
+      this.apply({ type: 'canceled', at: now, reason: 'operator', actor: TEMPORAL_OPERATOR });
+      this.flush(now);
+      const record = this.blocked as Extract<Blocked, { kind: 'record' }>;
+      this.builder.activityCompleted(undefined, { activityId: this.written(record.activityId), advanceMs: this.recordLatencyMs });
+      this.task();
+    }
     this.builder.canceled();
     this.blocked = { kind: 'closed', how: 'canceled' };
     return this;

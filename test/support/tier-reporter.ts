@@ -12,7 +12,8 @@ const TIERS: { dir: string; label: string }[] = [
   { dir: 'codec', label: '3 payload encryption + codec server' },
   { dir: 'api', label: '4 API (inject)' },
   { dir: 'import', label: '4 CSV import' },
-  { dir: 'e2e', label: '5 end to end (Temporal server)' },
+  { dir: 'e2e/time-skipping', label: '5 end to end: time-skipping server' },
+  { dir: 'e2e/dev-server', label: '5 end to end: dev server' },
   { dir: 'config', label: '- deployment config' },
 ];
 
@@ -21,7 +22,8 @@ export default class TierReporter implements Reporter {
     const counts = new Map<string, { passed: number; failed: number; skipped: number }>();
     const total = { passed: 0, failed: 0, skipped: 0 };
     for (const module of testModules) {
-      const dir = /(?:^|\/)test\/([^/]+)\//.exec(module.moduleId)?.[1] ?? 'other';
+      // The end-to-end tier counts per server (test/e2e/<server>/), the others per folder.
+      const dir = /(?:^|\/)test\/(e2e\/[^/]+|[^/]+)\//.exec(module.moduleId)?.[1] ?? 'other';
       const tier = counts.get(dir) ?? { passed: 0, failed: 0, skipped: 0 };
       for (const test of module.children.allTests()) {
         const state = test.result().state;
@@ -39,10 +41,10 @@ export default class TierReporter implements Reporter {
     }
     const lines = TIERS.map(({ dir, label }) => {
       const c = counts.get(dir);
-      if (!c) return `  ${label.padEnd(36)} no tests ran`;
+      if (!c) return `  ${label.padEnd(38)} no tests ran`;
       const ran = c.passed + c.failed;
       const verdict = ran === 0 ? 'SKIPPED (reason printed above)' : `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`;
-      return `  ${label.padEnd(36)} ${verdict}`;
+      return `  ${label.padEnd(38)} ${verdict}`;
     });
     console.log(`\nTest tiers:\n${lines.join('\n')}\n`);
     console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
