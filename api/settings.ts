@@ -14,7 +14,7 @@ export interface ApiSettings {
 /** Throws an Error whose message names the variable. `defaultApiKeys` applies when API_KEYS is unset (npm run dev). */
 export function apiSettingsFromEnv(env: NodeJS.ProcessEnv, options: { defaultApiKeys?: string } = {}): ApiSettings {
   return {
-    ownerKeys: envKeyStore(env.API_KEYS ?? options.defaultApiKeys),
+    ownerKeys: envKeyStore(env.API_KEYS || options.defaultApiKeys),
     webhooks: webhookSettingsFromEnv(env),
   };
 }

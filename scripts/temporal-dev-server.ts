@@ -28,6 +28,8 @@ export interface DevServerOptions {
   logFile: string;
   /** How long to wait for it to answer. */
   readyTimeoutMs?: number;
+  /** Register the journeys' search attributes once it answers (default true). */
+  registerSearchAttributes?: boolean;
 }
 
 export interface DevServer {
@@ -124,7 +126,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const address = `${ip}:${port}`;
   try {
-    await Promise.race([exited, waitUntilReady(address, namespace, options.readyTimeoutMs ?? 60_000)]);
+    await Promise.race([exited, waitUntilReady(address, namespace, options.readyTimeoutMs ?? 60_000, options.registerSearchAttributes ?? true)]);
   } catch (err) {
     await stop();
     throw err;
@@ -133,7 +135,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 }
 
 /** Polls until the namespace answers, then registers the search attributes (idempotent). */
-async function waitUntilReady(address: string, namespace: string, timeoutMs: number): Promise<void> {
+async function waitUntilReady(address: string, namespace: string, timeoutMs: number, withSearchAttributes: boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -141,7 +143,7 @@ async function waitUntilReady(address: string, namespace: string, timeoutMs: num
     try {
       connection = await Connection.connect({ address, connectTimeout: 1_000 });
       await connection.workflowService.describeNamespace({ namespace });
-      await registerSearchAttributes(connection, namespace);
+      if (withSearchAttributes) await registerSearchAttributes(connection, namespace);
       return;
     } catch (err) {
       lastError = err;

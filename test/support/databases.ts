@@ -105,6 +105,8 @@ export interface TestDatabase {
   db: Database;
   /** For PostgreSQL, the database's name (unique to this test file). */
   name: string | null;
+  /** For PostgreSQL, its URL (for processes a test starts). */
+  url: string | null;
   /** Closes the connection and, for PostgreSQL, drops the database. */
   dispose(): Promise<void>;
 }
@@ -120,7 +122,7 @@ export async function openTestDatabase(kind: DriverKind, options: OpenTestDataba
   if (kind === 'pglite') {
     const handle = openDatabase({ dataDir: 'memory://' });
     if (migrate) await handle.migrate();
-    return { kind, handle, db: handle.db, name: null, dispose: () => handle.close() };
+    return { kind, handle, db: handle.db, name: null, url: null, dispose: () => handle.close() };
   }
 
   const status = await checkPostgres();
@@ -133,7 +135,8 @@ export async function openTestDatabase(kind: DriverKind, options: OpenTestDataba
   } finally {
     await admin.end({ timeout: 5 });
   }
-  const handle = openDatabase({ url: databaseUrl(status.adminUrl, name), maxConnections: 5 });
+  const url = databaseUrl(status.adminUrl, name);
+  const handle = openDatabase({ url, maxConnections: 5 });
   const dispose = async () => {
     await handle.close();
     const dropper = postgres(status.adminUrl, { max: 1, onnotice: () => {} });
@@ -149,7 +152,7 @@ export async function openTestDatabase(kind: DriverKind, options: OpenTestDataba
     await dispose().catch(() => {});
     throw err;
   }
-  return { kind, handle, db: handle.db, name, dispose };
+  return { kind, handle, db: handle.db, name, url, dispose };
 }
 
 export interface DatabaseSuiteContext {

@@ -1,0 +1,114 @@
+/**
+ * Tier 5, dev server: the product as it is deployed — `npm run worker` and `npm run api` as
+ * separate processes on PostgreSQL and a real Temporal server — driven only through HTTP. The
+ * worker is killed mid-journey (no graceful shutdown) and another takes over.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findJourney, listEvents, listPayments } from '../../../db/journey-repository';
+import { freePort } from '../../../scripts/temporal-dev-server';
+import { journeyWorkflowId } from '../../../workflows/messages';
+import { type TestDatabase, openTestDatabase, postgresAvailability } from '../../support/databases';
+import { uniqueId } from '../../support/fixtures';
+import { eventually } from '../eventually';
+import { type ProductProcess, startScript } from '../processes';
+import { type DevServerEnv, devServer, e2e, skipWithout, startTestDevServer } from '../servers';
+import { dueNowInstallment, dueNowPolicy } from './real-time';
+
+const KEY = 'e2e-owner-key';
+const TENANT = 'acme';
+
+const skip = skipWithout(devServer, 'the API and worker processes on the dev server') || !postgresAvailability.available;
+if (!postgresAvailability.available && !skip) console.warn(`the API and worker processes skipped: ${postgresAvailability.reason}`);
+
+describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQL and the dev server', () => {
+  let server: DevServerEnv;
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  let api: ProductProcess;
+  const workers: ProductProcess[] = [];
+  let base: string;
+
+  const startWorker = async () => {
+    const worker = startScript('worker', env);
+    workers.push(worker);
+    await worker.waitFor('worker polling');
+    return worker;
+  };
+
+  beforeAll(async () => {
+    server = await startTestDevServer();
+    database = await openTestDatabase('postgres', { migrate: false });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = {
+      DATABASE_URL: database.url!,
+      TEMPORAL_ADDRESS: server.server.address,
+      TEMPORAL_NAMESPACE: server.server.namespace,
+      TEMPORAL_TASK_QUEUE: uniqueId('e2e-processes'),
+      WORKFLOW_BUNDLE_PATH: e2e.workflowBundlePath ?? '',
+      API_KEYS: `${TENANT}:${KEY}`,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    };
+    // Both migrate at start, at once: the advisory lock lets one do it.
+    api = startScript('api', env);
+    await Promise.all([startWorker(), api.waitFor('Server listening')]);
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    for (const worker of workers) await worker.stop();
+    await server?.teardown();
+    await database?.dispose();
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('a journey started, reminded and paid through HTTP, across a worker crash', async () => {
+    expect((await call('POST', '/v1/policies', { ...dueNowPolicy, id: 'due-now' })).status).toBe(201);
+    const { tenantId: _tenant, ...installment } = dueNowInstallment({ tenantId: TENANT, policyId: 'due-now' });
+    const started = await call('POST', '/v1/journeys', installment);
+    expect(started).toMatchObject({ status: 201, body: { journeyId: journeyWorkflowId(TENANT, installment.installmentId), created: true } });
+    expect((await call('POST', '/v1/journeys', installment)).status).toBe(200);
+
+    const reminded = await eventually('the first reminder, read through the API', async () => {
+      const { body } = await call('GET', `/v1/journeys/${installment.installmentId}`);
+      return (body.attempts as { sent: number } | undefined)?.sent === 1 ? body : undefined;
+    });
+    expect(reminded).toMatchObject({ source: 'workflow', stage: 'pre_due', policy: { id: 'due-now', version: 1 } });
+
+    // The worker dies without draining; another process takes over from the history.
+    const crashed = await workers[0]!.stop('SIGKILL');
+    expect(crashed.signal).toBe('SIGKILL');
+    await startWorker();
+
+    const paid = await call('POST', `/v1/journeys/${installment.installmentId}/payments`, { paymentId: 'pay-1', amountMinor: installment.amount.amountMinor, currency: installment.amount.currency });
+    expect(paid.status).toBe(202);
+    const closed = await eventually('the paid journey, read through the API', async () => {
+      const { body } = await call('GET', `/v1/journeys/${installment.installmentId}`);
+      return body.source === 'database' && body.outcome ? body : undefined;
+    }, 60_000);
+    expect(closed).toMatchObject({ outcome: 'paid_before_due', stage: 'closed', attempts: { sent: 1 }, amountPaidMinor: installment.amount.amountMinor });
+
+    const row = await findJourney(database.db, TENANT, installment.installmentId);
+    expect(row).toMatchObject({ outcome: 'paid_before_due', policyId: 'due-now' });
+    expect((await listEvents(database.db, row!.id)).map((e) => e.type)).toEqual(['started', 'step_sent', 'payment_received']);
+    expect((await listPayments(database.db, row!.id)).map((p) => p.paymentId)).toEqual(['pay-1']);
+    const listed = await call('GET', '/v1/journeys?outcome=paid_before_due');
+    expect((listed.body.items as { installmentId: string }[]).map((j) => j.installmentId)).toContain(installment.installmentId);
+  });
+
+  it('both processes drain and exit cleanly on SIGTERM', async () => {
+    expect(await api.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    const worker = workers.at(-1)!;
+    expect(await worker.stop('SIGTERM')).toMatchObject({ code: 0 });
+  });
+});
