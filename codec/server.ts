@@ -71,12 +71,13 @@ export function codecCorsOrigins(env: NodeJS.ProcessEnv, defaults: string[] = ['
   return listed?.length ? listed : defaults;
 }
 
+/** Payloads of a deployment that does not encrypt: the UI may still call its codec server. */
+const passThrough: PayloadCodec = { encode: async (payloads) => payloads, decode: async (payloads) => payloads };
+
 async function main(): Promise<void> {
-  const codec = payloadCodecFromEnv();
-  if (!codec) {
-    console.error('Set TEMPORAL_PAYLOAD_KEYS (id:base64key[,…]) to run the codec server.');
-    process.exit(1);
-  }
+  const keys = payloadCodecFromEnv();
+  if (!keys) console.warn('TEMPORAL_PAYLOAD_KEYS is not set: payloads are not encrypted, and this codec server passes them through unchanged.');
+  const codec = keys ?? passThrough;
   const app = await buildCodecServer({
     codec,
     corsOrigins: codecCorsOrigins(process.env),
