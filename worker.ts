@@ -174,6 +174,8 @@ export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = proce
   const level = SDK_LOG_LEVELS.includes(wanted) ? wanted : 'WARN';
   Runtime.install({
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
+      // Delivery workers poll activities only, by design: the SDK's warning about it is noise.
+      if (message.startsWith('No workflows registered')) return;
       const method = entryLevel === 'TRACE' ? 'trace' : entryLevel === 'DEBUG' ? 'debug' : entryLevel === 'INFO' ? 'info' : entryLevel === 'WARN' ? 'warn' : 'error';
       logger[method]({ sdk: true, ...meta }, message);
     }),
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
   }
   const { summary: providers, ...channels } = deliveryChannelsFromEnv(process.env);
   const database = await openDatabaseFromEnv();
+  const dataConverter = dataConverterFromEnv();
   const connection = await NativeConnection.connect(await connectionOptions(settings)).catch((err: unknown) => {
     console.error(temporalUnreachable(settings, err));
     process.exit(1);
@@ -201,10 +204,10 @@ async function main(): Promise<void> {
     db: database.db,
     logger,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-    dataConverter: dataConverterFromEnv(),
+    dataConverter,
     ...channels,
   });
-  await ensureReconcileSchedule(new Client({ connection, namespace: settings.namespace }), settings.taskQueue);
+  await ensureReconcileSchedule(new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }), settings.taskQueue);
   logger.info(
     { taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind, providers },
     'worker polling',

@@ -166,6 +166,12 @@ const TEST_SERVER_POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
       <artifactId>temporal-test-server</artifactId>
       <version>${TEST_SERVER_VERSION}</version>
     </dependency>
+    <!-- A logger binding for its SLF4J: without one it prints a warning at every start. -->
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-nop</artifactId>
+      <version>1.7.36</version>
+    </dependency>
   </dependencies>
 </project>
 `;

@@ -3,6 +3,7 @@
  * dev server, the worker and the API on embedded PGlite, prints where everything is, and takes
  * it all down again on Ctrl+C (or on a failure) without leaving a server behind.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,14 +72,21 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
     for (const port of Object.values(ports)) expect(await portInUse(port)).toBe(false);
   });
 
-  it('starts again on the same data: journeys kept, search attributes still registered', async () => {
-    const dev = startScript('dev', env);
+  it('starts again on the same data, now encrypting: journeys kept, the UI decoding through the codec server', async () => {
+    const codecPort = await freePort();
+    const dev = startScript('dev', { ...env, TEMPORAL_PAYLOAD_KEYS: `dev:${randomBytes(32).toString('base64')}`, CODEC_PORT: String(codecPort) });
     await dev.waitFor('is ready', 120_000);
+    const codecUrl = `http://127.0.0.1:${codecPort}`;
+    expect(dev.output()).toContain(`Codec server  ${codecUrl}`);
+    const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(settings.Codec?.Endpoint).toBe(codecUrl);
+    const decoded = await fetch(`${codecUrl}/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+    expect(await decoded.json()).toEqual({ payloads: [] });
     const second = await startJourney();
     await waitForUi(`DunningTenant = "demo"`, second.journeyId);
     expect((await listedInUi(`DunningTenant = "demo"`)).length).toBe(2);
     expect((await dev.stop('SIGTERM')).code).toBe(0);
-    for (const port of Object.values(ports)) expect(await portInUse(port)).toBe(false);
+    for (const port of [...Object.values(ports), codecPort]) expect(await portInUse(port)).toBe(false);
   });
 
   it('registers the search attributes in a dev server database created without them', async () => {
