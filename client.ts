@@ -28,7 +28,12 @@ export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): T
     address: env.TEMPORAL_ADDRESS,
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
-    tls: certPath && keyPath ? { clientCertPath: certPath, clientKeyPath: keyPath, serverRootCaPath: env.TEMPORAL_TLS_CA } : env.TEMPORAL_TLS === 'true' || env.TEMPORAL_API_KEY ? true : undefined,
+    tls:
+      certPath && keyPath
+        ? { clientCertPath: certPath, clientKeyPath: keyPath, serverRootCaPath: env.TEMPORAL_TLS_CA }
+        : env.TEMPORAL_TLS === 'true' || env.TEMPORAL_API_KEY
+          ? true
+          : undefined,
     apiKey: env.TEMPORAL_API_KEY || undefined,
   };
 }
@@ -46,7 +51,10 @@ export async function connectionOptions(settings: TemporalSettings): Promise<Sha
   if (settings.tls === true) options.tls = true;
   else if (settings.tls) {
     options.tls = {
-      clientCertPair: { crt: await readFile(settings.tls.clientCertPath), key: await readFile(settings.tls.clientKeyPath) },
+      clientCertPair: {
+        crt: await readFile(settings.tls.clientCertPath),
+        key: await readFile(settings.tls.clientKeyPath),
+      },
       ...(settings.tls.serverRootCaPath && { serverRootCACertificate: await readFile(settings.tls.serverRootCaPath) }),
     };
   }
@@ -62,7 +70,10 @@ export function dataConverterFromEnv(env: Record<string, string | undefined> = p
 export async function connectClient(settings: TemporalSettings): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect(await connectionOptions(settings));
   const dataConverter = dataConverterFromEnv();
-  return { client: new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }), connection };
+  return {
+    client: new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
+    connection,
+  };
 }
 
 /** One sentence for a process that cannot reach its Temporal server, instead of a stack trace. */
@@ -82,7 +93,10 @@ const GRPC_UNIMPLEMENTED = 12;
  * first journey starts, so every entry point that owns a server calls this (docker-compose does
  * the same with the CLI).
  */
-export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<void> {
+export async function registerSearchAttributes(
+  connection: Pick<Connection, 'operatorService'>,
+  namespace: string,
+): Promise<void> {
   let existing = new Set<string>();
   try {
     const listed = await connection.operatorService.listSearchAttributes({ namespace });
@@ -94,7 +108,12 @@ export async function registerSearchAttributes(connection: Pick<Connection, 'ope
   const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !existing.has(key.name));
   if (missing.length === 0) return;
   const searchAttributes = Object.fromEntries(
-    missing.map((key) => [key.name, key.type === 'DATETIME' ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    missing.map((key) => [
+      key.name,
+      key.type === 'DATETIME'
+        ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+        : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    ]),
   );
   try {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
@@ -110,7 +129,10 @@ export type JourneyExecution =
   | { state: 'running' }
   /** It ended by itself: the journey recorded its outcome. */
   | { state: 'completed' }
-  /** Temporal ended it from outside (an operator's cancel, a termination, a timeout): the journey may not have recorded it. */
+  /**
+   * Temporal ended it from outside (an operator's cancel, a termination, a timeout): the journey may not have recorded
+   * it.
+   */
   | { state: 'ended_outside'; reason: EndedOutsideReason; closedAt: number };
 
 /** A workflow execution status in journey terms. */

@@ -9,8 +9,27 @@ import tseslint from 'typescript-eslint';
  */
 const sandboxRestrictedImports = [
   { group: ['node:*'], message: 'Workflow and domain code must not use Node built-ins.' },
-  { group: ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers', 'process'], message: 'Workflow and domain code must not use Node built-ins.' },
-  { group: ['**/activities', '**/activities/index', '**/db/*', '**/api/*'], message: 'Import activity types from activities/contracts only.', allowTypeImports: true },
+  {
+    group: [
+      'fs',
+      'path',
+      'os',
+      'crypto',
+      'http',
+      'https',
+      'net',
+      'child_process',
+      'worker_threads',
+      'timers',
+      'process',
+    ],
+    message: 'Workflow and domain code must not use Node built-ins.',
+  },
+  {
+    group: ['**/activities', '**/activities/index', '**/db/*', '**/api/*'],
+    message: 'Import activity types from activities/contracts only.',
+    allowTypeImports: true,
+  },
 ];
 
 export default tseslint.config(
@@ -26,8 +45,16 @@ export default tseslint.config(
       // A forgotten promise in a workflow or a route is a lost side effect or an unhandled rejection.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // Prettier lays code out at 120 columns; what it cannot break (comments, long names) is ours to keep short.
+      'max-len': [
+        'error',
+        { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true },
+      ],
     },
   },
   {
@@ -36,7 +63,10 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: sandboxRestrictedImports }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'No environment access in workflow or domain code.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'No environment access in workflow or domain code.' },
+      ],
     },
   },
   {
@@ -44,13 +74,27 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...sandboxRestrictedImports, { group: ['@temporalio/*'], message: 'domain/ is pure: no Temporal.' }] },
+        {
+          patterns: [
+            ...sandboxRestrictedImports,
+            { group: ['@temporalio/*'], message: 'domain/ is pure: no Temporal.' },
+          ],
+        },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'domain/ takes time as a parameter.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'domain/ takes time as a parameter.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'domain/ is deterministic.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'domain/ takes time as a parameter.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'domain/ takes time as a parameter.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'domain/ is deterministic.',
+        },
       ],
     },
   },

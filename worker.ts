@@ -3,11 +3,23 @@
  * it against TEMPORAL_ADDRESS and DATABASE_URL; `npm run dev` embeds it.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  type LogLevel,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { type ActivityDeps, createActivities } from './activities';
 import { withOutboxFallback } from './activities/channels/outbox';
-import { type ProviderConfig, ProviderConfigError, providerConfigFromEnv, sendersFromConfig } from './activities/channels/provider-config';
+import {
+  type ProviderConfig,
+  ProviderConfigError,
+  providerConfigFromEnv,
+  sendersFromConfig,
+} from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
 import { type Channel, channelSchema } from './domain/channels';
 import { MIN_LINK_SECRET_LENGTH, createUnsubscribeUrl } from './api/unsubscribe-links';
@@ -31,11 +43,16 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
   workflowBundlePath?: string | undefined;
   /** Must match the clients' (payload encryption). */
   dataConverter?: DataConverter | undefined;
-  /** Deliveries per second per channel, enforced by the server for the channel's task queue; null = no limit (the outbox). */
+  /**
+   * Deliveries per second per channel, enforced by the server for the channel's task queue; null = no limit (the
+   * outbox).
+   */
   rateLimits?: Partial<Record<Channel, number | null>>;
   /** The channel queues this process delivers from (default: all); e.g. a process dedicated to one provider. */
   deliveryChannels?: readonly Channel[];
-  /** Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history. */
+  /**
+   * Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history.
+   */
   maxCachedWorkflows?: number;
 }
 
@@ -51,7 +68,19 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: WORKFLOWS_PATH };
-  const { connection, namespace, taskQueue, db, logger, dataConverter, rateLimits, deliveryChannels = CHANNELS, maxCachedWorkflows, workflowBundlePath: _bundle, ...channels } = options;
+  const {
+    connection,
+    namespace,
+    taskQueue,
+    db,
+    logger,
+    dataConverter,
+    rateLimits,
+    deliveryChannels = CHANNELS,
+    maxCachedWorkflows,
+    workflowBundlePath: _bundle,
+    ...channels
+  } = options;
   const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
   const activities = {
     ...createActivities({ db, logger, ...channels }),
@@ -60,7 +89,13 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   const shared = { connection, namespace, ...(dataConverter && { dataConverter }) };
   // deliverReminder stays on the journeys' queue for deliveries scheduled there before the
   // channel queues existed (it plans them again); new ones go to their channel's queue.
-  const journeys = await Worker.create({ ...shared, taskQueue, ...code, activities, ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }) });
+  const journeys = await Worker.create({
+    ...shared,
+    taskQueue,
+    ...code,
+    activities,
+    ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
+  });
   const deliveries = await Promise.all(
     deliveryChannels.map((channel) => {
       const limit = rateLimits?.[channel];
@@ -112,7 +147,13 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string)
     await client.schedule.create({
       scheduleId: RECONCILE_SCHEDULE_ID,
       spec: { intervals: [{ every: RECONCILE_EVERY }] },
-      action: { type: 'startWorkflow', workflowType: RECONCILE_WORKFLOW_TYPE, workflowId: RECONCILE_SCHEDULE_ID, taskQueue, args: [{ lookbackHours: RECONCILE_LOOKBACK_HOURS }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: RECONCILE_WORKFLOW_TYPE,
+        workflowId: RECONCILE_SCHEDULE_ID,
+        taskQueue,
+        args: [{ lookbackHours: RECONCILE_LOOKBACK_HOURS }],
+      },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
     });
     return true;
@@ -122,7 +163,10 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string)
   }
 }
 
-export type DeliveryChannels = Pick<JourneyWorkerOptions, 'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl'> & {
+export type DeliveryChannels = Pick<
+  JourneyWorkerOptions,
+  'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl'
+> & {
   /** Which provider serves each channel (names only: safe to log). */
   summary: Record<Channel, string>;
 };
@@ -138,16 +182,22 @@ export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannel
   const baseUrl = providers.publicBaseUrl;
   if (providers.email && !(linkSecret && baseUrl)) {
     // Real email must carry a working one-click opt-out (RFC 8058), not a "reply STOP" nobody reads.
-    throw new ProviderConfigError('LINK_SIGNING_SECRET and PUBLIC_BASE_URL are required when RESEND_API_KEY is set: every email carries a one-click unsubscribe link');
+    throw new ProviderConfigError(
+      'LINK_SIGNING_SECRET and PUBLIC_BASE_URL are required when RESEND_API_KEY is set: every email carries a one-click unsubscribe link',
+    );
   }
   // The API refuses a shorter one: links signed with it would all answer 404.
-  if (linkSecret && linkSecret.length < MIN_LINK_SECRET_LENGTH) throw new ProviderConfigError(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters`);
+  if (linkSecret && linkSecret.length < MIN_LINK_SECRET_LENGTH)
+    throw new ProviderConfigError(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters`);
   return {
     senders: withOutboxFallback(sendersFromConfig(providers)),
     whatsappTemplateAvailable: whatsappTemplatesOf(providers),
     rateLimits: providers.rateLimits,
     // One-click unsubscribe needs both a public address and a key to sign links with.
-    unsubscribeUrl: linkSecret && baseUrl ? (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { secret: linkSecret, baseUrl, now: at }) : undefined,
+    unsubscribeUrl:
+      linkSecret && baseUrl
+        ? (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { secret: linkSecret, baseUrl, now: at })
+        : undefined,
     summary: providerSummary(providers),
   };
 }
@@ -159,7 +209,11 @@ function whatsappTemplatesOf(providers: ProviderConfig): ActivityDeps['whatsappT
 }
 
 function providerSummary(providers: ProviderConfig): Record<Channel, string> {
-  return { email: providers.email ? 'resend' : 'outbox', sms: providers.sms ? 'twilio' : 'outbox', whatsapp: providers.whatsapp ? 'twilio' : 'outbox' };
+  return {
+    email: providers.email ? 'resend' : 'outbox',
+    sms: providers.sms ? 'twilio' : 'outbox',
+    whatsapp: providers.whatsapp ? 'twilio' : 'outbox',
+  };
 }
 
 const SDK_LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -176,7 +230,16 @@ export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = proce
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
       // Delivery workers poll activities only, by design: the SDK's warning about it is noise.
       if (message.startsWith('No workflows registered')) return;
-      const method = entryLevel === 'TRACE' ? 'trace' : entryLevel === 'DEBUG' ? 'debug' : entryLevel === 'INFO' ? 'info' : entryLevel === 'WARN' ? 'warn' : 'error';
+      const method =
+        entryLevel === 'TRACE'
+          ? 'trace'
+          : entryLevel === 'DEBUG'
+            ? 'debug'
+            : entryLevel === 'INFO'
+              ? 'info'
+              : entryLevel === 'WARN'
+                ? 'warn'
+                : 'error';
       logger[method]({ sdk: true, ...meta }, message);
     }),
   });
@@ -187,7 +250,9 @@ async function main(): Promise<void> {
   installSdkLogging(logger);
   const settings = temporalSettingsFromEnv();
   if (!settings) {
-    console.error('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the worker, or use `npm run dev` for everything in one process.');
+    console.error(
+      'Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the worker, or use `npm run dev` for everything in one process.',
+    );
     process.exit(1);
   }
   const { summary: providers, ...channels } = deliveryChannelsFromEnv(process.env);
@@ -207,7 +272,10 @@ async function main(): Promise<void> {
     dataConverter,
     ...channels,
   });
-  await ensureReconcileSchedule(new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }), settings.taskQueue);
+  await ensureReconcileSchedule(
+    new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
+    settings.taskQueue,
+  );
   logger.info(
     { taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind, providers },
     'worker polling',

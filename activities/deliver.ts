@@ -2,14 +2,27 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { buyerContactRecord, contactPointState, lockBuyer, normalizeAddress, recordOptOut, recordSuppression } from '../db/contact-repository';
+import {
+  buyerContactRecord,
+  contactPointState,
+  lockBuyer,
+  normalizeAddress,
+  recordOptOut,
+  recordSuppression,
+} from '../db/contact-repository';
 import { type AttemptRow, findAttempt } from '../db/journey-repository';
 import { attempts } from '../db/schema';
 import { contactRulesOf, guardSend } from '../domain/compliance';
 import { type DeliveryOutcome, outcomeOfGuard } from '../domain/delivery';
 import type { Locale } from '../domain/installment';
 import { instantToZoned } from '../domain/local-time';
-import { type MessageTemplate, renderEmail, renderSms, renderWhatsAppText, whatsAppTemplateVariables } from '../domain/messages';
+import {
+  type MessageTemplate,
+  renderEmail,
+  renderSms,
+  renderWhatsAppText,
+  whatsAppTemplateVariables,
+} from '../domain/messages';
 import {
   type ChannelSenders,
   type OutgoingMessage,
@@ -72,7 +85,11 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       .where(and(eq(attempts.id, id), eq(attempts.status, 'sending')));
   };
 
-  const compose = (d: ReminderDelivery, whatsappMode: 'free_form' | 'template' | undefined, at: number): OutgoingMessage => {
+  const compose = (
+    d: ReminderDelivery,
+    whatsappMode: 'free_form' | 'template' | undefined,
+    at: number,
+  ): OutgoingMessage => {
     const base = {
       attemptId: d.attemptId,
       to: d.to,
@@ -88,7 +105,13 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       case 'sms':
         return { ...base, channel: 'sms', body: renderSms(d).body };
       case 'whatsapp':
-        return { ...base, channel: 'whatsapp', mode: whatsappMode ?? 'template', body: renderWhatsAppText(d).body, variables: whatsAppTemplateVariables(d) };
+        return {
+          ...base,
+          channel: 'whatsapp',
+          mode: whatsappMode ?? 'template',
+          body: renderWhatsAppText(d).body,
+          variables: whatsAppTemplateVariables(d),
+        };
     }
   };
 
@@ -105,20 +128,36 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
           // it) — but never to an address that opted out or bounced since.
           const point = await contactPointState(db, d.channel, d.to);
           if (!point.optedOut && !point.suppressed) return 'resend';
-          await update(row.id, { status: 'unconfirmed', error: 'not sent again: the address opted out or bounced meanwhile' });
-          return point.optedOut ? { status: 'opted_out', source: 'consent' } : { status: 'undeliverable', reason: 'suppressed' };
+          await update(row.id, {
+            status: 'unconfirmed',
+            error: 'not sent again: the address opted out or bounced meanwhile',
+          });
+          return point.optedOut
+            ? { status: 'opted_out', source: 'consent' }
+            : { status: 'undeliverable', reason: 'suppressed' };
         }
         // The earlier try may have reached the provider: at most once, never twice.
         await update(row.id, { status: 'unconfirmed', error: 'retried after an unknown outcome; not sent again' });
-        logger.warn({ attemptId: row.id, channel: d.channel }, 'reminder outcome unknown: counted as sent, not sent again');
+        logger.warn(
+          { attemptId: row.id, channel: d.channel },
+          'reminder outcome unknown: counted as sent, not sent again',
+        );
         return { status: 'sent', providerMessageId: row.providerMessageId ?? `unconfirmed:${row.id}` };
       }
       default:
-        return { status: 'sent', providerMessageId: row.providerMessageId ?? row.id, ...(row.whatsappMode && { whatsappMode: row.whatsappMode as 'free_form' | 'template' }) };
+        return {
+          status: 'sent',
+          providerMessageId: row.providerMessageId ?? row.id,
+          ...(row.whatsappMode && { whatsappMode: row.whatsappMode as 'free_form' | 'template' }),
+        };
     }
   };
 
-  const refusalOutcome = async (d: ReminderDelivery, stored: StoredRefusal, provider: string): Promise<DeliveryOutcome> => {
+  const refusalOutcome = async (
+    d: ReminderDelivery,
+    stored: StoredRefusal,
+    provider: string,
+  ): Promise<DeliveryOutcome> => {
     const source = `${provider}:${stored.code}`;
     switch (stored.refusal) {
       case 'opted_out':
@@ -139,7 +178,9 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
 
   /** `resend`: an earlier try's outcome is unknown, so the row stays `sending` whatever happens short of an answer. */
   const send = async (d: ReminderDelivery, message: OutgoingMessage, resend = false): Promise<DeliveryOutcome> => {
-    const sender = senders[d.channel] as ChannelSenders[keyof ChannelSenders] & { send(m: OutgoingMessage): Promise<SendOutcome> };
+    const sender = senders[d.channel] as ChannelSenders[keyof ChannelSenders] & {
+      send(m: OutgoingMessage): Promise<SendOutcome>;
+    };
     let outcome: SendOutcome;
     try {
       outcome = await sender.send(message);
@@ -163,27 +204,68 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       if (sender.idempotent) throw err;
       // The request may have reached the provider: report it sent rather than risk a second message.
       await update(d.attemptId, { status: 'unconfirmed', error: reason });
-      logger.warn({ attemptId: d.attemptId, channel: d.channel, error: reason }, 'reminder outcome unknown: counted as sent, not sent again');
+      logger.warn(
+        { attemptId: d.attemptId, channel: d.channel, error: reason },
+        'reminder outcome unknown: counted as sent, not sent again',
+      );
       return { status: 'sent', providerMessageId: `unconfirmed:${d.attemptId}` };
     }
     if (outcome.kind === 'sent') {
-      await update(d.attemptId, { status: 'sent', providerMessageId: outcome.providerMessageId, ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }) });
-      logger.info({ journeyId: d.journeyId, attemptId: d.attemptId, channel: d.channel, provider: sender.provider, template: d.template }, 'reminder sent');
-      return { status: 'sent', providerMessageId: outcome.providerMessageId, ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }) };
+      await update(d.attemptId, {
+        status: 'sent',
+        providerMessageId: outcome.providerMessageId,
+        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
+      });
+      logger.info(
+        {
+          journeyId: d.journeyId,
+          attemptId: d.attemptId,
+          channel: d.channel,
+          provider: sender.provider,
+          template: d.template,
+        },
+        'reminder sent',
+      );
+      return {
+        status: 'sent',
+        providerMessageId: outcome.providerMessageId,
+        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
+      };
     }
     const stored: StoredRefusal = { refusal: outcome.refusal, code: outcome.code, detail: outcome.detail };
     await update(d.attemptId, { status: 'rejected', error: JSON.stringify(stored) });
-    logger.warn({ attemptId: d.attemptId, channel: d.channel, provider: sender.provider, refusal: outcome.refusal, code: outcome.code }, 'reminder refused by the provider');
+    logger.warn(
+      {
+        attemptId: d.attemptId,
+        channel: d.channel,
+        provider: sender.provider,
+        refusal: outcome.refusal,
+        code: outcome.code,
+      },
+      'reminder refused by the provider',
+    );
     return refusalOutcome(d, stored, sender.provider);
   };
 
-  /** The outcome of an attempt already on record, sending it again where that is safe; null when there is none to follow. */
+  /**
+   * The outcome of an attempt already on record, sending it again where that is safe; null when there is none to
+   * follow.
+   */
   const continueEarlier = async (d: ReminderDelivery): Promise<DeliveryOutcome | null> => {
     const earlier = await findAttempt(db, d.attemptId);
     if (!earlier) return null;
     const outcome = await outcomeOfEarlier(earlier, d);
     // The same message again, as composed when the intent row was written.
-    if (outcome === 'resend') return send(d, compose(d, (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined, earlier.sentAt?.getTime() ?? deps.now()), true);
+    if (outcome === 'resend')
+      return send(
+        d,
+        compose(
+          d,
+          (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined,
+          earlier.sentAt?.getTime() ?? deps.now(),
+        ),
+        true,
+      );
     return outcome;
   };
 
@@ -206,7 +288,13 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       const [current] = await tx.select({ status: attempts.status }).from(attempts).where(eq(attempts.id, d.attemptId));
       if (current && current.status !== 'retryable') return { kind: 'overtaken' as const };
       const now = deps.now();
-      const buyer = await buyerContactRecord(tx, { tenantId: d.tenantId, buyerId: d.buyerId, channel: d.channel, address: d.to, now });
+      const buyer = await buyerContactRecord(tx, {
+        tenantId: d.tenantId,
+        buyerId: d.buyerId,
+        channel: d.channel,
+        address: d.to,
+        now,
+      });
       const decision = guardSend({
         rules: contactRulesOf(d.policy, holidaysAround(d, now)),
         timeZone: d.timeZone,
@@ -253,10 +341,16 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       // Another try of this activity reserved the attempt while this one waited: follow its row.
       const outcome = await continueEarlier(d);
       if (outcome) return outcome;
-      throw ApplicationFailure.create({ type: 'AttemptInProgress', message: `attempt ${d.attemptId} is being sent by another try` });
+      throw ApplicationFailure.create({
+        type: 'AttemptInProgress',
+        message: `attempt ${d.attemptId} is being sent by another try`,
+      });
     }
     if (verdict.kind === 'blocked') {
-      logger.info({ attemptId: d.attemptId, channel: d.channel, decision: verdict.decision }, 'reminder held by the compliance guard');
+      logger.info(
+        { attemptId: d.attemptId, channel: d.channel, decision: verdict.decision },
+        'reminder held by the compliance guard',
+      );
       return verdict.blocked;
     }
     return send(d, verdict.message);

@@ -7,7 +7,9 @@ import { type DeliveryDeps, createDeliverReminder } from './deliver';
 import { createPublicHolidayLookup } from './holidays';
 import type { DeliveryResult, JourneyActivities, JourneyRecord, ReminderDelivery } from './contracts';
 
-export interface ActivityDeps extends Partial<Pick<DeliveryDeps, 'senders' | 'publicHolidays' | 'whatsappTemplateAvailable' | 'unsubscribeUrl'>> {
+export interface ActivityDeps extends Partial<
+  Pick<DeliveryDeps, 'senders' | 'publicHolidays' | 'whatsappTemplateAvailable' | 'unsubscribeUrl'>
+> {
   db: Database;
   logger: Pick<Logger, 'info' | 'warn'>;
   /** The activities' clock (tests pass their own). */
@@ -16,7 +18,11 @@ export interface ActivityDeps extends Partial<Pick<DeliveryDeps, 'senders' | 'pu
 
 /** The SQLSTATE of a database error, wherever a driver or drizzle wrapped it. */
 function sqlState(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   }
@@ -33,7 +39,10 @@ async function refusingBadData<T>(operation: () => Promise<T>): Promise<T> {
   } catch (err) {
     const code = sqlState(err);
     if (code && (code.startsWith('22') || code.startsWith('23'))) {
-      throw ApplicationFailure.nonRetryable(`the database refused the journey's data (SQLSTATE ${code})`, 'InvalidJourneyData');
+      throw ApplicationFailure.nonRetryable(
+        `the database refused the journey's data (SQLSTATE ${code})`,
+        'InvalidJourneyData',
+      );
     }
     throw err;
   }

@@ -29,13 +29,18 @@ export function createReconcileEndedJourneys({ db, client, logger, now }: Reconc
   return async function reconcileEndedJourneys({ lookbackHours }: ReconcileInput): Promise<ReconcileResult> {
     let seen = 0;
     let closed = 0;
-    for await (const execution of client.workflow.list({ query: endedOutsideQuery(now() - lookbackHours * 3_600_000) })) {
+    for await (const execution of client.workflow.list({
+      query: endedOutsideQuery(now() - lookbackHours * 3_600_000),
+    })) {
       seen++;
       const ended = executionOf(execution.status.name, execution.closeTime?.getTime() ?? now());
       if (ended.state !== 'ended_outside') continue;
       if (await closeJourneyEndedOutside(db, execution.workflowId, ended.reason, ended.closedAt)) {
         closed++;
-        logger.info({ journeyId: execution.workflowId, reason: ended.reason }, 'closed the record of a journey Temporal ended from outside');
+        logger.info(
+          { journeyId: execution.workflowId, reason: ended.reason },
+          'closed the record of a journey Temporal ended from outside',
+        );
       }
     }
     return { seen, closed };

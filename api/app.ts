@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -61,9 +66,16 @@ export async function buildApp(deps: AppDeps) {
         reply,
         status >= 500
           ? problem(500, 'internal', 'Something went wrong on our side')
-          : problem(status, tooLong ? 'path-parameter-too-long' : 'bad-url', tooLong ? 'A path parameter is too long' : 'Malformed URL', {
-              detail: tooLong ? `path parameters are at most ${MAX_PARAM_LENGTH} characters (installment IDs at most 128)` : 'the path is not a valid URL component',
-            }),
+          : problem(
+              status,
+              tooLong ? 'path-parameter-too-long' : 'bad-url',
+              tooLong ? 'A path parameter is too long' : 'Malformed URL',
+              {
+                detail: tooLong
+                  ? `path parameters are at most ${MAX_PARAM_LENGTH} characters (installment IDs at most 128)`
+                  : 'the path is not a valid URL component',
+              },
+            ),
       );
     },
     // A caller's x-request-id is kept when it is a plain token (so it can be traced across
@@ -100,7 +112,11 @@ export async function buildApp(deps: AppDeps) {
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   // Outside the API-key scope: providers and buyers authenticate by signature.
-  await app.register(webhookRoutes, { db: deps.db, gateway: deps.gateway, settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS });
+  await app.register(webhookRoutes, {
+    db: deps.db,
+    gateway: deps.gateway,
+    settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
+  });
 
   await app.register(async (authenticated) => {
     await authenticated.register(auth, { keys: deps.keys });
@@ -118,18 +134,27 @@ export async function buildApp(deps: AppDeps) {
 }
 
 function isLoggerInstance(logger: AppDeps['logger']): logger is FastifyBaseLogger {
-  return typeof logger === 'object' && logger !== null && typeof (logger as Partial<FastifyBaseLogger>).child === 'function';
+  return (
+    typeof logger === 'object' && logger !== null && typeof (logger as Partial<FastifyBaseLogger>).child === 'function'
+  );
 }
 
-/** Per API key (the principal resolved by `auth`, which runs first); a 429 leaves as problem+json through the error handler. */
+/**
+ * Per API key (the principal resolved by `auth`, which runs first); a 429 leaves as problem+json through the error
+ * handler.
+ */
 function rateLimitOptions(perMinute = Number(process.env.RATE_LIMIT_PER_MINUTE || 6000)) {
-  if (!Number.isInteger(perMinute) || perMinute < 1) throw new Error('RATE_LIMIT_PER_MINUTE must be a positive integer');
+  if (!Number.isInteger(perMinute) || perMinute < 1)
+    throw new Error('RATE_LIMIT_PER_MINUTE must be a positive integer');
   return {
     max: perMinute,
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => request.principal?.keyId ?? request.ip,
     errorResponseBuilder: (_request: FastifyRequest, context: { max: number; after: string }) =>
-      Object.assign(new Error(`Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`), { statusCode: 429, code: 'RATE_LIMITED' }),
+      Object.assign(new Error(`Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`), {
+        statusCode: 429,
+        code: 'RATE_LIMITED',
+      }),
   };
 }
 

@@ -12,7 +12,12 @@ export function recordedBy(request: FastifyRequest) {
  * Appends a tenant-level write (profiles, collaborators, keys, policies, the tenant) to the
  * append-only audit log and the request log; returns its author for the response.
  */
-export async function auditWrite(db: Database, request: FastifyRequest, action: string, target: Record<string, unknown>) {
+export async function auditWrite(
+  db: Database,
+  request: FastifyRequest,
+  action: string,
+  target: Record<string, unknown>,
+) {
   const actor = recordedBy(request);
   await appendAudit(db, { tenantId: request.principal.tenantId, action, actor, target });
   request.log.info({ audit: { action, tenantId: request.principal.tenantId, target, actor } }, `audit: ${action}`);

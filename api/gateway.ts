@@ -32,7 +32,9 @@ export type DueDateChangeResult =
 export interface StartOptions {
   /** Who started the journey (recorded with the `started` event). */
   startedBy?: Actor;
-  /** The last event sequence number on record: a journey started again after it was terminated continues the numbering. */
+  /**
+   * The last event sequence number on record: a journey started again after it was terminated continues the numbering.
+   */
   afterSeq?: number;
 }
 
@@ -45,13 +47,21 @@ export interface JourneyGateway {
    * Starts the journey unless one exists for this installment: running, or ended by itself. One
    * that Temporal ended from outside (terminated) may be started again.
    */
-  start(installment: InstallmentInput, policy: Policy, options?: StartOptions): Promise<{ journeyId: string; created: boolean }>;
+  start(
+    installment: InstallmentInput,
+    policy: Policy,
+    options?: StartOptions,
+  ): Promise<{ journeyId: string; created: boolean }>;
   status(ref: JourneyRef): Promise<JourneyStatus | null>;
   /** Where the journey's workflow stands, or null when Temporal knows none (never started, or past retention). */
   execution(ref: JourneyRef): Promise<JourneyExecution | null>;
   reportPayment(ref: JourneyRef, payment: PaymentReceived): Promise<Delivery>;
   /** `idempotencyKey`: a caller's retry with the same key gets the first attempt's answer. */
-  changeDueDate(ref: JourneyRef, request: DueDateChangeRequest, options?: { idempotencyKey?: string }): Promise<DueDateChangeResult>;
+  changeDueDate(
+    ref: JourneyRef,
+    request: DueDateChangeRequest,
+    options?: { idempotencyKey?: string },
+  ): Promise<DueDateChangeResult>;
   pause(ref: JourneyRef, request: PauseRequest): Promise<Delivery>;
   resume(ref: JourneyRef, request: { actor?: PauseRequest['actor'] }): Promise<Delivery>;
   cancel(ref: JourneyRef, request: CancelRequest): Promise<Delivery>;

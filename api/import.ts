@@ -41,7 +41,16 @@ export const CSV_COLUMNS = [
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Columns a file may leave out (the installment's optional fields). */
-const OPTIONAL_COLUMNS: readonly CsvColumn[] = ['purchaseId', 'subscriptionId', 'email', 'phone', 'whatsapp', 'locale', 'country', 'policyId'];
+const OPTIONAL_COLUMNS: readonly CsvColumn[] = [
+  'purchaseId',
+  'subscriptionId',
+  'email',
+  'phone',
+  'whatsapp',
+  'locale',
+  'country',
+  'policyId',
+];
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.includes(c));
 
 /** Where each column lands in the installment (the schema's path, dotted). */
@@ -172,7 +181,13 @@ function toInstallment(tenantId: string, cells: Partial<Record<CsvColumn, string
 export function parseInstallmentsCsv(csv: string | Buffer, tenantId: string): ParsedRow[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(csv, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parse(csv, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as typeof records;
   } catch (err) {
     throw new CsvFileError(`not a readable CSV file: ${(err as Error).message}`);
   }
@@ -181,7 +196,8 @@ export function parseInstallmentsCsv(csv: string | Buffer, tenantId: string): Pa
   const columns = header.record;
   const known = new Set<string>(CSV_COLUMNS);
   const unknown = columns.filter((c) => !known.has(c));
-  if (unknown.length > 0) throw new CsvFileError(`unknown column(s): ${unknown.join(', ')} (known: ${CSV_COLUMNS.join(', ')})`);
+  if (unknown.length > 0)
+    throw new CsvFileError(`unknown column(s): ${unknown.join(', ')} (known: ${CSV_COLUMNS.join(', ')})`);
   const duplicated = columns.filter((c, i) => columns.indexOf(c) !== i);
   if (duplicated.length > 0) throw new CsvFileError(`column(s) named twice: ${[...new Set(duplicated)].join(', ')}`);
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
@@ -196,13 +212,18 @@ export function parseInstallmentsCsv(csv: string | Buffer, tenantId: string): Pa
     });
     const installmentId = cells.installmentId ?? '';
     if (record.length !== columns.length) {
-      return { row, installmentId, errors: [{ field: '(row)', message: `has ${record.length} fields; the header has ${columns.length}` }] };
+      return {
+        row,
+        installmentId,
+        errors: [{ field: '(row)', message: `has ${record.length} fields; the header has ${columns.length}` }],
+      };
     }
     const parsed = installmentInputSchema.safeParse(toInstallment(tenantId, cells));
     if (!parsed.success) return { row, installmentId, errors: issuesToErrors(parsed.error.issues) };
     // Two rows for one installment would be one journey: the first row wins, the others are reported.
     const first = firstRowOf.get(parsed.data.installmentId);
-    if (first !== undefined) return { row, installmentId, errors: [{ field: 'installmentId', message: `duplicates row ${first}` }] };
+    if (first !== undefined)
+      return { row, installmentId, errors: [{ field: 'installmentId', message: `duplicates row ${first}` }] };
     firstRowOf.set(parsed.data.installmentId, row);
     return { row, installmentId, installment: parsed.data, errors: [] };
   });
@@ -227,7 +248,8 @@ export async function importInstallments(options: ImportOptions): Promise<Import
   const settle = (row: ParsedRow, outcome: RowOutcome, rowErrors: { field: string; message: string }[] = []) => {
     counts[outcome] += 1;
     counts.done += 1;
-    for (const e of rowErrors) errors.push({ row: row.row, installmentId: row.installmentId, outcome: outcome as 'invalid' | 'failed', ...e });
+    for (const e of rowErrors)
+      errors.push({ row: row.row, installmentId: row.installmentId, outcome: outcome as 'invalid' | 'failed', ...e });
     onProgress?.({ ...counts });
   };
 
@@ -246,7 +268,9 @@ export async function importInstallments(options: ImportOptions): Promise<Import
         try {
           const result = await starter.start(row.installment!, IMPORT_ACTOR);
           if (result.kind === 'unknown_policy') {
-            return settle(row, 'invalid', [{ field: 'policyId', message: `no policy "${result.policyId}" for this tenant` }]);
+            return settle(row, 'invalid', [
+              { field: 'policyId', message: `no policy "${result.policyId}" for this tenant` },
+            ]);
           }
           return settle(row, result.kind);
         } catch (err) {
@@ -254,7 +278,9 @@ export async function importInstallments(options: ImportOptions): Promise<Import
             await sleep(retryDelayMs(attempt + 1));
             continue;
           }
-          return settle(row, 'failed', [{ field: '(journey)', message: err instanceof Error ? err.message.split('\n')[0]! : String(err) }]);
+          return settle(row, 'failed', [
+            { field: '(journey)', message: err instanceof Error ? err.message.split('\n')[0]! : String(err) },
+          ]);
         }
       }
     };

@@ -12,14 +12,18 @@ import type { PolicyCatalog } from './routes/journeys';
 /** The run id of a journey row written before its workflow's first record. */
 export const PENDING_RUN_ID = 'pending';
 
-export type StartResult = { kind: 'started' | 'existing'; journeyId: string } | { kind: 'unknown_policy'; policyId: string };
+export type StartResult =
+  { kind: 'started' | 'existing'; journeyId: string } | { kind: 'unknown_policy'; policyId: string };
 
 /**
  * A journey on record as open whose workflow Temporal has ended from outside (an operator's
  * cancel or terminate, a timeout): its record is closed now, with the reason. Returns the row as
  * it stands after. Temporal unreachable: the row as it was (reconciled later).
  */
-export async function reconcileJourney(deps: { db: Database; gateway: JourneyGateway }, row: JourneyRow): Promise<JourneyRow> {
+export async function reconcileJourney(
+  deps: { db: Database; gateway: JourneyGateway },
+  row: JourneyRow,
+): Promise<JourneyRow> {
   if (row.outcome !== null || row.runId === PENDING_RUN_ID) return row;
   let execution: Awaited<ReturnType<JourneyGateway['execution']>>;
   try {
@@ -65,7 +69,10 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
           events: [],
         });
       }
-      const { journeyId, created } = await deps.gateway.start(installment, policy, { startedBy, ...(existing && { afterSeq: existing.lastSeq }) });
+      const { journeyId, created } = await deps.gateway.start(installment, policy, {
+        startedBy,
+        ...(existing && { afterSeq: existing.lastSeq }),
+      });
       return { kind: created ? 'started' : 'existing', journeyId };
     },
   };
@@ -73,11 +80,18 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
 export type JourneyStarter = ReturnType<typeof createJourneyStarter>;
 
 /** The answer to a start: 201 new, 200 existing, 422 naming policyId for an unknown policy. */
-export function replyToStart(reply: FastifyReply, result: StartResult, installmentId: string, extra: Record<string, string> = {}) {
+export function replyToStart(
+  reply: FastifyReply,
+  result: StartResult,
+  installmentId: string,
+  extra: Record<string, string> = {},
+) {
   if (result.kind === 'unknown_policy') {
     return sendProblem(
       reply,
-      problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${result.policyId}" for this tenant` }] }),
+      problem(422, 'unknown-policy', 'Unknown policy', {
+        errors: [{ in: 'body', path: 'policyId', message: `no policy "${result.policyId}" for this tenant` }],
+      }),
     );
   }
   return reply.code(result.kind === 'started' ? 201 : 200).send({

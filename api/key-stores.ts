@@ -11,7 +11,8 @@ export function databaseKeyStore(db: Database, now: () => Date = () => new Date(
       const holder = await findKeyHolder(db, sha256Hex(secret));
       if (!holder) return null;
       await touchKey(db, holder.keyId, now());
-      if (!holder.collaborator) return { tenantId: holder.tenantId, keyId: holder.keyId, role: 'owner', permissions: ALL_PERMISSIONS };
+      if (!holder.collaborator)
+        return { tenantId: holder.tenantId, keyId: holder.keyId, role: 'owner', permissions: ALL_PERMISSIONS };
       return {
         tenantId: holder.tenantId,
         keyId: holder.keyId,

@@ -12,7 +12,9 @@ import { TemporalJourneyGateway } from './temporal-gateway';
 
 const temporal = temporalSettingsFromEnv();
 if (!temporal) {
-  console.error('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the API, or use `npm run dev` for everything in one process.');
+  console.error(
+    'Set TEMPORAL_ADDRESS (e.g. localhost:7233) to run the API, or use `npm run dev` for everything in one process.',
+  );
   process.exit(1);
 }
 let settings: ApiSettings;

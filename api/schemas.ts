@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { channelSchema } from '../domain/channels';
-import { dueDateSchema, externalIdSchema, installmentFieldsSchema, localeSchema, phoneSchema, refineInstallment } from '../domain/installment';
+import {
+  dueDateSchema,
+  externalIdSchema,
+  installmentFieldsSchema,
+  localeSchema,
+  phoneSchema,
+  refineInstallment,
+} from '../domain/installment';
 import { CANCEL_REASONS, OUTCOMES } from '../domain/journey';
 import { timeZoneSchema } from '../domain/local-time';
 import { currencySchema, positiveMinorUnitsSchema } from '../domain/money';
@@ -10,7 +17,15 @@ export const startJourneyExample = {
   installmentId: 'inst_2026_0042',
   purchaseId: 'pur_981',
   product: { id: 'course-ts', name: 'TypeScript Mastery' },
-  buyer: { id: 'buyer_77', name: 'Ana Souza', email: 'ana@example.com', phone: '+5511987654321', locale: 'pt-BR', timezone: 'America/Sao_Paulo', country: 'BR' },
+  buyer: {
+    id: 'buyer_77',
+    name: 'Ana Souza',
+    email: 'ana@example.com',
+    phone: '+5511987654321',
+    locale: 'pt-BR',
+    timezone: 'America/Sao_Paulo',
+    country: 'BR',
+  },
   amount: { amountMinor: 19_990, currency: 'BRL' },
   installmentNumber: 2,
   installmentCount: 6,
@@ -56,15 +71,22 @@ export const paymentBody = z
     currency: currencySchema,
     paidAt: paidAtSchema.optional(),
   })
-  .meta({ id: 'PaymentReceived', example: { paymentId: 'pay_5521', amountMinor: 19990, currency: 'BRL', paidAt: '2026-12-11T14:03:00Z' } });
+  .meta({
+    id: 'PaymentReceived',
+    example: { paymentId: 'pay_5521', amountMinor: 19990, currency: 'BRL', paidAt: '2026-12-11T14:03:00Z' },
+  });
 
-export const dueDateBody = z.object({ dueDate: dueDateSchema }).meta({ id: 'DueDateChange', example: { dueDate: '2026-12-20' } });
+export const dueDateBody = z
+  .object({ dueDate: dueDateSchema })
+  .meta({ id: 'DueDateChange', example: { dueDate: '2026-12-20' } });
 
 export const pauseBody = z
   .object({ until: pauseUntilSchema.optional() })
   .meta({ id: 'Pause', example: { until: '2026-12-15T12:00:00Z' } });
 
-export const cancelBody = z.object({ reason: z.enum(CANCEL_REASONS) }).meta({ id: 'Cancel', example: { reason: 'refund' } });
+export const cancelBody = z
+  .object({ reason: z.enum(CANCEL_REASONS) })
+  .meta({ id: 'Cancel', example: { reason: 'refund' } });
 
 export const contactBody = z
   .object({
@@ -85,7 +107,9 @@ const channel = channelSchema;
 export const journeyStatusSchema = z
   .object({
     journeyId: z.string(),
-    source: z.enum(['workflow', 'database']).describe('workflow = live query of a running journey; database = last recorded state'),
+    source: z
+      .enum(['workflow', 'database'])
+      .describe('workflow = live query of a running journey; database = last recorded state'),
     tenantId: z.string(),
     installmentId: z.string(),
     stage: z.enum(['pre_due', 'overdue', 'paused', 'closed']),
@@ -100,12 +124,26 @@ export const journeyStatusSchema = z
     overpaidMinor: z.number().int(),
     nextAction: z
       .union([
-        z.object({ kind: z.literal('send'), at: z.string(), stepIndex: z.number().int(), channel, template: z.string() }),
+        z.object({
+          kind: z.literal('send'),
+          at: z.string(),
+          stepIndex: z.number().int(),
+          channel,
+          template: z.string(),
+        }),
         z.object({ kind: z.literal('final_action'), at: z.string(), action: z.string() }),
         z.object({ kind: z.literal('resume'), at: z.string().nullable() }),
       ])
       .nullable(),
-    upcoming: z.array(z.object({ stepIndex: z.number().int(), channel, template: z.string(), at: z.string(), status: z.enum(['scheduled', 'superseded']) })),
+    upcoming: z.array(
+      z.object({
+        stepIndex: z.number().int(),
+        channel,
+        template: z.string(),
+        at: z.string(),
+        status: z.enum(['scheduled', 'superseded']),
+      }),
+    ),
     attempts: z.object({ sent: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
     paused: z.object({ since: z.string(), until: z.string().nullable() }).nullable(),
     reschedules: z.number().int(),
@@ -119,7 +157,11 @@ export const journeyStatusSchema = z
   .meta({ id: 'JourneyStatus' });
 
 export const dueDateChanged = z
-  .object({ journeyId: z.string(), dueDate: z.string(), status: journeyStatusSchema.omit({ journeyId: true, source: true }) })
+  .object({
+    journeyId: z.string(),
+    dueDate: z.string(),
+    status: journeyStatusSchema.omit({ journeyId: true, source: true }),
+  })
   .meta({ id: 'DueDateChanged' });
 
 /** Optional `Idempotency-Key`: a retry with the same key gets the first attempt's answer. */
@@ -141,15 +183,17 @@ export const BULK_UPDATE_MAX = 1000;
 export const bulkStartBody = z
   .object({
     // Each item is validated on its own, so one bad item does not refuse the others.
-    items: z
-      .array(z.unknown().describe('a StartJourney body'))
-      .min(1)
-      .max(BULK_START_MAX),
+    items: z.array(z.unknown().describe('a StartJourney body')).min(1).max(BULK_START_MAX),
   })
   .meta({
     id: 'BulkStartJourneys',
     description: `Up to ${BULK_START_MAX} StartJourney bodies; each is validated and started on its own.`,
-    example: { items: [startJourneyExample, { ...startJourneyExample, installmentId: 'inst_2026_0043', installmentNumber: 3, dueDate: '2027-01-10' }] },
+    example: {
+      items: [
+        startJourneyExample,
+        { ...startJourneyExample, installmentId: 'inst_2026_0043', installmentNumber: 3, dueDate: '2027-01-10' },
+      ],
+    },
   });
 
 export const bulkItemResult = z
@@ -158,7 +202,9 @@ export const bulkItemResult = z
     installmentId: z.string().nullable().describe('null when the item has no readable installmentId'),
     status: z
       .union([z.literal(201), z.literal(200), z.literal(400), z.literal(422), z.literal(500), z.literal(503)])
-      .describe('201 started, 200 already existed, 400 invalid item, 422 unknown policy, 500 failed on our side / 503 journey service unavailable (retry the item)'),
+      .describe(
+        '201 started, 200 already existed, 400 invalid item, 422 unknown policy, 500 failed on our side / 503 journey service unavailable (retry the item)',
+      ),
     journeyId: z.string().optional(),
     errors: z.array(z.object({ in: z.string().optional(), path: z.string(), message: z.string() })).optional(),
   })
@@ -166,7 +212,12 @@ export const bulkItemResult = z
 
 export const bulkStartResult = z
   .object({
-    summary: z.object({ total: z.number().int(), started: z.number().int(), existing: z.number().int(), failed: z.number().int() }),
+    summary: z.object({
+      total: z.number().int(),
+      started: z.number().int(),
+      existing: z.number().int(),
+      failed: z.number().int(),
+    }),
     results: z.array(bulkItemResult),
   })
   .meta({
@@ -176,25 +227,32 @@ export const bulkStartResult = z
       summary: { total: 2, started: 1, existing: 0, failed: 1 },
       results: [
         { index: 0, installmentId: 'inst_2026_0042', status: 201, journeyId: 'dunning/acme/inst_2026_0042' },
-        { index: 1, installmentId: 'inst_2026_0043', status: 400, errors: [{ in: 'body', path: 'items.1.dueDate', message: 'must be a date YYYY-MM-DD' }] },
+        {
+          index: 1,
+          installmentId: 'inst_2026_0043',
+          status: 400,
+          errors: [{ in: 'body', path: 'items.1.dueDate', message: 'must be a date YYYY-MM-DD' }],
+        },
       ],
     },
   });
 
 const STAGES = ['pre_due', 'overdue', 'paused', 'closed'] as const;
 const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').filter((s) => s !== '') : v),
-    z.array(item).min(1).max(10),
-  );
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter((s) => s !== '') : v), z.array(item).min(1).max(10));
 const queryInt = (min: number, max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^-?\d{1,6}$/.test(v) ? Number(v) : v), z.number().int().min(min).max(max));
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^-?\d{1,6}$/.test(v) ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
 
 /** Filters shared by the list and by pause / resume by filter. */
 export const journeyFilterFields = {
   stage: listOf(z.enum(STAGES)).optional().describe('comma-separated stages, e.g. overdue,paused'),
   outcome: listOf(z.enum(OUTCOMES)).optional().describe('comma-separated outcomes'),
-  daysOverdueMin: queryInt(-36_600, 36_600).optional().describe('days since the due date (today, UTC) at least this; negative = days before'),
+  daysOverdueMin: queryInt(-36_600, 36_600)
+    .optional()
+    .describe('days since the due date (today, UTC) at least this; negative = days before'),
   daysOverdueMax: queryInt(-36_600, 36_600).optional().describe('days since the due date (today, UTC) at most this'),
   dueFrom: dueDateSchema.optional().describe('due date on or after (YYYY-MM-DD)'),
   dueTo: dueDateSchema.optional().describe('due date on or before (YYYY-MM-DD)'),
@@ -202,7 +260,11 @@ export const journeyFilterFields = {
   productId: externalIdSchema.optional(),
 };
 
-export const cursorSchema = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
+export const cursorSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
 
 export const journeyListQuery = z
   .object({
@@ -241,9 +303,22 @@ export const journeyPage = z
     example: {
       items: [
         {
-          journeyId: 'dunning/acme/inst_2026_0042', installmentId: 'inst_2026_0042', stage: 'overdue', outcome: null, dueDate: '2026-12-10', daysOverdue: 3,
-          currency: 'BRL', amountDueMinor: 19990, amountPaidMinor: 0, outstandingMinor: 19990, nextActionAt: '2026-12-13T12:00:00.000Z',
-          buyerId: 'buyer_77', productId: 'course-ts', purchaseId: 'pur_981', subscriptionId: null, policy: { id: 'default', version: 1 },
+          journeyId: 'dunning/acme/inst_2026_0042',
+          installmentId: 'inst_2026_0042',
+          stage: 'overdue',
+          outcome: null,
+          dueDate: '2026-12-10',
+          daysOverdue: 3,
+          currency: 'BRL',
+          amountDueMinor: 19990,
+          amountPaidMinor: 0,
+          outstandingMinor: 19990,
+          nextActionAt: '2026-12-13T12:00:00.000Z',
+          buyerId: 'buyer_77',
+          productId: 'course-ts',
+          purchaseId: 'pur_981',
+          subscriptionId: null,
+          policy: { id: 'default', version: 1 },
           statusUrl: '/v1/journeys/inst_2026_0042',
         },
       ],
@@ -254,15 +329,28 @@ export const journeyPage = z
 export const bulkFilterBody = z
   .object({
     filter: z.object(journeyFilterFields).strict().default({}),
-    limit: z.number().int().min(1).max(BULK_UPDATE_MAX).default(BULK_UPDATE_MAX).describe(`journeys handled by this call, at most ${BULK_UPDATE_MAX}`),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(BULK_UPDATE_MAX)
+      .default(BULK_UPDATE_MAX)
+      .describe(`journeys handled by this call, at most ${BULK_UPDATE_MAX}`),
     cursor: cursorSchema.optional().describe('`nextCursor` of the previous call, to continue'),
   })
   .strict();
 
-export const bulkPauseBody = bulkFilterBody
-  .extend({ until: pauseUntilSchema.optional() })
-  .meta({ id: 'PauseByFilter', example: { filter: { stage: ['overdue'], productId: 'course-ts', daysOverdueMin: 1 }, until: '2026-12-20T12:00:00Z' } });
-export const bulkResumeBody = bulkFilterBody.meta({ id: 'ResumeByFilter', example: { filter: { productId: 'course-ts' } } });
+export const bulkPauseBody = bulkFilterBody.extend({ until: pauseUntilSchema.optional() }).meta({
+  id: 'PauseByFilter',
+  example: {
+    filter: { stage: ['overdue'], productId: 'course-ts', daysOverdueMin: 1 },
+    until: '2026-12-20T12:00:00Z',
+  },
+});
+export const bulkResumeBody = bulkFilterBody.meta({
+  id: 'ResumeByFilter',
+  example: { filter: { productId: 'course-ts' } },
+});
 
 export const bulkUpdateResult = z
   .object({
@@ -273,7 +361,17 @@ export const bulkUpdateResult = z
     installmentIds: z.array(z.string()).describe('the installments that received the message'),
     nextCursor: z.string().nullable().describe('more journeys match: call again with this cursor; null when done'),
   })
-  .meta({ id: 'BulkUpdateResult', example: { matched: 2, applied: 2, notRunning: 0, unavailable: 0, installmentIds: ['inst_2026_0042', 'inst_2026_0043'], nextCursor: null } });
+  .meta({
+    id: 'BulkUpdateResult',
+    example: {
+      matched: 2,
+      applied: 2,
+      notRunning: 0,
+      unavailable: 0,
+      installmentIds: ['inst_2026_0042', 'inst_2026_0043'],
+      nextCursor: null,
+    },
+  });
 
 // ——— Support actions ———
 
@@ -284,20 +382,32 @@ export const buyerParams = z.object({ buyerId: externalIdSchema });
 export const affectedJourneys = z
   .object({
     affected: z
-      .array(z.object({ installmentId: z.string(), journeyId: z.string(), result: z.enum(['applied', 'not_running', 'unavailable']) }))
+      .array(
+        z.object({
+          installmentId: z.string(),
+          journeyId: z.string(),
+          result: z.enum(['applied', 'not_running', 'unavailable']),
+        }),
+      )
       .describe('each journey the action reached'),
     count: z.number().int().describe('journeys that received the message'),
   })
   .meta({
     id: 'AffectedJourneys',
-    example: { affected: [{ installmentId: 'inst_2026_0042', journeyId: 'dunning/acme/inst_2026_0042', result: 'applied' }], count: 1 },
+    example: {
+      affected: [{ installmentId: 'inst_2026_0042', journeyId: 'dunning/acme/inst_2026_0042', result: 'applied' }],
+      count: 1,
+    },
   });
 
 /** The new installment of a reactivated subscription: a StartJourney body (its subscriptionId comes from the path). */
 export const reactivateBody = installmentFieldsSchema
   .omit({ tenantId: true, subscriptionId: true })
   .superRefine(refineInstallment)
-  .meta({ id: 'ReactivateSubscription', example: { ...startJourneyExample, installmentId: 'inst_2027_0001', dueDate: '2027-01-10' } });
+  .meta({
+    id: 'ReactivateSubscription',
+    example: { ...startJourneyExample, installmentId: 'inst_2027_0001', dueDate: '2027-01-10' },
+  });
 
 export const reactivated = journeyCreated
   .extend({ subscriptionId: z.string() })

@@ -15,7 +15,10 @@ export interface ShutdownOptions {
   exit?: (code: number) => void;
 }
 
-export function drainOnSignals(app: Closable, { signals = ['SIGTERM', 'SIGINT'], cleanups = [], exit = (code) => process.exit(code) }: ShutdownOptions = {}): Promise<void> {
+export function drainOnSignals(
+  app: Closable,
+  { signals = ['SIGTERM', 'SIGINT'], cleanups = [], exit = (code) => process.exit(code) }: ShutdownOptions = {},
+): Promise<void> {
   return new Promise((resolve) => {
     let draining = false;
     const drain = async (signal: string) => {

@@ -116,20 +116,25 @@ export class TemporalJourneyGateway implements JourneyGateway {
   async start(installment: InstallmentInput, policy: Policy, { startedBy, afterSeq }: StartOptions = {}) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     try {
-      await this.call(() => this.client.workflow.start<typeof dunningJourney>(JOURNEY_WORKFLOW_TYPE, {
-        workflowId: journeyId,
-        taskQueue: this.taskQueue,
-        args: [{ installment, policy, ...(startedBy && { startedBy }), ...(afterSeq && { afterSeq }) }],
-        // One journey per installment: a journey that ended by itself (paid, canceled, written
-        // off) is never started again; one Temporal terminated may be.
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: [
-          { key: TENANT, value: installment.tenantId },
-          { key: STAGE, value: 'pre_due' },
-          { key: DUE_DATE, value: new Date(zonedToInstant(installment.dueDate, '00:00', installment.buyer.timezone)) },
-        ],
-      }));
+      await this.call(() =>
+        this.client.workflow.start<typeof dunningJourney>(JOURNEY_WORKFLOW_TYPE, {
+          workflowId: journeyId,
+          taskQueue: this.taskQueue,
+          args: [{ installment, policy, ...(startedBy && { startedBy }), ...(afterSeq && { afterSeq }) }],
+          // One journey per installment: a journey that ended by itself (paid, canceled, written
+          // off) is never started again; one Temporal terminated may be.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          workflowIdConflictPolicy: 'FAIL',
+          typedSearchAttributes: [
+            { key: TENANT, value: installment.tenantId },
+            { key: STAGE, value: 'pre_due' },
+            {
+              key: DUE_DATE,
+              value: new Date(zonedToInstant(installment.dueDate, '00:00', installment.buyer.timezone)),
+            },
+          ],
+        }),
+      );
       return { journeyId, created: true };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { journeyId, created: false };
@@ -183,7 +188,11 @@ export class TemporalJourneyGateway implements JourneyGateway {
       return { kind: 'accepted', result };
     } catch (err) {
       if (isNotRunning(err)) return { kind: 'not_running' };
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === DUE_DATE_REFUSED) {
+      if (
+        err instanceof WorkflowUpdateFailedError &&
+        err.cause instanceof ApplicationFailure &&
+        err.cause.type === DUE_DATE_REFUSED
+      ) {
         const reason = err.cause.details?.[0] as DueDateRefusal;
         return { kind: 'refused', reason, message: DUE_DATE_REFUSAL_MESSAGES[reason] ?? err.cause.message };
       }

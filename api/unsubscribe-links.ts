@@ -29,7 +29,9 @@ const MAX_TOKEN_CHARS = 1024;
 const DAY_MS = 86_400_000;
 
 const CHANNEL_CODES: Readonly<Record<Channel, number>> = { email: 1, sms: 2, whatsapp: 3 };
-const CHANNEL_BY_CODE = new Map<number, Channel>(Object.entries(CHANNEL_CODES).map(([channel, code]) => [code, channel as Channel]));
+const CHANNEL_BY_CODE = new Map<number, Channel>(
+  Object.entries(CHANNEL_CODES).map(([channel, code]) => [code, channel as Channel]),
+);
 
 /** The shortest LINK_SIGNING_SECRET the API and the workers accept. */
 export const MIN_LINK_SECRET_LENGTH = 16;
@@ -63,7 +65,8 @@ interface Keys {
 const derived = new Map<string, Keys>();
 
 function keysFor(secret: string): Keys {
-  if (secret.length < MIN_LINK_SECRET_LENGTH) throw new Error(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters`);
+  if (secret.length < MIN_LINK_SECRET_LENGTH)
+    throw new Error(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters`);
   let keys = derived.get(secret);
   if (!keys) {
     const derive = (label: string) => Buffer.from(hkdfSync('sha256', secret, 'dunning-unsubscribe-link', label, 32));
@@ -81,12 +84,16 @@ function mac(key: Buffer, bytes: Buffer): Buffer {
 const millis = (now: number | Date) => (typeof now === 'number' ? now : now.getTime());
 
 /** An opaque token for this channel and address, valid until `now + ttlDays`. */
-export function createUnsubscribeToken(target: UnsubscribeTarget, options: Pick<UnsubscribeLinkOptions, 'secret' | 'now' | 'ttlDays'>): string {
+export function createUnsubscribeToken(
+  target: UnsubscribeTarget,
+  options: Pick<UnsubscribeLinkOptions, 'secret' | 'now' | 'ttlDays'>,
+): string {
   const ttlDays = options.ttlDays ?? 60;
   if (!(ttlDays > 0)) throw new Error('ttlDays must be positive');
   const keys = keysFor(options.secret);
   const expiresAt = Math.floor((millis(options.now) + ttlDays * DAY_MS) / 1000);
-  if (!Number.isSafeInteger(expiresAt) || expiresAt <= 0 || expiresAt > 0xffffffff) throw new Error('the link expiry is out of range');
+  if (!Number.isSafeInteger(expiresAt) || expiresAt <= 0 || expiresAt > 0xffffffff)
+    throw new Error('the link expiry is out of range');
   const address = Buffer.from(normalizeAddress(target.channel, target.address), 'utf8');
   if (address.length === 0) throw new Error('an unsubscribe link needs an address');
   const plaintext = Buffer.alloc(FIXED_PLAINTEXT_BYTES + address.length);
@@ -117,9 +124,11 @@ export function createUnsubscribeUrl(target: UnsubscribeTarget, options: Unsubsc
  * `malformed`: not even shaped like a token; `invalid`: tampered, or made with another secret.
  */
 export function verifyUnsubscribeToken(token: string, secret: string, now: number | Date): UnsubscribeTokenCheck {
-  if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: 'malformed' };
+  if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token))
+    return { ok: false, reason: 'malformed' };
   const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length < HEADER_BYTES + FIXED_PLAINTEXT_BYTES + 1 + GCM_TAG_BYTES + MAC_BYTES) return { ok: false, reason: 'malformed' };
+  if (bytes.length < HEADER_BYTES + FIXED_PLAINTEXT_BYTES + 1 + GCM_TAG_BYTES + MAC_BYTES)
+    return { ok: false, reason: 'malformed' };
   if (bytes.readUInt8(0) !== VERSION) return { ok: false, reason: 'invalid' };
   const keys = keysFor(secret);
   const body = bytes.subarray(0, bytes.length - MAC_BYTES);
@@ -128,10 +137,15 @@ export function verifyUnsubscribeToken(token: string, secret: string, now: numbe
 
   let plaintext: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keys.encryption, body.subarray(1, HEADER_BYTES), { authTagLength: GCM_TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', keys.encryption, body.subarray(1, HEADER_BYTES), {
+      authTagLength: GCM_TAG_BYTES,
+    });
     decipher.setAAD(body.subarray(0, 1));
     decipher.setAuthTag(body.subarray(body.length - GCM_TAG_BYTES));
-    plaintext = Buffer.concat([decipher.update(body.subarray(HEADER_BYTES, body.length - GCM_TAG_BYTES)), decipher.final()]);
+    plaintext = Buffer.concat([
+      decipher.update(body.subarray(HEADER_BYTES, body.length - GCM_TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch {
     return { ok: false, reason: 'invalid' };
   }

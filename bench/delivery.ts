@@ -38,7 +38,10 @@ export async function benchDelivery(db: Database, seconds: number): Promise<{ ba
   // Each delivery is a different buyer with their own address: none is held by the cap.
   const delivery = (n: number) =>
     reminderDeliveryFor(
-      makeInstallment({ installmentId: `bench-${run}-${n}`, buyer: { id: `buyer-${run}-${n}`, email: `buyer-${n}@bench.example` } }),
+      makeInstallment({
+        installmentId: `bench-${run}-${n}`,
+        buyer: { id: `buyer-${run}-${n}`, email: `buyer-${n}@bench.example` },
+      }),
       'email',
       { attemptId: `bench/${run}/${n}` },
     );

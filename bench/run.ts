@@ -3,7 +3,8 @@
  * serializer; Temporal gateway stubbed) against a bare Fastify route validating the same zod
  * body, both measured in this run with autocannon over loopback. The real route also reads the
  * database (embedded PGlite, or PostgreSQL at BENCH_DATABASE_URL): it looks for an existing
- * journey and puts the new one on record before starting it. Every request is a new installment. Figures are ratios to the
+ * journey and puts the new one on record before starting it. Every request is a new installment. Figures are ratios to
+ * the
  * baseline, so they compare across machines.
  */
 import autocannon from 'autocannon';
@@ -29,7 +30,14 @@ const requests: autocannon.Request[] = [
     setupRequest: (request) => {
       sequence += 1;
       const installmentId = `inst-bench-${process.pid}-${sequence}`;
-      return { ...request, body: JSON.stringify({ ...startJourneyExample, installmentId, paymentUrl: `https://pay.example.com/i/${installmentId}` }) };
+      return {
+        ...request,
+        body: JSON.stringify({
+          ...startJourneyExample,
+          installmentId,
+          paymentUrl: `https://pay.example.com/i/${installmentId}`,
+        }),
+      };
     },
   },
 ];
@@ -38,7 +46,10 @@ const unused = async (): Promise<never> => {
   throw new Error('not used by the benchmark');
 };
 const stubGateway: JourneyGateway = {
-  start: async (installment) => ({ journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId), created: true }),
+  start: async (installment) => ({
+    journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId),
+    created: true,
+  }),
   status: unused,
   execution: unused,
   reportPayment: unused,
@@ -54,12 +65,27 @@ const stubGateway: JourneyGateway = {
 async function measure(name: string, url: string, headers: Record<string, string>, warmup = false) {
   if (warmup) {
     // Warm the JIT so neither side is measured cold.
-    await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, requests, connections: CONNECTIONS, duration: 1 });
+    await autocannon({
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      requests,
+      connections: CONNECTIONS,
+      duration: 1,
+    });
   }
   process.stdout.write(`  ${name}: ${DURATION_S} s with ${CONNECTIONS} connections… `);
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, requests, connections: CONNECTIONS, duration: DURATION_S });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    requests,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+  });
   const ok = result['2xx'];
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx and ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${name}: ${result.non2xx} non-2xx and ${result.errors} errors`);
   console.log(`${Math.round(result.requests.average)} req/s`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok };
 }
@@ -68,7 +94,9 @@ async function main() {
   const baseline = Fastify().withTypeProvider<ZodTypeProvider>();
   baseline.setValidatorCompiler(validatorCompiler);
   baseline.setSerializerCompiler(serializerCompiler);
-  baseline.post('/v1/journeys', { schema: { body: startJourneyBody } }, async (_req, reply) => reply.code(201).send({ ok: true }));
+  baseline.post('/v1/journeys', { schema: { body: startJourneyBody } }, async (_req, reply) =>
+    reply.code(201).send({ ok: true }),
+  );
   const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
 
   // The start route looks the installment up first (idempotency beyond Temporal's retention).
@@ -76,7 +104,13 @@ async function main() {
   const database = openDatabase({ url: process.env.BENCH_DATABASE_URL || undefined, dataDir: 'memory://' });
   await database.migrate();
   // The benchmark measures the route, not the per-key rate limit.
-  const app = await buildApp({ db: database.db, gateway: stubGateway, policies: builtInPolicies, keys: envKeyStore(`bench:${KEY}`), rateLimitPerMinute: 100_000_000 });
+  const app = await buildApp({
+    db: database.db,
+    gateway: stubGateway,
+    policies: builtInPolicies,
+    keys: envKeyStore(`bench:${KEY}`),
+    rateLimitPerMinute: 100_000_000,
+  });
   const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   console.log('start-journey route vs bare Fastify + the same zod body');
@@ -96,7 +130,9 @@ async function main() {
   console.log(`| POST /v1/journeys | ${real.rps.toFixed(0)} | ${real.p50} | ${real.p99} |`);
   console.log(`\nthroughput ratio (start route / baseline): ${(real.rps / base.rps).toFixed(2)}`);
   console.log(`p99 latency ratio (start route / baseline): ${(real.p99 / Math.max(base.p99, 1)).toFixed(2)}`);
-  console.log(`delivery throughput ratio (deliverReminder / one insert): ${(delivery.deliver / delivery.baseline).toFixed(2)}`);
+  console.log(
+    `delivery throughput ratio (deliverReminder / one insert): ${(delivery.deliver / delivery.baseline).toFixed(2)}`,
+  );
 }
 
 await main();

@@ -29,12 +29,17 @@ export interface EncryptionKey {
 
 export function parsePayloadKeys(spec: string | undefined): EncryptionKey[] {
   const keys: EncryptionKey[] = [];
-  for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = entry.indexOf(':');
     const id = entry.slice(0, at);
     const key = Buffer.from(entry.slice(at + 1), 'base64');
     if (at <= 0 || key.length !== 32) {
-      throw new Error('TEMPORAL_PAYLOAD_KEYS must look like id:base64key[,…] with 32-byte keys (openssl rand -base64 32)');
+      throw new Error(
+        'TEMPORAL_PAYLOAD_KEYS must look like id:base64key[,…] with 32-byte keys (openssl rand -base64 32)',
+      );
     }
     if (keys.some((k) => k.id === id)) throw new Error(`TEMPORAL_PAYLOAD_KEYS lists key id "${id}" twice`);
     keys.push({ id, key });
@@ -74,14 +79,19 @@ export class EncryptionCodec implements PayloadCodec {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAAD(utf8(id!));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       return PayloadMessage.decode(plain);
     });
   }
 }
 
 /** The codec the environment asks for, or none (payloads in the clear, fine for local development). */
-export function payloadCodecFromEnv(env: Record<string, string | undefined> = process.env): EncryptionCodec | undefined {
+export function payloadCodecFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): EncryptionCodec | undefined {
   const keys = parsePayloadKeys(env.TEMPORAL_PAYLOAD_KEYS);
   return keys.length > 0 ? new EncryptionCodec(keys) : undefined;
 }

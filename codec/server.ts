@@ -13,7 +13,9 @@ import { payloadCodecFromEnv } from './encryption-codec';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const payloadsBody = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.default('') })).max(1000),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.default('') }))
+    .max(1000),
 });
 type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 
@@ -22,7 +24,9 @@ const fromJson = (p: JsonPayload): Payload => ({
   data: Buffer.from(p.data, 'base64'),
 });
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -36,11 +40,18 @@ export interface CodecServerOptions {
 
 export async function buildCodecServer({ codec, corsOrigins, token }: CodecServerOptions) {
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
-  await app.register(cors, { origin: corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-namespace'], credentials: true });
+  await app.register(cors, {
+    origin: corsOrigins,
+    allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
+    credentials: true,
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'OPTIONS' || !token) return;
     if (request.headers.authorization !== `Bearer ${token}`) {
-      return reply.code(401).type('application/problem+json').send({ type: 'about:blank', title: 'A valid codec server token is required', status: 401 });
+      return reply
+        .code(401)
+        .type('application/problem+json')
+        .send({ type: 'about:blank', title: 'A valid codec server token is required', status: 401 });
     }
   });
   for (const direction of ['encode', 'decode'] as const) {
@@ -51,14 +62,22 @@ export async function buildCodecServer({ codec, corsOrigins, token }: CodecServe
         return reply
           .code(400)
           .type('application/problem+json')
-          .send({ type: 'about:blank', title: 'Invalid payloads', status: 400, errors: [{ path: issue.path.join('.'), message: issue.message }] });
+          .send({
+            type: 'about:blank',
+            title: 'Invalid payloads',
+            status: 400,
+            errors: [{ path: issue.path.join('.'), message: issue.message }],
+          });
       }
       try {
         const payloads = await codec[direction](parsed.data.payloads.map(fromJson));
         return { payloads: payloads.map(toJson) };
       } catch (err) {
         // Wrong key, tampered or truncated data: the caller's payload, not our failure.
-        return reply.code(422).type('application/problem+json').send({ type: 'about:blank', title: `Cannot ${direction}`, status: 422, detail: (err as Error).message });
+        return reply
+          .code(422)
+          .type('application/problem+json')
+          .send({ type: 'about:blank', title: `Cannot ${direction}`, status: 422, detail: (err as Error).message });
       }
     });
   }
@@ -66,8 +85,13 @@ export async function buildCodecServer({ codec, corsOrigins, token }: CodecServe
 }
 
 /** `CODEC_CORS_ORIGINS` (comma-separated), else the given defaults: the Temporal UIs that may call from a browser. */
-export function codecCorsOrigins(env: NodeJS.ProcessEnv, defaults: string[] = ['http://localhost:8233', 'http://localhost:8080']): string[] {
-  const listed = env.CODEC_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+export function codecCorsOrigins(
+  env: NodeJS.ProcessEnv,
+  defaults: string[] = ['http://localhost:8233', 'http://localhost:8080'],
+): string[] {
+  const listed = env.CODEC_CORS_ORIGINS?.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   return listed?.length ? listed : defaults;
 }
 
@@ -76,7 +100,10 @@ const passThrough: PayloadCodec = { encode: async (payloads) => payloads, decode
 
 async function main(): Promise<void> {
   const keys = payloadCodecFromEnv();
-  if (!keys) console.warn('TEMPORAL_PAYLOAD_KEYS is not set: payloads are not encrypted, and this codec server passes them through unchanged.');
+  if (!keys)
+    console.warn(
+      'TEMPORAL_PAYLOAD_KEYS is not set: payloads are not encrypted, and this codec server passes them through unchanged.',
+    );
   const codec = keys ?? passThrough;
   const app = await buildCodecServer({
     codec,

@@ -37,12 +37,19 @@ export async function findKeyHolder(db: Database, secretHash: string): Promise<K
       permissions: permissionProfiles.permissions,
     })
     .from(apiKeys)
-    .leftJoin(collaborators, and(eq(collaborators.tenantId, apiKeys.tenantId), eq(collaborators.id, apiKeys.collaboratorId)))
-    .leftJoin(permissionProfiles, and(eq(permissionProfiles.tenantId, collaborators.tenantId), eq(permissionProfiles.id, collaborators.profileId)))
+    .leftJoin(
+      collaborators,
+      and(eq(collaborators.tenantId, apiKeys.tenantId), eq(collaborators.id, apiKeys.collaboratorId)),
+    )
+    .leftJoin(
+      permissionProfiles,
+      and(eq(permissionProfiles.tenantId, collaborators.tenantId), eq(permissionProfiles.id, collaborators.profileId)),
+    )
     .where(and(eq(apiKeys.secretHash, secretHash), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!row) return null;
-  if (row.collaboratorId === null) return { keyId: row.keyId, tenantId: row.tenantId, lastUsedAt: row.lastUsedAt, collaborator: null };
+  if (row.collaboratorId === null)
+    return { keyId: row.keyId, tenantId: row.tenantId, lastUsedAt: row.lastUsedAt, collaborator: null };
   // A key whose collaborator is gone or disabled, or whose profile is gone, opens nothing.
   if (row.profileId === null || row.collaboratorDisabledAt !== null) return null;
   const permissions = profilePermissions(row.profileId, row.permissions);
@@ -60,7 +67,12 @@ export async function touchKey(db: Database, keyId: string, now: Date, everyMs =
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })
-    .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - everyMs)))));
+    .where(
+      and(
+        eq(apiKeys.id, keyId),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - everyMs))),
+      ),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -81,7 +93,11 @@ export async function findTenant(db: Database, tenantId: string): Promise<Tenant
   return row ?? null;
 }
 
-export async function updateTenant(db: Database, tenantId: string, changes: { name?: string; defaultPolicyId?: string | null }): Promise<TenantRow> {
+export async function updateTenant(
+  db: Database,
+  tenantId: string,
+  changes: { name?: string; defaultPolicyId?: string | null },
+): Promise<TenantRow> {
   await ensureTenant(db, tenantId);
   if (Object.keys(changes).length === 0) return (await findTenant(db, tenantId))!;
   const [row] = await db.update(tenants).set(changes).where(eq(tenants.id, tenantId)).returning();
@@ -89,7 +105,11 @@ export async function updateTenant(db: Database, tenantId: string, changes: { na
 }
 
 export async function listProfiles(db: Database, tenantId: string): Promise<ProfileRow[]> {
-  return db.select().from(permissionProfiles).where(eq(permissionProfiles.tenantId, tenantId)).orderBy(asc(permissionProfiles.id));
+  return db
+    .select()
+    .from(permissionProfiles)
+    .where(eq(permissionProfiles.tenantId, tenantId))
+    .orderBy(asc(permissionProfiles.id));
 }
 
 export async function findProfile(db: Database, tenantId: string, profileId: string): Promise<ProfileRow | null> {
@@ -102,7 +122,11 @@ export async function findProfile(db: Database, tenantId: string, profileId: str
 }
 
 /** Inserts a custom profile; null when the tenant already has one with this id. */
-export async function insertProfile(db: Database, tenantId: string, profile: { id: string; name: string; permissions: string[] }): Promise<ProfileRow | null> {
+export async function insertProfile(
+  db: Database,
+  tenantId: string,
+  profile: { id: string; name: string; permissions: string[] },
+): Promise<ProfileRow | null> {
   await ensureTenant(db, tenantId);
   const [row] = await db
     .insert(permissionProfiles)
@@ -122,7 +146,13 @@ export async function updateProfile(
   const [row] = await db
     .update(permissionProfiles)
     .set({ ...changes, updatedAt: now })
-    .where(and(eq(permissionProfiles.tenantId, tenantId), eq(permissionProfiles.id, profileId), eq(permissionProfiles.builtIn, false)))
+    .where(
+      and(
+        eq(permissionProfiles.tenantId, tenantId),
+        eq(permissionProfiles.id, profileId),
+        eq(permissionProfiles.builtIn, false),
+      ),
+    )
     .returning();
   return row ?? null;
 }
@@ -131,7 +161,11 @@ export async function updateProfile(
  * Deletes a custom profile unless a collaborator (enabled or disabled) still refers to it, in one
  * statement so a collaborator added meanwhile cannot be left without a profile.
  */
-export async function deleteProfile(db: Database, tenantId: string, profileId: string): Promise<'deleted' | 'not_found' | 'in_use'> {
+export async function deleteProfile(
+  db: Database,
+  tenantId: string,
+  profileId: string,
+): Promise<'deleted' | 'not_found' | 'in_use'> {
   const deleted = await db
     .delete(permissionProfiles)
     .where(
@@ -148,10 +182,18 @@ export async function deleteProfile(db: Database, tenantId: string, profileId: s
 }
 
 export async function listCollaborators(db: Database, tenantId: string): Promise<CollaboratorRow[]> {
-  return db.select().from(collaborators).where(eq(collaborators.tenantId, tenantId)).orderBy(asc(collaborators.createdAt), asc(collaborators.id));
+  return db
+    .select()
+    .from(collaborators)
+    .where(eq(collaborators.tenantId, tenantId))
+    .orderBy(asc(collaborators.createdAt), asc(collaborators.id));
 }
 
-export async function findCollaborator(db: Database, tenantId: string, collaboratorId: string): Promise<CollaboratorRow | null> {
+export async function findCollaborator(
+  db: Database,
+  tenantId: string,
+  collaboratorId: string,
+): Promise<CollaboratorRow | null> {
   const [row] = await db
     .select()
     .from(collaborators)
@@ -160,9 +202,16 @@ export async function findCollaborator(db: Database, tenantId: string, collabora
   return row ?? null;
 }
 
-export async function insertCollaborator(db: Database, tenantId: string, collaborator: { id: string; name: string; profileId: string }): Promise<CollaboratorRow> {
+export async function insertCollaborator(
+  db: Database,
+  tenantId: string,
+  collaborator: { id: string; name: string; profileId: string },
+): Promise<CollaboratorRow> {
   await ensureTenant(db, tenantId);
-  const [row] = await db.insert(collaborators).values({ tenantId, ...collaborator }).returning();
+  const [row] = await db
+    .insert(collaborators)
+    .values({ tenantId, ...collaborator })
+    .returning();
   return row!;
 }
 
@@ -183,7 +232,14 @@ export async function updateCollaborator(
 
 export async function insertApiKey(
   db: Database,
-  key: { id: string; tenantId: string; collaboratorId: string | null; name: string; secretHash: string; prefix: string },
+  key: {
+    id: string;
+    tenantId: string;
+    collaboratorId: string | null;
+    name: string;
+    secretHash: string;
+    prefix: string;
+  },
 ): Promise<ApiKeyRow> {
   await ensureTenant(db, key.tenantId);
   const [row] = await db.insert(apiKeys).values(key).returning();
@@ -191,11 +247,20 @@ export async function insertApiKey(
 }
 
 export async function listApiKeys(db: Database, tenantId: string): Promise<ApiKeyRow[]> {
-  return db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+  return db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.tenantId, tenantId))
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
 }
 
 /** Revokes a key of the tenant; revoking it again keeps the first revocation time. Null when unknown. */
-export async function revokeApiKey(db: Database, tenantId: string, keyId: string, now: Date): Promise<ApiKeyRow | null> {
+export async function revokeApiKey(
+  db: Database,
+  tenantId: string,
+  keyId: string,
+  now: Date,
+): Promise<ApiKeyRow | null> {
   await db
     .update(apiKeys)
     .set({ revokedAt: now })

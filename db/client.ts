@@ -83,7 +83,9 @@ export function openDatabase(options: DatabaseOptions = {}): DatabaseHandle {
 }
 
 /** Opens the database the environment names (`DATABASE_URL`, else PGlite under `PGLITE_DIR`) and migrates it. */
-export async function openDatabaseFromEnv(env: Record<string, string | undefined> = process.env): Promise<DatabaseHandle> {
+export async function openDatabaseFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Promise<DatabaseHandle> {
   const handle = openDatabase({ url: env.DATABASE_URL || undefined, dataDir: env.PGLITE_DIR || undefined });
   await handle.migrate();
   return handle;

@@ -29,7 +29,15 @@ export const ATTEMPT_STATUSES = [
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
 /** Statuses of attempts that reached (or may have reached) the buyer: what the frequency cap counts. */
-export const CONTACT_STATUSES: readonly AttemptStatus[] = ['sending', 'unconfirmed', 'sent', 'delivered', 'undelivered', 'bounced', 'complained'];
+export const CONTACT_STATUSES: readonly AttemptStatus[] = [
+  'sending',
+  'unconfirmed',
+  'sent',
+  'delivered',
+  'undelivered',
+  'bounced',
+  'complained',
+];
 
 /**
  * Later news wins, never earlier news: provider callbacks arrive out of order (`sent` after
@@ -99,7 +107,11 @@ export async function contactPointState(tx: Executor, channel: Channel, address:
     .from(contactPoints)
     .where(and(eq(contactPoints.channel, channel), eq(contactPoints.address, normalizeAddress(channel, address))))
     .limit(1);
-  return { optedOut: !!row?.optedOutAt, suppressed: !!row?.suppressedAt, lastInboundAt: row?.lastInboundAt?.getTime() ?? null };
+  return {
+    optedOut: !!row?.optedOutAt,
+    suppressed: !!row?.suppressedAt,
+    lastInboundAt: row?.lastInboundAt?.getTime() ?? null,
+  };
 }
 
 /** The guard's view of one buyer at one address, for one channel. */
@@ -119,7 +131,12 @@ export async function buyerContactRecord(
   };
 }
 
-async function upsertContactPoint(db: Executor, channel: Channel, address: string, set: Partial<typeof contactPoints.$inferInsert>): Promise<void> {
+async function upsertContactPoint(
+  db: Executor,
+  channel: Channel,
+  address: string,
+  set: Partial<typeof contactPoints.$inferInsert>,
+): Promise<void> {
   const now = new Date();
   await db
     .insert(contactPoints)
@@ -128,7 +145,13 @@ async function upsertContactPoint(db: Executor, channel: Channel, address: strin
 }
 
 /** The buyer asked not to be contacted on this channel at this address (STOP, complaint, support request). */
-export async function recordOptOut(db: Executor, channel: Channel, address: string, source: string, at = new Date()): Promise<void> {
+export async function recordOptOut(
+  db: Executor,
+  channel: Channel,
+  address: string,
+  source: string,
+  at = new Date(),
+): Promise<void> {
   await upsertContactPoint(db, channel, address, { optedOutAt: at, optOutSource: source });
 }
 
@@ -138,7 +161,13 @@ export async function recordOptIn(db: Executor, channel: Channel, address: strin
 }
 
 /** A provider says this address can never be reached on this channel (hard bounce, invalid number). */
-export async function recordSuppression(db: Executor, channel: Channel, address: string, reason: string, at = new Date()): Promise<void> {
+export async function recordSuppression(
+  db: Executor,
+  channel: Channel,
+  address: string,
+  reason: string,
+  at = new Date(),
+): Promise<void> {
   await upsertContactPoint(db, channel, address, { suppressedAt: at, suppressionReason: reason });
 }
 
@@ -150,7 +179,10 @@ export async function recordInbound(db: Executor, channel: Channel, address: str
     .values({ channel, address: normalized, lastInboundAt: at })
     .onConflictDoUpdate({
       target: [contactPoints.channel, contactPoints.address],
-      set: { lastInboundAt: sql`greatest(${contactPoints.lastInboundAt}, excluded.last_inbound_at)`, updatedAt: new Date() },
+      set: {
+        lastInboundAt: sql`greatest(${contactPoints.lastInboundAt}, excluded.last_inbound_at)`,
+        updatedAt: new Date(),
+      },
     });
 }
 
@@ -160,7 +192,12 @@ export async function recordInbound(db: Executor, channel: Channel, address: str
  * approved template. With `sentBefore` (when the refused message went out), an inbound message
  * the buyer wrote after it is kept: that one opened a new window.
  */
-export async function recordWindowClosed(db: Executor, channel: Channel, address: string, sentBefore?: Date | null): Promise<void> {
+export async function recordWindowClosed(
+  db: Executor,
+  channel: Channel,
+  address: string,
+  sentBefore?: Date | null,
+): Promise<void> {
   const point = and(eq(contactPoints.channel, channel), eq(contactPoints.address, normalizeAddress(channel, address)));
   await db
     .update(contactPoints)
@@ -179,7 +216,11 @@ export async function advanceAttemptStatus(
   status: AttemptStatus,
   detail: { error?: string | null; providerMessageId?: string } = {},
 ): Promise<typeof attempts.$inferSelect | null> {
-  const match = ref.attemptId ? eq(attempts.id, ref.attemptId) : ref.providerMessageId ? eq(attempts.providerMessageId, ref.providerMessageId) : null;
+  const match = ref.attemptId
+    ? eq(attempts.id, ref.attemptId)
+    : ref.providerMessageId
+      ? eq(attempts.providerMessageId, ref.providerMessageId)
+      : null;
   if (!match) return null;
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(attempts).where(match).limit(1).for('update');
@@ -216,9 +257,22 @@ export async function openJourneysAt(db: Database, channel: Channel, address: st
         ? sql`(${installments.buyer}->>'phone') = ${normalized}`
         : sql`(${installments.buyer}->>'whatsapp') = ${normalized}`;
   const rows = await db
-    .select({ tenantId: journeys.tenantId, installmentId: journeys.installmentId, journeyId: journeys.id, buyer: installments.buyer })
+    .select({
+      tenantId: journeys.tenantId,
+      installmentId: journeys.installmentId,
+      journeyId: journeys.id,
+      buyer: installments.buyer,
+    })
     .from(journeys)
-    .innerJoin(installments, and(eq(installments.tenantId, journeys.tenantId), eq(installments.installmentId, journeys.installmentId)))
+    .innerJoin(
+      installments,
+      and(eq(installments.tenantId, journeys.tenantId), eq(installments.installmentId, journeys.installmentId)),
+    )
     .where(and(matchesAddress, isNull(journeys.outcome)));
-  return rows.map((r) => ({ tenantId: r.tenantId, installmentId: r.installmentId, journeyId: r.journeyId, locale: r.buyer.locale }));
+  return rows.map((r) => ({
+    tenantId: r.tenantId,
+    installmentId: r.installmentId,
+    journeyId: r.journeyId,
+    locale: r.buyer.locale,
+  }));
 }

@@ -59,7 +59,16 @@ export async function recordJourney(db: Database, record: JourneyRecord): Promis
     if (paid.length > 0) {
       await tx
         .insert(payments)
-        .values(paid.map((p) => ({ journeyId: record.journeyId, paymentId: p.paymentId, tenantId, amountMinor: p.amountMinor, currency: p.currency, paidAt: new Date(p.at) })))
+        .values(
+          paid.map((p) => ({
+            journeyId: record.journeyId,
+            paymentId: p.paymentId,
+            tenantId,
+            amountMinor: p.amountMinor,
+            currency: p.currency,
+            paidAt: new Date(p.at),
+          })),
+        )
         .onConflictDoNothing();
     }
 
@@ -107,7 +116,11 @@ export async function findAttempt(db: Database, id: string): Promise<AttemptRow 
   return row;
 }
 
-export async function findJourney(db: Database, tenantId: string, installmentId: string): Promise<JourneyRow | undefined> {
+export async function findJourney(
+  db: Database,
+  tenantId: string,
+  installmentId: string,
+): Promise<JourneyRow | undefined> {
   const [row] = await db
     .select()
     .from(journeys)
@@ -147,16 +160,37 @@ export async function recordLatePayment(
     if (!row) return 'not_found';
     const inserted = await tx
       .insert(payments)
-      .values({ journeyId: row.id, paymentId: payment.paymentId, tenantId: row.tenantId, amountMinor: payment.amountMinor, currency: payment.currency, paidAt: new Date(payment.at) })
+      .values({
+        journeyId: row.id,
+        paymentId: payment.paymentId,
+        tenantId: row.tenantId,
+        amountMinor: payment.amountMinor,
+        currency: payment.currency,
+        paidAt: new Date(payment.at),
+      })
       .onConflictDoNothing()
       .returning({ paymentId: payments.paymentId });
     if (inserted.length === 0) return 'duplicate';
     const { status, event } = settleLatePayment(row.status, payment);
     const seq = row.lastSeq + 1;
-    await tx.insert(events).values({ journeyId: row.id, seq, tenantId: row.tenantId, type: event.type, payload: event, occurredAt: new Date(event.at) });
+    await tx.insert(events).values({
+      journeyId: row.id,
+      seq,
+      tenantId: row.tenantId,
+      type: event.type,
+      payload: event,
+      occurredAt: new Date(event.at),
+    });
     await tx
       .update(journeys)
-      .set({ status, outcome: status.outcome, amountPaidMinor: status.amountPaidMinor, overpaidMinor: status.overpaidMinor, lastSeq: seq, updatedAt: sql`now()` })
+      .set({
+        status,
+        outcome: status.outcome,
+        amountPaidMinor: status.amountPaidMinor,
+        overpaidMinor: status.overpaidMinor,
+        lastSeq: seq,
+        updatedAt: sql`now()`,
+      })
       .where(eq(journeys.id, row.id));
     return 'recorded';
   });
@@ -167,16 +201,36 @@ export async function recordLatePayment(
  * (see settleEndedOutside). Does nothing to a journey already closed on record. Returns whether
  * it closed it.
  */
-export async function closeJourneyEndedOutside(db: Database, journeyId: string, reason: EndedOutsideReason, at: number): Promise<boolean> {
+export async function closeJourneyEndedOutside(
+  db: Database,
+  journeyId: string,
+  reason: EndedOutsideReason,
+  at: number,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(journeys).where(eq(journeys.id, journeyId)).for('update');
     if (!row || row.outcome !== null) return false;
     const { status, event } = settleEndedOutside(row.status, reason, at);
     const seq = row.lastSeq + 1;
-    await tx.insert(events).values({ journeyId: row.id, seq, tenantId: row.tenantId, type: event.type, payload: event, occurredAt: new Date(event.at) });
+    await tx.insert(events).values({
+      journeyId: row.id,
+      seq,
+      tenantId: row.tenantId,
+      type: event.type,
+      payload: event,
+      occurredAt: new Date(event.at),
+    });
     await tx
       .update(journeys)
-      .set({ status, stage: status.stage, outcome: status.outcome, nextActionAt: null, closedAt: new Date(at), lastSeq: seq, updatedAt: sql`now()` })
+      .set({
+        status,
+        stage: status.stage,
+        outcome: status.outcome,
+        nextActionAt: null,
+        closedAt: new Date(at),
+        lastSeq: seq,
+        updatedAt: sql`now()`,
+      })
       .where(eq(journeys.id, row.id));
     return true;
   });
@@ -245,7 +299,10 @@ export async function searchJourneys(
       subscriptionId: installments.subscriptionId,
     })
     .from(journeys)
-    .leftJoin(installments, and(eq(installments.tenantId, journeys.tenantId), eq(installments.installmentId, journeys.installmentId)))
+    .leftJoin(
+      installments,
+      and(eq(installments.tenantId, journeys.tenantId), eq(installments.installmentId, journeys.installmentId)),
+    )
     .where(and(...conditions))
     .orderBy(asc(journeys.dueDate), asc(journeys.id))
     .limit(page.limit);

@@ -19,7 +19,11 @@ function rowToPolicy(row: { document: Policy; version: number; id: string }): Po
 }
 
 /** Creates version 1 of a new policy; null when the tenant already has a policy with this id. */
-export async function insertFirstPolicyVersion(db: Database, tenantId: string, draft: PolicyDraft): Promise<Policy | null> {
+export async function insertFirstPolicyVersion(
+  db: Database,
+  tenantId: string,
+  draft: PolicyDraft,
+): Promise<Policy | null> {
   const document: Policy = { ...draft, version: 1 };
   return db.transaction(async (tx) => {
     await ensureTenant(tx, tenantId);
@@ -70,7 +74,12 @@ export async function insertNextPolicyVersion(
 }
 
 /** The latest stored version of a tenant's policy, or the given version; null when not stored. */
-export async function findPolicy(db: Database, tenantId: string, policyId: string, version?: number): Promise<Policy | null> {
+export async function findPolicy(
+  db: Database,
+  tenantId: string,
+  policyId: string,
+  version?: number,
+): Promise<Policy | null> {
   const where = and(
     eq(policies.tenantId, tenantId),
     eq(policies.id, policyId),

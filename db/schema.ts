@@ -34,7 +34,9 @@ export const tenants = pgTable('tenants', {
 export const permissionProfiles = pgTable(
   'permission_profiles',
   {
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: text('id').notNull(),
     name: text('name').notNull(),
     permissions: jsonb('permissions').$type<string[]>().notNull(),
@@ -49,7 +51,9 @@ export const permissionProfiles = pgTable(
 export const collaborators = pgTable(
   'collaborators',
   {
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: text('id').notNull(),
     name: text('name').notNull(),
     profileId: text('profile_id').notNull(),
@@ -67,7 +71,9 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     collaboratorId: text('collaborator_id'),
     name: text('name').notNull(),
     secretHash: text('secret_hash').notNull(),
@@ -84,7 +90,9 @@ export const apiKeys = pgTable(
 export const policies = pgTable(
   'policies',
   {
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: text('id').notNull(),
     version: integer('version').notNull(),
     document: jsonb('document').$type<Policy>().notNull(),
@@ -130,7 +138,9 @@ export const idempotencyKeys = pgTable(
 export const installments = pgTable(
   'installments',
   {
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     installmentId: text('installment_id').notNull(),
     purchaseId: text('purchase_id'),
     subscriptionId: text('subscription_id'),
@@ -168,7 +178,9 @@ export const journeys = pgTable(
   'journeys',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     installmentId: text('installment_id').notNull(),
     runId: text('run_id').notNull(),
     policyId: text('policy_id').notNull(),
@@ -283,7 +295,9 @@ export const events = pgTable(
     type: text('type').notNull(),
     payload: jsonb('payload').$type<AuditEvent>().notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
-    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.journeyId, t.seq] }), index('events_tenant_time_idx').on(t.tenantId, t.occurredAt)],
 );

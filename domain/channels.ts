@@ -30,7 +30,12 @@ export function unavailableReason(channel: Channel, a: ChannelAvailability): Cha
 }
 
 export type ChannelResolution =
-  | { kind: 'deliver'; channel: Channel; requested: Channel; skipped: { channel: Channel; reason: ChannelUnavailableReason }[] }
+  | {
+      kind: 'deliver';
+      channel: Channel;
+      requested: Channel;
+      skipped: { channel: Channel; reason: ChannelUnavailableReason }[];
+    }
   | { kind: 'none'; requested: Channel; skipped: { channel: Channel; reason: ChannelUnavailableReason }[] };
 
 /**

@@ -81,7 +81,12 @@ export function contactsInWindow(contacts: readonly number[], instant: number): 
 }
 
 /** The first rule that forbids contact at `instant`, or null when every rule allows it. */
-export function blockingRule(rules: ContactRules, instant: number, timeZone: string, ledger: readonly number[]): DelayReason | null {
+export function blockingRule(
+  rules: ContactRules,
+  instant: number,
+  timeZone: string,
+  ledger: readonly number[],
+): DelayReason | null {
   const local = instantToZoned(instant, timeZone);
   if (!rules.allowedWeekdays.includes(local.weekday)) return 'weekday';
   if (rules.holidays.includes(local.date)) return 'holiday';
@@ -150,10 +155,16 @@ export function guardSend(request: SendRequest): SendDecision {
   }
   if (channel !== 'whatsapp') return { verdict: 'allow' };
   if (isWhatsAppWindowOpen(buyer.lastWhatsAppInboundAt, now)) return { verdict: 'allow', whatsappMode: 'free_form' };
-  return request.whatsappTemplateAvailable ? { verdict: 'allow', whatsappMode: 'template' } : { verdict: 'refuse', reason: 'whatsapp_template_unavailable' };
+  return request.whatsappTemplateAvailable
+    ? { verdict: 'allow', whatsappMode: 'template' }
+    : { verdict: 'refuse', reason: 'whatsapp_template_unavailable' };
 }
 
 /** True while free-form WhatsApp text may be sent: within 24 hours of the buyer's last message, with a margin. */
 export function isWhatsAppWindowOpen(lastInboundAt: number | null, now: number): boolean {
-  return lastInboundAt !== null && lastInboundAt <= now && now < lastInboundAt + WHATSAPP_WINDOW_MS - WHATSAPP_WINDOW_MARGIN_MS;
+  return (
+    lastInboundAt !== null &&
+    lastInboundAt <= now &&
+    now < lastInboundAt + WHATSAPP_WINDOW_MS - WHATSAPP_WINDOW_MARGIN_MS
+  );
 }

@@ -45,9 +45,23 @@ export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext)
   const target = { revision: ctx.revision, stepIndex: ctx.stepIndex };
   switch (outcome.status) {
     case 'sent':
-      return { type: 'step_sent', at: ctx.at, ...target, channel: ctx.channel, requestedChannel: ctx.requestedChannel, attemptId: ctx.attemptId };
+      return {
+        type: 'step_sent',
+        at: ctx.at,
+        ...target,
+        channel: ctx.channel,
+        requestedChannel: ctx.requestedChannel,
+        attemptId: ctx.attemptId,
+      };
     case 'undeliverable':
-      return { type: 'step_failed', at: ctx.at, ...target, channel: ctx.channel, reason: outcome.reason, ...(outcome.scope && { scope: outcome.scope }) };
+      return {
+        type: 'step_failed',
+        at: ctx.at,
+        ...target,
+        channel: ctx.channel,
+        reason: outcome.reason,
+        ...(outcome.scope && { scope: outcome.scope }),
+      };
     case 'opted_out':
       return { type: 'opted_out', at: ctx.at, channel: ctx.channel, actor: { kind: 'provider', id: outcome.source } };
     case 'deferred': {
@@ -77,7 +91,8 @@ export function outcomeOfGuard(decision: SendDecision): Exclude<DeliveryOutcome,
     case 'refuse':
       if (decision.reason === 'opted_out') return { status: 'opted_out', source: 'consent' };
       // The window may open (the buyer writes) and other templates may be approved: this step only.
-      if (decision.reason === 'whatsapp_template_unavailable') return { status: 'undeliverable', reason: decision.reason, scope: 'step' };
+      if (decision.reason === 'whatsapp_template_unavailable')
+        return { status: 'undeliverable', reason: decision.reason, scope: 'step' };
       return { status: 'undeliverable', reason: decision.reason };
   }
 }

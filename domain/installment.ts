@@ -24,7 +24,10 @@ export const plainTextSchema = (max: number) =>
     .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters');
 
 /** Installment dates we can plan, store and show: the ladder runs in years 2000 to 2100. */
-export const dueDateSchema = localDateSchema.refine((d) => d >= '2000-01-01' && d <= '2100-12-31', 'must be between 2000-01-01 and 2100-12-31');
+export const dueDateSchema = localDateSchema.refine(
+  (d) => d >= '2000-01-01' && d <= '2100-12-31',
+  'must be between 2000-01-01 and 2100-12-31',
+);
 
 export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'pt-BR'] as const;
 export const localeSchema = z.enum(SUPPORTED_LOCALES);
@@ -49,28 +52,31 @@ export type Buyer = z.infer<typeof buyerSchema>;
 
 /** The installment's fields, before the cross-field rules (kept apart so the API can derive its body from it). */
 export const installmentFieldsSchema = z.object({
-    tenantId: externalIdSchema,
-    installmentId: externalIdSchema,
-    purchaseId: externalIdSchema.optional(),
-    subscriptionId: externalIdSchema.optional(),
-    product: z.object({ id: externalIdSchema, name: plainTextSchema(200) }),
-    buyer: buyerSchema,
-    amount: z.object({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
-    installmentNumber: z.number().int().min(1).max(10_000),
-    installmentCount: z.number().int().min(1).max(10_000),
-    dueDate: dueDateSchema,
-    paymentUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
-    policyId: z.string().min(1).max(64).optional(),
-    metadata: z
-      .record(
-        plainTextSchema(64),
-        z.union([
-          z.string().max(500).refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters'),
-          z.number().finite(),
-          z.boolean(),
-        ]),
-      )
-      .default({}),
+  tenantId: externalIdSchema,
+  installmentId: externalIdSchema,
+  purchaseId: externalIdSchema.optional(),
+  subscriptionId: externalIdSchema.optional(),
+  product: z.object({ id: externalIdSchema, name: plainTextSchema(200) }),
+  buyer: buyerSchema,
+  amount: z.object({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
+  installmentNumber: z.number().int().min(1).max(10_000),
+  installmentCount: z.number().int().min(1).max(10_000),
+  dueDate: dueDateSchema,
+  paymentUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+  policyId: z.string().min(1).max(64).optional(),
+  metadata: z
+    .record(
+      plainTextSchema(64),
+      z.union([
+        z
+          .string()
+          .max(500)
+          .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters'),
+        z.number().finite(),
+        z.boolean(),
+      ]),
+    )
+    .default({}),
 });
 
 export function refineInstallment(

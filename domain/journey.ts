@@ -1,7 +1,16 @@
 import type { Channel, ChannelAvailability, ChannelUnavailableReason } from './channels';
 import type { DelayReason } from './compliance';
 import { type InstallmentInput, localeSchema } from './installment';
-import { type LocalDate, MS_PER_DAY, addDays, daysBetween, instantToZoned, localDateSchema, timeZoneSchema, zonedToInstant } from './local-time';
+import {
+  type LocalDate,
+  MS_PER_DAY,
+  addDays,
+  daysBetween,
+  instantToZoned,
+  localDateSchema,
+  timeZoneSchema,
+  zonedToInstant,
+} from './local-time';
 import { allocatePayment } from './money';
 import { type Plan, type PlannedStep, computePlan } from './plan';
 import type { FinalAction, Policy } from './policy';
@@ -12,7 +21,14 @@ import type { FinalAction, Policy } from './policy';
  * tests can drive it without Temporal.
  */
 
-export const OUTCOMES = ['paid_before_due', 'recovered', 'partially_recovered', 'canceled', 'written_off', 'handed_over'] as const;
+export const OUTCOMES = [
+  'paid_before_due',
+  'recovered',
+  'partially_recovered',
+  'canceled',
+  'written_off',
+  'handed_over',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Why a client of the API cancels a journey. */
@@ -56,7 +72,15 @@ export interface Actor {
 
 export type JourneyEvent =
   | { type: 'started'; at: number; actor?: Actor }
-  | { type: 'step_sent'; at: number; revision: number; stepIndex: number; channel: Channel; requestedChannel: Channel; attemptId: string }
+  | {
+      type: 'step_sent';
+      at: number;
+      revision: number;
+      stepIndex: number;
+      channel: Channel;
+      requestedChannel: Channel;
+      attemptId: string;
+    }
   | {
       type: 'step_failed';
       at: number;
@@ -138,7 +162,13 @@ export interface JourneyState {
  * A new journey. `afterSeq`: the last sequence number already on record for this installment
  * (a journey started again after it was terminated): its events continue the numbering.
  */
-export function startJourney(installment: InstallmentInput, policy: Policy, now: number, actor?: Actor, afterSeq = 0): { state: JourneyState; recorded: RecordedEvent } {
+export function startJourney(
+  installment: InstallmentInput,
+  policy: Policy,
+  now: number,
+  actor?: Actor,
+  afterSeq = 0,
+): { state: JourneyState; recorded: RecordedEvent } {
   const state: JourneyState = {
     installment,
     policy,
@@ -208,7 +238,11 @@ export function planOf(state: JourneyState, now: number): Plan {
 /** Which channels can reach the buyer for the current step: the journey's view, for resolveChannel. */
 export function channelAvailability(state: JourneyState): ChannelAvailability {
   const excluded = state.stepExcluded && isCurrentStep(state, state.stepExcluded) ? state.stepExcluded.channels : [];
-  return { contact: state.installment.buyer, optedOut: state.optedOut, undeliverable: [...state.undeliverable, ...excluded] };
+  return {
+    contact: state.installment.buyer,
+    optedOut: state.optedOut,
+    undeliverable: [...state.undeliverable, ...excluded],
+  };
 }
 
 export type NextAction =
@@ -228,13 +262,15 @@ export function nextAction(state: JourneyState, now: number): NextAction {
   const plan = planOf(state, now);
   const head = plan.steps[0];
   if (head?.status === 'superseded') return { kind: 'skip', step: head };
-  if (head) return head.at <= now ? { kind: 'send', step: head } : { kind: 'wait', until: head.at, reason: 'next_step' };
+  if (head)
+    return head.at <= now ? { kind: 'send', step: head } : { kind: 'wait', until: head.at, reason: 'next_step' };
   if (now >= plan.finalActionAt) return { kind: 'final', action: state.policy.finalAction.action };
   return { kind: 'wait', until: plan.finalActionAt, reason: 'final_action' };
 }
 
 /** Why a due-date change is refused; `null` when it is accepted. */
-export type DueDateRefusal = 'invalid_date' | 'journey_closed' | 'in_the_past' | 'unchanged' | 'beyond_limit' | 'too_many_changes';
+export type DueDateRefusal =
+  'invalid_date' | 'journey_closed' | 'in_the_past' | 'unchanged' | 'beyond_limit' | 'too_many_changes';
 
 export const DUE_DATE_REFUSAL_MESSAGES: Record<DueDateRefusal, string> = {
   journey_closed: 'the journey has already ended',
@@ -252,7 +288,8 @@ export function checkDueDateChange(state: JourneyState, newDueDate: LocalDate, n
   const today = instantToZoned(now, state.installment.buyer.timezone).date;
   if (newDueDate < today) return 'in_the_past';
   if (newDueDate === state.dueDate) return 'unchanged';
-  if (daysBetween(state.originalDueDate, newDueDate) > state.policy.reschedule.maxDaysBeyondOriginalDue) return 'beyond_limit';
+  if (daysBetween(state.originalDueDate, newDueDate) > state.policy.reschedule.maxDaysBeyondOriginalDue)
+    return 'beyond_limit';
   if (state.reschedules >= state.policy.reschedule.maxTimes) return 'too_many_changes';
   return null;
 }
@@ -263,7 +300,10 @@ export function checkDueDateChange(state: JourneyState, newDueDate: LocalDate, n
  * pause of a paused journey, anything after the journey closed (except a late payment, which
  * still settles the record).
  */
-export function dispatch(state: JourneyState, event: JourneyEvent): { state: JourneyState; recorded: RecordedEvent | null } {
+export function dispatch(
+  state: JourneyState,
+  event: JourneyEvent,
+): { state: JourneyState; recorded: RecordedEvent | null } {
   const next = reduce(state, event);
   if (next === state) return { state, recorded: null };
   const seq = state.lastSeq + 1;
@@ -289,7 +329,12 @@ function isUsableContactValue(key: (typeof CONTACT_FIELDS)[number], value: unkno
 
 function changedContactFields(state: JourneyState, changes: ContactUpdate): (keyof ContactUpdate)[] {
   const buyer = state.installment.buyer;
-  return CONTACT_FIELDS.filter((key) => changes[key] !== undefined && isUsableContactValue(key, changes[key]) && (changes[key] ?? undefined) !== buyer[key]);
+  return CONTACT_FIELDS.filter(
+    (key) =>
+      changes[key] !== undefined &&
+      isUsableContactValue(key, changes[key]) &&
+      (changes[key] ?? undefined) !== buyer[key],
+  );
 }
 
 function pruneContacts(contacts: readonly number[], now: number): number[] {
@@ -321,22 +366,34 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
         // Only this step moves on to another channel; a stale step's failure changes nothing else.
         const failed = { ...state.attempts, failed: state.attempts.failed + 1 };
         if (!isCurrentStep(state, event)) return { ...state, attempts: failed };
-        const earlier = state.stepExcluded && isCurrentStep(state, state.stepExcluded) ? state.stepExcluded.channels : [];
-        return { ...state, stepExcluded: { revision: event.revision, stepIndex: event.stepIndex, channels: [...earlier, event.channel] }, attempts: failed };
+        const earlier =
+          state.stepExcluded && isCurrentStep(state, state.stepExcluded) ? state.stepExcluded.channels : [];
+        return {
+          ...state,
+          stepExcluded: { revision: event.revision, stepIndex: event.stepIndex, channels: [...earlier, event.channel] },
+          attempts: failed,
+        };
       }
       // A permanent failure means the channel cannot reach this buyer, whichever step found out:
       // the current step falls through to the next channel.
       return {
         ...state,
-        undeliverable: state.undeliverable.includes(event.channel) ? state.undeliverable : [...state.undeliverable, event.channel],
+        undeliverable: state.undeliverable.includes(event.channel)
+          ? state.undeliverable
+          : [...state.undeliverable, event.channel],
         attempts: { ...state.attempts, failed: state.attempts.failed + 1 },
       };
     case 'step_deferred':
-      if (closed || !isCurrentStep(state, event) || event.until <= (state.notBefore ?? Number.NEGATIVE_INFINITY)) return state;
+      if (closed || !isCurrentStep(state, event) || event.until <= (state.notBefore ?? Number.NEGATIVE_INFINITY))
+        return state;
       return { ...state, notBefore: event.until };
     case 'step_skipped':
       if (closed || !isCurrentStep(state, event)) return state;
-      return { ...state, nextStepIndex: event.stepIndex + 1, attempts: { ...state.attempts, skipped: state.attempts.skipped + 1 } };
+      return {
+        ...state,
+        nextStepIndex: event.stepIndex + 1,
+        attempts: { ...state.attempts, skipped: state.attempts.skipped + 1 },
+      };
     case 'payment_received':
       return applyPayment(state, event);
     case 'due_date_changed':
@@ -393,7 +450,10 @@ export function paymentInstant(paidAt: string | undefined, now: number): number 
  * partially recovered (as if it had come before the final action). A canceled journey, or one
  * already paid, keeps its outcome.
  */
-export function outcomeAfterLatePayment(outcome: Outcome, split: { appliedMinor: number; outstandingMinor: number }): Outcome {
+export function outcomeAfterLatePayment(
+  outcome: Outcome,
+  split: { appliedMinor: number; outstandingMinor: number },
+): Outcome {
   if (outcome === 'canceled' || split.appliedMinor === 0) return outcome;
   return split.outstandingMinor === 0 ? 'recovered' : 'partially_recovered';
 }
@@ -401,7 +461,12 @@ export function outcomeAfterLatePayment(outcome: Outcome, split: { appliedMinor:
 function applyPayment(state: JourneyState, event: Extract<JourneyEvent, { type: 'payment_received' }>): JourneyState {
   if (state.payments.some((p) => p.paymentId === event.paymentId)) return state;
   // Minor units are whole numbers: a fractional, zero or negative amount is not a payment we can count.
-  if (event.currency !== state.installment.amount.currency || !Number.isSafeInteger(event.amountMinor) || event.amountMinor <= 0) return state;
+  if (
+    event.currency !== state.installment.amount.currency ||
+    !Number.isSafeInteger(event.amountMinor) ||
+    event.amountMinor <= 0
+  )
+    return state;
   const split = allocatePayment(outstandingMinor(state), event.amountMinor);
   const paid: JourneyState = {
     ...state,
@@ -416,7 +481,10 @@ function applyPayment(state: JourneyState, event: Extract<JourneyEvent, { type: 
   return close(paid, onTime ? 'paid_before_due' : 'recovered', event.at);
 }
 
-function applyContactUpdate(state: JourneyState, event: Extract<JourneyEvent, { type: 'contact_updated' }>): JourneyState {
+function applyContactUpdate(
+  state: JourneyState,
+  event: Extract<JourneyEvent, { type: 'contact_updated' }>,
+): JourneyState {
   const fields = changedContactFields(state, event.changes);
   if (fields.length === 0) return state;
   const buyer: Record<string, unknown> = { ...state.installment.buyer };

@@ -14,9 +14,7 @@ export const localDateSchema = z
 /** A calendar date with no time zone, e.g. a due date as the seller states it: `2026-12-01`. */
 export type LocalDate = string;
 
-export const localTimeSchema = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24-hour)');
+export const localTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24-hour)');
 /** A wall-clock time of day, `HH:MM`. */
 export type LocalTime = string;
 
@@ -25,7 +23,9 @@ export const timeZoneSchema = z
   .min(1)
   .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as America/Sao_Paulo');
 
-/** Whether a minute of the day falls in the daily window [start, end); a window with start > end wraps past midnight. */
+/**
+ * Whether a minute of the day falls in the daily window [start, end); a window with start > end wraps past midnight.
+ */
 export function isWithinDailyWindow(minuteOfDay: number, window: { start: LocalTime; end: LocalTime }): boolean {
   const start = minutesOfDay(window.start);
   const end = minutesOfDay(window.end);

@@ -96,7 +96,9 @@ function localeCopy(locale: Locale): LocaleCopy {
 
 function templateCopy(copy: LocaleCopy, template: string): TemplateCopy {
   // Old data may carry a template key we no longer know: the early-overdue copy fits any open installment.
-  return Object.hasOwn(copy.templates, template) ? copy.templates[template as MessageTemplate] : copy.templates.overdue_early;
+  return Object.hasOwn(copy.templates, template)
+    ? copy.templates[template as MessageTemplate]
+    : copy.templates.overdue_early;
 }
 
 /**
@@ -109,8 +111,13 @@ function gsmFriendly(text: string): string {
 
 /** One line: control characters and runs of whitespace become single spaces (subjects, template variables). */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ')
+      .replace(/\s{2,}/g, ' ')
+      .trim()
+  );
 }
 
 interface Context {
@@ -138,7 +145,11 @@ function contextFor(facts: MessageFacts, channel: Channel): Context {
   const previousDate = facts.previousDueDate ? date(facts.previousDueDate) : '';
   const values: Record<string, string> = {
     name,
-    greeting: name ? fill(sms ? copy.smsGreeting : copy.greeting, { name }) : sms ? copy.smsGreetingNoName : copy.greetingNoName,
+    greeting: name
+      ? fill(sms ? copy.smsGreeting : copy.greeting, { name })
+      : sms
+        ? copy.smsGreetingNoName
+        : copy.greetingNoName,
     product: facts.productName,
     amount: dueAmount,
     date: dueDate,
@@ -146,7 +157,8 @@ function contextFor(facts: MessageFacts, channel: Channel): Context {
     installment: fill(copy.installment, { n: String(facts.installmentNumber), m: String(facts.installmentCount) }),
     paid,
     payment: paid ? fill(copy.paymentWithAmount, { paid }) : copy.paymentWithoutAmount,
-    balance: facts.amountDueMinor > 0 ? fill(copy.balanceOpen, { amount: dueAmount, date: dueDate }) : copy.balanceSettled,
+    balance:
+      facts.amountDueMinor > 0 ? fill(copy.balanceOpen, { amount: dueAmount, date: dueDate }) : copy.balanceSettled,
     previousDate,
     previous: previousDate ? fill(copy.previousDueDate, { previousDate }) : '',
     action: template.action,
@@ -161,11 +173,11 @@ function contextFor(facts: MessageFacts, channel: Channel): Context {
 
 const STYLE = {
   body: 'margin:0;padding:0;background-color:#f4f5f7;',
-  card:
-    "max-width:560px;margin:0 auto;padding:32px 24px;background-color:#ffffff;color:#1f2933;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;",
+  card: "max-width:560px;margin:0 auto;padding:32px 24px;background-color:#ffffff;color:#1f2933;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;",
   p: 'margin:0 0 16px;',
   buttonRow: 'margin:24px 0;',
-  button: 'display:inline-block;padding:12px 24px;background-color:#1a56db;color:#ffffff;font-weight:600;text-decoration:none;border-radius:6px;',
+  button:
+    'display:inline-block;padding:12px 24px;background-color:#1a56db;color:#ffffff;font-weight:600;text-decoration:none;border-radius:6px;',
   small: 'margin:0 0 16px;font-size:14px;color:#52606d;',
   link: 'color:#1a56db;word-break:break-all;',
   rule: 'border:none;border-top:1px solid #e4e7eb;margin:24px 0;',
@@ -200,8 +212,14 @@ export function renderEmail(facts: MessageFacts): RenderedEmail {
     ...paragraphs.map((p) => para(escapeHtml(p))),
     ...(payHref
       ? [
-          para(`<a href="${escapeHtml(payHref)}" style="${STYLE.button}">${escapeHtml(template.action)}</a>`, STYLE.buttonRow),
-          para(`${escapeHtml(copy.linkFallback)}<br><a href="${escapeHtml(payHref)}" style="${STYLE.link}">${escapeHtml(payHref)}</a>`, STYLE.small),
+          para(
+            `<a href="${escapeHtml(payHref)}" style="${STYLE.button}">${escapeHtml(template.action)}</a>`,
+            STYLE.buttonRow,
+          ),
+          para(
+            `${escapeHtml(copy.linkFallback)}<br><a href="${escapeHtml(payHref)}" style="${STYLE.link}">${escapeHtml(payHref)}</a>`,
+            STYLE.small,
+          ),
         ]
       : [para(escapeHtml(actionLine))]),
     `<hr style="${STYLE.rule}">`,
@@ -229,7 +247,12 @@ export function renderSms(facts: MessageFacts): RenderedSms {
 /** WhatsApp free-form text (only inside the 24-hour window after the buyer's last message). */
 export function renderWhatsAppText(facts: MessageFacts): { body: string } {
   const { copy, template, values } = contextFor(facts, 'whatsapp');
-  const body = [values.greeting, ...template.paragraphs.map((p) => fill(p, values)), fill(copy.actionLine, values), copy.optOut.whatsapp].join('\n\n');
+  const body = [
+    values.greeting,
+    ...template.paragraphs.map((p) => fill(p, values)),
+    fill(copy.actionLine, values),
+    copy.optOut.whatsapp,
+  ].join('\n\n');
   return { body };
 }
 
@@ -237,7 +260,11 @@ export function renderWhatsAppText(facts: MessageFacts): { body: string } {
 // WhatsApp approved templates
 // ---------------------------------------------------------------------------------------------
 
-const WHATSAPP_VARIABLES: readonly { key: string; meaning: string; value: (ctx: Context, facts: MessageFacts) => string }[] = [
+const WHATSAPP_VARIABLES: readonly {
+  key: string;
+  meaning: string;
+  value: (ctx: Context, facts: MessageFacts) => string;
+}[] = [
   {
     key: '1',
     meaning: 'The buyer’s first name (a localized stand-in such as "there" when the name is empty).',
@@ -248,15 +275,26 @@ const WHATSAPP_VARIABLES: readonly { key: string; meaning: string; value: (ctx: 
     key: '3',
     meaning:
       'The amount, formatted for the locale and currency: the amount just paid in payment_confirmation (when known), otherwise the amount still owed.',
-    value: ({ values }, facts) => (facts.template === 'payment_confirmation' && values.paid ? values.paid : values.amount!),
+    value: ({ values }, facts) =>
+      facts.template === 'payment_confirmation' && values.paid ? values.paid : values.amount!,
   },
-  { key: '4', meaning: 'The current due date, formatted for the locale (after a due-date change, the new date).', value: ({ values }) => values.date! },
-  { key: '5', meaning: 'The installment as text in the locale, e.g. "installment 2 of 6".', value: ({ values }) => values.installment! },
+  {
+    key: '4',
+    meaning: 'The current due date, formatted for the locale (after a due-date change, the new date).',
+    value: ({ values }) => values.date!,
+  },
+  {
+    key: '5',
+    meaning: 'The installment as text in the locale, e.g. "installment 2 of 6".',
+    value: ({ values }) => values.installment!,
+  },
   { key: '6', meaning: 'The payment link (the buyer’s payment area).', value: ({ values }) => values.url! },
 ];
 
 /** What each numbered variable of our approved WhatsApp templates holds: the same for every template and locale. */
-export const WHATSAPP_TEMPLATE_VARIABLES: readonly { key: string; meaning: string }[] = WHATSAPP_VARIABLES.map(({ key, meaning }) => ({ key, meaning }));
+export const WHATSAPP_TEMPLATE_VARIABLES: readonly { key: string; meaning: string }[] = WHATSAPP_VARIABLES.map(
+  ({ key, meaning }) => ({ key, meaning }),
+);
 
 /**
  * The variables of the approved template for `facts.template` × `facts.locale`. WhatsApp refuses

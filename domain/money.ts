@@ -5,9 +5,7 @@ import { z } from 'zod';
  * Floating point never touches an amount: a rounding error in a collections product is a
  * wrong debt.
  */
-export const currencySchema = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD or BRL');
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD or BRL');
 
 export const minorUnitsSchema = z
   .number()

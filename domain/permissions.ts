@@ -33,7 +33,15 @@ export const BUILT_IN_PROFILES = {
   },
   collections_manager: {
     name: 'Collections manager',
-    permissions: ['journeys:read', 'due-dates:change', 'journeys:pause', 'journeys:cancel', 'contacts:write', 'reports:read', 'policies:write'],
+    permissions: [
+      'journeys:read',
+      'due-dates:change',
+      'journeys:pause',
+      'journeys:cancel',
+      'contacts:write',
+      'reports:read',
+      'policies:write',
+    ],
   },
   analyst: {
     name: 'Analyst',

@@ -1,13 +1,6 @@
 import type { Channel } from './channels';
 import { type DelayReason, blockingRule, contactRulesOf, earliestAllowedInstant } from './compliance';
-import {
-  type LocalDate,
-  MS_PER_DAY,
-  MS_PER_MINUTE,
-  addDays,
-  isWithinDailyWindow,
-  zonedToInstant,
-} from './local-time';
+import { type LocalDate, MS_PER_DAY, MS_PER_MINUTE, addDays, isWithinDailyWindow, zonedToInstant } from './local-time';
 import type { ReminderTemplate } from './messages';
 import type { Policy } from './policy';
 
@@ -45,7 +38,6 @@ export interface Plan {
   /** When the ladder ends and the final action is taken. */
   finalActionAt: number;
 }
-
 
 export function finalActionInstant(policy: Policy, dueDate: LocalDate, timeZone: string): number {
   return zonedToInstant(addDays(dueDate, policy.finalAction.offsetDays), '00:00', timeZone);
@@ -125,7 +117,14 @@ export function computePlan(input: PlanInput): Plan {
     if (at >= finalActionAt) break;
 
     const next = i + 1 < policy.steps.length ? nominalStepInstant(policy, i + 1, dueDate, timeZone) : undefined;
-    const base = { stepIndex: i, channel: step.channel, template: step.template, nominalAt, at, adjustments: [...adjustments] };
+    const base = {
+      stepIndex: i,
+      channel: step.channel,
+      template: step.template,
+      nominalAt,
+      at,
+      adjustments: [...adjustments],
+    };
     if (next !== undefined && next <= at && next < finalActionAt) {
       steps.push({ ...base, status: 'superseded' });
       continue;

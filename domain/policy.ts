@@ -5,7 +5,6 @@ import { reminderTemplateSchema } from './messages';
 import { isWithinDailyWindow, localDateSchema, localTimeSchema, minutesOfDay } from './local-time';
 import { minorUnitsSchema } from './money';
 
-
 export const policyStepSchema = z.object({
   /** Days from the due date; negative = before the due date. */
   offsetDays: z.number().int().min(-60).max(365),
@@ -65,7 +64,11 @@ export const policySchema = z
     const offsets = p.steps.map((s) => s.offsetDays);
     for (let i = 1; i < offsets.length; i++) {
       if (offsets[i]! < offsets[i - 1]!) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetDays'], message: 'steps must be in ascending offset order' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'offsetDays'],
+          message: 'steps must be in ascending offset order',
+        });
       }
     }
     const last = offsets[offsets.length - 1];

@@ -1,4 +1,10 @@
-import { type Actor, type AuditEvent, type EndedOutsideReason, TEMPORAL_OPERATOR, outcomeAfterLatePayment } from './journey';
+import {
+  type Actor,
+  type AuditEvent,
+  type EndedOutsideReason,
+  TEMPORAL_OPERATOR,
+  outcomeAfterLatePayment,
+} from './journey';
 import { allocatePayment } from './money';
 import type { JourneyStatus } from './status';
 
@@ -15,8 +21,12 @@ export interface LatePayment {
  * status by the same rule the journey applies itself ({@link outcomeAfterLatePayment}).
  * Returns the new status and the audit event.
  */
-export function settleLatePayment(status: JourneyStatus, payment: LatePayment): { status: JourneyStatus; event: AuditEvent } {
-  if (payment.currency !== status.currency) throw new RangeError(`payment currency ${payment.currency} is not ${status.currency}`);
+export function settleLatePayment(
+  status: JourneyStatus,
+  payment: LatePayment,
+): { status: JourneyStatus; event: AuditEvent } {
+  if (payment.currency !== status.currency)
+    throw new RangeError(`payment currency ${payment.currency} is not ${status.currency}`);
   const split = allocatePayment(status.outstandingMinor, payment.amountMinor);
   const outcome = status.outcome === null ? null : outcomeAfterLatePayment(status.outcome, split);
   const event: AuditEvent = {
@@ -45,10 +55,24 @@ export function settleLatePayment(status: JourneyStatus, payment: LatePayment): 
  * operator's cancel on code from before the journey recorded those) closes its record as
  * canceled, with the reason. Returns the new status and the audit event.
  */
-export function settleEndedOutside(status: JourneyStatus, reason: EndedOutsideReason, at: number): { status: JourneyStatus; event: AuditEvent } {
+export function settleEndedOutside(
+  status: JourneyStatus,
+  reason: EndedOutsideReason,
+  at: number,
+): { status: JourneyStatus; event: AuditEvent } {
   const iso = new Date(at).toISOString();
   return {
-    status: { ...status, stage: 'closed', outcome: 'canceled', cancelReason: reason, closedAt: iso, nextAction: null, upcoming: [], paused: null, asOf: iso },
+    status: {
+      ...status,
+      stage: 'closed',
+      outcome: 'canceled',
+      cancelReason: reason,
+      closedAt: iso,
+      nextAction: null,
+      upcoming: [],
+      paused: null,
+      asOf: iso,
+    },
     event: { type: 'canceled', at, reason, actor: TEMPORAL_OPERATOR },
   };
 }

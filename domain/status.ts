@@ -25,7 +25,11 @@ export interface JourneyStatus {
   amountPaidMinor: number;
   outstandingMinor: number;
   overpaidMinor: number;
-  nextAction: { kind: 'send'; at: string; stepIndex: number; channel: Channel; template: string } | { kind: 'final_action'; at: string; action: string } | { kind: 'resume'; at: string | null } | null;
+  nextAction:
+    | { kind: 'send'; at: string; stepIndex: number; channel: Channel; template: string }
+    | { kind: 'final_action'; at: string; action: string }
+    | { kind: 'resume'; at: string | null }
+    | null;
   upcoming: { stepIndex: number; channel: Channel; template: string; at: string; status: 'scheduled' | 'superseded' }[];
   attempts: { sent: number; failed: number; skipped: number };
   paused: { since: string; until: string | null } | null;
@@ -66,9 +70,17 @@ export function journeyStatus(state: JourneyState, now: number): JourneyStatus {
     outstandingMinor: outstandingMinor(state),
     overpaidMinor: state.overpaidMinor,
     nextAction: next,
-    upcoming: (plan?.steps ?? []).map((s) => ({ stepIndex: s.stepIndex, channel: s.channel, template: s.template, at: iso(s.at), status: s.status })),
+    upcoming: (plan?.steps ?? []).map((s) => ({
+      stepIndex: s.stepIndex,
+      channel: s.channel,
+      template: s.template,
+      at: iso(s.at),
+      status: s.status,
+    })),
     attempts: state.attempts,
-    paused: state.paused ? { since: iso(state.paused.since), until: state.paused.until === null ? null : iso(state.paused.until) } : null,
+    paused: state.paused
+      ? { since: iso(state.paused.since), until: state.paused.until === null ? null : iso(state.paused.until) }
+      : null,
     reschedules: state.reschedules,
     planRevision: state.planRevision,
     policy: { id: state.policy.id, version: state.policy.version },

@@ -19,7 +19,10 @@ export interface CreatedTenant {
 }
 
 /** Creates the tenant unless it exists (its name is then left alone) and issues an owner key. */
-export async function createTenant(db: Database, input: { id: string; name?: string; keyName?: string }): Promise<CreatedTenant> {
+export async function createTenant(
+  db: Database,
+  input: { id: string; name?: string; keyName?: string },
+): Promise<CreatedTenant> {
   const id = externalIdSchema.parse(input.id);
   if (id.includes('/')) throw new Error('--id must not contain "/"');
   const inserted = await db
@@ -27,7 +30,11 @@ export async function createTenant(db: Database, input: { id: string; name?: str
     .values({ id, name: input.name?.trim() || id })
     .onConflictDoNothing()
     .returning({ id: tenants.id });
-  const { key, secret } = await issueApiKey(db, { tenantId: id, collaboratorId: null, name: input.keyName ?? 'owner (CLI)' });
+  const { key, secret } = await issueApiKey(db, {
+    tenantId: id,
+    collaboratorId: null,
+    name: input.keyName ?? 'owner (CLI)',
+  });
   return { tenantId: id, created: inserted.length > 0, keyId: key.id, secret };
 }
 
@@ -37,7 +44,9 @@ async function main() {
     strict: true,
   });
   if (!values.id) {
-    console.error('usage: npm run tenant:create -- --id <tenant-id> [--name "Display name"] [--key-name "owner laptop"]');
+    console.error(
+      'usage: npm run tenant:create -- --id <tenant-id> [--name "Display name"] [--key-name "owner laptop"]',
+    );
     process.exitCode = 2;
     return;
   }
@@ -45,7 +54,11 @@ async function main() {
   try {
     const result = await createTenant(handle.db, { id: values.id, name: values.name, keyName: values['key-name'] });
     const tenant = await findTenant(handle.db, result.tenantId);
-    console.log(result.created ? `tenant "${result.tenantId}" created (${tenant?.name})` : `tenant "${result.tenantId}" already existed; issued another owner key`);
+    console.log(
+      result.created
+        ? `tenant "${result.tenantId}" created (${tenant?.name})`
+        : `tenant "${result.tenantId}" already existed; issued another owner key`,
+    );
     console.log(`owner key ${result.keyId} — shown once, store it now:`);
     console.log(`\n  ${result.secret}\n`);
   } finally {

@@ -18,7 +18,13 @@ import { firstOf } from '../api/plugins/auth';
 import { databasePolicies } from '../api/policies';
 import { apiSettingsFromEnv } from '../api/settings';
 import { TemporalJourneyGateway } from '../api/temporal-gateway';
-import { connectionOptions, dataConverterFromEnv, registerSearchAttributes, temporalSettingsFromEnv, temporalUnreachable } from '../client';
+import {
+  connectionOptions,
+  dataConverterFromEnv,
+  registerSearchAttributes,
+  temporalSettingsFromEnv,
+  temporalUnreachable,
+} from '../client';
 import { buildCodecServer, codecCorsOrigins } from '../codec/server';
 import { payloadCodecFromEnv } from '../codec/encryption-codec';
 import { openDatabaseFromEnv } from '../db/client';
@@ -61,7 +67,11 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 // 1. Configuration, before anything starts.
-let config: { channels: ReturnType<typeof deliveryChannelsFromEnv>; api: ReturnType<typeof apiSettingsFromEnv>; codec: ReturnType<typeof payloadCodecFromEnv> };
+let config: {
+  channels: ReturnType<typeof deliveryChannelsFromEnv>;
+  api: ReturnType<typeof apiSettingsFromEnv>;
+  codec: ReturnType<typeof payloadCodecFromEnv>;
+};
 try {
   config = {
     channels: deliveryChannelsFromEnv(process.env),
@@ -79,7 +89,9 @@ mkdirSync(DATA_DIR, { recursive: true });
 // 2. The database.
 const pgliteDir = process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite`;
 const database = await openDatabaseFromEnv({ ...process.env, PGLITE_DIR: pgliteDir }).catch((err: unknown) =>
-  fail(`The database could not be opened (${(err as Error).message.split('\n')[0]}).${process.env.DATABASE_URL ? '' : ` Is another \`npm run dev\` using ${pgliteDir}?`}`),
+  fail(
+    `The database could not be opened (${(err as Error).message.split('\n')[0]}).${process.env.DATABASE_URL ? '' : ` Is another \`npm run dev\` using ${pgliteDir}?`}`,
+  ),
 );
 onStop('the database', () => database.close());
 logger.info(database.kind === 'pglite' ? `database: PGlite in ${pgliteDir}` : 'database: PostgreSQL (DATABASE_URL)');
@@ -87,8 +99,15 @@ logger.info(database.kind === 'pglite' ? `database: PGlite in ${pgliteDir}` : 'd
 // 3. The codec server, before the UI that calls it.
 let codecUrl: string | null = null;
 if (config.codec) {
-  const codecServer = await buildCodecServer({ codec: config.codec, corsOrigins: codecCorsOrigins(process.env, [`http://localhost:${UI_PORT}`, `http://${HOST}:${UI_PORT}`]) });
-  await codecServer.listen({ host: HOST, port: CODEC_PORT }).catch((err: unknown) => fail(`The codec server could not listen on ${HOST}:${CODEC_PORT} (${(err as Error).message}): set CODEC_PORT.`));
+  const codecServer = await buildCodecServer({
+    codec: config.codec,
+    corsOrigins: codecCorsOrigins(process.env, [`http://localhost:${UI_PORT}`, `http://${HOST}:${UI_PORT}`]),
+  });
+  await codecServer
+    .listen({ host: HOST, port: CODEC_PORT })
+    .catch((err: unknown) =>
+      fail(`The codec server could not listen on ${HOST}:${CODEC_PORT} (${(err as Error).message}): set CODEC_PORT.`),
+    );
   onStop('the codec server', () => codecServer.close());
   codecUrl = `http://${HOST}:${CODEC_PORT}`;
 }
@@ -103,17 +122,33 @@ interface Temporal {
   client: Client;
 }
 
-async function connectTo(address: string, namespace: string, taskQueue: string, uiUrl: string, settings = temporalSettingsFromEnv()): Promise<Temporal> {
+async function connectTo(
+  address: string,
+  namespace: string,
+  taskQueue: string,
+  uiUrl: string,
+  settings = temporalSettingsFromEnv(),
+): Promise<Temporal> {
   const options = settings ? await connectionOptions(settings) : { address };
   const native = await NativeConnection.connect(options);
   onStop('the worker connection', () => native.close());
   const connection = await Connection.connect(options);
   onStop('the client connection', () => connection.close());
-  return { address, namespace, taskQueue, uiUrl, native, client: new Client({ connection, namespace, ...(dataConverter && { dataConverter }) }) };
+  return {
+    address,
+    namespace,
+    taskQueue,
+    uiUrl,
+    native,
+    client: new Client({ connection, namespace, ...(dataConverter && { dataConverter }) }),
+  };
 }
 
 async function sdkCanDownload(): Promise<boolean> {
-  const resolves = lookup('temporal.download').then(() => true, () => false);
+  const resolves = lookup('temporal.download').then(
+    () => true,
+    () => false,
+  );
   return Promise.race([resolves, new Promise<boolean>((r) => setTimeout(() => r(false), 3_000).unref())]);
 }
 
@@ -121,18 +156,39 @@ async function startTemporal(): Promise<Temporal> {
   const configured = temporalSettingsFromEnv();
   if (configured) {
     try {
-      return await connectTo(configured.address, configured.namespace, configured.taskQueue, process.env.TEMPORAL_UI_URL ?? '(your Temporal UI)', configured);
+      return await connectTo(
+        configured.address,
+        configured.namespace,
+        configured.taskQueue,
+        process.env.TEMPORAL_UI_URL ?? '(your Temporal UI)',
+        configured,
+      );
     } catch (err) {
       return fail(`${temporalUnreachable(configured, err)} Or unset TEMPORAL_ADDRESS to use a local dev server.`);
     }
   }
-  const devServer = { port: TEMPORAL_PORT, ip: HOST, uiPort: UI_PORT, dbFilename: `${DATA_DIR}/temporal.sqlite`, ...(codecUrl && { uiCodecEndpoint: codecUrl }) };
+  const devServer = {
+    port: TEMPORAL_PORT,
+    ip: HOST,
+    uiPort: UI_PORT,
+    dbFilename: `${DATA_DIR}/temporal.sqlite`,
+    ...(codecUrl && { uiCodecEndpoint: codecUrl }),
+  };
   let cli = findTemporalCli();
   if (!cli && (await sdkCanDownload())) {
     logger.info('starting the Temporal dev server (the SDK downloads it on first use)');
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { ip: HOST, port: TEMPORAL_PORT, ui: true, uiPort: UI_PORT, dbFilename: devServer.dbFilename, extraArgs: codecUrl ? ['--ui-codec-endpoint', codecUrl] : [] },
-    }).catch((err: unknown) => fail(`The SDK could not start its Temporal dev server (${(err as Error).message.split('\n')[0]}).`));
+      server: {
+        ip: HOST,
+        port: TEMPORAL_PORT,
+        ui: true,
+        uiPort: UI_PORT,
+        dbFilename: devServer.dbFilename,
+        extraArgs: codecUrl ? ['--ui-codec-endpoint', codecUrl] : [],
+      },
+    }).catch((err: unknown) =>
+      fail(`The SDK could not start its Temporal dev server (${(err as Error).message.split('\n')[0]}).`),
+    );
     onStop('the Temporal dev server', () => env.teardown());
     await registerSearchAttributes(env.connection, 'default');
     return connectTo(`${HOST}:${TEMPORAL_PORT}`, 'default', DEFAULT_TASK_QUEUE, `http://localhost:${UI_PORT}`);
@@ -140,14 +196,19 @@ async function startTemporal(): Promise<Temporal> {
   if (!cli) {
     const provided = await provideTemporalCli({ say: (line) => logger.info(line) });
     if ('reason' in provided) {
-      return fail(`No Temporal server can be had here (${provided.reason}): set TEMPORAL_ADDRESS to a running server, put the Temporal CLI (\`temporal\`) on your PATH, or install Go to build it.`);
+      return fail(
+        `No Temporal server can be had here (${provided.reason}): set TEMPORAL_ADDRESS to a running server, put the Temporal CLI (\`temporal\`) on your PATH, or install Go to build it.`,
+      );
     }
     cli = provided.path;
   }
   logger.info(`starting the Temporal dev server from ${cli}`);
-  const server = await startDevServer({ ...devServer, cliPath: cli, namespace: 'default', logFile: `${DATA_DIR}/temporal.log` }).catch((err: unknown) =>
-    fail(`The Temporal dev server did not start: ${(err as Error).message}`),
-  );
+  const server = await startDevServer({
+    ...devServer,
+    cliPath: cli,
+    namespace: 'default',
+    logFile: `${DATA_DIR}/temporal.log`,
+  }).catch((err: unknown) => fail(`The Temporal dev server did not start: ${(err as Error).message}`));
   onStop('the Temporal dev server', () => server.stop());
   return connectTo(server.address, server.namespace, DEFAULT_TASK_QUEUE, server.uiUrl!.replace(HOST, 'localhost'));
 }
@@ -184,7 +245,11 @@ const app = await buildApp({
   webhooks: config.api.webhooks,
 });
 onStop('the API', () => app.close());
-await app.listen({ host: HOST, port: API_PORT }).catch((err: unknown) => fail(`The API could not listen on ${HOST}:${API_PORT} (${(err as Error).message}): set PORT.`));
+await app
+  .listen({ host: HOST, port: API_PORT })
+  .catch((err: unknown) =>
+    fail(`The API could not listen on ${HOST}:${API_PORT} (${(err as Error).message}): set PORT.`),
+  );
 
 const api = `http://localhost:${API_PORT}`;
 const key = process.env.API_KEYS ? '<your key>' : DEV_KEY;

@@ -47,19 +47,27 @@ if (values.help) {
 const file = positionals[0];
 if (!file || positionals.length > 1) fail(USAGE);
 const tenant = externalIdSchema.safeParse(values.tenant);
-if (!tenant.success) fail(`--tenant: ${values.tenant === undefined ? 'required' : tenant.error.issues[0]?.message}\n${USAGE}`);
+if (!tenant.success)
+  fail(`--tenant: ${values.tenant === undefined ? 'required' : tenant.error.issues[0]?.message}\n${USAGE}`);
 const concurrency = Number(values.concurrency);
-if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('--concurrency must be an integer from 1 to 256');
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+  fail('--concurrency must be an integer from 1 to 256');
 const dryRun = values['dry-run'];
 const errorsPath = values.errors ?? `${file}.errors.csv`;
 
-const csv = await readFile(file).catch((err: NodeJS.ErrnoException) => fail(`cannot read ${file}: ${err.code ?? err.message}`));
+const csv = await readFile(file).catch((err: NodeJS.ErrnoException) =>
+  fail(`cannot read ${file}: ${err.code ?? err.message}`),
+);
 
 /** A bar on a terminal; otherwise (CI, a pipe, a log file) a line every 10% or 5 seconds. */
 function progressReporter() {
   if (process.stdout.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: ' {bar} {percentage}% | {value}/{total} rows | started {started} · existing {existing} · invalid {invalid} · failed {failed} | ETA {eta_formatted}', hideCursor: true },
+      {
+        format:
+          ' {bar} {percentage}% | {value}/{total} rows | started {started} · existing {existing} · invalid {invalid} · failed {failed} | ETA {eta_formatted}',
+        hideCursor: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     let begun = false;
@@ -82,7 +90,9 @@ function progressReporter() {
       if (tenth === lastTenth && Date.now() - lastAt < 5_000 && c.done !== c.total) return;
       lastTenth = tenth;
       lastAt = Date.now();
-      console.log(`progress ${c.done}/${c.total} rows (started ${c.started}, existing ${c.existing}, invalid ${c.invalid}, failed ${c.failed})`);
+      console.log(
+        `progress ${c.done}/${c.total} rows (started ${c.started}, existing ${c.existing}, invalid ${c.invalid}, failed ${c.failed})`,
+      );
     },
     stop: () => {},
   };
@@ -94,18 +104,25 @@ if (dryRun) {
   starter = { start: () => Promise.reject(new Error('dry run: nothing is started')) };
 } else {
   const settings = temporalSettingsFromEnv();
-  if (!settings) fail('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to import, or pass --dry-run to only validate the file.');
+  if (!settings)
+    fail('Set TEMPORAL_ADDRESS (e.g. localhost:7233) to import, or pass --dry-run to only validate the file.');
   const database = await openDatabaseFromEnv();
   // A mistyped tenant would start real reminders under a tenant no key can see or stop.
   if (!(await findTenant(database.db, tenant.data))) {
     await database.close();
-    fail(`--tenant ${tenant.data}: no such tenant (create it with npm run tenant:create -- --id ${tenant.data} --name "…")`);
+    fail(
+      `--tenant ${tenant.data}: no such tenant (create it with npm run tenant:create -- --id ${tenant.data} --name "…")`,
+    );
   }
   const { client, connection } = await connectClient(settings).catch(async (err: unknown) => {
     await database.close();
     return fail(temporalUnreachable(settings, err));
   });
-  starter = createJourneyStarter({ db: database.db, gateway: new TemporalJourneyGateway(client, settings.taskQueue), policies: databasePolicies(database.db) });
+  starter = createJourneyStarter({
+    db: database.db,
+    gateway: new TemporalJourneyGateway(client, settings.taskQueue),
+    policies: databasePolicies(database.db),
+  });
   close = async () => {
     await connection.close();
     await database.close();
@@ -115,7 +132,14 @@ if (dryRun) {
 const progress = progressReporter();
 let summary;
 try {
-  summary = await importInstallments({ csv, tenantId: tenant.data, starter, concurrency, dryRun, onProgress: (c) => progress.update(c) });
+  summary = await importInstallments({
+    csv,
+    tenantId: tenant.data,
+    starter,
+    concurrency,
+    dryRun,
+    onProgress: (c) => progress.update(c),
+  });
 } catch (err) {
   progress.stop();
   await close();

@@ -51,7 +51,9 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     server.on('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -93,17 +95,36 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const namespace = options.namespace ?? 'default';
   const port = options.port || (await freePort(ip));
   const uiPort = options.uiPort === null ? null : options.uiPort || (await freePort(ip));
-  for (const [what, p] of [['frontend', port], ['UI', uiPort]] as const) {
+  for (const [what, p] of [
+    ['frontend', port],
+    ['UI', uiPort],
+  ] as const) {
     if (p !== null && (await portInUse(p, ip))) {
-      throw new Error(`the Temporal dev server's ${what} port ${ip}:${p} is already in use (another dev server still running?): stop it or choose another port`);
+      throw new Error(
+        `the Temporal dev server's ${what} port ${ip}:${p} is already in use (another dev server still running?): stop it or choose another port`,
+      );
     }
   }
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--namespace', namespace, '--log-format', 'json', '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-format',
+    'json',
+    '--log-level',
+    'warn',
+  ];
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const log = openSync(options.logFile, 'a');
   const child = spawn(options.cliPath, args, { stdio: ['ignore', log, log] });
@@ -111,7 +132,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   killOnExit(child);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (err) => reject(new Error(`could not run ${options.cliPath}: ${err.message}`)));
-    child.once('exit', (code, signal) => reject(new Error(`the Temporal dev server exited (${signal ?? `code ${code}`}) before it was ready; its log:\n${tail(options.logFile)}`)));
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(
+          `the Temporal dev server exited (${signal ?? `code ${code}`}) before it was ready; its log:\n${tail(options.logFile)}`,
+        ),
+      ),
+    );
   });
   exited.catch(() => {});
 
@@ -126,7 +153,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const address = `${ip}:${port}`;
   try {
-    await Promise.race([exited, waitUntilReady(address, namespace, options.readyTimeoutMs ?? 60_000, options.registerSearchAttributes ?? true)]);
+    await Promise.race([
+      exited,
+      waitUntilReady(address, namespace, options.readyTimeoutMs ?? 60_000, options.registerSearchAttributes ?? true),
+    ]);
   } catch (err) {
     await stop();
     throw err;
@@ -135,7 +165,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 }
 
 /** Polls until the namespace answers, then registers the search attributes (idempotent). */
-async function waitUntilReady(address: string, namespace: string, timeoutMs: number, withSearchAttributes: boolean): Promise<void> {
+async function waitUntilReady(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  withSearchAttributes: boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -152,5 +187,7 @@ async function waitUntilReady(address: string, namespace: string, timeoutMs: num
       await connection?.close();
     }
   }
-  throw new Error(`the Temporal dev server at ${address} did not answer within ${timeoutMs / 1000} s (${lastError instanceof Error ? lastError.message : String(lastError)})`);
+  throw new Error(
+    `the Temporal dev server at ${address} did not answer within ${timeoutMs / 1000} s (${lastError instanceof Error ? lastError.message : String(lastError)})`,
+  );
 }

@@ -81,16 +81,32 @@ async function commandWorks(command: string, args: string[]): Promise<boolean> {
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** Runs a long command, saying every 30 s that it is still going; its output goes to `logFile`. */
-async function runLong(say: Say, what: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string }): Promise<void> {
+async function runLong(
+  say: Say,
+  what: string,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string },
+): Promise<void> {
   const log = openSync(options.logFile, 'w');
   const started = Date.now();
   const heartbeat = setInterval(() => say(`  … still ${what} (${seconds(started)})`), 30_000);
   try {
     await new Promise<void>((resolvePromise, reject) => {
-      const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', log, log] });
+      const child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: ['ignore', log, log],
+      });
       child.on('error', reject);
       child.on('exit', (code, signal) =>
-        code === 0 ? resolvePromise() : reject(new Error(`${command} ${signal ? `was killed (${signal})` : `exited with ${code}`}: see ${options.logFile}`)),
+        code === 0
+          ? resolvePromise()
+          : reject(
+              new Error(
+                `${command} ${signal ? `was killed (${signal})` : `exited with ${code}`}: see ${options.logFile}`,
+              ),
+            ),
       );
     });
   } finally {
@@ -144,9 +160,23 @@ async function buildTemporalCli(dir: string, say: Say): Promise<string> {
     say,
     'building the Temporal CLI',
     'go',
-    ['install', '-trimpath', '-ldflags', `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`, `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`],
+    [
+      'install',
+      '-trimpath',
+      '-ldflags',
+      `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+      `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`,
+    ],
     // No cgo: the CLI's SQLite is pure Go, so no C toolchain is needed. GOBIN puts the binary here.
-    { env: { ...process.env, CGO_ENABLED: '0', GOBIN: staging, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() }, logFile: join(dir, 'temporal-cli-build.log') },
+    {
+      env: {
+        ...process.env,
+        CGO_ENABLED: '0',
+        GOBIN: staging,
+        GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim(),
+      },
+      logFile: join(dir, 'temporal-cli-build.log'),
+    },
   );
   await mkdir(join(target, '..'), { recursive: true });
   await rename(join(staging, 'temporal'), target);
@@ -193,18 +223,27 @@ async function fetchTestServer(dir: string, say: Say): Promise<string> {
   const staging = `${home}.fetching`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  say(`fetching the Temporal time-skipping test server ${TEST_SERVER_VERSION} and its runtime dependencies from Maven Central…`);
+  say(
+    `fetching the Temporal time-skipping test server ${TEST_SERVER_VERSION} and its runtime dependencies from Maven Central…`,
+  );
   const started = Date.now();
   await writeFile(join(staging, 'pom.xml'), TEST_SERVER_POM);
   await runLong(
     say,
     'fetching the test server',
     'mvn',
-    ['-B', '-q', 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(staging, 'lib')}`],
+    [
+      '-B',
+      '-q',
+      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${join(staging, 'lib')}`,
+    ],
     { cwd: staging, logFile: join(dir, 'temporal-test-server-fetch.log') },
   );
   const jars = await readdir(join(staging, 'lib'));
-  if (!jars.some((jar) => jar.startsWith('temporal-test-server-'))) throw new Error(`Maven fetched no temporal-test-server jar into ${staging}/lib`);
+  if (!jars.some((jar) => jar.startsWith('temporal-test-server-')))
+    throw new Error(`Maven fetched no temporal-test-server jar into ${staging}/lib`);
   await writeFile(join(staging, 'temporal-test-server'), TEST_SERVER_WRAPPER);
   await chmod(join(staging, 'temporal-test-server'), 0o755);
   await rm(home, { recursive: true, force: true });
@@ -231,15 +270,25 @@ async function provideTestServer(dir: string, say: Say): Promise<TemporalTools['
   return { path: await fetchTestServer(dir, say), source: 'fetched now' };
 }
 
-/** Provides both servers (building or fetching what is missing). Never throws for a missing toolchain: it says why instead. */
-export async function provideTemporalTools(options: { say?: Say; env?: NodeJS.ProcessEnv } = {}): Promise<TemporalTools> {
+/**
+ * Provides both servers (building or fetching what is missing). Never throws for a missing toolchain: it says why
+ * instead.
+ */
+export async function provideTemporalTools(
+  options: { say?: Say; env?: NodeJS.ProcessEnv } = {},
+): Promise<TemporalTools> {
   const say = options.say ?? ((line: string) => console.log(line));
   const dir = toolsDir(options.env);
-  return withToolsLock(dir, say, async () => ({ cli: await provideCli(dir, say), testServer: await provideTestServer(dir, say) }));
+  return withToolsLock(dir, say, async () => ({
+    cli: await provideCli(dir, say),
+    testServer: await provideTestServer(dir, say),
+  }));
 }
 
 /** Only the CLI (for `npm run dev`): no Java needed. */
-export async function provideTemporalCli(options: { say?: Say; env?: NodeJS.ProcessEnv } = {}): Promise<TemporalTools['cli']> {
+export async function provideTemporalCli(
+  options: { say?: Say; env?: NodeJS.ProcessEnv } = {},
+): Promise<TemporalTools['cli']> {
   const say = options.say ?? ((line: string) => console.log(line));
   const dir = toolsDir(options.env);
   return withToolsLock(dir, say, () => provideCli(dir, say));
@@ -248,7 +297,9 @@ export async function provideTemporalCli(options: { say?: Say; env?: NodeJS.Proc
 async function main(): Promise<void> {
   const started = Date.now();
   const say = (line: string) => console.log(`[temporal-tools] ${line}`);
-  say(`providing the Temporal CLI ${TEMPORAL_CLI_VERSION} and the time-skipping test server ${TEST_SERVER_VERSION} in ${toolsDir()}`);
+  say(
+    `providing the Temporal CLI ${TEMPORAL_CLI_VERSION} and the time-skipping test server ${TEST_SERVER_VERSION} in ${toolsDir()}`,
+  );
   const tools = await provideTemporalTools({ say });
   const line = (name: string, tool: TemporalTools['cli'] | TemporalTools['testServer']) =>
     'reason' in tool ? `${name}: not available — ${tool.reason}` : `${name}: ${tool.path} (${tool.source})`;
@@ -256,7 +307,9 @@ async function main(): Promise<void> {
   say(line('time-skipping test server', tools.testServer));
   say(`done in ${seconds(started)}`);
   if ('reason' in tools.cli && 'reason' in tools.testServer) {
-    console.error('No Temporal server can be had here: install Go (to build the Temporal CLI) or Java with Maven (for the test server), or put `temporal` on your PATH.');
+    console.error(
+      'No Temporal server can be had here: install Go (to build the Temporal CLI) or Java with Maven (for the test server), or put `temporal` on your PATH.',
+    );
     process.exit(1);
   }
 }

@@ -62,7 +62,9 @@ export interface JourneyInput {
   startedBy?: Actor;
   /** Present after continue-as-new: the state and the events not yet recorded. */
   carried?: { state: JourneyState; unrecorded: RecordedEvent[] };
-  /** The last event sequence number on record: a journey started again after it was terminated continues the numbering. */
+  /**
+   * The last event sequence number on record: a journey started again after it was terminated continues the numbering.
+   */
   afterSeq?: number;
 }
 
@@ -150,24 +152,58 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   setHandler(
     paymentReceivedSignal,
     tolerant('paymentReceived', ({ paymentId, amountMinor, currency, paidAt, actor }) => {
-      apply({ type: 'payment_received', at: paymentInstant(paidAt, Date.now()), paymentId, amountMinor, currency, ...(actor && { actor }) });
+      apply({
+        type: 'payment_received',
+        at: paymentInstant(paidAt, Date.now()),
+        paymentId,
+        amountMinor,
+        currency,
+        ...(actor && { actor }),
+      });
     }),
   );
   setHandler(
     pauseSignal,
     tolerant('pause', ({ until, actor }) => {
       const untilMs = until ? Date.parse(until) : null;
-      apply({ type: 'paused', at: Date.now(), until: untilMs !== null && !Number.isNaN(untilMs) ? untilMs : null, ...(actor && { actor }) });
+      apply({
+        type: 'paused',
+        at: Date.now(),
+        until: untilMs !== null && !Number.isNaN(untilMs) ? untilMs : null,
+        ...(actor && { actor }),
+      });
     }),
   );
-  setHandler(resumeSignal, tolerant('resume', (request) => apply({ type: 'resumed', at: Date.now(), ...(request?.actor && { actor: request.actor }) })));
-  setHandler(cancelSignal, tolerant('cancel', ({ reason, actor }) => apply({ type: 'canceled', at: Date.now(), reason, ...(actor && { actor }) })));
+  setHandler(
+    resumeSignal,
+    tolerant('resume', (request) =>
+      apply({ type: 'resumed', at: Date.now(), ...(request?.actor && { actor: request.actor }) }),
+    ),
+  );
+  setHandler(
+    cancelSignal,
+    tolerant('cancel', ({ reason, actor }) =>
+      apply({ type: 'canceled', at: Date.now(), reason, ...(actor && { actor }) }),
+    ),
+  );
   setHandler(
     updateContactSignal,
-    tolerant('updateContact', ({ actor, ...changes }) => apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) })),
+    tolerant('updateContact', ({ actor, ...changes }) =>
+      apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) }),
+    ),
   );
-  setHandler(optOutSignal, tolerant('optOut', ({ channel, actor }) => apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) })));
-  setHandler(optInSignal, tolerant('optIn', ({ channel, actor }) => apply({ type: 'opted_in', at: Date.now(), channel, ...(actor && { actor }) })));
+  setHandler(
+    optOutSignal,
+    tolerant('optOut', ({ channel, actor }) =>
+      apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) }),
+    ),
+  );
+  setHandler(
+    optInSignal,
+    tolerant('optIn', ({ channel, actor }) =>
+      apply({ type: 'opted_in', at: Date.now(), channel, ...(actor && { actor }) }),
+    ),
+  );
   setHandler(
     changeDueDateUpdate,
     ({ dueDate, actor }) => {
@@ -178,7 +214,13 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     {
       validator: ({ dueDate }) => {
         const refusal = checkDueDateChange(state, dueDate, Date.now());
-        if (refusal) throw ApplicationFailure.create({ type: DUE_DATE_REFUSED, message: DUE_DATE_REFUSAL_MESSAGES[refusal], details: [refusal], nonRetryable: true });
+        if (refusal)
+          throw ApplicationFailure.create({
+            type: DUE_DATE_REFUSED,
+            message: DUE_DATE_REFUSAL_MESSAGES[refusal],
+            details: [refusal],
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -198,7 +240,13 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     const events = unrecorded.splice(0, unrecorded.length);
     const { workflowId, runId } = workflowInfo();
     batches++;
-    await recordJourneyAs(`record/${batches}`)({ journeyId: workflowId, runId, installment: state.installment, status: journeyStatus(state, now), events });
+    await recordJourneyAs(`record/${batches}`)({
+      journeyId: workflowId,
+      runId,
+      installment: state.installment,
+      status: journeyStatus(state, now),
+      events,
+    });
   };
 
   const deliveriesPerStep = new Map<string, number>();
@@ -223,31 +271,33 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     const scope = new CancellationScope();
     deliveryInFlight = scope;
     try {
-      const result = await scope.run(() => deliver({
-        journeyId: workflowInfo().workflowId,
-        attemptId,
-        tenantId: state.installment.tenantId,
-        installmentId: state.installment.installmentId,
-        buyerId: buyer.id,
-        planRevision: target.revision,
-        stepIndex: target.stepIndex,
-        channel,
-        requestedChannel: step.channel,
-        template: step.template,
-        locale: buyer.locale,
-        to: (channel === 'email' ? buyer.email : channel === 'sms' ? buyer.phone : buyer.whatsapp)!,
-        buyerName: buyer.name,
-        productName: state.installment.product.name,
-        amountDueMinor: state.installment.amount.amountMinor - state.paidMinor,
-        currency: state.installment.amount.currency,
-        dueDate: state.dueDate,
-        installmentNumber: state.installment.installmentNumber,
-        installmentCount: state.installment.installmentCount,
-        paymentUrl: state.installment.paymentUrl,
-        timeZone: buyer.timezone,
-        country: buyer.country,
-        policy: state.policy,
-      }));
+      const result = await scope.run(() =>
+        deliver({
+          journeyId: workflowInfo().workflowId,
+          attemptId,
+          tenantId: state.installment.tenantId,
+          installmentId: state.installment.installmentId,
+          buyerId: buyer.id,
+          planRevision: target.revision,
+          stepIndex: target.stepIndex,
+          channel,
+          requestedChannel: step.channel,
+          template: step.template,
+          locale: buyer.locale,
+          to: (channel === 'email' ? buyer.email : channel === 'sms' ? buyer.phone : buyer.whatsapp)!,
+          buyerName: buyer.name,
+          productName: state.installment.product.name,
+          amountDueMinor: state.installment.amount.amountMinor - state.paidMinor,
+          currency: state.installment.amount.currency,
+          dueDate: state.dueDate,
+          installmentNumber: state.installment.installmentNumber,
+          installmentCount: state.installment.installmentCount,
+          paymentUrl: state.installment.paymentUrl,
+          timeZone: buyer.timezone,
+          country: buyer.country,
+          policy: state.policy,
+        }),
+      );
       apply(
         eventForDelivery(result, {
           at: Date.now(),
@@ -308,7 +358,13 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
           apply({ type: 'resumed', at: now });
           break;
         case 'skip':
-          apply({ type: 'step_skipped', at: now, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
+          apply({
+            type: 'step_skipped',
+            at: now,
+            revision: state.planRevision,
+            stepIndex: action.step.stepIndex,
+            reason: 'superseded',
+          });
           break;
         case 'final':
           apply({ type: 'final_action_taken', at: now, action: action.action });
@@ -319,7 +375,10 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         case 'wait': {
           if (workflowInfo().continueAsNewSuggested) {
             await condition(allHandlersFinished);
-            return await continueAsNew<typeof dunningJourney>({ ...input, carried: { state, unrecorded: unrecorded.splice(0) } });
+            return await continueAsNew<typeof dunningJourney>({
+              ...input,
+              carried: { state, unrecorded: unrecorded.splice(0) },
+            });
           }
           const seen = changes;
           if (action.until === null) await condition(() => changes !== seen);

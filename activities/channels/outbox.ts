@@ -11,7 +11,11 @@ function outboxSender<M extends OutgoingMessage>(): ChannelSender<M> {
     provider: 'outbox',
     idempotent: true,
     async send(message) {
-      return { kind: 'sent', providerMessageId: `outbox:${message.attemptId}`, ...(message.channel === 'whatsapp' && { whatsappMode: message.mode }) };
+      return {
+        kind: 'sent',
+        providerMessageId: `outbox:${message.attemptId}`,
+        ...(message.channel === 'whatsapp' && { whatsappMode: message.mode }),
+      };
     },
   };
 }

@@ -36,7 +36,10 @@ export class ProviderConfigError extends Error {
 }
 
 /** Unset and blank (`FOO=` in a compose file) are the same thing. */
-const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), z.string().optional());
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+  z.string().optional(),
+);
 
 const emailAddress = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -48,7 +51,8 @@ const LOCALE_KEYS: readonly string[] = ['*', ...SUPPORTED_LOCALES];
 function positiveRate(name: string, fallback: number, raw: string | undefined): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new ProviderConfigError(`${name} must be a positive number of messages per second`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ProviderConfigError(`${name} must be a positive number of messages per second`);
   return n;
 }
 
@@ -56,7 +60,9 @@ function checkFrom(name: string, value: string): string {
   const angle = /^(.*)<([^<>]+)>$/.exec(value);
   const address = angle ? angle[2]!.trim() : value;
   if (!emailAddress.test(address)) {
-    throw new ProviderConfigError(`${name} must be an email address or "Name <address>", e.g. Acme Billing <billing@acme.com>`);
+    throw new ProviderConfigError(
+      `${name} must be an email address or "Name <address>", e.g. Acme Billing <billing@acme.com>`,
+    );
   }
   return value;
 }
@@ -95,28 +101,41 @@ function parseJson(name: string, raw: string): unknown {
 
 function parseSender(name: string, key: string, value: unknown, whatsapp: boolean): TwilioSender {
   const what = `${name}[${JSON.stringify(key)}]`;
-  if (typeof value !== 'string') throw new ProviderConfigError(`${what} must be a string: an E.164 number or a Messaging Service SID (MG…)`);
+  if (typeof value !== 'string')
+    throw new ProviderConfigError(`${what} must be a string: an E.164 number or a Messaging Service SID (MG…)`);
   const trimmed = value.trim();
   if (MESSAGING_SERVICE_SID.test(trimmed)) return { messagingServiceSid: trimmed };
   const number = whatsapp ? trimmed.replace(/^whatsapp:/, '') : trimmed;
   if (E164.test(number)) return { from: number };
-  throw new ProviderConfigError(`${what} must be an E.164 number such as +14155550100${whatsapp ? ' (optionally whatsapp:+…)' : ''} or a Messaging Service SID (MG + 32 hex characters)`);
+  throw new ProviderConfigError(
+    `${what} must be an E.164 number such as +14155550100${whatsapp ? ' (optionally whatsapp:+…)' : ''} or a Messaging Service SID (MG + 32 hex characters)`,
+  );
 }
 
 function checkLocaleKey(name: string, key: string): void {
   if (!LOCALE_KEYS.includes(key)) {
-    throw new ProviderConfigError(`${name} has key ${JSON.stringify(key)}; keys must be '*' or one of ${SUPPORTED_LOCALES.join(', ')}`);
+    throw new ProviderConfigError(
+      `${name} has key ${JSON.stringify(key)}; keys must be '*' or one of ${SUPPORTED_LOCALES.join(', ')}`,
+    );
   }
 }
 
 /** `{NAME}_SENDERS` (JSON locale|'*' → sender) and/or `{NAME}_FROM` (the `'*'` sender). Null when neither is set. */
-function parseSenders(mapName: string, fromName: string, mapRaw: string | undefined, fromRaw: string | undefined, whatsapp: boolean): TwilioSenderMap | null {
+function parseSenders(
+  mapName: string,
+  fromName: string,
+  mapRaw: string | undefined,
+  fromRaw: string | undefined,
+  whatsapp: boolean,
+): TwilioSenderMap | null {
   if (mapRaw === undefined && fromRaw === undefined) return null;
   const senders: Partial<Record<Locale | '*', TwilioSender>> = {};
   if (mapRaw !== undefined) {
     const parsed = parseJson(mapName, mapRaw);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new ProviderConfigError(`${mapName} must be a JSON object of locale or '*' → sender, e.g. {"*":"+14155550100","es":"+34910000000"}`);
+      throw new ProviderConfigError(
+        `${mapName} must be a JSON object of locale or '*' → sender, e.g. {"*":"+14155550100","es":"+34910000000"}`,
+      );
     }
     for (const [key, value] of Object.entries(parsed)) {
       checkLocaleKey(mapName, key);
@@ -124,7 +143,10 @@ function parseSenders(mapName: string, fromName: string, mapRaw: string | undefi
     }
   }
   if (fromRaw !== undefined) {
-    if (senders['*']) throw new ProviderConfigError(`${fromName} and the '*' entry of ${mapName} both set the default sender; keep one`);
+    if (senders['*'])
+      throw new ProviderConfigError(
+        `${fromName} and the '*' entry of ${mapName} both set the default sender; keep one`,
+      );
     senders['*'] = parseSender(fromName, '*', fromRaw, whatsapp);
   }
   const fallback = senders['*'];
@@ -146,7 +168,9 @@ function parseTemplates(name: string, raw: string | undefined): WhatsAppTemplate
     for (const [locale, sid] of Object.entries(byLocale)) {
       checkLocaleKey(`${name}[${JSON.stringify(template)}]`, locale);
       if (!CONTENT_SID.test(sid.trim())) {
-        throw new ProviderConfigError(`${name}[${JSON.stringify(template)}][${JSON.stringify(locale)}] must be a Content SID (HX + 32 hex characters)`);
+        throw new ProviderConfigError(
+          `${name}[${JSON.stringify(template)}][${JSON.stringify(locale)}] must be a Content SID (HX + 32 hex characters)`,
+        );
       }
       entry[locale as Locale | '*'] = sid.trim();
     }
@@ -186,7 +210,10 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
   // Email: Resend, switched on by RESEND_API_KEY.
   let email: ResendConfig | null = null;
   if (e.RESEND_API_KEY !== undefined) {
-    if (e.RESEND_FROM === undefined) throw new ProviderConfigError('RESEND_FROM is required when RESEND_API_KEY is set (e.g. Acme Billing <billing@acme.com>)');
+    if (e.RESEND_FROM === undefined)
+      throw new ProviderConfigError(
+        'RESEND_FROM is required when RESEND_API_KEY is set (e.g. Acme Billing <billing@acme.com>)',
+      );
     if (e.RESEND_REPLY_TO !== undefined && !emailAddress.test(e.RESEND_REPLY_TO)) {
       throw new ProviderConfigError('RESEND_REPLY_TO must be an email address');
     }
@@ -194,25 +221,50 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
       apiKey: e.RESEND_API_KEY,
       from: checkFrom('RESEND_FROM', e.RESEND_FROM),
       replyTo: e.RESEND_REPLY_TO ?? null,
-      baseUrl: e.RESEND_BASE_URL === undefined ? null : checkUrl('RESEND_BASE_URL', e.RESEND_BASE_URL, { httpsOnly: false }),
+      baseUrl:
+        e.RESEND_BASE_URL === undefined ? null : checkUrl('RESEND_BASE_URL', e.RESEND_BASE_URL, { httpsOnly: false }),
     };
   } else {
-    const stray = (['RESEND_FROM', 'RESEND_REPLY_TO', 'RESEND_BASE_URL'] as const).find((name) => e[name] !== undefined);
+    const stray = (['RESEND_FROM', 'RESEND_REPLY_TO', 'RESEND_BASE_URL'] as const).find(
+      (name) => e[name] !== undefined,
+    );
     if (stray) throw new ProviderConfigError(`RESEND_API_KEY is required when ${stray} is set`);
   }
 
   // SMS and WhatsApp: Twilio, switched on by credentials plus a sender per channel.
-  const smsSenders = parseSenders('TWILIO_SMS_SENDERS', 'TWILIO_SMS_FROM', e.TWILIO_SMS_SENDERS, e.TWILIO_SMS_FROM, false);
-  const whatsappSenders = parseSenders('TWILIO_WHATSAPP_SENDERS', 'TWILIO_WHATSAPP_FROM', e.TWILIO_WHATSAPP_SENDERS, e.TWILIO_WHATSAPP_FROM, true);
+  const smsSenders = parseSenders(
+    'TWILIO_SMS_SENDERS',
+    'TWILIO_SMS_FROM',
+    e.TWILIO_SMS_SENDERS,
+    e.TWILIO_SMS_FROM,
+    false,
+  );
+  const whatsappSenders = parseSenders(
+    'TWILIO_WHATSAPP_SENDERS',
+    'TWILIO_WHATSAPP_FROM',
+    e.TWILIO_WHATSAPP_SENDERS,
+    e.TWILIO_WHATSAPP_FROM,
+    true,
+  );
   const templates = parseTemplates('TWILIO_WHATSAPP_TEMPLATES', e.TWILIO_WHATSAPP_TEMPLATES);
   if (e.TWILIO_WHATSAPP_TEMPLATES !== undefined && whatsappSenders === null) {
-    throw new ProviderConfigError('TWILIO_WHATSAPP_FROM (or TWILIO_WHATSAPP_SENDERS) is required when TWILIO_WHATSAPP_TEMPLATES is set');
+    throw new ProviderConfigError(
+      'TWILIO_WHATSAPP_FROM (or TWILIO_WHATSAPP_SENDERS) is required when TWILIO_WHATSAPP_TEMPLATES is set',
+    );
   }
-  const twilioWanted = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined || smsSenders !== null || whatsappSenders !== null;
+  const twilioWanted =
+    e.TWILIO_ACCOUNT_SID !== undefined ||
+    e.TWILIO_AUTH_TOKEN !== undefined ||
+    smsSenders !== null ||
+    whatsappSenders !== null;
   let credentials: { accountSid: string; authToken: string } | null = null;
   if (twilioWanted) {
-    if (e.TWILIO_ACCOUNT_SID === undefined) throw new ProviderConfigError('TWILIO_ACCOUNT_SID is required when Twilio is configured (TWILIO_AUTH_TOKEN or a sender is set)');
-    if (e.TWILIO_AUTH_TOKEN === undefined) throw new ProviderConfigError('TWILIO_AUTH_TOKEN is required when TWILIO_ACCOUNT_SID is set');
+    if (e.TWILIO_ACCOUNT_SID === undefined)
+      throw new ProviderConfigError(
+        'TWILIO_ACCOUNT_SID is required when Twilio is configured (TWILIO_AUTH_TOKEN or a sender is set)',
+      );
+    if (e.TWILIO_AUTH_TOKEN === undefined)
+      throw new ProviderConfigError('TWILIO_AUTH_TOKEN is required when TWILIO_ACCOUNT_SID is set');
     if (!ACCOUNT_SID.test(e.TWILIO_ACCOUNT_SID)) {
       throw new ProviderConfigError('TWILIO_ACCOUNT_SID must be an Account SID: AC followed by 32 hex characters');
     }
@@ -222,7 +274,9 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
   const sms: TwilioSmsConfig | null =
     credentials && smsSenders ? { ...credentials, senders: smsSenders, statusCallbackBaseUrl: publicBaseUrl } : null;
   const whatsapp: TwilioWhatsAppConfig | null =
-    credentials && whatsappSenders ? { ...credentials, senders: whatsappSenders, templates, statusCallbackBaseUrl: publicBaseUrl } : null;
+    credentials && whatsappSenders
+      ? { ...credentials, senders: whatsappSenders, templates, statusCallbackBaseUrl: publicBaseUrl }
+      : null;
 
   return {
     email,

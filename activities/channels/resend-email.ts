@@ -32,10 +32,16 @@ export interface ResendConfig {
   timeoutMs?: number;
 }
 
-/** Resend keys are 1–256 characters; attempt ids that are plain and short enough are used as they are (readable in Resend's logs). */
+/**
+ * Resend keys are 1–256 characters; attempt ids that are plain and short enough are used as they are (readable in
+ * Resend's logs).
+ */
 const PLAIN_KEY = /^[A-Za-z0-9._:/-]{1,256}$/;
 
-/** The Idempotency-Key of an attempt: a pure function of the attempt id, so every retry of the attempt sends the same key. */
+/**
+ * The Idempotency-Key of an attempt: a pure function of the attempt id, so every retry of the attempt sends the same
+ * key.
+ */
 export function resendIdempotencyKey(attemptId: string): string {
   return PLAIN_KEY.test(attemptId) ? attemptId : `attempt-sha256-${sha256Hex(attemptId)}`;
 }
@@ -58,7 +64,9 @@ export function resendTagValue(raw: string): string {
 export function createResendEmailSender(config: ResendConfig): ChannelSender<OutgoingEmail> {
   const timeoutMs = config.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS;
   // Always pass baseUrl: without it the SDK falls back to process.env.RESEND_BASE_URL behind our back.
-  const resend = new Resend(config.apiKey, { baseUrl: (config.baseUrl ?? RESEND_DEFAULT_BASE_URL).replace(/\/+$/, '') });
+  const resend = new Resend(config.apiKey, {
+    baseUrl: (config.baseUrl ?? RESEND_DEFAULT_BASE_URL).replace(/\/+$/, ''),
+  });
 
   return {
     provider: 'resend',
@@ -88,13 +96,22 @@ export function createResendEmailSender(config: ResendConfig): ChannelSender<Out
       };
 
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error(`Resend request timed out after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => controller.abort(new Error(`Resend request timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       let result: Awaited<ReturnType<Resend['emails']['send']>>;
       try {
-        result = await resend.emails.send(payload, { idempotencyKey: resendIdempotencyKey(message.attemptId), signal: controller.signal });
+        result = await resend.emails.send(payload, {
+          idempotencyKey: resendIdempotencyKey(message.attemptId),
+          signal: controller.signal,
+        });
       } catch (error) {
         // The SDK resolves errors instead of throwing; if it throws anyway we cannot know what went out.
-        throw new ProviderOutcomeUnknownError(`Resend send failed unexpectedly: ${scrubContactData(errorMessage(error))}`, { cause: error });
+        throw new ProviderOutcomeUnknownError(
+          `Resend send failed unexpectedly: ${scrubContactData(errorMessage(error))}`,
+          { cause: error },
+        );
       } finally {
         clearTimeout(timer);
       }
@@ -176,9 +193,13 @@ export function mapResendError(
   // unknown, and the retry sends the same email with the same Idempotency-Key (Resend dedupes).
   if (status === null) {
     if (timedOut) {
-      throw new ProviderOutcomeUnknownError(`Resend did not answer within ${timeoutMs} ms (a retry reuses the Idempotency-Key)`);
+      throw new ProviderOutcomeUnknownError(
+        `Resend did not answer within ${timeoutMs} ms (a retry reuses the Idempotency-Key)`,
+      );
     }
-    throw new ProviderOutcomeUnknownError(`Resend could not be reached or the connection broke: ${detail} (a retry reuses the Idempotency-Key)`);
+    throw new ProviderOutcomeUnknownError(
+      `Resend could not be reached or the connection broke: ${detail} (a retry reuses the Idempotency-Key)`,
+    );
   }
   if (status === 429 || QUOTA_ERROR_NAMES.has(name)) {
     throw new ProviderUnavailableError(`Resend ${status} ${name}: ${detail}`, retryAfter);
@@ -204,9 +225,16 @@ export function mapResendError(
   }
   if (status === 400 || status === 422) {
     if (OUR_FIELD_MENTIONED.test(detail)) {
-      throw new ProviderUnavailableError(`Resend rejected a field we set from configuration (${status} ${name}): ${detail}`);
+      throw new ProviderUnavailableError(
+        `Resend rejected a field we set from configuration (${status} ${name}): ${detail}`,
+      );
     }
-    return { kind: 'refused', refusal: aboutRecipient(rawMessage, recipient) ? 'undeliverable' : 'rejected', code: name, detail };
+    return {
+      kind: 'refused',
+      refusal: aboutRecipient(rawMessage, recipient) ? 'undeliverable' : 'rejected',
+      code: name,
+      detail,
+    };
   }
   throw new ProviderUnavailableError(`Resend ${status} ${name}: ${detail}`, retryAfter);
 }

@@ -127,7 +127,14 @@ function asApiError(error: unknown, exchange: Exchange): TwilioApiError | null {
 }
 
 /** Before a connection exists nothing was sent; after, the message may have been created. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_INVALID_URL',
+]);
 
 function transportError(error: unknown, timeoutMs: number): Error {
   const code = errorCode(error);
@@ -135,10 +142,16 @@ function transportError(error: unknown, timeoutMs: number): Error {
     return new ProviderUnavailableError(`Twilio could not be reached (${code})`, undefined, { cause: error });
   }
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-    return new ProviderOutcomeUnknownError(`Twilio did not answer within ${timeoutMs} ms; the message may have been created`, { cause: error });
+    return new ProviderOutcomeUnknownError(
+      `Twilio did not answer within ${timeoutMs} ms; the message may have been created`,
+      { cause: error },
+    );
   }
   // ECONNRESET, EPIPE, "socket hang up", anything else: the request may have reached Twilio.
-  return new ProviderOutcomeUnknownError(`Twilio request failed after it started (${code ?? 'no code'}): ${scrubContactData(messageOf(error))}`, { cause: error });
+  return new ProviderOutcomeUnknownError(
+    `Twilio request failed after it started (${code ?? 'no code'}): ${scrubContactData(messageOf(error))}`,
+    { cause: error },
+  );
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -165,7 +178,10 @@ const UNDELIVERABLE_CODES = new Set([21211, 21614, 21612, 21407, 63003, 63024]);
  * enabled (geo permissions) · 21705 invalid Messaging Service · 63007 WhatsApp sender not found.
  */
 const CONFIG_CODES = new Set([20003, 20404, 21212, 21606, 21608, 21408, 21705, 63007]);
-/** Our request was malformed (21602 body required, 21617 body too long, 21656 invalid ContentVariables): a bug, not the buyer. */
+/**
+ * Our request was malformed (21602 body required, 21617 body too long, 21656 invalid ContentVariables): a bug, not the
+ * buyer.
+ */
 const OUR_BUG_CODES = new Set([21602, 21617, 21656]);
 /** Try again later: 20429 too many requests · 21611 sender queue full · 63018 WhatsApp rate limit. */
 const RETRY_LATER_CODES = new Set([20429, 21611, 63018]);
@@ -185,7 +201,12 @@ export function mapTwilioError(error: TwilioApiError): SendOutcome {
   const { status, code } = error;
   const message = scrubContactData(error.message);
   const label = `Twilio ${status}${code === null ? '' : ` error ${code}`}`;
-  const refused = (refusal: PermanentRefusal): SendOutcome => ({ kind: 'refused', refusal, code: String(code ?? status), detail: message });
+  const refused = (refusal: PermanentRefusal): SendOutcome => ({
+    kind: 'refused',
+    refusal,
+    code: String(code ?? status),
+    detail: message,
+  });
 
   if (code !== null && OPTED_OUT_CODES.has(code)) return refused('opted_out');
   if (code === WHATSAPP_OUTSIDE_WINDOW) return refused('template_required');
@@ -201,7 +222,9 @@ export function mapTwilioError(error: TwilioApiError): SendOutcome {
   if (status >= 500) throw new ProviderOutcomeUnknownError(`${label}: ${message}`);
   if (code !== null && UNDELIVERABLE_CODES.has(code)) return refused('undeliverable');
   if (code !== null && OUR_BUG_CODES.has(code)) {
-    throw new ProviderUnavailableError(`${label}: Twilio rejected the request we built (${message}); this is a bug, not the buyer's address`);
+    throw new ProviderUnavailableError(
+      `${label}: Twilio rejected the request we built (${message}); this is a bug, not the buyer's address`,
+    );
   }
   if (status === 400) return refused('rejected');
   throw new ProviderUnavailableError(`${label}: ${message}`, error.retryAfterSeconds);
@@ -223,7 +246,11 @@ export function statusCallbackUrl(baseUrl: string | null | undefined, attemptId:
   return `${baseUrl.replace(/\/+$/, '')}/webhooks/twilio/status?attempt=${encodeURIComponent(attemptId)}`;
 }
 
-function addressing(sender: TwilioSender, to: string, prefix: '' | 'whatsapp:'): Pick<CreateParams, 'to' | 'from' | 'messagingServiceSid'> {
+function addressing(
+  sender: TwilioSender,
+  to: string,
+  prefix: '' | 'whatsapp:',
+): Pick<CreateParams, 'to' | 'from' | 'messagingServiceSid'> {
   const bare = (n: string) => n.replace(/^whatsapp:/, '');
   const toAddress = `${prefix}${bare(to)}`;
   return 'messagingServiceSid' in sender
@@ -263,7 +290,9 @@ export function createTwilioWhatsAppSender(config: TwilioWhatsAppConfig): Channe
       const contentSid = contentSidFor(config.templates, templateName, message.locale);
       const sendTemplate = async (sid: string): Promise<SendOutcome> => {
         const result = await create({ ...base, contentSid: sid, contentVariables: JSON.stringify(message.variables) });
-        return result.ok ? { kind: 'sent', providerMessageId: result.sid, whatsappMode: 'template' } : mapTwilioError(result.error);
+        return result.ok
+          ? { kind: 'sent', providerMessageId: result.sid, whatsappMode: 'template' }
+          : mapTwilioError(result.error);
       };
 
       if (message.mode === 'template') {

@@ -43,11 +43,19 @@ export const ALL_PERMISSIONS: ReadonlySet<Permission> = new Set(PERMISSIONS);
  */
 export function envKeyStore(spec: string | undefined): ApiKeyStore & { size: number } {
   const owners = new Map<string, Principal>();
-  for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = entry.indexOf(':');
     if (at <= 0 || at === entry.length - 1) throw new Error('API_KEYS must look like tenant:key[,tenant:key…]');
     const digest = sha256Hex(entry.slice(at + 1));
-    owners.set(digest, { tenantId: entry.slice(0, at), keyId: `key_${digest.slice(0, 12)}`, role: 'owner', permissions: ALL_PERMISSIONS });
+    owners.set(digest, {
+      tenantId: entry.slice(0, at),
+      keyId: `key_${digest.slice(0, 12)}`,
+      role: 'owner',
+      permissions: ALL_PERMISSIONS,
+    });
   }
   return {
     size: owners.size,
@@ -85,7 +93,12 @@ export default fp<{ keys: ApiKeyStore }>(
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
       if (!match) {
-        return sendProblem(reply.header('www-authenticate', 'Bearer'), problem(401, 'unauthorized', 'An API key is required', { detail: 'Send it as "Authorization: Bearer <key>".' }));
+        return sendProblem(
+          reply.header('www-authenticate', 'Bearer'),
+          problem(401, 'unauthorized', 'An API key is required', {
+            detail: 'Send it as "Authorization: Bearer <key>".',
+          }),
+        );
       }
       const principal = await keys.authenticate(match[1]!);
       if (!principal) return sendProblem(reply, problem(401, 'unauthorized', 'The API key is not valid'));
@@ -93,10 +106,14 @@ export default fp<{ keys: ApiKeyStore }>(
 
       const { permission, ownerOnly } = request.routeOptions.config;
       if (ownerOnly) {
-        if (principal.role !== 'owner') return sendProblem(reply, problem(403, 'forbidden', 'Only the tenant’s owner may do this'));
+        if (principal.role !== 'owner')
+          return sendProblem(reply, problem(403, 'forbidden', 'Only the tenant’s owner may do this'));
       } else if (permission) {
         if (!principal.permissions.has(permission)) {
-          return sendProblem(reply, problem(403, 'forbidden', `This key’s profile lacks the permission ${permission}`, { reason: permission }));
+          return sendProblem(
+            reply,
+            problem(403, 'forbidden', `This key’s profile lacks the permission ${permission}`, { reason: permission }),
+          );
         }
       } else {
         request.log.error({ url: request.routeOptions.url }, 'route declares no permission: refused');

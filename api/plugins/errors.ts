@@ -17,7 +17,10 @@ function dotted(instancePath: string): string {
 export default fp(
   async (app: FastifyInstance) => {
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, problem(404, 'route-not-found', 'No such route', { detail: `${request.method} ${request.url.split('?')[0]}` })),
+      sendProblem(
+        reply,
+        problem(404, 'route-not-found', 'No such route', { detail: `${request.method} ${request.url.split('?')[0]}` }),
+      ),
     );
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof JourneyServiceUnavailableError) {
@@ -40,10 +43,16 @@ export default fp(
             detail: `The ${where} does not match the schema.`,
             errors: error.validation.flatMap((v) => {
               const params = v.params as { issue?: { path?: PropertyKey[] }; keys?: string[] } | undefined;
-              const path = params?.issue?.path?.length ? params.issue.path.map(String).join('.') : dotted(v.instancePath);
+              const path = params?.issue?.path?.length
+                ? params.issue.path.map(String).join('.')
+                : dotted(v.instancePath);
               // An unknown field is named itself, not its parent object.
               if (v.keyword === 'unrecognized_keys' && params?.keys?.length) {
-                return params.keys.map((key) => ({ in: where, path: path ? `${path}.${key}` : key, message: 'is not a known field' }));
+                return params.keys.map((key) => ({
+                  in: where,
+                  path: path ? `${path}.${key}` : key,
+                  message: 'is not a known field',
+                }));
               }
               return [{ in: where, path: path || '(root)', message: v.message ?? 'is invalid' }];
             }),
@@ -52,10 +61,18 @@ export default fp(
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        return sendProblem(reply, problem(status, (error.code ?? 'client-error').toLowerCase().replace(/_/g, '-'), error.message));
+        return sendProblem(
+          reply,
+          problem(status, (error.code ?? 'client-error').toLowerCase().replace(/_/g, '-'), error.message),
+        );
       }
       request.log.error({ err: error }, 'request failed');
-      return sendProblem(reply, problem(status >= 500 ? status : 500, 'internal', 'Something went wrong on our side', { detail: 'The failure was logged with this request id.' }));
+      return sendProblem(
+        reply,
+        problem(status >= 500 ? status : 500, 'internal', 'Something went wrong on our side', {
+          detail: 'The failure was logged with this request id.',
+        }),
+      );
     });
   },
   { name: 'problem-errors' },

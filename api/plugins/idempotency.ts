@@ -47,7 +47,15 @@ function canonical(value: unknown): string {
 
 export function requestHash(request: FastifyRequest): string {
   return createHash('sha256')
-    .update(canonical({ method: request.method, route: request.routeOptions.url, params: request.params, query: request.query, body: request.body ?? null }))
+    .update(
+      canonical({
+        method: request.method,
+        route: request.routeOptions.url,
+        params: request.params,
+        query: request.query,
+        body: request.body ?? null,
+      }),
+    )
     .digest('hex');
 }
 
@@ -67,7 +75,15 @@ export default fp<{ db: Database }>(
       const claim = request.idempotencyClaim;
       if (!claim) return;
       request.idempotencyClaim = null;
-      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key), eq(idempotencyKeys.statusCode, IN_PROGRESS)));
+      await db
+        .delete(idempotencyKeys)
+        .where(
+          and(
+            eq(idempotencyKeys.tenantId, claim.tenantId),
+            eq(idempotencyKeys.key, claim.key),
+            eq(idempotencyKeys.statusCode, IN_PROGRESS),
+          ),
+        );
     };
 
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -76,10 +92,13 @@ export default fp<{ db: Database }>(
       if (raw === undefined) return;
       const key = Array.isArray(raw) ? raw[0] : raw;
       if (Array.isArray(raw) || !key || key.length > 128 || !/^[\x21-\x7E]+$/.test(key)) {
-        return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', {
-          detail: 'The headers do not match the schema.',
-          errors: [headerError('must be one value of 1 to 128 printable ASCII characters without spaces')],
-        }));
+        return sendProblem(
+          reply,
+          problem(400, 'invalid-request', 'Invalid request', {
+            detail: 'The headers do not match the schema.',
+            errors: [headerError('must be one value of 1 to 128 printable ASCII characters without spaces')],
+          }),
+        );
       }
       const tenantId = request.principal.tenantId;
       const route = `${request.method} ${request.routeOptions.url ?? ''}`;
@@ -93,24 +112,43 @@ export default fp<{ db: Database }>(
         request.idempotencyClaim = { tenantId, key };
         return;
       }
-      const [stored] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key))).limit(1);
+      const [stored] = await db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)))
+        .limit(1);
       if (!stored) {
         // Released between our insert and our read (the first request failed): ask for a retry.
         reply.header('retry-after', '1');
-        return sendProblem(reply, problem(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is in progress', { errors: [headerError('retry shortly')] }));
+        return sendProblem(
+          reply,
+          problem(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is in progress', {
+            errors: [headerError('retry shortly')],
+          }),
+        );
       }
       if (stored.route !== route || stored.requestHash !== hash) {
-        return sendProblem(reply, problem(422, 'idempotency-key-reused', 'This Idempotency-Key was used for a different request', {
-          detail: 'Send a new Idempotency-Key for a different request, or repeat the original request exactly.',
-          errors: [headerError(`already used for another request (${stored.route})`)],
-        }));
+        return sendProblem(
+          reply,
+          problem(422, 'idempotency-key-reused', 'This Idempotency-Key was used for a different request', {
+            detail: 'Send a new Idempotency-Key for a different request, or repeat the original request exactly.',
+            errors: [headerError(`already used for another request (${stored.route})`)],
+          }),
+        );
       }
       if (stored.statusCode === IN_PROGRESS && Date.now() - stored.createdAt.getTime() > ABANDONED_AFTER_MS) {
         // The first request died without answering (process killed, hung call): take its key over.
         const taken = await db
           .update(idempotencyKeys)
           .set({ createdAt: new Date() })
-          .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.statusCode, IN_PROGRESS), eq(idempotencyKeys.createdAt, stored.createdAt)))
+          .where(
+            and(
+              eq(idempotencyKeys.tenantId, tenantId),
+              eq(idempotencyKeys.key, key),
+              eq(idempotencyKeys.statusCode, IN_PROGRESS),
+              eq(idempotencyKeys.createdAt, stored.createdAt),
+            ),
+          )
           .returning({ key: idempotencyKeys.key });
         if (taken.length > 0) {
           request.idempotencyClaim = { tenantId, key };
@@ -119,7 +157,12 @@ export default fp<{ db: Database }>(
       }
       if (stored.statusCode === IN_PROGRESS) {
         reply.header('retry-after', '1');
-        return sendProblem(reply, problem(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is in progress', { errors: [headerError('the first request has not answered yet; retry shortly')] }));
+        return sendProblem(
+          reply,
+          problem(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is in progress', {
+            errors: [headerError('the first request has not answered yet; retry shortly')],
+          }),
+        );
       }
       reply.header('idempotent-replayed', 'true');
       return reply

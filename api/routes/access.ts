@@ -41,7 +41,14 @@ import type { JourneyRoutesOptions } from './journeys';
 
 const tags = ['access'];
 const config = { ownerOnly: true } as const;
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+const errors = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+  422: problemSchema,
+};
 
 /** Names are shown to people: trimmed, bounded, no control characters (PostgreSQL refuses NUL). */
 const nameSchema = plainTextSchema(200);
@@ -49,20 +56,28 @@ const nameSchema = plainTextSchema(200);
 const idParam = externalIdSchema;
 const slugSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{1,62}$/, 'must be 2–63 characters: lowercase letters, digits, "_" or "-", starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9_-]{1,62}$/,
+    'must be 2–63 characters: lowercase letters, digits, "_" or "-", starting with a letter',
+  );
 const permissionsSchema = z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length * 4);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const actorSchema = z
   .object({ keyId: z.string(), collaboratorId: z.string().optional(), profileId: z.string().optional() })
-  .meta({ id: 'Actor', description: 'Who made the change: the key, and for a collaborator’s key the collaborator and profile.' });
+  .meta({
+    id: 'Actor',
+    description: 'Who made the change: the key, and for a collaborator’s key the collaborator and profile.',
+  });
 const recorded = { recordedBy: actorSchema };
 
 const tenantView = z
   .object({
     id: z.string(),
     name: z.string(),
-    defaultPolicyId: z.string().meta({ description: 'The policy new journeys run unless they name one ("default" = built-in).' }),
+    defaultPolicyId: z
+      .string()
+      .meta({ description: 'The policy new journeys run unless they name one ("default" = built-in).' }),
     createdAt: z.string().nullable().meta({ description: 'Null until the tenant is first recorded.' }),
   })
   .meta({ id: 'Tenant' });
@@ -77,7 +92,14 @@ const profileView = z
   })
   .meta({ id: 'Profile' });
 const collaboratorView = z
-  .object({ id: z.string(), name: z.string(), profileId: z.string(), disabled: z.boolean(), createdAt: z.string(), disabledAt: z.string().nullable() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    profileId: z.string(),
+    disabled: z.boolean(),
+    createdAt: z.string(),
+    disabledAt: z.string().nullable(),
+  })
   .meta({ id: 'Collaborator' });
 const keyView = z
   .object({
@@ -103,7 +125,11 @@ const collaboratorCreate = z
   .strictObject({ name: nameSchema, profileId: externalIdSchema })
   .meta({ example: { name: 'Billing service', profileId: 'payment_system' } });
 const collaboratorPatch = z
-  .strictObject({ name: nameSchema.optional(), profileId: externalIdSchema.optional(), disabled: z.boolean().optional() })
+  .strictObject({
+    name: nameSchema.optional(),
+    profileId: externalIdSchema.optional(),
+    disabled: z.boolean().optional(),
+  })
   .meta({ example: { disabled: true } });
 const keyCreate = z
   .strictObject({
@@ -148,13 +174,14 @@ const keyOut = (k: ApiKeyRow) => ({
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
-
 async function profileKnown(db: Database, tenantId: string, profileId: string): Promise<boolean> {
   return isBuiltInProfileId(profileId) || (await findProfile(db, tenantId, profileId)) !== null;
 }
 
 const unknownProfile = (profileId: string) =>
-  problem(422, 'unknown-profile', 'Unknown profile', { errors: [{ in: 'body', path: 'profileId', message: `no profile "${profileId}" for this tenant` }] });
+  problem(422, 'unknown-profile', 'Unknown profile', {
+    errors: [{ in: 'body', path: 'profileId', message: `no profile "${profileId}" for this tenant` }],
+  });
 
 const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) => {
   const now = () => new Date();
@@ -170,7 +197,10 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
 
   app.get(
     '/v1/tenant',
-    { config, schema: { tags, summary: 'The tenant of this key (owner only)', response: { 200: tenantView, ...errors } } },
+    {
+      config,
+      schema: { tags, summary: 'The tenant of this key (owner only)', response: { 200: tenantView, ...errors } },
+    },
     async (request) => tenantOut(request.principal.tenantId, await findTenant(db, request.principal.tenantId)),
   );
 
@@ -189,7 +219,10 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       const { tenantId } = request.principal;
       const changes = request.body.name === undefined ? {} : { name: request.body.name };
       const row = await updateTenant(db, tenantId, changes);
-      return { ...tenantOut(tenantId, row), recordedBy: await auditWrite(db, request, 'tenant.updated', { tenantId, fields: Object.keys(changes) }) };
+      return {
+        ...tenantOut(tenantId, row),
+        recordedBy: await auditWrite(db, request, 'tenant.updated', { tenantId, fields: Object.keys(changes) }),
+      };
     },
   );
 
@@ -207,7 +240,9 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
     },
     async (request) => {
       const builtIn = (Object.keys(BUILT_IN_PROFILES) as (keyof typeof BUILT_IN_PROFILES)[]).map(builtInView);
-      const custom = (await listProfiles(db, request.principal.tenantId)).filter((p) => !isBuiltInProfileId(p.id)).map(customView);
+      const custom = (await listProfiles(db, request.principal.tenantId))
+        .filter((p) => !isBuiltInProfileId(p.id))
+        .map(customView);
       return { profiles: [...builtIn, ...custom] };
     },
   );
@@ -216,23 +251,39 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
     '/v1/profiles',
     {
       config,
-      schema: { tags, summary: 'Create a custom profile (owner only)', body: profileCreate, response: { 201: profileView.extend(recorded), ...errors } },
+      schema: {
+        tags,
+        summary: 'Create a custom profile (owner only)',
+        body: profileCreate,
+        response: { 201: profileView.extend(recorded), ...errors },
+      },
     },
     async (request, reply) => {
       const { tenantId } = request.principal;
       const { id, name } = request.body;
       const conflict = () =>
-        sendProblem(reply, problem(409, 'profile-exists', 'A profile with this id exists', { errors: [{ in: 'body', path: 'id', message: `profile "${id}" already exists` }] }));
+        sendProblem(
+          reply,
+          problem(409, 'profile-exists', 'A profile with this id exists', {
+            errors: [{ in: 'body', path: 'id', message: `profile "${id}" already exists` }],
+          }),
+        );
       if (isBuiltInProfileId(id)) return conflict();
       const row = await insertProfile(db, tenantId, { id, name, permissions: unique(request.body.permissions) });
       if (!row) return conflict();
-      return reply.code(201).send({ ...customView(row), recordedBy: await auditWrite(db, request, 'profile.created', { profileId: id, permissions: row.permissions }) });
+      return reply.code(201).send({
+        ...customView(row),
+        recordedBy: await auditWrite(db, request, 'profile.created', { profileId: id, permissions: row.permissions }),
+      });
     },
   );
 
   const builtInRefused = (profileId: string) =>
-    problem(409, 'built-in-profile', 'Built-in profiles cannot be changed', { detail: `profile "${profileId}" is built in; create a custom profile instead` });
-  const profileNotFound = (profileId: string) => problem(404, 'profile-not-found', 'No such profile', { detail: `profile ${profileId}` });
+    problem(409, 'built-in-profile', 'Built-in profiles cannot be changed', {
+      detail: `profile "${profileId}" is built in; create a custom profile instead`,
+    });
+  const profileNotFound = (profileId: string) =>
+    problem(404, 'profile-not-found', 'No such profile', { detail: `profile ${profileId}` });
 
   app.patch(
     '/v1/profiles/:profileId',
@@ -240,7 +291,8 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       config,
       schema: {
         tags,
-        summary: 'Rename a custom profile or change its permissions; collaborators using it are affected at once (owner only)',
+        summary:
+          'Rename a custom profile or change its permissions; collaborators using it are affected at once (owner only)',
         params: profileParams,
         body: profilePatch,
         response: { 200: profileView.extend(recorded), ...errors },
@@ -258,7 +310,10 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
         now(),
       );
       if (!row) return sendProblem(reply, profileNotFound(profileId));
-      return { ...customView(row), recordedBy: await auditWrite(db, request, 'profile.updated', { profileId, fields: Object.keys(request.body) }) };
+      return {
+        ...customView(row),
+        recordedBy: await auditWrite(db, request, 'profile.updated', { profileId, fields: Object.keys(request.body) }),
+      };
     },
   );
 
@@ -287,7 +342,11 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
           }),
         );
       }
-      return { id: profileId, deleted: true as const, recordedBy: await auditWrite(db, request, 'profile.deleted', { profileId }) };
+      return {
+        id: profileId,
+        deleted: true as const,
+        recordedBy: await auditWrite(db, request, 'profile.deleted', { profileId }),
+      };
     },
   );
 
@@ -297,9 +356,15 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
     '/v1/collaborators',
     {
       config,
-      schema: { tags, summary: 'The tenant’s collaborators (owner only)', response: { 200: z.object({ collaborators: z.array(collaboratorView) }), ...errors } },
+      schema: {
+        tags,
+        summary: 'The tenant’s collaborators (owner only)',
+        response: { 200: z.object({ collaborators: z.array(collaboratorView) }), ...errors },
+      },
     },
-    async (request) => ({ collaborators: (await listCollaborators(db, request.principal.tenantId)).map(collaboratorOut) }),
+    async (request) => ({
+      collaborators: (await listCollaborators(db, request.principal.tenantId)).map(collaboratorOut),
+    }),
   );
 
   app.post(
@@ -318,8 +383,15 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       const { tenantId } = request.principal;
       const { name, profileId } = request.body;
       if (!(await profileKnown(db, tenantId, profileId))) return sendProblem(reply, unknownProfile(profileId));
-      const row = await insertCollaborator(db, tenantId, { id: `col_${randomUUID().replace(/-/g, '').slice(0, 20)}`, name, profileId });
-      return reply.code(201).send({ ...collaboratorOut(row), recordedBy: await auditWrite(db, request, 'collaborator.created', { collaboratorId: row.id, profileId }) });
+      const row = await insertCollaborator(db, tenantId, {
+        id: `col_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+        name,
+        profileId,
+      });
+      return reply.code(201).send({
+        ...collaboratorOut(row),
+        recordedBy: await auditWrite(db, request, 'collaborator.created', { collaboratorId: row.id, profileId }),
+      });
     },
   );
 
@@ -329,7 +401,8 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       config,
       schema: {
         tags,
-        summary: 'Rename a collaborator, change its profile, or disable / re-enable it (a disabled collaborator’s keys open nothing) (owner only)',
+        summary:
+          'Rename a collaborator, change its profile, or disable / re-enable it (a disabled collaborator’s keys open nothing) (owner only)',
         params: collaboratorParams,
         body: collaboratorPatch,
         response: { 200: collaboratorView.extend(recorded), ...errors },
@@ -340,8 +413,13 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       const { collaboratorId } = request.params;
       const { name, profileId, disabled } = request.body;
       const current = await findCollaborator(db, tenantId, collaboratorId);
-      if (!current) return sendProblem(reply, problem(404, 'collaborator-not-found', 'No such collaborator', { detail: `collaborator ${collaboratorId}` }));
-      if (profileId !== undefined && !(await profileKnown(db, tenantId, profileId))) return sendProblem(reply, unknownProfile(profileId));
+      if (!current)
+        return sendProblem(
+          reply,
+          problem(404, 'collaborator-not-found', 'No such collaborator', { detail: `collaborator ${collaboratorId}` }),
+        );
+      if (profileId !== undefined && !(await profileKnown(db, tenantId, profileId)))
+        return sendProblem(reply, unknownProfile(profileId));
       const changes: { name?: string; profileId?: string; disabledAt?: Date | null } = {};
       if (name !== undefined) changes.name = name;
       if (profileId !== undefined) changes.profileId = profileId;
@@ -349,7 +427,13 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       if (disabled === true && current.disabledAt === null) changes.disabledAt = now();
       if (disabled === false) changes.disabledAt = null;
       const row = (await updateCollaborator(db, tenantId, collaboratorId, changes)) ?? current;
-      return { ...collaboratorOut(row), recordedBy: await auditWrite(db, request, 'collaborator.updated', { collaboratorId, fields: Object.keys(request.body) }) };
+      return {
+        ...collaboratorOut(row),
+        recordedBy: await auditWrite(db, request, 'collaborator.updated', {
+          collaboratorId,
+          fields: Object.keys(request.body),
+        }),
+      };
     },
   );
 
@@ -379,7 +463,10 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
         summary: 'Create an API key for the owner or a collaborator; the secret is in this answer only (owner only)',
         body: keyCreate,
         response: {
-          201: keyView.extend({ secret: z.string().meta({ description: 'Shown once: store it now; only its digest is kept.' }), ...recorded }),
+          201: keyView.extend({
+            secret: z.string().meta({ description: 'Shown once: store it now; only its digest is kept.' }),
+            ...recorded,
+          }),
           ...errors,
         },
       },
@@ -390,9 +477,19 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) 
       if (collaboratorId !== undefined) {
         const collaborator = await findCollaborator(db, tenantId, collaboratorId);
         const refuse = (status: 409 | 422, slug: string, title: string, message: string) =>
-          sendProblem(reply, problem(status, slug, title, { errors: [{ in: 'body', path: 'collaboratorId', message }] }));
-        if (!collaborator) return refuse(422, 'unknown-collaborator', 'Unknown collaborator', `no collaborator "${collaboratorId}" for this tenant`);
-        if (collaborator.disabledAt) return refuse(409, 'collaborator-disabled', 'The collaborator is disabled', 'enable the collaborator first');
+          sendProblem(
+            reply,
+            problem(status, slug, title, { errors: [{ in: 'body', path: 'collaboratorId', message }] }),
+          );
+        if (!collaborator)
+          return refuse(
+            422,
+            'unknown-collaborator',
+            'Unknown collaborator',
+            `no collaborator "${collaboratorId}" for this tenant`,
+          );
+        if (collaborator.disabledAt)
+          return refuse(409, 'collaborator-disabled', 'The collaborator is disabled', 'enable the collaborator first');
       }
       const { key, secret } = await issueApiKey(db, { tenantId, collaboratorId: collaboratorId ?? null, name });
       const actor = await auditWrite(db, request, 'key.created', { keyId: key.id, collaboratorId: key.collaboratorId });

@@ -2,7 +2,12 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { dueDateSchema } from '../../domain/installment';
-import { type JourneyCursor, type JourneyFilter, type JourneyListRow, searchJourneys } from '../../db/journey-repository';
+import {
+  type JourneyCursor,
+  type JourneyFilter,
+  type JourneyListRow,
+  searchJourneys,
+} from '../../db/journey-repository';
 import { type Delivery, JourneyServiceUnavailableError } from '../gateway';
 import { GATEWAY_CONCURRENCY, mapLimit } from '../concurrency';
 import { RETRYABLE_HEADER } from '../plugins/idempotency';
@@ -24,9 +29,16 @@ import {
 } from '../schemas';
 import type { JourneyRoutesOptions } from './journeys';
 
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 429: problemSchema, 503: problemSchema };
+const errors = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  409: problemSchema,
+  422: problemSchema,
+  429: problemSchema,
+  503: problemSchema,
+};
 const tags = ['journeys'];
-
 
 // ——— cursors and filters ———
 
@@ -40,7 +52,13 @@ export function decodeCursor(raw: string): JourneyCursor | null {
     if (typeof parsed !== 'object' || parsed === null) return null;
     const { d, i } = parsed as { d?: unknown; i?: unknown };
     // Checked as strictly as the database would: a malformed date or a NUL must not reach a query.
-    if (typeof d !== 'string' || !dueDateSchema.safeParse(d).success || typeof i !== 'string' || !/^[\x20-\x7E]{1,300}$/.test(i)) return null;
+    if (
+      typeof d !== 'string' ||
+      !dueDateSchema.safeParse(d).success ||
+      typeof i !== 'string' ||
+      !/^[\x20-\x7E]{1,300}$/.test(i)
+    )
+      return null;
     return { dueDate: d, id: i };
   } catch {
     return null;
@@ -49,8 +67,10 @@ export function decodeCursor(raw: string): JourneyCursor | null {
 
 const DAY_MS = 86_400_000;
 const todayUtc = (now = Date.now()) => new Date(now).toISOString().slice(0, 10);
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 type FilterInput = { [K in keyof typeof journeyFilterFields]?: z.output<(typeof journeyFilterFields)[K]> };
 
@@ -65,27 +85,49 @@ export function toRepositoryFilter(input: FilterInput, today = todayUtc()): Jour
   if (input.outcome) filter.outcomes = input.outcome;
   if (input.buyerId !== undefined) filter.buyerId = input.buyerId;
   if (input.productId !== undefined) filter.productId = input.productId;
-  const later = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
-  const earlier = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
-  const dueFrom = later(input.dueFrom, input.daysOverdueMax !== undefined ? addDays(today, -input.daysOverdueMax) : undefined);
-  const dueTo = earlier(input.dueTo, input.daysOverdueMin !== undefined ? addDays(today, -input.daysOverdueMin) : undefined);
+  const later = (a: string | undefined, b: string | undefined) =>
+    a === undefined ? b : b === undefined ? a : a > b ? a : b;
+  const earlier = (a: string | undefined, b: string | undefined) =>
+    a === undefined ? b : b === undefined ? a : a < b ? a : b;
+  const dueFrom = later(
+    input.dueFrom,
+    input.daysOverdueMax !== undefined ? addDays(today, -input.daysOverdueMax) : undefined,
+  );
+  const dueTo = earlier(
+    input.dueTo,
+    input.daysOverdueMin !== undefined ? addDays(today, -input.daysOverdueMin) : undefined,
+  );
   if (dueFrom !== undefined) filter.dueFrom = dueFrom;
   if (dueTo !== undefined) filter.dueTo = dueTo;
   return filter;
 }
 
 const badCursor = (reply: FastifyReply, where: 'query' | 'body') =>
-  sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { detail: `The ${where} does not match the schema.`, errors: [{ in: where, path: 'cursor', message: 'is not a cursor returned by this API' }] }));
+  sendProblem(
+    reply,
+    problem(400, 'invalid-request', 'Invalid request', {
+      detail: `The ${where} does not match the schema.`,
+      errors: [{ in: where, path: 'cursor', message: 'is not a cursor returned by this API' }],
+    }),
+  );
 
 const rangeError = (input: FilterInput): { path: string; message: string } | null => {
-  if (input.daysOverdueMin !== undefined && input.daysOverdueMax !== undefined && input.daysOverdueMin > input.daysOverdueMax) {
+  if (
+    input.daysOverdueMin !== undefined &&
+    input.daysOverdueMax !== undefined &&
+    input.daysOverdueMin > input.daysOverdueMax
+  ) {
     return { path: 'daysOverdueMin', message: 'must not exceed daysOverdueMax' };
   }
-  if (input.dueFrom !== undefined && input.dueTo !== undefined && input.dueFrom > input.dueTo) return { path: 'dueFrom', message: 'must not be after dueTo' };
+  if (input.dueFrom !== undefined && input.dueTo !== undefined && input.dueFrom > input.dueTo)
+    return { path: 'dueFrom', message: 'must not be after dueTo' };
   return null;
 };
 
-export function summaryOf({ journey, buyerId, productId, purchaseId, subscriptionId }: JourneyListRow, today = todayUtc()) {
+export function summaryOf(
+  { journey, buyerId, productId, purchaseId, subscriptionId }: JourneyListRow,
+  today = todayUtc(),
+) {
   return {
     journeyId: journey.id,
     installmentId: journey.installmentId,
@@ -138,7 +180,11 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
             index,
             installmentId: typeof id === 'string' && id.length <= 128 ? id : null,
             status: 400,
-            errors: parsed.error.issues.map((issue) => ({ in: 'body', path: ['items', index, ...issue.path].map(String).join('.'), message: issue.message })),
+            errors: parsed.error.issues.map((issue) => ({
+              in: 'body',
+              path: ['items', index, ...issue.path].map(String).join('.'),
+              message: issue.message,
+            })),
           };
           return;
         }
@@ -152,24 +198,55 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
             const result = await starter.start({ ...body, tenantId }, actorOf(request));
             results[index] =
               result.kind === 'unknown_policy'
-                ? { index, installmentId: body.installmentId, status: 422, errors: [{ in: 'body', path: `items.${index}.policyId`, message: `no policy "${result.policyId}" for this tenant` }] }
-                : { index, installmentId: body.installmentId, status: result.kind === 'started' ? 201 : 200, journeyId: result.journeyId };
+                ? {
+                    index,
+                    installmentId: body.installmentId,
+                    status: 422,
+                    errors: [
+                      {
+                        in: 'body',
+                        path: `items.${index}.policyId`,
+                        message: `no policy "${result.policyId}" for this tenant`,
+                      },
+                    ],
+                  }
+                : {
+                    index,
+                    installmentId: body.installmentId,
+                    status: result.kind === 'started' ? 201 : 200,
+                    journeyId: result.journeyId,
+                  };
           } catch (err) {
             // One item's failure is that item's result: the others have been (or will be) started.
             const unavailable = err instanceof JourneyServiceUnavailableError;
-            request.log[unavailable ? 'warn' : 'error']({ err, installmentId: body.installmentId }, 'bulk start: an item failed');
+            request.log[unavailable ? 'warn' : 'error'](
+              { err, installmentId: body.installmentId },
+              'bulk start: an item failed',
+            );
             results[index] = {
               index,
               installmentId: body.installmentId,
               status: unavailable ? 503 : 500,
-              errors: [{ path: `items.${index}`, message: unavailable ? 'the journey service was unavailable; retry this item' : 'this item failed on our side; retry it' }],
+              errors: [
+                {
+                  path: `items.${index}`,
+                  message: unavailable
+                    ? 'the journey service was unavailable; retry this item'
+                    : 'this item failed on our side; retry it',
+                },
+              ],
             };
           }
         }
       });
       if (results.some((r) => r.status >= 500)) reply.header(RETRYABLE_HEADER, 'true');
       const count = (status: number) => results.filter((r) => r.status === status).length;
-      const summary = { total: results.length, started: count(201), existing: count(200), failed: results.filter((r) => r.status >= 400).length };
+      const summary = {
+        total: results.length,
+        started: count(201),
+        existing: count(200),
+        failed: results.filter((r) => r.status >= 400).length,
+      };
       return reply.code(summary.failed > 0 ? 207 : 200).send({ summary, results });
     },
   );
@@ -190,16 +267,27 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
     async (request, reply) => {
       const { limit, cursor, ...filterInput } = request.query;
       const invalid = rangeError(filterInput);
-      if (invalid) return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { detail: 'The query does not match the schema.', errors: [{ in: 'query', ...invalid }] }));
+      if (invalid)
+        return sendProblem(
+          reply,
+          problem(400, 'invalid-request', 'Invalid request', {
+            detail: 'The query does not match the schema.',
+            errors: [{ in: 'query', ...invalid }],
+          }),
+        );
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       if (after === null) return badCursor(reply, 'query');
       const today = todayUtc();
-      const rows = await searchJourneys(db, request.principal.tenantId, toRepositoryFilter(filterInput, today), { limit: limit + 1, ...(after && { after }) });
+      const rows = await searchJourneys(db, request.principal.tenantId, toRepositoryFilter(filterInput, today), {
+        limit: limit + 1,
+        ...(after && { after }),
+      });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
         items: page.map((row) => summaryOf(row, today)),
-        nextCursor: rows.length > limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
+        nextCursor:
+          rows.length > limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
       };
     },
   );
@@ -216,12 +304,27 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
     send: (ref: { tenantId: string; installmentId: string }) => Promise<Delivery>,
   ) => {
     const invalid = rangeError(body.filter);
-    if (invalid) return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { detail: 'The body does not match the schema.', errors: [{ in: 'body', ...invalid, path: `filter.${invalid.path}` }] }));
+    if (invalid)
+      return sendProblem(
+        reply,
+        problem(400, 'invalid-request', 'Invalid request', {
+          detail: 'The body does not match the schema.',
+          errors: [{ in: 'body', ...invalid, path: `filter.${invalid.path}` }],
+        }),
+      );
     const after = body.cursor === undefined ? undefined : decodeCursor(body.cursor);
     if (after === null) return badCursor(reply, 'body');
     const filter = toRepositoryFilter(body.filter);
     const stages = filter.stages ? filter.stages.filter((s) => eligibleStages.includes(s)) : eligibleStages;
-    const rows = stages.length === 0 ? [] : await searchJourneys(db, tenantId, { ...filter, stages, openOnly: true }, { limit: body.limit + 1, ...(after && { after }) });
+    const rows =
+      stages.length === 0
+        ? []
+        : await searchJourneys(
+            db,
+            tenantId,
+            { ...filter, stages, openOnly: true },
+            { limit: body.limit + 1, ...(after && { after }) },
+          );
     const selected = rows.slice(0, body.limit);
     const outcomes = await mapLimit(selected, GATEWAY_CONCURRENCY, async ({ journey }) => {
       try {
@@ -239,8 +342,11 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
       applied: outcomes.filter((o) => o === 'delivered').length,
       notRunning: outcomes.filter((o) => o === 'not_running').length,
       unavailable: outcomes.filter((o) => o === 'unavailable').length,
-      installmentIds: selected.flatMap(({ journey }, i) => (outcomes[i] === 'delivered' ? [journey.installmentId] : [])),
-      nextCursor: rows.length > body.limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
+      installmentIds: selected.flatMap(({ journey }, i) =>
+        outcomes[i] === 'delivered' ? [journey.installmentId] : [],
+      ),
+      nextCursor:
+        rows.length > body.limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
     });
   };
 
@@ -250,7 +356,8 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
       config: { permission: 'journeys:pause', idempotent: true },
       schema: {
         tags,
-        summary: 'Pause every open, unpaused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
+        summary:
+          'Pause every open, unpaused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
         headers: idempotencyHeaders,
         body: bulkPauseBody,
         response: { 200: bulkUpdateResult, ...errors },
@@ -259,7 +366,9 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
     async (request, reply) => {
       const { until, ...rest } = request.body;
       const actor = actorOf(request);
-      return byFilter(reply, request.principal.tenantId, rest, ['pre_due', 'overdue'], (ref) => gateway.pause(ref, { until: until ?? null, actor }));
+      return byFilter(reply, request.principal.tenantId, rest, ['pre_due', 'overdue'], (ref) =>
+        gateway.pause(ref, { until: until ?? null, actor }),
+      );
     },
   );
 
@@ -277,7 +386,9 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      return byFilter(reply, request.principal.tenantId, request.body, ['paused'], (ref) => gateway.resume(ref, { actor }));
+      return byFilter(reply, request.principal.tenantId, request.body, ['paused'], (ref) =>
+        gateway.resume(ref, { actor }),
+      );
     },
   );
 };

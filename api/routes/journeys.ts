@@ -36,7 +36,14 @@ export interface JourneyRoutesOptions {
   policies: PolicyCatalog;
 }
 
-const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema, 503: problemSchema };
+const errors = {
+  400: problemSchema,
+  401: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+  422: problemSchema,
+  503: problemSchema,
+};
 const tags = ['journeys'];
 
 const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
@@ -52,7 +59,10 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
     try {
       return await gateway.status(ref);
     } catch (err) {
-      request.log.warn({ err, installmentId: ref.installmentId }, 'live status unavailable; answering from the database');
+      request.log.warn(
+        { err, installmentId: ref.installmentId },
+        'live status unavailable; answering from the database',
+      );
       return null;
     }
   };
@@ -60,21 +70,33 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
   /** A message reached no running journey: say whether it never existed or has already ended. */
   const notRunning = async (reply: FastifyReply, ref: JourneyRef) => {
     const row = await findJourney(db, ref.tenantId, ref.installmentId);
-    if (!row) return sendProblem(reply, problem(404, 'journey-not-found', 'No journey for this installment', { detail: `installment ${ref.installmentId}` }));
+    if (!row)
+      return sendProblem(
+        reply,
+        problem(404, 'journey-not-found', 'No journey for this installment', {
+          detail: `installment ${ref.installmentId}`,
+        }),
+      );
     return sendProblem(
       reply,
-      problem(409, 'journey-ended', 'The journey has already ended', { detail: `outcome: ${row.outcome ?? 'unknown'}`, reason: row.outcome ?? undefined }),
+      problem(409, 'journey-ended', 'The journey has already ended', {
+        detail: `outcome: ${row.outcome ?? 'unknown'}`,
+        reason: row.outcome ?? undefined,
+      }),
     );
   };
 
   const acknowledge = async (reply: FastifyReply, ref: JourneyRef, delivery: Delivery) => {
     if (delivery === 'not_running') return notRunning(reply, ref);
-    return reply.code(202).send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });
+    return reply
+      .code(202)
+      .send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });
   };
 
   app.post(
     '/v1/journeys',
-    { config: { permission: 'journeys:start' },
+    {
+      config: { permission: 'journeys:start' },
       schema: {
         tags,
         summary: 'Start the dunning journey of an installment (idempotent: 201 the first time, 200 after)',
@@ -90,7 +112,8 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.get(
     '/v1/journeys/:installmentId',
-    { config: { permission: 'journeys:read' },
+    {
+      config: { permission: 'journeys:read' },
       schema: {
         tags,
         summary: 'Status of a journey: live from the workflow while it runs, from the database once it has ended',
@@ -104,7 +127,13 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       const live = await liveStatus(request, ref);
       if (live) return { journeyId, source: 'workflow' as const, ...live };
       const found = await findJourney(db, ref.tenantId, ref.installmentId);
-      if (!found) return sendProblem(reply, problem(404, 'journey-not-found', 'No journey for this installment', { detail: `installment ${ref.installmentId}` }));
+      if (!found)
+        return sendProblem(
+          reply,
+          problem(404, 'journey-not-found', 'No journey for this installment', {
+            detail: `installment ${ref.installmentId}`,
+          }),
+        );
       // Open on record but not answering: Temporal may have ended it from outside.
       const row = await reconcileJourney({ db, gateway }, found);
       return { journeyId, source: 'database' as const, ...row.status };
@@ -113,10 +142,12 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys/:installmentId/payments',
-    { config: { permission: 'payments:write' },
+    {
+      config: { permission: 'payments:write' },
       schema: {
         tags,
-        summary: 'Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record',
+        summary:
+          'Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record',
         params: installmentParams,
         body: paymentBody,
         response: { 202: accepted, ...errors },
@@ -124,7 +155,8 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
     },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
-      const known = (await liveStatus(request, ref)) ?? (await findJourney(db, ref.tenantId, ref.installmentId))?.status;
+      const known =
+        (await liveStatus(request, ref)) ?? (await findJourney(db, ref.tenantId, ref.installmentId))?.status;
       if (known && known.currency !== request.body.currency) {
         return sendProblem(
           reply,
@@ -139,13 +171,16 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
       const paidAt = paymentInstant(request.body.paidAt, Date.now());
       const late = await recordLatePayment(db, ref, { ...request.body, at: paidAt, actor: actorOf(request) });
       if (late === 'not_found') return notRunning(reply, ref);
-      return reply.code(202).send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });
+      return reply
+        .code(202)
+        .send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });
     },
   );
 
   app.put(
     '/v1/journeys/:installmentId/due-date',
-    { config: { permission: 'due-dates:change' },
+    {
+      config: { permission: 'due-dates:change' },
       schema: {
         tags,
         summary: 'Change the due date; the answer is the new plan, or 422 with the policy’s reason',
@@ -158,10 +193,15 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const idempotencyKey = request.headers['idempotency-key'];
-      const result = await gateway.changeDueDate(ref, { dueDate: request.body.dueDate, actor: actorOf(request) }, idempotencyKey ? { idempotencyKey } : {});
+      const result = await gateway.changeDueDate(
+        ref,
+        { dueDate: request.body.dueDate, actor: actorOf(request) },
+        idempotencyKey ? { idempotencyKey } : {},
+      );
       // journey_closed: the workflow still runs (finishing up) but the journey has ended, which
       // every other route answers with 409 journey-ended; it is not a policy refusal.
-      if (result.kind === 'not_running' || (result.kind === 'refused' && result.reason === 'journey_closed')) return notRunning(reply, ref);
+      if (result.kind === 'not_running' || (result.kind === 'refused' && result.reason === 'journey_closed'))
+        return notRunning(reply, ref);
       if (result.kind === 'refused') {
         return sendProblem(
           reply,
@@ -179,7 +219,16 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
   app.post(
     '/v1/journeys/:installmentId/pause',
     // No body at all reaches the validator as null, not undefined: nullish, so "pause until resumed" needs no body.
-    { config: { permission: 'journeys:pause' }, schema: { tags, summary: 'Pause reminders, until a time or until resumed (the body is optional)', params: installmentParams, body: pauseBody.nullish().meta({ example: { until: '2026-12-15T12:00:00Z' } }), response: { 202: accepted, ...errors } } },
+    {
+      config: { permission: 'journeys:pause' },
+      schema: {
+        tags,
+        summary: 'Pause reminders, until a time or until resumed (the body is optional)',
+        params: installmentParams,
+        body: pauseBody.nullish().meta({ example: { until: '2026-12-15T12:00:00Z' } }),
+        response: { 202: accepted, ...errors },
+      },
+    },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const until = request.body?.until;
@@ -189,7 +238,15 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys/:installmentId/resume',
-    { config: { permission: 'journeys:pause' }, schema: { tags, summary: 'Resume a paused journey', params: installmentParams, response: { 202: accepted, ...errors } } },
+    {
+      config: { permission: 'journeys:pause' },
+      schema: {
+        tags,
+        summary: 'Resume a paused journey',
+        params: installmentParams,
+        response: { 202: accepted, ...errors },
+      },
+    },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       return acknowledge(reply, ref, await gateway.resume(ref, { actor: actorOf(request) }));
@@ -198,16 +255,38 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys/:installmentId/cancel',
-    { config: { permission: 'journeys:cancel' }, schema: { tags, summary: 'Cancel a journey (refund, subscription canceled, manual)', params: installmentParams, body: cancelBody, response: { 202: accepted, ...errors } } },
+    {
+      config: { permission: 'journeys:cancel' },
+      schema: {
+        tags,
+        summary: 'Cancel a journey (refund, subscription canceled, manual)',
+        params: installmentParams,
+        body: cancelBody,
+        response: { 202: accepted, ...errors },
+      },
+    },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
-      return acknowledge(reply, ref, await gateway.cancel(ref, { reason: request.body.reason, actor: actorOf(request) }));
+      return acknowledge(
+        reply,
+        ref,
+        await gateway.cancel(ref, { reason: request.body.reason, actor: actorOf(request) }),
+      );
     },
   );
 
   app.patch(
     '/v1/journeys/:installmentId/contact',
-    { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Fix the buyer’s contact data (null removes an address)', params: installmentParams, body: contactBody, response: { 202: accepted, ...errors } } },
+    {
+      config: { permission: 'contacts:write' },
+      schema: {
+        tags,
+        summary: 'Fix the buyer’s contact data (null removes an address)',
+        params: installmentParams,
+        body: contactBody,
+        response: { 202: accepted, ...errors },
+      },
+    },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       return acknowledge(reply, ref, await gateway.updateContact(ref, { ...request.body, actor: actorOf(request) }));
@@ -216,10 +295,23 @@ const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, {
 
   app.post(
     '/v1/journeys/:installmentId/opt-outs',
-    { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Record that the buyer opted out of a channel', params: installmentParams, body: optOutBody, response: { 202: accepted, ...errors } } },
+    {
+      config: { permission: 'contacts:write' },
+      schema: {
+        tags,
+        summary: 'Record that the buyer opted out of a channel',
+        params: installmentParams,
+        body: optOutBody,
+        response: { 202: accepted, ...errors },
+      },
+    },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
-      return acknowledge(reply, ref, await gateway.optOut(ref, { channel: request.body.channel, actor: actorOf(request) }));
+      return acknowledge(
+        reply,
+        ref,
+        await gateway.optOut(ref, { channel: request.body.channel, actor: actorOf(request) }),
+      );
     },
   );
 };

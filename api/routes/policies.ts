@@ -21,7 +21,10 @@ const { version: _version, id: policyIdSchema, ...documentShape } = policySchema
  * action after the last step) live on `policySchema`; bodies are plain objects, so they borrow
  * its custom issues, which then leave as 400s naming the field like every other schema error.
  */
-function withPolicyRules<T extends z.ZodRawShape>(shape: T, idOf: (value: z.infer<z.ZodObject<T>>) => string | undefined) {
+function withPolicyRules<T extends z.ZodRawShape>(
+  shape: T,
+  idOf: (value: z.infer<z.ZodObject<T>>) => string | undefined,
+) {
   return z.object(shape).superRefine((value, ctx) => {
     const parsed = policySchema.safeParse({ ...value, id: idOf(value) ?? DEFAULT_POLICY_ID, version: 1 });
     if (parsed.success) return;
@@ -31,7 +34,11 @@ function withPolicyRules<T extends z.ZodRawShape>(shape: T, idOf: (value: z.infe
   });
 }
 
-const { version: _exampleVersion, id: _exampleId, ...exampleVersionBody } = { ...defaultPolicy, maxContactsPer7Days: 2 };
+const {
+  version: _exampleVersion,
+  id: _exampleId,
+  ...exampleVersionBody
+} = { ...defaultPolicy, maxContactsPer7Days: 2 };
 const exampleDocument = { id: 'gentle', ...exampleVersionBody };
 
 export const createPolicyBody = withPolicyRules({ id: policyIdSchema, ...documentShape }, (v) => v.id).meta({
@@ -48,7 +55,9 @@ export const policyVersionBody = withPolicyRules(documentShape, () => undefined)
 const policyDocument = z
   .object({
     ...policySchema.shape,
-    builtIn: z.boolean().describe('true for the default policy that ships with the product (tenants may add versions of their own)'),
+    builtIn: z
+      .boolean()
+      .describe('true for the default policy that ships with the product (tenants may add versions of their own)'),
   })
   .meta({ id: 'PolicyDocument', example: { ...defaultPolicy, builtIn: true } });
 const policyList = z
@@ -59,9 +68,18 @@ const policyList = z
   .meta({ id: 'PolicyList' });
 const policyParams = z.object({ policyId: policyIdSchema });
 const versionQuery = z.object({ version: z.coerce.number().int().positive().max(2_147_483_647).optional() });
-const defaultPolicyBody = z.object({ policyId: policyIdSchema }).meta({ id: 'DefaultPolicy', example: { policyId: 'gentle' } });
+const defaultPolicyBody = z
+  .object({ policyId: policyIdSchema })
+  .meta({ id: 'DefaultPolicy', example: { policyId: 'gentle' } });
 
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+const errors = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+  422: problemSchema,
+};
 const tags = ['policies'];
 
 const stored = (policy: Policy) => ({ ...policy, builtIn: false });
@@ -135,13 +153,22 @@ const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { 
     '/v1/policies',
     {
       config: { permission: 'journeys:read' },
-      schema: { tags, summary: 'The latest version of every policy, and the tenant’s default', response: { 200: policyList, ...errors } },
+      schema: {
+        tags,
+        summary: 'The latest version of every policy, and the tenant’s default',
+        response: { 200: policyList, ...errors },
+      },
     },
     async (request) => {
       const { tenantId } = request.principal;
-      const [items, defaultPolicyId] = await Promise.all([listLatestPolicies(db, tenantId), findDefaultPolicyId(db, tenantId)]);
+      const [items, defaultPolicyId] = await Promise.all([
+        listLatestPolicies(db, tenantId),
+        findDefaultPolicyId(db, tenantId),
+      ]);
       const hasOwnDefault = items.some((p) => p.id === DEFAULT_POLICY_ID);
-      const all = [...(hasOwnDefault ? [] : [builtIn()]), ...items.map(stored)].sort((a, b) => a.id.localeCompare(b.id));
+      const all = [...(hasOwnDefault ? [] : [builtIn()]), ...items.map(stored)].sort((a, b) =>
+        a.id.localeCompare(b.id),
+      );
       return { defaultPolicyId: defaultPolicyId ?? DEFAULT_POLICY_ID, items: all };
     },
   );
@@ -163,7 +190,8 @@ const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { 
       const { version } = request.query;
       const found = await findPolicy(db, request.principal.tenantId, policyId, version);
       if (found) return stored(found);
-      if (policyId === DEFAULT_POLICY_ID && (version === undefined || version === defaultPolicy.version)) return builtIn();
+      if (policyId === DEFAULT_POLICY_ID && (version === undefined || version === defaultPolicy.version))
+        return builtIn();
       return sendProblem(reply, notFound(policyId, version));
     },
   );
@@ -185,7 +213,9 @@ const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { 
       if (policyId !== DEFAULT_POLICY_ID && !(await findPolicy(db, tenantId, policyId))) {
         return sendProblem(
           reply,
-          problem(422, 'unknown-policy', 'Unknown policy', { errors: [{ in: 'body', path: 'policyId', message: `no policy "${policyId}" for this tenant` }] }),
+          problem(422, 'unknown-policy', 'Unknown policy', {
+            errors: [{ in: 'body', path: 'policyId', message: `no policy "${policyId}" for this tenant` }],
+          }),
         );
       }
       await setDefaultPolicyId(db, tenantId, policyId === DEFAULT_POLICY_ID ? null : policyId);

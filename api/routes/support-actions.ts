@@ -20,7 +20,15 @@ import {
 import { GATEWAY_CONCURRENCY, mapLimit } from '../concurrency';
 import type { JourneyRoutesOptions } from './journeys';
 
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 429: problemSchema, 503: problemSchema };
+const errors = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  409: problemSchema,
+  422: problemSchema,
+  429: problemSchema,
+  503: problemSchema,
+};
 const tags = ['support actions'];
 const PAGE = 500;
 
@@ -29,7 +37,12 @@ async function openJourneys(db: Database, tenantId: string, filter: JourneyFilte
   const found: JourneyRow[] = [];
   let after: JourneyCursor | undefined;
   for (;;) {
-    const rows = await searchJourneys(db, tenantId, { ...filter, openOnly: true }, { limit: PAGE, ...(after && { after }) });
+    const rows = await searchJourneys(
+      db,
+      tenantId,
+      { ...filter, openOnly: true },
+      { limit: PAGE, ...(after && { after }) },
+    );
     found.push(...rows.map((r) => r.journey));
     const last = rows.at(-1);
     if (rows.length < PAGE || !last) return found;
@@ -42,10 +55,16 @@ async function reach(log: FastifyBaseLogger, rows: JourneyRow[], send: (ref: Jou
   const affected = await mapLimit(rows, GATEWAY_CONCURRENCY, async (row) => {
     let result: 'applied' | 'not_running' | 'unavailable';
     try {
-      result = (await send({ tenantId: row.tenantId, installmentId: row.installmentId })) === 'delivered' ? 'applied' : 'not_running';
+      result =
+        (await send({ tenantId: row.tenantId, installmentId: row.installmentId })) === 'delivered'
+          ? 'applied'
+          : 'not_running';
     } catch (err) {
       // Counted, not thrown: the other journeys have been reached already.
-      log[err instanceof JourneyServiceUnavailableError ? 'warn' : 'error']({ err, installmentId: row.installmentId }, 'support action: a journey could not be reached');
+      log[err instanceof JourneyServiceUnavailableError ? 'warn' : 'error'](
+        { err, installmentId: row.installmentId },
+        'support action: a journey could not be reached',
+      );
       result = 'unavailable';
     }
     return { installmentId: row.installmentId, journeyId: row.id, result };
@@ -107,8 +126,10 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
       config: { permission: 'journeys:start', idempotent: true },
       schema: {
         tags,
-        summary: 'A subscription was reactivated with a new, unpaid charge: start the journey of its installment (201 new, 200 existing)',
-        description: 'The body is the new installment (a StartJourney body without subscriptionId, which comes from the path). Starting is idempotent by installmentId.',
+        summary:
+          'A subscription was reactivated with a new, unpaid charge: start the journey of its installment (201 new, 200 existing)',
+        description:
+          'The body is the new installment (a StartJourney body without subscriptionId, which comes from the path). Starting is idempotent by installmentId.',
         params: subscriptionParams,
         headers: idempotencyHeaders,
         body: reactivateBody,
@@ -117,7 +138,10 @@ const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, ga
     },
     async (request, reply) => {
       const { subscriptionId } = request.params;
-      const result = await starter.start({ ...request.body, subscriptionId, tenantId: request.principal.tenantId }, actorOf(request));
+      const result = await starter.start(
+        { ...request.body, subscriptionId, tenantId: request.principal.tenantId },
+        actorOf(request),
+      );
       return replyToStart(reply, result, request.body.installmentId, { subscriptionId });
     },
   );

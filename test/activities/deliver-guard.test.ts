@@ -20,7 +20,13 @@ import {
 import type { ReminderDelivery } from '../../activities/contracts';
 import { type ActivityDeps, createActivities } from '../../activities/index';
 import { createUnsubscribeUrl } from '../../api/unsubscribe-links';
-import { advanceAttemptStatus, contactPointState, recordInbound, recordOptOut, recordSuppression } from '../../db/contact-repository';
+import {
+  advanceAttemptStatus,
+  contactPointState,
+  recordInbound,
+  recordOptOut,
+  recordSuppression,
+} from '../../db/contact-repository';
 import { listAttempts } from '../../db/journey-repository';
 import type { Channel } from '../../domain/channels';
 import type { InstallmentInput } from '../../domain/installment';
@@ -66,7 +72,13 @@ function freshInstallment(overrides: Parameters<typeof makeInstallment>[0] = {})
   const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
   return makeInstallment({
     ...overrides,
-    buyer: { id: uniqueId('buyer'), email: `${uniqueId('b')}@example.com`, phone: `+1415${n}`, whatsapp: `+1628${n}`, ...overrides.buyer },
+    buyer: {
+      id: uniqueId('buyer'),
+      email: `${uniqueId('b')}@example.com`,
+      phone: `+1415${n}`,
+      whatsapp: `+1628${n}`,
+      ...overrides.buyer,
+    },
   });
 }
 
@@ -80,7 +92,8 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describeEachDatabase('deliver activity: the compliance guard at the moment of sending', (getDb) => {
-  const activitiesAt = (now: number, deps: Partial<ActivityDeps> = {}) => createActivities({ db: getDb(), logger: silent, now: () => now, ...deps });
+  const activitiesAt = (now: number, deps: Partial<ActivityDeps> = {}) =>
+    createActivities({ db: getDb(), logger: silent, now: () => now, ...deps });
 
   it('caps contacts per buyer across all their journeys, and holds the next one until a contact ages out', async () => {
     const first = freshInstallment();
@@ -93,10 +106,16 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
     // A fourth journey of the same buyer, on another channel: the cap (3 per 7 days) is the buyer's.
     const fourth = deliveryFor(freshInstallment({ buyer }), 'sms');
     const held = await activitiesAt(NOW).deliverReminder(fourth);
-    expect(held).toEqual({ status: 'deferred', reason: 'frequency_cap', until: new Date(sentAt[0]! + 7 * DAY + 1).toISOString() });
+    expect(held).toEqual({
+      status: 'deferred',
+      reason: 'frequency_cap',
+      until: new Date(sentAt[0]! + 7 * DAY + 1).toISOString(),
+    });
     expect(await listAttempts(getDb(), fourth.journeyId)).toEqual([]);
     // Another buyer is not held by this one's ledger.
-    expect(await activitiesAt(NOW).deliverReminder(deliveryFor(freshInstallment(), 'sms'))).toMatchObject({ status: 'sent' });
+    expect(await activitiesAt(NOW).deliverReminder(deliveryFor(freshInstallment(), 'sms'))).toMatchObject({
+      status: 'sent',
+    });
     // Once the oldest contact has aged out, the held reminder goes out.
     expect(await activitiesAt(sentAt[0]! + 7 * DAY + 1).deliverReminder(fourth)).toMatchObject({ status: 'sent' });
   });
@@ -107,7 +126,10 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
     const activities = activitiesAt(NOW);
     await activitiesAt(NOW - DAY).deliverReminder(deliveryFor(first));
     await activitiesAt(NOW - HOUR).deliverReminder(deliveryFor(freshInstallment({ buyer })));
-    const racing = [deliveryFor(freshInstallment({ buyer }), 'sms'), deliveryFor(freshInstallment({ buyer }), 'whatsapp')];
+    const racing = [
+      deliveryFor(freshInstallment({ buyer }), 'sms'),
+      deliveryFor(freshInstallment({ buyer }), 'whatsapp'),
+    ];
     const results = await Promise.all(racing.map((d) => activities.deliverReminder(d)));
     expect(results.map((r) => r.status).sort()).toEqual(['deferred', 'sent']);
   });
@@ -121,16 +143,22 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
       until: '2026-11-27T13:00:00.000Z', // Friday 08:00 in New York, the end of quiet hours
     });
     // Not for a buyer in a country without that holiday, nor under a policy that ignores holidays.
-    expect(await activitiesAt(thanksgiving).deliverReminder(deliveryFor(freshInstallment({ buyer: { country: 'BR' } })))).toMatchObject({ status: 'sent' });
+    expect(
+      await activitiesAt(thanksgiving).deliverReminder(deliveryFor(freshInstallment({ buyer: { country: 'BR' } }))),
+    ).toMatchObject({ status: 'sent' });
     const ignoring = { ...defaultPolicy, holidays: { observePublicHolidays: false } };
-    expect(await activitiesAt(thanksgiving).deliverReminder(deliveryFor(freshInstallment(), 'email', { policy: ignoring }))).toMatchObject({ status: 'sent' });
+    expect(
+      await activitiesAt(thanksgiving).deliverReminder(deliveryFor(freshInstallment(), 'email', { policy: ignoring })),
+    ).toMatchObject({ status: 'sent' });
   });
 
   it('never sends to an address that opted out, whichever journey it came from; the step falls through', async () => {
     const inst = freshInstallment();
     await recordOptOut(getDb(), 'sms', inst.buyer.phone!, 'twilio:stop');
     const sms = new ScriptedSender();
-    const result = await activitiesAt(NOW, { senders: sendersWith('sms', sms) }).deliverReminder(deliveryFor(inst, 'sms'));
+    const result = await activitiesAt(NOW, { senders: sendersWith('sms', sms) }).deliverReminder(
+      deliveryFor(inst, 'sms'),
+    );
     expect(result).toEqual({ status: 'opted_out', source: 'consent' });
     expect(sms.sent).toHaveLength(0);
     // Email is another channel: still allowed.
@@ -140,7 +168,9 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
   it('a delivery scheduled by a worker from before the guard (no policy, no buyer) sends nothing and is planned again in a minute', async () => {
     const { policy: _policy, buyerId: _buyer, timeZone: _zone, ...legacy } = deliveryFor(freshInstallment());
     const sender = new ScriptedSender();
-    const result = await activitiesAt(NOW, { senders: sendersWith('email', sender) }).deliverReminder(legacy as ReminderDelivery);
+    const result = await activitiesAt(NOW, { senders: sendersWith('email', sender) }).deliverReminder(
+      legacy as ReminderDelivery,
+    );
     expect(result).toEqual({ status: 'deferred', reason: 'replanned', until: new Date(NOW + 60_000).toISOString() });
     expect(sender.sent).toHaveLength(0);
     expect(await listAttempts(getDb(), legacy.journeyId)).toEqual([]);
@@ -149,13 +179,19 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
   it('a suppressed address (hard bounce) makes the channel undeliverable for the buyer', async () => {
     const inst = freshInstallment();
     await recordSuppression(getDb(), 'email', inst.buyer.email!.toUpperCase(), 'resend:bounce');
-    expect(await activitiesAt(NOW).deliverReminder(deliveryFor(inst))).toEqual({ status: 'undeliverable', reason: 'suppressed' });
+    expect(await activitiesAt(NOW).deliverReminder(deliveryFor(inst))).toEqual({
+      status: 'undeliverable',
+      reason: 'suppressed',
+    });
   });
 
   it('WhatsApp: free-form inside 24 h of the buyer’s last message, the approved template outside it, and without one the step falls through', async () => {
     const inst = freshInstallment();
     const whatsapp = new ScriptedSender('twilio');
-    const activities = activitiesAt(NOW, { senders: sendersWith('whatsapp', whatsapp), whatsappTemplateAvailable: (t) => t === 'overdue_early' });
+    const activities = activitiesAt(NOW, {
+      senders: sendersWith('whatsapp', whatsapp),
+      whatsappTemplateAvailable: (t) => t === 'overdue_early',
+    });
 
     await activities.deliverReminder(deliveryFor(inst, 'whatsapp'));
     await recordInbound(getDb(), 'whatsapp', `whatsapp:${inst.buyer.whatsapp!}`, new Date(NOW - 2 * HOUR));
@@ -165,7 +201,11 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
 
     const other = freshInstallment();
     const noTemplate = deliveryFor(other, 'whatsapp', { template: 'final_notice' });
-    expect(await activities.deliverReminder(noTemplate)).toEqual({ status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' });
+    expect(await activities.deliverReminder(noTemplate)).toEqual({
+      status: 'undeliverable',
+      reason: 'whatsapp_template_unavailable',
+      scope: 'step',
+    });
     expect(whatsapp.sent).toHaveLength(2);
   });
 });
@@ -189,7 +229,9 @@ describeEachDatabase('deliver activity: intent rows, retries and provider refusa
 
     expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
     expect(sender.sent).toHaveLength(2);
-    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'sent', providerMessageId: 'msg-2' }]);
+    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([
+      { status: 'sent', providerMessageId: 'msg-2' },
+    ]);
   });
 
   it('a timeout with a provider that has no idempotency key (Twilio): reported sent, never sent again', async () => {
@@ -198,7 +240,10 @@ describeEachDatabase('deliver activity: intent rows, retries and provider refusa
     });
     const activities = activitiesWith('sms', sender);
     const delivery = deliveryFor(freshInstallment(), 'sms');
-    expect(await activities.deliverReminder(delivery)).toEqual({ status: 'sent', providerMessageId: `unconfirmed:${delivery.attemptId}` });
+    expect(await activities.deliverReminder(delivery)).toEqual({
+      status: 'sent',
+      providerMessageId: `unconfirmed:${delivery.attemptId}`,
+    });
     expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
     expect(sender.sent).toHaveLength(1);
     expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'unconfirmed' }]);
@@ -235,12 +280,19 @@ describeEachDatabase('deliver activity: intent rows, retries and provider refusa
       idempotent: false,
       async send(message) {
         const outcome = await sender.send(message);
-        await advanceAttemptStatus(getDb(), { attemptId: message.attemptId }, 'delivered', { providerMessageId: 'SM-fast' });
+        await advanceAttemptStatus(getDb(), { attemptId: message.attemptId }, 'delivered', {
+          providerMessageId: 'SM-fast',
+        });
         return outcome;
       },
     };
-    expect(await activitiesWith('sms', racing).deliverReminder(delivery)).toEqual({ status: 'sent', providerMessageId: 'SM-fast' });
-    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'delivered', providerMessageId: 'SM-fast' }]);
+    expect(await activitiesWith('sms', racing).deliverReminder(delivery)).toEqual({
+      status: 'sent',
+      providerMessageId: 'SM-fast',
+    });
+    expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([
+      { status: 'delivered', providerMessageId: 'SM-fast' },
+    ]);
   });
 
   it('after an unknown outcome, a resend keeps the row `sending` through a 429, and is never made to an address that opted out meanwhile', async () => {
@@ -267,29 +319,57 @@ describeEachDatabase('deliver activity: intent rows, retries and provider refusa
 
   it('Twilio 21610 (unsubscribed): an opt-out of that address for every journey, and the step falls through', async () => {
     const inst = freshInstallment();
-    const sender = new ScriptedSender('twilio').then(() => ({ kind: 'refused', refusal: 'opted_out', code: '21610', detail: 'unsubscribed recipient' }));
+    const sender = new ScriptedSender('twilio').then(() => ({
+      kind: 'refused',
+      refusal: 'opted_out',
+      code: '21610',
+      detail: 'unsubscribed recipient',
+    }));
     const activities = activitiesWith('sms', sender);
     const delivery = deliveryFor(inst, 'sms');
     expect(await activities.deliverReminder(delivery)).toEqual({ status: 'opted_out', source: 'twilio:21610' });
     expect(await contactPointState(getDb(), 'sms', inst.buyer.phone!)).toMatchObject({ optedOut: true });
     // A retry reports the same; another journey of the same phone is refused before any send.
     expect(await activities.deliverReminder(delivery)).toEqual({ status: 'opted_out', source: 'twilio:21610' });
-    expect(await activities.deliverReminder(deliveryFor(freshInstallment({ buyer: inst.buyer }), 'sms'))).toEqual({ status: 'opted_out', source: 'consent' });
+    expect(await activities.deliverReminder(deliveryFor(freshInstallment({ buyer: inst.buyer }), 'sms'))).toEqual({
+      status: 'opted_out',
+      source: 'consent',
+    });
     expect(sender.sent).toHaveLength(1);
   });
 
   it('a refusal of the message, not the address: this step falls through, the address stays usable', async () => {
     const inst = freshInstallment();
-    const sender = new ScriptedSender('twilio').then(() => ({ kind: 'refused', refusal: 'rejected', code: '21620', detail: 'invalid media URL' }));
-    expect(await activitiesWith('sms', sender).deliverReminder(deliveryFor(inst, 'sms'))).toEqual({ status: 'undeliverable', reason: 'twilio:21620', scope: 'step' });
-    expect(await contactPointState(getDb(), 'sms', inst.buyer.phone!)).toMatchObject({ suppressed: false, optedOut: false });
+    const sender = new ScriptedSender('twilio').then(() => ({
+      kind: 'refused',
+      refusal: 'rejected',
+      code: '21620',
+      detail: 'invalid media URL',
+    }));
+    expect(await activitiesWith('sms', sender).deliverReminder(deliveryFor(inst, 'sms'))).toEqual({
+      status: 'undeliverable',
+      reason: 'twilio:21620',
+      scope: 'step',
+    });
+    expect(await contactPointState(getDb(), 'sms', inst.buyer.phone!)).toMatchObject({
+      suppressed: false,
+      optedOut: false,
+    });
   });
 
   it('a permanent refusal (invalid number) suppresses the address; refusals are not contacts', async () => {
     const inst = freshInstallment();
-    const sender = new ScriptedSender('twilio').then(() => ({ kind: 'refused', refusal: 'undeliverable', code: '21211', detail: 'invalid To' }));
+    const sender = new ScriptedSender('twilio').then(() => ({
+      kind: 'refused',
+      refusal: 'undeliverable',
+      code: '21211',
+      detail: 'invalid To',
+    }));
     const delivery = deliveryFor(inst, 'sms');
-    expect(await activitiesWith('sms', sender).deliverReminder(delivery)).toEqual({ status: 'undeliverable', reason: 'twilio:21211' });
+    expect(await activitiesWith('sms', sender).deliverReminder(delivery)).toEqual({
+      status: 'undeliverable',
+      reason: 'twilio:21211',
+    });
     expect(await contactPointState(getDb(), 'sms', inst.buyer.phone!)).toMatchObject({ suppressed: true });
     expect(await listAttempts(getDb(), delivery.journeyId)).toMatchObject([{ status: 'rejected' }]);
   });
@@ -322,12 +402,19 @@ describeEachDatabase('deliver activity with the real provider SDKs: a retry afte
   it('Twilio SMS: the first request times out, the retried activity makes no second request', async () => {
     twilio.reset();
     twilio.script({ delayMs: 600 });
-    const activities = createActivities({ db: getDb(), logger: silent, now: () => NOW, senders: withOutboxFallback(providers()) });
+    const activities = createActivities({
+      db: getDb(),
+      logger: silent,
+      now: () => NOW,
+      senders: withOutboxFallback(providers()),
+    });
     const delivery = deliveryFor(freshInstallment(), 'sms');
     expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
     expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
     expect(twilio.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-    expect(twilio.requests[0]!.body).toMatchObject({ StatusCallback: `https://dunning.example.com/webhooks/twilio/status?attempt=${encodeURIComponent(delivery.attemptId)}` });
+    expect(twilio.requests[0]!.body).toMatchObject({
+      StatusCallback: `https://dunning.example.com/webhooks/twilio/status?attempt=${encodeURIComponent(delivery.attemptId)}`,
+    });
   });
 
   it('Resend: the first request times out, the retry sends the same email with the same Idempotency-Key, and one email goes out', async () => {
@@ -339,18 +426,28 @@ describeEachDatabase('deliver activity with the real provider SDKs: a retry afte
       logger: silent,
       now: () => clock,
       senders: withOutboxFallback(providers()),
-      unsubscribeUrl: (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { secret: 'link-secret-for-tests', baseUrl: 'https://dunning.example.com', now: at }),
+      unsubscribeUrl: (address, at) =>
+        createUnsubscribeUrl(
+          { channel: 'email', address },
+          { secret: 'link-secret-for-tests', baseUrl: 'https://dunning.example.com', now: at },
+        ),
     });
     const delivery = deliveryFor(freshInstallment());
     expect(await failureOf(activities.deliverReminder(delivery))).toBeInstanceOf(ProviderOutcomeUnknownError);
     clock += 90_000; // Temporal retries later: the email (and its unsubscribe link) must not change.
     expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
     expect(resend.requests[1]!.rawBody).toBe(resend.requests[0]!.rawBody);
-    expect(resend.requests[0]!.body).toMatchObject({ headers: { 'List-Unsubscribe': expect.stringContaining('https://dunning.example.com/unsubscribe/') as string } });
+    expect(resend.requests[0]!.body).toMatchObject({
+      headers: { 'List-Unsubscribe': expect.stringContaining('https://dunning.example.com/unsubscribe/') as string },
+    });
     const keys = resend.requests.map((r) => r.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(1);
     expect(resend.sent).toHaveLength(1);
-    expect((await listAttempts(getDb(), delivery.journeyId))[0]).toMatchObject({ status: 'sent', provider: 'resend', providerMessageId: resend.sent[0]!.id });
+    expect((await listAttempts(getDb(), delivery.journeyId))[0]).toMatchObject({
+      status: 'sent',
+      provider: 'resend',
+      providerMessageId: resend.sent[0]!.id,
+    });
   });
 });

@@ -23,7 +23,11 @@ function capturingLogger(): { logger: ActivityDeps['logger']; entries: LogEntry[
   const capture =
     (level: LogEntry['level']) =>
     (fields: unknown, message?: string): void => {
-      entries.push({ level, fields: typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: fields }, message });
+      entries.push({
+        level,
+        fields: typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: fields },
+        message,
+      });
     };
   return { logger: { info: capture('info') as Logger['info'], warn: capture('warn') as Logger['warn'] }, entries };
 }
@@ -34,21 +38,36 @@ const MINOR_DIGITS: Record<string, number> = { USD: 2, BRL: 2, EUR: 2, JPY: 0 };
 function expectedAmount(amountMinor: number, currency: string, locale: Locale): string {
   const digits = MINOR_DIGITS[currency];
   if (digits === undefined) throw new Error(`add ${currency} to MINOR_DIGITS`);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
-    amountMinor / 10 ** digits,
-  );
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(amountMinor / 10 ** digits);
 }
 
 function deliveryFor(inst: InstallmentInput, overrides: Partial<ReminderDelivery> = {}): ReminderDelivery {
   const channel: Channel = overrides.channel ?? 'email';
   // A buyer of their own per delivery: the contact cap counts per buyer across journeys.
-  return reminderDeliveryFor(inst, channel, { attemptId: `journey/${inst.tenantId}/${inst.installmentId}/r0/s1/${channel}/3`, journeyId: `journey/${inst.tenantId}/${inst.installmentId}`, buyerId: uniqueId('buyer'), template: 'due_today', ...overrides });
+  return reminderDeliveryFor(inst, channel, {
+    attemptId: `journey/${inst.tenantId}/${inst.installmentId}/r0/s1/${channel}/3`,
+    journeyId: `journey/${inst.tenantId}/${inst.installmentId}`,
+    buyerId: uniqueId('buyer'),
+    template: 'due_today',
+    ...overrides,
+  });
 }
 
 /** The activities' clock in these tests. */
 const ACTIVITY_NOW = Date.UTC(2026, 11, 1, 15, 0);
 
-const LOCALE_CASES: { locale: Locale; currency: string; amountMinor: number; greeting: string; decimal: string | null }[] = [
+const LOCALE_CASES: {
+  locale: Locale;
+  currency: string;
+  amountMinor: number;
+  greeting: string;
+  decimal: string | null;
+}[] = [
   { locale: 'en', currency: 'USD', amountMinor: 4_990, greeting: 'Hi', decimal: '49.90' },
   { locale: 'pt-BR', currency: 'BRL', amountMinor: 123_456, greeting: 'Olá', decimal: '1.234,56' },
   { locale: 'es', currency: 'EUR', amountMinor: 2_575, greeting: 'Hola', decimal: '25,75' },
@@ -116,7 +135,11 @@ describeEachDatabase('outbox activities', (getDb) => {
   it('defers, writing nothing, an attempt that runs in the buyer’s quiet hours, to the end of them', async () => {
     // 15:00 UTC is 23:00 in Singapore: quiet until 08:00 local (00:00 UTC the next day).
     const delivery = deliveryFor(makeInstallment({ buyer: { timezone: 'Asia/Singapore', country: 'SG' } }));
-    expect(await activities.deliverReminder(delivery)).toEqual({ status: 'deferred', reason: 'quiet_hours', until: '2026-12-02T00:00:00.000Z' });
+    expect(await activities.deliverReminder(delivery)).toEqual({
+      status: 'deferred',
+      reason: 'quiet_hours',
+      until: '2026-12-02T00:00:00.000Z',
+    });
     expect(await listAttempts(getDb(), delivery.journeyId)).toEqual([]);
   });
 
@@ -137,7 +160,9 @@ describeEachDatabase('outbox activities', (getDb) => {
     const [row] = await listAttempts(getDb(), delivery.journeyId);
     expect(row).toMatchObject({ channel: 'sms', requestedChannel: 'email', recipient: '+34600111222', subject: null });
     // SMS spells amounts with plain spaces (a no-break space would force UCS-2 encoding).
-    expect(row?.body).toContain(expectedAmount(inst.amount.amountMinor, inst.amount.currency, 'es').replace(/\s/g, ' '));
+    expect(row?.body).toContain(
+      expectedAmount(inst.amount.amountMinor, inst.amount.currency, 'es').replace(/\s/g, ' '),
+    );
     expect(row?.body).toContain(inst.paymentUrl);
   });
 
@@ -196,7 +221,10 @@ describeEachDatabase('outbox activities', (getDb) => {
     await activities.deliverReminder(delivery);
 
     const [entry] = logsFor(delivery.attemptId);
-    expect(entry).toMatchObject({ level: 'info', fields: { journeyId: delivery.journeyId, attemptId: delivery.attemptId, channel: 'email' } });
+    expect(entry).toMatchObject({
+      level: 'info',
+      fields: { journeyId: delivery.journeyId, attemptId: delivery.attemptId, channel: 'email' },
+    });
     const text = JSON.stringify(entry);
     expect(text).not.toContain(inst.buyer.email!);
     expect(text).not.toContain('Private Person');
@@ -206,16 +234,34 @@ describeEachDatabase('outbox activities', (getDb) => {
     const inst = makeInstallment();
     const t0 = Date.parse('2026-11-26T18:00:00Z');
     const sim = simulateJourney(inst, t0);
-    sim.apply({ type: 'step_sent', at: t0 + 60_000, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'a-0' });
-    sim.apply({ type: 'payment_received', at: t0 + 120_000, paymentId: 'pay-9', amountMinor: inst.amount.amountMinor, currency: inst.amount.currency });
+    sim.apply({
+      type: 'step_sent',
+      at: t0 + 60_000,
+      revision: 0,
+      stepIndex: 0,
+      channel: 'email',
+      requestedChannel: 'email',
+      attemptId: 'a-0',
+    });
+    sim.apply({
+      type: 'payment_received',
+      at: t0 + 120_000,
+      paymentId: 'pay-9',
+      amountMinor: inst.amount.amountMinor,
+      currency: inst.amount.currency,
+    });
     const record = sim.flush();
 
     await activities.recordJourney(record);
     await activities.recordJourney(record); // retried
 
     const db = getDb();
-    expect((await listEvents(db, record.journeyId)).map((e) => [e.seq, e.type])).toEqual(record.events.map((e) => [e.seq, e.type]));
-    expect((await listPayments(db, record.journeyId)).map((p) => [p.paymentId, p.amountMinor])).toEqual([['pay-9', inst.amount.amountMinor]]);
+    expect((await listEvents(db, record.journeyId)).map((e) => [e.seq, e.type])).toEqual(
+      record.events.map((e) => [e.seq, e.type]),
+    );
+    expect((await listPayments(db, record.journeyId)).map((p) => [p.paymentId, p.amountMinor])).toEqual([
+      ['pay-9', inst.amount.amountMinor],
+    ]);
     expect(await findJourney(db, inst.tenantId, inst.installmentId)).toMatchObject({
       id: record.journeyId,
       stage: 'closed',
@@ -229,7 +275,10 @@ describeEachDatabase('outbox activities', (getDb) => {
     const inst = makeInstallment();
     const record = simulateJourney(inst, Date.parse('2026-11-26T18:00:00Z')).flush();
     // What the API refuses, a client talking to Temporal directly could still send.
-    const poisoned = { ...record, installment: { ...record.installment, buyer: { ...record.installment.buyer, name: 'Nul\u0000Byte' } } };
+    const poisoned = {
+      ...record,
+      installment: { ...record.installment, buyer: { ...record.installment.buyer, name: 'Nul\u0000Byte' } },
+    };
     const failure = await activities.recordJourney(poisoned).then(
       () => null,
       (err: unknown) => err,

@@ -36,12 +36,19 @@ describe('providerConfigFromEnv', () => {
   });
 
   it('blank variables count as unset', () => {
-    expect(providerConfigFromEnv({ RESEND_API_KEY: '', TWILIO_ACCOUNT_SID: '  ', PUBLIC_BASE_URL: '' }).email).toBeNull();
+    expect(
+      providerConfigFromEnv({ RESEND_API_KEY: '', TWILIO_ACCOUNT_SID: '  ', PUBLIC_BASE_URL: '' }).email,
+    ).toBeNull();
   });
 
   it('Resend is enabled by RESEND_API_KEY and RESEND_FROM, at 2 per second unless told otherwise', () => {
     const config = providerConfigFromEnv({ RESEND_API_KEY: 're_123', RESEND_FROM: 'Acme Billing <billing@acme.com>' });
-    expect(config.email).toEqual({ apiKey: 're_123', from: 'Acme Billing <billing@acme.com>', replyTo: null, baseUrl: null });
+    expect(config.email).toEqual({
+      apiKey: 're_123',
+      from: 'Acme Billing <billing@acme.com>',
+      replyTo: null,
+      baseUrl: null,
+    });
     expect(config.rateLimits).toEqual({ email: 2, sms: null, whatsapp: null });
     expect(config.sms).toBeNull();
 
@@ -60,12 +67,19 @@ describe('providerConfigFromEnv', () => {
     expect(errorOf({ RESEND_API_KEY: 're_123' }).message).toMatch(/RESEND_FROM is required/);
     expect(errorOf({ RESEND_FROM: 'billing@acme.com' }).message).toMatch(/RESEND_API_KEY is required/);
     expect(errorOf({ RESEND_API_KEY: 're_123', RESEND_FROM: 'Acme Billing' }).message).toMatch(/RESEND_FROM must be/);
-    expect(errorOf({ RESEND_API_KEY: 're_123', RESEND_FROM: 'b@acme.com', RESEND_MAX_PER_SECOND: 'fast' }).message).toMatch(/RESEND_MAX_PER_SECOND/);
+    expect(
+      errorOf({ RESEND_API_KEY: 're_123', RESEND_FROM: 'b@acme.com', RESEND_MAX_PER_SECOND: 'fast' }).message,
+    ).toMatch(/RESEND_MAX_PER_SECOND/);
   });
 
   it('Twilio SMS is enabled by SID, token and TWILIO_SMS_FROM, at 1 per second', () => {
     const config = providerConfigFromEnv({ ...twilioBase, TWILIO_SMS_FROM: '+14155550100' });
-    expect(config.sms).toEqual({ accountSid: SID, authToken: TOKEN, senders: { '*': { from: '+14155550100' } }, statusCallbackBaseUrl: null });
+    expect(config.sms).toEqual({
+      accountSid: SID,
+      authToken: TOKEN,
+      senders: { '*': { from: '+14155550100' } },
+      statusCallbackBaseUrl: null,
+    });
     expect(config.whatsapp).toBeNull();
     expect(config.rateLimits).toEqual({ email: null, sms: 1, whatsapp: null });
   });
@@ -77,7 +91,11 @@ describe('providerConfigFromEnv', () => {
       TWILIO_SMS_FROM: '+14155550100',
       TWILIO_SMS_MAX_PER_SECOND: '3',
     });
-    expect(config.sms?.senders).toEqual({ '*': { from: '+14155550100' }, es: { from: '+34910000000' }, 'pt-BR': { messagingServiceSid: MG } });
+    expect(config.sms?.senders).toEqual({
+      '*': { from: '+14155550100' },
+      es: { from: '+34910000000' },
+      'pt-BR': { messagingServiceSid: MG },
+    });
     expect(config.rateLimits.sms).toBe(3);
   });
 
@@ -101,14 +119,22 @@ describe('providerConfigFromEnv', () => {
   });
 
   it('half-configured Twilio names the missing variable', () => {
-    expect(errorOf({ TWILIO_ACCOUNT_SID: SID, TWILIO_SMS_FROM: '+14155550100' }).message).toMatch(/TWILIO_AUTH_TOKEN is required/);
+    expect(errorOf({ TWILIO_ACCOUNT_SID: SID, TWILIO_SMS_FROM: '+14155550100' }).message).toMatch(
+      /TWILIO_AUTH_TOKEN is required/,
+    );
     expect(errorOf({ TWILIO_AUTH_TOKEN: TOKEN }).message).toMatch(/TWILIO_ACCOUNT_SID is required/);
     expect(errorOf({ TWILIO_SMS_FROM: '+14155550100' }).message).toMatch(/TWILIO_ACCOUNT_SID is required/);
-    expect(errorOf({ ...twilioBase, TWILIO_WHATSAPP_TEMPLATES: JSON.stringify({}) }).message).toMatch(/TWILIO_WHATSAPP_FROM/);
+    expect(errorOf({ ...twilioBase, TWILIO_WHATSAPP_TEMPLATES: JSON.stringify({}) }).message).toMatch(
+      /TWILIO_WHATSAPP_FROM/,
+    );
   });
 
   it('rejects a SID that is not an Account SID, without repeating the token', () => {
-    const error = errorOf({ TWILIO_ACCOUNT_SID: `SK${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_SMS_FROM: '+14155550100' });
+    const error = errorOf({
+      TWILIO_ACCOUNT_SID: `SK${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: TOKEN,
+      TWILIO_SMS_FROM: '+14155550100',
+    });
     expect(error.message).toMatch(/TWILIO_ACCOUNT_SID must be an Account SID/);
     expect(error.message).not.toContain(TOKEN);
   });
@@ -120,21 +146,34 @@ describe('providerConfigFromEnv', () => {
   });
 
   it('sender maps need a default, known locale keys and valid senders', () => {
-    expect(errorOf({ ...twilioBase, TWILIO_SMS_SENDERS: JSON.stringify({ es: '+34910000000' }) }).message).toMatch(/TWILIO_SMS_SENDERS needs a '\*' entry/);
-    expect(errorOf({ ...twilioBase, TWILIO_SMS_SENDERS: JSON.stringify({ '*': '+14155550100', 'es-ES': '+34910000000' }) }).message).toMatch(
-      /TWILIO_SMS_SENDERS has key "es-ES"/,
+    expect(errorOf({ ...twilioBase, TWILIO_SMS_SENDERS: JSON.stringify({ es: '+34910000000' }) }).message).toMatch(
+      /TWILIO_SMS_SENDERS needs a '\*' entry/,
     );
-    expect(errorOf({ ...twilioBase, TWILIO_WHATSAPP_SENDERS: JSON.stringify({ '*': '0800 123' }) }).message).toMatch(/TWILIO_WHATSAPP_SENDERS\["\*"\]/);
-    expect(errorOf({ ...twilioBase, TWILIO_SMS_SENDERS: JSON.stringify(['+14155550100']) }).message).toMatch(/TWILIO_SMS_SENDERS must be a JSON object/);
+    expect(
+      errorOf({ ...twilioBase, TWILIO_SMS_SENDERS: JSON.stringify({ '*': '+14155550100', 'es-ES': '+34910000000' }) })
+        .message,
+    ).toMatch(/TWILIO_SMS_SENDERS has key "es-ES"/);
+    expect(errorOf({ ...twilioBase, TWILIO_WHATSAPP_SENDERS: JSON.stringify({ '*': '0800 123' }) }).message).toMatch(
+      /TWILIO_WHATSAPP_SENDERS\["\*"\]/,
+    );
+    expect(errorOf({ ...twilioBase, TWILIO_SMS_SENDERS: JSON.stringify(['+14155550100']) }).message).toMatch(
+      /TWILIO_SMS_SENDERS must be a JSON object/,
+    );
   });
 
   it('templates need Content SIDs', () => {
-    const error = errorOf({ ...twilioBase, TWILIO_WHATSAPP_FROM: '+14155550199', TWILIO_WHATSAPP_TEMPLATES: JSON.stringify({ overdue_early: { en: 'abc' } }) });
+    const error = errorOf({
+      ...twilioBase,
+      TWILIO_WHATSAPP_FROM: '+14155550199',
+      TWILIO_WHATSAPP_TEMPLATES: JSON.stringify({ overdue_early: { en: 'abc' } }),
+    });
     expect(error.message).toMatch(/TWILIO_WHATSAPP_TEMPLATES\["overdue_early"\]\["en"\] must be a Content SID/);
   });
 
   it('PUBLIC_BASE_URL must be https', () => {
-    expect(errorOf({ PUBLIC_BASE_URL: 'http://dunning.acme.com' }).message).toMatch(/PUBLIC_BASE_URL must be an https URL/);
+    expect(errorOf({ PUBLIC_BASE_URL: 'http://dunning.acme.com' }).message).toMatch(
+      /PUBLIC_BASE_URL must be an https URL/,
+    );
     expect(errorOf({ PUBLIC_BASE_URL: 'not a url' }).message).toMatch(/PUBLIC_BASE_URL/);
   });
 });
@@ -167,20 +206,45 @@ describe('sendersFromConfig', () => {
       PUBLIC_BASE_URL: 'https://dunning.acme.com',
     });
     const senders = sendersFromConfig(config, { twilioHttpClient: localTwilioHttpClient(twilio.url), timeoutMs: 250 });
-    const base = { locale: 'en' as const, template: 'overdue_early' as const, tags: { tenant: 'acme', journey: 'j1', step: 's1' } };
+    const base = {
+      locale: 'en' as const,
+      template: 'overdue_early' as const,
+      tags: { tenant: 'acme', journey: 'j1', step: 's1' },
+    };
 
     await expect(
-      senders.email!.send({ ...base, channel: 'email', attemptId: 'a/email/1', to: 'maria@example.com', subject: 'S', text: 'T', html: '<p>T</p>' }),
+      senders.email!.send({
+        ...base,
+        channel: 'email',
+        attemptId: 'a/email/1',
+        to: 'maria@example.com',
+        subject: 'S',
+        text: 'T',
+        html: '<p>T</p>',
+      }),
     ).resolves.toMatchObject({ kind: 'sent' });
-    await expect(senders.sms!.send({ ...base, channel: 'sms', attemptId: 'a/sms/1', to: '+5511987654321', body: 'B' })).resolves.toMatchObject({
+    await expect(
+      senders.sms!.send({ ...base, channel: 'sms', attemptId: 'a/sms/1', to: '+5511987654321', body: 'B' }),
+    ).resolves.toMatchObject({
       kind: 'sent',
     });
     await expect(
-      senders.whatsapp!.send({ ...base, channel: 'whatsapp', attemptId: 'a/wa/1', to: '+5511987654321', mode: 'free_form', body: 'B', variables: {} }),
+      senders.whatsapp!.send({
+        ...base,
+        channel: 'whatsapp',
+        attemptId: 'a/wa/1',
+        to: '+5511987654321',
+        mode: 'free_form',
+        body: 'B',
+        variables: {},
+      }),
     ).resolves.toMatchObject({ kind: 'sent', whatsappMode: 'free_form' });
 
     expect(resend.requests[0]!.headers.authorization).toBe('Bearer re_from_env');
-    expect(twilio.requests.map((r) => (r.body as Record<string, string>).From)).toEqual(['+14155550100', 'whatsapp:+14155550199']);
+    expect(twilio.requests.map((r) => (r.body as Record<string, string>).From)).toEqual([
+      '+14155550100',
+      'whatsapp:+14155550199',
+    ]);
     expect((twilio.requests[0]!.body as Record<string, string>).StatusCallback).toBe(
       'https://dunning.acme.com/webhooks/twilio/status?attempt=a%2Fsms%2F1',
     );

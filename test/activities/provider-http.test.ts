@@ -4,14 +4,20 @@ import { parseRetryAfterSeconds, scrubContactData } from '../../activities/chann
 
 describe('scrubContactData', () => {
   it.each([
-    ['The number +14155550100 is unverified. Trial accounts cannot send messages to unverified numbers', 'The number <address> is unverified. Trial accounts cannot send messages to unverified numbers'],
+    [
+      'The number +14155550100 is unverified. Trial accounts cannot send messages to unverified numbers',
+      'The number <address> is unverified. Trial accounts cannot send messages to unverified numbers',
+    ],
     ["Invalid 'To' Phone Number: +5511987654321", "Invalid 'To' Phone Number: <address>"],
     ['To number: +1 415-555-0100, is not a mobile number', 'To number: <address>, is not a mobile number'],
     ['call +1 (415) 555 0100 now', 'call <address> now'],
     ['+44 20 7946 0958', '<address>'],
     ['Channel could not find To address whatsapp:+5511987654321.', 'Channel could not find To address <address>.'],
     ['From whatsapp:+14155550199 to WhatsApp:+34 910 000 099', 'From <address> to <address>'],
-    ['Invalid `to` field. maria.silva@example.com is not a valid email address.', 'Invalid `to` field. <address> is not a valid email address.'],
+    [
+      'Invalid `to` field. maria.silva@example.com is not a valid email address.',
+      'Invalid `to` field. <address> is not a valid email address.',
+    ],
     ['bounced: <Maria.Silva+tag@sub.example.co.uk>', 'bounced: <<address>>'],
     ['national form 4155550100 too', 'national form <address> too'],
   ])('%j → %j', (input, expected) => {
@@ -35,10 +41,21 @@ describe('scrubContactData', () => {
 
   it('no E.164 number or email address survives, wherever it sits in the text', () => {
     const phone = fc
-      .tuple(fc.integer({ min: 1, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 14 }), fc.constantFrom('', ' ', '-'))
-      .map(([first, rest, separator]) => `+${first}${rest.map((d, i) => (i % 3 === 2 ? `${separator}${d}` : String(d))).join('')}`);
+      .tuple(
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 14 }),
+        fc.constantFrom('', ' ', '-'),
+      )
+      .map(
+        ([first, rest, separator]) =>
+          `+${first}${rest.map((d, i) => (i % 3 === 2 ? `${separator}${d}` : String(d))).join('')}`,
+      );
     const email = fc.emailAddress();
-    const address = fc.oneof(phone, phone.map((p) => `whatsapp:${p}`), email);
+    const address = fc.oneof(
+      phone,
+      phone.map((p) => `whatsapp:${p}`),
+      email,
+    );
     const filler = fc.constantFrom('', 'The number ', 'To: ', "Invalid 'To' ", '(', '"', '<');
     const tail = fc.constantFrom('', ' is unverified', '.', ', ', ')', '"', '>');
     fc.assert(
@@ -63,7 +80,9 @@ describe('parseRetryAfterSeconds', () => {
   it('reads delta-seconds and HTTP dates, and ignores anything else', () => {
     expect(parseRetryAfterSeconds('7')).toBe(7);
     expect(parseRetryAfterSeconds('1.2')).toBe(2);
-    expect(parseRetryAfterSeconds(new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2030, 0, 1))).toBe(30);
+    expect(parseRetryAfterSeconds(new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2030, 0, 1))).toBe(
+      30,
+    );
     expect(parseRetryAfterSeconds(undefined)).toBeUndefined();
     expect(parseRetryAfterSeconds('soon')).toBeUndefined();
   });

@@ -10,7 +10,11 @@ import {
   resendTagValue,
 } from '../../activities/channels/resend-email';
 import { parseRetryAfterSeconds } from '../../activities/channels/provider-http';
-import { type OutgoingEmail, ProviderOutcomeUnknownError, ProviderUnavailableError } from '../../activities/channels/sender';
+import {
+  type OutgoingEmail,
+  ProviderOutcomeUnknownError,
+  ProviderUnavailableError,
+} from '../../activities/channels/sender';
 import { closedPort } from '../support/fake-http-server';
 import { type FakeResendServer, resendError, startFakeResendServer } from '../support/fake-resend-server';
 
@@ -173,9 +177,15 @@ describe('Resend email sender: idempotency', () => {
 
 describe('Resend email sender: errors', () => {
   it('429 is ProviderUnavailableError with Retry-After', async () => {
-    fake.script({ status: 429, body: resendError(429, 'rate_limit_exceeded', 'Too many requests.'), headers: { 'retry-after': '3' } });
+    fake.script({
+      status: 429,
+      body: resendError(429, 'rate_limit_exceeded', 'Too many requests.'),
+      headers: { 'retry-after': '3' },
+    });
 
-    const error: unknown = await sender().send(email()).catch((e: unknown) => e);
+    const error: unknown = await sender()
+      .send(email())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as ProviderUnavailableError).retryAfterSeconds).toBe(3);
     expect(fake.sent).toHaveLength(0);
@@ -195,7 +205,11 @@ describe('Resend email sender: errors', () => {
   it('422 validation error on the recipient is refused undeliverable, without the address in the detail', async () => {
     fake.script({
       status: 422,
-      body: resendError(422, 'validation_error', 'Invalid `to` field. maria.silva@example.com is not a valid email address.'),
+      body: resendError(
+        422,
+        'validation_error',
+        'Invalid `to` field. maria.silva@example.com is not a valid email address.',
+      ),
     });
 
     const outcome = await sender().send(email());
@@ -204,7 +218,9 @@ describe('Resend email sender: errors', () => {
   });
 
   it.each([
-    ['Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.'],
+    [
+      'Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.',
+    ],
     ["The 'to' field contains an invalid address."],
     ['Invalid to field: too long'],
     ['maria.silva@example.com is not a valid email address.'],
@@ -222,13 +238,16 @@ describe('Resend email sender: errors', () => {
     [422, 'validation_error', 'Invalid `subject` field.'],
     [400, 'invalid_parameter', 'Something about this email is not allowed.'],
     [422, 'validation_error', 'Message rejected for someone.else@example.org'],
-  ])('any other validation error (%i %s: %j) is refused rejected: this message, not the address', async (status, name, message) => {
-    fake.script({ status, body: resendError(status, name, message) });
+  ])(
+    'any other validation error (%i %s: %j) is refused rejected: this message, not the address',
+    async (status, name, message) => {
+      fake.script({ status, body: resendError(status, name, message) });
 
-    const outcome = await sender().send(email());
-    expect(outcome).toMatchObject({ kind: 'refused', refusal: 'rejected', code: name });
-    expect(outcome.kind === 'refused' && outcome.detail).not.toContain('@');
-  });
+      const outcome = await sender().send(email());
+      expect(outcome).toMatchObject({ kind: 'refused', refusal: 'rejected', code: name });
+      expect(outcome.kind === 'refused' && outcome.detail).not.toContain('@');
+    },
+  );
 
   it('a validation error about `reply_to` is our configuration, not the recipient', async () => {
     fake.script({ status: 422, body: resendError(422, 'validation_error', 'Invalid `reply_to` field.') });
@@ -246,9 +265,30 @@ describe('Resend email sender: errors', () => {
       throw new Error('did not throw');
     };
     const messages = [
-      thrown(() => mapResendError({ statusCode: 500, name: 'internal_server_error', message: 'Failed for maria@example.com' }, null, false, TIMEOUT_MS)),
-      thrown(() => mapResendError({ statusCode: 403, name: 'validation_error', message: 'You can only send testing emails to owner@acme.test' }, null, false, TIMEOUT_MS)),
-      thrown(() => mapResendError({ statusCode: null, name: 'application_error', message: 'fetch failed for +5511987654321' } as never, null, false, TIMEOUT_MS)),
+      thrown(() =>
+        mapResendError(
+          { statusCode: 500, name: 'internal_server_error', message: 'Failed for maria@example.com' },
+          null,
+          false,
+          TIMEOUT_MS,
+        ),
+      ),
+      thrown(() =>
+        mapResendError(
+          { statusCode: 403, name: 'validation_error', message: 'You can only send testing emails to owner@acme.test' },
+          null,
+          false,
+          TIMEOUT_MS,
+        ),
+      ),
+      thrown(() =>
+        mapResendError(
+          { statusCode: null, name: 'application_error', message: 'fetch failed for +5511987654321' } as never,
+          null,
+          false,
+          TIMEOUT_MS,
+        ),
+      ),
     ];
     for (const message of messages) {
       expect(message).toContain('<address>');
@@ -259,7 +299,9 @@ describe('Resend email sender: errors', () => {
   it('401 (bad API key) is ProviderUnavailableError naming the configuration, not a refusal', async () => {
     fake.script({ status: 401, body: resendError(401, 'invalid_api_key', 'API key is invalid') });
 
-    const error: unknown = await sender().send(email()).catch((e: unknown) => e);
+    const error: unknown = await sender()
+      .send(email())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as Error).message).toMatch(/RESEND_API_KEY/);
   });
@@ -278,18 +320,27 @@ describe('Resend email sender: errors', () => {
 
   it('no answer at all (the SDK cannot tell a refused connection from a broken one) is an unknown outcome', async () => {
     const port = await closedPort();
-    await expect(sender({ baseUrl: `http://127.0.0.1:${port}` }).send(email())).rejects.toBeInstanceOf(ProviderOutcomeUnknownError);
+    await expect(sender({ baseUrl: `http://127.0.0.1:${port}` }).send(email())).rejects.toBeInstanceOf(
+      ProviderOutcomeUnknownError,
+    );
   });
 
   it('409 concurrent request for the same key is an unknown outcome (the other request may send it)', () => {
     expect(() =>
-      mapResendError({ statusCode: 409, name: 'concurrent_idempotent_requests', message: 'in progress' }, null, false, TIMEOUT_MS),
+      mapResendError(
+        { statusCode: 409, name: 'concurrent_idempotent_requests', message: 'in progress' },
+        null,
+        false,
+        TIMEOUT_MS,
+      ),
     ).toThrow(ProviderOutcomeUnknownError);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
     expect(parseRetryAfterSeconds('7')).toBe(7);
-    expect(parseRetryAfterSeconds(new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2030, 0, 1))).toBe(30);
+    expect(parseRetryAfterSeconds(new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2030, 0, 1))).toBe(
+      30,
+    );
     expect(parseRetryAfterSeconds(undefined)).toBeUndefined();
     expect(parseRetryAfterSeconds('soon')).toBeUndefined();
   });

@@ -3,7 +3,12 @@
  * HTTP client only has the host rewritten), and the assertions are about what went over the wire.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type OutgoingSms, type OutgoingWhatsApp, ProviderOutcomeUnknownError, ProviderUnavailableError } from '../../activities/channels/sender';
+import {
+  type OutgoingSms,
+  type OutgoingWhatsApp,
+  ProviderOutcomeUnknownError,
+  ProviderUnavailableError,
+} from '../../activities/channels/sender';
 import {
   createTwilioSmsSender,
   createTwilioWhatsAppSender,
@@ -11,7 +16,12 @@ import {
   type TwilioWhatsAppConfig,
 } from '../../activities/channels/twilio-messaging';
 import { closedPort } from '../support/fake-http-server';
-import { type FakeTwilioServer, localTwilioHttpClient, startFakeTwilioServer, twilioError } from '../support/fake-twilio-server';
+import {
+  type FakeTwilioServer,
+  localTwilioHttpClient,
+  startFakeTwilioServer,
+  twilioError,
+} from '../support/fake-twilio-server';
 
 let fake: FakeTwilioServer;
 beforeAll(async () => {
@@ -96,7 +106,9 @@ describe('Twilio SMS sender', () => {
     expect(request.method).toBe('POST');
     expect(request.path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
     expect(request.headers['content-type']).toContain('application/x-www-form-urlencoded');
-    const credentials = Buffer.from(String(request.headers.authorization).replace(/^Basic /, ''), 'base64').toString('utf8');
+    const credentials = Buffer.from(String(request.headers.authorization).replace(/^Basic /, ''), 'base64').toString(
+      'utf8',
+    );
     expect(credentials).toBe(`${ACCOUNT_SID}:${AUTH_TOKEN}`);
     expect(fields(0)).toEqual({
       To: '+5511987654321',
@@ -118,7 +130,9 @@ describe('Twilio SMS sender', () => {
   });
 
   it('a Messaging Service sender sends MessagingServiceSid and no From', async () => {
-    await createTwilioSmsSender(smsConfig({ senders: { '*': { messagingServiceSid: MESSAGING_SERVICE } } })).send(sms());
+    await createTwilioSmsSender(smsConfig({ senders: { '*': { messagingServiceSid: MESSAGING_SERVICE } } })).send(
+      sms(),
+    );
 
     expect(fields(0).MessagingServiceSid).toBe(MESSAGING_SERVICE);
     expect(fields(0)).not.toHaveProperty('From');
@@ -133,7 +147,11 @@ describe('Twilio SMS sender', () => {
   it('21610 (recipient unsubscribed) is refused opted_out', async () => {
     fake.script({ status: 400, body: twilioError(400, 21610, 'Attempt to send to unsubscribed recipient') });
 
-    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({ kind: 'refused', refusal: 'opted_out', code: '21610' });
+    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({
+      kind: 'refused',
+      refusal: 'opted_out',
+      code: '21610',
+    });
   });
 
   it.each([
@@ -145,7 +163,11 @@ describe('Twilio SMS sender', () => {
   ])('%i is refused undeliverable', async (code, message) => {
     fake.script({ status: 400, body: twilioError(400, code, message) });
 
-    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({ kind: 'refused', refusal: 'undeliverable', code: String(code) });
+    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({
+      kind: 'refused',
+      refusal: 'undeliverable',
+      code: String(code),
+    });
   });
 
   it.each([
@@ -155,13 +177,21 @@ describe('Twilio SMS sender', () => {
   ])('an unrecognised 400 (%i) is refused rejected: about this message, not the address', async (code, message) => {
     fake.script({ status: 400, body: twilioError(400, code, message) });
 
-    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({ kind: 'refused', refusal: 'rejected', code: String(code) });
+    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({
+      kind: 'refused',
+      refusal: 'rejected',
+      code: String(code),
+    });
   });
 
   it('a 400 without an error code is refused rejected, not undeliverable', async () => {
     fake.script({ status: 400, body: { status: 400, message: 'Bad request' } });
 
-    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({ kind: 'refused', refusal: 'rejected', code: '400' });
+    expect(await createTwilioSmsSender(smsConfig()).send(sms())).toMatchObject({
+      kind: 'refused',
+      refusal: 'rejected',
+      code: '400',
+    });
   });
 
   it("refusal details carry no phone number (Twilio's messages often quote the 'To')", async () => {
@@ -183,10 +213,16 @@ describe('Twilio SMS sender', () => {
   it('21608 (trial account, unverified number) is a configuration error whose message carries no phone number', async () => {
     fake.script({
       status: 400,
-      body: twilioError(400, 21608, 'The number +5511987654321 is unverified. Trial accounts cannot send messages to unverified numbers; verify +5511987654321 at twilio.com/user/account/phone-numbers/verified'),
+      body: twilioError(
+        400,
+        21608,
+        'The number +5511987654321 is unverified. Trial accounts cannot send messages to unverified numbers; verify +5511987654321 at twilio.com/user/account/phone-numbers/verified',
+      ),
     });
 
-    const error: unknown = await createTwilioSmsSender(smsConfig()).send(sms()).catch((e: unknown) => e);
+    const error: unknown = await createTwilioSmsSender(smsConfig())
+      .send(sms())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as Error).message).toContain('The number <address> is unverified');
     expect((error as Error).message).not.toMatch(/987654321/);
@@ -195,7 +231,9 @@ describe('Twilio SMS sender', () => {
   it('a retryable error (429, 5xx) carries no phone number either', async () => {
     fake.script({ status: 503, body: twilioError(503, 20503, 'Service unavailable while sending to +5511987654321') });
 
-    const error: unknown = await createTwilioSmsSender(smsConfig()).send(sms()).catch((e: unknown) => e);
+    const error: unknown = await createTwilioSmsSender(smsConfig())
+      .send(sms())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as Error).message).not.toMatch(/987654321/);
   });
@@ -203,7 +241,9 @@ describe('Twilio SMS sender', () => {
   it('429 is ProviderUnavailableError with the Retry-After Twilio sent', async () => {
     fake.script({ status: 429, body: twilioError(429, 20429, 'Too Many Requests'), headers: { 'retry-after': '5' } });
 
-    const error: unknown = await createTwilioSmsSender(smsConfig()).send(sms()).catch((e: unknown) => e);
+    const error: unknown = await createTwilioSmsSender(smsConfig())
+      .send(sms())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as ProviderUnavailableError).retryAfterSeconds).toBe(5);
   });
@@ -231,7 +271,14 @@ describe('Twilio SMS sender', () => {
   });
 
   it("21606 (our 'From' cannot send SMS) is ProviderUnavailableError, not a refusal", async () => {
-    fake.script({ status: 400, body: twilioError(400, 21606, "The 'From' phone number provided is not a valid message-capable Twilio phone number") });
+    fake.script({
+      status: 400,
+      body: twilioError(
+        400,
+        21606,
+        "The 'From' phone number provided is not a valid message-capable Twilio phone number",
+      ),
+    });
 
     await expect(createTwilioSmsSender(smsConfig()).send(sms())).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
@@ -240,7 +287,9 @@ describe('Twilio SMS sender', () => {
     fake.script({ delayMs: TIMEOUT_MS * 4 });
 
     const started = Date.now();
-    const error: unknown = await createTwilioSmsSender(smsConfig()).send(sms()).catch((e: unknown) => e);
+    const error: unknown = await createTwilioSmsSender(smsConfig())
+      .send(sms())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderOutcomeUnknownError);
     expect((error as Error).message).toMatch(/did not answer within 250 ms/);
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 3);
@@ -280,7 +329,9 @@ describe('Twilio WhatsApp sender', () => {
   });
 
   it('a Messaging Service sender needs no prefix; the recipient still has one', async () => {
-    await createTwilioWhatsAppSender(whatsappConfig({ senders: { '*': { messagingServiceSid: MESSAGING_SERVICE } } })).send(whatsapp());
+    await createTwilioWhatsAppSender(
+      whatsappConfig({ senders: { '*': { messagingServiceSid: MESSAGING_SERVICE } } }),
+    ).send(whatsapp());
 
     expect(fields(0)).toMatchObject({ To: 'whatsapp:+5511987654321', MessagingServiceSid: MESSAGING_SERVICE });
     expect(fields(0)).not.toHaveProperty('From');
@@ -291,7 +342,11 @@ describe('Twilio WhatsApp sender', () => {
     const outcome = await sender.send(whatsapp({ mode: 'template', locale: 'es' }));
     await sender.send(whatsapp({ mode: 'template', locale: 'en' }));
 
-    expect(fields(0)).toMatchObject({ To: 'whatsapp:+5511987654321', From: 'whatsapp:+34910000099', ContentSid: TEMPLATE_ES });
+    expect(fields(0)).toMatchObject({
+      To: 'whatsapp:+5511987654321',
+      From: 'whatsapp:+34910000099',
+      ContentSid: TEMPLATE_ES,
+    });
     expect(JSON.parse(fields(0).ContentVariables!)).toEqual({ '1': 'Maria', '2': 'R$ 150,00' });
     expect(fields(0)).not.toHaveProperty('Body');
     expect(fields(1).ContentSid).toBe(TEMPLATE_EN);
@@ -299,26 +354,37 @@ describe('Twilio WhatsApp sender', () => {
   });
 
   it("falls back to the template's '*' entry for a locale without its own", async () => {
-    await createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp({ mode: 'template', template: 'final_notice', locale: 'fr' }));
+    await createTwilioWhatsAppSender(whatsappConfig()).send(
+      whatsapp({ mode: 'template', template: 'final_notice', locale: 'fr' }),
+    );
 
     expect(fields(0).ContentSid).toBe(TEMPLATE_ANY);
   });
 
   it('template mode without a configured template is refused template_missing, and Twilio is not called', async () => {
-    const outcome = await createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp({ mode: 'template', locale: 'fr' }));
+    const outcome = await createTwilioWhatsAppSender(whatsappConfig()).send(
+      whatsapp({ mode: 'template', locale: 'fr' }),
+    );
 
     expect(outcome).toMatchObject({ kind: 'refused', refusal: 'template_missing' });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('63016 on a free-form message re-sends it at once as the template', async () => {
-    fake.script({ status: 400, body: twilioError(400, 63016, 'Failed to send freeform message because you are outside the allowed window.') });
+    fake.script({
+      status: 400,
+      body: twilioError(400, 63016, 'Failed to send freeform message because you are outside the allowed window.'),
+    });
 
     const outcome = await createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp());
 
     expect(fake.requests).toHaveLength(2);
     expect(fields(0)).toHaveProperty('Body');
-    expect(fields(1)).toMatchObject({ To: 'whatsapp:+5511987654321', From: 'whatsapp:+14155550199', ContentSid: TEMPLATE_EN });
+    expect(fields(1)).toMatchObject({
+      To: 'whatsapp:+5511987654321',
+      From: 'whatsapp:+14155550199',
+      ContentSid: TEMPLATE_EN,
+    });
     expect(fields(1)).not.toHaveProperty('Body');
     expect(fields(1).StatusCallback).toBe(fields(0).StatusCallback);
     expect(fake.created).toHaveLength(1);
@@ -326,7 +392,10 @@ describe('Twilio WhatsApp sender', () => {
   });
 
   it('63016 without a configured template is refused template_required', async () => {
-    fake.script({ status: 400, body: twilioError(400, 63016, 'Failed to send freeform message because you are outside the allowed window.') });
+    fake.script({
+      status: 400,
+      body: twilioError(400, 63016, 'Failed to send freeform message because you are outside the allowed window.'),
+    });
 
     const outcome = await createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp({ locale: 'fr' }));
 
@@ -335,7 +404,14 @@ describe('Twilio WhatsApp sender', () => {
   });
 
   it('the 63016 detail carries no WhatsApp address', async () => {
-    fake.script({ status: 400, body: twilioError(400, 63016, 'Failed to send freeform message to whatsapp:+5511987654321: outside the allowed window.') });
+    fake.script({
+      status: 400,
+      body: twilioError(
+        400,
+        63016,
+        'Failed to send freeform message to whatsapp:+5511987654321: outside the allowed window.',
+      ),
+    });
 
     const outcome = await createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp({ locale: 'fr' }));
 
@@ -347,7 +423,10 @@ describe('Twilio WhatsApp sender', () => {
 
   it('an unrecognised 400 on WhatsApp is refused rejected; 63024 (invalid recipient) undeliverable', async () => {
     fake.script(
-      { status: 400, body: twilioError(400, 63013, 'This message send failed because it violates Channel provider policy') },
+      {
+        status: 400,
+        body: twilioError(400, 63013, 'This message send failed because it violates Channel provider policy'),
+      },
       { status: 400, body: twilioError(400, 63024, 'Invalid message recipient') },
     );
     const sender = createTwilioWhatsAppSender(whatsappConfig());
@@ -370,7 +449,9 @@ describe('Twilio WhatsApp sender', () => {
   it('a timeout is ProviderOutcomeUnknownError with one request, and no template retry', async () => {
     fake.script({ delayMs: TIMEOUT_MS * 4 });
 
-    await expect(createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp())).rejects.toBeInstanceOf(ProviderOutcomeUnknownError);
+    await expect(createTwilioWhatsAppSender(whatsappConfig()).send(whatsapp())).rejects.toBeInstanceOf(
+      ProviderOutcomeUnknownError,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fake.requests).toHaveLength(1);
   });

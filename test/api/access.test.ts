@@ -13,7 +13,12 @@ type Json = Record<string, unknown>;
 
 function problemOf(response: { statusCode: number; headers: Record<string, unknown>; json(): unknown }) {
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return response.json() as { status: number; title: string; reason?: string; errors?: { in?: string; path: string; message: string }[] };
+  return response.json() as {
+    status: number;
+    title: string;
+    reason?: string;
+    errors?: { in?: string; path: string; message: string }[];
+  };
 }
 const paths = (response: Parameters<typeof problemOf>[0]) => (problemOf(response).errors ?? []).map((e) => e.path);
 
@@ -32,18 +37,36 @@ describeEachDatabase('access management API', (getDb) => {
     it('answers for a tenant that has no row yet, and creates it on the first change', async () => {
       const before = await api.call({ method: 'GET', url: '/v1/tenant', key: TENANT_B_KEY });
       expect(before.statusCode).toBe(200);
-      expect(before.json()).toMatchObject({ id: 'tenant-b', name: 'tenant-b', defaultPolicyId: 'default', createdAt: null });
+      expect(before.json()).toMatchObject({
+        id: 'tenant-b',
+        name: 'tenant-b',
+        defaultPolicyId: 'default',
+        createdAt: null,
+      });
 
-      const patched = await api.call({ method: 'PATCH', url: '/v1/tenant', key: TENANT_B_KEY, payload: { name: 'Tenant B Ltd' } });
+      const patched = await api.call({
+        method: 'PATCH',
+        url: '/v1/tenant',
+        key: TENANT_B_KEY,
+        payload: { name: 'Tenant B Ltd' },
+      });
       expect(patched.statusCode).toBe(200);
-      expect(patched.json()).toMatchObject({ id: 'tenant-b', name: 'Tenant B Ltd', recordedBy: { keyId: `key_${sha256Hex(TENANT_B_KEY).slice(0, 12)}` } });
+      expect(patched.json()).toMatchObject({
+        id: 'tenant-b',
+        name: 'Tenant B Ltd',
+        recordedBy: { keyId: `key_${sha256Hex(TENANT_B_KEY).slice(0, 12)}` },
+      });
       const after = (await api.call({ method: 'GET', url: '/v1/tenant', key: TENANT_B_KEY })).json() as Json;
       expect(after.name).toBe('Tenant B Ltd');
       expect(after.createdAt).toEqual(expect.any(String));
     });
 
     it('leaves the default policy to PUT /v1/tenant/default-policy', async () => {
-      const response = await api.call({ method: 'PATCH', url: '/v1/tenant', payload: { name: 'Tenant A', defaultPolicyId: 'gentle' } });
+      const response = await api.call({
+        method: 'PATCH',
+        url: '/v1/tenant',
+        payload: { name: 'Tenant A', defaultPolicyId: 'gentle' },
+      });
       expect(response.statusCode).toBe(400);
       expect(paths(response)).toEqual(['defaultPolicyId']);
     });
@@ -69,7 +92,9 @@ describeEachDatabase('access management API', (getDb) => {
       expect(response.statusCode).toBe(200);
       const { profiles } = response.json() as { profiles: Json[] };
       for (const [id, p] of Object.entries(BUILT_IN_PROFILES)) {
-        expect(profiles).toContainEqual(expect.objectContaining({ id, name: p.name, permissions: [...p.permissions], builtIn: true }));
+        expect(profiles).toContainEqual(
+          expect.objectContaining({ id, name: p.name, permissions: [...p.permissions], builtIn: true }),
+        );
       }
       for (const id of Object.keys(BUILT_IN_PROFILES)) {
         const patch = await api.call({ method: 'PATCH', url: `/v1/profiles/${id}`, payload: { name: 'mine now' } });
@@ -80,33 +105,64 @@ describeEachDatabase('access management API', (getDb) => {
     });
 
     it('creates, changes and deletes a custom profile; refuses duplicates and unknown permissions', async () => {
-      const id = `night-${uniqueId('p').toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 40);
+      const id = `night-${uniqueId('p')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')}`.slice(0, 40);
       const created = await api.call({
         method: 'POST',
         url: '/v1/profiles',
         payload: { id, name: 'Night shift', permissions: ['journeys:read', 'journeys:pause', 'journeys:read'] },
       });
       expect(created.statusCode).toBe(201);
-      expect(created.json()).toMatchObject({ id, builtIn: false, permissions: ['journeys:read', 'journeys:pause'], recordedBy: { keyId: ownerKeyId() } });
+      expect(created.json()).toMatchObject({
+        id,
+        builtIn: false,
+        permissions: ['journeys:read', 'journeys:pause'],
+        recordedBy: { keyId: ownerKeyId() },
+      });
 
-      const again = await api.call({ method: 'POST', url: '/v1/profiles', payload: { id, name: 'x', permissions: [] } });
+      const again = await api.call({
+        method: 'POST',
+        url: '/v1/profiles',
+        payload: { id, name: 'x', permissions: [] },
+      });
       expect(again.statusCode).toBe(409);
       expect(paths(again)).toEqual(['id']);
-      const builtIn = await api.call({ method: 'POST', url: '/v1/profiles', payload: { id: 'analyst', name: 'x', permissions: [] } });
+      const builtIn = await api.call({
+        method: 'POST',
+        url: '/v1/profiles',
+        payload: { id: 'analyst', name: 'x', permissions: [] },
+      });
       expect(builtIn.statusCode).toBe(409);
-      const badPermission = await api.call({ method: 'POST', url: '/v1/profiles', payload: { id: 'other', name: 'x', permissions: ['journeys:read', 'tenant:own'] } });
+      const badPermission = await api.call({
+        method: 'POST',
+        url: '/v1/profiles',
+        payload: { id: 'other', name: 'x', permissions: ['journeys:read', 'tenant:own'] },
+      });
       expect(badPermission.statusCode).toBe(400);
       expect(paths(badPermission)).toEqual(['permissions.1']);
-      const badId = await api.call({ method: 'POST', url: '/v1/profiles', payload: { id: 'Has Spaces', name: 'x', permissions: [] } });
+      const badId = await api.call({
+        method: 'POST',
+        url: '/v1/profiles',
+        payload: { id: 'Has Spaces', name: 'x', permissions: [] },
+      });
       expect(badId.statusCode).toBe(400);
       expect(paths(badId)).toEqual(['id']);
 
-      const changed = await api.call({ method: 'PATCH', url: `/v1/profiles/${id}`, payload: { permissions: ['journeys:read'] } });
+      const changed = await api.call({
+        method: 'PATCH',
+        url: `/v1/profiles/${id}`,
+        payload: { permissions: ['journeys:read'] },
+      });
       expect(changed.statusCode).toBe(200);
       expect(changed.json()).toMatchObject({ id, name: 'Night shift', permissions: ['journeys:read'] });
-      expect((await api.call({ method: 'PATCH', url: '/v1/profiles/nope-nope', payload: { name: 'x' } })).statusCode).toBe(404);
+      expect(
+        (await api.call({ method: 'PATCH', url: '/v1/profiles/nope-nope', payload: { name: 'x' } })).statusCode,
+      ).toBe(404);
       // Another tenant does not see it.
-      const other = (await api.call({ method: 'GET', url: '/v1/profiles', key: TENANT_B_KEY })).json() as { profiles: Json[] };
+      const other = (await api.call({ method: 'GET', url: '/v1/profiles', key: TENANT_B_KEY })).json() as {
+        profiles: Json[];
+      };
       expect(other.profiles.map((p) => p.id)).not.toContain(id);
       expect((await api.call({ method: 'DELETE', url: `/v1/profiles/${id}`, key: TENANT_B_KEY })).statusCode).toBe(404);
 
@@ -116,7 +172,11 @@ describeEachDatabase('access management API', (getDb) => {
       const inUse = await api.call({ method: 'DELETE', url: `/v1/profiles/${id}` });
       expect(inUse.statusCode).toBe(409);
       expect(problemOf(inUse).reason).toBe('profile_in_use');
-      await api.call({ method: 'PATCH', url: `/v1/collaborators/${collaboratorId}`, payload: { profileId: 'analyst' } });
+      await api.call({
+        method: 'PATCH',
+        url: `/v1/collaborators/${collaboratorId}`,
+        payload: { profileId: 'analyst' },
+      });
       const deleted = await api.call({ method: 'DELETE', url: `/v1/profiles/${id}` });
       expect(deleted.statusCode).toBe(200);
       expect(deleted.json()).toMatchObject({ id, deleted: true, recordedBy: { keyId: ownerKeyId() } });
@@ -125,45 +185,89 @@ describeEachDatabase('access management API', (getDb) => {
 
     it('a change to a custom profile applies to its collaborators’ keys at once', async () => {
       const id = 'readers-then-pausers';
-      await api.call({ method: 'POST', url: '/v1/profiles', payload: { id, name: 'R', permissions: ['journeys:read'] } });
+      await api.call({
+        method: 'POST',
+        url: '/v1/profiles',
+        payload: { id, name: 'R', permissions: ['journeys:read'] },
+      });
       const { secret } = await createCollaboratorKey(api, id);
       const pause = () => api.call({ method: 'POST', url: '/v1/journeys/none-such/pause', key: secret, payload: {} });
       expect((await pause()).statusCode).toBe(403);
-      await api.call({ method: 'PATCH', url: `/v1/profiles/${id}`, payload: { permissions: ['journeys:read', 'journeys:pause'] } });
+      await api.call({
+        method: 'PATCH',
+        url: `/v1/profiles/${id}`,
+        payload: { permissions: ['journeys:read', 'journeys:pause'] },
+      });
       expect((await pause()).statusCode).toBe(404);
     });
   });
 
   describe('collaborators', () => {
     it('adds a collaborator with a built-in profile, lists, renames and disables it', async () => {
-      const created = await api.call({ method: 'POST', url: '/v1/collaborators', payload: { name: 'Billing', profileId: 'payment_system' } });
+      const created = await api.call({
+        method: 'POST',
+        url: '/v1/collaborators',
+        payload: { name: 'Billing', profileId: 'payment_system' },
+      });
       expect(created.statusCode).toBe(201);
       const collaborator = created.json() as Json;
-      expect(collaborator).toMatchObject({ name: 'Billing', profileId: 'payment_system', disabled: false, recordedBy: { keyId: ownerKeyId() } });
+      expect(collaborator).toMatchObject({
+        name: 'Billing',
+        profileId: 'payment_system',
+        disabled: false,
+        recordedBy: { keyId: ownerKeyId() },
+      });
 
       const list = (await api.call({ method: 'GET', url: '/v1/collaborators' })).json() as { collaborators: Json[] };
       expect(list.collaborators.map((c) => c.id)).toContain(collaborator.id);
-      const otherList = (await api.call({ method: 'GET', url: '/v1/collaborators', key: TENANT_B_KEY })).json() as { collaborators: Json[] };
+      const otherList = (await api.call({ method: 'GET', url: '/v1/collaborators', key: TENANT_B_KEY })).json() as {
+        collaborators: Json[];
+      };
       expect(otherList.collaborators.map((c) => c.id)).not.toContain(collaborator.id);
 
-      const patched = await api.call({ method: 'PATCH', url: `/v1/collaborators/${String(collaborator.id)}`, payload: { name: 'Billing v2', disabled: true } });
+      const patched = await api.call({
+        method: 'PATCH',
+        url: `/v1/collaborators/${String(collaborator.id)}`,
+        payload: { name: 'Billing v2', disabled: true },
+      });
       expect(patched.statusCode).toBe(200);
       expect(patched.json()).toMatchObject({ name: 'Billing v2', disabled: true, disabledAt: expect.any(String) });
-      expect((await api.call({ method: 'PATCH', url: `/v1/collaborators/${String(collaborator.id)}`, key: TENANT_B_KEY, payload: { disabled: false } })).statusCode).toBe(404);
+      expect(
+        (
+          await api.call({
+            method: 'PATCH',
+            url: `/v1/collaborators/${String(collaborator.id)}`,
+            key: TENANT_B_KEY,
+            payload: { disabled: false },
+          })
+        ).statusCode,
+      ).toBe(404);
     });
 
     it('refuses an unknown profile and names the field', async () => {
-      const unknown = await api.call({ method: 'POST', url: '/v1/collaborators', payload: { name: 'X', profileId: 'no-such-profile' } });
+      const unknown = await api.call({
+        method: 'POST',
+        url: '/v1/collaborators',
+        payload: { name: 'X', profileId: 'no-such-profile' },
+      });
       expect(unknown.statusCode).toBe(422);
       expect(paths(unknown)).toEqual(['profileId']);
       const missing = await api.call({ method: 'POST', url: '/v1/collaborators', payload: { profileId: 'analyst' } });
       expect(missing.statusCode).toBe(400);
       expect(paths(missing)).toEqual(['name']);
       const { collaboratorId } = await createCollaboratorKey(api, 'analyst');
-      const change = await api.call({ method: 'PATCH', url: `/v1/collaborators/${collaboratorId}`, payload: { profileId: 'no-such-profile' } });
+      const change = await api.call({
+        method: 'PATCH',
+        url: `/v1/collaborators/${collaboratorId}`,
+        payload: { profileId: 'no-such-profile' },
+      });
       expect(change.statusCode).toBe(422);
       expect(paths(change)).toEqual(['profileId']);
-      const notBoolean = await api.call({ method: 'PATCH', url: `/v1/collaborators/${collaboratorId}`, payload: { disabled: 'yes' } });
+      const notBoolean = await api.call({
+        method: 'PATCH',
+        url: `/v1/collaborators/${collaboratorId}`,
+        payload: { disabled: 'yes' },
+      });
       expect(notBoolean.statusCode).toBe(400);
       expect(paths(notBoolean)).toEqual(['disabled']);
     });
@@ -173,7 +277,13 @@ describeEachDatabase('access management API', (getDb) => {
     it('shows a new key’s secret once and stores only its digest', async () => {
       const created = await api.call({ method: 'POST', url: '/v1/keys', payload: { name: 'ci' } });
       expect(created.statusCode).toBe(201);
-      const key = created.json() as { id: string; secret: string; prefix: string; collaboratorId: string | null; recordedBy: Json };
+      const key = created.json() as {
+        id: string;
+        secret: string;
+        prefix: string;
+        collaboratorId: string | null;
+        recordedBy: Json;
+      };
       expect(key.secret).toMatch(/^dk_live_[A-Za-z0-9_-]{43}$/);
       expect(key.secret.startsWith(key.prefix)).toBe(true);
       expect(key.collaboratorId).toBeNull();
@@ -188,7 +298,14 @@ describeEachDatabase('access management API', (getDb) => {
       expect(list.body).not.toContain(key.secret);
       expect(list.body).not.toContain(row!.secretHash);
       expect((list.json() as { keys: Json[] }).keys).toContainEqual(
-        expect.objectContaining({ id: key.id, name: 'ci', prefix: key.prefix, collaboratorId: null, lastUsedAt: null, revokedAt: null }),
+        expect.objectContaining({
+          id: key.id,
+          name: 'ci',
+          prefix: key.prefix,
+          collaboratorId: null,
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
       );
       expect((await api.call({ method: 'GET', url: '/v1/keys', key: TENANT_B_KEY })).body).not.toContain(key.id);
 
@@ -197,7 +314,9 @@ describeEachDatabase('access management API', (getDb) => {
       expect(used.statusCode).toBe(200);
       const [touched] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, key.id));
       expect(touched!.lastUsedAt).toBeInstanceOf(Date);
-      const listed = ((await api.call({ method: 'GET', url: '/v1/keys' })).json() as { keys: Json[] }).keys.find((k) => k.id === key.id);
+      const listed = ((await api.call({ method: 'GET', url: '/v1/keys' })).json() as { keys: Json[] }).keys.find(
+        (k) => k.id === key.id,
+      );
       expect(listed?.lastUsedAt).toEqual(expect.any(String));
       // Its own writes are recorded under its id.
       const write = await api.call({ method: 'PATCH', url: '/v1/tenant', key: key.secret, payload: {} });
@@ -217,7 +336,17 @@ describeEachDatabase('access management API', (getDb) => {
         ['PATCH', `/v1/collaborators/${collaboratorId}`],
         ['POST', `/v1/keys/${keyId}/revoke`],
       ] as const) {
-        expect((await api.call({ method, url, key: secret, payload: method === 'GET' ? undefined : { name: 'x', profileId: 'collections_manager' } })).statusCode, `${method} ${url}`).toBe(403);
+        expect(
+          (
+            await api.call({
+              method,
+              url,
+              key: secret,
+              payload: method === 'GET' ? undefined : { name: 'x', profileId: 'collections_manager' },
+            })
+          ).statusCode,
+          `${method} ${url}`,
+        ).toBe(403);
       }
       const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, keyId));
       expect(row!.revokedAt).toBeNull();
@@ -225,11 +354,20 @@ describeEachDatabase('access management API', (getDb) => {
     });
 
     it('refuses a key for an unknown or disabled collaborator, naming the field', async () => {
-      const unknown = await api.call({ method: 'POST', url: '/v1/keys', payload: { name: 'x', collaboratorId: 'col_nobody' } });
+      const unknown = await api.call({
+        method: 'POST',
+        url: '/v1/keys',
+        payload: { name: 'x', collaboratorId: 'col_nobody' },
+      });
       expect(unknown.statusCode).toBe(422);
       expect(paths(unknown)).toEqual(['collaboratorId']);
       const { collaboratorId } = await createCollaboratorKey(api, 'analyst');
-      const ofB = await api.call({ method: 'POST', url: '/v1/keys', key: TENANT_B_KEY, payload: { name: 'x', collaboratorId } });
+      const ofB = await api.call({
+        method: 'POST',
+        url: '/v1/keys',
+        key: TENANT_B_KEY,
+        payload: { name: 'x', collaboratorId },
+      });
       expect(ofB.statusCode).toBe(422);
       await api.call({ method: 'PATCH', url: `/v1/collaborators/${collaboratorId}`, payload: { disabled: true } });
       const disabled = await api.call({ method: 'POST', url: '/v1/keys', payload: { name: 'x', collaboratorId } });
@@ -243,7 +381,9 @@ describeEachDatabase('access management API', (getDb) => {
     it('a revoked key opens nothing; revoking again keeps the first time; another tenant cannot revoke it', async () => {
       const { secret, keyId } = await createCollaboratorKey(api, 'analyst');
       expect((await api.call({ method: 'GET', url: '/v1/journeys/none-such', key: secret })).statusCode).toBe(404);
-      expect((await api.call({ method: 'POST', url: `/v1/keys/${keyId}/revoke`, key: TENANT_B_KEY })).statusCode).toBe(404);
+      expect((await api.call({ method: 'POST', url: `/v1/keys/${keyId}/revoke`, key: TENANT_B_KEY })).statusCode).toBe(
+        404,
+      );
       expect((await api.call({ method: 'GET', url: '/v1/journeys/none-such', key: secret })).statusCode).toBe(404);
 
       const first = await api.call({ method: 'POST', url: `/v1/keys/${keyId}/revoke` });
@@ -282,7 +422,9 @@ describeEachDatabase('access management API', (getDb) => {
       const second = await createTenant(getDb(), { id, name: 'Renamed' });
       expect(second.created).toBe(false);
       expect(second.secret).not.toBe(first.secret);
-      expect((await api.call({ method: 'GET', url: '/v1/tenant', key: second.secret })).json()).toMatchObject({ name: 'Acme' });
+      expect((await api.call({ method: 'GET', url: '/v1/tenant', key: second.secret })).json()).toMatchObject({
+        name: 'Acme',
+      });
       await expect(createTenant(getDb(), { id: 'bad id' })).rejects.toThrow();
     });
   });

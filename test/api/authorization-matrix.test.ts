@@ -26,7 +26,15 @@ import { query } from '../db/sql';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
-import { type ApiHarness, type CollaboratorKey, TENANT_A_KEY, TENANT_B_KEY, createCollaboratorKey, startApi, startBody } from './support';
+import {
+  type ApiHarness,
+  type CollaboratorKey,
+  TENANT_A_KEY,
+  TENANT_B_KEY,
+  createCollaboratorKey,
+  startApi,
+  startBody,
+} from './support';
 
 interface DiscoveredRoute {
   method: string;
@@ -40,14 +48,22 @@ interface DiscoveredRoute {
  * Routes outside authentication: the docs, the health check, provider webhooks and buyer links
  * (those authenticate by signature and have their own tests). Everything else needs a key.
  */
-const isPublic = (url: string) => url === '/health' || url === '/docs' || url.startsWith('/docs/') || url.startsWith('/webhooks/') || url.startsWith('/unsubscribe/');
+const isPublic = (url: string) =>
+  url === '/health' ||
+  url === '/docs' ||
+  url.startsWith('/docs/') ||
+  url.startsWith('/webhooks/') ||
+  url.startsWith('/unsubscribe/');
 
 function collect(into: DiscoveredRoute[]) {
   return (route: RouteOptions) => {
-    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter(
+      (m) => m !== 'HEAD' && m !== 'OPTIONS',
+    );
     const config = (route.config ?? {}) as { permission?: Permission; ownerOnly?: boolean };
     const bodySchema = (route.schema as { body?: unknown } | undefined)?.body;
-    const body = bodySchema instanceof z.ZodType ? (bodySchema.meta() as { example?: unknown } | undefined)?.example : undefined;
+    const body =
+      bodySchema instanceof z.ZodType ? (bodySchema.meta() as { example?: unknown } | undefined)?.example : undefined;
     for (const method of methods) {
       into.push({ method, url: route.url, permission: config.permission, ownerOnly: config.ownerOnly === true, body });
     }
@@ -58,7 +74,13 @@ function collect(into: DiscoveredRoute[]) {
 async function discoverRoutes(): Promise<DiscoveredRoute[]> {
   const found: DiscoveredRoute[] = [];
   const db = {} as Database;
-  const app = await buildApp({ db, gateway: new InMemoryJourneyGateway(db), policies: builtInPolicies, keys: { authenticate: async () => null }, onRoute: collect(found) });
+  const app = await buildApp({
+    db,
+    gateway: new InMemoryJourneyGateway(db),
+    policies: builtInPolicies,
+    keys: { authenticate: async () => null },
+    onRoute: collect(found),
+  });
   await app.ready();
   await app.close();
   const unique = new Map(found.filter((r) => !isPublic(r.url)).map((r) => [`${r.method} ${r.url}`, r]));
@@ -67,10 +89,18 @@ async function discoverRoutes(): Promise<DiscoveredRoute[]> {
 
 const ROUTES = await discoverRoutes();
 const PROFILES = Object.keys(BUILT_IN_PROFILES) as BuiltInProfileId[];
-type Caller = { kind: 'none' } | { kind: 'owner' } | { kind: 'other-tenant' } | { kind: 'profile'; profileId: BuiltInProfileId };
-const CALLERS: Caller[] = [{ kind: 'none' }, { kind: 'owner' }, ...PROFILES.map((profileId) => ({ kind: 'profile' as const, profileId })), { kind: 'other-tenant' }];
+type Caller =
+  { kind: 'none' } | { kind: 'owner' } | { kind: 'other-tenant' } | { kind: 'profile'; profileId: BuiltInProfileId };
+const CALLERS: Caller[] = [
+  { kind: 'none' },
+  { kind: 'owner' },
+  ...PROFILES.map((profileId) => ({ kind: 'profile' as const, profileId })),
+  { kind: 'other-tenant' },
+];
 const MATRIX_SIZE = ROUTES.length * CALLERS.length;
-console.log(`[authorization matrix] ${ROUTES.length} routes × ${CALLERS.length} callers = ${MATRIX_SIZE} cases per database`);
+console.log(
+  `[authorization matrix] ${ROUTES.length} routes × ${CALLERS.length} callers = ${MATRIX_SIZE} cases per database`,
+);
 
 const callerName = (c: Caller) => (c.kind === 'profile' ? `profile ${c.profileId}` : c.kind);
 const isJourneyScoped = (url: string) => url.includes(':installmentId');
@@ -100,7 +130,13 @@ async function fingerprint(db: Database, tenantId?: string): Promise<Record<stri
 describe('authorization matrix: route discovery', () => {
   it(`finds the routes of every module (${ROUTES.length} routes, ${MATRIX_SIZE} cases per database)`, () => {
     const names = ROUTES.map((r) => `${r.method} ${r.url}`);
-    for (const known of ['POST /v1/journeys', 'GET /v1/journeys/:installmentId', 'POST /v1/keys', 'PATCH /v1/tenant', 'DELETE /v1/profiles/:profileId']) {
+    for (const known of [
+      'POST /v1/journeys',
+      'GET /v1/journeys/:installmentId',
+      'POST /v1/keys',
+      'PATCH /v1/tenant',
+      'DELETE /v1/profiles/:profileId',
+    ]) {
       expect(names).toContain(known);
     }
   });
@@ -113,119 +149,133 @@ describe('authorization matrix: route discovery', () => {
   });
 
   it('the tenant, its profiles, collaborators and keys are managed by the owner alone', () => {
-    const management = ROUTES.filter((r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys)(\/|$)/.test(r.url));
+    const management = ROUTES.filter(
+      (r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys)(\/|$)/.test(r.url),
+    );
     expect(management.length).toBeGreaterThanOrEqual(11);
     expect(management.filter((r) => !r.ownerOnly).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 });
 
-describeEachDatabase(`authorization matrix (${ROUTES.length} routes × ${CALLERS.length} callers = ${MATRIX_SIZE} cases)`, (getDb) => {
-  let api: ApiHarness;
-  const registered: DiscoveredRoute[] = [];
-  const keys = new Map<BuiltInProfileId, CollaboratorKey>();
-  const installmentId = uniqueId('matrix-inst');
-  /** Path parameters: tenant A's ids wherever a route names one, so other tenants aim at A's data. */
-  const paramValues: Record<string, string> = {
-    installmentId,
-    purchaseId: uniqueId('matrix-pur'),
-    subscriptionId: uniqueId('matrix-sub'),
-    buyerId: uniqueId('matrix-buyer'),
-    productId: uniqueId('matrix-prod'),
-  };
-  const fixture = startBody(installmentId, {
-    purchaseId: paramValues.purchaseId,
-    subscriptionId: paramValues.subscriptionId,
-    buyer: { ...startBody(installmentId).buyer, id: paramValues.buyerId },
-    product: { id: paramValues.productId, name: 'Matrix course' },
-  });
-  /** Strings no answer to another tenant may contain. */
-  const tenantAMarkers: string[] = ['tenant-a'];
-
-  const urlOf = (route: DiscoveredRoute) =>
-    route.url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(paramValues[name] ?? `matrix-missing-${name}`));
-  const keyOf = (caller: Caller): string | null => {
-    switch (caller.kind) {
-      case 'none':
-        return null;
-      case 'owner':
-        return TENANT_A_KEY;
-      case 'other-tenant':
-        return TENANT_B_KEY;
-      case 'profile':
-        return keys.get(caller.profileId)!.secret;
-    }
-  };
-  const send = (route: DiscoveredRoute, caller: Caller) =>
-    api.call({
-      method: route.method as 'GET',
-      url: urlOf(route),
-      key: keyOf(caller),
-      ...(route.method !== 'GET' && route.method !== 'DELETE' && { payload: (route.body ?? {}) as object }),
+describeEachDatabase(
+  `authorization matrix (${ROUTES.length} routes × ${CALLERS.length} callers = ${MATRIX_SIZE} cases)`,
+  (getDb) => {
+    let api: ApiHarness;
+    const registered: DiscoveredRoute[] = [];
+    const keys = new Map<BuiltInProfileId, CollaboratorKey>();
+    const installmentId = uniqueId('matrix-inst');
+    /** Path parameters: tenant A's ids wherever a route names one, so other tenants aim at A's data. */
+    const paramValues: Record<string, string> = {
+      installmentId,
+      purchaseId: uniqueId('matrix-pur'),
+      subscriptionId: uniqueId('matrix-sub'),
+      buyerId: uniqueId('matrix-buyer'),
+      productId: uniqueId('matrix-prod'),
+    };
+    const fixture = startBody(installmentId, {
+      purchaseId: paramValues.purchaseId,
+      subscriptionId: paramValues.subscriptionId,
+      buyer: { ...startBody(installmentId).buyer, id: paramValues.buyerId },
+      product: { id: paramValues.productId, name: 'Matrix course' },
     });
-  const gatewayCalls = (tenantId?: string) => JSON.stringify(api.gateway.calls.filter((c) => !tenantId || c.ref.tenantId === tenantId));
+    /** Strings no answer to another tenant may contain. */
+    const tenantAMarkers: string[] = ['tenant-a'];
 
-  beforeAll(async () => {
-    api = await startApi(getDb(), () => Date.now(), { onRoute: collect(registered) });
-    const started = await api.call({ method: 'POST', url: '/v1/journeys', payload: fixture });
-    expect(started.statusCode).toBe(201);
-    for (const profileId of PROFILES) {
-      const key = await createCollaboratorKey(api, profileId);
-      keys.set(profileId, key);
-      tenantAMarkers.push(key.collaboratorId, key.keyId);
-      // The first use records last_used_at; do it now so the matrix measures only the routes.
-      await api.call({ method: 'GET', url: '/v1/journeys/warm-up', key: key.secret });
-    }
-  });
-  afterAll(async () => {
-    await api.app.close();
-  });
+    const urlOf = (route: DiscoveredRoute) =>
+      route.url.replace(/:(\w+)/g, (_, name: string) =>
+        encodeURIComponent(paramValues[name] ?? `matrix-missing-${name}`),
+      );
+    const keyOf = (caller: Caller): string | null => {
+      switch (caller.kind) {
+        case 'none':
+          return null;
+        case 'owner':
+          return TENANT_A_KEY;
+        case 'other-tenant':
+          return TENANT_B_KEY;
+        case 'profile':
+          return keys.get(caller.profileId)!.secret;
+      }
+    };
+    const send = (route: DiscoveredRoute, caller: Caller) =>
+      api.call({
+        method: route.method as 'GET',
+        url: urlOf(route),
+        key: keyOf(caller),
+        ...(route.method !== 'GET' && route.method !== 'DELETE' && { payload: (route.body ?? {}) as object }),
+      });
+    const gatewayCalls = (tenantId?: string) =>
+      JSON.stringify(api.gateway.calls.filter((c) => !tenantId || c.ref.tenantId === tenantId));
 
-  it('the app under test registers exactly the discovered routes', () => {
-    const names = new Set(registered.filter((r) => !isPublic(r.url)).map((r) => `${r.method} ${r.url}`));
-    expect([...names].sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.url}`).sort());
-  });
-
-  for (const route of ROUTES) {
-    const requirement = route.ownerOnly ? 'owner only' : route.permission ?? 'undeclared';
-    it(`${route.method} ${route.url} [${requirement}] × ${CALLERS.length} callers`, async () => {
-      for (const caller of CALLERS) {
-        const label = `${route.method} ${route.url} as ${callerName(caller)}`;
-        const allowed =
-          caller.kind === 'owner' ||
-          caller.kind === 'other-tenant' ||
-          (caller.kind === 'profile' && !route.ownerOnly && route.permission !== undefined && (BUILT_IN_PROFILES[caller.profileId].permissions as readonly string[]).includes(route.permission));
-
-        if (caller.kind === 'none' || !allowed) {
-          const rowsBefore = await fingerprint(getDb());
-          const callsBefore = gatewayCalls();
-          const response = await send(route, caller);
-          expect(response.statusCode, label).toBe(caller.kind === 'none' ? 401 : 403);
-          expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
-          expect(gatewayCalls(), `${label}: gateway called`).toBe(callsBefore);
-          expect(await fingerprint(getDb()), `${label}: rows written`).toEqual(rowsBefore);
-          continue;
-        }
-
-        if (caller.kind === 'other-tenant') {
-          const rowsBefore = await fingerprint(getDb(), 'tenant-a');
-          const callsBefore = gatewayCalls('tenant-a');
-          const response = await send(route, caller);
-          expect(response.statusCode, label).toBeLessThan(500);
-          expect([401, 403], label).not.toContain(response.statusCode);
-          if (isJourneyScoped(route.url)) {
-            expect(route.body === undefined ? [404] : [400, 404], `${label}: ${response.body}`).toContain(response.statusCode);
-          } else {
-            for (const marker of [...tenantAMarkers, installmentId]) expect(response.body, `${label} reveals ${marker}`).not.toContain(marker);
-          }
-          expect(gatewayCalls('tenant-a'), `${label}: tenant A's journey reached`).toBe(callsBefore);
-          expect(await fingerprint(getDb(), 'tenant-a'), `${label}: tenant A's rows changed`).toEqual(rowsBefore);
-          continue;
-        }
-
-        const response = await send(route, caller);
-        expect([401, 403], `${label}: ${response.body}`).not.toContain(response.statusCode);
-        expect(response.statusCode, `${label}: ${response.body}`).toBeLessThan(500);
+    beforeAll(async () => {
+      api = await startApi(getDb(), () => Date.now(), { onRoute: collect(registered) });
+      const started = await api.call({ method: 'POST', url: '/v1/journeys', payload: fixture });
+      expect(started.statusCode).toBe(201);
+      for (const profileId of PROFILES) {
+        const key = await createCollaboratorKey(api, profileId);
+        keys.set(profileId, key);
+        tenantAMarkers.push(key.collaboratorId, key.keyId);
+        // The first use records last_used_at; do it now so the matrix measures only the routes.
+        await api.call({ method: 'GET', url: '/v1/journeys/warm-up', key: key.secret });
       }
     });
-  }
-});
+    afterAll(async () => {
+      await api.app.close();
+    });
+
+    it('the app under test registers exactly the discovered routes', () => {
+      const names = new Set(registered.filter((r) => !isPublic(r.url)).map((r) => `${r.method} ${r.url}`));
+      expect([...names].sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.url}`).sort());
+    });
+
+    for (const route of ROUTES) {
+      const requirement = route.ownerOnly ? 'owner only' : (route.permission ?? 'undeclared');
+      it(`${route.method} ${route.url} [${requirement}] × ${CALLERS.length} callers`, async () => {
+        for (const caller of CALLERS) {
+          const label = `${route.method} ${route.url} as ${callerName(caller)}`;
+          const allowed =
+            caller.kind === 'owner' ||
+            caller.kind === 'other-tenant' ||
+            (caller.kind === 'profile' &&
+              !route.ownerOnly &&
+              route.permission !== undefined &&
+              (BUILT_IN_PROFILES[caller.profileId].permissions as readonly string[]).includes(route.permission));
+
+          if (caller.kind === 'none' || !allowed) {
+            const rowsBefore = await fingerprint(getDb());
+            const callsBefore = gatewayCalls();
+            const response = await send(route, caller);
+            expect(response.statusCode, label).toBe(caller.kind === 'none' ? 401 : 403);
+            expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+            expect(gatewayCalls(), `${label}: gateway called`).toBe(callsBefore);
+            expect(await fingerprint(getDb()), `${label}: rows written`).toEqual(rowsBefore);
+            continue;
+          }
+
+          if (caller.kind === 'other-tenant') {
+            const rowsBefore = await fingerprint(getDb(), 'tenant-a');
+            const callsBefore = gatewayCalls('tenant-a');
+            const response = await send(route, caller);
+            expect(response.statusCode, label).toBeLessThan(500);
+            expect([401, 403], label).not.toContain(response.statusCode);
+            if (isJourneyScoped(route.url)) {
+              expect(route.body === undefined ? [404] : [400, 404], `${label}: ${response.body}`).toContain(
+                response.statusCode,
+              );
+            } else {
+              for (const marker of [...tenantAMarkers, installmentId])
+                expect(response.body, `${label} reveals ${marker}`).not.toContain(marker);
+            }
+            expect(gatewayCalls('tenant-a'), `${label}: tenant A's journey reached`).toBe(callsBefore);
+            expect(await fingerprint(getDb(), 'tenant-a'), `${label}: tenant A's rows changed`).toEqual(rowsBefore);
+            continue;
+          }
+
+          const response = await send(route, caller);
+          expect([401, 403], `${label}: ${response.body}`).not.toContain(response.statusCode);
+          expect(response.statusCode, `${label}: ${response.body}`).toBeLessThan(500);
+        }
+      });
+    }
+  },
+);

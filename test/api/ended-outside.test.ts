@@ -19,7 +19,8 @@ describeEachDatabase('journeys ended from outside the product', (getDb) => {
     await api.app.close();
   });
 
-  const start = (installmentId: string) => api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+  const start = (installmentId: string) =>
+    api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
 
   it('a terminated journey reads as closed (canceled, terminated), and a new start begins it again', async () => {
     const installmentId = uniqueId('inst');
@@ -28,7 +29,12 @@ describeEachDatabase('journeys ended from outside the product', (getDb) => {
     api.gateway.terminate({ tenantId: 'tenant-a', installmentId });
 
     const read = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
-    expect(read.json()).toMatchObject({ source: 'database', stage: 'closed', outcome: 'canceled', cancelReason: 'terminated' });
+    expect(read.json()).toMatchObject({
+      source: 'database',
+      stage: 'closed',
+      outcome: 'canceled',
+      cancelReason: 'terminated',
+    });
 
     const again = await start(installmentId);
     expect(again.statusCode).toBe(201);
@@ -37,7 +43,10 @@ describeEachDatabase('journeys ended from outside the product', (getDb) => {
     expect(row).toMatchObject({ outcome: null, stage: 'pre_due' });
     const events = await listEvents(getDb(), row!.id);
     expect(events.map((e) => `${e.seq}:${e.type}`)).toEqual(['1:started', '2:paused', '3:canceled', '4:started']);
-    expect(events[2]!.payload).toMatchObject({ reason: 'terminated', actor: { kind: 'system', id: 'temporal-operator' } });
+    expect(events[2]!.payload).toMatchObject({
+      reason: 'terminated',
+      actor: { kind: 'system', id: 'temporal-operator' },
+    });
     // Started again once: the same start now finds it running.
     expect((await start(installmentId)).statusCode).toBe(200);
   });
@@ -58,7 +67,10 @@ describeEachDatabase('journeys ended from outside the product', (getDb) => {
     const again = await start(installmentId);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ created: false });
-    expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ outcome: 'canceled', stage: 'closed' });
+    expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({
+      outcome: 'canceled',
+      stage: 'closed',
+    });
     expect((await findJourney(getDb(), 'tenant-a', installmentId))!.status.cancelReason).toBe('operator');
   });
 

@@ -23,16 +23,42 @@ interface Endpoint {
   example: unknown;
 }
 
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
 const weirdSegment = fc.oneof(
   printable.map(encodeURIComponent),
   fc.string({ maxLength: 20 }).map(encodeURIComponent),
-  fc.constantFrom('%', '%zz', '..', '%2F', '%00', 'x'.repeat(129), 'x'.repeat(300), '-', 'a b', '%E2%80%AE', 'null', '0'),
+  fc.constantFrom(
+    '%',
+    '%zz',
+    '..',
+    '%2F',
+    '%00',
+    'x'.repeat(129),
+    'x'.repeat(300),
+    '-',
+    'a b',
+    '%E2%80%AE',
+    'null',
+    '0',
+  ),
 );
 
 /** The example with one field (at any depth) replaced by junk, removed, or the whole thing swapped. */
 function mutate(example: unknown): fc.Arbitrary<unknown> {
-  const junk = fc.oneof(fc.constant(null), fc.integer(), fc.double(), fc.boolean(), printable, fc.string(), fc.constant('\u0000'), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+  const junk = fc.oneof(
+    fc.constant(null),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    printable,
+    fc.string(),
+    fc.constant('\u0000'),
+    fc.array(fc.integer(), { maxLength: 3 }),
+    fc.object({ maxDepth: 1 }),
+  );
   const paths: string[][] = [];
   const walk = (value: unknown, at: string[]) => {
     if (value && typeof value === 'object') {
@@ -53,7 +79,11 @@ function mutate(example: unknown): fc.Arbitrary<unknown> {
         return copy;
       })
     : junk;
-  return fc.oneof({ weight: 4, arbitrary: replaced }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 1, arbitrary: junk });
+  return fc.oneof(
+    { weight: 4, arbitrary: replaced },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+    { weight: 1, arbitrary: junk },
+  );
 }
 
 describeEachDatabase('fuzz of every endpoint', (getDb) => {
@@ -72,21 +102,33 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
       else process.env.RATE_LIMIT_PER_MINUTE = previous;
     }
     for (const id of knownIds) {
-      const started = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(id, { purchaseId: 'fuzz-pur', subscriptionId: 'fuzz-sub' }) });
+      const started = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(id, { purchaseId: 'fuzz-pur', subscriptionId: 'fuzz-sub' }),
+      });
       expect(started.statusCode).toBe(201);
     }
     const docs = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
-      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { example?: unknown }; example?: unknown }> } }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content?: Record<string, { schema?: { example?: unknown }; example?: unknown }> } }
+        >
+      >;
     };
     // Provider webhooks authenticate by signature, not by key, and have their own tests.
-    endpoints = Object.entries(docs.paths).filter(([path]) => !path.startsWith('/webhooks/')).flatMap(([path, operations]) =>
-      METHODS.flatMap((method) => {
-        const operation = operations[method];
-        if (!operation) return [];
-        const media = operation.requestBody?.content?.['application/json'];
-        return [{ method: method.toUpperCase(), path, example: media?.example ?? media?.schema?.example ?? {} }];
-      }),
-    );
+    endpoints = Object.entries(docs.paths)
+      .filter(([path]) => !path.startsWith('/webhooks/'))
+      .flatMap(([path, operations]) =>
+        METHODS.flatMap((method) => {
+          const operation = operations[method];
+          if (!operation) return [];
+          const media = operation.requestBody?.content?.['application/json'];
+          return [{ method: method.toUpperCase(), path, example: media?.example ?? media?.schema?.example ?? {} }];
+        }),
+      );
   });
   afterAll(async () => {
     console.log(`fuzz: ${cases} cases over ${endpoints.length} endpoints`);
@@ -95,25 +137,69 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
 
   const snapshot = async () => {
     const db = getDb();
-    const [[j], [e], [p]] = await Promise.all([db.select({ n: count() }).from(journeys), db.select({ n: count() }).from(events), db.select({ n: count() }).from(payments)]);
-    return { journeys: j!.n, events: e!.n, payments: p!.n, gatewayWrites: api.gateway.writes, calls: api.gateway.calls.length };
+    const [[j], [e], [p]] = await Promise.all([
+      db.select({ n: count() }).from(journeys),
+      db.select({ n: count() }).from(events),
+      db.select({ n: count() }).from(payments),
+    ]);
+    return {
+      journeys: j!.n,
+      events: e!.n,
+      payments: p!.n,
+      gatewayWrites: api.gateway.writes,
+      calls: api.gateway.calls.length,
+    };
   };
 
   it('discovers the endpoints from /docs/json', () => {
     expect(endpoints.length).toBeGreaterThanOrEqual(16);
     expect(endpoints.map((e) => `${e.method} ${e.path}`)).toEqual(
-      expect.arrayContaining(['POST /v1/journeys/bulk', 'GET /v1/journeys', 'POST /v1/journeys/pause', 'POST /v1/purchases/{purchaseId}/refund', 'POST /v1/buyers/{buyerId}/contact']),
+      expect.arrayContaining([
+        'POST /v1/journeys/bulk',
+        'GET /v1/journeys',
+        'POST /v1/journeys/pause',
+        'POST /v1/purchases/{purchaseId}/refund',
+        'POST /v1/buyers/{buyerId}/contact',
+      ]),
     );
   });
 
   it('answers every malformed request with a 4xx problem, never a 5xx, and writes nothing when it refuses', async () => {
     for (const endpoint of endpoints) {
       const request = fc.record({
-        params: fc.array(fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...knownIds, 'fuzz-pur', 'fuzz-sub', 'buyer_77') }, { weight: 3, arbitrary: weirdSegment }), { minLength: 4, maxLength: 4 }),
+        params: fc.array(
+          fc.oneof(
+            { weight: 2, arbitrary: fc.constantFrom(...knownIds, 'fuzz-pur', 'fuzz-sub', 'buyer_77') },
+            { weight: 3, arbitrary: weirdSegment },
+          ),
+          { minLength: 4, maxLength: 4 },
+        ),
         query: fc.oneof(
           fc.constant(''),
-          fc.dictionary(fc.constantFrom('limit', 'cursor', 'stage', 'outcome', 'dueFrom', 'dueTo', 'daysOverdueMin', 'daysOverdueMax', 'buyerId', 'productId', 'x', 'stage[]'), weirdSegment, { maxKeys: 3 })
-            .map((q) => Object.entries(q).map(([k, v]) => `${k}=${v}`).join('&')),
+          fc
+            .dictionary(
+              fc.constantFrom(
+                'limit',
+                'cursor',
+                'stage',
+                'outcome',
+                'dueFrom',
+                'dueTo',
+                'daysOverdueMin',
+                'daysOverdueMax',
+                'buyerId',
+                'productId',
+                'x',
+                'stage[]',
+              ),
+              weirdSegment,
+              { maxKeys: 3 },
+            )
+            .map((q) =>
+              Object.entries(q)
+                .map(([k, v]) => `${k}=${v}`)
+                .join('&'),
+            ),
           printable.map((s) => encodeURI(s)),
         ),
         body: fc.oneof(
@@ -126,7 +212,21 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
               )
               .map((payload): { payload?: string; type?: string } => ({ payload, type: 'application/json' })),
           },
-          { weight: 1, arbitrary: fc.tuple(printable, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=latin1', 'garbage')).map(([payload, type]): { payload?: string; type?: string } => ({ payload, type })) },
+          {
+            weight: 1,
+            arbitrary: fc
+              .tuple(
+                printable,
+                fc.constantFrom(
+                  'text/plain',
+                  'application/x-www-form-urlencoded',
+                  'multipart/form-data',
+                  'application/json; charset=latin1',
+                  'garbage',
+                ),
+              )
+              .map(([payload, type]): { payload?: string; type?: string } => ({ payload, type })),
+          },
           { weight: 1, arbitrary: fc.constant<{ payload?: string; type?: string }>({}) },
         ),
         authorization: fc.oneof(
@@ -147,7 +247,12 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
           if (r.body.type) headers['content-type'] = r.body.type;
           if (r.idempotencyKey !== undefined) headers['idempotency-key'] = r.idempotencyKey;
           if (r.requestId !== undefined) headers['x-request-id'] = r.requestId;
-          const options: InjectOptions = { method: endpoint.method as InjectOptions['method'], url, headers, ...(r.body.payload !== undefined && { payload: r.body.payload }) };
+          const options: InjectOptions = {
+            method: endpoint.method as InjectOptions['method'],
+            url,
+            headers,
+            ...(r.body.payload !== undefined && { payload: r.body.payload }),
+          };
           const before = await snapshot();
           const response = await api.app.inject(options);
           cases++;
@@ -155,7 +260,11 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
           expect(response.statusCode, where).toBeLessThan(500);
           if (response.statusCode >= 400) {
             expect(response.headers['content-type'], where).toMatch(/^application\/problem\+json/);
-            expect(response.json(), where).toMatchObject({ status: response.statusCode, type: expect.any(String), title: expect.any(String) });
+            expect(response.json(), where).toMatchObject({
+              status: response.statusCode,
+              type: expect.any(String),
+              title: expect.any(String),
+            });
             const after = await snapshot();
             // Refused before the handler (schema, auth, size, type, rate): the gateway was not even asked.
             // Refused by the handler (404 no journey, 409 ended, 422 policy): it may have asked, but nothing changed.

@@ -18,13 +18,23 @@ describeEachDatabase('Idempotency-Key and rate limits', (getDb) => {
     it('replays the stored answer to the same request, without doing it again', async () => {
       const key = uniqueId('idem');
       const payload = { items: [startBody(uniqueId('inst')), { broken: true }] };
-      const first = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload, headers: { 'idempotency-key': key } });
+      const first = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/bulk',
+        payload,
+        headers: { 'idempotency-key': key },
+      });
       expect(first.statusCode).toBe(207);
       expect(first.json().summary.started).toBe(1);
       const calls = api.gateway.calls.length;
       // Same request, keys of the body in another order: the same request.
       const reordered = { items: payload.items.map((item) => Object.fromEntries(Object.entries(item).reverse())) };
-      const replay = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: reordered, headers: { 'idempotency-key': key } });
+      const replay = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/bulk',
+        payload: reordered,
+        headers: { 'idempotency-key': key },
+      });
       expect(replay.statusCode).toBe(207);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.json()).toEqual(first.json());
@@ -50,7 +60,11 @@ describeEachDatabase('Idempotency-Key and rate limits', (getDb) => {
     it('refuses the same key with a different request (422 naming the header), and scopes keys by tenant', async () => {
       const key = uniqueId('idem');
       const purchaseId = uniqueId('pur');
-      const first = await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund`, headers: { 'idempotency-key': key } });
+      const first = await api.call({
+        method: 'POST',
+        url: `/v1/purchases/${purchaseId}/refund`,
+        headers: { 'idempotency-key': key },
+      });
       expect(first.statusCode).toBe(200);
       const calls = api.gateway.calls.length;
       for (const request of [
@@ -64,7 +78,12 @@ describeEachDatabase('Idempotency-Key and rate limits', (getDb) => {
       }
       expect(api.gateway.calls.length).toBe(calls);
       // Tenant B's key space is its own.
-      const other = await api.call({ method: 'POST', url: `/v1/purchases/${uniqueId('pur')}/refund`, key: TENANT_B_KEY, headers: { 'idempotency-key': key } });
+      const other = await api.call({
+        method: 'POST',
+        url: `/v1/purchases/${uniqueId('pur')}/refund`,
+        key: TENANT_B_KEY,
+        headers: { 'idempotency-key': key },
+      });
       expect(other.statusCode).toBe(200);
       expect(other.headers['idempotent-replayed']).toBeUndefined();
       const rows = await getDb().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
@@ -76,15 +95,33 @@ describeEachDatabase('Idempotency-Key and rate limits', (getDb) => {
 
     it('stores nothing for a request refused before the handler, and refuses a malformed key', async () => {
       const key = uniqueId('idem');
-      const invalid = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items: [] }, headers: { 'idempotency-key': key } });
+      const invalid = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/bulk',
+        payload: { items: [] },
+        headers: { 'idempotency-key': key },
+      });
       expect(invalid.statusCode).toBe(400);
-      const rows = await getDb().select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, 'tenant-a'), eq(idempotencyKeys.key, key)));
+      const rows = await getDb()
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.tenantId, 'tenant-a'), eq(idempotencyKeys.key, key)));
       expect(rows).toEqual([]);
       // The corrected request with the same key then runs.
-      const ok = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items: [startBody(uniqueId('inst'))] }, headers: { 'idempotency-key': key } });
+      const ok = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/bulk',
+        payload: { items: [startBody(uniqueId('inst'))] },
+        headers: { 'idempotency-key': key },
+      });
       expect(ok.statusCode).toBe(200);
 
-      const bad = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items: [startBody(uniqueId('inst'))] }, headers: { 'idempotency-key': 'has spaces in it' } });
+      const bad = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/bulk',
+        payload: { items: [startBody(uniqueId('inst'))] },
+        headers: { 'idempotency-key': 'has spaces in it' },
+      });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().errors[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
     });
@@ -103,14 +140,17 @@ describeEachDatabase('Idempotency-Key and rate limits', (getDb) => {
       }
       try {
         const statuses: number[] = [];
-        for (let i = 0; i < 4; i++) statuses.push((await limited.call({ method: 'GET', url: '/v1/journeys?limit=1' })).statusCode);
+        for (let i = 0; i < 4; i++)
+          statuses.push((await limited.call({ method: 'GET', url: '/v1/journeys?limit=1' })).statusCode);
         expect(statuses).toEqual([200, 200, 200, 429]);
         const refused = await limited.call({ method: 'GET', url: '/v1/journeys?limit=1', key: TENANT_A_KEY });
         expect(refused.statusCode).toBe(429);
         expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
         expect(refused.json()).toMatchObject({ status: 429, type: expect.stringContaining('rate-limited') });
-        expect((await limited.call({ method: 'GET', url: '/v1/journeys?limit=1', key: TENANT_B_KEY })).statusCode).toBe(200);
+        expect((await limited.call({ method: 'GET', url: '/v1/journeys?limit=1', key: TENANT_B_KEY })).statusCode).toBe(
+          200,
+        );
       } finally {
         await limited.app.close();
       }

@@ -39,7 +39,11 @@ describeEachDatabase('journey collection API', (getDb) => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const installmentId = uniqueId('inst');
-      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId, overrides(i)) });
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(installmentId, overrides(i)),
+      });
       expect(response.statusCode).toBe(201);
       ids.push(installmentId);
     }
@@ -51,7 +55,10 @@ describeEachDatabase('journey collection API', (getDb) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await api.call({ method: 'GET', url: `/v1/journeys?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}` });
+      const response = await api.call({
+        method: 'GET',
+        url: `/v1/journeys?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      });
       expect(response.statusCode).toBe(200);
       const page = response.json() as { items: Summary[]; nextCursor: string | null };
       expect(page.items.length).toBeLessThanOrEqual(limit);
@@ -79,7 +86,16 @@ describeEachDatabase('journey collection API', (getDb) => {
       const before = api.gateway.calls.length;
       const response = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items } });
       expect(response.statusCode).toBe(207);
-      const body = response.json() as { summary: Record<string, number>; results: { index: number; installmentId: string | null; status: number; journeyId?: string; errors?: { path: string }[] }[] };
+      const body = response.json() as {
+        summary: Record<string, number>;
+        results: {
+          index: number;
+          installmentId: string | null;
+          status: number;
+          journeyId?: string;
+          errors?: { path: string }[];
+        }[];
+      };
       expect(body.summary).toEqual({ total: 7, started: 1, existing: 2, failed: 4 });
       expect(body.results.map((r) => [r.index, r.installmentId, r.status])).toEqual([
         [0, a, 201],
@@ -97,17 +113,30 @@ describeEachDatabase('journey collection API', (getDb) => {
       expect(await findJourney(getDb(), 'tenant-a', b)).toBeUndefined();
       expect(await findJourney(getDb(), 'tenant-a', c)).toBeUndefined();
       // Only the valid new installment reached the gateway; the existing one was answered from the database.
-      expect(api.gateway.calls.slice(before).filter((call) => call.method === 'start').map((call) => call.ref.installmentId)).toEqual([a]);
+      expect(
+        api.gateway.calls
+          .slice(before)
+          .filter((call) => call.method === 'start')
+          .map((call) => call.ref.installmentId),
+      ).toEqual([a]);
     });
 
     it('answers 200 when every item started or existed, and refuses an empty or oversize batch', async () => {
       const ids = [uniqueId('bulk'), uniqueId('bulk')];
-      const ok = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items: ids.map((id) => startBody(id)) } });
+      const ok = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/bulk',
+        payload: { items: ids.map((id) => startBody(id)) },
+      });
       expect(ok.statusCode).toBe(200);
       expect(ok.json().summary).toEqual({ total: 2, started: 2, existing: 0, failed: 0 });
       const empty = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items: [] } });
       expect(problemOf(empty).errors?.[0]?.path).toBe('items');
-      const tooMany = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items: Array.from({ length: 1001 }, () => ({})) } });
+      const tooMany = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/bulk',
+        payload: { items: Array.from({ length: 1001 }, () => ({})) },
+      });
       expect(tooMany.statusCode).toBe(400);
       expect(problemOf(tooMany).errors?.[0]?.path).toBe('items');
     });
@@ -133,7 +162,9 @@ describeEachDatabase('journey collection API', (getDb) => {
         expect(new Set(items.map((j) => j.journeyId)).size).toBe(23);
         expect(pages).toBe(Math.ceil(23 / limit));
         const keys = items.map((j) => [j.dueDate, j.journeyId] as const);
-        const sorted = [...keys].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+        const sorted = [...keys].sort((x, y) =>
+          x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0,
+        );
         expect(keys.map((k) => k[0])).toEqual(sorted.map((k) => k[0]));
       }
     });
@@ -145,7 +176,10 @@ describeEachDatabase('journey collection API', (getDb) => {
       const [late10, late2] = await seed(2, (i) => ({ product, buyer: buyerX, dueDate: dueIn(i === 0 ? -10 : -2) }));
       const [future5] = await seed(1, () => ({ product, buyer: buyerY, dueDate: dueIn(5) }));
       const canceled = (await seed(1, () => ({ product, buyer: buyerY, dueDate: dueIn(-3) })))[0]!;
-      expect((await api.call({ method: 'POST', url: `/v1/journeys/${canceled}/cancel`, payload: { reason: 'manual' } })).statusCode).toBe(202);
+      expect(
+        (await api.call({ method: 'POST', url: `/v1/journeys/${canceled}/cancel`, payload: { reason: 'manual' } }))
+          .statusCode,
+      ).toBe(202);
 
       const ids = async (query: string) => {
         const response = await api.call({ method: 'GET', url: `/v1/journeys?productId=${product.id}&${query}` });
@@ -161,8 +195,17 @@ describeEachDatabase('journey collection API', (getDb) => {
       expect(await ids('daysOverdueMin=1&daysOverdueMax=5')).toEqual([late2, canceled].sort());
       expect(await ids('daysOverdueMax=-1')).toEqual([future5]);
       expect(await ids(`dueFrom=${dueIn(-3)}&dueTo=${dueIn(0)}`)).toEqual([late2, canceled].sort());
-      const one = (await api.call({ method: 'GET', url: `/v1/journeys?buyerId=${buyerY.id}&stage=pre_due` })).json().items as Summary[];
-      expect(one).toEqual([expect.objectContaining({ installmentId: future5, daysOverdue: -5, buyerId: buyerY.id, productId: product.id, outcome: null })]);
+      const one = (await api.call({ method: 'GET', url: `/v1/journeys?buyerId=${buyerY.id}&stage=pre_due` })).json()
+        .items as Summary[];
+      expect(one).toEqual([
+        expect.objectContaining({
+          installmentId: future5,
+          daysOverdue: -5,
+          buyerId: buyerY.id,
+          productId: product.id,
+          outcome: null,
+        }),
+      ]);
       // Another tenant sees none of them.
       const other = await api.call({ method: 'GET', url: `/v1/journeys?productId=${product.id}`, key: TENANT_B_KEY });
       expect(other.json().items).toEqual([]);
@@ -181,7 +224,10 @@ describeEachDatabase('journey collection API', (getDb) => {
       ] as const) {
         const response = await api.call({ method: 'GET', url: `/v1/journeys?${query}` });
         expect(response.statusCode, query).toBe(400);
-        expect(problemOf(response).errors?.some((e) => e.path === path || e.path.startsWith(`${path}.`)), query).toBe(true);
+        expect(
+          problemOf(response).errors?.some((e) => e.path === path || e.path.startsWith(`${path}.`)),
+          query,
+        ).toBe(true);
       }
     });
   });
@@ -194,12 +240,20 @@ describeEachDatabase('journey collection API', (getDb) => {
       const ended = (await seed(1, () => ({ product, dueDate: dueIn(-2) })))[0]!;
       await api.call({ method: 'POST', url: `/v1/journeys/${ended}/cancel`, payload: { reason: 'manual' } });
 
-      const first = await api.call({ method: 'POST', url: '/v1/journeys/pause', payload: { filter: { productId: product.id }, limit: 3 } });
+      const first = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/pause',
+        payload: { filter: { productId: product.id }, limit: 3 },
+      });
       expect(first.statusCode).toBe(200);
       const firstBody = first.json();
       expect(firstBody).toMatchObject({ matched: 3, applied: 3, notRunning: 0, unavailable: 0 });
       expect(firstBody.nextCursor).toEqual(expect.any(String));
-      const second = await api.call({ method: 'POST', url: '/v1/journeys/pause', payload: { filter: { productId: product.id }, limit: 3, cursor: firstBody.nextCursor } });
+      const second = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/pause',
+        payload: { filter: { productId: product.id }, limit: 3, cursor: firstBody.nextCursor },
+      });
       expect(second.json()).toMatchObject({ matched: 2, applied: 2, nextCursor: null });
       expect([...firstBody.installmentIds, ...second.json().installmentIds].sort()).toEqual([...ids].sort());
 
@@ -208,17 +262,33 @@ describeEachDatabase('journey collection API', (getDb) => {
       expect((await findJourney(getDb(), 'tenant-a', otherProduct!))!.stage).not.toBe('paused');
       expect((await findJourney(getDb(), 'tenant-a', ended))!.outcome).toBe('canceled');
       // Already paused: a repeat selects nothing.
-      expect((await api.call({ method: 'POST', url: '/v1/journeys/pause', payload: { filter: { productId: product.id } } })).json().matched).toBe(0);
+      expect(
+        (
+          await api.call({ method: 'POST', url: '/v1/journeys/pause', payload: { filter: { productId: product.id } } })
+        ).json().matched,
+      ).toBe(0);
 
-      const resumed = await api.call({ method: 'POST', url: '/v1/journeys/resume', payload: { filter: { productId: product.id, daysOverdueMin: 2 } } });
+      const resumed = await api.call({
+        method: 'POST',
+        url: '/v1/journeys/resume',
+        payload: { filter: { productId: product.id, daysOverdueMin: 2 } },
+      });
       expect(resumed.json()).toMatchObject({ matched: 3, applied: 3 });
       const stillPaused = await api.call({ method: 'GET', url: `/v1/journeys?productId=${product.id}&stage=paused` });
-      expect((stillPaused.json().items as Summary[]).map((j) => j.installmentId).sort()).toEqual([ids[0], ids[1]].sort());
+      expect((stillPaused.json().items as Summary[]).map((j) => j.installmentId).sort()).toEqual(
+        [ids[0], ids[1]].sort(),
+      );
     });
 
     it('refuses a malformed filter without messaging any journey', async () => {
       const before = api.gateway.calls.length;
-      for (const payload of [{ filter: { stage: ['nope'] } }, { filter: { color: 'red' } }, { limit: 1001 }, { until: 'tomorrow' }, { cursor: 'AAAA' }]) {
+      for (const payload of [
+        { filter: { stage: ['nope'] } },
+        { filter: { color: 'red' } },
+        { limit: 1001 },
+        { until: 'tomorrow' },
+        { cursor: 'AAAA' },
+      ]) {
         const response = await api.call({ method: 'POST', url: '/v1/journeys/pause', payload });
         expect(response.statusCode, JSON.stringify(payload)).toBe(400);
         problemOf(response);

@@ -11,7 +11,12 @@ const NOW = Date.UTC(2026, 11, 2, 12, 0);
 
 function problemOf(response: { headers: Record<string, unknown>; json(): unknown }) {
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return response.json() as { status: number; title: string; reason?: string; errors?: { in?: string; path: string; message: string }[] };
+  return response.json() as {
+    status: number;
+    title: string;
+    reason?: string;
+    errors?: { in?: string; path: string; message: string }[];
+  };
 }
 
 describeEachDatabase('journeys API', (getDb) => {
@@ -26,7 +31,11 @@ describeEachDatabase('journeys API', (getDb) => {
 
   async function started(overrides: Record<string, unknown> = {}) {
     const installmentId = uniqueId('inst');
-    const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId, overrides) });
+    const response = await api.call({
+      method: 'POST',
+      url: '/v1/journeys',
+      payload: startBody(installmentId, overrides),
+    });
     expect(response.statusCode).toBe(201);
     return installmentId;
   }
@@ -78,7 +87,11 @@ describeEachDatabase('journeys API', (getDb) => {
 
     it('takes the tenant from the key, never from the body', async () => {
       const installmentId = uniqueId('inst');
-      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: { ...startBody(installmentId), tenantId: 'tenant-b' } });
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: { ...startBody(installmentId), tenantId: 'tenant-b' },
+      });
       expect(response.statusCode).toBe(201);
       expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeDefined();
       expect(await findJourney(getDb(), 'tenant-b', installmentId)).toBeUndefined();
@@ -103,16 +116,26 @@ describeEachDatabase('journeys API', (getDb) => {
 
     it.each([
       ['buyer.name', (b: ReturnType<typeof startBody>) => ({ ...b, buyer: { ...b.buyer, name: 'Ana\u0000Souza' } })],
-      ['product.name', (b: ReturnType<typeof startBody>) => ({ ...b, product: { ...b.product, name: 'Course\u0007' } })],
+      [
+        'product.name',
+        (b: ReturnType<typeof startBody>) => ({ ...b, product: { ...b.product, name: 'Course\u0007' } }),
+      ],
       ['metadata.note', (b: ReturnType<typeof startBody>) => ({ ...b, metadata: { note: 'line\u0000break' } })],
-      ['installmentNumber', (b: ReturnType<typeof startBody>) => ({ ...b, installmentNumber: 10_001, installmentCount: 10_001 })],
+      [
+        'installmentNumber',
+        (b: ReturnType<typeof startBody>) => ({ ...b, installmentNumber: 10_001, installmentCount: 10_001 }),
+      ],
       ['installmentCount', (b: ReturnType<typeof startBody>) => ({ ...b, installmentCount: 10_001 })],
       ['dueDate', (b: ReturnType<typeof startBody>) => ({ ...b, dueDate: '1999-12-31' })],
       ['dueDate', (b: ReturnType<typeof startBody>) => ({ ...b, dueDate: '2101-01-01' })],
     ])('answers 400 naming %s for a value the database cannot store or plan', async (field, mutate) => {
       const installmentId = uniqueId('inst');
       const before = api.gateway.calls.length;
-      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: mutate(startBody(installmentId)) });
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: mutate(startBody(installmentId)),
+      });
       expect(response.statusCode).toBe(400);
       expect(problemOf(response).errors?.map((e) => e.path)).toContain(field);
       expect(api.gateway.calls.length).toBe(before);
@@ -120,16 +143,32 @@ describeEachDatabase('journeys API', (getDb) => {
     });
 
     it('accepts the bounds themselves (installment 10000 of 10000, due 2100-12-31)', async () => {
-      const installmentId = await started({ installmentNumber: 10_000, installmentCount: 10_000, dueDate: '2100-12-31' });
+      const installmentId = await started({
+        installmentNumber: 10_000,
+        installmentCount: 10_000,
+        dueDate: '2100-12-31',
+      });
       expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ dueDate: '2100-12-31' });
     });
 
     it.each([
-      ['buyer.timezone', (b: ReturnType<typeof startBody>) => ({ ...b, buyer: { ...b.buyer, timezone: 'Mars/Olympus' } })],
+      [
+        'buyer.timezone',
+        (b: ReturnType<typeof startBody>) => ({ ...b, buyer: { ...b.buyer, timezone: 'Mars/Olympus' } }),
+      ],
       ['buyer.email', (b: ReturnType<typeof startBody>) => ({ ...b, buyer: { ...b.buyer, email: 'not-an-email' } })],
-      ['amount.amountMinor', (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: -5, currency: 'BRL' } })],
-      ['amount.amountMinor', (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: 10.5, currency: 'BRL' } })],
-      ['amount.currency', (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: 100, currency: 'reais' } })],
+      [
+        'amount.amountMinor',
+        (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: -5, currency: 'BRL' } }),
+      ],
+      [
+        'amount.amountMinor',
+        (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: 10.5, currency: 'BRL' } }),
+      ],
+      [
+        'amount.currency',
+        (b: ReturnType<typeof startBody>) => ({ ...b, amount: { amountMinor: 100, currency: 'reais' } }),
+      ],
       ['dueDate', (b: ReturnType<typeof startBody>) => ({ ...b, dueDate: '2026-02-30' })],
       ['installmentNumber', (b: ReturnType<typeof startBody>) => ({ ...b, installmentNumber: 7 })],
       ['paymentUrl', (b: ReturnType<typeof startBody>) => ({ ...b, paymentUrl: 'javascript:alert(1)' })],
@@ -138,7 +177,11 @@ describeEachDatabase('journeys API', (getDb) => {
     ])('answers 400 naming %s, and starts nothing', async (field, mutate) => {
       const installmentId = uniqueId('inst');
       const before = api.gateway.calls.length;
-      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: mutate(startBody(installmentId)) });
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: mutate(startBody(installmentId)),
+      });
       expect(response.statusCode).toBe(400);
       const body = problemOf(response);
       expect(body.errors?.map((e) => e.path)).toContain(field);
@@ -147,16 +190,30 @@ describeEachDatabase('journeys API', (getDb) => {
     });
 
     it('answers 422 naming policyId for an unknown policy', async () => {
-      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(uniqueId('inst'), { policyId: 'no-such-policy' }) });
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(uniqueId('inst'), { policyId: 'no-such-policy' }),
+      });
       expect(response.statusCode).toBe(422);
       expect(problemOf(response).errors?.[0]?.path).toBe('policyId');
     });
 
     it('answers 400 (not 500) to malformed JSON and 415 to a body that is not JSON', async () => {
-      const malformed = await api.call({ method: 'POST', url: '/v1/journeys', payload: '{"installmentId":', headers: { 'content-type': 'application/json' } });
+      const malformed = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: '{"installmentId":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(malformed.statusCode).toBe(400);
       problemOf(malformed);
-      const text = await api.call({ method: 'POST', url: '/v1/journeys', payload: '<xml/>', headers: { 'content-type': 'application/xml' } });
+      const text = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: '<xml/>',
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(text.statusCode).toBe(415);
       problemOf(text);
     });
@@ -168,7 +225,14 @@ describeEachDatabase('journeys API', (getDb) => {
       const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
       expect(response.statusCode).toBe(200);
       const status = response.json();
-      expect(status).toMatchObject({ source: 'workflow', stage: 'pre_due', outcome: null, dueDate: '2026-12-10', amountDueMinor: 19_990, currency: 'BRL' });
+      expect(status).toMatchObject({
+        source: 'workflow',
+        stage: 'pre_due',
+        outcome: null,
+        dueDate: '2026-12-10',
+        amountDueMinor: 19_990,
+        currency: 'BRL',
+      });
       // First step: 3 days before the due date, 10:00 in São Paulo (UTC-3) = 13:00 UTC.
       expect(status.nextAction).toMatchObject({ kind: 'send', channel: 'email', at: '2026-12-07T13:00:00.000Z' });
     });
@@ -178,12 +242,19 @@ describeEachDatabase('journeys API', (getDb) => {
       await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'refund' } });
       const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toMatchObject({ source: 'database', stage: 'closed', outcome: 'canceled', cancelReason: 'refund' });
+      expect(response.json()).toMatchObject({
+        source: 'database',
+        stage: 'closed',
+        outcome: 'canceled',
+        cancelReason: 'refund',
+      });
     });
 
     it('answers from the database when the live query fails (no worker answering)', async () => {
       const installmentId = await started();
-      const status = vi.spyOn(api.gateway, 'status').mockRejectedValueOnce(new Error('query timed out: no worker polling'));
+      const status = vi
+        .spyOn(api.gateway, 'status')
+        .mockRejectedValueOnce(new Error('query timed out: no worker polling'));
       const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
       status.mockRestore();
       expect(response.statusCode).toBe(200);
@@ -201,7 +272,11 @@ describeEachDatabase('journeys API', (getDb) => {
     it('counts a partial then a full payment, each payment ID once, and records who reported it', async () => {
       const installmentId = await started();
       const pay = (paymentId: string, amountMinor: number) =>
-        api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId, amountMinor, currency: 'BRL' } });
+        api.call({
+          method: 'POST',
+          url: `/v1/journeys/${installmentId}/payments`,
+          payload: { paymentId, amountMinor, currency: 'BRL' },
+        });
       expect((await pay('pay-1', 5_000)).statusCode).toBe(202);
       expect((await pay('pay-1', 5_000)).statusCode).toBe(202);
       const status = (await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json();
@@ -218,12 +293,18 @@ describeEachDatabase('journeys API', (getDb) => {
       const events = await listEvents(getDb(), journeyId);
       const reported = events.filter((e) => e.type === 'payment_received').map((e) => e.payload);
       expect(reported).toHaveLength(2);
-      expect(reported[0]).toMatchObject({ actor: { kind: 'api_key', id: expect.stringMatching(/^key_[0-9a-f]{12}$/) } });
+      expect(reported[0]).toMatchObject({
+        actor: { kind: 'api_key', id: expect.stringMatching(/^key_[0-9a-f]{12}$/) },
+      });
     });
 
     it('refuses a payment in another currency, naming the field', async () => {
       const installmentId = await started();
-      const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId: 'p', amountMinor: 100, currency: 'USD' } });
+      const response = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${installmentId}/payments`,
+        payload: { paymentId: 'p', amountMinor: 100, currency: 'USD' },
+      });
       expect(response.statusCode).toBe(422);
       expect(problemOf(response).errors?.[0]).toMatchObject({ path: 'currency' });
     });
@@ -234,7 +315,15 @@ describeEachDatabase('journeys API', (getDb) => {
       ['paymentId', { amountMinor: 10, currency: 'BRL' }],
       ['paidAt', { paymentId: 'p', amountMinor: 10, currency: 'BRL', paidAt: 'yesterday' }],
       ['paidAt', { paymentId: 'p', amountMinor: 10, currency: 'BRL', paidAt: '1999-12-31T23:59:59Z' }],
-      ['paidAt', { paymentId: 'p', amountMinor: 10, currency: 'BRL', paidAt: new Date(Date.now() + 25 * 3_600_000).toISOString() }],
+      [
+        'paidAt',
+        {
+          paymentId: 'p',
+          amountMinor: 10,
+          currency: 'BRL',
+          paidAt: new Date(Date.now() + 25 * 3_600_000).toISOString(),
+        },
+      ],
     ])('answers 400 naming %s', async (field, payload) => {
       const installmentId = await started();
       const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload });
@@ -245,7 +334,11 @@ describeEachDatabase('journeys API', (getDb) => {
     it('accepts paidAt from 2000-01-01T00:00:00Z up to a day ahead (clock skew)', async () => {
       const installmentId = await started();
       const pay = (paymentId: string, paidAt: string) =>
-        api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId, amountMinor: 10, currency: 'BRL', paidAt } });
+        api.call({
+          method: 'POST',
+          url: `/v1/journeys/${installmentId}/payments`,
+          payload: { paymentId, amountMinor: 10, currency: 'BRL', paidAt },
+        });
       expect((await pay('early', '2000-01-01T00:00:00Z')).statusCode).toBe(202);
       expect((await pay('skewed', new Date(Date.now() + 23 * 3_600_000).toISOString())).statusCode).toBe(202);
     });
@@ -255,7 +348,12 @@ describeEachDatabase('journeys API', (getDb) => {
       const ref = { tenantId: 'tenant-a', installmentId };
       await api.gateway.apply(ref, { type: 'final_action_taken', at: NOW, action: 'write_off' });
       expect((await findJourney(getDb(), 'tenant-a', installmentId))?.outcome).toBe('written_off');
-      const pay = () => api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId: 'late-1', amountMinor: 19_990, currency: 'BRL' } });
+      const pay = () =>
+        api.call({
+          method: 'POST',
+          url: `/v1/journeys/${installmentId}/payments`,
+          payload: { paymentId: 'late-1', amountMinor: 19_990, currency: 'BRL' },
+        });
       expect((await pay()).statusCode).toBe(202);
       expect((await pay()).statusCode).toBe(202);
       const row = await findJourney(getDb(), 'tenant-a', installmentId);
@@ -263,7 +361,11 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(row?.status).toMatchObject({ outcome: 'recovered', outstandingMinor: 0 });
       const journeyId = journeyWorkflowId('tenant-a', installmentId);
       expect((await listPayments(getDb(), journeyId)).map((p) => p.paymentId)).toEqual(['late-1']);
-      expect((await listEvents(getDb(), journeyId)).map((e) => e.type)).toEqual(['started', 'final_action_taken', 'payment_received']);
+      expect((await listEvents(getDb(), journeyId)).map((e) => e.type)).toEqual([
+        'started',
+        'final_action_taken',
+        'payment_received',
+      ]);
       const status = (await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json();
       expect(status).toMatchObject({ source: 'database', outcome: 'recovered', amountPaidMinor: 19_990 });
     });
@@ -271,9 +373,16 @@ describeEachDatabase('journeys API', (getDb) => {
     it('records a payment on a canceled journey without changing its outcome', async () => {
       const installmentId = await started();
       await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'manual' } });
-      const response = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/payments`, payload: { paymentId: 'after-cancel', amountMinor: 19_990, currency: 'BRL' } });
+      const response = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${installmentId}/payments`,
+        payload: { paymentId: 'after-cancel', amountMinor: 19_990, currency: 'BRL' },
+      });
       expect(response.statusCode).toBe(202);
-      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ outcome: 'canceled', amountPaidMinor: 19_990 });
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({
+        outcome: 'canceled',
+        amountPaidMinor: 19_990,
+      });
     });
 
     it('answers 409 to a message for a journey that has ended, and 404 for none', async () => {
@@ -290,11 +399,20 @@ describeEachDatabase('journeys API', (getDb) => {
   describe('PUT /v1/journeys/:installmentId/due-date', () => {
     it('moves the due date and answers the new plan', async () => {
       const installmentId = await started();
-      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate: '2026-12-20' } });
+      const response = await api.call({
+        method: 'PUT',
+        url: `/v1/journeys/${installmentId}/due-date`,
+        payload: { dueDate: '2026-12-20' },
+      });
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body.dueDate).toBe('2026-12-20');
-      expect(body.status).toMatchObject({ dueDate: '2026-12-20', originalDueDate: '2026-12-10', reschedules: 1, planRevision: 1 });
+      expect(body.status).toMatchObject({
+        dueDate: '2026-12-20',
+        originalDueDate: '2026-12-10',
+        reschedules: 1,
+        planRevision: 1,
+      });
       // The ladder restarts: 3 days before the new date, 10:00 São Paulo.
       expect(body.status.nextAction).toMatchObject({ kind: 'send', at: '2026-12-17T13:00:00.000Z' });
       expect((await findJourney(getDb(), 'tenant-a', installmentId))?.dueDate).toBe('2026-12-20');
@@ -306,7 +424,11 @@ describeEachDatabase('journeys API', (getDb) => {
       ['unchanged', '2026-12-10'],
     ])('answers 422 with the policy’s reason (%s)', async (reason, dueDate) => {
       const installmentId = await started();
-      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate } });
+      const response = await api.call({
+        method: 'PUT',
+        url: `/v1/journeys/${installmentId}/due-date`,
+        payload: { dueDate },
+      });
       expect(response.statusCode).toBe(422);
       const body = problemOf(response);
       expect(body.reason).toBe(reason);
@@ -321,7 +443,11 @@ describeEachDatabase('journeys API', (getDb) => {
       const change = vi
         .spyOn(api.gateway, 'changeDueDate')
         .mockResolvedValueOnce({ kind: 'refused', reason: 'journey_closed', message: 'the journey has already ended' });
-      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate: '2026-12-20' } });
+      const response = await api.call({
+        method: 'PUT',
+        url: `/v1/journeys/${installmentId}/due-date`,
+        payload: { dueDate: '2026-12-20' },
+      });
       change.mockRestore();
       expect(response.statusCode).toBe(409);
       const body = problemOf(response);
@@ -331,7 +457,11 @@ describeEachDatabase('journeys API', (getDb) => {
 
     it('answers 400 naming dueDate for a date outside 2000–2100', async () => {
       const installmentId = await started();
-      const response = await api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate: '2101-01-01' } });
+      const response = await api.call({
+        method: 'PUT',
+        url: `/v1/journeys/${installmentId}/due-date`,
+        payload: { dueDate: '2101-01-01' },
+      });
       expect(response.statusCode).toBe(400);
       expect(problemOf(response).errors?.map((e) => e.path)).toEqual(['dueDate']);
     });
@@ -340,18 +470,29 @@ describeEachDatabase('journeys API', (getDb) => {
       const installmentId = await started();
       const spy = vi.spyOn(api.gateway, 'changeDueDate');
       const url = `/v1/journeys/${installmentId}/due-date`;
-      const ok = await api.call({ method: 'PUT', url, payload: { dueDate: '2026-12-18' }, headers: { 'idempotency-key': 'req-42' } });
+      const ok = await api.call({
+        method: 'PUT',
+        url,
+        payload: { dueDate: '2026-12-18' },
+        headers: { 'idempotency-key': 'req-42' },
+      });
       expect(ok.statusCode).toBe(200);
       expect(spy.mock.calls[0]?.[2]).toEqual({ idempotencyKey: 'req-42' });
       spy.mockRestore();
-      const bad = await api.call({ method: 'PUT', url, payload: { dueDate: '2026-12-19' }, headers: { 'idempotency-key': 'has space' } });
+      const bad = await api.call({
+        method: 'PUT',
+        url,
+        payload: { dueDate: '2026-12-19' },
+        headers: { 'idempotency-key': 'has space' },
+      });
       expect(bad.statusCode).toBe(400);
       expect(problemOf(bad).errors?.[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
     });
 
     it('refuses a third change under the default policy (two allowed)', async () => {
       const installmentId = await started();
-      const change = (dueDate: string) => api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate } });
+      const change = (dueDate: string) =>
+        api.call({ method: 'PUT', url: `/v1/journeys/${installmentId}/due-date`, payload: { dueDate } });
       expect((await change('2026-12-12')).statusCode).toBe(200);
       expect((await change('2026-12-14')).statusCode).toBe(200);
       const third = await change('2026-12-16');
@@ -367,20 +508,35 @@ describeEachDatabase('journeys API', (getDb) => {
       // The API checks `until` against the real clock, the journeys run on the test clock (NOW).
       const until = new Date(Math.max(NOW, Date.now()) + 5 * 86_400_000).toISOString();
       expect((await api.call({ method: 'POST', url: `${url}/pause`, payload: { until } })).statusCode).toBe(202);
-      expect((await api.call({ method: 'GET', url })).json()).toMatchObject({ stage: 'paused', paused: { until }, nextAction: { kind: 'resume', at: until } });
+      expect((await api.call({ method: 'GET', url })).json()).toMatchObject({
+        stage: 'paused',
+        paused: { until },
+        nextAction: { kind: 'resume', at: until },
+      });
       expect((await api.call({ method: 'POST', url: `${url}/resume` })).statusCode).toBe(202);
       expect((await api.call({ method: 'GET', url })).json().stage).toBe('pre_due');
-      expect((await api.call({ method: 'POST', url: `${url}/cancel`, payload: { reason: 'subscription_canceled' } })).statusCode).toBe(202);
+      expect(
+        (await api.call({ method: 'POST', url: `${url}/cancel`, payload: { reason: 'subscription_canceled' } }))
+          .statusCode,
+      ).toBe(202);
       const types = (await listEvents(getDb(), journeyWorkflowId('tenant-a', installmentId))).map((e) => e.type);
       expect(types).toEqual(['started', 'paused', 'resumed', 'canceled']);
     });
 
     it('refuses a pause that ends in the past and a cancel without a known reason', async () => {
       const installmentId = await started();
-      const past = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/pause`, payload: { until: '2020-01-01T00:00:00Z' } });
+      const past = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${installmentId}/pause`,
+        payload: { until: '2020-01-01T00:00:00Z' },
+      });
       expect(past.statusCode).toBe(400);
       expect(problemOf(past).errors?.[0]?.path).toBe('until');
-      const cancel = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'because' } });
+      const cancel = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${installmentId}/cancel`,
+        payload: { reason: 'because' },
+      });
       expect(cancel.statusCode).toBe(400);
       expect(problemOf(cancel).errors?.[0]?.path).toBe('reason');
     });
@@ -398,7 +554,12 @@ describeEachDatabase('journeys API', (getDb) => {
 
     it('refuses a pause ending more than 366 days ahead, naming until, and accepts one within', async () => {
       const installmentId = await started();
-      const pause = (until: number) => api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/pause`, payload: { until: new Date(until).toISOString() } });
+      const pause = (until: number) =>
+        api.call({
+          method: 'POST',
+          url: `/v1/journeys/${installmentId}/pause`,
+          payload: { until: new Date(until).toISOString() },
+        });
       const tooFar = await pause(Date.now() + 367 * 86_400_000);
       expect(tooFar.statusCode).toBe(400);
       expect(problemOf(tooFar).errors).toMatchObject([{ path: 'until', message: 'must be at most 366 days ahead' }]);
@@ -408,7 +569,11 @@ describeEachDatabase('journeys API', (getDb) => {
 
     it('updates contact data without writing the new address into the audit log', async () => {
       const installmentId = await started();
-      const response = await api.call({ method: 'PATCH', url: `/v1/journeys/${installmentId}/contact`, payload: { email: 'ana.new@example.com' } });
+      const response = await api.call({
+        method: 'PATCH',
+        url: `/v1/journeys/${installmentId}/contact`,
+        payload: { email: 'ana.new@example.com' },
+      });
       expect(response.statusCode).toBe(202);
       const events = await listEvents(getDb(), journeyWorkflowId('tenant-a', installmentId));
       const update = events.find((e) => e.type === 'contact_updated');
@@ -420,9 +585,16 @@ describeEachDatabase('journeys API', (getDb) => {
 
     it('records an opt-out of a channel and refuses an unknown channel', async () => {
       const installmentId = await started();
-      expect((await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/opt-outs`, payload: { channel: 'sms' } })).statusCode).toBe(202);
+      expect(
+        (await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/opt-outs`, payload: { channel: 'sms' } }))
+          .statusCode,
+      ).toBe(202);
       expect(api.gateway.journeys.get(journeyWorkflowId('tenant-a', installmentId))?.optedOut).toEqual(['sms']);
-      const bad = await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/opt-outs`, payload: { channel: 'pigeon' } });
+      const bad = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${installmentId}/opt-outs`,
+        payload: { channel: 'pigeon' },
+      });
       expect(bad.statusCode).toBe(400);
       expect(problemOf(bad).errors?.[0]?.path).toBe('channel');
     });
@@ -434,7 +606,11 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(given.headers['x-request-id']).toBe('req-123');
       const made = await api.call({ method: 'GET', url: '/v1/journeys/x' });
       expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-      const unsafe = await api.call({ method: 'GET', url: '/v1/journeys/x', headers: { 'x-request-id': 'evil\tline forged=1' } });
+      const unsafe = await api.call({
+        method: 'GET',
+        url: '/v1/journeys/x',
+        headers: { 'x-request-id': 'evil\tline forged=1' },
+      });
       expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
@@ -458,7 +634,9 @@ describeEachDatabase('journeys API', (getDb) => {
 
     it('serves installment IDs of the full 128 characters in paths', async () => {
       const installmentId = `i${'x'.repeat(127)}`;
-      expect((await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) })).statusCode).toBe(201);
+      expect(
+        (await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) })).statusCode,
+      ).toBe(201);
       const response = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ installmentId });
@@ -468,7 +646,11 @@ describeEachDatabase('journeys API', (getDb) => {
       const named = await api.call({ method: 'GET', url: `/v1/journeys/${'x'.repeat(200)}` });
       expect(named.statusCode).toBe(400);
       expect(problemOf(named).errors?.map((e) => e.path)).toEqual(['installmentId']);
-      const beyondRouter = await api.call({ method: 'POST', url: `/v1/journeys/${'x'.repeat(300)}/pause`, payload: {} });
+      const beyondRouter = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${'x'.repeat(300)}/pause`,
+        payload: {},
+      });
       expect(beyondRouter.statusCode).toBe(414);
       expect(problemOf(beyondRouter)).toMatchObject({ status: 414, title: 'A path parameter is too long' });
       expect(beyondRouter.body).not.toContain('x'.repeat(300));
@@ -479,12 +661,34 @@ describeEachDatabase('journeys API', (getDb) => {
     });
 
     it.each([
-      ['a message', () => vi.spyOn(api.gateway, 'reportPayment'), (id: string) => ({ method: 'POST' as const, url: `/v1/journeys/${id}/payments`, payload: { paymentId: 'p-503', amountMinor: 10, currency: 'BRL' } })],
-      ['a start', () => vi.spyOn(api.gateway, 'start'), () => ({ method: 'POST' as const, url: '/v1/journeys', payload: startBody(uniqueId('inst')) })],
-      ['a due-date change', () => vi.spyOn(api.gateway, 'changeDueDate'), (id: string) => ({ method: 'PUT' as const, url: `/v1/journeys/${id}/due-date`, payload: { dueDate: '2026-12-20' } })],
+      [
+        'a message',
+        () => vi.spyOn(api.gateway, 'reportPayment'),
+        (id: string) => ({
+          method: 'POST' as const,
+          url: `/v1/journeys/${id}/payments`,
+          payload: { paymentId: 'p-503', amountMinor: 10, currency: 'BRL' },
+        }),
+      ],
+      [
+        'a start',
+        () => vi.spyOn(api.gateway, 'start'),
+        () => ({ method: 'POST' as const, url: '/v1/journeys', payload: startBody(uniqueId('inst')) }),
+      ],
+      [
+        'a due-date change',
+        () => vi.spyOn(api.gateway, 'changeDueDate'),
+        (id: string) => ({
+          method: 'PUT' as const,
+          url: `/v1/journeys/${id}/due-date`,
+          payload: { dueDate: '2026-12-20' },
+        }),
+      ],
     ])('answers 503 with Retry-After when Temporal is unavailable for %s', async (_label, spy, request) => {
       const installmentId = await started();
-      const method = spy().mockRejectedValueOnce(new JourneyServiceUnavailableError('Temporal unavailable: connection refused', 7));
+      const method = spy().mockRejectedValueOnce(
+        new JourneyServiceUnavailableError('Temporal unavailable: connection refused', 7),
+      );
       const response = await api.call(request(installmentId));
       method.mockRestore();
       expect(response.statusCode).toBe(503);

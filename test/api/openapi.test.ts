@@ -3,7 +3,11 @@ import { describeEachDatabase } from '../support/databases';
 import { type ApiHarness, startApi } from './support';
 
 type Schema = { $ref?: string; example?: unknown; examples?: unknown };
-type Operation = { summary?: string; tags?: string[]; requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> } };
+type Operation = {
+  summary?: string;
+  tags?: string[];
+  requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> };
+};
 
 describeEachDatabase('OpenAPI document', (getDb) => {
   let api: ApiHarness;
@@ -19,8 +23,11 @@ describeEachDatabase('OpenAPI document', (getDb) => {
       paths: Record<string, Record<string, Operation>>;
       components: { schemas: Record<string, Schema> };
     };
-    const resolve = (schema: Schema | undefined) => (schema?.$ref ? spec.components.schemas[schema.$ref.split('/').pop()!] : schema);
-    const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+    const resolve = (schema: Schema | undefined) =>
+      schema?.$ref ? spec.components.schemas[schema.$ref.split('/').pop()!] : schema;
+    const operations = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+    );
     expect(operations.length).toBeGreaterThan(30);
     for (const { route, op } of operations) {
       expect(op.summary, route).toBeTruthy();

@@ -32,7 +32,8 @@ describeEachDatabase('policies API', (getDb) => {
     await api.app.close();
   });
 
-  const create = (body: unknown, key?: string) => api.call({ method: 'POST', url: '/v1/policies', payload: body as object, ...(key && { key }) });
+  const create = (body: unknown, key?: string) =>
+    api.call({ method: 'POST', url: '/v1/policies', payload: body as object, ...(key && { key }) });
   const addVersion = (id: string, body: unknown, key?: string) =>
     api.call({ method: 'POST', url: `/v1/policies/${id}/versions`, payload: body as object, ...(key && { key }) });
   const withoutId = ({ id: _id, ...rest }: ReturnType<typeof draft>) => rest;
@@ -59,7 +60,10 @@ describeEachDatabase('policies API', (getDb) => {
       const again = await create({ ...body, maxContactsPer7Days: 1 });
       expect(again.statusCode).toBe(409);
       expect(problemOf(again).errors?.[0]?.path).toBe('id');
-      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}` })).json()).toMatchObject({ version: 1, maxContactsPer7Days: 3 });
+      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}` })).json()).toMatchObject({
+        version: 1,
+        maxContactsPer7Days: 3,
+      });
       expect((await create({ ...body, id: 'default' })).statusCode).toBe(409);
     });
 
@@ -109,7 +113,10 @@ describeEachDatabase('policies API', (getDb) => {
       for (const [override, path] of cases) {
         const response = await create({ ...draft(), ...override });
         expect(response.statusCode, path).toBe(400);
-        expect(problemOf(response).errors?.map((e) => e.path), path).toContain(path);
+        expect(
+          problemOf(response).errors?.map((e) => e.path),
+          path,
+        ).toContain(path);
       }
     });
 
@@ -129,8 +136,14 @@ describeEachDatabase('policies API', (getDb) => {
       expect(v2.json()).toMatchObject({ id: body.id, version: 2, maxContactsPer7Days: 2 });
       const v3 = await addVersion(body.id, { ...withoutId(body), maxContactsPer7Days: 1 });
       expect(v3.json()).toMatchObject({ version: 3 });
-      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}` })).json()).toMatchObject({ version: 3, maxContactsPer7Days: 1 });
-      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}?version=2` })).json()).toMatchObject({ version: 2, maxContactsPer7Days: 2 });
+      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}` })).json()).toMatchObject({
+        version: 3,
+        maxContactsPer7Days: 1,
+      });
+      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}?version=2` })).json()).toMatchObject({
+        version: 2,
+        maxContactsPer7Days: 2,
+      });
     });
 
     it('answers 404 for a version of an unknown policy and 400 for an invalid document', async () => {
@@ -147,7 +160,9 @@ describeEachDatabase('policies API', (getDb) => {
       const body = draft();
       await create(body);
       const responses = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => addVersion(body.id, { ...withoutId(body), maxContactsPer7Days: (i % 7) + 1 })),
+        Array.from({ length: 6 }, (_, i) =>
+          addVersion(body.id, { ...withoutId(body), maxContactsPer7Days: (i % 7) + 1 }),
+        ),
       );
       expect(responses.map((r) => r.statusCode)).toEqual(Array(6).fill(201));
       const versions = responses.map((r) => (r.json() as Policy).version).sort((a, b) => a - b);
@@ -157,7 +172,9 @@ describeEachDatabase('policies API', (getDb) => {
     it('repository: concurrent inserts on the same policy never collide', async () => {
       const db = getDb();
       const { id, ...rest } = draft();
-      const results = await Promise.all(Array.from({ length: 5 }, () => insertNextPolicyVersion(db, 'tenant-a', { id, ...rest }, { floorVersion: 0 })));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => insertNextPolicyVersion(db, 'tenant-a', { id, ...rest }, { floorVersion: 0 })),
+      );
       expect(results.map((p) => p?.version).sort()).toEqual([1, 2, 3, 4, 5]);
     });
 
@@ -167,8 +184,14 @@ describeEachDatabase('policies API', (getDb) => {
       const v2 = await addVersion('default', rest, TENANT_B_KEY);
       expect(v2.statusCode).toBe(201);
       expect(v2.json()).toMatchObject({ id: 'default', version: 2, builtIn: false });
-      expect((await api.call({ method: 'GET', url: '/v1/policies/default?version=1', key: TENANT_B_KEY })).json()).toMatchObject({ builtIn: true });
-      expect(await databasePolicies(getDb()).resolve('tenant-b', undefined)).toMatchObject({ id: 'default', version: 2, maxContactsPer7Days: 2 });
+      expect(
+        (await api.call({ method: 'GET', url: '/v1/policies/default?version=1', key: TENANT_B_KEY })).json(),
+      ).toMatchObject({ builtIn: true });
+      expect(await databasePolicies(getDb()).resolve('tenant-b', undefined)).toMatchObject({
+        id: 'default',
+        version: 2,
+        maxContactsPer7Days: 2,
+      });
       expect(await databasePolicies(getDb()).resolve('tenant-b', 'default')).toMatchObject({ version: 2 });
       // tenant-a still runs the built-in default.
       expect(await databasePolicies(getDb()).resolve('tenant-a', 'default')).toEqual(defaultPolicy);
@@ -187,37 +210,62 @@ describeEachDatabase('policies API', (getDb) => {
       expect(items.find((p) => p.id === 'default')).toMatchObject({ builtIn: true });
       expect(new Set(items.map((p) => p.id)).size).toBe(items.length);
 
-      const other = (await api.call({ method: 'GET', url: '/v1/policies', key: TENANT_B_KEY })).json() as { items: Policy[] };
+      const other = (await api.call({ method: 'GET', url: '/v1/policies', key: TENANT_B_KEY })).json() as {
+        items: Policy[];
+      };
       expect(other.items.some((p) => p.id === body.id)).toBe(false);
-      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}`, key: TENANT_B_KEY })).statusCode).toBe(404);
+      expect((await api.call({ method: 'GET', url: `/v1/policies/${body.id}`, key: TENANT_B_KEY })).statusCode).toBe(
+        404,
+      );
       expect((await addVersion(body.id, withoutId(body), TENANT_B_KEY)).statusCode).toBe(404);
     });
 
     it('refuses an unknown default (422), and new journeys run the chosen one', async () => {
-      const unknown = await api.call({ method: 'PUT', url: '/v1/tenant/default-policy', payload: { policyId: 'no-such-policy' } });
+      const unknown = await api.call({
+        method: 'PUT',
+        url: '/v1/tenant/default-policy',
+        payload: { policyId: 'no-such-policy' },
+      });
       expect(unknown.statusCode).toBe(422);
       expect(problemOf(unknown).errors?.[0]?.path).toBe('policyId');
-      const invalid = await api.call({ method: 'PUT', url: '/v1/tenant/default-policy', payload: { policyId: 'Bad Id' } });
+      const invalid = await api.call({
+        method: 'PUT',
+        url: '/v1/tenant/default-policy',
+        payload: { policyId: 'Bad Id' },
+      });
       expect(invalid.statusCode).toBe(400);
 
       const body = draft({ maxContactsPer7Days: 2 });
       await create(body);
-      const chosen = await api.call({ method: 'PUT', url: '/v1/tenant/default-policy', payload: { policyId: body.id } });
+      const chosen = await api.call({
+        method: 'PUT',
+        url: '/v1/tenant/default-policy',
+        payload: { policyId: body.id },
+      });
       expect(chosen.statusCode).toBe(200);
       expect(chosen.json()).toEqual({ policyId: body.id });
-      expect((await api.call({ method: 'GET', url: '/v1/policies' })).json()).toMatchObject({ defaultPolicyId: body.id });
+      expect((await api.call({ method: 'GET', url: '/v1/policies' })).json()).toMatchObject({
+        defaultPolicyId: body.id,
+      });
 
       const installmentId = uniqueId('inst');
-      expect((await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) })).statusCode).toBe(201);
+      expect(
+        (await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) })).statusCode,
+      ).toBe(201);
       const status = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
       expect(status.json()).toMatchObject({ policy: { id: body.id, version: 1 } });
       // Naming 'default' still gets the built-in one.
       const named = uniqueId('inst');
       await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(named, { policyId: 'default' }) });
-      expect((await api.call({ method: 'GET', url: `/v1/journeys/${named}` })).json()).toMatchObject({ policy: { id: 'default', version: 1 } });
+      expect((await api.call({ method: 'GET', url: `/v1/journeys/${named}` })).json()).toMatchObject({
+        policy: { id: 'default', version: 1 },
+      });
 
       // Back to the built-in default; tenant B was never affected.
-      expect((await api.call({ method: 'PUT', url: '/v1/tenant/default-policy', payload: { policyId: 'default' } })).statusCode).toBe(200);
+      expect(
+        (await api.call({ method: 'PUT', url: '/v1/tenant/default-policy', payload: { policyId: 'default' } }))
+          .statusCode,
+      ).toBe(200);
       expect(await databasePolicies(getDb()).resolve('tenant-a', undefined)).toEqual(defaultPolicy);
     });
   });
@@ -227,11 +275,17 @@ describeEachDatabase('policies API', (getDb) => {
       const body = draft({ maxContactsPer7Days: 3 });
       await create(body);
       const before = uniqueId('inst');
-      expect((await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(before, { policyId: body.id }) })).statusCode).toBe(201);
+      expect(
+        (await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(before, { policyId: body.id }) }))
+          .statusCode,
+      ).toBe(201);
 
       expect((await addVersion(body.id, { ...withoutId(body), maxContactsPer7Days: 1 })).statusCode).toBe(201);
       const after = uniqueId('inst');
-      expect((await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(after, { policyId: body.id }) })).statusCode).toBe(201);
+      expect(
+        (await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(after, { policyId: body.id }) }))
+          .statusCode,
+      ).toBe(201);
 
       const oldStatus = await api.call({ method: 'GET', url: `/v1/journeys/${before}` });
       expect(oldStatus.json()).toMatchObject({ policy: { id: body.id, version: 1 } });
@@ -244,14 +298,26 @@ describeEachDatabase('policies API', (getDb) => {
     it('refuses a journey naming another tenant’s policy (422)', async () => {
       const body = draft();
       await create(body);
-      const response = await api.call({ method: 'POST', url: '/v1/journeys', key: TENANT_B_KEY, payload: startBody(uniqueId('inst'), { policyId: body.id }) });
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        key: TENANT_B_KEY,
+        payload: startBody(uniqueId('inst'), { policyId: body.id }),
+      });
       expect(response.statusCode).toBe(422);
     });
   });
 
   it('documents every policy route in the OpenAPI document', async () => {
-    const doc = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, unknown> };
-    for (const path of ['/v1/policies', '/v1/policies/{policyId}', '/v1/policies/{policyId}/versions', '/v1/tenant/default-policy']) {
+    const doc = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, unknown>;
+    };
+    for (const path of [
+      '/v1/policies',
+      '/v1/policies/{policyId}',
+      '/v1/policies/{policyId}/versions',
+      '/v1/tenant/default-policy',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
   });

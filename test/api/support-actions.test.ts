@@ -25,7 +25,11 @@ describeEachDatabase('support actions API', (getDb) => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const installmentId = uniqueId('inst');
-      const response = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId, { installmentNumber: i + 1, ...overrides }) });
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(installmentId, { installmentNumber: i + 1, ...overrides }),
+      });
       expect(response.statusCode).toBe(201);
       ids.push(installmentId);
     }
@@ -40,7 +44,11 @@ describeEachDatabase('support actions API', (getDb) => {
     const [other] = await seed(1, { purchaseId: uniqueId('pur') });
     await api.call({ method: 'POST', url: `/v1/journeys/${ids[2]}/cancel`, payload: { reason: 'manual' } });
 
-    const crossTenant = await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund`, key: TENANT_B_KEY });
+    const crossTenant = await api.call({
+      method: 'POST',
+      url: `/v1/purchases/${purchaseId}/refund`,
+      key: TENANT_B_KEY,
+    });
     expect(crossTenant.json()).toEqual({ affected: [], count: 0 });
 
     const response = await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund` });
@@ -56,7 +64,10 @@ describeEachDatabase('support actions API', (getDb) => {
     expect((await status(ids[2]!)).status.cancelReason).toBe('manual');
     expect((await status(other!)).outcome).toBeNull();
     // Repeating it reaches nothing: the journeys have ended.
-    expect((await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund` })).json()).toEqual({ affected: [], count: 0 });
+    expect((await api.call({ method: 'POST', url: `/v1/purchases/${purchaseId}/refund` })).json()).toEqual({
+      affected: [],
+      count: 0,
+    });
   });
 
   it('a canceled subscription cancels its journeys with reason subscription_canceled', async () => {
@@ -80,10 +91,21 @@ describeEachDatabase('support actions API', (getDb) => {
     const again = await api.call({ method: 'POST', url: `/v1/subscriptions/${subscriptionId}/reactivate`, payload });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ journeyId: first.json().journeyId, created: false });
-    const listed = await api.call({ method: 'GET', url: `/v1/journeys?buyerId=${startJourneyExample.buyer.id}&dueFrom=2027-01-10&dueTo=2027-01-10` });
-    expect((listed.json().items as { installmentId: string; subscriptionId: string }[]).find((j) => j.installmentId === installmentId)?.subscriptionId).toBe(subscriptionId);
+    const listed = await api.call({
+      method: 'GET',
+      url: `/v1/journeys?buyerId=${startJourneyExample.buyer.id}&dueFrom=2027-01-10&dueTo=2027-01-10`,
+    });
+    expect(
+      (listed.json().items as { installmentId: string; subscriptionId: string }[]).find(
+        (j) => j.installmentId === installmentId,
+      )?.subscriptionId,
+    ).toBe(subscriptionId);
 
-    const invalid = await api.call({ method: 'POST', url: `/v1/subscriptions/${subscriptionId}/reactivate`, payload: { ...payload, installmentId: uniqueId('inst'), amount: { amountMinor: -1, currency: 'BRL' } } });
+    const invalid = await api.call({
+      method: 'POST',
+      url: `/v1/subscriptions/${subscriptionId}/reactivate`,
+      payload: { ...payload, installmentId: uniqueId('inst'), amount: { amountMinor: -1, currency: 'BRL' } },
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().errors[0].path).toBe('amount.amountMinor');
   });
@@ -92,7 +114,11 @@ describeEachDatabase('support actions API', (getDb) => {
     const buyer = { ...startJourneyExample.buyer, id: uniqueId('buyer') };
     const ids = await seed(2, { buyer });
     const [stranger] = await seed(1, { buyer: { ...buyer, id: uniqueId('buyer') } });
-    const response = await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/contact`, payload: { email: 'new.address@example.com', phone: null } });
+    const response = await api.call({
+      method: 'POST',
+      url: `/v1/buyers/${buyer.id}/contact`,
+      payload: { email: 'new.address@example.com', phone: null },
+    });
     expect(response.statusCode).toBe(200);
     expect((response.json() as Affected).count).toBe(2);
     const rows = await getDb().select().from(installments).where(eq(installments.buyerId, buyer.id));
@@ -100,7 +126,10 @@ describeEachDatabase('support actions API', (getDb) => {
       ['new.address@example.com', undefined],
       ['new.address@example.com', undefined],
     ]);
-    const [strangerRow] = await getDb().select().from(installments).where(and(eq(installments.tenantId, 'tenant-a'), eq(installments.installmentId, stranger!)));
+    const [strangerRow] = await getDb()
+      .select()
+      .from(installments)
+      .where(and(eq(installments.tenantId, 'tenant-a'), eq(installments.installmentId, stranger!)));
     expect(strangerRow!.buyer.email).toBe(startJourneyExample.buyer.email);
     expect(ids).toHaveLength(2);
 
@@ -113,7 +142,11 @@ describeEachDatabase('support actions API', (getDb) => {
     const buyer = { ...startJourneyExample.buyer, id: uniqueId('buyer') };
     const ids = await seed(2, { buyer });
     const [stranger] = await seed(1, { buyer: { ...buyer, id: uniqueId('buyer') } });
-    const response = await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/opt-outs`, payload: { channel: 'whatsapp' } });
+    const response = await api.call({
+      method: 'POST',
+      url: `/v1/buyers/${buyer.id}/opt-outs`,
+      payload: { channel: 'whatsapp' },
+    });
     expect(response.statusCode).toBe(200);
     expect((response.json() as Affected).count).toBe(2);
     const optOuts = api.gateway.calls.filter((c) => c.method === 'optOut');
@@ -121,7 +154,11 @@ describeEachDatabase('support actions API', (getDb) => {
     expect(optOuts.every((c) => (c.argument as { channel: string }).channel === 'whatsapp')).toBe(true);
     expect(optOuts.map((c) => (c.ref as { installmentId: string }).installmentId)).not.toContain(stranger);
 
-    const unknownChannel = await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/opt-outs`, payload: { channel: 'pigeon' } });
+    const unknownChannel = await api.call({
+      method: 'POST',
+      url: `/v1/buyers/${buyer.id}/opt-outs`,
+      payload: { channel: 'pigeon' },
+    });
     expect(unknownChannel.statusCode).toBe(400);
     expect(unknownChannel.json().errors[0].path).toBe('channel');
   });
@@ -129,7 +166,11 @@ describeEachDatabase('support actions API', (getDb) => {
   describe('refusals', () => {
     it('refuses malformed path IDs without touching any journey', async () => {
       const before = api.gateway.calls.length;
-      for (const url of ['/v1/purchases/has%20space/refund', '/v1/subscriptions/%2F..%2F/cancel', `/v1/buyers/${'x'.repeat(129)}/contact`]) {
+      for (const url of [
+        '/v1/purchases/has%20space/refund',
+        '/v1/subscriptions/%2F..%2F/cancel',
+        `/v1/buyers/${'x'.repeat(129)}/contact`,
+      ]) {
         const response = await api.call({ method: 'POST', url, payload: { email: 'a@example.com' } });
         expect(response.statusCode, url).toBe(400);
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

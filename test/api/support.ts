@@ -22,7 +22,11 @@ export interface StartApiOptions {
   onRoute?: AppDeps['onRoute'];
 }
 
-export async function startApi(db: Database, now: () => number = () => Date.now(), options: StartApiOptions = {}): Promise<ApiHarness> {
+export async function startApi(
+  db: Database,
+  now: () => number = () => Date.now(),
+  options: StartApiOptions = {},
+): Promise<ApiHarness> {
   const gateway = new InMemoryJourneyGateway(db, now);
   const app = await buildApp({
     ...(options.onRoute && { onRoute: options.onRoute }),
@@ -42,7 +46,12 @@ export async function startApi(db: Database, now: () => number = () => Date.now(
 
 /** A valid start body (the installment without tenant), as a payment system would send it. */
 export function startBody(installmentId: string, overrides: Record<string, unknown> = {}) {
-  return { ...startJourneyExample, installmentId, paymentUrl: `https://pay.example.com/i/${installmentId}`, ...overrides };
+  return {
+    ...startJourneyExample,
+    installmentId,
+    paymentUrl: `https://pay.example.com/i/${installmentId}`,
+    ...overrides,
+  };
 }
 
 export interface CollaboratorKey {
@@ -55,11 +64,26 @@ export interface CollaboratorKey {
  * Through the API, as the owner of `ownerKey`'s tenant (tenant A by default): a collaborator with
  * the given profile, and a key for it.
  */
-export async function createCollaboratorKey(api: ApiHarness, profileId: string, ownerKey: string = TENANT_A_KEY): Promise<CollaboratorKey> {
-  const collaborator = await api.call({ method: 'POST', url: '/v1/collaborators', key: ownerKey, payload: { name: `collaborator ${profileId}`, profileId } });
-  if (collaborator.statusCode !== 201) throw new Error(`creating a ${profileId} collaborator: ${collaborator.statusCode} ${collaborator.body}`);
+export async function createCollaboratorKey(
+  api: ApiHarness,
+  profileId: string,
+  ownerKey: string = TENANT_A_KEY,
+): Promise<CollaboratorKey> {
+  const collaborator = await api.call({
+    method: 'POST',
+    url: '/v1/collaborators',
+    key: ownerKey,
+    payload: { name: `collaborator ${profileId}`, profileId },
+  });
+  if (collaborator.statusCode !== 201)
+    throw new Error(`creating a ${profileId} collaborator: ${collaborator.statusCode} ${collaborator.body}`);
   const collaboratorId = (collaborator.json() as { id: string }).id;
-  const key = await api.call({ method: 'POST', url: '/v1/keys', key: ownerKey, payload: { name: `key of ${collaboratorId}`, collaboratorId } });
+  const key = await api.call({
+    method: 'POST',
+    url: '/v1/keys',
+    key: ownerKey,
+    payload: { name: `key of ${collaboratorId}`, collaboratorId },
+  });
   if (key.statusCode !== 201) throw new Error(`creating a key for ${collaboratorId}: ${key.statusCode} ${key.body}`);
   const { id: keyId, secret } = key.json() as { id: string; secret: string };
   return { collaboratorId, keyId, secret };

@@ -8,7 +8,13 @@
  *    the few client members it uses.
  */
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
-import { Client, Connection, ServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JourneyServiceUnavailableError, type JourneyGateway } from '../../api/gateway';
 import { TemporalJourneyGateway, serviceUnavailable } from '../../api/temporal-gateway';
@@ -25,9 +31,18 @@ function grpcError(code: number, details: string): Error {
 describe('serviceUnavailable (client error → typed error)', () => {
   it.each([
     ['gRPC UNAVAILABLE itself', grpcError(14, 'connection refused')],
-    ['gRPC DEADLINE_EXCEEDED inside a ServiceError', new ServiceError('Failed to signal Workflow', { cause: grpcError(4, 'Deadline exceeded') })],
-    ['an update RPC timeout', new WorkflowUpdateRPCTimeoutOrCancelledError('timeout', { cause: grpcError(4, 'Deadline exceeded') })],
-    ['a failed connect', new ServiceError('Failed to connect to Temporal server', { cause: grpcError(14, 'No connection established') })],
+    [
+      'gRPC DEADLINE_EXCEEDED inside a ServiceError',
+      new ServiceError('Failed to signal Workflow', { cause: grpcError(4, 'Deadline exceeded') }),
+    ],
+    [
+      'an update RPC timeout',
+      new WorkflowUpdateRPCTimeoutOrCancelledError('timeout', { cause: grpcError(4, 'Deadline exceeded') }),
+    ],
+    [
+      'a failed connect',
+      new ServiceError('Failed to connect to Temporal server', { cause: grpcError(14, 'No connection established') }),
+    ],
   ])('maps %s', (_label, err) => {
     const mapped = serviceUnavailable(err);
     expect(mapped).toBeInstanceOf(JourneyServiceUnavailableError);
@@ -106,7 +121,11 @@ describe('TemporalJourneyGateway when Temporal does not answer (real client, no 
 describe('TemporalJourneyGateway requests', () => {
   /** Stands in for the members of Client the gateway uses, recording what it is asked. */
   function recordingClient() {
-    const seen = { deadlines: [] as number[], queries: [] as unknown[][], updates: [] as { name: string; options: unknown }[] };
+    const seen = {
+      deadlines: [] as number[],
+      queries: [] as unknown[][],
+      updates: [] as { name: string; options: unknown }[],
+    };
     const handle = {
       describe: async () => ({ status: { name: 'RUNNING' } }),
       query: async (_query: unknown, ...args: unknown[]) => {
@@ -147,7 +166,11 @@ describe('TemporalJourneyGateway requests', () => {
     await gateway.changeDueDate(ref, { dueDate: '2026-12-20' }, { idempotencyKey: 'req-1' });
     // Moving back to an earlier date is a new change, not a replay of the first one.
     await gateway.changeDueDate(ref, { dueDate: '2026-12-20' });
-    expect(seen.updates.map((u) => (u.options as { updateId?: string }).updateId)).toEqual(['due-date:req-1', 'due-date:req-1', undefined]);
+    expect(seen.updates.map((u) => (u.options as { updateId?: string }).updateId)).toEqual([
+      'due-date:req-1',
+      'due-date:req-1',
+      undefined,
+    ]);
   });
 
   it('puts every call under the configured deadline (10 s unless told; status queries 3 s)', async () => {

@@ -5,7 +5,16 @@ import { createUnsubscribeToken, createUnsubscribeUrl, verifyUnsubscribeToken } 
 import type { Database } from '../../db/client';
 import { contactPoints } from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';
-import { ALL_SETTINGS, LINK_SIGNING_SECRET, PUBLIC_BASE_URL, type WebhookHarness, consentCalls, fingerprint, seedJourney, startWebhookApi } from './webhooks-support';
+import {
+  ALL_SETTINGS,
+  LINK_SIGNING_SECRET,
+  PUBLIC_BASE_URL,
+  type WebhookHarness,
+  consentCalls,
+  fingerprint,
+  seedJourney,
+  startWebhookApi,
+} from './webhooks-support';
 
 const DAY = 86_400_000;
 const link = { secret: LINK_SIGNING_SECRET, baseUrl: PUBLIC_BASE_URL };
@@ -21,24 +30,50 @@ describe('unsubscribe links', () => {
   const now = Date.UTC(2026, 10, 1);
 
   it('round-trips channel and normalized address, under the public base URL', () => {
-    const url = createUnsubscribeUrl({ channel: 'email', address: '  Ana.Souza@Example.COM ' }, { ...link, baseUrl: `${PUBLIC_BASE_URL}/`, now });
+    const url = createUnsubscribeUrl(
+      { channel: 'email', address: '  Ana.Souza@Example.COM ' },
+      { ...link, baseUrl: `${PUBLIC_BASE_URL}/`, now },
+    );
     expect(url.startsWith(`${PUBLIC_BASE_URL}/unsubscribe/`)).toBe(true);
     const token = url.slice(`${PUBLIC_BASE_URL}/unsubscribe/`.length);
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + DAY)).toEqual({ ok: true, channel: 'email', address: 'ana.souza@example.com', expiresAt: now + 60 * DAY });
-    const sms = createUnsubscribeToken({ channel: 'whatsapp', address: 'whatsapp:+5511987654321' }, { secret: LINK_SIGNING_SECRET, now });
-    expect(verifyUnsubscribeToken(sms, LINK_SIGNING_SECRET, now)).toMatchObject({ ok: true, channel: 'whatsapp', address: '+5511987654321' });
+    expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + DAY)).toEqual({
+      ok: true,
+      channel: 'email',
+      address: 'ana.souza@example.com',
+      expiresAt: now + 60 * DAY,
+    });
+    const sms = createUnsubscribeToken(
+      { channel: 'whatsapp', address: 'whatsapp:+5511987654321' },
+      { secret: LINK_SIGNING_SECRET, now },
+    );
+    expect(verifyUnsubscribeToken(sms, LINK_SIGNING_SECRET, now)).toMatchObject({
+      ok: true,
+      channel: 'whatsapp',
+      address: '+5511987654321',
+    });
   });
 
   it('does not reveal the address: not in the URL, not in any encoding of it; the same link only for the same address and instant', () => {
     const address = 'ana.souza@example.com';
-    const urls = [0, 1000, 2000].map((later) => createUnsubscribeUrl({ channel: 'email', address }, { ...link, now: now + later }));
+    const urls = [0, 1000, 2000].map((later) =>
+      createUnsubscribeUrl({ channel: 'email', address }, { ...link, now: now + later }),
+    );
     // A retried email is rebuilt as of its first try: the link must come out the same.
     expect(createUnsubscribeUrl({ channel: 'email', address }, { ...link, now })).toBe(urls[0]);
-    expect(createUnsubscribeUrl({ channel: 'email', address: 'other@example.com' }, { ...link, now })).not.toBe(urls[0]);
+    expect(createUnsubscribeUrl({ channel: 'email', address: 'other@example.com' }, { ...link, now })).not.toBe(
+      urls[0],
+    );
     for (const url of urls) {
       const token = url.split('/').pop()!;
-      for (const form of [address, 'ana.souza', 'example.com', Buffer.from(address).toString('base64url'), Buffer.from(address).toString('base64'), encodeURIComponent(address)]) {
+      for (const form of [
+        address,
+        'ana.souza',
+        'example.com',
+        Buffer.from(address).toString('base64url'),
+        Buffer.from(address).toString('base64'),
+        encodeURIComponent(address),
+      ]) {
         expect(token).not.toContain(form);
       }
       const raw = Buffer.from(token, 'base64url');
@@ -48,15 +83,27 @@ describe('unsubscribe links', () => {
   });
 
   it('expires after ttlDays (60 by default)', () => {
-    const token = createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { secret: LINK_SIGNING_SECRET, now });
+    const token = createUnsubscribeToken(
+      { channel: 'email', address: 'a@example.com' },
+      { secret: LINK_SIGNING_SECRET, now },
+    );
     expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + 60 * DAY - 1000).ok).toBe(true);
-    expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + 60 * DAY)).toEqual({ ok: false, reason: 'expired' });
-    const short = createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { secret: LINK_SIGNING_SECRET, now, ttlDays: 1 });
+    expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + 60 * DAY)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    const short = createUnsubscribeToken(
+      { channel: 'email', address: 'a@example.com' },
+      { secret: LINK_SIGNING_SECRET, now, ttlDays: 1 },
+    );
     expect(verifyUnsubscribeToken(short, LINK_SIGNING_SECRET, now + 2 * DAY)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('refuses tampered tokens (any byte), other secrets and garbage', () => {
-    const token = createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { secret: LINK_SIGNING_SECRET, now });
+    const token = createUnsubscribeToken(
+      { channel: 'email', address: 'a@example.com' },
+      { secret: LINK_SIGNING_SECRET, now },
+    );
     for (let at = 0; at < token.length; at++) {
       const changed = tamper(token, at);
       if (changed === token) continue;
@@ -73,7 +120,9 @@ describe('unsubscribe links', () => {
   });
 
   it('refuses a secret too short to sign with', () => {
-    expect(() => createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { secret: 'short', now })).toThrow(/LINK_SIGNING_SECRET/);
+    expect(() =>
+      createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { secret: 'short', now }),
+    ).toThrow(/LINK_SIGNING_SECRET/);
   });
 });
 
@@ -89,10 +138,14 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
   let counter = 0;
   const uniqueEmail = () => `link${++counter}.${Math.random().toString(36).slice(2, 8)}@example.com`;
   const pathOf = (url: string) => url.slice(PUBLIC_BASE_URL.length);
-  const urlFor = (address: string, now = Date.now()) => pathOf(createUnsubscribeUrl({ channel: 'email', address }, { ...link, now }));
+  const urlFor = (address: string, now = Date.now()) =>
+    pathOf(createUnsubscribeUrl({ channel: 'email', address }, { ...link, now }));
 
   async function contactPoint(db: Database, address: string) {
-    const [row] = await db.select().from(contactPoints).where(and(eq(contactPoints.channel, 'email'), eq(contactPoints.address, address)));
+    const [row] = await db
+      .select()
+      .from(contactPoints)
+      .where(and(eq(contactPoints.channel, 'email'), eq(contactPoints.address, address)));
     return row ?? null;
   }
 
@@ -112,7 +165,10 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
 
   it('the one-click POST (RFC 8058) opts the address out across its journeys in every tenant', async () => {
     const address = uniqueEmail();
-    const mine = [await seedJourney(api, { email: address }, 'tenant-a'), await seedJourney(api, { email: address }, 'tenant-b')];
+    const mine = [
+      await seedJourney(api, { email: address }, 'tenant-a'),
+      await seedJourney(api, { email: address }, 'tenant-b'),
+    ];
     const stranger = await seedJourney(api, { email: uniqueEmail() }, 'tenant-a');
     const response = await api.inject({
       method: 'POST',
@@ -122,14 +178,22 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
     });
     expect(response.statusCode, response.body).toBe(200);
     expect(await contactPoint(getDb(), address)).toMatchObject({ optOutSource: 'link' });
-    expect(consentCalls(api.gateway, mine)).toEqual(mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} email system:unsubscribe-link`).sort());
+    expect(consentCalls(api.gateway, mine)).toEqual(
+      mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} email system:unsubscribe-link`).sort(),
+    );
     expect(consentCalls(api.gateway, [stranger])).toEqual([]);
   });
 
   it('the page’s form, a multipart one-click and a bodiless POST all work', async () => {
     for (const request of [
-      { headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, payload: 'List-Unsubscribe=One-Click' },
-      { headers: { 'content-type': 'multipart/form-data; boundary=b' }, payload: '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n' },
+      {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        payload: 'List-Unsubscribe=One-Click',
+      },
+      {
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+        payload: '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n',
+      },
       {},
     ]) {
       const address = uniqueEmail();
@@ -144,7 +208,12 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
     const address = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(50)}.com`;
     const url = urlFor(address);
     expect(url.length).toBeGreaterThan(300);
-    const response = await api.inject({ method: 'POST', url, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await api.inject({
+      method: 'POST',
+      url,
+      payload: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.statusCode).toBe(200);
     expect((await contactPoint(getDb(), address))?.optOutSource).toBe('link');
   });
@@ -155,16 +224,31 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
     const expired = urlFor(address, Date.now() - 61 * DAY);
     const valid = urlFor(address);
     const tampered = `/unsubscribe/${tamper(valid.slice('/unsubscribe/'.length), 20)}`;
-    const foreign = pathOf(createUnsubscribeUrl({ channel: 'email', address }, { ...link, secret: 'some-other-deployment-secret', now: Date.now() }));
+    const foreign = pathOf(
+      createUnsubscribeUrl(
+        { channel: 'email', address },
+        { ...link, secret: 'some-other-deployment-secret', now: Date.now() },
+      ),
+    );
     const before = await fingerprint(getDb(), api.gateway);
     for (const url of [expired, tampered, foreign, '/unsubscribe/', '/unsubscribe/not-a-token', '/unsubscribe/a/b']) {
       const page = await api.inject({ method: 'GET', url });
       expect(page.statusCode, url).toBe(403);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
-      const post = await api.inject({ method: 'POST', url, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const post = await api.inject({
+        method: 'POST',
+        url,
+        payload: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(post.statusCode, url).toBe(403);
       expect(post.headers['content-type']).toMatch(/^application\/problem\+json/);
-      const form = await api.inject({ method: 'POST', url, payload: '', headers: { accept: 'text/html,application/xhtml+xml' } });
+      const form = await api.inject({
+        method: 'POST',
+        url,
+        payload: '',
+        headers: { accept: 'text/html,application/xhtml+xml' },
+      });
       expect(form.statusCode).toBe(403);
       expect(form.headers['content-type']).toMatch(/^text\/html/);
     }
@@ -175,12 +259,21 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
   it('without LINK_SIGNING_SECRET or PUBLIC_BASE_URL the routes answer 404 and change nothing', async () => {
     const address = uniqueEmail();
     const url = urlFor(address);
-    for (const settings of [NO_WEBHOOK_SETTINGS, { ...ALL_SETTINGS, linkSigningSecret: null }, { ...ALL_SETTINGS, publicBaseUrl: null }]) {
+    for (const settings of [
+      NO_WEBHOOK_SETTINGS,
+      { ...ALL_SETTINGS, linkSigningSecret: null },
+      { ...ALL_SETTINGS, publicBaseUrl: null },
+    ]) {
       const off = await startWebhookApi(getDb(), settings);
       try {
         const before = await fingerprint(getDb(), api.gateway);
         expect((await off.inject({ method: 'GET', url })).statusCode).toBe(404);
-        const post = await off.inject({ method: 'POST', url, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const post = await off.inject({
+          method: 'POST',
+          url,
+          payload: 'List-Unsubscribe=One-Click',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
         expect(post.statusCode).toBe(404);
         expect(post.body).not.toContain(url.slice('/unsubscribe/'.length));
         expect(await fingerprint(getDb(), api.gateway)).toBe(before);

@@ -6,7 +6,16 @@ import type { Database } from '../../db/client';
 import { attempts, contactPoints } from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
-import { RESEND_WEBHOOK_SECRET, type WebhookHarness, consentCalls, expectRefusedWithoutChange, fingerprint, insertAttempt, seedJourney, startWebhookApi } from './webhooks-support';
+import {
+  RESEND_WEBHOOK_SECRET,
+  type WebhookHarness,
+  consentCalls,
+  expectRefusedWithoutChange,
+  fingerprint,
+  insertAttempt,
+  seedJourney,
+  startWebhookApi,
+} from './webhooks-support';
 
 /** The svix scheme: `v1,` + base64(HMAC-SHA256(base64-decoded secret, `${id}.${timestamp}.${body}`)). */
 function svixSignature(secret: string, id: string, timestamp: number, body: string): string {
@@ -41,14 +50,24 @@ function resendRequest(event: unknown, options: SignOptions = {}) {
 const emailEvent = (type: string, emailId: string, to: string, extra: Record<string, unknown> = {}) => ({
   type,
   created_at: new Date().toISOString(),
-  data: { created_at: new Date().toISOString(), email_id: emailId, from: 'Acme <billing@acme.example>', to: [to], subject: 'Your payment', ...extra },
+  data: {
+    created_at: new Date().toISOString(),
+    email_id: emailId,
+    from: 'Acme <billing@acme.example>',
+    to: [to],
+    subject: 'Your payment',
+    ...extra,
+  },
 });
 
 let emailCounter = 0;
 const uniqueEmail = () => `buyer${++emailCounter}.${Math.random().toString(36).slice(2, 8)}@example.com`;
 
 async function contactPoint(db: Database, address: string) {
-  const [row] = await db.select().from(contactPoints).where(and(eq(contactPoints.channel, 'email'), eq(contactPoints.address, address)));
+  const [row] = await db
+    .select()
+    .from(contactPoints)
+    .where(and(eq(contactPoints.channel, 'email'), eq(contactPoints.address, address)));
   return row ?? null;
 }
 
@@ -84,10 +103,17 @@ describeEachDatabase('Resend webhook', (getDb) => {
     const { address, emailId, id } = await sentEmail();
     await api.inject(resendRequest(emailEvent('email.delivered', emailId, address)));
     const response = await api.inject(
-      resendRequest(emailEvent('email.bounced', emailId, address, { bounce: { message: 'The recipient does not exist', subType: 'General', type: 'Permanent' } })),
+      resendRequest(
+        emailEvent('email.bounced', emailId, address, {
+          bounce: { message: 'The recipient does not exist', subType: 'General', type: 'Permanent' },
+        }),
+      ),
     );
     expect(response.statusCode, response.body).toBe(204);
-    expect(await attemptRow(getDb(), id)).toMatchObject({ status: 'bounced', error: 'resend:bounce:Permanent/General' });
+    expect(await attemptRow(getDb(), id)).toMatchObject({
+      status: 'bounced',
+      error: 'resend:bounce:Permanent/General',
+    });
     const point = await contactPoint(getDb(), address);
     expect(point).toMatchObject({ suppressionReason: 'resend:bounce', optedOutAt: null });
     expect(point?.suppressedAt).toBeInstanceOf(Date);
@@ -96,7 +122,11 @@ describeEachDatabase('Resend webhook', (getDb) => {
   it('a transient bounce marks the attempt but suppresses nothing', async () => {
     const { address, emailId, id } = await sentEmail();
     const response = await api.inject(
-      resendRequest(emailEvent('email.bounced', emailId, address, { bounce: { message: 'Mailbox full', subType: 'MailboxFull', type: 'Transient' } })),
+      resendRequest(
+        emailEvent('email.bounced', emailId, address, {
+          bounce: { message: 'Mailbox full', subType: 'MailboxFull', type: 'Transient' },
+        }),
+      ),
     );
     expect(response.statusCode).toBe(204);
     expect((await attemptRow(getDb(), id)).status).toBe('bounced');
@@ -105,14 +135,19 @@ describeEachDatabase('Resend webhook', (getDb) => {
 
   it('a complaint marks the attempt and opts the address out across its journeys, in every tenant', async () => {
     const address = uniqueEmail();
-    const mine = [await seedJourney(api, { email: address }, 'tenant-a'), await seedJourney(api, { email: address.toUpperCase() }, 'tenant-b')];
+    const mine = [
+      await seedJourney(api, { email: address }, 'tenant-a'),
+      await seedJourney(api, { email: address.toUpperCase() }, 'tenant-b'),
+    ];
     const stranger = await seedJourney(api, { email: uniqueEmail() }, 'tenant-a');
     const { emailId, id } = await sentEmail(address);
     const response = await api.inject(resendRequest(emailEvent('email.complained', emailId, `Ana <${address}>`)));
     expect(response.statusCode, response.body).toBe(204);
     expect((await attemptRow(getDb(), id)).status).toBe('complained');
     expect(await contactPoint(getDb(), address)).toMatchObject({ optOutSource: 'resend:complaint' });
-    expect(consentCalls(api.gateway, mine)).toEqual(mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} email provider:resend`).sort());
+    expect(consentCalls(api.gateway, mine)).toEqual(
+      mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} email provider:resend`).sort(),
+    );
     expect(consentCalls(api.gateway, [stranger])).toEqual([]);
   });
 
@@ -136,11 +171,33 @@ describeEachDatabase('Resend webhook', (getDb) => {
         ['no svix-id', resendRequest(complaint, { omit: ['svix-id'] }), 401],
         ['no svix-timestamp', resendRequest(complaint, { omit: ['svix-timestamp'] }), 401],
         ['no headers at all', resendRequest(complaint, { omit: ['svix-id', 'svix-timestamp', 'svix-signature'] }), 401],
-        ['body changed after signing', resendRequest(body.replace('email.complained', 'email.delivered'), { signedBody: body }), 403],
-        ['another recipient after signing', resendRequest(body.replace(address, 'victim@example.com'), { signedBody: body }), 403],
-        ['another secret', resendRequest(complaint, { secret: `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}` }), 403],
-        ['timestamp ten minutes old', resendRequest(complaint, { timestamp: Math.floor(Date.now() / 1000) - 600 }), 403],
-        ['timestamp ten minutes ahead', resendRequest(complaint, { timestamp: Math.floor(Date.now() / 1000) + 600 }), 403],
+        [
+          'body changed after signing',
+          resendRequest(body.replace('email.complained', 'email.delivered'), { signedBody: body }),
+          403,
+        ],
+        [
+          'another recipient after signing',
+          resendRequest(body.replace(address, 'victim@example.com'), { signedBody: body }),
+          403,
+        ],
+        [
+          'another secret',
+          resendRequest(complaint, {
+            secret: `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`,
+          }),
+          403,
+        ],
+        [
+          'timestamp ten minutes old',
+          resendRequest(complaint, { timestamp: Math.floor(Date.now() / 1000) - 600 }),
+          403,
+        ],
+        [
+          'timestamp ten minutes ahead',
+          resendRequest(complaint, { timestamp: Math.floor(Date.now() / 1000) + 600 }),
+          403,
+        ],
       ];
       await expectRefusedWithoutChange(getDb(), api, cases);
       const stale = await api.inject(resendRequest(complaint, { timestamp: Math.floor(Date.now() / 1000) - 600 }));
@@ -152,7 +209,10 @@ describeEachDatabase('Resend webhook', (getDb) => {
       const { address, emailId } = await sentEmail();
       const cases: [unknown, string][] = [
         [emailEvent('email.bounced', emailId, address), 'data.bounce'],
-        [{ ...emailEvent('email.complained', emailId, address), data: { email_id: emailId, to: ['not an address'] } }, 'data.to.0'],
+        [
+          { ...emailEvent('email.complained', emailId, address), data: { email_id: emailId, to: ['not an address'] } },
+          'data.to.0',
+        ],
         [{ ...emailEvent('email.complained', emailId, address), data: { email_id: emailId } }, 'data.to'],
         [{ type: 'email.delivered', data: {} }, 'data.email_id'],
         [{ data: {} }, 'type'],
@@ -163,13 +223,18 @@ describeEachDatabase('Resend webhook', (getDb) => {
         const before = await fingerprint(getDb(), api.gateway);
         const response = await api.inject(resendRequest(event));
         expect(response.statusCode, path).toBe(400);
-        expect(response.json().errors.map((e: { path: string }) => e.path), JSON.stringify(event)).toContain(path);
+        expect(
+          response.json().errors.map((e: { path: string }) => e.path),
+          JSON.stringify(event),
+        ).toContain(path);
         expect(await fingerprint(getDb(), api.gateway), path).toBe(before);
       }
     });
 
     it('a body that is not JSON is refused (415)', async () => {
-      const response = await api.inject(resendRequest('type=email.complained', { contentType: 'application/x-www-form-urlencoded' }));
+      const response = await api.inject(
+        resendRequest('type=email.complained', { contentType: 'application/x-www-form-urlencoded' }),
+      );
       expect(response.statusCode).toBe(415);
     });
 
@@ -188,7 +253,9 @@ describeEachDatabase('Resend webhook', (getDb) => {
     });
 
     it('refuses to start with a secret that is not a whsec_ secret', async () => {
-      await expect(startWebhookApi(getDb(), { ...NO_WEBHOOK_SETTINGS, resendWebhookSecret: 'not a secret!' })).rejects.toThrow(/RESEND_WEBHOOK_SECRET/);
+      await expect(
+        startWebhookApi(getDb(), { ...NO_WEBHOOK_SETTINGS, resendWebhookSecret: 'not a secret!' }),
+      ).rejects.toThrow(/RESEND_WEBHOOK_SECRET/);
     });
   });
 });

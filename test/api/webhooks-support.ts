@@ -38,7 +38,11 @@ export interface WebhookHarness {
   inject(options: InjectOptions): Promise<LightMyRequestResponse>;
 }
 
-export async function startWebhookApi(db: Database, settings: WebhookSettings = ALL_SETTINGS, gateway = new InMemoryJourneyGateway(db)): Promise<WebhookHarness> {
+export async function startWebhookApi(
+  db: Database,
+  settings: WebhookSettings = ALL_SETTINGS,
+  gateway = new InMemoryJourneyGateway(db),
+): Promise<WebhookHarness> {
   const app = await buildApp({
     db,
     gateway,
@@ -83,7 +87,10 @@ export async function seedJourney(
 }
 
 /** An attempt row as the deliver activity leaves it once the provider took the message. */
-export async function insertAttempt(db: Database, values: { channel: Channel; recipient: string; status?: string; providerMessageId?: string | null }): Promise<string> {
+export async function insertAttempt(
+  db: Database,
+  values: { channel: Channel; recipient: string; status?: string; providerMessageId?: string | null },
+): Promise<string> {
   const id = uniqueId('att');
   await db.insert(attempts).values({
     id,
@@ -113,11 +120,22 @@ export async function fingerprint(db: Database, gateway: InMemoryJourneyGateway)
     db.select().from(journeys).orderBy(asc(journeys.id)),
     db.select().from(events),
   ]);
-  return JSON.stringify({ points, attemptRows, journeyRows, events: eventRows.length, calls: gateway.calls.length, writes: gateway.writes });
+  return JSON.stringify({
+    points,
+    attemptRows,
+    journeyRows,
+    events: eventRows.length,
+    calls: gateway.calls.length,
+    writes: gateway.writes,
+  });
 }
 
 /** Each request is refused with its status, as problem+json, and leaves everything as it was. */
-export async function expectRefusedWithoutChange(db: Database, api: WebhookHarness, cases: readonly [label: string, request: InjectOptions, status: number][]): Promise<void> {
+export async function expectRefusedWithoutChange(
+  db: Database,
+  api: WebhookHarness,
+  cases: readonly [label: string, request: InjectOptions, status: number][],
+): Promise<void> {
   for (const [label, request, status] of cases) {
     const before = await fingerprint(db, api.gateway);
     const response = await api.inject(request);
@@ -131,7 +149,9 @@ export async function expectRefusedWithoutChange(db: Database, api: WebhookHarne
 export function consentCalls(gateway: InMemoryJourneyGateway, refs: readonly JourneyRef[]): string[] {
   const wanted = new Set(refs.map((r) => `${r.tenantId}/${r.installmentId}`));
   return gateway.calls
-    .filter((c) => (c.method === 'optOut' || c.method === 'optIn') && wanted.has(`${c.ref.tenantId}/${c.ref.installmentId}`))
+    .filter(
+      (c) => (c.method === 'optOut' || c.method === 'optIn') && wanted.has(`${c.ref.tenantId}/${c.ref.installmentId}`),
+    )
     .map((c) => {
       const arg = c.argument as { channel: string; actor?: { kind: string; id: string } };
       return `${c.method} ${c.ref.tenantId}/${c.ref.installmentId} ${arg.channel} ${arg.actor?.kind}:${arg.actor?.id}`;

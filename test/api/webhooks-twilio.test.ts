@@ -29,15 +29,26 @@ import {
 type Params = Record<string, string>;
 
 /** A request as Twilio makes it: form body, signed over the public URL and the parameters. */
-function twilioRequest(path: string, params: Params, options: { signedUrl?: string; token?: string; signedParams?: Params; signature?: string | null } = {}) {
+function twilioRequest(
+  path: string,
+  params: Params,
+  options: { signedUrl?: string; token?: string; signedParams?: Params; signature?: string | null } = {},
+) {
   const signature =
     options.signature === undefined
-      ? twilio.getExpectedTwilioSignature(options.token ?? TWILIO_AUTH_TOKEN, options.signedUrl ?? PUBLIC_BASE_URL + path, options.signedParams ?? params)
+      ? twilio.getExpectedTwilioSignature(
+          options.token ?? TWILIO_AUTH_TOKEN,
+          options.signedUrl ?? PUBLIC_BASE_URL + path,
+          options.signedParams ?? params,
+        )
       : options.signature;
   return {
     method: 'POST' as const,
     url: path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature !== null && { 'x-twilio-signature': signature }) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(signature !== null && { 'x-twilio-signature': signature }),
+    },
     payload: new URLSearchParams(params).toString(),
   };
 }
@@ -61,7 +72,10 @@ const statusParams = (sid: string, status: string, to: string, errorCode?: strin
 });
 
 async function contactPoint(db: Database, channel: Channel, address: string) {
-  const [row] = await db.select().from(contactPoints).where(and(eq(contactPoints.channel, channel), eq(contactPoints.address, address)));
+  const [row] = await db
+    .select()
+    .from(contactPoints)
+    .where(and(eq(contactPoints.channel, channel), eq(contactPoints.address, address)));
   return row ?? null;
 }
 
@@ -76,7 +90,9 @@ const newSid = () => `SM${String(++sidCounter).padStart(32, '0')}`;
 
 describe('twiml', () => {
   it('escapes the reply text and answers nothing as <Response/>', () => {
-    expect(twiml(`a < b & "c" 'd' > e`)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>a &lt; b &amp; &quot;c&quot; &apos;d&apos; &gt; e</Message></Response>');
+    expect(twiml(`a < b & "c" 'd' > e`)).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>a &lt; b &amp; &quot;c&quot; &apos;d&apos; &gt; e</Message></Response>',
+    );
     expect(twiml(null)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
   });
 });
@@ -94,7 +110,10 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
   async function journeysAt(channel: 'sms' | 'whatsapp', locale = 'pt-BR') {
     const phone = uniquePhone();
     const field = channel === 'sms' ? 'phone' : 'whatsapp';
-    const mine = [await seedJourney(api, { [field]: phone, locale }, 'tenant-a'), await seedJourney(api, { [field]: phone, locale }, 'tenant-b')];
+    const mine = [
+      await seedJourney(api, { [field]: phone, locale }, 'tenant-a'),
+      await seedJourney(api, { [field]: phone, locale }, 'tenant-b'),
+    ];
     const stranger = await seedJourney(api, { [field]: uniquePhone(), locale }, 'tenant-a');
     return { phone, mine, stranger };
   }
@@ -121,7 +140,9 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
         expect(point?.optedOutAt).toBeInstanceOf(Date);
         expect(point?.optOutSource).toBe('twilio:stop');
         expect(point?.lastInboundAt).toBeInstanceOf(Date);
-        expect(consentCalls(api.gateway, mine)).toEqual(mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} sms provider:twilio`).sort());
+        expect(consentCalls(api.gateway, mine)).toEqual(
+          mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} sms provider:twilio`).sort(),
+        );
         expect(consentCalls(api.gateway, [stranger])).toEqual([]);
         expect(await api.gateway.status(mine[0]!)).not.toBeNull();
       });
@@ -137,14 +158,24 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       expect(point?.optedOutAt).toBeNull();
       expect(point?.optOutSource).toBe('twilio:start');
       expect(consentCalls(api.gateway, mine)).toEqual(
-        mine.flatMap((j) => [`optIn ${j.tenantId}/${j.installmentId} sms provider:twilio`, `optOut ${j.tenantId}/${j.installmentId} sms provider:twilio`]).sort(),
+        mine
+          .flatMap((j) => [
+            `optIn ${j.tenantId}/${j.installmentId} sms provider:twilio`,
+            `optOut ${j.tenantId}/${j.installmentId} sms provider:twilio`,
+          ])
+          .sort(),
       );
       expect(consentCalls(api.gateway, [stranger])).toEqual([]);
     });
 
     it('HELP is answered and changes no consent', async () => {
       const { phone, mine } = await journeysAt('sms');
-      for (const [word, locale] of [['HELP', 'en'], ['ayuda', 'es'], ['Aide', 'fr'], ['AJUDA', 'pt-BR']] as const) {
+      for (const [word, locale] of [
+        ['HELP', 'en'],
+        ['ayuda', 'es'],
+        ['Aide', 'fr'],
+        ['AJUDA', 'pt-BR'],
+      ] as const) {
         const response = await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(phone, word)));
         expect(response.statusCode).toBe(200);
         expect(messageOf(response.body), word).toBe(replyFor('help', locale)!.replace(/'/g, '&apos;'));
@@ -157,7 +188,9 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
 
     it('an ordinary message gets no reply and changes no consent', async () => {
       const { phone, mine } = await journeysAt('sms');
-      const response = await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(phone, 'I will pay tomorrow, sorry')));
+      const response = await api.inject(
+        twilioRequest('/webhooks/twilio/inbound', inboundParams(phone, 'I will pay tomorrow, sorry')),
+      );
       expect(response.statusCode).toBe(200);
       expect(response.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
       expect((await contactPoint(getDb(), 'sms', phone))?.optedOutAt ?? null).toBeNull();
@@ -167,7 +200,9 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
     it('a WhatsApp message opens the 24-hour window (last_inbound_at), on WhatsApp only', async () => {
       const { phone } = await journeysAt('whatsapp');
       const before = Date.now();
-      const response = await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'Olá, já paguei')));
+      const response = await api.inject(
+        twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'Olá, já paguei')),
+      );
       expect(response.statusCode).toBe(200);
       expect(response.body).toContain('<Response/>');
       const point = await contactPoint(getDb(), 'whatsapp', phone);
@@ -178,11 +213,15 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
 
     it('a WhatsApp STOP opts out WhatsApp, not SMS', async () => {
       const { phone, mine } = await journeysAt('whatsapp');
-      const response = await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'stop')));
+      const response = await api.inject(
+        twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'stop')),
+      );
       expect(response.statusCode).toBe(200);
       expect((await contactPoint(getDb(), 'whatsapp', phone))?.optOutSource).toBe('twilio:stop');
       expect(await contactPoint(getDb(), 'sms', phone)).toBeNull();
-      expect(consentCalls(api.gateway, mine)).toEqual(mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} whatsapp provider:twilio`).sort());
+      expect(consentCalls(api.gateway, mine)).toEqual(
+        mine.map((j) => `optOut ${j.tenantId}/${j.installmentId} whatsapp provider:twilio`).sort(),
+      );
     });
 
     it('a journey the gateway cannot reach does not lose the opt-out: 200, recorded, the others told', async () => {
@@ -231,7 +270,9 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       const phone = uniquePhone();
       const sid = newSid();
       const id = await insertAttempt(getDb(), { channel: 'whatsapp', recipient: phone, providerMessageId: sid });
-      const response = await api.inject(twilioRequest('/webhooks/twilio/status', statusParams(sid, 'read', `whatsapp:${phone}`)));
+      const response = await api.inject(
+        twilioRequest('/webhooks/twilio/status', statusParams(sid, 'read', `whatsapp:${phone}`)),
+      );
       expect(response.statusCode).toBe(204);
       expect((await attemptRow(getDb(), id)).status).toBe('delivered');
     });
@@ -242,11 +283,18 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       const b = await seedJourney(api, { phone }, 'tenant-b');
       const sid = newSid();
       const id = await insertAttempt(getDb(), { channel: 'sms', recipient: phone, providerMessageId: sid });
-      const response = await api.inject(twilioRequest(`/webhooks/twilio/status?attempt=${id}`, statusParams(sid, 'failed', phone, '21610')));
+      const response = await api.inject(
+        twilioRequest(`/webhooks/twilio/status?attempt=${id}`, statusParams(sid, 'failed', phone, '21610')),
+      );
       expect(response.statusCode).toBe(204);
       expect(await attemptRow(getDb(), id)).toMatchObject({ status: 'undelivered', error: 'twilio:21610' });
-      expect(await contactPoint(getDb(), 'sms', phone)).toMatchObject({ optOutSource: 'twilio:21610', suppressedAt: null });
-      expect(consentCalls(api.gateway, [a, b])).toEqual([a, b].map((j) => `optOut ${j.tenantId}/${j.installmentId} sms provider:twilio`).sort());
+      expect(await contactPoint(getDb(), 'sms', phone)).toMatchObject({
+        optOutSource: 'twilio:21610',
+        suppressedAt: null,
+      });
+      expect(consentCalls(api.gateway, [a, b])).toEqual(
+        [a, b].map((j) => `optOut ${j.tenantId}/${j.installmentId} sms provider:twilio`).sort(),
+      );
     });
 
     it('30006 (landline or unreachable) suppresses the number on that channel without opting it out', async () => {
@@ -272,7 +320,9 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       expect(url).toContain(`?attempt=dunning%2Facme%2F`);
       const path = url.slice(PUBLIC_BASE_URL.length);
       const params = statusParams(sid, 'delivered', phone);
-      const response = await api.inject(twilioRequest(path, params, { signature: twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, url, params) }));
+      const response = await api.inject(
+        twilioRequest(path, params, { signature: twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, url, params) }),
+      );
 
       expect(response.statusCode, response.body).toBe(204);
       // No message SID was stored yet, so only the attempt id in the URL can have found the row.
@@ -286,21 +336,35 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       const sid = newSid();
       const id = await insertAttempt(getDb(), { channel: 'whatsapp', recipient: phone, providerMessageId: sid });
 
-      const response = await api.inject(twilioRequest(`/webhooks/twilio/status?attempt=${id}`, statusParams(sid, 'failed', `whatsapp:${phone}`, '63016')));
+      const response = await api.inject(
+        twilioRequest(
+          `/webhooks/twilio/status?attempt=${id}`,
+          statusParams(sid, 'failed', `whatsapp:${phone}`, '63016'),
+        ),
+      );
 
       expect(response.statusCode).toBe(204);
       expect(await attemptRow(getDb(), id)).toMatchObject({ status: 'undelivered', error: 'twilio:63016' });
-      expect(await contactPoint(getDb(), 'whatsapp', phone)).toMatchObject({ lastInboundAt: null, optedOutAt: null, suppressedAt: null });
+      expect(await contactPoint(getDb(), 'whatsapp', phone)).toMatchObject({
+        lastInboundAt: null,
+        optedOutAt: null,
+        suppressedAt: null,
+      });
     });
 
     it('63016 keeps a window the buyer opened after the refused message went out', async () => {
       const phone = uniquePhone();
       const sid = newSid();
       const id = await insertAttempt(getDb(), { channel: 'whatsapp', recipient: phone, providerMessageId: sid });
-      await getDb().update(attempts).set({ sentAt: new Date(Date.now() - 60_000) }).where(eq(attempts.id, id));
+      await getDb()
+        .update(attempts)
+        .set({ sentAt: new Date(Date.now() - 60_000) })
+        .where(eq(attempts.id, id));
       await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(`whatsapp:${phone}`, 'Oi, recebi?')));
 
-      await api.inject(twilioRequest('/webhooks/twilio/status', statusParams(sid, 'undelivered', `whatsapp:${phone}`, '63016')));
+      await api.inject(
+        twilioRequest('/webhooks/twilio/status', statusParams(sid, 'undelivered', `whatsapp:${phone}`, '63016')),
+      );
 
       expect((await attemptRow(getDb(), id)).status).toBe('undelivered');
       expect((await contactPoint(getDb(), 'whatsapp', phone))?.lastInboundAt).toBeInstanceOf(Date);
@@ -350,15 +414,49 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       const cases: [label: string, request: ReturnType<typeof twilioRequest>, status: number][] = [
         ['inbound, no signature', twilioRequest('/webhooks/twilio/inbound', stop, { signature: null }), 401],
         ['inbound, empty signature', twilioRequest('/webhooks/twilio/inbound', stop, { signature: '' }), 401],
-        ['inbound, body changed after signing', twilioRequest('/webhooks/twilio/inbound', stop, { signedParams: { ...stop, Body: 'hello' } }), 403],
-        ['inbound, one parameter added', twilioRequest('/webhooks/twilio/inbound', { ...stop, Extra: '1' }, { signedParams: stop }), 403],
-        ['inbound, signed for another URL', twilioRequest('/webhooks/twilio/inbound', stop, { signedUrl: 'https://evil.example.com/webhooks/twilio/inbound' }), 403],
-        ['inbound, another auth token', twilioRequest('/webhooks/twilio/inbound', stop, { token: 'someone-elses-token' }), 403],
-        ['inbound, garbage signature', twilioRequest('/webhooks/twilio/inbound', stop, { signature: 'bm90IGEgc2lnbmF0dXJl' }), 403],
+        [
+          'inbound, body changed after signing',
+          twilioRequest('/webhooks/twilio/inbound', stop, { signedParams: { ...stop, Body: 'hello' } }),
+          403,
+        ],
+        [
+          'inbound, one parameter added',
+          twilioRequest('/webhooks/twilio/inbound', { ...stop, Extra: '1' }, { signedParams: stop }),
+          403,
+        ],
+        [
+          'inbound, signed for another URL',
+          twilioRequest('/webhooks/twilio/inbound', stop, {
+            signedUrl: 'https://evil.example.com/webhooks/twilio/inbound',
+          }),
+          403,
+        ],
+        [
+          'inbound, another auth token',
+          twilioRequest('/webhooks/twilio/inbound', stop, { token: 'someone-elses-token' }),
+          403,
+        ],
+        [
+          'inbound, garbage signature',
+          twilioRequest('/webhooks/twilio/inbound', stop, { signature: 'bm90IGEgc2lnbmF0dXJl' }),
+          403,
+        ],
         ['status, no signature', twilioRequest(statusPath, failed, { signature: null }), 401],
-        ['status, error code changed', twilioRequest(statusPath, failed, { signedParams: { ...failed, ErrorCode: '30001' } }), 403],
-        ['status, attempt in the query changed', twilioRequest(`/webhooks/twilio/status?attempt=${id}x`, failed, { signedUrl: PUBLIC_BASE_URL + statusPath }), 403],
-        ['status, signed without the query', twilioRequest(statusPath, failed, { signedUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status` }), 403],
+        [
+          'status, error code changed',
+          twilioRequest(statusPath, failed, { signedParams: { ...failed, ErrorCode: '30001' } }),
+          403,
+        ],
+        [
+          'status, attempt in the query changed',
+          twilioRequest(`/webhooks/twilio/status?attempt=${id}x`, failed, { signedUrl: PUBLIC_BASE_URL + statusPath }),
+          403,
+        ],
+        [
+          'status, signed without the query',
+          twilioRequest(statusPath, failed, { signedUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status` }),
+          403,
+        ],
       ];
       await expectRefusedWithoutChange(getDb(), api, cases);
       // The same requests, properly signed, do change things.
@@ -389,7 +487,9 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(response.json().detail).toContain('TWILIO_AUTH_TOKEN');
         expect(response.json().detail).not.toContain('PUBLIC_BASE_URL');
-        const neither = await none.inject(twilioRequest('/webhooks/twilio/status', statusParams(newSid(), 'failed', phone, '21610')));
+        const neither = await none.inject(
+          twilioRequest('/webhooks/twilio/status', statusParams(newSid(), 'failed', phone, '21610')),
+        );
         expect(neither.statusCode).toBe(503);
         expect(neither.json().detail).toMatch(/TWILIO_AUTH_TOKEN.*PUBLIC_BASE_URL/);
         expect(await fingerprint(getDb(), api.gateway)).toBe(before);
@@ -403,7 +503,9 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
     it('a PUBLIC_BASE_URL given with a trailing slash still matches the URL Twilio signed', async () => {
       const slashed = await startWebhookApi(getDb(), { ...ALL_SETTINGS, publicBaseUrl: `${PUBLIC_BASE_URL}/` });
       try {
-        const response = await slashed.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(uniquePhone(), 'hello')));
+        const response = await slashed.inject(
+          twilioRequest('/webhooks/twilio/inbound', inboundParams(uniquePhone(), 'hello')),
+        );
         expect(response.statusCode).toBe(200);
       } finally {
         await slashed.app.close();
@@ -411,7 +513,10 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
     });
 
     it('needs no API key, and an API key does not replace the signature', async () => {
-      const response = await api.inject({ ...twilioRequest('/webhooks/twilio/inbound', inboundParams(uniquePhone(), 'hi'), { signature: null }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer key-tenant-a-secret' } });
+      const response = await api.inject({
+        ...twilioRequest('/webhooks/twilio/inbound', inboundParams(uniquePhone(), 'hi'), { signature: null }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer key-tenant-a-secret' },
+      });
       expect(response.statusCode).toBe(401);
     });
   });

@@ -9,8 +9,14 @@ const key = (id: string) => ({ id, key: randomBytes(32) });
 const text = (b: Uint8Array | null | undefined) => new TextDecoder().decode(b ?? new Uint8Array());
 const b64 = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('base64');
 
-const installment = makeInstallment({ buyer: { name: 'Maria Pérez', email: 'maria.perez@example.com', phone: '+34600111222' } });
-const plain: Payload[] = [defaultPayloadConverter.toPayload({ installment }), defaultPayloadConverter.toPayload(null), defaultPayloadConverter.toPayload('ok')];
+const installment = makeInstallment({
+  buyer: { name: 'Maria Pérez', email: 'maria.perez@example.com', phone: '+34600111222' },
+});
+const plain: Payload[] = [
+  defaultPayloadConverter.toPayload({ installment }),
+  defaultPayloadConverter.toPayload(null),
+  defaultPayloadConverter.toPayload('ok'),
+];
 
 describe('EncryptionCodec', () => {
   const current = key('2026-11');
@@ -21,7 +27,8 @@ describe('EncryptionCodec', () => {
     for (const p of encoded) {
       expect(text(p.metadata?.encoding)).toBe(ENCRYPTED_ENCODING);
       expect(text(p.metadata?.['encryption-key-id'])).toBe('2026-11');
-      for (const secret of ['maria.perez@example.com', 'Maria', '+34600111222']) expect(Buffer.from(p.data!).includes(secret)).toBe(false);
+      for (const secret of ['maria.perez@example.com', 'Maria', '+34600111222'])
+        expect(Buffer.from(p.data!).includes(secret)).toBe(false);
     }
     const decoded = await codec.decode(encoded);
     expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([{ installment }, null, 'ok']);
@@ -40,9 +47,15 @@ describe('EncryptionCodec', () => {
     await expect(codec.decode([{ ...sealed, data: flipped }])).rejects.toThrow();
     const other = key('other');
     const twoKeys = new EncryptionCodec([current, other]);
-    const relabelled = { ...sealed, metadata: { ...sealed!.metadata, 'encryption-key-id': new TextEncoder().encode('other') } };
+    const relabelled = {
+      ...sealed,
+      metadata: { ...sealed!.metadata, 'encryption-key-id': new TextEncoder().encode('other') },
+    };
     await expect(twoKeys.decode([relabelled])).rejects.toThrow();
-    const unknown = { ...sealed, metadata: { ...sealed!.metadata, 'encryption-key-id': new TextEncoder().encode('gone') } };
+    const unknown = {
+      ...sealed,
+      metadata: { ...sealed!.metadata, 'encryption-key-id': new TextEncoder().encode('gone') },
+    };
     await expect(codec.decode([unknown])).rejects.toThrow(ValueError);
     await expect(codec.decode([{ ...sealed, data: sealed!.data!.subarray(0, 10) }])).rejects.toThrow(/truncated/);
   });
@@ -55,7 +68,9 @@ describe('EncryptionCodec', () => {
     const old = key('2025-01');
     const before = await new EncryptionCodec([old]).encode([plain[0]!]);
     const rotated = new EncryptionCodec([key('2026-12'), old]);
-    expect((await rotated.decode(before)).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([{ installment }]);
+    expect((await rotated.decode(before)).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([
+      { installment },
+    ]);
     const [after] = await rotated.encode([plain[0]!]);
     expect(text(after!.metadata?.['encryption-key-id'])).toBe('2026-12');
   });
@@ -67,7 +82,12 @@ describe('parsePayloadKeys', () => {
     expect(parsePayloadKeys(`a:${k}, b:${k}`).map((x) => x.id)).toEqual(['a', 'b']);
     expect(parsePayloadKeys(undefined)).toEqual([]);
   });
-  it.each([['short key', `a:${randomBytes(16).toString('base64')}`], ['no id', `:${k}`], ['no colon', k], ['same id twice', `a:${k},a:${k}`]])('refuses %s', (_why, spec) => {
+  it.each([
+    ['short key', `a:${randomBytes(16).toString('base64')}`],
+    ['no id', `:${k}`],
+    ['no colon', k],
+    ['same id twice', `a:${k},a:${k}`],
+  ])('refuses %s', (_why, spec) => {
     expect(() => parsePayloadKeys(spec)).toThrow(/TEMPORAL_PAYLOAD_KEYS/);
   });
 });
@@ -83,24 +103,39 @@ describe('codec server', () => {
     await app.close();
   });
   const asJson = (payloads: Payload[]) => ({
-    payloads: payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, b64(v)])), data: b64(p.data) })),
+    payloads: payloads.map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, b64(v)])),
+      data: b64(p.data),
+    })),
   });
   const post = (url: string, payload: unknown, token: string | null = TOKEN) =>
-    app.inject({ method: 'POST', url, payload: payload as object, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
 
   it('decodes what the codec encoded, in proto3 JSON, for the Temporal UI', async () => {
     const encoded = await codec.encode([plain[0]!]);
     const response = await post('/decode', asJson(encoded));
     expect(response.statusCode).toBe(200);
     const [decoded] = response.json().payloads as { metadata: Record<string, string>; data: string }[];
-    expect(JSON.parse(Buffer.from(decoded!.data, 'base64').toString('utf8'))).toEqual(JSON.parse(JSON.stringify({ installment })));
+    expect(JSON.parse(Buffer.from(decoded!.data, 'base64').toString('utf8'))).toEqual(
+      JSON.parse(JSON.stringify({ installment })),
+    );
     expect(Buffer.from(decoded!.metadata.encoding!, 'base64').toString()).toBe('json/plain');
   });
 
   it('encodes too, and its output decodes with the same codec', async () => {
     const response = await post('/encode', asJson([plain[2]!]));
     const body = response.json().payloads as { metadata: Record<string, string>; data: string }[];
-    const back = await codec.decode(body.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') })));
+    const back = await codec.decode(
+      body.map((p) => ({
+        metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        data: Buffer.from(p.data, 'base64'),
+      })),
+    );
     expect(defaultPayloadConverter.fromPayload(back[0]!)).toBe('ok');
   });
 
@@ -110,7 +145,11 @@ describe('codec server', () => {
     const preflight = await app.inject({
       method: 'OPTIONS',
       url: '/decode',
-      headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'http://localhost:8233',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8233');
   });

@@ -5,7 +5,11 @@ import { verifyUnsubscribeToken } from '../../api/unsubscribe-links';
 import { deliveryChannelsFromEnv } from '../../worker';
 
 const RESEND = { RESEND_API_KEY: 're_live_key', RESEND_FROM: 'Acme Billing <billing@acme.example>' };
-const TWILIO = { TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_SMS_FROM: '+14155550100' };
+const TWILIO = {
+  TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`,
+  TWILIO_AUTH_TOKEN: 'token',
+  TWILIO_SMS_FROM: '+14155550100',
+};
 const LINKS = { PUBLIC_BASE_URL: 'https://dunning.example.com', LINK_SIGNING_SECRET: 'a-long-enough-link-secret' };
 
 describe('deliveryChannelsFromEnv', () => {
@@ -26,15 +30,24 @@ describe('deliveryChannelsFromEnv', () => {
 
   it('real email needs a working one-click unsubscribe link: the variables are required, and named', () => {
     expect(() => deliveryChannelsFromEnv(RESEND)).toThrow(/LINK_SIGNING_SECRET and PUBLIC_BASE_URL/);
-    expect(() => deliveryChannelsFromEnv({ ...RESEND, ...LINKS, LINK_SIGNING_SECRET: 'short' })).toThrow(/at least 16 characters/);
-    const url = deliveryChannelsFromEnv({ ...RESEND, ...LINKS }).unsubscribeUrl!('Ana@Example.com', Date.UTC(2026, 11, 1));
+    expect(() => deliveryChannelsFromEnv({ ...RESEND, ...LINKS, LINK_SIGNING_SECRET: 'short' })).toThrow(
+      /at least 16 characters/,
+    );
+    const url = deliveryChannelsFromEnv({ ...RESEND, ...LINKS }).unsubscribeUrl!(
+      'Ana@Example.com',
+      Date.UTC(2026, 11, 1),
+    );
     expect(url.startsWith('https://dunning.example.com/unsubscribe/')).toBe(true);
     const check = verifyUnsubscribeToken(url.split('/').pop()!, LINKS.LINK_SIGNING_SECRET, Date.UTC(2026, 11, 2));
     expect(check).toMatchObject({ ok: true, channel: 'email', address: 'ana@example.com' });
   });
 
   it('the API and the workers accept and refuse the same PUBLIC_BASE_URL and LINK_SIGNING_SECRET', () => {
-    for (const env of [{ PUBLIC_BASE_URL: 'http://api.example.com' }, { ...LINKS, LINK_SIGNING_SECRET: 'short' }, { PUBLIC_BASE_URL: 'https://api.example.com/?x=1' }]) {
+    for (const env of [
+      { PUBLIC_BASE_URL: 'http://api.example.com' },
+      { ...LINKS, LINK_SIGNING_SECRET: 'short' },
+      { PUBLIC_BASE_URL: 'https://api.example.com/?x=1' },
+    ]) {
       expect(() => deliveryChannelsFromEnv(env), JSON.stringify(env)).toThrow();
       expect(() => webhookSettingsFromEnv(env), JSON.stringify(env)).toThrow();
     }

@@ -12,15 +12,45 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: string; environment?: Record<string, string | number>; depends_on?: Record<string, { condition: string }>; volumes?: string[]; ports?: string[]; entrypoint?: string[] }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: string;
+      environment?: Record<string, string | number>;
+      depends_on?: Record<string, { condition: string }>;
+      volumes?: string[];
+      ports?: string[];
+      entrypoint?: string[];
+    }
+  >;
 };
 const services = compose.services;
 
-const TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', DATETIME: 'Datetime', INT: 'Int', BOOL: 'Bool', DOUBLE: 'Double', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
+const TYPE_NAMES: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  DATETIME: 'Datetime',
+  INT: 'Int',
+  BOOL: 'Bool',
+  DOUBLE: 'Double',
+  TEXT: 'Text',
+  KEYWORD_LIST: 'KeywordList',
+};
 
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, the Temporal server with its set-up, the UI, the codec server, the worker and the API', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'codec', 'worker', 'api']));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        'postgres',
+        'temporal-schema',
+        'temporal',
+        'temporal-setup',
+        'temporal-ui',
+        'codec',
+        'worker',
+        'api',
+      ]),
+    );
     expect(services.temporal!.environment!.DB).toMatch(/^postgres/);
   });
 
@@ -30,14 +60,18 @@ describe('docker-compose.yml', () => {
     const server = services.temporal!.image!;
     expect(server).toMatch(/^temporalio\/server:\d+\.\d+\.\d+$/);
     const version = server.split(':')[1];
-    for (const name of ['temporal-schema', 'temporal-setup']) expect(services[name]!.image).toBe(`temporalio/admin-tools:${version}`);
+    for (const name of ['temporal-schema', 'temporal-setup'])
+      expect(services[name]!.image).toBe(`temporalio/admin-tools:${version}`);
   });
 
   it('starts things in order: schema, server, namespace; the worker and the API only on a ready namespace', () => {
     expect(services.temporal!.depends_on!['temporal-schema']).toEqual({ condition: 'service_completed_successfully' });
     expect(services['temporal-setup']!.depends_on!.temporal).toEqual({ condition: 'service_healthy' });
-    for (const name of ['worker', 'api', 'temporal-ui']) expect(services[name]!.depends_on!['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
-    for (const service of Object.values(services)) for (const dependency of Object.keys(service.depends_on ?? {})) expect(Object.keys(services)).toContain(dependency);
+    for (const name of ['worker', 'api', 'temporal-ui'])
+      expect(services[name]!.depends_on!['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
+    for (const service of Object.values(services))
+      for (const dependency of Object.keys(service.depends_on ?? {}))
+        expect(Object.keys(services)).toContain(dependency);
   });
 
   it('mounts only files that exist in the repository', () => {
@@ -51,7 +85,8 @@ describe('docker-compose.yml', () => {
 
   it('the set-up script registers every search attribute the workflow upserts, with its type, and waits for the namespace', () => {
     const script = read('docker/temporal-namespace.sh');
-    for (const key of ALL_SEARCH_ATTRIBUTES) expect(script).toMatch(new RegExp(`^${key.name} ${TYPE_NAMES[key.type]}$`, 'm'));
+    for (const key of ALL_SEARCH_ATTRIBUTES)
+      expect(script).toMatch(new RegExp(`^${key.name} ${TYPE_NAMES[key.type]}$`, 'm'));
     expect(services['temporal-setup']!.entrypoint).toEqual(['sh', '/scripts/temporal-namespace.sh']);
   });
 

@@ -22,8 +22,16 @@ describeEachDatabase('events table (append-only audit log)', (getDb) => {
   });
 
   it.each([
-    ['UPDATE', 'raw SQL', () => getDb().execute(sql`update events set type = 'tampered' where journey_id = ${record.journeyId}`)],
-    ['UPDATE', 'query builder', () => getDb().update(events).set({ type: 'tampered' }).where(eq(events.journeyId, record.journeyId))],
+    [
+      'UPDATE',
+      'raw SQL',
+      () => getDb().execute(sql`update events set type = 'tampered' where journey_id = ${record.journeyId}`),
+    ],
+    [
+      'UPDATE',
+      'query builder',
+      () => getDb().update(events).set({ type: 'tampered' }).where(eq(events.journeyId, record.journeyId)),
+    ],
     ['DELETE', 'raw SQL', () => getDb().execute(sql`delete from events where journey_id = ${record.journeyId}`)],
     ['DELETE', 'query builder', () => getDb().delete(events).where(eq(events.journeyId, record.journeyId))],
     ['TRUNCATE', 'raw SQL', () => getDb().execute(sql`truncate events`)],
@@ -47,7 +55,11 @@ describeEachDatabase('events table (append-only audit log)', (getDb) => {
     await recordJourney(db, extra);
     expect((await listEvents(db, record.journeyId)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
 
-    const updated = await db.update(journeys).set({ stage: 'closed' }).where(eq(journeys.id, record.journeyId)).returning({ id: journeys.id });
+    const updated = await db
+      .update(journeys)
+      .set({ stage: 'closed' })
+      .where(eq(journeys.id, record.journeyId))
+      .returning({ id: journeys.id });
     expect(updated).toEqual([{ id: record.journeyId }]);
   });
 });

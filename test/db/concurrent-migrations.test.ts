@@ -11,7 +11,9 @@ import { type DatabaseHandle, MIGRATIONS_FOLDER, openDatabase } from '../../db/c
 import { adminUrl, databaseAvailable, openTestDatabase, type TestDatabase } from '../support/databases';
 import { errorMessages, query } from './sql';
 
-const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+  entries: unknown[];
+};
 
 /** Rounds of the race, each on its own fresh database: one round alone does not always collide. */
 const ROUNDS = 3;
@@ -39,8 +41,13 @@ describe.skipIf(!databaseAvailable('postgres'))('concurrent migrations [postgres
 
       const results = await Promise.allSettled(round.map((h) => h.migrate()));
 
-      expect(results.map((r) => (r.status === 'rejected' ? errorMessages(r.reason) : 'ok'))).toEqual(round.map(() => 'ok'));
-      const applied = await query<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(results.map((r) => (r.status === 'rejected' ? errorMessages(r.reason) : 'ok'))).toEqual(
+        round.map(() => 'ok'),
+      );
+      const applied = await query<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
       expect(applied[0]?.n).toBe(journal.entries.length);
     }
   });

@@ -42,16 +42,28 @@ describeEachDatabase('journey repository', (getDb) => {
     const db = getDb();
     const inst = makeInstallment({ amount: { amountMinor: 12_345, currency: 'EUR' } });
     const sim = simulateJourney(inst, T0);
-    sim.apply({ type: 'step_sent', at: T0 + DAY, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'att-0' });
+    sim.apply({
+      type: 'step_sent',
+      at: T0 + DAY,
+      revision: 0,
+      stepIndex: 0,
+      channel: 'email',
+      requestedChannel: 'email',
+      attemptId: 'att-0',
+    });
     sim.apply({ type: 'payment_received', at: T0 + 2 * DAY, paymentId: 'pay-1', amountMinor: 2_345, currency: 'EUR' });
     const record = sim.flush();
 
     await recordJourney(db, record);
 
     const s = await snapshot(db, record);
-    expect(s.events.map((e) => [e.seq, e.type, e.tenantId])).toEqual(record.events.map((e) => [e.seq, e.type, inst.tenantId]));
+    expect(s.events.map((e) => [e.seq, e.type, e.tenantId])).toEqual(
+      record.events.map((e) => [e.seq, e.type, inst.tenantId]),
+    );
     expect(s.events.map((e) => e.occurredAt.getTime())).toEqual(record.events.map((e) => e.at));
-    expect(s.payments).toMatchObject([{ paymentId: 'pay-1', amountMinor: 2_345, currency: 'EUR', tenantId: inst.tenantId }]);
+    expect(s.payments).toMatchObject([
+      { paymentId: 'pay-1', amountMinor: 2_345, currency: 'EUR', tenantId: inst.tenantId },
+    ]);
     expect(s.projection).toMatchObject({
       id: record.journeyId,
       runId: record.runId,
@@ -68,15 +80,35 @@ describeEachDatabase('journey repository', (getDb) => {
     expect(s.projection.nextActionAt?.toISOString()).toBe(record.status.nextAction?.at);
     expect(s.projection.status).toEqual(record.status);
     expect(s.installments).toHaveLength(1);
-    expect(s.installments[0]).toMatchObject({ buyer: inst.buyer, amountMinor: 12_345, currency: 'EUR', paymentUrl: inst.paymentUrl, dueDate: inst.dueDate });
+    expect(s.installments[0]).toMatchObject({
+      buyer: inst.buyer,
+      amountMinor: 12_345,
+      currency: 'EUR',
+      paymentUrl: inst.paymentUrl,
+      dueDate: inst.dueDate,
+    });
   });
 
   it('recordJourney is idempotent: the same record twice leaves one set of events and payments and the same projection', async () => {
     const db = getDb();
     const inst = makeInstallment();
     const sim = simulateJourney(inst, T0);
-    sim.apply({ type: 'step_sent', at: T0 + DAY, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'att-0' });
-    sim.apply({ type: 'payment_received', at: T0 + 2 * DAY, paymentId: 'pay-1', amountMinor: 1_000, currency: inst.amount.currency });
+    sim.apply({
+      type: 'step_sent',
+      at: T0 + DAY,
+      revision: 0,
+      stepIndex: 0,
+      channel: 'email',
+      requestedChannel: 'email',
+      attemptId: 'att-0',
+    });
+    sim.apply({
+      type: 'payment_received',
+      at: T0 + 2 * DAY,
+      paymentId: 'pay-1',
+      amountMinor: 1_000,
+      currency: inst.amount.currency,
+    });
     const record = sim.flush();
 
     await recordJourney(db, record);
@@ -93,7 +125,13 @@ describeEachDatabase('journey repository', (getDb) => {
     const db = getDb();
     const inst = makeInstallment();
     const sim = simulateJourney(inst, T0);
-    sim.apply({ type: 'payment_received', at: T0 + HOUR, paymentId: 'pay-1', amountMinor: 700, currency: inst.amount.currency });
+    sim.apply({
+      type: 'payment_received',
+      at: T0 + HOUR,
+      paymentId: 'pay-1',
+      amountMinor: 700,
+      currency: inst.amount.currency,
+    });
     const record = sim.flush();
 
     await Promise.all([recordJourney(db, record), recordJourney(db, record), recordJourney(db, record)]);
@@ -109,17 +147,35 @@ describeEachDatabase('journey repository', (getDb) => {
     const db = getDb();
     const inst = makeInstallment();
     const sim = simulateJourney(inst, T0);
-    sim.apply({ type: 'step_sent', at: T0 + DAY, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'att-0' });
+    sim.apply({
+      type: 'step_sent',
+      at: T0 + DAY,
+      revision: 0,
+      stepIndex: 0,
+      channel: 'email',
+      requestedChannel: 'email',
+      attemptId: 'att-0',
+    });
     const older = sim.flush();
     const newEmail = `${uniqueId('buyer')}@example.org`;
     sim.apply({ type: 'contact_updated', at: T0 + DAY + HOUR, changes: { email: newEmail } });
     sim.apply({ type: 'due_date_changed', at: T0 + DAY + 2 * HOUR, from: inst.dueDate, to: '2026-12-10' });
-    sim.apply({ type: 'payment_received', at: T0 + 2 * DAY, paymentId: 'pay-full', amountMinor: inst.amount.amountMinor, currency: inst.amount.currency });
+    sim.apply({
+      type: 'payment_received',
+      at: T0 + 2 * DAY,
+      paymentId: 'pay-full',
+      amountMinor: inst.amount.amountMinor,
+      currency: inst.amount.currency,
+    });
     const newer = sim.flush();
     expect(newer.status.outcome).not.toBeNull(); // the set-up closes the journey
 
     await recordJourney(db, older);
-    expect((await snapshot(db, older)).projection).toMatchObject({ stage: older.status.stage, outcome: null, lastSeq: lastSeqOf(older) });
+    expect((await snapshot(db, older)).projection).toMatchObject({
+      stage: older.status.stage,
+      outcome: null,
+      lastSeq: lastSeqOf(older),
+    });
     await recordJourney(db, newer);
     const current = await snapshot(db, newer);
 
@@ -164,7 +220,15 @@ describeEachDatabase('journey repository', (getDb) => {
     const p2 = { paymentId: 'pay-b', amountMinor: 1_500 };
     sim.apply({ type: 'payment_received', at: T0 + HOUR, currency: 'USD', ...p1 });
     const r1 = sim.flush();
-    sim.apply({ type: 'step_sent', at: T0 + DAY, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'att-0' });
+    sim.apply({
+      type: 'step_sent',
+      at: T0 + DAY,
+      revision: 0,
+      stepIndex: 0,
+      channel: 'email',
+      requestedChannel: 'email',
+      attemptId: 'att-0',
+    });
     sim.apply({ type: 'payment_received', at: T0 + 2 * DAY, currency: 'USD', ...p2 });
     const r2 = sim.flush();
 
@@ -172,7 +236,16 @@ describeEachDatabase('journey repository', (getDb) => {
     // A later event naming an already stored payment id (with another amount) adds an audit row, not a payment.
     const repeated: JourneyRecord = {
       ...r2,
-      events: [{ type: 'payment_received', at: T0 + 3 * DAY, currency: 'USD', paymentId: p1.paymentId, amountMinor: 7, seq: lastSeqOf(r2) + 1 }],
+      events: [
+        {
+          type: 'payment_received',
+          at: T0 + 3 * DAY,
+          currency: 'USD',
+          paymentId: p1.paymentId,
+          amountMinor: 7,
+          seq: lastSeqOf(r2) + 1,
+        },
+      ],
     };
     await recordJourney(db, repeated);
 
@@ -188,7 +261,9 @@ describeEachDatabase('journey repository', (getDb) => {
 
   it('keeps the current contact on the installment row while audit events carry only the names of changed fields', async () => {
     const db = getDb();
-    const inst = makeInstallment({ buyer: { name: 'Maria Example', email: 'maria.old@example.com', phone: '+14155550100', locale: 'en' } });
+    const inst = makeInstallment({
+      buyer: { name: 'Maria Example', email: 'maria.old@example.com', phone: '+14155550100', locale: 'en' },
+    });
     const sim = simulateJourney(inst, T0);
     await recordJourney(db, sim.flush());
     expect((await installmentRow(db, inst))[0]?.buyer).toEqual(inst.buyer);
@@ -203,7 +278,9 @@ describeEachDatabase('journey repository', (getDb) => {
     const events = await listEvents(db, record.journeyId);
     const audit = events.find((e) => e.type === 'contact_updated');
     expect(audit?.payload).toEqual({ type: 'contact_updated', at: T0 + HOUR, fields: expect.any(Array) });
-    expect(audit?.payload.type === 'contact_updated' && [...audit.payload.fields].sort()).toEqual(Object.keys(changes).sort());
+    expect(audit?.payload.type === 'contact_updated' && [...audit.payload.fields].sort()).toEqual(
+      Object.keys(changes).sort(),
+    );
     const history = JSON.stringify(events);
     for (const personal of [inst.buyer.email!, inst.buyer.phone!, inst.buyer.name, changes.email, changes.phone]) {
       expect(history).not.toContain(personal);
@@ -216,7 +293,11 @@ describeEachDatabase('journey repository', (getDb) => {
     const record = simulateJourney(inst, T0).flush();
     await recordJourney(db, record);
 
-    expect(await findJourney(db, inst.tenantId, inst.installmentId)).toMatchObject({ id: record.journeyId, tenantId: inst.tenantId, installmentId: inst.installmentId });
+    expect(await findJourney(db, inst.tenantId, inst.installmentId)).toMatchObject({
+      id: record.journeyId,
+      tenantId: inst.tenantId,
+      installmentId: inst.installmentId,
+    });
     expect(await findJourney(db, uniqueId('tenant'), inst.installmentId)).toBeUndefined();
     expect(await findJourney(db, inst.tenantId, uniqueId('inst'))).toBeUndefined();
   });
@@ -225,18 +306,38 @@ describeEachDatabase('journey repository', (getDb) => {
     const db = getDb();
     const installmentId = uniqueId('shared');
     const a = makeInstallment({ tenantId: uniqueId('tenant-a'), installmentId, amount: { amountMinor: 1_111 } });
-    const b = makeInstallment({ tenantId: uniqueId('tenant-b'), installmentId, amount: { amountMinor: 2_222 }, buyer: { id: 'buyer-2', email: 'other@example.com' } });
+    const b = makeInstallment({
+      tenantId: uniqueId('tenant-b'),
+      installmentId,
+      amount: { amountMinor: 2_222 },
+      buyer: { id: 'buyer-2', email: 'other@example.com' },
+    });
     const simA = simulateJourney(a, T0);
     const simB = simulateJourney(b, T0);
-    simA.apply({ type: 'payment_received', at: T0 + HOUR, paymentId: 'pay-same-id', amountMinor: 111, currency: a.amount.currency });
-    simB.apply({ type: 'payment_received', at: T0 + HOUR, paymentId: 'pay-same-id', amountMinor: 222, currency: b.amount.currency });
+    simA.apply({
+      type: 'payment_received',
+      at: T0 + HOUR,
+      paymentId: 'pay-same-id',
+      amountMinor: 111,
+      currency: a.amount.currency,
+    });
+    simB.apply({
+      type: 'payment_received',
+      at: T0 + HOUR,
+      paymentId: 'pay-same-id',
+      amountMinor: 222,
+      currency: b.amount.currency,
+    });
     const [ra, rb] = [simA.flush(), simB.flush()];
     expect(ra.journeyId).not.toBe(rb.journeyId);
 
     await recordJourney(db, ra);
     await recordJourney(db, rb);
 
-    const [ja, jb] = [await findJourney(db, a.tenantId, installmentId), await findJourney(db, b.tenantId, installmentId)];
+    const [ja, jb] = [
+      await findJourney(db, a.tenantId, installmentId),
+      await findJourney(db, b.tenantId, installmentId),
+    ];
     expect(ja).toMatchObject({ id: ra.journeyId, tenantId: a.tenantId, amountDueMinor: 1_111, amountPaidMinor: 111 });
     expect(jb).toMatchObject({ id: rb.journeyId, tenantId: b.tenantId, amountDueMinor: 2_222, amountPaidMinor: 222 });
     expect((await installmentRow(db, a))[0]?.buyer.email).toBe(a.buyer.email);

@@ -48,7 +48,9 @@ it('fills in buyer_id and sent_at of attempts written before the ledger, and lea
 
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 
-    const { rows } = await client.query<{ id: string; buyer_id: string | null; sent_at: Date | null }>('select id, buyer_id, sent_at from attempts order by id');
+    const { rows } = await client.query<{ id: string; buyer_id: string | null; sent_at: Date | null }>(
+      'select id, buyer_id, sent_at from attempts order by id',
+    );
     expect(rows).toEqual([
       { id: 'a-1', buyer_id: 'buyer-7', sent_at: new Date('2026-11-28T15:00:00Z') },
       { id: 'a-orphan', buyer_id: null, sent_at: new Date('2026-11-28T16:00:00Z') },

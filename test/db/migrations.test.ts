@@ -8,7 +8,9 @@ import * as schema from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';
 import { query } from './sql';
 
-const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+  entries: { tag: string }[];
+};
 const tables = Object.values(schema).filter((v): v is (typeof schema)[keyof typeof schema] => is(v, PgTable));
 
 async function publicColumns(db: Parameters<typeof query>[0]): Promise<Map<string, Set<string>>> {
@@ -38,7 +40,21 @@ async function appendOnlyTriggers(db: Parameters<typeof query>[0]): Promise<numb
 
 describe('the schema module', () => {
   it('declares the tables the product needs', () => {
-    expect(tables.map((t) => getTableName(t)).sort()).toEqual(['api_keys', 'attempts', 'audit_log', 'collaborators', 'contact_points', 'events', 'idempotency_keys', 'installments', 'journeys', 'payments', 'permission_profiles', 'policies', 'tenants']);
+    expect(tables.map((t) => getTableName(t)).sort()).toEqual([
+      'api_keys',
+      'attempts',
+      'audit_log',
+      'collaborators',
+      'contact_points',
+      'events',
+      'idempotency_keys',
+      'installments',
+      'journeys',
+      'payments',
+      'permission_profiles',
+      'policies',
+      'tenants',
+    ]);
   });
 });
 

@@ -153,7 +153,13 @@ interface Runtime {
   recorded: RecordedEvent[];
   lastAt: number;
   /** A deliver activity scheduled and not yet run: the workflow awaits it. */
-  inFlight: { runAt: number; decidedAt: number; step: { stepIndex: number; channel: Channel; template: string }; channel: Channel; revision: number } | null;
+  inFlight: {
+    runAt: number;
+    decidedAt: number;
+    step: { stepIndex: number; channel: Channel; template: string };
+    channel: Channel;
+    revision: number;
+  } | null;
 }
 
 export interface SimulationOptions {
@@ -213,7 +219,9 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
       case 'start':
         optedOut.delete(input.channel);
         // The START webhook signals the buyer's open journeys; a STOP is learnt at the next send.
-        for (const r of runtimes) if (r.state && !isClosed(r.state)) apply(r, { type: 'opted_in', at, channel: input.channel, actor: { kind: 'provider', id: 'twilio:start' } });
+        for (const r of runtimes)
+          if (r.state && !isClosed(r.state))
+            apply(r, { type: 'opted_in', at, channel: input.channel, actor: { kind: 'provider', id: 'twilio:start' } });
         break;
       case 'inbound_whatsapp':
         lastWhatsAppInboundAt = Math.max(lastWhatsAppInboundAt ?? at, at);
@@ -266,7 +274,8 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
     let provider: ProviderBehaviour | null = null;
     let outcome: DeliveryOutcome | null = outcomeOfGuard(decision);
     if (outcome === null) {
-      provider = scenario.provider.length === 0 ? 'accept' : scenario.provider[providerCalls % scenario.provider.length]!;
+      provider =
+        scenario.provider.length === 0 ? 'accept' : scenario.provider[providerCalls % scenario.provider.length]!;
       providerCalls++;
       // Twilio's 21610 exists for SMS and WhatsApp; an email provider accepts instead.
       if (provider === 'opted_out' && channel === 'email') provider = 'accept';
@@ -296,7 +305,11 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
         return contactWindowEnd(state.policy, t, state.installment.buyer.timezone);
       },
     });
-    const stale = isClosed(state) ? 'closed' : state.planRevision !== revision || state.nextStepIndex !== step.stepIndex ? 'moved_on' : null;
+    const stale = isClosed(state)
+      ? 'closed'
+      : state.planRevision !== revision || state.nextStepIndex !== step.stepIndex
+        ? 'moved_on'
+        : null;
     const recorded = apply(r, event);
     log.push({
       kind: 'delivery',
@@ -340,7 +353,13 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
           apply(r, { type: 'resumed', at: t });
           break;
         case 'skip':
-          apply(r, { type: 'step_skipped', at: t, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
+          apply(r, {
+            type: 'step_skipped',
+            at: t,
+            revision: state.planRevision,
+            stepIndex: action.step.stepIndex,
+            reason: 'superseded',
+          });
           break;
         case 'final':
           apply(r, { type: 'final_action_taken', at: t, action: action.action });
@@ -348,23 +367,43 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
         case 'send': {
           const route = resolveChannel(action.step.channel, channelAvailability(state));
           if (route.kind === 'none') {
-            const recorded = apply(r, { type: 'step_skipped', at: t, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'no_channel', channels: route.skipped });
+            const recorded = apply(r, {
+              type: 'step_skipped',
+              at: t,
+              revision: state.planRevision,
+              stepIndex: action.step.stepIndex,
+              reason: 'no_channel',
+              channels: route.skipped,
+            });
             log.push({ kind: 'no_channel', at: t, journey: r.index, recorded });
           } else {
-            const delay = scenario.activityDelays.length === 0 ? 0 : scenario.activityDelays[deliveries % scenario.activityDelays.length]!;
+            const delay =
+              scenario.activityDelays.length === 0
+                ? 0
+                : scenario.activityDelays[deliveries % scenario.activityDelays.length]!;
             deliveries++;
-            r.inFlight = { runAt: t + delay, decidedAt: t, step: action.step, channel: route.channel, revision: state.planRevision };
+            r.inFlight = {
+              runAt: t + delay,
+              decidedAt: t,
+              step: action.step,
+              channel: route.channel,
+              revision: state.planRevision,
+            };
             if (delay > 0) return;
             deliver(r, t);
           }
           break;
         }
         case 'wait':
-          if (action.until !== null && action.until <= t) throw new Error(`journey ${r.index} waits until ${action.until}, not after now ${t}`);
+          if (action.until !== null && action.until <= t)
+            throw new Error(`journey ${r.index} waits until ${action.until}, not after now ${t}`);
           if (action.until === null && r.cursor >= r.inputs.length) {
             // Paused with no end and nothing more will arrive: an operator resumes it.
             const at = t + OPERATOR_RESUMES_AFTER_MS;
-            r.inputs.push({ at, input: { kind: 'event', event: { type: 'resumed', at, actor: { kind: 'api_key', id: 'operator' } } } });
+            r.inputs.push({
+              at,
+              input: { kind: 'event', event: { type: 'resumed', at, actor: { kind: 'api_key', id: 'operator' } } },
+            });
           }
           r.wake = action.until;
           return;

@@ -1,10 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Channel, type ChannelAvailability, channelSchema, resolveChannel, unavailableReason } from '../../domain/channels';
+import {
+  type Channel,
+  type ChannelAvailability,
+  channelSchema,
+  resolveChannel,
+  unavailableReason,
+} from '../../domain/channels';
 import { channelArb } from '../support/arbitraries';
 
 const all = { email: 'ana@example.com', phone: '+5511987654321', whatsapp: '+5511987654321' };
-const reachable = (over: Partial<ChannelAvailability> = {}): ChannelAvailability => ({ contact: all, optedOut: [], undeliverable: [], ...over });
+const reachable = (over: Partial<ChannelAvailability> = {}): ChannelAvailability => ({
+  contact: all,
+  optedOut: [],
+  undeliverable: [],
+  ...over,
+});
 
 describe('channelSchema', () => {
   it('knows email, sms and whatsapp only (for now)', () => {
@@ -18,7 +29,9 @@ describe('unavailableReason', () => {
     expect(unavailableReason('sms', reachable())).toBeNull();
     expect(unavailableReason('sms', reachable({ optedOut: ['sms'] }))).toBe('opted_out');
     expect(unavailableReason('email', reachable({ undeliverable: ['email'] }))).toBe('undeliverable');
-    expect(unavailableReason('whatsapp', reachable({ contact: { email: all.email, phone: all.phone } }))).toBe('no_address');
+    expect(unavailableReason('whatsapp', reachable({ contact: { email: all.email, phone: all.phone } }))).toBe(
+      'no_address',
+    );
     expect(unavailableReason('email', reachable({ contact: { ...all, email: '' } }))).toBe('no_address');
     // Opt-out wins over everything: it is the reason the audit trail must show.
     expect(unavailableReason('sms', { contact: {}, optedOut: ['sms'], undeliverable: ['sms'] })).toBe('opted_out');
@@ -27,7 +40,12 @@ describe('unavailableReason', () => {
 
 describe('resolveChannel', () => {
   it('uses the requested channel when it is available', () => {
-    expect(resolveChannel('sms', reachable())).toEqual({ kind: 'deliver', channel: 'sms', requested: 'sms', skipped: [] });
+    expect(resolveChannel('sms', reachable())).toEqual({
+      kind: 'deliver',
+      channel: 'sms',
+      requested: 'sms',
+      skipped: [],
+    });
   });
 
   it('after an SMS opt-out an SMS step falls through to WhatsApp', () => {
@@ -40,7 +58,9 @@ describe('resolveChannel', () => {
   });
 
   it('wraps around to email when neither SMS nor WhatsApp can be used', () => {
-    expect(resolveChannel('sms', reachable({ optedOut: ['sms'], contact: { email: all.email, phone: all.phone } }))).toEqual({
+    expect(
+      resolveChannel('sms', reachable({ optedOut: ['sms'], contact: { email: all.email, phone: all.phone } })),
+    ).toEqual({
       kind: 'deliver',
       channel: 'email',
       requested: 'sms',
@@ -52,7 +72,10 @@ describe('resolveChannel', () => {
   });
 
   it('a WhatsApp step that cannot be delivered falls through to email, then SMS', () => {
-    const r = resolveChannel('whatsapp', reachable({ undeliverable: ['whatsapp'], contact: { phone: all.phone, whatsapp: all.whatsapp } }));
+    const r = resolveChannel(
+      'whatsapp',
+      reachable({ undeliverable: ['whatsapp'], contact: { phone: all.phone, whatsapp: all.whatsapp } }),
+    );
     expect(r).toEqual({
       kind: 'deliver',
       channel: 'sms',
@@ -65,7 +88,11 @@ describe('resolveChannel', () => {
   });
 
   it('skips with every reason when no channel can reach the buyer', () => {
-    const r = resolveChannel('email', { contact: { phone: all.phone }, optedOut: ['sms'], undeliverable: ['whatsapp'] });
+    const r = resolveChannel('email', {
+      contact: { phone: all.phone },
+      optedOut: ['sms'],
+      undeliverable: ['whatsapp'],
+    });
     expect(r).toEqual({
       kind: 'none',
       requested: 'email',
@@ -78,7 +105,10 @@ describe('resolveChannel', () => {
   });
 
   const availabilityArb: fc.Arbitrary<ChannelAvailability> = fc.record({
-    contact: fc.record({ email: fc.constantFrom(all.email, ''), phone: fc.constant(all.phone), whatsapp: fc.constant(all.whatsapp) }, { requiredKeys: [] }),
+    contact: fc.record(
+      { email: fc.constantFrom(all.email, ''), phone: fc.constant(all.phone), whatsapp: fc.constant(all.whatsapp) },
+      { requiredKeys: [] },
+    ),
     optedOut: fc.subarray<Channel>(['email', 'sms', 'whatsapp']),
     undeliverable: fc.subarray<Channel>(['email', 'sms', 'whatsapp']),
   });

@@ -16,7 +16,19 @@ import {
   guardSend,
 } from '../../domain/compliance';
 import type { IsoWeekday } from '../../domain/local-time';
-import { DAY, HOUR, MINUTE, WEEK, channelArb, inQuietHours, instantArb, localReading, plusDays, timeZoneArb, toMinutes } from '../support/arbitraries';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  WEEK,
+  channelArb,
+  inQuietHours,
+  instantArb,
+  localReading,
+  plusDays,
+  timeZoneArb,
+  toMinutes,
+} from '../support/arbitraries';
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
@@ -25,7 +37,12 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
 // ---------------------------------------------------------------------------------------------
 
 /** Which rule forbids contact at `t`, in the documented order (weekday, holiday, quiet hours, cap). */
-function oracleBlocking(rules: ContactRules, t: number, timeZone: string, ledger: readonly number[]): DelayReason | null {
+function oracleBlocking(
+  rules: ContactRules,
+  t: number,
+  timeZone: string,
+  ledger: readonly number[],
+): DelayReason | null {
   const local = localReading(t, timeZone);
   if (!rules.allowedWeekdays.includes(local.weekday as IsoWeekday)) return 'weekday';
   if (rules.holidays.includes(local.date)) return 'holiday';
@@ -36,7 +53,10 @@ function oracleBlocking(rules: ContactRules, t: number, timeZone: string, ledger
 }
 
 /** The decision the guard must take, except for the instant of a delay (checked on its own). */
-type Expected = { verdict: 'allow'; whatsappMode?: 'free_form' | 'template' } | { verdict: 'delay'; reason: DelayReason } | Extract<SendDecision, { verdict: 'refuse' }>;
+type Expected =
+  | { verdict: 'allow'; whatsappMode?: 'free_form' | 'template' }
+  | { verdict: 'delay'; reason: DelayReason }
+  | Extract<SendDecision, { verdict: 'refuse' }>;
 
 function expectedDecision(s: Scenario): Expected {
   const { rules, channel, now, buyer } = s;
@@ -47,7 +67,8 @@ function expectedDecision(s: Scenario): Expected {
   if (channel !== 'whatsapp') return { verdict: 'allow' };
   const last = buyer.lastWhatsAppInboundAt;
   // Free-form only within 24 h of the buyer's last message, keeping a 5-minute margin before the end.
-  if (last !== null && last <= now && now - last < 24 * HOUR - 5 * MINUTE) return { verdict: 'allow', whatsappMode: 'free_form' };
+  if (last !== null && last <= now && now - last < 24 * HOUR - 5 * MINUTE)
+    return { verdict: 'allow', whatsappMode: 'free_form' };
   if (s.whatsappTemplateAvailable) return { verdict: 'allow', whatsappMode: 'template' };
   return { verdict: 'refuse', reason: 'whatsapp_template_unavailable' };
 }
@@ -71,17 +92,21 @@ const rulesArb = (now: number): fc.Arbitrary<ContactRules> =>
     allowedWeekdays: fc.subarray<IsoWeekday>([1, 2, 3, 4, 5, 6, 7], { minLength: 1 }),
     maxContactsPer7Days: fc.integer({ min: 1, max: 7 }),
     // Dates around now (in UTC; in the buyer's zone they may be a day off, which is the point).
-    holidays: fc.uniqueArray(fc.integer({ min: -1, max: 10 }), { maxLength: 4 }).map((ks) => ks.map((k) => plusDays(new Date(now).toISOString().slice(0, 10), k))),
+    holidays: fc
+      .uniqueArray(fc.integer({ min: -1, max: 10 }), { maxLength: 4 })
+      .map((ks) => ks.map((k) => plusDays(new Date(now).toISOString().slice(0, 10), k))),
   });
 
 const ledgerArb = (now: number): fc.Arbitrary<number[]> =>
   fc.array(
-    fc.oneof(
-      { weight: 6, arbitrary: fc.integer({ min: -8 * DAY, max: 0 }) },
-      // The edges of the rolling week, and contacts stamped after now (clock skew between writers).
-      { weight: 2, arbitrary: fc.constantFrom(-WEEK, -WEEK + 1, -WEEK - 1, 0, -1) },
-      { weight: 1, arbitrary: fc.integer({ min: 1, max: DAY }) },
-    ).map((d) => now + d),
+    fc
+      .oneof(
+        { weight: 6, arbitrary: fc.integer({ min: -8 * DAY, max: 0 }) },
+        // The edges of the rolling week, and contacts stamped after now (clock skew between writers).
+        { weight: 2, arbitrary: fc.constantFrom(-WEEK, -WEEK + 1, -WEEK - 1, 0, -1) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: DAY }) },
+      )
+      .map((d) => now + d),
     { maxLength: 10 },
   );
 
@@ -90,10 +115,22 @@ const lastInboundArb = (now: number): fc.Arbitrary<number | null> =>
     fc.constant(null),
     fc.integer({ min: -HOUR, max: 2 * DAY }).map((ago) => now - ago),
     // Just inside, at and just after the margin; at and after 24 hours.
-    fc.constantFrom(24 * HOUR - 5 * MINUTE - 1, 24 * HOUR - 5 * MINUTE, 24 * HOUR - 5 * MINUTE + 1, 24 * HOUR, 24 * HOUR + 1, 0).map((ago) => now - ago),
+    fc
+      .constantFrom(
+        24 * HOUR - 5 * MINUTE - 1,
+        24 * HOUR - 5 * MINUTE,
+        24 * HOUR - 5 * MINUTE + 1,
+        24 * HOUR,
+        24 * HOUR + 1,
+        0,
+      )
+      .map((ago) => now - ago),
   );
 
-const channelsArb = fc.oneof({ weight: 3, arbitrary: fc.constant<Channel[]>([]) }, { weight: 1, arbitrary: fc.subarray<Channel>(['email', 'sms', 'whatsapp']) });
+const channelsArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<Channel[]>([]) },
+  { weight: 1, arbitrary: fc.subarray<Channel>(['email', 'sms', 'whatsapp']) },
+);
 
 const scenarioArb: fc.Arbitrary<Scenario> = instantArb.chain((now) =>
   fc.record({
@@ -101,7 +138,12 @@ const scenarioArb: fc.Arbitrary<Scenario> = instantArb.chain((now) =>
     timeZone: timeZoneArb,
     channel: fc.oneof(channelArb, fc.constant<Channel>('whatsapp')),
     now: fc.constant(now),
-    buyer: fc.record({ contacts: ledgerArb(now), optedOut: channelsArb, suppressed: channelsArb, lastWhatsAppInboundAt: lastInboundArb(now) }),
+    buyer: fc.record({
+      contacts: ledgerArb(now),
+      optedOut: channelsArb,
+      suppressed: channelsArb,
+      lastWhatsAppInboundAt: lastInboundArb(now),
+    }),
     whatsappTemplateAvailable: fc.boolean(),
   }),
 );
@@ -119,13 +161,25 @@ describe('guardSend (properties)', () => {
         const expected = expectedDecision(s);
         const key = `${decision.verdict}:${'reason' in decision ? decision.reason : (decision.whatsappMode ?? '-')}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
-        if (decision.verdict === 'delay') expect({ verdict: decision.verdict, reason: decision.reason }).toEqual(expected);
+        if (decision.verdict === 'delay')
+          expect({ verdict: decision.verdict, reason: decision.reason }).toEqual(expected);
         else expect(decision).toEqual(expected);
       }),
       { numRuns: 4000 },
     );
     // The generators reach every kind of decision (otherwise the property proves little).
-    for (const key of ['allow:-', 'allow:free_form', 'allow:template', 'delay:weekday', 'delay:holiday', 'delay:quiet_hours', 'delay:frequency_cap', 'refuse:opted_out', 'refuse:suppressed', 'refuse:whatsapp_template_unavailable']) {
+    for (const key of [
+      'allow:-',
+      'allow:free_form',
+      'allow:template',
+      'delay:weekday',
+      'delay:holiday',
+      'delay:quiet_hours',
+      'delay:frequency_cap',
+      'refuse:opted_out',
+      'refuse:suppressed',
+      'refuse:whatsapp_template_unavailable',
+    ]) {
       expect(seen.get(key) ?? 0, key).toBeGreaterThan(0);
     }
   });
@@ -170,7 +224,10 @@ describe('earliestAllowedInstant (properties)', () => {
     const end = toMinutes(s.rules.quietHours.end);
     // Quiet hours run from start to end going round the clock; the rest of the day starts at end.
     const allowedMinutes = 1440 - ((end - start + 1440) % 1440);
-    return fc.tuple(fc.constant(s), fc.integer({ min: 0, max: allowedMinutes - 1 }).map((i) => hhmm((end + i) % 1440)));
+    return fc.tuple(
+      fc.constant(s),
+      fc.integer({ min: 0, max: allowedMinutes - 1 }).map((i) => hhmm((end + i) % 1440)),
+    );
   });
 
   it('is at or after the candidate, allowed by every rule, and names the reasons it moved for', () => {

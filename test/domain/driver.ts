@@ -20,8 +20,7 @@ import type { LocalDate } from '../../domain/local-time';
 
 /** An external message, at an absolute instant. `change_due_date` is validated first, like the update. */
 export type TimedInput =
-  | { at: number; event: Exclude<JourneyEvent, { type: 'due_date_changed' }> }
-  | { at: number; changeDueDate: LocalDate };
+  { at: number; event: Exclude<JourneyEvent, { type: 'due_date_changed' }> } | { at: number; changeDueDate: LocalDate };
 
 export type TraceEntry =
   | {
@@ -39,7 +38,14 @@ export type TraceEntry =
       paused: boolean;
     }
   | { kind: 'fail'; at: number; revision: number; stepIndex: number; channel: Channel }
-  | { kind: 'skip'; at: number; revision: number; stepIndex: number; reason: 'superseded' | 'no_channel'; channels?: { channel: Channel; reason: ChannelUnavailableReason }[] }
+  | {
+      kind: 'skip';
+      at: number;
+      revision: number;
+      stepIndex: number;
+      reason: 'superseded' | 'no_channel';
+      channels?: { channel: Channel; reason: ChannelUnavailableReason }[];
+    }
   | { kind: 'final'; at: number }
   | { kind: 'resume'; at: number }
   | { kind: 'input'; at: number; type: string; applied: boolean }
@@ -91,7 +97,12 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
         if (refusal) {
           trace.push({ kind: 'refused', at: input.at, to: input.changeDueDate, refusal });
         } else {
-          const applied = apply({ type: 'due_date_changed', at: input.at, from: state.dueDate, to: input.changeDueDate });
+          const applied = apply({
+            type: 'due_date_changed',
+            at: input.at,
+            from: state.dueDate,
+            to: input.changeDueDate,
+          });
           trace.push({ kind: 'input', at: input.at, type: 'due_date_changed', applied });
         }
       } else {
@@ -113,8 +124,20 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
         trace.push({ kind: 'resume', at: now });
         break;
       case 'skip':
-        apply({ type: 'step_skipped', at: now, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
-        trace.push({ kind: 'skip', at: now, revision: state.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
+        apply({
+          type: 'step_skipped',
+          at: now,
+          revision: state.planRevision,
+          stepIndex: action.step.stepIndex,
+          reason: 'superseded',
+        });
+        trace.push({
+          kind: 'skip',
+          at: now,
+          revision: state.planRevision,
+          stepIndex: action.step.stepIndex,
+          reason: 'superseded',
+        });
         break;
       case 'final':
         apply({ type: 'final_action_taken', at: now, action: action.action });
@@ -149,11 +172,20 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
           address: channel === 'email' ? buyer.email : channel === 'sms' ? buyer.phone : buyer.whatsapp,
           paused: state.paused !== null,
         });
-        apply({ type: 'step_sent', at: now, revision, stepIndex, channel, requestedChannel: action.step.channel, attemptId: `r${revision}/s${stepIndex}/${channel}` });
+        apply({
+          type: 'step_sent',
+          at: now,
+          revision,
+          stepIndex,
+          channel,
+          requestedChannel: action.step.channel,
+          attemptId: `r${revision}/s${stepIndex}/${channel}`,
+        });
         break;
       }
       case 'wait': {
-        if (action.until !== null && action.until <= now) throw new Error(`wait until ${action.until} is not after now ${now}`);
+        if (action.until !== null && action.until <= now)
+          throw new Error(`wait until ${action.until} is not after now ${now}`);
         const nextInput = inputs[cursor]?.at ?? Number.POSITIVE_INFINITY;
         let wake = Math.min(action.until ?? Number.POSITIVE_INFINITY, nextInput);
         if (wake === Number.POSITIVE_INFINITY) {
@@ -162,7 +194,8 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
           inputs.push({ at: resumeAt, event: { type: 'resumed', at: resumeAt } });
           wake = resumeAt;
         }
-        if (options.stopAt !== undefined && wake > options.stopAt) return { state, now, trace, recorded, actions, iterations };
+        if (options.stopAt !== undefined && wake > options.stopAt)
+          return { state, now, trace, recorded, actions, iterations };
         now = wake;
         break;
       }
@@ -171,4 +204,5 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
   return { state, now, trace, recorded, actions, iterations };
 }
 
-export const sends = (trace: TraceEntry[]) => trace.filter((t): t is Extract<TraceEntry, { kind: 'send' }> => t.kind === 'send');
+export const sends = (trace: TraceEntry[]) =>
+  trace.filter((t): t is Extract<TraceEntry, { kind: 'send' }> => t.kind === 'send');

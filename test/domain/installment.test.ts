@@ -52,7 +52,17 @@ describe('installment input schema', () => {
 
   it('fills defaults: locale en, empty metadata; optional contact points may be absent', () => {
     const v: Loose = valid();
-    for (const path of ['buyer.locale', 'buyer.email', 'buyer.phone', 'buyer.whatsapp', 'metadata', 'purchaseId', 'subscriptionId', 'policyId']) withValue(path, undefined, v);
+    for (const path of [
+      'buyer.locale',
+      'buyer.email',
+      'buyer.phone',
+      'buyer.whatsapp',
+      'metadata',
+      'purchaseId',
+      'subscriptionId',
+      'policyId',
+    ])
+      withValue(path, undefined, v);
     const r = installmentInputSchema.parse(v);
     expect(r.buyer.locale).toBe('en');
     expect(r.metadata).toEqual({});
@@ -100,7 +110,9 @@ describe('installment input schema', () => {
   });
 
   it('reports several bad fields at once', () => {
-    const p = paths(withValue('amount.amountMinor', -1, withValue('buyer.email', 'nope', withValue('dueDate', '2026-13-01'))));
+    const p = paths(
+      withValue('amount.amountMinor', -1, withValue('buyer.email', 'nope', withValue('dueDate', '2026-13-01'))),
+    );
     expect(p).toEqual(expect.arrayContaining(['amount.amountMinor', 'buyer.email', 'dueDate']));
   });
 

@@ -34,10 +34,19 @@ const deliveriesArb = paymentsArb('BRL', 2 * DUE).chain((payments) =>
   fc
     .tuple(...payments.map(() => fc.integer({ min: 1, max: 4 })))
     .map((times) => payments.flatMap((p, i) => Array<PaymentSpec>(times[i]!).fill(p)))
-    .chain((copies) => fc.tuple(fc.constant(payments), fc.shuffledSubarray(copies, { minLength: copies.length, maxLength: copies.length }))),
+    .chain((copies) =>
+      fc.tuple(
+        fc.constant(payments),
+        fc.shuffledSubarray(copies, { minLength: copies.length, maxLength: copies.length }),
+      ),
+    ),
 );
 
-function deliver(state: JourneyState, deliveries: PaymentSpec[], gap = HOUR): { state: JourneyState; recordedIds: string[] } {
+function deliver(
+  state: JourneyState,
+  deliveries: PaymentSpec[],
+  gap = HOUR,
+): { state: JourneyState; recordedIds: string[] } {
   const recordedIds: string[] = [];
   deliveries.forEach((p, i) => {
     const r = dispatch(state, { type: 'payment_received', at: START + (i + 1) * gap, ...p });
@@ -56,7 +65,11 @@ describe('payments (random sequences with duplicates and reordering)', () => {
   it('amounts are conserved and a payment is counted once however often it arrives', () => {
     fc.assert(
       fc.property(deliveriesArb, ([payments, deliveries]) => {
-        const initial = startJourney(installmentFixture({ amountMinor: DUE, currency: 'BRL' }), defaultPolicy, START).state;
+        const initial = startJourney(
+          installmentFixture({ amountMinor: DUE, currency: 'BRL' }),
+          defaultPolicy,
+          START,
+        ).state;
         const { state, recordedIds } = deliver(initial, deliveries);
         // The model: each valid payment ID counts once, with its amount.
         const valid = payments.filter((p) => p.currency === 'BRL');
@@ -77,7 +90,11 @@ describe('payments (random sequences with duplicates and reordering)', () => {
     fc.assert(
       fc.property(
         deliveriesArb.chain(([payments, deliveries]) =>
-          fc.tuple(fc.constant(payments), fc.constant(deliveries), fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length })),
+          fc.tuple(
+            fc.constant(payments),
+            fc.constant(deliveries),
+            fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length }),
+          ),
         ),
         ([, one, other]) => {
           const initial = startJourney(installmentFixture({ amountMinor: DUE }), defaultPolicy, START).state;
@@ -93,26 +110,33 @@ describe('payments (random sequences with duplicates and reordering)', () => {
 
   it('conservation also holds across the journey closing (write-off or cancel) between deliveries', () => {
     fc.assert(
-      fc.property(deliveriesArb, fc.nat(), fc.constantFrom<JourneyEvent['type']>('final_action_taken', 'canceled'), ([payments, deliveries], cut, closing) => {
-        const initial = startJourney(installmentFixture({ amountMinor: DUE }), defaultPolicy, START).state;
-        const k = deliveries.length === 0 ? 0 : cut % (deliveries.length + 1);
-        const before = deliver(initial, deliveries.slice(0, k)).state;
-        const closeAt = START + (k + 0.5) * HOUR;
-        const closedEvent: JourneyEvent =
-          closing === 'canceled' ? { type: 'canceled', at: closeAt, reason: 'manual' } : { type: 'final_action_taken', at: closeAt, action: 'write_off' };
-        const closed = dispatch(before, closedEvent).state;
-        const after = deliver(closed, deliveries.slice(k)).state;
-        const total = payments.filter((p) => p.currency === 'BRL').reduce((sum, p) => sum + p.amountMinor, 0);
-        expect(after.paidMinor).toBe(Math.min(total, DUE));
-        expect(after.overpaidMinor).toBe(Math.max(0, total - DUE));
-        expect(after.outcome).not.toBeNull();
-        if (after.outcome === 'canceled') expect(closing === 'canceled' && before.outcome === null).toBe(true);
-        // A late part-payment is counted but does not change a written-off outcome; the rest does.
-        if (after.outcome === 'written_off') expect(after.paidMinor).toBeLessThan(DUE);
-        if (after.outcome === 'written_off' && after.paidMinor > 0) expect(before.paidMinor).toBe(0);
-        if (after.outcome === 'partially_recovered') expect(after.paidMinor > 0 && after.paidMinor < DUE).toBe(true);
-        if (after.outcome === 'recovered' || after.outcome === 'paid_before_due') expect(after.paidMinor).toBe(DUE);
-      }),
+      fc.property(
+        deliveriesArb,
+        fc.nat(),
+        fc.constantFrom<JourneyEvent['type']>('final_action_taken', 'canceled'),
+        ([payments, deliveries], cut, closing) => {
+          const initial = startJourney(installmentFixture({ amountMinor: DUE }), defaultPolicy, START).state;
+          const k = deliveries.length === 0 ? 0 : cut % (deliveries.length + 1);
+          const before = deliver(initial, deliveries.slice(0, k)).state;
+          const closeAt = START + (k + 0.5) * HOUR;
+          const closedEvent: JourneyEvent =
+            closing === 'canceled'
+              ? { type: 'canceled', at: closeAt, reason: 'manual' }
+              : { type: 'final_action_taken', at: closeAt, action: 'write_off' };
+          const closed = dispatch(before, closedEvent).state;
+          const after = deliver(closed, deliveries.slice(k)).state;
+          const total = payments.filter((p) => p.currency === 'BRL').reduce((sum, p) => sum + p.amountMinor, 0);
+          expect(after.paidMinor).toBe(Math.min(total, DUE));
+          expect(after.overpaidMinor).toBe(Math.max(0, total - DUE));
+          expect(after.outcome).not.toBeNull();
+          if (after.outcome === 'canceled') expect(closing === 'canceled' && before.outcome === null).toBe(true);
+          // A late part-payment is counted but does not change a written-off outcome; the rest does.
+          if (after.outcome === 'written_off') expect(after.paidMinor).toBeLessThan(DUE);
+          if (after.outcome === 'written_off' && after.paidMinor > 0) expect(before.paidMinor).toBe(0);
+          if (after.outcome === 'partially_recovered') expect(after.paidMinor > 0 && after.paidMinor < DUE).toBe(true);
+          if (after.outcome === 'recovered' || after.outcome === 'paid_before_due') expect(after.paidMinor).toBe(DUE);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -125,13 +149,25 @@ function inputsOf(s: JourneyScenario, start: number): TimedInput[] {
     at += afterMinutes * MINUTE;
     switch (e.kind) {
       case 'payment':
-        inputs.push({ at, event: { type: 'payment_received', at, paymentId: e.paymentId, amountMinor: e.amountMinor, currency: e.currency } });
+        inputs.push({
+          at,
+          event: {
+            type: 'payment_received',
+            at,
+            paymentId: e.paymentId,
+            amountMinor: e.amountMinor,
+            currency: e.currency,
+          },
+        });
         break;
       case 'change_due_date':
         inputs.push({ at, changeDueDate: plusDays(s.dueDate, e.shiftDays) });
         break;
       case 'pause':
-        inputs.push({ at, event: { type: 'paused', at, until: e.untilHours === null ? null : at + e.untilHours * HOUR } });
+        inputs.push({
+          at,
+          event: { type: 'paused', at, until: e.untilHours === null ? null : at + e.untilHours * HOUR },
+        });
         break;
       case 'resume':
         inputs.push({ at, event: { type: 'resumed', at } });
@@ -171,7 +207,10 @@ function runScenario(s: JourneyScenario) {
   return { start, run };
 }
 
-const scenarioArb = fc.oneof({ weight: 3, arbitrary: journeyScenarioArb() }, { weight: 1, arbitrary: journeyScenarioArb({ policy: fc.constant(defaultPolicy) }) });
+const scenarioArb = fc.oneof(
+  { weight: 3, arbitrary: journeyScenarioArb() },
+  { weight: 1, arbitrary: journeyScenarioArb({ policy: fc.constant(defaultPolicy) }) },
+);
 const JOURNEY_RUNS = 250;
 
 function withScenario(s: JourneyScenario, body: () => void) {
@@ -207,7 +246,11 @@ describe('random journeys (events interleaved with nextAction-driven sends, skip
             requestedChannel: 'email',
             attemptId: 'late',
           });
-          expect(late.state).toMatchObject({ outcome: run.state.outcome, closedAt, nextStepIndex: run.state.nextStepIndex });
+          expect(late.state).toMatchObject({
+            outcome: run.state.outcome,
+            closedAt,
+            nextStepIndex: run.state.nextStepIndex,
+          });
           expect(nextAction(late.state, closedAt + 2).kind).toBe('done');
         });
       }),
@@ -222,7 +265,10 @@ describe('random journeys (events interleaved with nextAction-driven sends, skip
         withScenario(s, () => {
           const sent = sends(run.trace);
           for (const x of sent) {
-            expect(contactAllowed(s.policy, x.at, x.timeZone), `send at ${new Date(x.at).toISOString()} in ${x.timeZone}`).toBe(true);
+            expect(
+              contactAllowed(s.policy, x.at, x.timeZone),
+              `send at ${new Date(x.at).toISOString()} in ${x.timeZone}`,
+            ).toBe(true);
             expect(x.optedOut).not.toContain(x.channel);
             expect(x.undeliverable).not.toContain(x.channel);
             expect(x.address).toBeTruthy();
@@ -234,7 +280,8 @@ describe('random journeys (events interleaved with nextAction-driven sends, skip
           expect(new Set(keys).size).toBe(keys.length);
           // Within a revision, steps go out in ladder order.
           for (let i = 1; i < sent.length; i++) {
-            if (sent[i]!.revision === sent[i - 1]!.revision) expect(sent[i]!.stepIndex).toBeGreaterThan(sent[i - 1]!.stepIndex);
+            if (sent[i]!.revision === sent[i - 1]!.revision)
+              expect(sent[i]!.stepIndex).toBeGreaterThan(sent[i - 1]!.stepIndex);
             else expect(sent[i]!.revision).toBeGreaterThan(sent[i - 1]!.revision);
           }
         });
@@ -280,13 +327,16 @@ describe('random journeys (events interleaved with nextAction-driven sends, skip
           }
           if (finalTrace) {
             // The final action is never early: not before local midnight of due + offset.
-            expect(finalTrace.at).toBeGreaterThanOrEqual(finalActionInstant(s.policy, st.dueDate, st.installment.buyer.timezone));
+            expect(finalTrace.at).toBeGreaterThanOrEqual(
+              finalActionInstant(s.policy, st.dueDate, st.installment.buyer.timezone),
+            );
           }
           // Recorded events are numbered without gaps.
           run.recorded.forEach((e, i) => expect(e.seq).toBe(i + 2));
           expect(st.lastSeq).toBe(run.recorded.length + 1);
           // The contact never leaks into the audit trail.
-          for (const e of run.recorded) if (e.type === 'contact_updated') expect(Object.keys(e)).not.toContain('changes');
+          for (const e of run.recorded)
+            if (e.type === 'contact_updated') expect(Object.keys(e)).not.toContain('changes');
         });
       }),
       { numRuns: JOURNEY_RUNS },

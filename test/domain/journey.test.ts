@@ -54,7 +54,15 @@ describe('startJourney and dispatch bookkeeping', () => {
   it('starts open, with nothing paid, and records the start as event 1', () => {
     const { state, recorded } = startJourney(installmentFixture(), defaultPolicy, START);
     expect(recorded).toEqual({ type: 'started', at: START, seq: 1 });
-    expect(state).toMatchObject({ dueDate: '2026-03-15', originalDueDate: '2026-03-15', planRevision: 0, nextStepIndex: 0, paidMinor: 0, outcome: null, lastSeq: 1 });
+    expect(state).toMatchObject({
+      dueDate: '2026-03-15',
+      originalDueDate: '2026-03-15',
+      planRevision: 0,
+      nextStepIndex: 0,
+      paidMinor: 0,
+      outcome: null,
+      lastSeq: 1,
+    });
     expect(outstandingMinor(state)).toBe(10_000);
     // A second `started` changes nothing and is not recorded.
     expect(dispatch(state, { type: 'started', at: START + 1 }).recorded).toBeNull();
@@ -83,7 +91,17 @@ describe('the whole ladder with no payment', () => {
   const run = drive(begin(), START);
 
   it('sends each step in order, then takes the final action: written off', () => {
-    expect(run.actions.filter((a) => a !== 'wait')).toEqual(['send', 'send', 'send', 'send', 'send', 'send', 'send', 'final', 'done']);
+    expect(run.actions.filter((a) => a !== 'wait')).toEqual([
+      'send',
+      'send',
+      'send',
+      'send',
+      'send',
+      'send',
+      'send',
+      'final',
+      'done',
+    ]);
     const sent = sends(run.trace);
     expect(sent.map((s) => s.stepIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(sent.map((s) => s.channel)).toEqual(defaultPolicy.steps.map((s) => s.channel));
@@ -92,11 +110,25 @@ describe('the whole ladder with no payment', () => {
       LADDER,
     );
     expect(run.trace.find((t) => t.kind === 'final')?.at).toBe(FINAL);
-    expect(run.state).toMatchObject({ outcome: 'written_off', finalAction: 'write_off', closedAt: FINAL, attempts: { sent: 7, failed: 0, skipped: 0 } });
+    expect(run.state).toMatchObject({
+      outcome: 'written_off',
+      finalAction: 'write_off',
+      closedAt: FINAL,
+      attempts: { sent: 7, failed: 0, skipped: 0 },
+    });
   });
 
   it('records started, seven sends and the final action with consecutive sequence numbers', () => {
-    expect(run.recorded.map((e) => e.type)).toEqual(['step_sent', 'step_sent', 'step_sent', 'step_sent', 'step_sent', 'step_sent', 'step_sent', 'final_action_taken']);
+    expect(run.recorded.map((e) => e.type)).toEqual([
+      'step_sent',
+      'step_sent',
+      'step_sent',
+      'step_sent',
+      'step_sent',
+      'step_sent',
+      'step_sent',
+      'final_action_taken',
+    ]);
     expect(run.recorded.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
@@ -142,10 +174,28 @@ describe('payments', () => {
 
   it('a payment ID is counted once, even redelivered with another amount', () => {
     const s0 = begin();
-    const first = dispatch(s0, { type: 'payment_received', at: sp(3, 2, 9), paymentId: 'p1', amountMinor: 3_000, currency: 'BRL' });
+    const first = dispatch(s0, {
+      type: 'payment_received',
+      at: sp(3, 2, 9),
+      paymentId: 'p1',
+      amountMinor: 3_000,
+      currency: 'BRL',
+    });
     expect(first.recorded).not.toBeNull();
-    const again = dispatch(first.state, { type: 'payment_received', at: sp(3, 2, 10), paymentId: 'p1', amountMinor: 3_000, currency: 'BRL' });
-    const changed = dispatch(first.state, { type: 'payment_received', at: sp(3, 2, 10), paymentId: 'p1', amountMinor: 9_000, currency: 'BRL' });
+    const again = dispatch(first.state, {
+      type: 'payment_received',
+      at: sp(3, 2, 10),
+      paymentId: 'p1',
+      amountMinor: 3_000,
+      currency: 'BRL',
+    });
+    const changed = dispatch(first.state, {
+      type: 'payment_received',
+      at: sp(3, 2, 10),
+      paymentId: 'p1',
+      amountMinor: 9_000,
+      currency: 'BRL',
+    });
     expect(again.recorded).toBeNull();
     expect(changed.recorded).toBeNull();
     expect(again.state.paidMinor).toBe(3_000);
@@ -153,44 +203,99 @@ describe('payments', () => {
   });
 
   it('a payment in another currency is ignored', () => {
-    const r = dispatch(begin(), { type: 'payment_received', at: sp(3, 2, 9), paymentId: 'p1', amountMinor: 10_000, currency: 'USD' });
+    const r = dispatch(begin(), {
+      type: 'payment_received',
+      at: sp(3, 2, 9),
+      paymentId: 'p1',
+      amountMinor: 10_000,
+      currency: 'USD',
+    });
     expect(r.recorded).toBeNull();
     expect(r.state.paidMinor).toBe(0);
   });
 
-  it.each([0, -500, 12.5, Number.NaN, Number.POSITIVE_INFINITY])('a payment of %s minor units is ignored', (amountMinor) => {
-    const r = dispatch(begin(), { type: 'payment_received', at: sp(3, 2, 9), paymentId: 'p1', amountMinor, currency: 'BRL' });
-    expect(r.recorded).toBeNull();
-    expect(r.state.paidMinor).toBe(0);
-    expect(r.state.overpaidMinor).toBe(0);
-  });
+  it.each([0, -500, 12.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'a payment of %s minor units is ignored',
+    (amountMinor) => {
+      const r = dispatch(begin(), {
+        type: 'payment_received',
+        at: sp(3, 2, 9),
+        paymentId: 'p1',
+        amountMinor,
+        currency: 'BRL',
+      });
+      expect(r.recorded).toBeNull();
+      expect(r.state.paidMinor).toBe(0);
+      expect(r.state.overpaidMinor).toBe(0);
+    },
+  );
 
   it('the final action after a partial payment → partially_recovered', () => {
     const run = drive(begin(), START, { inputs: [pay(sp(3, 20, 12), 'p1', 2_500)] });
-    expect(run.state).toMatchObject({ outcome: 'partially_recovered', finalAction: 'write_off', paidMinor: 2_500, closedAt: FINAL });
+    expect(run.state).toMatchObject({
+      outcome: 'partially_recovered',
+      finalAction: 'write_off',
+      paidMinor: 2_500,
+      closedAt: FINAL,
+    });
   });
 
   it('a late payment after the write-off settles the record as recovered', () => {
     const run = drive(begin(), START);
     expect(run.state.outcome).toBe('written_off');
-    const late = dispatch(run.state, { type: 'payment_received', at: FINAL + 5 * DAY, paymentId: 'late', amountMinor: 10_000, currency: 'BRL' });
+    const late = dispatch(run.state, {
+      type: 'payment_received',
+      at: FINAL + 5 * DAY,
+      paymentId: 'late',
+      amountMinor: 10_000,
+      currency: 'BRL',
+    });
     expect(late.recorded).not.toBeNull();
-    expect(late.state).toMatchObject({ outcome: 'recovered', paidMinor: 10_000, finalAction: 'write_off', closedAt: FINAL });
+    expect(late.state).toMatchObject({
+      outcome: 'recovered',
+      paidMinor: 10_000,
+      finalAction: 'write_off',
+      closedAt: FINAL,
+    });
     expect(nextAction(late.state, FINAL + 6 * DAY)).toEqual({ kind: 'done', outcome: 'recovered' });
   });
 
   it('a late partial payment after the write-off makes it partially recovered, and the remainder → recovered', () => {
     const closed = drive(begin(), START).state;
-    const part = apply(closed, { type: 'payment_received', at: FINAL + DAY, paymentId: 'l1', amountMinor: 4_000, currency: 'BRL' });
+    const part = apply(closed, {
+      type: 'payment_received',
+      at: FINAL + DAY,
+      paymentId: 'l1',
+      amountMinor: 4_000,
+      currency: 'BRL',
+    });
     expect(part).toMatchObject({ outcome: 'partially_recovered', paidMinor: 4_000 });
     expect(outstandingMinor(part)).toBe(6_000);
-    const rest = apply(part, { type: 'payment_received', at: FINAL + 2 * DAY, paymentId: 'l2', amountMinor: 6_000, currency: 'BRL' });
+    const rest = apply(part, {
+      type: 'payment_received',
+      at: FINAL + 2 * DAY,
+      paymentId: 'l2',
+      amountMinor: 6_000,
+      currency: 'BRL',
+    });
     expect(rest).toMatchObject({ outcome: 'recovered', paidMinor: 10_000 });
   });
 
   it('a payment after an early payment in full is kept as overpayment; the outcome stays', () => {
-    const paid = apply(begin(), { type: 'payment_received', at: sp(3, 2, 9), paymentId: 'p1', amountMinor: 10_000, currency: 'BRL' });
-    const extra = apply(paid, { type: 'payment_received', at: sp(3, 3, 9), paymentId: 'p2', amountMinor: 700, currency: 'BRL' });
+    const paid = apply(begin(), {
+      type: 'payment_received',
+      at: sp(3, 2, 9),
+      paymentId: 'p1',
+      amountMinor: 10_000,
+      currency: 'BRL',
+    });
+    const extra = apply(paid, {
+      type: 'payment_received',
+      at: sp(3, 3, 9),
+      paymentId: 'p2',
+      amountMinor: 700,
+      currency: 'BRL',
+    });
     expect(extra).toMatchObject({ outcome: 'paid_before_due', paidMinor: 10_000, overpaidMinor: 700 });
   });
 });
@@ -208,14 +313,34 @@ describe('due date changes', () => {
     expect(checkDueDateChange(afterTwo.state, '2026-04-02', now)).toBeNull();
     const r = dispatch(afterTwo.state, { type: 'due_date_changed', at: now, from: '2026-03-15', to: '2026-04-02' });
     expect(r.recorded).toMatchObject({ type: 'due_date_changed', from: '2026-03-15', to: '2026-04-02' });
-    expect(r.state).toMatchObject({ dueDate: '2026-04-02', originalDueDate: '2026-03-15', planRevision: 1, nextStepIndex: 0, reschedules: 1 });
+    expect(r.state).toMatchObject({
+      dueDate: '2026-04-02',
+      originalDueDate: '2026-03-15',
+      planRevision: 1,
+      nextStepIndex: 0,
+      reschedules: 1,
+    });
     // The first step again: 3 days before Thursday 2 April is Monday 30 March, 10:00.
     expect(nextAction(r.state, now)).toEqual({ kind: 'wait', until: sp(3, 30, 10), reason: 'next_step' });
     // A late report about a send of the old plan counts as a contact but does not move the new plan.
-    const stale = dispatch(r.state, { type: 'step_sent', at: now, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'old' });
+    const stale = dispatch(r.state, {
+      type: 'step_sent',
+      at: now,
+      revision: 0,
+      stepIndex: 0,
+      channel: 'email',
+      requestedChannel: 'email',
+      attemptId: 'old',
+    });
     expect(stale.state).toMatchObject({ planRevision: 1, nextStepIndex: 0, attempts: { sent: 3 } });
     expect(stale.state.recentContacts).toContain(now);
-    const staleSkip = dispatch(r.state, { type: 'step_skipped', at: now, revision: 0, stepIndex: 0, reason: 'superseded' });
+    const staleSkip = dispatch(r.state, {
+      type: 'step_skipped',
+      at: now,
+      revision: 0,
+      stepIndex: 0,
+      reason: 'superseded',
+    });
     expect(staleSkip.recorded).toBeNull();
 
     const rest = drive(r.state, now);
@@ -276,7 +401,10 @@ describe('pause and resume', () => {
 
   it('paused until a date: waits, resumes by itself, then sends only the latest missed step', () => {
     const until = sp(3, 25, 12); // a Wednesday
-    const paused = drive(begin(), START, { stopAt: pauseAt, inputs: [{ at: pauseAt, event: { type: 'paused', at: pauseAt, until } }] });
+    const paused = drive(begin(), START, {
+      stopAt: pauseAt,
+      inputs: [{ at: pauseAt, event: { type: 'paused', at: pauseAt, until } }],
+    });
     expect(nextAction(paused.state, pauseAt)).toEqual({ kind: 'wait', until, reason: 'paused' });
     expect(stageAt(paused.state, pauseAt)).toBe('paused');
     expect(nextAction(paused.state, until)).toEqual({ kind: 'resume' });
@@ -304,7 +432,11 @@ describe('pause and resume', () => {
       { at: pauseAt, event: { type: 'paused', at: pauseAt, until: null } },
       { at: resumeAt, event: { type: 'resumed', at: resumeAt } },
     ];
-    const held = drive(begin(), START, { inputs: inputs.slice(0, 1), stopAt: sp(4, 30, 0), operatorResumeAfterMs: Number.POSITIVE_INFINITY });
+    const held = drive(begin(), START, {
+      inputs: inputs.slice(0, 1),
+      stopAt: sp(4, 30, 0),
+      operatorResumeAfterMs: Number.POSITIVE_INFINITY,
+    });
     expect(nextAction(held.state, sp(4, 30, 0))).toEqual({ kind: 'wait', until: null, reason: 'paused' });
     expect(sends(held.trace)).toHaveLength(2);
     // Not even the final action happens while paused.
@@ -360,22 +492,44 @@ describe('cancel', () => {
       expect(r.recorded, e.type).toBeNull();
       expect(r.state).toBe(s);
     }
-    const money = dispatch(s, { type: 'payment_received', at: at + 2, paymentId: 'p1', amountMinor: 10_000, currency: 'BRL' });
+    const money = dispatch(s, {
+      type: 'payment_received',
+      at: at + 2,
+      paymentId: 'p1',
+      amountMinor: 10_000,
+      currency: 'BRL',
+    });
     expect(money.recorded).not.toBeNull();
     expect(money.state).toMatchObject({ outcome: 'canceled', paidMinor: 10_000 });
     // A message that was already on its way when the journey closed is a contact that happened:
     // counted, but the journey stays closed where it was.
-    const inFlight = dispatch(s, { type: 'step_sent', at: at + 1, revision: 0, stepIndex: s.nextStepIndex, channel: 'sms', requestedChannel: 'sms', attemptId: 'x' });
-    expect(inFlight.state).toMatchObject({ outcome: 'canceled', closedAt: at, nextStepIndex: s.nextStepIndex, attempts: { sent: s.attempts.sent + 1 } });
+    const inFlight = dispatch(s, {
+      type: 'step_sent',
+      at: at + 1,
+      revision: 0,
+      stepIndex: s.nextStepIndex,
+      channel: 'sms',
+      requestedChannel: 'sms',
+      attemptId: 'x',
+    });
+    expect(inFlight.state).toMatchObject({
+      outcome: 'canceled',
+      closedAt: at,
+      nextStepIndex: s.nextStepIndex,
+      attempts: { sent: s.attempts.sent + 1 },
+    });
     expect(nextAction(inFlight.state, at + DAY)).toEqual({ kind: 'done', outcome: 'canceled' });
   });
 });
 
 describe('channels: opt-out, missing addresses and failures', () => {
-  const requestedToUsed = (trace: ReturnType<typeof drive>['trace']) => sends(trace).map((s) => [s.stepIndex, s.requested, s.channel]);
+  const requestedToUsed = (trace: ReturnType<typeof drive>['trace']) =>
+    sends(trace).map((s) => [s.stepIndex, s.requested, s.channel]);
 
   it('after an SMS opt-out, SMS steps fall through to WhatsApp', () => {
-    const run = drive(begin(), START, { inputs: [{ at: START, event: { type: 'opted_out', at: START, channel: 'sms' } }] });
+    const run = drive(begin(), START, {
+      inputs: [{ at: START, event: { type: 'opted_out', at: START, channel: 'sms' } }],
+    });
     expect(requestedToUsed(run.trace)).toEqual([
       [0, 'email', 'email'],
       [1, 'email', 'email'],
@@ -389,13 +543,19 @@ describe('channels: opt-out, missing addresses and failures', () => {
   });
 
   it('with SMS and WhatsApp both opted out, they wrap round to email', () => {
-    const inputs: TimedInput[] = (['sms', 'whatsapp'] as Channel[]).map((channel) => ({ at: START, event: { type: 'opted_out', at: START, channel } }));
+    const inputs: TimedInput[] = (['sms', 'whatsapp'] as Channel[]).map((channel) => ({
+      at: START,
+      event: { type: 'opted_out', at: START, channel },
+    }));
     const run = drive(begin(), START, { inputs });
     expect(sends(run.trace).map((s) => s.channel)).toEqual(Array(7).fill('email'));
   });
 
   it('with no channel left, every step is skipped with the reasons, and the ladder still ends', () => {
-    const inputs: TimedInput[] = (['sms', 'whatsapp'] as Channel[]).map((channel) => ({ at: START, event: { type: 'opted_out', at: START, channel } }));
+    const inputs: TimedInput[] = (['sms', 'whatsapp'] as Channel[]).map((channel) => ({
+      at: START,
+      event: { type: 'opted_out', at: START, channel },
+    }));
     const run = drive(begin({ email: undefined }), START, { inputs });
     expect(sends(run.trace)).toEqual([]);
     const skips = run.trace.filter((t) => t.kind === 'skip');
@@ -423,7 +583,11 @@ describe('channels: opt-out, missing addresses and failures', () => {
     ]);
     expect(run.state.undeliverable).toEqual(['email']);
     // Every later email step goes by SMS (the next channel after email).
-    expect(requestedToUsed(run.trace).filter(([, requested]) => requested === 'email').map(([, , used]) => used)).toEqual(['sms', 'sms', 'sms']);
+    expect(
+      requestedToUsed(run.trace)
+        .filter(([, requested]) => requested === 'email')
+        .map(([, , used]) => used),
+    ).toEqual(['sms', 'sms', 'sms']);
     expect(run.state.attempts).toEqual({ sent: 7, failed: 1, skipped: 0 });
   });
 
@@ -442,7 +606,11 @@ describe('channels: opt-out, missing addresses and failures', () => {
 describe('contact updates', () => {
   it('records only the names of the changed fields, never the values', () => {
     const s = begin();
-    const r = dispatch(s, { type: 'contact_updated', at: START, changes: { email: 'new.address@example.org', phone: '+14155550100', locale: 'pt-BR' } });
+    const r = dispatch(s, {
+      type: 'contact_updated',
+      at: START,
+      changes: { email: 'new.address@example.org', phone: '+14155550100', locale: 'pt-BR' },
+    });
     // locale was already pt-BR: not a change.
     expect(r.recorded).toEqual({ type: 'contact_updated', at: START, fields: ['email', 'phone'], seq: 2 });
     const json = JSON.stringify(r.recorded);
@@ -453,7 +621,13 @@ describe('contact updates', () => {
 
   it('a change to the same values is not an event', () => {
     const s = begin();
-    expect(dispatch(s, { type: 'contact_updated', at: START, changes: { email: 'ana@example.com', timezone: 'America/Sao_Paulo' } }).recorded).toBeNull();
+    expect(
+      dispatch(s, {
+        type: 'contact_updated',
+        at: START,
+        changes: { email: 'ana@example.com', timezone: 'America/Sao_Paulo' },
+      }).recorded,
+    ).toBeNull();
     expect(dispatch(s, { type: 'contact_updated', at: START, changes: {} }).recorded).toBeNull();
   });
 
@@ -472,7 +646,11 @@ describe('contact updates', () => {
       { type: 'opted_out', at: LADDER[0]!, channel: 'whatsapp' },
     );
     expect(s.undeliverable).toEqual(['email', 'sms']);
-    s = apply(s, { type: 'contact_updated', at: LADDER[0]!, changes: { email: 'fixed@example.com', whatsapp: '+14155550199' } });
+    s = apply(s, {
+      type: 'contact_updated',
+      at: LADDER[0]!,
+      changes: { email: 'fixed@example.com', whatsapp: '+14155550199' },
+    });
     expect(s.undeliverable).toEqual(['sms']);
     expect(s.optedOut).toEqual(['whatsapp']);
     s = apply(s, { type: 'contact_updated', at: LADDER[0]!, changes: { phone: '+14155550100' } });
@@ -494,7 +672,15 @@ describe('contact updates', () => {
     expect(s.undeliverable).toEqual([]);
     expect(s.attempts.failed).toBe(2);
     // The next step may use WhatsApp again.
-    s = apply(s, { type: 'step_sent', at: LADDER[0]!, revision: 0, stepIndex: 0, channel: 'email', requestedChannel: 'email', attemptId: 'a' });
+    s = apply(s, {
+      type: 'step_sent',
+      at: LADDER[0]!,
+      revision: 0,
+      stepIndex: 0,
+      channel: 'email',
+      requestedChannel: 'email',
+      attemptId: 'a',
+    });
     expect(channelAvailability(s).undeliverable).toEqual([]);
     // A stale step's scoped failure counts, and excludes nothing.
     s = apply(s, failed(0, 'whatsapp'));

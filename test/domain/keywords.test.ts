@@ -85,7 +85,15 @@ describe('classifyInbound', () => {
 
   it('an ambiguous STOP word, a HELP word or a START word counts only as the whole message', () => {
     // Each is a keyword alone…
-    for (const [word, kind] of [['parar', 'stop'], ['End', 'stop'], ['Cancel', 'stop'], ['baja', 'stop'], ['HELP', 'help'], ['Ajuda!', 'help'], ['yes', 'start']] as const) {
+    for (const [word, kind] of [
+      ['parar', 'stop'],
+      ['End', 'stop'],
+      ['Cancel', 'stop'],
+      ['baja', 'stop'],
+      ['HELP', 'help'],
+      ['Ajuda!', 'help'],
+      ['yes', 'start'],
+    ] as const) {
       expect(classifyInbound(word).kind, word).toBe(kind);
     }
     // …and only an ordinary word when it opens a longer message.
@@ -118,22 +126,78 @@ describe('classifyInbound', () => {
   });
 
   it('ordinary messages are other', () => {
-    for (const text of ['I will pay tomorrow', 'Pagarei amanhã', 'Ya pagué', "J'ai déjà payé", '', '   ', '?!', '👍', 'stopping by later', 'ending soon', 'starting', 'helpful', 'STOPP', 'stop5']) {
+    for (const text of [
+      'I will pay tomorrow',
+      'Pagarei amanhã',
+      'Ya pagué',
+      "J'ai déjà payé",
+      '',
+      '   ',
+      '?!',
+      '👍',
+      'stopping by later',
+      'ending soon',
+      'starting',
+      'helpful',
+      'STOPP',
+      'stop5',
+    ]) {
       expect(classifyInbound(text), JSON.stringify(text)).toEqual({ kind: 'other', locale: null });
     }
   });
 
   it('random sentences without any keyword are other', () => {
     const vocabulary = [
-      'i', 'will', 'pay', 'tomorrow', 'thanks', 'hello', 'the', 'card', 'was', 'declined', 'when', 'is', 'it', 'due',
-      'hola', 'gracias', 'mañana', 'pago', 'olá', 'obrigado', 'amanhã', 'já', 'paguei', 'bonjour', 'merci', 'déjà', 'payé',
-      'please', 'out', 'all', 'me', 'de', 'por', 'favor', '2024', 'ok', 'opt-in', 'ending', 'started', 'helpful',
+      'i',
+      'will',
+      'pay',
+      'tomorrow',
+      'thanks',
+      'hello',
+      'the',
+      'card',
+      'was',
+      'declined',
+      'when',
+      'is',
+      'it',
+      'due',
+      'hola',
+      'gracias',
+      'mañana',
+      'pago',
+      'olá',
+      'obrigado',
+      'amanhã',
+      'já',
+      'paguei',
+      'bonjour',
+      'merci',
+      'déjà',
+      'payé',
+      'please',
+      'out',
+      'all',
+      'me',
+      'de',
+      'por',
+      'favor',
+      '2024',
+      'ok',
+      'opt-in',
+      'ending',
+      'started',
+      'helpful',
     ].filter((w) => !KEYWORD_TOKENS.has(foldKeywordText(w)));
     const separator = fc.constantFrom(' ', '  ', ', ', '. ', '! ', '? ', '\n', ' - ');
     const sentence = fc
       .array(fc.tuple(fc.constantFrom(...vocabulary), separator), { minLength: 1, maxLength: 12 })
       .map((parts) => parts.map(([w, s]) => w + s).join(''));
-    const anyText = fc.string({ maxLength: 40 }).filter((s) => foldKeywordText(s).split(' ').every((t) => !KEYWORD_TOKENS.has(t)));
+    const anyText = fc.string({ maxLength: 40 }).filter((s) =>
+      foldKeywordText(s)
+        .split(' ')
+        .every((t) => !KEYWORD_TOKENS.has(t)),
+    );
     fc.assert(
       fc.property(fc.oneof(sentence, anyText), (text) => {
         expect(classifyInbound(text)).toEqual({ kind: 'other', locale: null });

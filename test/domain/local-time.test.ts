@@ -12,7 +12,17 @@ import {
   weekdayOf,
   zonedToInstant,
 } from '../../domain/local-time';
-import { DAY, isoWeekdayOfDate, localDateArb, localReading, localTimeArb, offsetAt, plusDays, timeZoneArb, toMinutes } from '../support/arbitraries';
+import {
+  DAY,
+  isoWeekdayOfDate,
+  localDateArb,
+  localReading,
+  localTimeArb,
+  offsetAt,
+  plusDays,
+  timeZoneArb,
+  toMinutes,
+} from '../support/arbitraries';
 
 const realNow = Settings.now;
 afterEach(() => {
@@ -21,7 +31,8 @@ afterEach(() => {
 
 describe('schemas', () => {
   it('local dates must be real calendar dates as YYYY-MM-DD', () => {
-    for (const ok of ['2026-03-15', '2024-02-29', '2030-12-31']) expect(localDateSchema.safeParse(ok).success).toBe(true);
+    for (const ok of ['2026-03-15', '2024-02-29', '2030-12-31'])
+      expect(localDateSchema.safeParse(ok).success).toBe(true);
     for (const bad of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-3-5', '15/03/2026', '2026-03-15T00:00']) {
       expect(localDateSchema.safeParse(bad).success, bad).toBe(false);
     }
@@ -29,12 +40,15 @@ describe('schemas', () => {
 
   it('local times are 24-hour HH:MM', () => {
     for (const ok of ['00:00', '09:05', '23:59']) expect(localTimeSchema.safeParse(ok).success).toBe(true);
-    for (const bad of ['24:00', '9:00', '12:60', '12:00:00', 'noon']) expect(localTimeSchema.safeParse(bad).success, bad).toBe(false);
+    for (const bad of ['24:00', '9:00', '12:60', '12:00:00', 'noon'])
+      expect(localTimeSchema.safeParse(bad).success, bad).toBe(false);
   });
 
   it('time zones must be IANA names', () => {
-    for (const ok of ['America/Sao_Paulo', 'Asia/Kathmandu', 'UTC']) expect(timeZoneSchema.safeParse(ok).success).toBe(true);
-    for (const bad of ['Mars/Olympus_Mons', '', 'GMT+25']) expect(timeZoneSchema.safeParse(bad).success, bad).toBe(false);
+    for (const ok of ['America/Sao_Paulo', 'Asia/Kathmandu', 'UTC'])
+      expect(timeZoneSchema.safeParse(ok).success).toBe(true);
+    for (const bad of ['Mars/Olympus_Mons', '', 'GMT+25'])
+      expect(timeZoneSchema.safeParse(bad).success, bad).toBe(false);
   });
 });
 
@@ -152,8 +166,16 @@ describe('zonedToInstant', () => {
 describe('instantToZoned', () => {
   it('gives date, minute of day and ISO weekday in the zone', () => {
     // 2026-03-15T02:30Z is Saturday 23:30 in São Paulo and Sunday 08:15 in Kathmandu.
-    expect(instantToZoned(Date.UTC(2026, 2, 15, 2, 30), 'America/Sao_Paulo')).toEqual({ date: '2026-03-14', minuteOfDay: 23 * 60 + 30, weekday: 6 });
-    expect(instantToZoned(Date.UTC(2026, 2, 15, 2, 30), 'Asia/Kathmandu')).toEqual({ date: '2026-03-15', minuteOfDay: 8 * 60 + 15, weekday: 7 });
+    expect(instantToZoned(Date.UTC(2026, 2, 15, 2, 30), 'America/Sao_Paulo')).toEqual({
+      date: '2026-03-14',
+      minuteOfDay: 23 * 60 + 30,
+      weekday: 6,
+    });
+    expect(instantToZoned(Date.UTC(2026, 2, 15, 2, 30), 'Asia/Kathmandu')).toEqual({
+      date: '2026-03-15',
+      minuteOfDay: 8 * 60 + 15,
+      weekday: 7,
+    });
   });
 
   it('property: agrees with Intl', () => {

@@ -35,7 +35,11 @@ describe('message catalog', () => {
 
   it.each(others)('%s uses the same placeholders as en in every string', (locale) => {
     const copy = leaves(MESSAGE_COPY[locale]);
-    for (const [path, text] of english) expect({ path, placeholders: placeholders(copy.get(path) ?? '') }).toEqual({ path, placeholders: placeholders(text) });
+    for (const [path, text] of english)
+      expect({ path, placeholders: placeholders(copy.get(path) ?? '') }).toEqual({
+        path,
+        placeholders: placeholders(text),
+      });
   });
 
   it.each(SUPPORTED_LOCALES)('%s: no string is empty or has stray whitespace', (locale) => {
@@ -65,12 +69,15 @@ describe('message catalog', () => {
     for (const text of smsWords) expect({ text, gsm: isGsm7(text) }).toEqual({ text, gsm: true });
   });
 
-  it.each(SUPPORTED_LOCALES)('%s: SMS and WhatsApp opt-out lines name a keyword the inbound handler accepts', (locale) => {
-    // The inbound keyword handler accepts these (case-insensitive).
-    const accepted = /\b(stop|unsubscribe|parar|baja|cancelar|arr[êe]t|sair)\b/i;
-    const { optOut } = MESSAGE_COPY[locale];
-    expect(optOut.sms).toMatch(accepted);
-    expect(optOut.whatsapp).toMatch(accepted);
-    expect(optOut.emailReply).toMatch(accepted);
-  });
+  it.each(SUPPORTED_LOCALES)(
+    '%s: SMS and WhatsApp opt-out lines name a keyword the inbound handler accepts',
+    (locale) => {
+      // The inbound keyword handler accepts these (case-insensitive).
+      const accepted = /\b(stop|unsubscribe|parar|baja|cancelar|arr[êe]t|sair)\b/i;
+      const { optOut } = MESSAGE_COPY[locale];
+      expect(optOut.sms).toMatch(accepted);
+      expect(optOut.whatsapp).toMatch(accepted);
+      expect(optOut.emailReply).toMatch(accepted);
+    },
+  );
 });

@@ -22,7 +22,8 @@ import { smsSegments } from '../../domain/sms-segments';
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
 /** Our own escaping, written here so the test does not trust the one under test. */
-const escaped = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escaped = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 const URL_ = 'https://pay.example.com/i/inst-42?sig=abc&exp=1';
 const UNSUBSCRIBE = 'https://mail.example.com/unsubscribe?t=xyz&u=9';
@@ -44,25 +45,77 @@ const facts = (over: Partial<MessageFacts> = {}): MessageFacts => ({
 });
 
 /** Hand-checked: the locale's word for an installment and the stop keyword each locale's buyers reply with. */
-const INSTALLMENT_WORD: Record<Locale, RegExp> = { en: /installment/i, es: /cuota/i, fr: /échéance/i, 'pt-BR': /parcela/i };
+const INSTALLMENT_WORD: Record<Locale, RegExp> = {
+  en: /installment/i,
+  es: /cuota/i,
+  fr: /échéance/i,
+  'pt-BR': /parcela/i,
+};
 const STOP_WORD: Record<Locale, string> = { en: 'STOP', es: 'BAJA', fr: 'ARRET', 'pt-BR': 'SAIR' };
 
 /** Words a collections message must never use: threats, penalties, legal pressure (every locale). */
 const THREATENING: RegExp[] = [
   // en
-  /legal action/i, /lawsuit/i, /\bsue\b/i, /\bcourt\b/i, /collections? agenc/i, /debt collector/i, /final warning/i, /last warning/i,
-  /penalt/i, /\bfines?\b/i, /credit (score|report|bureau)/i, /\bseiz/i, /\barrest/i, /consequences/i,
+  /legal action/i,
+  /lawsuit/i,
+  /\bsue\b/i,
+  /\bcourt\b/i,
+  /collections? agenc/i,
+  /debt collector/i,
+  /final warning/i,
+  /last warning/i,
+  /penalt/i,
+  /\bfines?\b/i,
+  /credit (score|report|bureau)/i,
+  /\bseiz/i,
+  /\barrest/i,
+  /consequences/i,
   // es
-  /acci[oó]n(es)? legal/i, /demanda/i, /abogad/i, /tribunal/i, /juzgado/i, /agencia de cobr/i, /cobranza judicial/i, /embargo/i,
-  /\bmultas?\b/i, /penalizaci/i, /recargo/i, /advertencia/i, /[uú]ltimo aviso/i, /aviso final/i, /moros/i,
+  /acci[oó]n(es)? legal/i,
+  /demanda/i,
+  /abogad/i,
+  /tribunal/i,
+  /juzgado/i,
+  /agencia de cobr/i,
+  /cobranza judicial/i,
+  /embargo/i,
+  /\bmultas?\b/i,
+  /penalizaci/i,
+  /recargo/i,
+  /advertencia/i,
+  /[uú]ltimo aviso/i,
+  /aviso final/i,
+  /moros/i,
   // fr
-  /poursuite/i, /action en justice/i, /huissier/i, /contentieux/i, /recouvrement/i, /p[ée]nalit/i, /amende/i, /majoration/i,
-  /avertissement/i, /mise en demeure/i, /saisie/i, /fichage/i,
+  /poursuite/i,
+  /action en justice/i,
+  /huissier/i,
+  /contentieux/i,
+  /recouvrement/i,
+  /p[ée]nalit/i,
+  /amende/i,
+  /majoration/i,
+  /avertissement/i,
+  /mise en demeure/i,
+  /saisie/i,
+  /fichage/i,
   // pt-BR
-  /a[çc][ãa]o judicial/i, /processo/i, /advogad/i, /justi[çc]a/i, /ag[êe]ncia de cobran/i, /cobran[çc]a judicial/i, /penalidade/i,
-  /\bjuros\b/i, /advert[êe]ncia/i, /protesto/i, /negativa[çc]/i, /\bSPC\b/, /serasa/i,
+  /a[çc][ãa]o judicial/i,
+  /processo/i,
+  /advogad/i,
+  /justi[çc]a/i,
+  /ag[êe]ncia de cobran/i,
+  /cobran[çc]a judicial/i,
+  /penalidade/i,
+  /\bjuros\b/i,
+  /advert[êe]ncia/i,
+  /protesto/i,
+  /negativa[çc]/i,
+  /\bSPC\b/,
+  /serasa/i,
 ];
-const ASKS_FOR_CARD = /card number|card details|n[úu]mero de (la |tu )?tarjeta|num[ée]ro de (votre |la )?carte|n[úu]mero do (seu )?cart[ãa]o|\bCVV\b|\bCVC\b/i;
+const ASKS_FOR_CARD =
+  /card number|card details|n[úu]mero de (la |tu )?tarjeta|num[ée]ro de (votre |la )?carte|n[úu]mero do (seu )?cart[ãa]o|\bCVV\b|\bCVC\b/i;
 
 /** Every rendered part of one message, by channel, as plain strings. */
 function renderAll(f: MessageFacts) {
@@ -130,7 +183,13 @@ describe.each(SUPPORTED_LOCALES)('every template in %s', (locale) => {
       const { email, sms, whatsapp } = renderAll(f);
       const about = template === 'payment_confirmation' ? f.amountPaidMinor! : f.amountDueMinor;
       const amount = plain(formatAmount(about, f.currency, locale));
-      const bodies = { subject: email.subject, text: email.text, html: email.html, sms: sms.body, whatsapp: whatsapp.body };
+      const bodies = {
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        sms: sms.body,
+        whatsapp: whatsapp.body,
+      };
 
       for (const [part, body] of Object.entries(bodies)) {
         const p = plain(body);
@@ -176,30 +235,60 @@ describe.each(SUPPORTED_LOCALES)('every template in %s', (locale) => {
     }
   });
 
-  it.each(REMINDER_TEMPLATES)('%s: a typical reminder SMS is GSM-7 in 2 segments, and ≤ 3 with a long signed link', (template) => {
-    const typical = renderSms(facts({ locale, template, productName: 'Guitar course', paymentUrl: 'https://pay.example.com/i/inst-42' }));
-    expect(typical.encoding).toBe('GSM-7');
-    expect(typical.segments).toBeLessThanOrEqual(2);
-    const longLink = `https://pay.example.com/p/${'x'.repeat(60)}?exp=1767225600&sig=${'a'.repeat(43)}`;
-    const long = renderSms(facts({ locale, template, productName: 'Advanced watercolor course', currency: 'BRL', amountDueMinor: 1_234_567, paymentUrl: longLink }));
-    expect(long.segments).toBeLessThanOrEqual(3);
-  });
+  it.each(REMINDER_TEMPLATES)(
+    '%s: a typical reminder SMS is GSM-7 in 2 segments, and ≤ 3 with a long signed link',
+    (template) => {
+      const typical = renderSms(
+        facts({ locale, template, productName: 'Guitar course', paymentUrl: 'https://pay.example.com/i/inst-42' }),
+      );
+      expect(typical.encoding).toBe('GSM-7');
+      expect(typical.segments).toBeLessThanOrEqual(2);
+      const longLink = `https://pay.example.com/p/${'x'.repeat(60)}?exp=1767225600&sig=${'a'.repeat(43)}`;
+      const long = renderSms(
+        facts({
+          locale,
+          template,
+          productName: 'Advanced watercolor course',
+          currency: 'BRL',
+          amountDueMinor: 1_234_567,
+          paymentUrl: longLink,
+        }),
+      );
+      expect(long.segments).toBeLessThanOrEqual(3);
+    },
+  );
 });
 
 describe('email', () => {
   it('property: hostile names and products are escaped in HTML and literal in the text part', () => {
-    const tag = fc.constantFrom('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', "'><a href=javascript:x>", '</p><h1>');
-    const hostile = fc.tuple(fc.string({ unit: 'grapheme', maxLength: 15 }), tag, fc.string({ unit: 'grapheme', maxLength: 15 })).map(([a, t, b]) => a + t + b);
+    const tag = fc.constantFrom(
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '"><svg onload=alert(1)>',
+      "'><a href=javascript:x>",
+      '</p><h1>',
+    );
+    const hostile = fc
+      .tuple(fc.string({ unit: 'grapheme', maxLength: 15 }), tag, fc.string({ unit: 'grapheme', maxLength: 15 }))
+      .map(([a, t, b]) => a + t + b);
     fc.assert(
-      fc.property(fc.constantFrom(...SUPPORTED_LOCALES), fc.constantFrom(...MESSAGE_TEMPLATES), hostile, hostile, (locale, template, productName, rawName) => {
-        const buyerName = rawName.replace(/\s/g, '_'); // one word, so the whole name is the first name
-        const { html, text } = renderEmail(facts({ locale, template, productName, buyerName, unsubscribeUrl: UNSUBSCRIBE }));
-        expect(html.replace(OUR_TAGS, '')).not.toContain('<');
-        expect(html).toContain(escaped(productName));
-        expect(html).toContain(escaped(buyerName));
-        expect(text).toContain(productName);
-        expect(text).toContain(buyerName);
-      }),
+      fc.property(
+        fc.constantFrom(...SUPPORTED_LOCALES),
+        fc.constantFrom(...MESSAGE_TEMPLATES),
+        hostile,
+        hostile,
+        (locale, template, productName, rawName) => {
+          const buyerName = rawName.replace(/\s/g, '_'); // one word, so the whole name is the first name
+          const { html, text } = renderEmail(
+            facts({ locale, template, productName, buyerName, unsubscribeUrl: UNSUBSCRIBE }),
+          );
+          expect(html.replace(OUR_TAGS, '')).not.toContain('<');
+          expect(html).toContain(escaped(productName));
+          expect(html).toContain(escaped(buyerName));
+          expect(text).toContain(productName);
+          expect(text).toContain(buyerName);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -240,10 +329,14 @@ describe('email', () => {
 
 describe('confirmations', () => {
   it('a payment confirmation names the amount paid, and the balance only when something is still owed', () => {
-    const open = renderEmail(facts({ template: 'payment_confirmation', amountPaidMinor: 4_321, amountDueMinor: 98_760 })).text;
+    const open = renderEmail(
+      facts({ template: 'payment_confirmation', amountPaidMinor: 4_321, amountDueMinor: 98_760 }),
+    ).text;
     expect(open).toContain('€43.21');
     expect(open).toContain('€987.60');
-    const settled = renderEmail(facts({ template: 'payment_confirmation', amountPaidMinor: 4_321, amountDueMinor: 0 })).text;
+    const settled = renderEmail(
+      facts({ template: 'payment_confirmation', amountPaidMinor: 4_321, amountDueMinor: 0 }),
+    ).text;
     expect(settled).toContain('€43.21');
     expect(settled).not.toContain('€0.00');
     const unknownAmount = renderSms(facts({ template: 'payment_confirmation', amountPaidMinor: undefined })).body;
@@ -255,7 +348,9 @@ describe('confirmations', () => {
       const withPrevious = renderWhatsAppText(facts({ locale, template: 'due_date_change_confirmation' })).body;
       expect(withPrevious).toContain(formatDate('2026-03-05', locale));
       expect(withPrevious).toContain(formatDate('2026-02-20', locale));
-      const without = renderWhatsAppText(facts({ locale, template: 'due_date_change_confirmation', previousDueDate: undefined })).body;
+      const without = renderWhatsAppText(
+        facts({ locale, template: 'due_date_change_confirmation', previousDueDate: undefined }),
+      ).body;
       expect(without).toContain(formatDate('2026-03-05', locale));
       expect(without).not.toMatch(/\(\s*\)|\(\S*:\s*\)/);
     }
@@ -314,17 +409,27 @@ describe('WhatsApp template variables', () => {
   });
 
   it('property: never empty, never a newline, tab or run of spaces', () => {
-    const messy = fc.string({ unit: fc.constantFrom('a', 'é', ' ', '  ', '\n', '\t', '\r', '\u2028', '\u00a0', 'ç'), maxLength: 20 });
+    const messy = fc.string({
+      unit: fc.constantFrom('a', 'é', ' ', '  ', '\n', '\t', '\r', '\u2028', '\u00a0', 'ç'),
+      maxLength: 20,
+    });
     fc.assert(
-      fc.property(fc.constantFrom(...SUPPORTED_LOCALES), fc.constantFrom(...MESSAGE_TEMPLATES), messy, messy, messy, (locale, template, buyerName, productName, paymentUrl) => {
-        const vars = whatsAppTemplateVariables(facts({ locale, template, buyerName, productName, paymentUrl }));
-        expect(Object.keys(vars)).toEqual(keys);
-        for (const value of Object.values(vars)) {
-          expect(value.trim()).not.toBe('');
-          expect(value).not.toMatch(/[\n\r\t\u2028\u2029]/);
-          expect(value).not.toMatch(/\s{2}/);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...SUPPORTED_LOCALES),
+        fc.constantFrom(...MESSAGE_TEMPLATES),
+        messy,
+        messy,
+        messy,
+        (locale, template, buyerName, productName, paymentUrl) => {
+          const vars = whatsAppTemplateVariables(facts({ locale, template, buyerName, productName, paymentUrl }));
+          expect(Object.keys(vars)).toEqual(keys);
+          for (const value of Object.values(vars)) {
+            expect(value.trim()).not.toBe('');
+            expect(value).not.toMatch(/[\n\r\t\u2028\u2029]/);
+            expect(value).not.toMatch(/\s{2}/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

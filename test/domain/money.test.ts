@@ -13,7 +13,8 @@ import {
 describe('money schemas', () => {
   it('accepts ISO-looking currency codes and rejects anything else', () => {
     for (const ok of ['USD', 'BRL', 'JPY', 'KWD']) expect(currencySchema.safeParse(ok).success).toBe(true);
-    for (const bad of ['usd', 'US', 'USDX', 'U$D', '', ' BRL']) expect(currencySchema.safeParse(bad).success).toBe(false);
+    for (const bad of ['usd', 'US', 'USDX', 'U$D', '', ' BRL'])
+      expect(currencySchema.safeParse(bad).success).toBe(false);
   });
 
   it('minor units are non-negative safe integers', () => {
@@ -41,11 +42,16 @@ describe('money schemas', () => {
 
 describe('addMoney', () => {
   it('adds amounts of one currency', () => {
-    expect(addMoney({ amountMinor: 150, currency: 'BRL' }, { amountMinor: 275, currency: 'BRL' })).toEqual({ amountMinor: 425, currency: 'BRL' });
+    expect(addMoney({ amountMinor: 150, currency: 'BRL' }, { amountMinor: 275, currency: 'BRL' })).toEqual({
+      amountMinor: 425,
+      currency: 'BRL',
+    });
   });
 
   it('refuses to add different currencies', () => {
-    expect(() => addMoney({ amountMinor: 1, currency: 'BRL' }, { amountMinor: 1, currency: 'USD' })).toThrow(CurrencyMismatchError);
+    expect(() => addMoney({ amountMinor: 1, currency: 'BRL' }, { amountMinor: 1, currency: 'USD' })).toThrow(
+      CurrencyMismatchError,
+    );
     try {
       addMoney({ amountMinor: 1, currency: 'BRL' }, { amountMinor: 1, currency: 'USD' });
     } catch (e) {
@@ -82,18 +88,22 @@ describe('allocatePayment', () => {
 
   it('property: paying in pieces leaves the same balance as paying the sum at once', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 10 ** 9 }), fc.array(fc.integer({ min: 1, max: 10 ** 8 }), { maxLength: 10 }), (due, pieces) => {
-        let outstanding = due;
-        let overpaid = 0;
-        for (const p of pieces) {
-          const r = allocatePayment(outstanding, p);
-          outstanding = r.outstandingMinor;
-          overpaid += r.overpaidMinor;
-        }
-        const total = pieces.reduce((a, b) => a + b, 0);
-        expect(outstanding).toBe(Math.max(0, due - total));
-        expect(overpaid).toBe(Math.max(0, total - due));
-      }),
+      fc.property(
+        fc.nat({ max: 10 ** 9 }),
+        fc.array(fc.integer({ min: 1, max: 10 ** 8 }), { maxLength: 10 }),
+        (due, pieces) => {
+          let outstanding = due;
+          let overpaid = 0;
+          for (const p of pieces) {
+            const r = allocatePayment(outstanding, p);
+            outstanding = r.outstandingMinor;
+            overpaid += r.overpaidMinor;
+          }
+          const total = pieces.reduce((a, b) => a + b, 0);
+          expect(outstanding).toBe(Math.max(0, due - total));
+          expect(overpaid).toBe(Math.max(0, total - due));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -214,29 +214,50 @@ describe('computePlan properties (random policies, zones, dates)', () => {
 
   it('is deterministic: same inputs, same plan, whatever the machine clock says', () => {
     fc.assert(
-      fc.property(planInputArb, fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }), (input, machineClock) => {
-        const first = computePlan(input);
-        Settings.now = () => machineClock;
-        const second = computePlan(input);
-        Settings.now = () => Date.now();
-        expect(second).toEqual(first);
-      }),
+      fc.property(
+        planInputArb,
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+        (input, machineClock) => {
+          const first = computePlan(input);
+          Settings.now = () => machineClock;
+          const second = computePlan(input);
+          Settings.now = () => Date.now();
+          expect(second).toEqual(first);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('the default policy is plannable for every due date and zone (no "no instant" errors)', () => {
     fc.assert(
-      fc.property(localDateArb, timeZoneArb, fc.integer({ min: -5 * DAY, max: 40 * DAY }), (dueDate, timeZone, offset) => {
-        const [y, m, d] = dueDate.split('-').map(Number) as [number, number, number];
-        const policy: Policy = defaultPolicy;
-        const plan = computePlan({ policy, dueDate, timeZone, now: Date.UTC(y, m - 1, d) + offset, fromStep: 0, recentContacts: [] });
-        expect(plan.steps.length).toBeLessThanOrEqual(policy.steps.length);
-        expect(worstWindow(plan.steps.filter((s) => s.status === 'scheduled').map((s) => s.at), plan.steps.map((s) => s.at))).toBeLessThanOrEqual(3);
-        expect(plan.finalActionAt - Date.UTC(y, m - 1, d)).toBeGreaterThan(29 * DAY);
-        expect(plan.finalActionAt - Date.UTC(y, m - 1, d)).toBeLessThan(31 * DAY);
-        expect(WEEK).toBe(7 * DAY);
-      }),
+      fc.property(
+        localDateArb,
+        timeZoneArb,
+        fc.integer({ min: -5 * DAY, max: 40 * DAY }),
+        (dueDate, timeZone, offset) => {
+          const [y, m, d] = dueDate.split('-').map(Number) as [number, number, number];
+          const policy: Policy = defaultPolicy;
+          const plan = computePlan({
+            policy,
+            dueDate,
+            timeZone,
+            now: Date.UTC(y, m - 1, d) + offset,
+            fromStep: 0,
+            recentContacts: [],
+          });
+          expect(plan.steps.length).toBeLessThanOrEqual(policy.steps.length);
+          expect(
+            worstWindow(
+              plan.steps.filter((s) => s.status === 'scheduled').map((s) => s.at),
+              plan.steps.map((s) => s.at),
+            ),
+          ).toBeLessThanOrEqual(3);
+          expect(plan.finalActionAt - Date.UTC(y, m - 1, d)).toBeGreaterThan(29 * DAY);
+          expect(plan.finalActionAt - Date.UTC(y, m - 1, d)).toBeLessThan(31 * DAY);
+          expect(WEEK).toBe(7 * DAY);
+        },
+      ),
       { numRuns: 200 },
     );
   });

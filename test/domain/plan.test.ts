@@ -54,7 +54,15 @@ describe('computePlan: the default ladder in São Paulo', () => {
       [5, 'scheduled', 'sms'],
       [6, 'scheduled', 'whatsapp'],
     ]);
-    const [s0, s1, s2, s3, s4, s5, s6] = p.steps as [PlannedStep, PlannedStep, PlannedStep, PlannedStep, PlannedStep, PlannedStep, PlannedStep];
+    const [s0, s1, s2, s3, s4, s5, s6] = p.steps as [
+      PlannedStep,
+      PlannedStep,
+      PlannedStep,
+      PlannedStep,
+      PlannedStep,
+      PlannedStep,
+      PlannedStep,
+    ];
     // -3: Thursday 12 March 10:00.
     expect(s0.at).toBe(spLocal(2026, 3, 12, 10));
     expect(s0.adjustments).toEqual([]);
@@ -82,7 +90,13 @@ describe('computePlan: the default ladder in São Paulo', () => {
   });
 
   it('a plan from a later step lists only the remaining steps, with the same instants', () => {
-    const rest = plan({ dueDate, timeZone: SP, now: spLocal(2026, 3, 20, 12), fromStep: 4, recentContacts: p.steps.slice(0, 4).map((s) => s.at) });
+    const rest = plan({
+      dueDate,
+      timeZone: SP,
+      now: spLocal(2026, 3, 20, 12),
+      fromStep: 4,
+      recentContacts: p.steps.slice(0, 4).map((s) => s.at),
+    });
     expect(rest.steps.map((s) => s.stepIndex)).toEqual([4, 5, 6]);
     expect(rest.steps.map((s) => s.at)).toEqual(p.steps.slice(4).map((s) => s.at));
   });
@@ -120,7 +134,14 @@ describe('computePlan: the default ladder in New York across the March 2026 DST 
       quietHours: { start: '23:00', end: '01:00' },
       allowedWeekdays: [1, 2, 3, 4, 5, 6, 7],
     });
-    const r = computePlan({ policy, dueDate: '2026-03-08', timeZone: NY, now: ny(3, 1, 12, 5), fromStep: 0, recentContacts: [] });
+    const r = computePlan({
+      policy,
+      dueDate: '2026-03-08',
+      timeZone: NY,
+      now: ny(3, 1, 12, 5),
+      fromStep: 0,
+      recentContacts: [],
+    });
     expect(r.steps[0]!.at).toBe(ny(3, 8, 3, 4) + 30 * 60_000); // 03:30 EDT
   });
 });
@@ -139,7 +160,14 @@ describe('computePlan: compliance adjustments', () => {
 
   it('daytime quiet hours push to their end the same day', () => {
     const policy = policyWith({ quietHours: { start: '12:00', end: '14:00' } });
-    const p = computePlan({ policy, dueDate: '2026-03-10', timeZone: SP, now: spLocal(2026, 3, 10, 13, 15), fromStep: 1, recentContacts: [] });
+    const p = computePlan({
+      policy,
+      dueDate: '2026-03-10',
+      timeZone: SP,
+      now: spLocal(2026, 3, 10, 13, 15),
+      fromStep: 1,
+      recentContacts: [],
+    });
     expect(p.steps[0]).toMatchObject({ stepIndex: 1, status: 'scheduled', at: spLocal(2026, 3, 10, 14) });
   });
 
@@ -149,7 +177,14 @@ describe('computePlan: compliance adjustments', () => {
       steps: [{ offsetDays: 0, channel: 'email', template: 'due_today', sendAt: '10:00' }],
     });
     // One contact on Monday 9 March at 21:30 local (e.g. made under an earlier policy).
-    const p = computePlan({ policy, dueDate: '2026-03-10', timeZone: SP, now: spLocal(2026, 3, 1, 12), fromStep: 0, recentContacts: [spLocal(2026, 3, 9, 21, 30)] });
+    const p = computePlan({
+      policy,
+      dueDate: '2026-03-10',
+      timeZone: SP,
+      now: spLocal(2026, 3, 1, 12),
+      fromStep: 0,
+      recentContacts: [spLocal(2026, 3, 9, 21, 30)],
+    });
     const s = p.steps[0]!;
     // A week later is Monday 16 March 21:30, inside quiet hours: Tuesday 17 March 08:00.
     expect(s.at).toBe(spLocal(2026, 3, 17, 8));
@@ -163,8 +198,19 @@ describe('computePlan: compliance adjustments', () => {
     });
     // Due Saturday 14 March: Saturday and Sunday are not allowed → Monday 16 March 09:30.
     expect(isoWeekdayOfDate('2026-03-14')).toBe(6);
-    const p = computePlan({ policy, dueDate: '2026-03-14', timeZone: SP, now: spLocal(2026, 3, 1, 12), fromStep: 0, recentContacts: [] });
-    expect(p.steps[0]).toMatchObject({ status: 'scheduled', at: spLocal(2026, 3, 16, 9, 30), adjustments: ['weekday'] });
+    const p = computePlan({
+      policy,
+      dueDate: '2026-03-14',
+      timeZone: SP,
+      now: spLocal(2026, 3, 1, 12),
+      fromStep: 0,
+      recentContacts: [],
+    });
+    expect(p.steps[0]).toMatchObject({
+      status: 'scheduled',
+      at: spLocal(2026, 3, 16, 9, 30),
+      adjustments: ['weekday'],
+    });
   });
 
   it('quiet hours then a disallowed day: Monday/Wednesday/Friday, started Monday night → Wednesday at the send time', () => {
@@ -176,7 +222,14 @@ describe('computePlan: compliance adjustments', () => {
     expect(isoWeekdayOfDate('2026-03-16')).toBe(1);
     // Due Monday 16 March, journey started that night at 21:30: quiet until Tuesday 08:00, Tuesday is
     // not allowed, so Wednesday 18 March at 10:00.
-    const p = computePlan({ policy, dueDate: '2026-03-16', timeZone: SP, now: spLocal(2026, 3, 16, 21, 30), fromStep: 0, recentContacts: [] });
+    const p = computePlan({
+      policy,
+      dueDate: '2026-03-16',
+      timeZone: SP,
+      now: spLocal(2026, 3, 16, 21, 30),
+      fromStep: 0,
+      recentContacts: [],
+    });
     expect(p.steps[0]).toMatchObject({ status: 'scheduled', at: spLocal(2026, 3, 18, 10) });
     expect(p.steps[0]!.adjustments).toEqual(expect.arrayContaining(['late_start', 'quiet_hours', 'weekday']));
   });
@@ -184,7 +237,14 @@ describe('computePlan: compliance adjustments', () => {
   it('the frequency cap delays a step until the oldest contact of the week has aged out', () => {
     const policy = policyWith({ steps: [{ offsetDays: 0, channel: 'email', template: 'due_today', sendAt: '10:00' }] });
     const recent = [spLocal(2026, 3, 5, 10), spLocal(2026, 3, 6, 10), spLocal(2026, 3, 7, 10)];
-    const p = computePlan({ policy, dueDate: '2026-03-10', timeZone: SP, now: spLocal(2026, 3, 8, 12), fromStep: 0, recentContacts: recent });
+    const p = computePlan({
+      policy,
+      dueDate: '2026-03-10',
+      timeZone: SP,
+      now: spLocal(2026, 3, 8, 12),
+      fromStep: 0,
+      recentContacts: recent,
+    });
     expect(p.steps[0]!.adjustments).toEqual(['frequency_cap']);
     expectAround(p.steps[0]!.at, spLocal(2026, 3, 12, 10));
   });
@@ -192,7 +252,14 @@ describe('computePlan: compliance adjustments', () => {
   it('a contact exactly 7 days old no longer counts', () => {
     const policy = policyWith({ steps: [{ offsetDays: 0, channel: 'email', template: 'due_today', sendAt: '10:00' }] });
     const recent = [spLocal(2026, 3, 3, 10), spLocal(2026, 3, 6, 10), spLocal(2026, 3, 7, 10)];
-    const p = computePlan({ policy, dueDate: '2026-03-10', timeZone: SP, now: spLocal(2026, 3, 8, 12), fromStep: 0, recentContacts: recent });
+    const p = computePlan({
+      policy,
+      dueDate: '2026-03-10',
+      timeZone: SP,
+      now: spLocal(2026, 3, 8, 12),
+      fromStep: 0,
+      recentContacts: recent,
+    });
     expect(p.steps[0]).toMatchObject({ at: spLocal(2026, 3, 10, 10), adjustments: [] });
   });
 });
@@ -227,7 +294,14 @@ describe('computePlan: late start and the end of the ladder', () => {
       ],
       finalAction: { action: 'hand_to_agency', offsetDays: 5 },
     });
-    const p = computePlan({ policy, dueDate: '2026-03-10', timeZone: SP, now: spLocal(2026, 3, 1, 12), fromStep: 0, recentContacts: [] });
+    const p = computePlan({
+      policy,
+      dueDate: '2026-03-10',
+      timeZone: SP,
+      now: spLocal(2026, 3, 1, 12),
+      fromStep: 0,
+      recentContacts: [],
+    });
     expect(p.finalActionAt).toBe(spLocal(2026, 3, 15, 0));
     expect(p.steps.map((s) => s.stepIndex)).toEqual([0]);
   });
@@ -264,12 +338,17 @@ describe('plan helpers', () => {
     expect(isContactAllowedAt(defaultPolicy, spLocal(2026, 3, 16, 10), SP)).toBe(true); // Monday 10:00
     expect(isContactAllowedAt(defaultPolicy, spLocal(2026, 3, 15, 10), SP)).toBe(false); // Sunday
     expect(isContactAllowedAt(defaultPolicy, spLocal(2026, 3, 16, 22), SP)).toBe(false); // Monday 22:00
-    // 10:00 Monday in São Paulo is 18:45 Monday in Kathmandu: allowed there too; 02:00 in São Paulo is not for Kathmandu's 10:45.
+    // 10:00 Monday in São Paulo is 18:45 Monday in Kathmandu: allowed there too; 02:00 in São Paulo is not for
+    // Kathmandu's 10:45.
     expect(isContactAllowedAt(defaultPolicy, spLocal(2026, 3, 17, 2), 'Asia/Kathmandu')).toBe(true);
   });
 
   it('contactsInWindow keeps contacts in (t − 7 days, t], sorted', () => {
     const t = Date.UTC(2026, 2, 10);
-    expect(contactsInWindow([t, t - 7 * DAY, t - 7 * DAY + 1, t + 1, t - HOUR], t)).toEqual([t - 7 * DAY + 1, t - HOUR, t]);
+    expect(contactsInWindow([t, t - 7 * DAY, t - 7 * DAY + 1, t + 1, t - HOUR], t)).toEqual([
+      t - 7 * DAY + 1,
+      t - HOUR,
+      t,
+    ]);
   });
 });

@@ -47,7 +47,8 @@ describe('default policy', () => {
   });
 
   it('never asks to send inside its own quiet hours', () => {
-    for (const step of defaultPolicy.steps) expect(inQuietHours(defaultPolicy.quietHours, toMinutes(step.sendAt))).toBe(false);
+    for (const step of defaultPolicy.steps)
+      expect(inQuietHours(defaultPolicy.quietHours, toMinutes(step.sendAt))).toBe(false);
   });
 });
 
@@ -113,7 +114,12 @@ describe('policy validation names the field', () => {
   it('property: shuffling a valid ladder is rejected exactly at the steps that go backwards', () => {
     fc.assert(
       fc.property(
-        policyArb.chain((p) => fc.tuple(fc.constant(p), fc.shuffledSubarray(p.steps, { minLength: p.steps.length, maxLength: p.steps.length }))),
+        policyArb.chain((p) =>
+          fc.tuple(
+            fc.constant(p),
+            fc.shuffledSubarray(p.steps, { minLength: p.steps.length, maxLength: p.steps.length }),
+          ),
+        ),
         ([policy, shuffled]) => {
           const offsets = shuffled.map((s) => s.offsetDays);
           const expected = offsets.flatMap((o, i) => (i > 0 && o < offsets[i - 1]! ? [`steps.${i}.offsetDays`] : []));

@@ -49,8 +49,16 @@ describe('smsSegments: hand-checked facts', () => {
 
   it('an escape pair is never split across parts', () => {
     // 152 + 2 + 152 = 306 units: two parts by arithmetic, but € cannot start at unit 153 of part one.
-    expect(smsSegments(`${'a'.repeat(152)}€${'a'.repeat(152)}`)).toEqual({ encoding: 'GSM-7', units: 306, segments: 3 });
-    expect(smsSegments(`${'a'.repeat(151)}€${'a'.repeat(153)}`)).toEqual({ encoding: 'GSM-7', units: 306, segments: 2 });
+    expect(smsSegments(`${'a'.repeat(152)}€${'a'.repeat(152)}`)).toEqual({
+      encoding: 'GSM-7',
+      units: 306,
+      segments: 3,
+    });
+    expect(smsSegments(`${'a'.repeat(151)}€${'a'.repeat(153)}`)).toEqual({
+      encoding: 'GSM-7',
+      units: 306,
+      segments: 2,
+    });
   });
 
   it('a surrogate pair is never split across parts', () => {

@@ -44,16 +44,29 @@ describe('journeyStatus', () => {
     });
     expect(status.upcoming.map((u) => u.stepIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     // Due-day email moved from Sunday to Monday 16 March 09:00 local.
-    expect(status.upcoming[1]).toEqual({ stepIndex: 1, channel: 'email', template: 'due_today', at: '2026-03-16T12:00:00.000Z', status: 'scheduled' });
+    expect(status.upcoming[1]).toEqual({
+      stepIndex: 1,
+      channel: 'email',
+      template: 'due_today',
+      at: '2026-03-16T12:00:00.000Z',
+      status: 'scheduled',
+    });
   });
 
   it('contains no personal data (name, email, phone)', () => {
     const json = JSON.stringify(journeyStatus(begin(), START));
-    for (const secret of ['Ana', 'Souza', 'ana@example.com', '+5511987654321', '5511987654321']) expect(json).not.toContain(secret);
+    for (const secret of ['Ana', 'Souza', 'ana@example.com', '+5511987654321', '5511987654321'])
+      expect(json).not.toContain(secret);
   });
 
   it('reflects payments, overdue days and the stage', () => {
-    const s = apply(begin(), { type: 'payment_received', at: sp(3, 18, 9), paymentId: 'p1', amountMinor: 2_500, currency: 'BRL' });
+    const s = apply(begin(), {
+      type: 'payment_received',
+      at: sp(3, 18, 9),
+      paymentId: 'p1',
+      amountMinor: 2_500,
+      currency: 'BRL',
+    });
     const status = journeyStatus(s, sp(3, 18, 12));
     expect(status).toMatchObject({ stage: 'overdue', daysOverdue: 3, amountPaidMinor: 2_500, outstandingMinor: 7_500 });
   });
@@ -68,7 +81,11 @@ describe('journeyStatus', () => {
   it('after the last reminder, the next action is the final action', () => {
     const run = drive(begin(), START, { stopAt: sp(4, 10, 0) });
     expect(run.state.nextStepIndex).toBe(7);
-    expect(journeyStatus(run.state, sp(4, 10, 0)).nextAction).toEqual({ kind: 'final_action', at: '2026-04-14T03:00:00.000Z', action: 'write_off' });
+    expect(journeyStatus(run.state, sp(4, 10, 0)).nextAction).toEqual({
+      kind: 'final_action',
+      at: '2026-04-14T03:00:00.000Z',
+      action: 'write_off',
+    });
     expect(nextActionInstant(run.state, sp(4, 10, 0))).toBe(Date.UTC(2026, 3, 14, 3));
   });
 

@@ -3,7 +3,15 @@
  * validating API: the state machine itself must never accept a value it cannot plan with.
  */
 import { describe, expect, it } from 'vitest';
-import { type JourneyState, checkDueDateChange, dispatch, nextAction, paymentInstant, planOf, startJourney } from '../../domain/journey';
+import {
+  type JourneyState,
+  checkDueDateChange,
+  dispatch,
+  nextAction,
+  paymentInstant,
+  planOf,
+  startJourney,
+} from '../../domain/journey';
 import { contactWindowEnd } from '../../domain/plan';
 import { defaultPolicy } from '../../domain/policy';
 import { makeInstallment } from '../support/fixtures';
@@ -12,9 +20,12 @@ const START = Date.UTC(2026, 10, 20, 15); // Friday 10:00 in New York; due 2026-
 const begin = (): JourneyState => startJourney(makeInstallment({ dueDate: '2026-12-01' }), defaultPolicy, START).state;
 
 describe('due-date changes from untrusted clients', () => {
-  it.each(['2026-13-45', '2026-02-30', 'next week', '', 20261210 as unknown as string])('refuses %s as invalid_date', (dueDate) => {
-    expect(checkDueDateChange(begin(), dueDate, START)).toBe('invalid_date');
-  });
+  it.each(['2026-13-45', '2026-02-30', 'next week', '', 20261210 as unknown as string])(
+    'refuses %s as invalid_date',
+    (dueDate) => {
+      expect(checkDueDateChange(begin(), dueDate, START)).toBe('invalid_date');
+    },
+  );
 });
 
 describe('contact changes from untrusted clients', () => {
@@ -26,12 +37,19 @@ describe('contact changes from untrusted clients', () => {
       changes: { timezone: 'Mars/Olympus', locale: 'xx' as never, email: 'new@example.com' },
     });
     expect(result.recorded).toMatchObject({ type: 'contact_updated', fields: ['email'] });
-    expect(result.state.installment.buyer).toMatchObject({ timezone: 'America/New_York', locale: 'en', email: 'new@example.com' });
+    expect(result.state.installment.buyer).toMatchObject({
+      timezone: 'America/New_York',
+      locale: 'en',
+      email: 'new@example.com',
+    });
     expect(() => nextAction(result.state, START)).not.toThrow();
   });
 
   it('records nothing when every field is unusable', () => {
-    expect(dispatch(begin(), { type: 'contact_updated', at: START, changes: { timezone: '', locale: null as never } }).recorded).toBeNull();
+    expect(
+      dispatch(begin(), { type: 'contact_updated', at: START, changes: { timezone: '', locale: null as never } })
+        .recorded,
+    ).toBeNull();
   });
 });
 
@@ -44,15 +62,32 @@ describe('deferred deliveries', () => {
     const step = planOf(state, lateEvening).steps[0]!;
     expect(nextAction(state, lateEvening)).toMatchObject({ kind: 'send' });
     const until = contactWindowEnd(defaultPolicy, lateEvening, 'America/New_York');
-    const deferred = dispatch(state, { type: 'step_deferred', at: lateEvening, revision: 0, stepIndex: step.stepIndex, until });
+    const deferred = dispatch(state, {
+      type: 'step_deferred',
+      at: lateEvening,
+      revision: 0,
+      stepIndex: step.stepIndex,
+      until,
+    });
     expect(deferred.recorded).toMatchObject({ type: 'step_deferred', until });
     const action = nextAction(deferred.state, until - 1);
     // Quiet hours run to 08:00 local (13:00 UTC) the next morning.
     expect(until).toBe(Date.UTC(2026, 10, 27, 2, 0));
     expect(action).toMatchObject({ kind: 'wait', until: Date.UTC(2026, 10, 27, 13, 0) });
     // An older deferral or one for another step changes nothing.
-    expect(dispatch(deferred.state, { type: 'step_deferred', at: lateEvening, revision: 0, stepIndex: step.stepIndex, until: until - 60_000 }).recorded).toBeNull();
-    expect(dispatch(state, { type: 'step_deferred', at: lateEvening, revision: 0, stepIndex: step.stepIndex + 1, until }).recorded).toBeNull();
+    expect(
+      dispatch(deferred.state, {
+        type: 'step_deferred',
+        at: lateEvening,
+        revision: 0,
+        stepIndex: step.stepIndex,
+        until: until - 60_000,
+      }).recorded,
+    ).toBeNull();
+    expect(
+      dispatch(state, { type: 'step_deferred', at: lateEvening, revision: 0, stepIndex: step.stepIndex + 1, until })
+        .recorded,
+    ).toBeNull();
   });
 });
 

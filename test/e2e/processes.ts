@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { eventually } from './eventually';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const scripts = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 
 export interface ProductProcess {
   readonly name: string;
@@ -29,11 +30,17 @@ export function startScript(script: string, env: NodeJS.ProcessEnv): ProductProc
   const command = scripts[script];
   if (!command) throw new Error(`package.json has no script "${script}"`);
   const [bin, ...args] = command.split(' ');
-  const child = spawn(`${ROOT}/node_modules/.bin/${bin}`, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(`${ROOT}/node_modules/.bin/${bin}`, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let done = false;
   void exited.then(() => (done = true));
   return {

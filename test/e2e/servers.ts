@@ -33,7 +33,9 @@ export const timeSkipping: ServerPlan =
       : { available: false, reason: `no time-skipping test server: ${e2e.testServer.reason}` };
 
 export const devServer: ServerPlan =
-  'path' in e2e.cli ? { available: true, description: `dev server ${e2e.cli.path}` } : { available: false, reason: `no Temporal dev server: ${e2e.cli.reason}` };
+  'path' in e2e.cli
+    ? { available: true, description: `dev server ${e2e.cli.path}` }
+    : { available: false, reason: `no Temporal dev server: ${e2e.cli.reason}` };
 
 /**
  * Whether a file (or block) of this tier is skipped. Prints the reason when it is; under CI
@@ -55,7 +57,9 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   if (!timeSkipping.available) unavailable(timeSkipping);
   const env =
     'path' in e2e.testServer
-      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: e2e.testServer.path } } })
+      ? await TestWorkflowEnvironment.createTimeSkipping({
+          server: { executable: { type: 'existing-path', path: e2e.testServer.path } },
+        })
       : await TestWorkflowEnvironment.createTimeSkipping();
   await registerSearchAttributes(env.connection, 'default');
   return env;
@@ -70,12 +74,17 @@ export interface DevServerEnv {
 }
 
 /** A dev server of this file's own, and a TestWorkflowEnvironment connected to it. */
-export async function startTestDevServer(options: Partial<Omit<DevServerOptions, 'cliPath'>> = {}): Promise<DevServerEnv> {
+export async function startTestDevServer(
+  options: Partial<Omit<DevServerOptions, 'cliPath'>> = {},
+): Promise<DevServerEnv> {
   installQuietRuntime();
   if (!('path' in e2e.cli)) unavailable(devServer);
   const cliPath = e2e.cli.path;
   const server = await startDevServer({ port: 0, uiPort: null, logFile: '/dev/null', ...options, cliPath });
-  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address, namespace: server.namespace });
+  const env = await TestWorkflowEnvironment.createFromExistingServer({
+    address: server.address,
+    namespace: server.namespace,
+  });
   return {
     env,
     server,

@@ -44,11 +44,19 @@ function row(overrides: Row = {}): Row {
 /** A CSV with every column (quoted where needed), header first. */
 function csvOf(rows: Row[], columns: readonly string[] = CSV_COLUMNS): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c as keyof Row] ?? '')).join(','))].join('\n') + '\n';
+  return (
+    [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c as keyof Row] ?? '')).join(','))].join('\n') +
+    '\n'
+  );
 }
 
 /** A starter that records what it was asked and never touches a database. */
-function recordingStarter(answer: (i: InstallmentInput) => StartResult | Promise<StartResult> = (i) => ({ kind: 'started', journeyId: `j/${i.installmentId}` })) {
+function recordingStarter(
+  answer: (i: InstallmentInput) => StartResult | Promise<StartResult> = (i) => ({
+    kind: 'started',
+    journeyId: `j/${i.installmentId}`,
+  }),
+) {
   const calls: InstallmentInput[] = [];
   return {
     calls,
@@ -77,7 +85,14 @@ describe('CSV import: validation (no database)', () => {
     expect(starter.calls.map((c) => c.installmentId).sort()).toEqual(good.map((g) => g.installmentId).sort());
     expect(starter.calls.every((c) => c.tenantId === 'acme')).toBe(true);
     const problems = summary.errors.map((e) => `${e.row}:${e.field}`);
-    expect(problems).toEqual(['3:email', '4:amountMinor', '4:dueDate', '6:installmentNumber', '7:buyerName', '7:timezone']);
+    expect(problems).toEqual([
+      '3:email',
+      '4:amountMinor',
+      '4:dueDate',
+      '6:installmentNumber',
+      '7:buyerName',
+      '7:timezone',
+    ]);
     expect(summary.errors.every((e) => e.outcome === 'invalid' && e.message.length > 0)).toBe(true);
   });
 
@@ -91,7 +106,16 @@ describe('CSV import: validation (no database)', () => {
       purchaseId: 'purchase-1',
       subscriptionId: 'sub-1',
       product: { id: 'course-ts', name: 'TypeScript Mastery' },
-      buyer: { id: 'b-7', name: 'Ana Souza', email: 'ana@example.com', phone: '+5511987654321', whatsapp: '+5511900000000', locale: 'pt-BR', timezone: 'America/Sao_Paulo', country: 'BR' },
+      buyer: {
+        id: 'b-7',
+        name: 'Ana Souza',
+        email: 'ana@example.com',
+        phone: '+5511987654321',
+        whatsapp: '+5511900000000',
+        locale: 'pt-BR',
+        timezone: 'America/Sao_Paulo',
+        country: 'BR',
+      },
       amount: { amountMinor: 19990, currency: 'BRL' },
       installmentNumber: 2,
       installmentCount: 6,
@@ -103,7 +127,20 @@ describe('CSV import: validation (no database)', () => {
   });
 
   it('accepts only the required columns, in any order, with a BOM, CRLF and quoted fields', async () => {
-    const columns = ['dueDate', 'installmentId', 'productId', 'productName', 'buyerId', 'buyerName', 'timezone', 'amountMinor', 'currency', 'installmentNumber', 'installmentCount', 'paymentUrl'];
+    const columns = [
+      'dueDate',
+      'installmentId',
+      'productId',
+      'productName',
+      'buyerId',
+      'buyerName',
+      'timezone',
+      'amountMinor',
+      'currency',
+      'installmentNumber',
+      'installmentCount',
+      'paymentUrl',
+    ];
     const r = row({ productName: 'Pottery, "advanced"' });
     const csv = `\uFEFF${csvOf([r], columns).replace(/\n/g, '\r\n')}`;
     const starter = recordingStarter();
@@ -129,7 +166,14 @@ describe('CSV import: validation (no database)', () => {
     const starter = recordingStarter();
     const attempt = (csv: string) => importInstallments({ csv, tenantId: 'acme', starter });
     await expect(attempt(csvOf([row()], [...CSV_COLUMNS, 'emial']))).rejects.toThrow(/unknown column\(s\): emial/);
-    await expect(attempt(csvOf([row()], CSV_COLUMNS.filter((c) => c !== 'dueDate')))).rejects.toThrow(/missing required column\(s\): dueDate/);
+    await expect(
+      attempt(
+        csvOf(
+          [row()],
+          CSV_COLUMNS.filter((c) => c !== 'dueDate'),
+        ),
+      ),
+    ).rejects.toThrow(/missing required column\(s\): dueDate/);
     await expect(attempt(csvOf([row()], [...CSV_COLUMNS, 'email']))).rejects.toThrow(/named twice: email/);
     await expect(attempt('')).rejects.toBeInstanceOf(CsvFileError);
     await expect(attempt('installmentId\n"unterminated\n')).rejects.toBeInstanceOf(CsvFileError);
@@ -139,7 +183,13 @@ describe('CSV import: validation (no database)', () => {
   it('a dry run validates and starts nothing', async () => {
     const starter = recordingStarter();
     const progress: ImportCounts[] = [];
-    const summary = await importInstallments({ csv: csvOf([row(), row({ currency: 'XX' })]), tenantId: 'acme', starter, dryRun: true, onProgress: (c) => progress.push(c) });
+    const summary = await importInstallments({
+      csv: csvOf([row(), row({ currency: 'XX' })]),
+      tenantId: 'acme',
+      starter,
+      dryRun: true,
+      onProgress: (c) => progress.push(c),
+    });
     expect(summary).toMatchObject({ dryRun: true, valid: 1, invalid: 1, started: 0, total: 2, done: 2 });
     expect(summary.errors[0]).toMatchObject({ row: 3, field: 'currency' });
     expect(starter.calls).toHaveLength(0);
@@ -152,11 +202,18 @@ describe('CSV import: validation (no database)', () => {
     let flakyCalls = 0;
     const starter = recordingStarter((i) => {
       if (i.installmentId === down.installmentId) throw new JourneyServiceUnavailableError('Temporal is unreachable');
-      if (i.installmentId === flaky.installmentId && ++flakyCalls === 1) throw new JourneyServiceUnavailableError('blip');
+      if (i.installmentId === flaky.installmentId && ++flakyCalls === 1)
+        throw new JourneyServiceUnavailableError('blip');
       if (i.installmentId === 'boom') throw new Error('unexpected\nstack');
       return { kind: 'started', journeyId: 'j' };
     });
-    const summary = await importInstallments({ csv: csvOf([flaky, down, row({ installmentId: 'boom' })]), tenantId: 'acme', starter, retries: 2, retryDelayMs: () => 1 });
+    const summary = await importInstallments({
+      csv: csvOf([flaky, down, row({ installmentId: 'boom' })]),
+      tenantId: 'acme',
+      starter,
+      retries: 2,
+      retryDelayMs: () => 1,
+    });
     expect(summary).toMatchObject({ started: 1, failed: 2 });
     expect(starter.calls.filter((c) => c.installmentId === down.installmentId)).toHaveLength(3);
     expect(summary.errors.map((e) => [e.row, e.outcome, e.message])).toEqual([
@@ -167,7 +224,13 @@ describe('CSV import: validation (no database)', () => {
 
   it('writes an error report a spreadsheet can open safely', () => {
     const report = errorReportCsv([
-      { row: 3, installmentId: '=HYPERLINK("x")', outcome: 'invalid', field: 'email', message: 'must be an email address, "really"' },
+      {
+        row: 3,
+        installmentId: '=HYPERLINK("x")',
+        outcome: 'invalid',
+        field: 'email',
+        message: 'must be an email address, "really"',
+      },
     ]);
     const [header, line] = parse(report) as string[][];
     expect(header).toEqual(['row', 'installmentId', 'outcome', 'field', 'message']);
@@ -175,7 +238,9 @@ describe('CSV import: validation (no database)', () => {
   });
 
   it('refuses a concurrency below 1', async () => {
-    await expect(importInstallments({ csv: csvOf([row()]), tenantId: 'acme', starter: recordingStarter(), concurrency: 0 })).rejects.toThrow(RangeError);
+    await expect(
+      importInstallments({ csv: csvOf([row()]), tenantId: 'acme', starter: recordingStarter(), concurrency: 0 }),
+    ).rejects.toThrow(RangeError);
   });
 });
 
@@ -208,7 +273,12 @@ describeEachDatabase('CSV import: journeys', (getDb) => {
     const db = getDb();
     const tenantId = uniqueId('tenant');
     const good = Array.from({ length: 12 }, () => row());
-    const csv = csvOf([...good.slice(0, 6), row({ phone: '12345' }), ...good.slice(6), row({ policyId: 'no-such-policy' })]);
+    const csv = csvOf([
+      ...good.slice(0, 6),
+      row({ phone: '12345' }),
+      ...good.slice(6),
+      row({ policyId: 'no-such-policy' }),
+    ]);
     const { gateway, starter } = setup(db);
 
     const first = await importInstallments({ csv, tenantId, starter, concurrency: 4 });
@@ -258,8 +328,17 @@ describeEachDatabase('CSV import: journeys', (getDb) => {
     const { gateway, starter } = setup(db);
     const summary = await importInstallments({ csv: csvOf([named, plain]), tenantId, starter });
     expect(summary.started).toBe(2);
-    expect((await findJourney(db, tenantId, named.installmentId!))?.status.policy).toEqual({ id: 'gentle', version: 1 });
-    expect((await findJourney(db, tenantId, plain.installmentId!))?.status.policy).toEqual({ id: 'default', version: 1 });
-    expect([...gateway.journeys.values()].find((j) => j.installment.installmentId === named.installmentId)?.policy.maxContactsPer7Days).toBe(1);
+    expect((await findJourney(db, tenantId, named.installmentId!))?.status.policy).toEqual({
+      id: 'gentle',
+      version: 1,
+    });
+    expect((await findJourney(db, tenantId, plain.installmentId!))?.status.policy).toEqual({
+      id: 'default',
+      version: 1,
+    });
+    expect(
+      [...gateway.journeys.values()].find((j) => j.installment.installmentId === named.installmentId)?.policy
+        .maxContactsPer7Days,
+    ).toBe(1);
   });
 });

@@ -23,10 +23,19 @@ beforeAll(async () => {
 const codec = new EncryptionCodec([{ id: 'test-key', key: randomBytes(32) }]);
 
 function isPayload(value: unknown): value is Payload {
-  return typeof value === 'object' && value !== null && 'metadata' in value && 'data' in value && (value as Payload).data instanceof Uint8Array;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'metadata' in value &&
+    'data' in value &&
+    (value as Payload).data instanceof Uint8Array
+  );
 }
 
-/** Encrypts every payload of a history as a client and worker with the codec would have written it — except search attributes, which codecs never touch. */
+/**
+ * Encrypts every payload of a history as a client and worker with the codec would have written it — except search
+ * attributes, which codecs never touch.
+ */
 async function encryptHistory(history: temporal.api.history.v1.IHistory): Promise<temporal.api.history.v1.IHistory> {
   const visit = async (value: unknown, key?: string): Promise<unknown> => {
     if (key === 'searchAttributes') return value;
@@ -42,23 +51,35 @@ async function encryptHistory(history: temporal.api.history.v1.IHistory): Promis
 
 describe('encrypted journey histories', () => {
   const installment = makeInstallment({ buyer: { name: 'Maria Pérez', email: 'maria.perez@example.com' } });
-  const journey = () => new JourneyHistory({ installment, startAt: '2026-11-20T15:00:00Z' }).reminder('email').payment(4_990).finish();
+  const journey = () =>
+    new JourneyHistory({ installment, startAt: '2026-11-20T15:00:00Z' }).reminder('email').payment(4_990).finish();
 
   it('hold no personal data in the clear', async () => {
-    const encrypted = JSON.stringify(await encryptHistory(journey().build()), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    const encrypted = JSON.stringify(await encryptHistory(journey().build()), (_k, v: unknown) =>
+      v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+    );
     expect(encrypted).not.toContain('maria.perez@example.com');
     expect(encrypted).not.toContain('Maria');
-    const clear = JSON.stringify(journey().build(), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    const clear = JSON.stringify(journey().build(), (_k, v: unknown) =>
+      v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+    );
     expect(clear).toContain('maria.perez@example.com'); // the check above can fail
   });
 
   it('replay on a worker with the codec', async () => {
     const h = journey();
-    await expect(replay(bundle, await encryptHistory(h.build()), { workflowId: h.workflowId, dataConverter: { payloadCodecs: [codec] } })).resolves.toBeUndefined();
+    await expect(
+      replay(bundle, await encryptHistory(h.build()), {
+        workflowId: h.workflowId,
+        dataConverter: { payloadCodecs: [codec] },
+      }),
+    ).resolves.toBeUndefined();
   });
 
   it('do not replay on a worker without it', async () => {
     const h = journey();
-    await expect(replay(bundle, await encryptHistory(h.build()), { workflowId: h.workflowId })).rejects.toThrow(/encoding|binary\/encrypted/i);
+    await expect(replay(bundle, await encryptHistory(h.build()), { workflowId: h.workflowId })).rejects.toThrow(
+      /encoding|binary\/encrypted/i,
+    );
   });
 });

@@ -77,7 +77,11 @@ function spikeHistory(variant: Variant = {}): HistoryBuilder {
       // unblocked main coroutine schedules the outcome activity.
       .workflowTask({ advanceMs: 5 * MINUTE })
       .update(setNoteUpdate, ['customer paid by card'], '', { updateId: 'note-1' })
-      .activityScheduled({ activityId: 'record-outcome', activityType: 'recordEvent', input: [input.accountId, 'paid'] })
+      .activityScheduled({
+        activityId: 'record-outcome',
+        activityType: 'recordEvent',
+        input: [input.accountId, 'paid'],
+      })
       .activityCompleted(2, { advanceMs: MINUTE })
       // WFT 7: return.
       .workflowTask()

@@ -20,7 +20,12 @@ import type { JourneyInput } from '../../workflows/journey';
 import { deliveryTaskQueue } from '../../workflows/messages';
 import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from '../../workflows/patches';
 import { makeInstallment } from '../support/fixtures';
-import { DELIVER_REMINDER, JourneyHistory, type JourneyHistoryOptions, RECORD_JOURNEY } from '../support/journey-history';
+import {
+  DELIVER_REMINDER,
+  JourneyHistory,
+  type JourneyHistoryOptions,
+  RECORD_JOURNEY,
+} from '../support/journey-history';
 import { bundleWorkflows, installQuietRuntime, replay } from '../support/replay';
 import type { ReplayCaptureSinks } from './fixtures/capture-interceptors';
 
@@ -85,7 +90,8 @@ function captureSinks(captured: Captured): InjectedSinks<ReplayCaptureSinks> {
   return {
     replayCapture: {
       activityScheduled: {
-        fn: (_info, activityType, activityId, args, taskQueue) => void captured.activities.push({ activityType, activityId, args: plain(args), taskQueue }),
+        fn: (_info, activityType, activityId, args, taskQueue) =>
+          void captured.activities.push({ activityType, activityId, args: plain(args), taskQueue }),
         callDuringReplay: true,
       },
       continuedAsNew: { fn: (_info, args) => void captured.continuedAsNew.push(plain(args)), callDuringReplay: true },
@@ -116,7 +122,10 @@ async function replayHistoryError(history: ReturnType<JourneyHistory['build']>, 
 /** Due Tuesday 2026-12-01 in New York (EST, UTC-5); started 8 days before, Friday 09:00 local. */
 const START = '2026-11-20T14:00:00Z';
 
-function journey(installment: InstallmentInput = makeInstallment(), options: Partial<JourneyHistoryOptions> = {}): JourneyHistory {
+function journey(
+  installment: InstallmentInput = makeInstallment(),
+  options: Partial<JourneyHistoryOptions> = {},
+): JourneyHistory {
   return new JourneyHistory({ installment, startAt: START, ...options });
 }
 
@@ -144,13 +153,24 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.activityIds.filter((id) => id.startsWith('record/'))).toEqual(
       Array.from({ length: 9 }, (_, i) => `record/${i + 1}`),
     );
-    expect(captured.deliveries.map((d) => [d.channel, d.template])).toEqual(defaultPolicy.steps.map((s) => [s.channel, s.template]));
+    expect(captured.deliveries.map((d) => [d.channel, d.template])).toEqual(
+      defaultPolicy.steps.map((s) => [s.channel, s.template]),
+    );
     expect(captured.recordedEvents.map((e) => e.seq)).toEqual(Array.from({ length: 9 }, (_, i) => i + 1));
     expect(captured.records[0]!.events).toMatchObject([{ type: 'started', seq: 1, at: Date.parse(START) }]);
     const last = captured.records.at(-1)!;
     expect(last.events).toMatchObject([{ type: 'final_action_taken', action: 'write_off' }]);
-    expect(last.status).toMatchObject({ outcome: 'written_off', stage: 'closed', finalAction: 'write_off', nextAction: null });
-    expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7, failed: 0, skipped: 0 }, amountPaidMinor: 0 });
+    expect(last.status).toMatchObject({
+      outcome: 'written_off',
+      stage: 'closed',
+      finalAction: 'write_off',
+      nextAction: null,
+    });
+    expect(captured.result).toMatchObject({
+      outcome: 'written_off',
+      attempts: { sent: 7, failed: 0, skipped: 0 },
+      amountPaidMinor: 0,
+    });
     // The final action is due 30 days after the due date at local midnight (EST = UTC-5); the
     // workflow takes it in the task its timer wakes, and that task's time is the workflow's clock.
     expect(captured.result.closedAt).toBe(h.result.closedAt);
@@ -192,8 +212,17 @@ describe('dunningJourney replay: journey scenarios', () => {
       { paymentId: 'pay-1', amountMinor: 2_000, at: Date.parse('2026-12-03T15:00:00Z') + 15 },
       { paymentId: 'pay-2', amountMinor: 2_990 },
     ]);
-    expect(captured.records.at(-1)!.status).toMatchObject({ outcome: 'recovered', amountPaidMinor: 4_990, outstandingMinor: 0 });
-    expect(captured.result).toMatchObject({ outcome: 'recovered', stage: 'closed', amountPaidMinor: 4_990, overpaidMinor: 0 });
+    expect(captured.records.at(-1)!.status).toMatchObject({
+      outcome: 'recovered',
+      amountPaidMinor: 4_990,
+      outstandingMinor: 0,
+    });
+    expect(captured.result).toMatchObject({
+      outcome: 'recovered',
+      stage: 'closed',
+      amountPaidMinor: 4_990,
+      overpaidMinor: 0,
+    });
   });
 
   it('(c) due date changed after two reminders: the ladder restarts from the new date (revision 1)', async () => {
@@ -221,7 +250,12 @@ describe('dunningJourney replay: journey scenarios', () => {
       // Three days before the new due date, 10:00 New York.
       nextAction: { kind: 'send', stepIndex: 0, channel: 'email', template: 'pre_due', at: '2026-12-12T15:00:00.000Z' },
     });
-    expect(captured.delivery('deliver/r1/s0/email')).toMatchObject({ planRevision: 1, stepIndex: 0, template: 'pre_due', dueDate: '2026-12-15' });
+    expect(captured.delivery('deliver/r1/s0/email')).toMatchObject({
+      planRevision: 1,
+      stepIndex: 0,
+      template: 'pre_due',
+      dueDate: '2026-12-15',
+    });
     expect(captured.result).toMatchObject({ outcome: 'written_off', dueDate: '2026-12-15', attempts: { sent: 9 } });
     // The final action now counts from the new due date: 2027-01-14, local midnight.
     expect(captured.result.closedAt!.slice(0, 16)).toBe('2027-01-14T05:00');
@@ -241,14 +275,24 @@ describe('dunningJourney replay: journey scenarios', () => {
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
     const types = captured.recordedEvents.map((e) => e.type);
-    expect(types.slice(types.indexOf('paused'), types.indexOf('paused') + 4)).toEqual(['paused', 'resumed', 'step_skipped', 'step_sent']);
-    expect(captured.recordedEvents.find((e) => e.type === 'step_skipped')).toMatchObject({ stepIndex: 3, reason: 'superseded' });
+    expect(types.slice(types.indexOf('paused'), types.indexOf('paused') + 4)).toEqual([
+      'paused',
+      'resumed',
+      'step_skipped',
+      'step_sent',
+    ]);
+    expect(captured.recordedEvents.find((e) => e.type === 'step_skipped')).toMatchObject({
+      stepIndex: 3,
+      reason: 'superseded',
+    });
     expect(captured.records.find((r) => r.events.some((e) => e.type === 'paused'))!.status).toMatchObject({
       stage: 'paused',
       nextAction: { kind: 'resume', at: null },
     });
     // The first reminder after the resume goes out right away (Thursday 12:00 local).
-    expect(captured.recordedEvents.find((e) => e.type === 'step_sent' && e.stepIndex === 4)!.at).toBeLessThan(Date.parse('2026-12-10T17:01:00Z'));
+    expect(captured.recordedEvents.find((e) => e.type === 'step_sent' && e.stepIndex === 4)!.at).toBeLessThan(
+      Date.parse('2026-12-10T17:01:00Z'),
+    );
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 6, skipped: 1 } });
   });
 
@@ -262,8 +306,13 @@ describe('dunningJourney replay: journey scenarios', () => {
 
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
-    expect(captured.recordedEvents.find((e) => e.type === 'resumed')).toMatchObject({ at: Date.parse('2026-12-03T13:00:00Z') + 15 });
-    expect(captured.recordedEvents.find((e) => e.type === 'step_skipped')).toMatchObject({ stepIndex: 1, reason: 'superseded' });
+    expect(captured.recordedEvents.find((e) => e.type === 'resumed')).toMatchObject({
+      at: Date.parse('2026-12-03T13:00:00Z') + 15,
+    });
+    expect(captured.recordedEvents.find((e) => e.type === 'step_skipped')).toMatchObject({
+      stepIndex: 1,
+      reason: 'superseded',
+    });
     expect(captured.result.outcome).toBe('written_off');
   });
 
@@ -274,7 +323,12 @@ describe('dunningJourney replay: journey scenarios', () => {
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(['record/1', 'deliver/r0/s0/email', 'record/2', 'record/3']);
     expect(captured.records.at(-1)!.events).toMatchObject([{ type: 'canceled', reason: 'refund' }]);
-    expect(captured.result).toMatchObject({ outcome: 'canceled', cancelReason: 'refund', stage: 'closed', nextAction: null });
+    expect(captured.result).toMatchObject({
+      outcome: 'canceled',
+      cancelReason: 'refund',
+      stage: 'closed',
+      nextAction: null,
+    });
   });
 
   it('(f) opted out of SMS: every SMS step falls through to WhatsApp', async () => {
@@ -297,7 +351,9 @@ describe('dunningJourney replay: journey scenarios', () => {
     const h = journey(installment).finish();
     expect(h.deliveries).toEqual(WHOLE_LADDER.map((id) => id.replace(/(sms|whatsapp)$/, 'email')));
     const captured = await replayJourney(h);
-    expect(captured.deliveries.map((d) => [d.requestedChannel, d.channel])).toEqual(defaultPolicy.steps.map((s) => [s.channel, 'email']));
+    expect(captured.deliveries.map((d) => [d.requestedChannel, d.channel])).toEqual(
+      defaultPolicy.steps.map((s) => [s.channel, 'email']),
+    );
   });
 
   it('(f) a permanent provider error on SMS: the same step is sent again on WhatsApp', async () => {
@@ -307,10 +363,18 @@ describe('dunningJourney replay: journey scenarios', () => {
       .reminder('sms', { status: 'undeliverable', reason: 'invalid number' })
       .reminder('whatsapp') // still step 2
       .finish();
-    expect(h.deliveries).toEqual([...WHOLE_LADDER.slice(0, 3), 'deliver/r0/s2/whatsapp', ...WHOLE_LADDER.slice(3).map((id) => id.replace(/sms$/, 'whatsapp'))]);
+    expect(h.deliveries).toEqual([
+      ...WHOLE_LADDER.slice(0, 3),
+      'deliver/r0/s2/whatsapp',
+      ...WHOLE_LADDER.slice(3).map((id) => id.replace(/sms$/, 'whatsapp')),
+    ]);
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
-    expect(captured.recordedEvents.find((e) => e.type === 'step_failed')).toMatchObject({ stepIndex: 2, channel: 'sms', reason: 'invalid number' });
+    expect(captured.recordedEvents.find((e) => e.type === 'step_failed')).toMatchObject({
+      stepIndex: 2,
+      channel: 'sms',
+      reason: 'invalid number',
+    });
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7, failed: 1 } });
   });
 
@@ -321,10 +385,17 @@ describe('dunningJourney replay: journey scenarios', () => {
       .reminder('sms', { status: 'opted_out', source: 'twilio:21610' })
       .reminder('whatsapp') // still step 2
       .finish();
-    expect(h.deliveries).toEqual([...WHOLE_LADDER.slice(0, 3), 'deliver/r0/s2/whatsapp', ...WHOLE_LADDER.slice(3).map((id) => id.replace(/sms$/, 'whatsapp'))]);
+    expect(h.deliveries).toEqual([
+      ...WHOLE_LADDER.slice(0, 3),
+      'deliver/r0/s2/whatsapp',
+      ...WHOLE_LADDER.slice(3).map((id) => id.replace(/sms$/, 'whatsapp')),
+    ]);
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
-    expect(captured.recordedEvents.find((e) => e.type === 'opted_out')).toMatchObject({ channel: 'sms', actor: { kind: 'provider', id: 'twilio:21610' } });
+    expect(captured.recordedEvents.find((e) => e.type === 'opted_out')).toMatchObject({
+      channel: 'sms',
+      actor: { kind: 'provider', id: 'twilio:21610' },
+    });
     expect(captured.deliveries.filter((d) => d.channel === 'sms')).toHaveLength(1);
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7 } });
   });
@@ -340,7 +411,12 @@ describe('dunningJourney replay: journey scenarios', () => {
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
     expect(captured.activityIds).toContain('deliver/r0/s3/email');
-    expect(captured.recordedEvents.find((e) => e.type === 'step_failed')).toMatchObject({ stepIndex: 3, channel: 'whatsapp', reason: 'whatsapp_template_unavailable', scope: 'step' });
+    expect(captured.recordedEvents.find((e) => e.type === 'step_failed')).toMatchObject({
+      stepIndex: 3,
+      channel: 'whatsapp',
+      reason: 'whatsapp_template_unavailable',
+      scope: 'step',
+    });
     expect(captured.activityIds).toContain('deliver/r0/s6/whatsapp');
   });
 
@@ -352,8 +428,15 @@ describe('dunningJourney replay: journey scenarios', () => {
       .finish();
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
-    expect(captured.activityIds.filter((id) => id.startsWith('deliver/')).slice(0, 2)).toEqual(['deliver/r0/s0/email', 'deliver/r0/s0/email#2']);
-    expect(captured.recordedEvents.find((e) => e.type === 'step_deferred')).toMatchObject({ stepIndex: 0, reason: 'frequency_cap', until: Date.parse(until) });
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/')).slice(0, 2)).toEqual([
+      'deliver/r0/s0/email',
+      'deliver/r0/s0/email#2',
+    ]);
+    expect(captured.recordedEvents.find((e) => e.type === 'step_deferred')).toMatchObject({
+      stepIndex: 0,
+      reason: 'frequency_cap',
+      until: Date.parse(until),
+    });
     const firstSent = captured.recordedEvents.find((e) => e.type === 'step_sent');
     expect(firstSent).toMatchObject({ stepIndex: 0 });
     expect(firstSent!.at).toBeGreaterThanOrEqual(Date.parse(until));
@@ -362,17 +445,28 @@ describe('dunningJourney replay: journey scenarios', () => {
   it('deliveries go to their channel’s task queue, and carry the policy and the buyer’s zone for the guard', async () => {
     const captured = await replayJourney(journey().finish());
     const journeyQueue = captured.activities.find((a) => a.activityType === RECORD_JOURNEY)!.taskQueue;
-    expect(captured.activities.find((a) => a.activityId === 'deliver/r0/s0/email')!.taskQueue).toBe(deliveryTaskQueue(journeyQueue, 'email'));
-    expect(captured.activities.find((a) => a.activityId === 'deliver/r0/s2/sms')!.taskQueue).toBe(deliveryTaskQueue(journeyQueue, 'sms'));
+    expect(captured.activities.find((a) => a.activityId === 'deliver/r0/s0/email')!.taskQueue).toBe(
+      deliveryTaskQueue(journeyQueue, 'email'),
+    );
+    expect(captured.activities.find((a) => a.activityId === 'deliver/r0/s2/sms')!.taskQueue).toBe(
+      deliveryTaskQueue(journeyQueue, 'sms'),
+    );
     expect(deliveryTaskQueue(journeyQueue, 'sms')).not.toBe(deliveryTaskQueue(journeyQueue, 'email'));
-    expect(captured.delivery('deliver/r0/s0/email')).toMatchObject({ policy: defaultPolicy, timeZone: makeInstallment().buyer.timezone, buyerId: makeInstallment().buyer.id });
+    expect(captured.delivery('deliver/r0/s0/email')).toMatchObject({
+      policy: defaultPolicy,
+      timeZone: makeInstallment().buyer.timezone,
+      buyerId: makeInstallment().buyer.id,
+    });
   });
 
   it('a delivery that fails for good is skipped, and the ladder goes on', async () => {
     const h = journey().reminder('email').reminderFails().finish();
     expect(h.deliveries).toEqual(WHOLE_LADDER);
     const captured = await replayJourney(h);
-    expect(captured.recordedEvents.find((e) => e.type === 'step_skipped')).toMatchObject({ stepIndex: 1, reason: 'delivery_failed' });
+    expect(captured.recordedEvents.find((e) => e.type === 'step_skipped')).toMatchObject({
+      stepIndex: 1,
+      reason: 'delivery_failed',
+    });
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 6, skipped: 1 } });
   });
 
@@ -380,24 +474,47 @@ describe('dunningJourney replay: journey scenarios', () => {
     const h = journey(makeInstallment(), { startAt: '2026-12-11T15:00:00Z' }).finish();
     expect(h.deliveries).toEqual(WHOLE_LADDER.slice(4));
     const captured = await replayJourney(h);
-    expect(captured.activityIds.slice(0, 6)).toEqual(['record/1', 'record/2', 'record/3', 'record/4', 'record/5', 'deliver/r0/s4/email']);
-    expect(captured.recordedEvents.filter((e) => e.type === 'step_skipped').map((e) => e.stepIndex)).toEqual([0, 1, 2, 3]);
+    expect(captured.activityIds.slice(0, 6)).toEqual([
+      'record/1',
+      'record/2',
+      'record/3',
+      'record/4',
+      'record/5',
+      'deliver/r0/s4/email',
+    ]);
+    expect(captured.recordedEvents.filter((e) => e.type === 'step_skipped').map((e) => e.stepIndex)).toEqual([
+      0, 1, 2, 3,
+    ]);
     expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 3, skipped: 4 } });
   });
 
   it('paid in full while a reminder waits to go out: the reminder is canceled, never sent, and the journey ends paid', async () => {
     const installment = makeInstallment();
-    const h = journey(installment).reminder('email').reminderInFlight('email').payment(installment.amount.amountMinor, { paymentId: 'pay-while-queued' }).finish();
+    const h = journey(installment)
+      .reminder('email')
+      .reminderInFlight('email')
+      .payment(installment.amount.amountMinor, { paymentId: 'pay-while-queued' })
+      .finish();
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
-    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual(['deliver/r0/s0/email', 'deliver/r0/s1/email']);
-    expect(captured.recordedEvents.filter((e) => e.type === 'step_sent').map((e) => (e as { stepIndex: number }).stepIndex)).toEqual([0]);
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual([
+      'deliver/r0/s0/email',
+      'deliver/r0/s1/email',
+    ]);
+    expect(
+      captured.recordedEvents.filter((e) => e.type === 'step_sent').map((e) => (e as { stepIndex: number }).stepIndex),
+    ).toEqual([0]);
     expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 1 } });
   });
 
   it('paid while the reminder is already being sent: it completes and is recorded as sent (nothing goes unrecorded)', async () => {
     const installment = makeInstallment();
-    const h = journey(installment).reminder('email').reminderInFlight('email').payment(installment.amount.amountMinor, { paymentId: 'pay-mid-send' }).delivered().finish();
+    const h = journey(installment)
+      .reminder('email')
+      .reminderInFlight('email')
+      .payment(installment.amount.amountMinor, { paymentId: 'pay-mid-send' })
+      .delivered()
+      .finish();
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
     expect(captured.recordedEvents.filter((e) => e.type === 'step_sent')).toHaveLength(2);
@@ -408,9 +525,20 @@ describe('dunningJourney replay: journey scenarios', () => {
     const h = journey().reminder('email').reminderInFlight('email').workflowCanceled();
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
-    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual(['deliver/r0/s0/email', 'deliver/r0/s1/email']);
-    expect(captured.recordedEvents.at(-1)).toMatchObject({ type: 'canceled', reason: 'operator', actor: { kind: 'system', id: 'temporal-operator' } });
-    expect(captured.records.at(-1)?.status).toMatchObject({ outcome: 'canceled', stage: 'closed', cancelReason: 'operator' });
+    expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))).toEqual([
+      'deliver/r0/s0/email',
+      'deliver/r0/s1/email',
+    ]);
+    expect(captured.recordedEvents.at(-1)).toMatchObject({
+      type: 'canceled',
+      reason: 'operator',
+      actor: { kind: 'system', id: 'temporal-operator' },
+    });
+    expect(captured.records.at(-1)?.status).toMatchObject({
+      outcome: 'canceled',
+      stage: 'closed',
+      cancelReason: 'operator',
+    });
     expect(captured.returned).toEqual([]);
   });
 
@@ -422,7 +550,10 @@ describe('dunningJourney replay: journey scenarios', () => {
   });
 
   it('an operator’s cancel in a history from before record-operator-cancel (no marker) replays as then: nothing recorded', async () => {
-    const h = journey(makeInstallment(), { withoutPatches: [RECORD_OPERATOR_CANCEL] }).reminder('email').reminderInFlight('email').workflowCanceled();
+    const h = journey(makeInstallment(), { withoutPatches: [RECORD_OPERATOR_CANCEL] })
+      .reminder('email')
+      .reminderInFlight('email')
+      .workflowCanceled();
     const captured = await replayJourney(h);
     expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
     expect(captured.activityIds.at(-1)).toBe('deliver/r0/s1/email');
@@ -473,10 +604,14 @@ describe('dunningJourney replay: journey scenarios', () => {
       .delivered()
       .finish();
     const captured = await replayJourney(h);
-    expect(captured.recordedEvents.filter((e) => e.type === 'step_sent' && e.channel === 'sms' && e.revision === 0)).toHaveLength(1);
+    expect(
+      captured.recordedEvents.filter((e) => e.type === 'step_sent' && e.channel === 'sms' && e.revision === 0),
+    ).toHaveLength(1);
     const contacts = captured.recordedEvents.flatMap((e) => (e.type === 'step_sent' ? [e.at] : []));
     for (const at of contacts) {
-      expect(contacts.filter((t) => t > at - 7 * 86_400_000 && t <= at).length).toBeLessThanOrEqual(defaultPolicy.maxContactsPer7Days);
+      expect(contacts.filter((t) => t > at - 7 * 86_400_000 && t <= at).length).toBeLessThanOrEqual(
+        defaultPolicy.maxContactsPer7Days,
+      );
     }
   });
 
@@ -488,12 +623,21 @@ describe('dunningJourney replay: journey scenarios', () => {
       .reminder('email');
     expect(first.closed).toBe(true);
     const run1 = await replayJourney(first);
-    expect(run1.activityIds).toEqual(['record/1', 'deliver/r0/s0/email', 'record/2', 'deliver/r0/s1/email', 'record/3']);
+    expect(run1.activityIds).toEqual([
+      'record/1',
+      'deliver/r0/s0/email',
+      'record/2',
+      'deliver/r0/s1/email',
+      'record/3',
+    ]);
     expect(run1.returned).toEqual([]);
     expect(run1.continuedAsNew).toHaveLength(1);
     const [next] = run1.continuedAsNew[0] as [JourneyInput];
     expect(next).toEqual(plain(first.continuedAsNewInput));
-    expect(next.carried).toMatchObject({ unrecorded: [], state: { nextStepIndex: 2, lastSeq: 3, attempts: { sent: 2 } } });
+    expect(next.carried).toMatchObject({
+      unrecorded: [],
+      state: { nextStepIndex: 2, lastSeq: 3, attempts: { sent: 2 } },
+    });
 
     // The second run starts from what the first one handed over.
     const second = new JourneyHistory({
@@ -513,33 +657,49 @@ describe('dunningJourney replay: journey scenarios', () => {
 
 describe('dunningJourney replay: histories that must not replay', () => {
   const optedOutOfSms = (tamper?: JourneyHistoryOptions['tamper']) =>
-    journey(makeInstallment(), tamper && { tamper }).optOut('sms', { at: '2026-11-25T15:00:00Z' }).finish();
+    journey(makeInstallment(), tamper && { tamper })
+      .optOut('sms', { at: '2026-11-25T15:00:00Z' })
+      .finish();
 
   it('the untampered opt-out history replays (control)', async () => {
     expect(await replayError(optedOutOfSms())).toBeUndefined();
   });
 
   it('fails with DeterminismViolationError when the history sent SMS where the workflow uses WhatsApp', async () => {
-    const h = optedOutOfSms((a) => (a.activityId === 'deliver/r0/s2/whatsapp' ? { ...a, activityId: 'deliver/r0/s2/sms' } : a));
+    const h = optedOutOfSms((a) =>
+      a.activityId === 'deliver/r0/s2/whatsapp' ? { ...a, activityId: 'deliver/r0/s2/sms' } : a,
+    );
     const error = await replayError(h);
     expect(error).toBeInstanceOf(DeterminismViolationError);
-    expect(String(error)).toMatch(/Activity id of scheduled event 'deliver\/r0\/s2\/sms' does not match .*'deliver\/r0\/s2\/whatsapp'/);
+    expect(String(error)).toMatch(
+      /Activity id of scheduled event 'deliver\/r0\/s2\/sms' does not match .*'deliver\/r0\/s2\/whatsapp'/,
+    );
   });
 
   it('fails with DeterminismViolationError when an activity type differs', async () => {
     const h = optedOutOfSms((a) => (a.activityId === 'record/3' ? { ...a, activityType: 'recordJourneyV0' } : a));
     const error = await replayError(h);
     expect(error).toBeInstanceOf(DeterminismViolationError);
-    expect(String(error)).toMatch(/Activity type of scheduled event 'recordJourneyV0' does not match .*'recordJourney'/);
+    expect(String(error)).toMatch(
+      /Activity type of scheduled event 'recordJourneyV0' does not match .*'recordJourney'/,
+    );
   });
 
   it('fails with DeterminismViolationError when the workflow does not react to a message as the history did', async () => {
     // The history of scenario (d), but the pause reaches the workflow under a name it has no
     // handler for: the workflow keeps waiting for step 3 where the history cancels that timer.
-    const h = journey().reminder('email').reminder('email').reminder('sms').pause({ at: '2026-12-02T20:00:00Z' }).resume({ at: '2026-12-10T17:00:00Z' }).finish();
+    const h = journey()
+      .reminder('email')
+      .reminder('email')
+      .reminder('sms')
+      .pause({ at: '2026-12-02T20:00:00Z' })
+      .resume({ at: '2026-12-10T17:00:00Z' })
+      .finish();
     expect(await replayError(h)).toBeUndefined();
     const history = h.build();
-    const pause = (history.events ?? []).find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'pause')!;
+    const pause = (history.events ?? []).find(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'pause',
+    )!;
     pause.workflowExecutionSignaledEventAttributes!.signalName = 'pauseV0';
     const error = await replayHistoryError(history, h.workflowId);
     expect(error).toBeInstanceOf(DeterminismViolationError);
@@ -550,7 +710,8 @@ describe('dunningJourney replay: histories that must not replay', () => {
     const h = journey().reminder('email').suggestContinueAsNew().reminder('email');
     const history = h.build();
     for (const event of history.events ?? []) {
-      if (event.workflowTaskStartedEventAttributes) event.workflowTaskStartedEventAttributes.suggestContinueAsNew = false;
+      if (event.workflowTaskStartedEventAttributes)
+        event.workflowTaskStartedEventAttributes.suggestContinueAsNew = false;
     }
     const error = await replayHistoryError(history, h.workflowId);
     expect(error).toBeInstanceOf(DeterminismViolationError);
@@ -608,7 +769,10 @@ describe('regressions found in review', () => {
     const captured = await replayJourney(h);
     expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))[0]).toBe('deliver/r0/s0/email');
     expect(captured.activityIds.filter((id) => id.startsWith('deliver/'))[1]).toBe('deliver/r0/s0/email#2');
-    expect(captured.recordedEvents.find((e) => e.type === 'step_deferred')).toMatchObject({ stepIndex: 0, until: Date.parse('2026-11-27T02:00:00Z') });
+    expect(captured.recordedEvents.find((e) => e.type === 'step_deferred')).toMatchObject({
+      stepIndex: 0,
+      until: Date.parse('2026-11-27T02:00:00Z'),
+    });
     // Sent again at 08:00 the next morning (13:00 UTC), the end of quiet hours.
     const sentAt = captured.recordedEvents.find((e) => e.type === 'step_sent')!.at;
     expect(sentAt).toBeGreaterThanOrEqual(Date.parse('2026-11-27T13:00:00Z'));

@@ -60,11 +60,14 @@ describe('real histories from the Temporal servers', () => {
     expect(names.some((n) => n.includes('/dev-server/'))).toBe(true);
   });
 
-  it.each(files.map((f) => [relative(HISTORIES_DIR, f), f]))('%s replays on today’s workflow code', async (_name, file) => {
-    const history = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
-    expect(history.events?.length).toBeGreaterThan(3);
-    await replay(bundle, history, { workflowId: 'dunning/tenant-a/replayed' });
-  });
+  it.each(files.map((f) => [relative(HISTORIES_DIR, f), f]))(
+    '%s replays on today’s workflow code',
+    async (_name, file) => {
+      const history = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+      expect(history.events?.length).toBeGreaterThan(3);
+      await replay(bundle, history, { workflowId: 'dunning/tenant-a/replayed' });
+    },
+  );
 
   it('hold no personal data: only the fixtures’ reserved example addresses and fictional numbers', () => {
     for (const file of files) {

@@ -13,7 +13,15 @@ import { bundleWorkflows, installQuietRuntime } from '../support/replay';
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 /** npm packages allowed in the sandbox: the SDK's own, and pure libraries the domain uses. */
-const ALLOWED_PACKAGES = new Set(['@temporalio/workflow', '@temporalio/common', 'nexus-rpc', 'long', 'ms', 'luxon', 'zod']);
+const ALLOWED_PACKAGES = new Set([
+  '@temporalio/workflow',
+  '@temporalio/common',
+  'nexus-rpc',
+  'long',
+  'ms',
+  'luxon',
+  'zod',
+]);
 /** Our own folders allowed in the sandbox. */
 const ALLOWED_OWN_FOLDERS = new Set(['workflows', 'domain']);
 
@@ -34,7 +42,20 @@ const FORBIDDEN_PACKAGES = [
   'twilio',
   'openai',
 ];
-const NODE_BUILTINS = ['fs', 'fs/promises', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers', 'process'];
+const NODE_BUILTINS = [
+  'fs',
+  'fs/promises',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'worker_threads',
+  'timers',
+  'process',
+];
 
 let bundle: WorkflowBundleWithSourceMap;
 let modules: string[];
@@ -64,7 +85,15 @@ beforeAll(async () => {
 describe('workflow bundle', () => {
   it('builds, with the journey workflow and the pure domain in it', () => {
     expect(bundle.code.length).toBeGreaterThan(0);
-    expect(modules).toEqual(expect.arrayContaining(['./workflows/index.ts', './workflows/journey.ts', './workflows/messages.ts', './domain/journey.ts', './domain/plan.ts']));
+    expect(modules).toEqual(
+      expect.arrayContaining([
+        './workflows/index.ts',
+        './workflows/journey.ts',
+        './workflows/messages.ts',
+        './domain/journey.ts',
+        './domain/plan.ts',
+      ]),
+    );
     // The workflow is exported under the type name clients start it with.
     expect(bundle.code).toMatch(/dunningJourney/);
   });

@@ -142,7 +142,8 @@ export function worstWindow(contacts: readonly number[], ends: readonly number[]
 
 export const timeZoneArb = fc.constantFrom(...TIME_ZONES);
 
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 export const localTimeArb = fc.integer({ min: 0, max: 1439 }).map(hhmm);
 
@@ -186,7 +187,9 @@ export const policyArb: fc.Arbitrary<Policy> = quietHoursArb
     });
     return fc.record({
       quiet: fc.constant(quiet),
-      steps: fc.array(stepArb, { minLength: 1, maxLength: 8 }).map((steps) => [...steps].sort((a, b) => a.offsetDays - b.offsetDays)),
+      steps: fc
+        .array(stepArb, { minLength: 1, maxLength: 8 })
+        .map((steps) => [...steps].sort((a, b) => a.offsetDays - b.offsetDays)),
       allowedWeekdays: fc.subarray([1, 2, 3, 4, 5, 6, 7], { minLength: 1 }),
       maxContactsPer7Days: fc.integer({ min: 1, max: 7 }),
       finalExtraDays: fc.integer({ min: 0, max: 20 }),
@@ -269,15 +272,17 @@ export interface PaymentSpec {
 
 /** Distinct payments (unique ids), mostly in the installment's currency, some not. */
 export function paymentsArb(currency: string, maxAmount: number): fc.Arbitrary<PaymentSpec[]> {
-  return fc
-    .uniqueArray(
-      fc.record({
-        paymentId: fc.stringMatching(/^pay_[a-z0-9]{1,6}$/),
-        amountMinor: fc.integer({ min: 1, max: maxAmount }),
-        currency: fc.oneof({ weight: 5, arbitrary: fc.constant(currency) }, { weight: 1, arbitrary: fc.constantFrom('USD', 'EUR', 'JPY') }),
-      }),
-      { selector: (p) => p.paymentId, minLength: 0, maxLength: 8 },
-    );
+  return fc.uniqueArray(
+    fc.record({
+      paymentId: fc.stringMatching(/^pay_[a-z0-9]{1,6}$/),
+      amountMinor: fc.integer({ min: 1, max: maxAmount }),
+      currency: fc.oneof(
+        { weight: 5, arbitrary: fc.constant(currency) },
+        { weight: 1, arbitrary: fc.constantFrom('USD', 'EUR', 'JPY') },
+      ),
+    }),
+    { selector: (p) => p.paymentId, minLength: 0, maxLength: 8 },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,11 +331,21 @@ function scenarioEventArb(amountMinor: number): fc.Arbitrary<ScenarioEvent> {
         kind: fc.constant('payment' as const),
         // A small id pool so duplicates (redelivered webhooks) are common.
         paymentId: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5'),
-        amountMinor: fc.oneof(fc.integer({ min: 1, max: amountMinor }), fc.constant(amountMinor), fc.integer({ min: amountMinor, max: amountMinor * 2 })),
+        amountMinor: fc.oneof(
+          fc.integer({ min: 1, max: amountMinor }),
+          fc.constant(amountMinor),
+          fc.integer({ min: amountMinor, max: amountMinor * 2 }),
+        ),
         currency: fc.oneof({ weight: 6, arbitrary: fc.constant('BRL') }, { weight: 1, arbitrary: fc.constant('USD') }),
       }),
     },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('change_due_date' as const), shiftDays: fc.integer({ min: -10, max: 45 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('change_due_date' as const),
+        shiftDays: fc.integer({ min: -10, max: 45 }),
+      }),
+    },
     {
       weight: 2,
       arbitrary: fc.record({
@@ -339,7 +354,13 @@ function scenarioEventArb(amountMinor: number): fc.Arbitrary<ScenarioEvent> {
       }),
     },
     { weight: 2, arbitrary: fc.constant({ kind: 'resume' as const }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), reason: fc.constantFrom<CancelReason>('refund', 'subscription_canceled', 'manual') }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('cancel' as const),
+        reason: fc.constantFrom<CancelReason>('refund', 'subscription_canceled', 'manual'),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('contact' as const), changes: contactChangesArb }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('opt_out' as const), channel: channelArb }) },
   );
@@ -360,11 +381,20 @@ export function journeyScenarioArb(options: { policy?: fc.Arbitrary<Policy> } = 
         whatsapp: fc.option(fc.constant('+5511987654321'), { nil: undefined, freq: 5 }),
       }),
       // Mostly successful deliveries, with permanent failures now and then.
-      failures: fc.array(fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), { minLength: 1, maxLength: 6 }),
+      failures: fc.array(
+        fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+        { minLength: 1, maxLength: 6 },
+      ),
     })
     .chain((base) =>
       fc
-        .array(fc.record({ afterMinutes: fc.integer({ min: 0, max: 12 * 24 * 60 }), event: scenarioEventArb(base.amountMinor) }), { maxLength: 12 })
+        .array(
+          fc.record({
+            afterMinutes: fc.integer({ min: 0, max: 12 * 24 * 60 }),
+            event: scenarioEventArb(base.amountMinor),
+          }),
+          { maxLength: 12 },
+        )
         .map((events) => ({ ...base, events })),
     );
 }

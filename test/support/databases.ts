@@ -51,7 +51,8 @@ function postgresRequired(env: NodeJS.ProcessEnv = process.env): boolean {
   return flag(env.CI) || flag(env.TEST_REQUIRE_POSTGRES);
 }
 
-export type PostgresAvailability = { available: true; adminUrl: string } | { available: false; adminUrl: string; reason: string };
+export type PostgresAvailability =
+  { available: true; adminUrl: string } | { available: false; adminUrl: string; reason: string };
 
 let probe: Promise<PostgresAvailability> | undefined;
 
@@ -89,7 +90,9 @@ function databaseUrl(admin: string, name: string): string {
 }
 
 async function dropStaleDatabases(admin: postgres.Sql): Promise<void> {
-  const rows = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`${DATABASE_PREFIX}%`}`;
+  const rows = await admin<
+    { datname: string }[]
+  >`select datname from pg_database where datname like ${`${DATABASE_PREFIX}%`}`;
   const now = Date.now();
   for (const { datname } of rows) {
     const createdAt = Number(datname.slice(DATABASE_PREFIX.length).split('_')[0]);

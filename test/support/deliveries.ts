@@ -8,7 +8,11 @@ import { uniqueId } from './fixtures';
  * What the workflow hands the deliver activity for step 1 of this installment's journey, on
  * `channel` (the buyer's address on it). A new attempt id each call unless overridden.
  */
-export function reminderDeliveryFor(inst: InstallmentInput, channel: Channel = 'email', overrides: Partial<ReminderDelivery> = {}): ReminderDelivery {
+export function reminderDeliveryFor(
+  inst: InstallmentInput,
+  channel: Channel = 'email',
+  overrides: Partial<ReminderDelivery> = {},
+): ReminderDelivery {
   const journeyId = `dunning/${inst.tenantId}/${inst.installmentId}`;
   return {
     journeyId,

@@ -98,7 +98,11 @@ export async function startFakeHttpServer(
       requests.push(recorded);
       const scripted = queue.shift();
       if (scripted?.status !== undefined) {
-        respond(res, { status: scripted.status, body: scripted.body, ...(scripted.headers ? { headers: scripted.headers } : {}) }, scripted.delayMs ?? 0);
+        respond(
+          res,
+          { status: scripted.status, body: scripted.body, ...(scripted.headers ? { headers: scripted.headers } : {}) },
+          scripted.delayMs ?? 0,
+        );
         return;
       }
       respond(res, handle(recorded), scripted?.delayMs ?? 0);
@@ -137,4 +141,3 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-

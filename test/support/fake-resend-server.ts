@@ -14,7 +14,11 @@ export interface FakeResendServer extends FakeHttpServer {
 }
 
 /** Resend's JSON error body (the SDK reads statusCode and name from it). */
-export function resendError(statusCode: number, name: string, message: string): { statusCode: number; name: string; message: string } {
+export function resendError(
+  statusCode: number,
+  name: string,
+  message: string,
+): { statusCode: number; name: string; message: string } {
   return { statusCode, name, message };
 }
 
@@ -35,7 +39,10 @@ export async function startFakeResendServer(): Promise<FakeResendServer> {
       }
       const auth = request.headers.authorization;
       if (!auth?.startsWith('Bearer ') || auth.length <= 'Bearer '.length) {
-        return { status: 401, body: resendError(401, 'missing_api_key', 'Missing API key in the authorization header.') };
+        return {
+          status: 401,
+          body: resendError(401, 'missing_api_key', 'Missing API key in the authorization header.'),
+        };
       }
       const keyHeader = request.headers['idempotency-key'];
       const key = typeof keyHeader === 'string' ? keyHeader : null;
@@ -46,7 +53,11 @@ export async function startFakeResendServer(): Promise<FakeResendServer> {
           if (seen.payloadHash === payloadHash) return seen.result;
           return {
             status: 409,
-            body: resendError(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.'),
+            body: resendError(
+              409,
+              'invalid_idempotent_request',
+              'Same idempotency key used with a different request payload.',
+            ),
           };
         }
       }

@@ -20,7 +20,11 @@ export interface FakeTwilioServer extends FakeHttpServer {
 }
 
 /** Twilio's legacy error body, as RestException reads it. */
-export function twilioError(status: number, code: number, message: string): { status: number; code: number; message: string; more_info: string } {
+export function twilioError(
+  status: number,
+  code: number,
+  message: string,
+): { status: number; code: number; message: string; more_info: string } {
   return { status, code, message, more_info: `https://www.twilio.com/docs/errors/${code}` };
 }
 
@@ -36,7 +40,9 @@ export async function startFakeTwilioServer(): Promise<FakeTwilioServer> {
       }
       const accountSid = match[1]!;
       const auth = request.headers.authorization ?? '';
-      const [user] = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
+      const [user] = Buffer.from(auth.replace(/^Basic /, ''), 'base64')
+        .toString('utf8')
+        .split(':');
       if (!auth.startsWith('Basic ') || user !== accountSid) {
         return { status: 401, body: twilioError(401, 20003, 'Authenticate') };
       }

@@ -36,7 +36,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 async function sdkCanDownload(): Promise<boolean> {
   if (process.env.TEMPORAL_TEST_SERVER_DOWNLOAD === '0') return false;
-  const resolves = lookup('temporal.download').then(() => true, () => false);
+  const resolves = lookup('temporal.download').then(
+    () => true,
+    () => false,
+  );
   return Promise.race([resolves, new Promise<boolean>((r) => setTimeout(() => r(false), 3_000).unref())]);
 }
 
@@ -58,11 +61,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   project.provide('e2e', {
-    cli: 'path' in tools.cli && tools.cli.path ? { path: tools.cli.path } : { reason: 'reason' in tools.cli ? tools.cli.reason : 'unknown' },
-    testServer: 'path' in tools.testServer && tools.testServer.path ? { path: tools.testServer.path } : { reason: 'reason' in tools.testServer ? tools.testServer.reason : 'unknown' },
+    cli:
+      'path' in tools.cli && tools.cli.path
+        ? { path: tools.cli.path }
+        : { reason: 'reason' in tools.cli ? tools.cli.reason : 'unknown' },
+    testServer:
+      'path' in tools.testServer && tools.testServer.path
+        ? { path: tools.testServer.path }
+        : { reason: 'reason' in tools.testServer ? tools.testServer.reason : 'unknown' },
     sdkDownload,
     workflowBundlePath,
-    chromium: existsSync(CHROMIUM) ? { path: CHROMIUM } : { reason: `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)` },
+    chromium: existsSync(CHROMIUM)
+      ? { path: CHROMIUM }
+      : { reason: `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)` },
   });
 
   return async () => {

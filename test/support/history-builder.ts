@@ -119,9 +119,8 @@ export const DEFAULT_LANG_FLAGS: readonly number[] = [
 ];
 
 const SDK_NAME = 'temporal-typescript';
-const SDK_VERSION: string = (
-  createRequire(import.meta.url)('@temporalio/worker/package.json') as { version: string }
-).version;
+const SDK_VERSION: string = (createRequire(import.meta.url)('@temporalio/worker/package.json') as { version: string })
+  .version;
 
 const IDENTITY = 'history-builder@test';
 const DEFAULT_START_TIME = Date.UTC(2024, 0, 1, 9, 0, 0);
@@ -327,9 +326,7 @@ export class HistoryBuilder {
         originalExecutionRunId: runId,
         firstExecutionRunId: runId,
         continuedExecutionRunId: options.continuedFromRunId ?? '',
-        initiator: options.continuedFromRunId
-          ? ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW
-          : undefined,
+        initiator: options.continuedFromRunId ? ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW : undefined,
         attempt: options.attempt ?? 1,
         identity: IDENTITY,
         searchAttributes: options.searchAttributes
@@ -501,7 +498,9 @@ export class HistoryBuilder {
   activityFailed(failure: FailureSpec | Error, options: ActivityFailedOptions = {}): this {
     const activity = this.startIfNeeded('activityFailed', options);
     const nonRetryable =
-      failure instanceof ApplicationFailure ? failure.nonRetryable : !(failure instanceof Error) && failure.nonRetryable === true;
+      failure instanceof ApplicationFailure
+        ? failure.nonRetryable
+        : !(failure instanceof Error) && failure.nonRetryable === true;
     this.pushNonCommand(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, {
       activityTaskFailedEventAttributes: {
         scheduledEventId: id(activity.scheduledEventId),
@@ -583,7 +582,12 @@ export class HistoryBuilder {
     });
     this.patches.add(patchId);
     const [version] = toPayloads(this.converter, [...this.patches].sort()) ?? [];
-    return this.upsertSearchAttributes({ TemporalChangeVersion: { ...version, metadata: { ...version!.metadata, type: new TextEncoder().encode('KeywordList') } } });
+    return this.upsertSearchAttributes({
+      TemporalChangeVersion: {
+        ...version,
+        metadata: { ...version!.metadata, type: new TextEncoder().encode('KeywordList') },
+      },
+    });
   }
 
   /**
@@ -592,19 +596,25 @@ export class HistoryBuilder {
    */
   activityCancelRequested(options: ActivityRef = {}): this {
     const [, activity] = this.openActivity('activityCancelRequested', options.activityId);
-    activity.cancelRequestedEventId = this.pushCommand('activityCancelRequested', options, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, {
-      activityTaskCancelRequestedEventAttributes: {
-        scheduledEventId: id(activity.scheduledEventId),
-        workflowTaskCompletedEventId: id(this.lastWftCompletedId),
+    activity.cancelRequestedEventId = this.pushCommand(
+      'activityCancelRequested',
+      options,
+      EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED,
+      {
+        activityTaskCancelRequestedEventAttributes: {
+          scheduledEventId: id(activity.scheduledEventId),
+          workflowTaskCompletedEventId: id(this.lastWftCompletedId),
+        },
       },
-    });
+    );
     return this;
   }
 
   /** ActivityTaskCanceled: the server canceled an activity no worker had started. */
   activityCanceled(options: ActivityRef = {}): this {
     const [, activity] = this.openActivity('activityCanceled', options.activityId);
-    if (activity.cancelRequestedEventId === undefined) throw new Error('activityCanceled: the workflow never asked to cancel this activity');
+    if (activity.cancelRequestedEventId === undefined)
+      throw new Error('activityCanceled: the workflow never asked to cancel this activity');
     this.tick(options.advanceMs);
     this.pushNonCommand(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, {
       activityTaskCanceledEventAttributes: {
@@ -693,10 +703,12 @@ export class HistoryBuilder {
     result: Ret,
     options: AdvanceOptions & { updateId: string },
   ): this {
-    return this.updateAccepted({ update, args, updateId: options.updateId, advanceMs: options.advanceMs }).updateCompleted(
-      result,
-      { updateId: options.updateId },
-    );
+    return this.updateAccepted({
+      update,
+      args,
+      updateId: options.updateId,
+      advanceMs: options.advanceMs,
+    }).updateCompleted(result, { updateId: options.updateId });
   }
 
   /** WorkflowExecutionCancelRequested: someone (an operator, a client) asked to cancel the workflow. */
@@ -764,7 +776,11 @@ export class HistoryBuilder {
    * Escape hatch for event kinds without a dedicated method. Event id and time are filled in;
    * command/terminal bookkeeping follows `eventType`.
    */
-  rawEvent(eventType: temporal.api.enums.v1.EventType, attributes: EventAttributes, options: AdvanceOptions = {}): this {
+  rawEvent(
+    eventType: temporal.api.enums.v1.EventType,
+    attributes: EventAttributes,
+    options: AdvanceOptions = {},
+  ): this {
     if (COMMAND_EVENT_TYPES.has(eventType)) {
       this.pushCommand('rawEvent', options, eventType, attributes);
     } else {
@@ -819,11 +835,7 @@ export class HistoryBuilder {
     return this.push(eventType, attributes);
   }
 
-  private completeUpdate(
-    method: string,
-    options: UpdateRef,
-    outcome: temporal.api.update.v1.IOutcome,
-  ): this {
+  private completeUpdate(method: string, options: UpdateRef, outcome: temporal.api.update.v1.IOutcome): this {
     const updateId = options.updateId ?? this.lastUpdateId;
     const update = updateId === undefined ? undefined : this.updates.get(updateId);
     if (updateId === undefined || update === undefined) {

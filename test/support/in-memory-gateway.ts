@@ -3,7 +3,14 @@
  * real domain state machine in memory and, like the workflow's recordJourney activity, writes
  * each change to the database, so API tests exercise real routes, schemas and db.
  */
-import type { Delivery, DueDateChangeResult, JourneyExecution, JourneyGateway, JourneyRef, StartOptions } from '../../api/gateway';
+import type {
+  Delivery,
+  DueDateChangeResult,
+  JourneyExecution,
+  JourneyGateway,
+  JourneyRef,
+  StartOptions,
+} from '../../api/gateway';
 import type { Database } from '../../db/client';
 import { recordJourney } from '../../db/journey-repository';
 import type { InstallmentInput } from '../../domain/installment';
@@ -47,7 +54,13 @@ export class InMemoryJourneyGateway implements JourneyGateway {
   }
 
   private async persist(journeyId: string, state: JourneyState, events: RecordedEvent[]) {
-    await recordJourney(this.db, { journeyId, runId: 'in-memory', installment: state.installment, status: journeyStatus(state, this.now()), events });
+    await recordJourney(this.db, {
+      journeyId,
+      runId: 'in-memory',
+      installment: state.installment,
+      status: journeyStatus(state, this.now()),
+      events,
+    });
   }
 
   /** Applies an event to a running journey, as the workflow's signal handler would. */
@@ -98,7 +111,14 @@ export class InMemoryJourneyGateway implements JourneyGateway {
   async reportPayment(ref: JourneyRef, payment: Parameters<JourneyGateway['reportPayment']>[1]) {
     this.calls.push({ method: 'reportPayment', ref, argument: payment });
     const at = paymentInstant(payment.paidAt, this.now());
-    return this.apply(ref, { type: 'payment_received', at, paymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, ...(payment.actor && { actor: payment.actor }) });
+    return this.apply(ref, {
+      type: 'payment_received',
+      at,
+      paymentId: payment.paymentId,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      ...(payment.actor && { actor: payment.actor }),
+    });
   }
 
   async changeDueDate(
@@ -111,14 +131,25 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     if (!state || isClosed(state)) return { kind: 'not_running' };
     const refusal = checkDueDateChange(state, request.dueDate, this.now());
     if (refusal) return { kind: 'refused', reason: refusal, message: DUE_DATE_REFUSAL_MESSAGES[refusal] };
-    await this.apply(ref, { type: 'due_date_changed', at: this.now(), from: state.dueDate, to: request.dueDate, ...(request.actor && { actor: request.actor }) });
+    await this.apply(ref, {
+      type: 'due_date_changed',
+      at: this.now(),
+      from: state.dueDate,
+      to: request.dueDate,
+      ...(request.actor && { actor: request.actor }),
+    });
     const updated = this.journeys.get(this.key(ref))!;
     return { kind: 'accepted', result: { dueDate: updated.dueDate, status: journeyStatus(updated, this.now()) } };
   }
 
   async pause(ref: JourneyRef, request: Parameters<JourneyGateway['pause']>[1]) {
     this.calls.push({ method: 'pause', ref, argument: request });
-    return this.apply(ref, { type: 'paused', at: this.now(), until: request.until ? Date.parse(request.until) : null, ...(request.actor && { actor: request.actor }) });
+    return this.apply(ref, {
+      type: 'paused',
+      at: this.now(),
+      until: request.until ? Date.parse(request.until) : null,
+      ...(request.actor && { actor: request.actor }),
+    });
   }
 
   async resume(ref: JourneyRef, request: Parameters<JourneyGateway['resume']>[1]) {
@@ -128,7 +159,12 @@ export class InMemoryJourneyGateway implements JourneyGateway {
 
   async cancel(ref: JourneyRef, request: Parameters<JourneyGateway['cancel']>[1]) {
     this.calls.push({ method: 'cancel', ref, argument: request });
-    return this.apply(ref, { type: 'canceled', at: this.now(), reason: request.reason, ...(request.actor && { actor: request.actor }) });
+    return this.apply(ref, {
+      type: 'canceled',
+      at: this.now(),
+      reason: request.reason,
+      ...(request.actor && { actor: request.actor }),
+    });
   }
 
   async updateContact(ref: JourneyRef, change: Parameters<JourneyGateway['updateContact']>[1]) {
@@ -139,11 +175,21 @@ export class InMemoryJourneyGateway implements JourneyGateway {
 
   async optOut(ref: JourneyRef, request: Parameters<JourneyGateway['optOut']>[1]) {
     this.calls.push({ method: 'optOut', ref, argument: request });
-    return this.apply(ref, { type: 'opted_out', at: this.now(), channel: request.channel, ...(request.actor && { actor: request.actor }) });
+    return this.apply(ref, {
+      type: 'opted_out',
+      at: this.now(),
+      channel: request.channel,
+      ...(request.actor && { actor: request.actor }),
+    });
   }
 
   async optIn(ref: JourneyRef, request: Parameters<JourneyGateway['optIn']>[1]) {
     this.calls.push({ method: 'optIn', ref, argument: request });
-    return this.apply(ref, { type: 'opted_in', at: this.now(), channel: request.channel, ...(request.actor && { actor: request.actor }) });
+    return this.apply(ref, {
+      type: 'opted_in',
+      at: this.now(),
+      channel: request.channel,
+      ...(request.actor && { actor: request.actor }),
+    });
   }
 }

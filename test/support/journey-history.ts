@@ -185,7 +185,8 @@ export class JourneyHistory {
   constructor(options: JourneyHistoryOptions) {
     const policy = options.policy ?? defaultPolicy;
     this.input = { installment: options.installment, policy, ...(options.carried && { carried: options.carried }) };
-    this.workflowId = options.workflowId ?? `dunning/${options.installment.tenantId}/${options.installment.installmentId}`;
+    this.workflowId =
+      options.workflowId ?? `dunning/${options.installment.tenantId}/${options.installment.installmentId}`;
     this.deliveryLatencyMs = options.deliveryLatencyMs ?? 1_500;
     this.recordLatencyMs = options.recordLatencyMs ?? 40;
     this.taskLatencyMs = options.taskLatencyMs ?? 15;
@@ -244,7 +245,8 @@ export class JourneyHistory {
 
   /** When the pending timer fires (throws unless the journey waits on one). */
   get nextTimerAt(): number {
-    if (this.blocked.kind !== 'timer') throw new Error(`not waiting on a timer (${this.blocked.kind})\n${this.trace()}`);
+    if (this.blocked.kind !== 'timer')
+      throw new Error(`not waiting on a timer (${this.blocked.kind})\n${this.trace()}`);
     return this.blocked.fireAt;
   }
 
@@ -255,7 +257,13 @@ export class JourneyHistory {
     return {
       events: events.map((event) =>
         suggested.has(Number(event.eventId))
-          ? { ...event, workflowTaskStartedEventAttributes: { ...event.workflowTaskStartedEventAttributes, suggestContinueAsNew: true } }
+          ? {
+              ...event,
+              workflowTaskStartedEventAttributes: {
+                ...event.workflowTaskStartedEventAttributes,
+                suggestContinueAsNew: true,
+              },
+            }
           : event,
       ),
     };
@@ -275,7 +283,9 @@ export class JourneyHistory {
   reminder(channel?: Channel, result?: DeliveryResult): this {
     const pending = this.runUntilDelivery();
     if (channel !== undefined && pending.channel !== channel) {
-      throw new Error(`expected the next reminder on ${channel}, the journey uses ${pending.activityId}\n${this.trace()}`);
+      throw new Error(
+        `expected the next reminder on ${channel}, the journey uses ${pending.activityId}\n${this.trace()}`,
+      );
     }
     this.completeDelivery(result ?? { status: 'sent', providerMessageId: `outbox:${pending.attemptId}` });
     this.settle();
@@ -289,7 +299,9 @@ export class JourneyHistory {
   reminderInFlight(channel?: Channel): this {
     const pending = this.runUntilDelivery();
     if (channel !== undefined && pending.channel !== channel) {
-      throw new Error(`expected the next reminder on ${channel}, the journey uses ${pending.activityId}\n${this.trace()}`);
+      throw new Error(
+        `expected the next reminder on ${channel}, the journey uses ${pending.activityId}\n${this.trace()}`,
+      );
     }
     return this;
   }
@@ -302,7 +314,8 @@ export class JourneyHistory {
    */
   workflowCanceled(): this {
     const pending = this.blocked;
-    if (pending.kind === 'closed' || pending.kind === 'record') throw new Error(`workflowCanceled(): the journey is ${pending.kind}\n${this.trace()}`);
+    if (pending.kind === 'closed' || pending.kind === 'record')
+      throw new Error(`workflowCanceled(): the journey is ${pending.kind}\n${this.trace()}`);
     this.builder.cancelRequested({ advanceMs: 100 });
     let now = this.task();
     this.log.push(`${iso(now)} the workflow is canceled`);
@@ -319,7 +332,10 @@ export class JourneyHistory {
       this.apply({ type: 'canceled', at: now, reason: 'operator', actor: TEMPORAL_OPERATOR });
       this.flush(now);
       const record = this.blocked as Extract<Blocked, { kind: 'record' }>;
-      this.builder.activityCompleted(undefined, { activityId: this.written(record.activityId), advanceMs: this.recordLatencyMs });
+      this.builder.activityCompleted(undefined, {
+        activityId: this.written(record.activityId),
+        advanceMs: this.recordLatencyMs,
+      });
       this.task();
     }
     this.builder.canceled();
@@ -330,7 +346,8 @@ export class JourneyHistory {
   /** The server cancels the reminder whose cancellation the journey asked for (no worker had started it). */
   canceledBeforeStart(): this {
     const pending = this.blocked;
-    if (pending.kind !== 'deliver' || !pending.cancelRequested) throw new Error(`canceledBeforeStart(): no reminder being canceled (${pending.kind})\n${this.trace()}`);
+    if (pending.kind !== 'deliver' || !pending.cancelRequested)
+      throw new Error(`canceledBeforeStart(): no reminder being canceled (${pending.kind})\n${this.trace()}`);
     this.builder.activityCanceled({ activityId: this.written(pending.activityId), advanceMs: 50 });
     const now = this.task();
     this.log.push(`${iso(now)} ${pending.activityId} canceled`);
@@ -341,7 +358,8 @@ export class JourneyHistory {
 
   /** Completes the reminder left in flight by `reminderInFlight()` (also one being canceled that had started). */
   delivered(result?: DeliveryResult): this {
-    if (this.blocked.kind !== 'deliver') throw new Error(`delivered(): no reminder in flight (${this.blocked.kind})\n${this.trace()}`);
+    if (this.blocked.kind !== 'deliver')
+      throw new Error(`delivered(): no reminder in flight (${this.blocked.kind})\n${this.trace()}`);
     this.completeDelivery(result ?? { status: 'sent', providerMessageId: `outbox:${this.blocked.attemptId}` });
     this.settle();
     return this;
@@ -350,10 +368,19 @@ export class JourneyHistory {
   /** Lets time pass until the next reminder, whose activity then fails for good (retries exhausted). */
   reminderFails(message = 'provider unavailable'): this {
     const pending = this.runUntilDelivery();
-    this.builder.activityFailed({ message, type: 'ProviderUnavailable' }, { activityId: this.written(pending.activityId), advanceMs: this.deliveryLatencyMs });
+    this.builder.activityFailed(
+      { message, type: 'ProviderUnavailable' },
+      { activityId: this.written(pending.activityId), advanceMs: this.deliveryLatencyMs },
+    );
     const now = this.task();
     this.log.push(`${iso(now)} ${pending.activityId} failed`);
-    this.apply({ type: 'step_skipped', at: now, revision: pending.revision, stepIndex: pending.stepIndex, reason: 'delivery_failed' });
+    this.apply({
+      type: 'step_skipped',
+      at: now,
+      revision: pending.revision,
+      stepIndex: pending.stepIndex,
+      reason: 'delivery_failed',
+    });
     this.loop(now);
     this.settle();
     return this;
@@ -383,7 +410,8 @@ export class JourneyHistory {
 
   /** Lets the pending timer fire (e.g. a pause with an end, or the wait before a reminder). */
   fireTimer(): this {
-    if (this.blocked.kind !== 'timer') throw new Error(`fireTimer(): not waiting on a timer (${this.blocked.kind})\n${this.trace()}`);
+    if (this.blocked.kind !== 'timer')
+      throw new Error(`fireTimer(): not waiting on a timer (${this.blocked.kind})\n${this.trace()}`);
     this.builder.timerFired(this.blocked.timerId);
     const now = this.task();
     this.log.push(`${iso(now)} timer ${this.blocked.timerId} fired`);
@@ -420,11 +448,16 @@ export class JourneyHistory {
   /** The pause signal; `until` absent = until resumed. */
   pause(options: SignalOptions & { until?: Instant } = {}): this {
     const until = options.until === undefined ? null : toMs(options.until);
-    return this.signal(pauseSignal, [{ until: until === null ? null : new Date(until).toISOString() }], options.at, (now) => ({
-      type: 'paused',
-      at: now,
-      until,
-    }));
+    return this.signal(
+      pauseSignal,
+      [{ until: until === null ? null : new Date(until).toISOString() }],
+      options.at,
+      (now) => ({
+        type: 'paused',
+        at: now,
+        until,
+      }),
+    );
   }
 
   resume(options: SignalOptions = {}): this {
@@ -440,7 +473,11 @@ export class JourneyHistory {
   }
 
   updateContact(changes: ContactUpdate, options: SignalOptions = {}): this {
-    return this.signal(updateContactSignal, [changes], options.at, (now) => ({ type: 'contact_updated', at: now, changes }));
+    return this.signal(updateContactSignal, [changes], options.at, (now) => ({
+      type: 'contact_updated',
+      at: now,
+      changes,
+    }));
   }
 
   /**
@@ -457,7 +494,10 @@ export class JourneyHistory {
     const updateId = options.updateId ?? `due-date-${this.tasks}`;
     this.builder.updateAccepted({ updateId, update: changeDueDateUpdate, args: [{ dueDate }] });
     const changed = this.apply({ type: 'due_date_changed', at: now, from: this.current.dueDate, to: dueDate });
-    this.builder.updateCompleted({ dueDate: this.current.dueDate, status: journeyStatus(this.current, now) }, { updateId });
+    this.builder.updateCompleted(
+      { dueDate: this.current.dueDate, status: journeyStatus(this.current, now) },
+      { updateId },
+    );
     this.log.push(`${iso(now)} update changeDueDate ${dueDate}`);
     this.wake(now, changed);
     this.settle();
@@ -522,7 +562,13 @@ export class JourneyHistory {
           this.apply({ type: 'resumed', at: now });
           break;
         case 'skip':
-          this.apply({ type: 'step_skipped', at: now, revision: this.current.planRevision, stepIndex: action.step.stepIndex, reason: 'superseded' });
+          this.apply({
+            type: 'step_skipped',
+            at: now,
+            revision: this.current.planRevision,
+            stepIndex: action.step.stepIndex,
+            reason: 'superseded',
+          });
           break;
         case 'final':
           this.apply({ type: 'final_action_taken', at: now, action: action.action });
@@ -533,11 +579,20 @@ export class JourneyHistory {
           const { stepIndex } = action.step;
           const route = resolveChannel(action.step.channel, channelAvailability(this.current));
           if (route.kind === 'none') {
-            this.apply({ type: 'step_skipped', at: now, revision, stepIndex, reason: 'no_channel', channels: route.skipped });
+            this.apply({
+              type: 'step_skipped',
+              at: now,
+              revision,
+              stepIndex,
+              reason: 'no_channel',
+              channels: route.skipped,
+            });
             break;
           }
           const stepKey = `r${revision}/s${stepIndex}/${route.channel}`;
-          const tries = this.deliveries.filter((id) => id === `deliver/${stepKey}` || id.startsWith(`deliver/${stepKey}#`)).length + 1;
+          const tries =
+            this.deliveries.filter((id) => id === `deliver/${stepKey}` || id.startsWith(`deliver/${stepKey}#`)).length +
+            1;
           const activityId = tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`;
           this.schedule(activityId, DELIVER_REMINDER, deliveryTaskQueue(this.taskQueue, route.channel));
           this.deliveries.push(activityId);
@@ -608,14 +663,20 @@ export class JourneyHistory {
 
   private completeRecord(): void {
     if (this.blocked.kind !== 'record') throw new Error('no recordJourney pending');
-    this.builder.activityCompleted(undefined, { activityId: this.written(this.blocked.activityId), advanceMs: this.recordLatencyMs });
+    this.builder.activityCompleted(undefined, {
+      activityId: this.written(this.blocked.activityId),
+      advanceMs: this.recordLatencyMs,
+    });
     this.loop(this.task());
   }
 
   private completeDelivery(result: DeliveryResult): void {
     const pending = this.blocked;
     if (pending.kind !== 'deliver') throw new Error('no deliverReminder pending');
-    this.builder.activityCompleted(result, { activityId: this.written(pending.activityId), advanceMs: this.deliveryLatencyMs });
+    this.builder.activityCompleted(result, {
+      activityId: this.written(pending.activityId),
+      advanceMs: this.deliveryLatencyMs,
+    });
     const now = this.task();
     this.apply(
       eventForDelivery(result, {
@@ -681,9 +742,15 @@ export class JourneyHistory {
   private messageTime(at: Instant | undefined): number {
     if (this.blocked.kind === 'closed') throw new Error(`the journey already ${this.blocked.how}\n${this.trace()}`);
     // Default: an hour later, or half a second while a reminder is in flight (it completes after).
-    const inFlight = this.blocked.kind === 'deliver' ? 500 : this.blocked.kind === 'record' ? Math.max(1, Math.floor(this.recordLatencyMs / 4)) : HOUR_MS;
+    const inFlight =
+      this.blocked.kind === 'deliver'
+        ? 500
+        : this.blocked.kind === 'record'
+          ? Math.max(1, Math.floor(this.recordLatencyMs / 4))
+          : HOUR_MS;
     const ms = at === undefined ? this.builder.now + inFlight : toMs(at);
-    if (ms < this.builder.now) throw new Error(`a message at ${iso(ms)} would arrive before the current time ${iso(this.builder.now)}`);
+    if (ms < this.builder.now)
+      throw new Error(`a message at ${iso(ms)} would arrive before the current time ${iso(this.builder.now)}`);
     if (this.blocked.kind === 'deliver' && ms - this.builder.now >= this.deliveryLatencyMs) {
       throw new Error(`a message at ${iso(ms)} arrives after the reminder in flight completes\n${this.trace()}`);
     }
@@ -691,7 +758,9 @@ export class JourneyHistory {
       throw new Error(`a message at ${iso(ms)} arrives after the recording in flight completes\n${this.trace()}`);
     }
     if (this.blocked.kind === 'timer' && ms >= this.blocked.fireAt) {
-      throw new Error(`a message at ${iso(ms)} arrives after timer ${this.blocked.timerId} fires (${iso(this.blocked.fireAt)}): let the journey get there first\n${this.trace()}`);
+      throw new Error(
+        `a message at ${iso(ms)} arrives after timer ${this.blocked.timerId} fires (${iso(this.blocked.fireAt)}): let the journey get there first\n${this.trace()}`,
+      );
     }
     return ms;
   }

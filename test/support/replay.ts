@@ -57,8 +57,10 @@ export async function bundleWorkflows(
   return bundleWorkflowCode({ logger: new DefaultLogger('WARN'), ...options, workflowsPath });
 }
 
-export interface ReplayOptions
-  extends Omit<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+export interface ReplayOptions extends Omit<
+  ReplayWorkerOptions,
+  'workflowBundle' | 'workflowsPath' | 'bundlerOptions'
+> {
   /** Histories carry no workflow id; `workflowInfo().workflowId` will be this. @default 'replay-wf' */
   workflowId?: string;
 }

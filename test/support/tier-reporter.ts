@@ -43,7 +43,10 @@ export default class TierReporter implements Reporter {
       const c = counts.get(dir);
       if (!c) return `  ${label.padEnd(38)} no tests ran`;
       const ran = c.passed + c.failed;
-      const verdict = ran === 0 ? 'SKIPPED (reason printed above)' : `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+      const verdict =
+        ran === 0
+          ? 'SKIPPED (reason printed above)'
+          : `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`;
       return `  ${label.padEnd(38)} ${verdict}`;
     });
     console.log(`\nTest tiers:\n${lines.join('\n')}\n`);

@@ -23,7 +23,12 @@ function addressOf(recipient: string): string | null {
 
 const emailId = z.string().min(1).max(200);
 const recipients = z
-  .array(z.string().max(512).refine((r) => addressOf(r) !== null, 'must be an email address'))
+  .array(
+    z
+      .string()
+      .max(512)
+      .refine((r) => addressOf(r) !== null, 'must be an email address'),
+  )
   .min(1)
   .max(50);
 
@@ -44,7 +49,9 @@ const isPermanent = (type: string) => type.trim().toLowerCase() === 'permanent';
 const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings }) => {
   // The signature covers the raw bytes: keep the body as a string in this scope, parse after verifying.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
   // The API key is never used: the client only serves to reach the SDK's verifier.
   const verifier = new Resend('re_webhook_verification_only').webhooks;
 
@@ -62,7 +69,12 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
       const timestamp = header('svix-timestamp');
       const signature = header('svix-signature');
       if (!id || !timestamp || !signature) {
-        return sendProblem(reply, problem(401, 'signature-missing', 'Signature required', { detail: 'The svix-id, svix-timestamp and svix-signature headers are required.' }));
+        return sendProblem(
+          reply,
+          problem(401, 'signature-missing', 'Signature required', {
+            detail: 'The svix-id, svix-timestamp and svix-signature headers are required.',
+          }),
+        );
       }
       const payload = typeof request.body === 'string' ? request.body : '';
 
@@ -72,14 +84,22 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
       } catch (err) {
         if (err instanceof SyntaxError) {
           // Correctly signed, but not JSON.
-          return sendProblem(reply, problem(400, 'invalid-request', 'Invalid request', { detail: 'The body is not JSON.', errors: [{ in: 'body', path: '(root)', message: 'is not valid JSON' }] }));
+          return sendProblem(
+            reply,
+            problem(400, 'invalid-request', 'Invalid request', {
+              detail: 'The body is not JSON.',
+              errors: [{ in: 'body', path: '(root)', message: 'is not valid JSON' }],
+            }),
+          );
         }
         if ((err as Error | null)?.name === 'WebhookVerificationError') {
           const stale = /timestamp too (old|new)/i.test((err as Error).message);
           return sendProblem(
             reply,
             problem(403, 'signature-invalid', 'Invalid signature', {
-              detail: stale ? 'svix-timestamp is more than five minutes away from our clock.' : 'svix-signature does not match this request.',
+              detail: stale
+                ? 'svix-timestamp is more than five minutes away from our clock.'
+                : 'svix-signature does not match this request.',
             }),
           );
         }
@@ -102,7 +122,9 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
           if (!parsed.success) return sendProblem(reply, malformed('body', parsed.error));
           const { email_id, to, bounce } = parsed.data.data;
           const kind = [bounce.type, bounce.subType].filter(Boolean).join('/');
-          await advanceAttemptStatus(db, { providerMessageId: email_id }, 'bounced', { error: `resend:bounce:${kind}` });
+          await advanceAttemptStatus(db, { providerMessageId: email_id }, 'bounced', {
+            error: `resend:bounce:${kind}`,
+          });
           if (isPermanent(bounce.type)) {
             for (const recipient of to) await recordSuppression(db, 'email', addressOf(recipient)!, 'resend:bounce');
           }
@@ -115,7 +137,8 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
           await advanceAttemptStatus(db, { providerMessageId: email_id }, 'complained', { error: 'resend:complaint' });
           const addresses = to.map((r) => addressOf(r)!);
           for (const address of addresses) await recordOptOut(db, 'email', address, 'resend:complaint');
-          for (const address of addresses) await notifyJourneysAt(request.log, { db, gateway }, 'optOut', 'email', address, RESEND);
+          for (const address of addresses)
+            await notifyJourneysAt(request.log, { db, gateway }, 'optOut', 'email', address, RESEND);
           break;
         }
         default:

@@ -25,7 +25,12 @@ export interface WebhookSettings {
   linkSigningSecret: string | null;
 }
 
-export const NO_WEBHOOK_SETTINGS: WebhookSettings = { publicBaseUrl: null, twilioAuthToken: null, resendWebhookSecret: null, linkSigningSecret: null };
+export const NO_WEBHOOK_SETTINGS: WebhookSettings = {
+  publicBaseUrl: null,
+  twilioAuthToken: null,
+  resendWebhookSecret: null,
+  linkSigningSecret: null,
+};
 
 export interface WebhookDeps {
   db: Database;
@@ -50,7 +55,9 @@ export function webhookSettingsProblems(settings: WebhookSettings): string[] {
     problems.push('RESEND_WEBHOOK_SECRET must be the webhook signing secret Resend shows (whsec_ followed by base64)');
   }
   if (settings.linkSigningSecret !== null && settings.linkSigningSecret.length < MIN_LINK_SECRET_LENGTH) {
-    problems.push(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters (32 random bytes recommended)`);
+    problems.push(
+      `LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters (32 random bytes recommended)`,
+    );
   }
   return problems;
 }
@@ -83,7 +90,11 @@ export function notConfigured(what: string, missing: string[]): Problem {
 export function malformed(where: 'body' | 'querystring', error: z.ZodError, prefix = ''): Problem {
   return problem(400, 'invalid-request', 'Invalid request', {
     detail: `The ${where} does not match what the provider sends.`,
-    errors: error.issues.map((issue) => ({ in: where, path: prefix + (issue.path.map(String).join('.') || '(root)'), message: issue.message })),
+    errors: error.issues.map((issue) => ({
+      in: where,
+      path: prefix + (issue.path.map(String).join('.') || '(root)'),
+      message: issue.message,
+    })),
   });
 }
 

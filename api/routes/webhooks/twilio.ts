@@ -55,7 +55,13 @@ const statusBody = z.object({
   MessageSid: z.string().min(1).max(64),
   MessageStatus: z.string().min(1).max(32),
   To: z.preprocess(blankToUndefined, address.optional()),
-  ErrorCode: z.preprocess(blankToUndefined, z.string().regex(/^\d{1,6}$/, 'must be a Twilio error code').optional()),
+  ErrorCode: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,6}$/, 'must be a Twilio error code')
+      .optional(),
+  ),
 });
 const statusQuery = z.object({ attempt: z.string().min(1).max(128).optional() });
 
@@ -67,13 +73,18 @@ const inboundBody = z.object({
 const channelOf = (address: string): Channel => (/^whatsapp:/i.test(address) ? 'whatsapp' : 'sms');
 
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!,
+  );
 }
 
 /** TwiML answering the buyer with `text`, or answering nothing. */
 export function twiml(text: string | null): string {
   const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
-  return text === null ? `${declaration}<Response/>` : `${declaration}<Response><Message>${escapeXml(text)}</Message></Response>`;
+  return text === null
+    ? `${declaration}<Response/>`
+    : `${declaration}<Response><Message>${escapeXml(text)}</Message></Response>`;
 }
 
 const isLocale = (value: string): value is Locale => (SUPPORTED_LOCALES as readonly string[]).includes(value);
@@ -87,11 +98,16 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
   function refusal(request: FastifyRequest): Problem | null {
     const { publicBaseUrl, twilioAuthToken } = settings;
     if (!publicBaseUrl || !twilioAuthToken) {
-      return notConfigured('The Twilio webhook', [...(twilioAuthToken ? [] : ['TWILIO_AUTH_TOKEN']), ...(publicBaseUrl ? [] : ['PUBLIC_BASE_URL'])]);
+      return notConfigured('The Twilio webhook', [
+        ...(twilioAuthToken ? [] : ['TWILIO_AUTH_TOKEN']),
+        ...(publicBaseUrl ? [] : ['PUBLIC_BASE_URL']),
+      ]);
     }
     const signature = request.headers['x-twilio-signature'];
     if (typeof signature !== 'string' || signature === '') {
-      return problem(401, 'signature-missing', 'Signature required', { detail: 'The X-Twilio-Signature header is missing.' });
+      return problem(401, 'signature-missing', 'Signature required', {
+        detail: 'The X-Twilio-Signature header is missing.',
+      });
     }
     const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
     let valid = false;
@@ -100,7 +116,11 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
     } catch {
       valid = false;
     }
-    return valid ? null : problem(403, 'signature-invalid', 'Invalid signature', { detail: 'X-Twilio-Signature does not match this request.' });
+    return valid
+      ? null
+      : problem(403, 'signature-invalid', 'Invalid signature', {
+          detail: 'X-Twilio-Signature does not match this request.',
+        });
   }
 
   app.post(
@@ -117,10 +137,19 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
 
       const status = STATUS_MAP[reported.toLowerCase()];
       if (!status) return reply.code(204).send();
-      const detail = status === 'undelivered' ? { error: code ? `twilio:${code}` : `twilio:${reported.toLowerCase()}`, providerMessageId: sid } : { providerMessageId: sid };
-      let attempt = await advanceAttemptStatus(db, { attemptId: query.data.attempt, providerMessageId: sid }, status, detail);
+      const detail =
+        status === 'undelivered'
+          ? { error: code ? `twilio:${code}` : `twilio:${reported.toLowerCase()}`, providerMessageId: sid }
+          : { providerMessageId: sid };
+      let attempt = await advanceAttemptStatus(
+        db,
+        { attemptId: query.data.attempt, providerMessageId: sid },
+        status,
+        detail,
+      );
       // A callback URL naming an attempt we do not have (yet): fall back to Twilio's message id.
-      if (!attempt && query.data.attempt) attempt = await advanceAttemptStatus(db, { providerMessageId: sid }, status, detail);
+      if (!attempt && query.data.attempt)
+        attempt = await advanceAttemptStatus(db, { providerMessageId: sid }, status, detail);
 
       const recipient = to ?? attempt?.recipient;
       if (status === 'undelivered' && code && recipient) {
@@ -142,7 +171,13 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
 
   app.post(
     '/webhooks/twilio/inbound',
-    { schema: { tags, summary: 'Twilio inbound SMS or WhatsApp message: STOP / START / HELP (answers TwiML)', security: [] } },
+    {
+      schema: {
+        tags,
+        summary: 'Twilio inbound SMS or WhatsApp message: STOP / START / HELP (answers TwiML)',
+        security: [],
+      },
+    },
     async (request, reply) => {
       const refused = refusal(request);
       if (refused) return sendProblem(reply, refused);
@@ -172,7 +207,10 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
         const buyerLocale = journeys.map((j) => j.locale).find(isLocale);
         if (buyerLocale) replyLocale = buyerLocale;
       }
-      return reply.code(200).type('text/xml; charset=utf-8').send(twiml(replyFor(kind, replyLocale)));
+      return reply
+        .code(200)
+        .type('text/xml; charset=utf-8')
+        .send(twiml(replyFor(kind, replyLocale)));
     },
   );
 };

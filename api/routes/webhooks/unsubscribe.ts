@@ -42,10 +42,22 @@ const TEXT = {
   refused: {
     title: 'Link not valid',
     lines: [
-      ['en', 'This link is not valid or has expired. To stop the reminders, use the link in a recent message or contact the seller.'],
-      ['es', 'Este enlace no es válido o ha caducado. Para dejar de recibir recordatorios, usa el enlace de un mensaje reciente o contacta al vendedor.'],
-      ['fr', 'Ce lien n’est pas valide ou a expiré. Pour ne plus recevoir de rappels, utilisez le lien d’un message récent ou contactez le vendeur.'],
-      ['pt-BR', 'Este link não é válido ou expirou. Para não receber mais lembretes, use o link de uma mensagem recente ou fale com o vendedor.'],
+      [
+        'en',
+        'This link is not valid or has expired. To stop the reminders, use the link in a recent message or contact the seller.',
+      ],
+      [
+        'es',
+        'Este enlace no es válido o ha caducado. Para dejar de recibir recordatorios, usa el enlace de un mensaje reciente o contacta al vendedor.',
+      ],
+      [
+        'fr',
+        'Ce lien n’est pas valide ou a expiré. Pour ne plus recevoir de rappels, utilisez le lien d’un message récent ou contactez le vendeur.',
+      ],
+      [
+        'pt-BR',
+        'Este link não é válido ou expirou. Para não receber mais lembretes, use o link de uma mensagem recente ou fale com o vendedor.',
+      ],
     ],
   },
 } as const;
@@ -73,16 +85,21 @@ ${form ?? ''}
 const CONFIRM_FORM = `<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${TEXT.confirm.button}</button></form>`;
 
 function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    // The token is in the URL: never pass it on in a Referer.
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex')
-    .header('x-frame-options', 'DENY')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-    .send(html);
+  return (
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      // The token is in the URL: never pass it on in a Referer.
+      .header('referrer-policy', 'no-referrer')
+      .header('x-robots-tag', 'noindex')
+      .header('x-frame-options', 'DENY')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      )
+      .send(html)
+  );
 }
 
 const wantsHtml = (request: FastifyRequest) => /text\/html/i.test(request.headers.accept ?? '');
@@ -91,7 +108,9 @@ const unsubscribeRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gat
   // The one-click POST's body is fixed by RFC 8058 (form or multipart) and carries nothing we
   // need: the token says who. Accept any type, read at most a little, ignore it.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_request, _body, done) => done(null, null));
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_request, _body, done) =>
+    done(null, null),
+  );
 
   function check(request: FastifyRequest): UnsubscribeTokenCheck | 'disabled' {
     if (!settings.linkSigningSecret || !settings.publicBaseUrl) return 'disabled';
@@ -100,13 +119,25 @@ const unsubscribeRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gat
   }
 
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
-    sendProblem(reply, problem(404, 'route-not-found', 'No such route', { detail: `${request.method} ${request.url.split('/').slice(0, 2).join('/')}/…` }));
+    sendProblem(
+      reply,
+      problem(404, 'route-not-found', 'No such route', {
+        detail: `${request.method} ${request.url.split('/').slice(0, 2).join('/')}/…`,
+      }),
+    );
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, reason: Exclude<UnsubscribeTokenCheck, { ok: true }>['reason']) {
-    if (request.method === 'GET' || wantsHtml(request)) return sendPage(reply, 403, page(TEXT.refused.title, TEXT.refused.lines));
+  function refuse(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    reason: Exclude<UnsubscribeTokenCheck, { ok: true }>['reason'],
+  ) {
+    if (request.method === 'GET' || wantsHtml(request))
+      return sendPage(reply, 403, page(TEXT.refused.title, TEXT.refused.lines));
     return sendProblem(
       reply,
-      problem(403, 'link-invalid', 'This unsubscribe link is not valid', { detail: reason === 'expired' ? 'The link has expired.' : 'The link is not one of ours or was altered.' }),
+      problem(403, 'link-invalid', 'This unsubscribe link is not valid', {
+        detail: reason === 'expired' ? 'The link has expired.' : 'The link is not one of ours or was altered.',
+      }),
     );
   }
 

@@ -22,35 +22,69 @@ const SCRIPT = fileURLToPath(new URL('../../../docker/temporal-namespace.sh', im
 const NAMESPACE = 'compose-test';
 const TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', DATETIME: 'Datetime' };
 
-describe.skipIf(skipWithout(devServer, 'the docker-compose set-up script'))('docker-compose: the namespace and search attribute set-up', () => {
-  let server: DevServer;
-  let cli: string;
-  beforeAll(async () => {
-    cli = (e2e.cli as { path: string }).path;
-    // A bare server, as temporalio/server starts: nothing registered.
-    server = await startDevServer({ cliPath: cli, port: 0, uiPort: null, logFile: '/dev/null', registerSearchAttributes: false });
-  });
-  afterAll(async () => server?.stop());
+describe.skipIf(skipWithout(devServer, 'the docker-compose set-up script'))(
+  'docker-compose: the namespace and search attribute set-up',
+  () => {
+    let server: DevServer;
+    let cli: string;
+    beforeAll(async () => {
+      cli = (e2e.cli as { path: string }).path;
+      // A bare server, as temporalio/server starts: nothing registered.
+      server = await startDevServer({
+        cliPath: cli,
+        port: 0,
+        uiPort: null,
+        logFile: '/dev/null',
+        registerSearchAttributes: false,
+      });
+    });
+    afterAll(async () => server?.stop());
 
-  const setup = () =>
-    run('sh', [SCRIPT], { env: { ...process.env, PATH: `${dirname(cli)}:${process.env.PATH}`, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE }, timeout: 120_000 });
+    const setup = () =>
+      run('sh', [SCRIPT], {
+        env: {
+          ...process.env,
+          PATH: `${dirname(cli)}:${process.env.PATH}`,
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_NAMESPACE: NAMESPACE,
+        },
+        timeout: 120_000,
+      });
 
-  it('leaves a served namespace with every search attribute, and runs again without harm', async () => {
-    expect((await setup()).stdout).toContain(`namespace ${NAMESPACE} ready`);
-    expect((await setup()).stdout).toContain(`namespace ${NAMESPACE} ready`);
-    const { stdout } = await run(cli, ['operator', 'search-attribute', 'list', '--namespace', NAMESPACE, '--address', server.address, '--output', 'json']);
-    const listed = JSON.parse(stdout) as { customAttributes?: Record<string, string> } | { name: string; type: string }[];
-    const text = JSON.stringify(listed);
-    for (const key of ALL_SEARCH_ATTRIBUTES) {
-      expect(text).toContain(key.name);
-      expect(text).toMatch(new RegExp(`${key.name}[^}]*${TYPE_NAMES[key.type]}`, 'i'));
-    }
+    it('leaves a served namespace with every search attribute, and runs again without harm', async () => {
+      expect((await setup()).stdout).toContain(`namespace ${NAMESPACE} ready`);
+      expect((await setup()).stdout).toContain(`namespace ${NAMESPACE} ready`);
+      const { stdout } = await run(cli, [
+        'operator',
+        'search-attribute',
+        'list',
+        '--namespace',
+        NAMESPACE,
+        '--address',
+        server.address,
+        '--output',
+        'json',
+      ]);
+      const listed = JSON.parse(stdout) as
+        { customAttributes?: Record<string, string> } | { name: string; type: string }[];
+      const text = JSON.stringify(listed);
+      for (const key of ALL_SEARCH_ATTRIBUTES) {
+        expect(text).toContain(key.name);
+        expect(text).toMatch(new RegExp(`${key.name}[^}]*${TYPE_NAMES[key.type]}`, 'i'));
+      }
 
-    // A journey starts there with its search attributes (the start fails on any unknown one).
-    const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: NAMESPACE });
-    const started = await new TemporalJourneyGateway(client, 'compose-test-queue').start(dueNowInstallment(), dueNowPolicy);
-    expect(started.created).toBe(true);
-    await client.workflow.getHandle(started.journeyId).terminate('test done');
-    await client.connection.close();
-  });
-});
+      // A journey starts there with its search attributes (the start fails on any unknown one).
+      const client = new Client({
+        connection: await Connection.connect({ address: server.address }),
+        namespace: NAMESPACE,
+      });
+      const started = await new TemporalJourneyGateway(client, 'compose-test-queue').start(
+        dueNowInstallment(),
+        dueNowPolicy,
+      );
+      expect(started.created).toBe(true);
+      await client.workflow.getHandle(started.journeyId).terminate('test done');
+      await client.connection.close();
+    });
+  },
+);

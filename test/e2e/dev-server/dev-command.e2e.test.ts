@@ -23,7 +23,15 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dunning-dev-'));
     ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
-    env = { DATA_DIR: dataDir, PORT: String(ports.api), TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui), TEMPORAL_ADDRESS: '', DATABASE_URL: '', API_KEYS: '' };
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(ports.api),
+      TEMPORAL_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.ui),
+      TEMPORAL_ADDRESS: '',
+      DATABASE_URL: '',
+      API_KEYS: '',
+    };
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -42,7 +50,9 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
 
   /** The journeys the Temporal UI lists for a search, through the UI server's own HTTP API. */
   const listedInUi = async (query: string): Promise<string[]> => {
-    const response = await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
+    const response = await fetch(
+      `http://127.0.0.1:${ports.ui}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(query)}`,
+    );
     expect(response.status).toBe(200);
     const { executions = [] } = (await response.json()) as { executions?: { execution: { workflowId: string } }[] };
     return executions.map((e) => e.execution.workflowId);
@@ -74,13 +84,23 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
 
   it('starts again on the same data, now encrypting: journeys kept, the UI decoding through the codec server', async () => {
     const codecPort = await freePort();
-    const dev = startScript('dev', { ...env, TEMPORAL_PAYLOAD_KEYS: `dev:${randomBytes(32).toString('base64')}`, CODEC_PORT: String(codecPort) });
+    const dev = startScript('dev', {
+      ...env,
+      TEMPORAL_PAYLOAD_KEYS: `dev:${randomBytes(32).toString('base64')}`,
+      CODEC_PORT: String(codecPort),
+    });
     await dev.waitFor('is ready', 120_000);
     const codecUrl = `http://127.0.0.1:${codecPort}`;
     expect(dev.output()).toContain(`Codec server  ${codecUrl}`);
-    const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as {
+      Codec?: { Endpoint?: string };
+    };
     expect(settings.Codec?.Endpoint).toBe(codecUrl);
-    const decoded = await fetch(`${codecUrl}/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+    const decoded = await fetch(`${codecUrl}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"payloads":[]}',
+    });
     expect(await decoded.json()).toEqual({ payloads: [] });
     const second = await startJourney();
     await waitForUi(`DunningTenant = "demo"`, second.journeyId);
@@ -94,7 +114,14 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
     // --search-attribute for good): npm run dev must register them itself.
     const otherData = await mkdtemp(join(tmpdir(), 'dunning-dev-plain-'));
     try {
-      const plain = await startDevServer({ cliPath: (e2e.cli as { path: string }).path, port: ports.temporal, uiPort: null, dbFilename: join(otherData, 'temporal.sqlite'), logFile: '/dev/null', registerSearchAttributes: false });
+      const plain = await startDevServer({
+        cliPath: (e2e.cli as { path: string }).path,
+        port: ports.temporal,
+        uiPort: null,
+        dbFilename: join(otherData, 'temporal.sqlite'),
+        logFile: '/dev/null',
+        registerSearchAttributes: false,
+      });
       await plain.stop();
       const dev = startScript('dev', { ...env, DATA_DIR: otherData });
       await dev.waitFor('is ready', 120_000);

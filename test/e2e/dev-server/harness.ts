@@ -37,7 +37,10 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-export function useDevServerHarness(serverOptions: Partial<Omit<DevServerOptions, 'cliPath'>> = {}, workerOptions: Partial<JourneyWorkerOptions> = {}) {
+export function useDevServerHarness(
+  serverOptions: Partial<Omit<DevServerOptions, 'cliPath'>> = {},
+  workerOptions: Partial<JourneyWorkerOptions> = {},
+) {
   let server: DevServerEnv;
   let database: DatabaseHandle;
   let main: RunningWorkers;
@@ -85,8 +88,15 @@ export function useDevServerHarness(serverOptions: Partial<Omit<DevServerOptions
   ): Promise<{ installment: InstallmentInput; journeyId: string; handle: JourneyHandle }> {
     const installment = dueNowInstallment(overrides);
     const started = await (options.through ?? gateway).start(installment, options.policy ?? dueNowPolicy);
-    expect(started).toEqual({ journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId), created: true });
-    return { installment, journeyId: started.journeyId, handle: server.env.client.workflow.getHandle<typeof dunningJourney>(started.journeyId) };
+    expect(started).toEqual({
+      journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId),
+      created: true,
+    });
+    return {
+      installment,
+      journeyId: started.journeyId,
+      handle: server.env.client.workflow.getHandle<typeof dunningJourney>(started.journeyId),
+    };
   }
 
   return {
@@ -105,10 +115,15 @@ export function useDevServerHarness(serverOptions: Partial<Omit<DevServerOptions
     taskQueue,
     startWorkers,
     startJourney,
-    status: (handle: JourneyHandle): Promise<JourneyStatus> => handle.query(statusQuery, { asOf: new Date().toISOString() }),
-    ref: (installment: InstallmentInput) => ({ tenantId: installment.tenantId, installmentId: installment.installmentId }),
+    status: (handle: JourneyHandle): Promise<JourneyStatus> =>
+      handle.query(statusQuery, { asOf: new Date().toISOString() }),
+    ref: (installment: InstallmentInput) => ({
+      tenantId: installment.tenantId,
+      installmentId: installment.installmentId,
+    }),
     attempts: (journeyId: string) => listAttempts(database.db, journeyId),
-    eventTypes: async (journeyId: string): Promise<string[]> => (await listEvents(database.db, journeyId)).map((e) => e.type),
+    eventTypes: async (journeyId: string): Promise<string[]> =>
+      (await listEvents(database.db, journeyId)).map((e) => e.type),
     /** The journey's row once `accept` says it is as expected. */
     row: (installment: InstallmentInput, accept: (row: JourneyRow) => boolean, what = 'the journey row') =>
       eventually(what, async () => {
@@ -117,7 +132,11 @@ export function useDevServerHarness(serverOptions: Partial<Omit<DevServerOptions
       }),
     /** Runs the `temporal` CLI against this server, as an operator would; returns its output. */
     async cli(...args: string[]): Promise<string> {
-      const { stdout } = await run(server.cliPath, [...args, '--address', server.server.address, '--namespace', server.server.namespace], { timeout: 30_000 });
+      const { stdout } = await run(
+        server.cliPath,
+        [...args, '--address', server.server.address, '--namespace', server.server.namespace],
+        { timeout: 30_000 },
+      );
       return stdout;
     },
   };

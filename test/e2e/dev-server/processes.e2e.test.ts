@@ -17,8 +17,10 @@ import { dueNowInstallment, dueNowPolicy } from './real-time';
 const KEY = 'e2e-owner-key';
 const TENANT = 'acme';
 
-const skip = skipWithout(devServer, 'the API and worker processes on the dev server') || !postgresAvailability.available;
-if (!postgresAvailability.available && !skip) console.warn(`the API and worker processes skipped: ${postgresAvailability.reason}`);
+const skip =
+  skipWithout(devServer, 'the API and worker processes on the dev server') || !postgresAvailability.available;
+if (!postgresAvailability.available && !skip)
+  console.warn(`the API and worker processes skipped: ${postgresAvailability.reason}`);
 
 describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQL and the dev server', () => {
   let server: DevServerEnv;
@@ -66,7 +68,10 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${KEY}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -76,7 +81,10 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
     expect((await call('POST', '/v1/policies', { ...dueNowPolicy, id: 'due-now' })).status).toBe(201);
     const { tenantId: _tenant, ...installment } = dueNowInstallment({ tenantId: TENANT, policyId: 'due-now' });
     const started = await call('POST', '/v1/journeys', installment);
-    expect(started).toMatchObject({ status: 201, body: { journeyId: journeyWorkflowId(TENANT, installment.installmentId), created: true } });
+    expect(started).toMatchObject({
+      status: 201,
+      body: { journeyId: journeyWorkflowId(TENANT, installment.installmentId), created: true },
+    });
     expect((await call('POST', '/v1/journeys', installment)).status).toBe(200);
 
     const reminded = await eventually('the first reminder, read through the API', async () => {
@@ -90,20 +98,39 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
     expect(crashed.signal).toBe('SIGKILL');
     await startWorker();
 
-    const paid = await call('POST', `/v1/journeys/${installment.installmentId}/payments`, { paymentId: 'pay-1', amountMinor: installment.amount.amountMinor, currency: installment.amount.currency });
+    const paid = await call('POST', `/v1/journeys/${installment.installmentId}/payments`, {
+      paymentId: 'pay-1',
+      amountMinor: installment.amount.amountMinor,
+      currency: installment.amount.currency,
+    });
     expect(paid.status).toBe(202);
-    const closed = await eventually('the paid journey, read through the API', async () => {
-      const { body } = await call('GET', `/v1/journeys/${installment.installmentId}`);
-      return body.source === 'database' && body.outcome ? body : undefined;
-    }, 60_000);
-    expect(closed).toMatchObject({ outcome: 'paid_before_due', stage: 'closed', attempts: { sent: 1 }, amountPaidMinor: installment.amount.amountMinor });
+    const closed = await eventually(
+      'the paid journey, read through the API',
+      async () => {
+        const { body } = await call('GET', `/v1/journeys/${installment.installmentId}`);
+        return body.source === 'database' && body.outcome ? body : undefined;
+      },
+      60_000,
+    );
+    expect(closed).toMatchObject({
+      outcome: 'paid_before_due',
+      stage: 'closed',
+      attempts: { sent: 1 },
+      amountPaidMinor: installment.amount.amountMinor,
+    });
 
     const row = await findJourney(database.db, TENANT, installment.installmentId);
     expect(row).toMatchObject({ outcome: 'paid_before_due', policyId: 'due-now' });
-    expect((await listEvents(database.db, row!.id)).map((e) => e.type)).toEqual(['started', 'step_sent', 'payment_received']);
+    expect((await listEvents(database.db, row!.id)).map((e) => e.type)).toEqual([
+      'started',
+      'step_sent',
+      'payment_received',
+    ]);
     expect((await listPayments(database.db, row!.id)).map((p) => p.paymentId)).toEqual(['pay-1']);
     const listed = await call('GET', '/v1/journeys?outcome=paid_before_due');
-    expect((listed.body.items as { installmentId: string }[]).map((j) => j.installmentId)).toContain(installment.installmentId);
+    expect((listed.body.items as { installmentId: string }[]).map((j) => j.installmentId)).toContain(
+      installment.installmentId,
+    );
   });
 
   it('both processes drain and exit cleanly on SIGTERM', async () => {

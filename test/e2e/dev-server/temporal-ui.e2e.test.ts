@@ -23,13 +23,17 @@ const env = { TEMPORAL_PAYLOAD_KEYS: `ui-key:${randomBytes(32).toString('base64'
 const dataConverter = dataConverterFromEnv(env)!;
 
 const noBrowser = !('path' in e2e.chromium);
-if (noBrowser && !skipWithout(devServer, 'the Temporal UI')) console.warn(`the Temporal UI in a browser skipped: ${(e2e.chromium as { reason: string }).reason}`);
+if (noBrowser && !skipWithout(devServer, 'the Temporal UI'))
+  console.warn(`the Temporal UI in a browser skipped: ${(e2e.chromium as { reason: string }).reason}`);
 
 const ports = { ui: await freePort(), codec: await freePort() };
 const uiOrigin = `http://127.0.0.1:${ports.ui}`;
 
 describe.skipIf(skipWithout(devServer, 'the Temporal UI') || noBrowser)('the Temporal UI in a real browser', () => {
-  const h = useDevServerHarness({ uiPort: ports.ui, uiCodecEndpoint: `http://127.0.0.1:${ports.codec}` }, { dataConverter });
+  const h = useDevServerHarness(
+    { uiPort: ports.ui, uiCodecEndpoint: `http://127.0.0.1:${ports.codec}` },
+    { dataConverter },
+  );
   let browser: Browser;
   let closeCodec: () => Promise<unknown>;
   let decodeRequests = 0;
@@ -44,7 +48,14 @@ describe.skipIf(skipWithout(devServer, 'the Temporal UI') || noBrowser)('the Tem
     await mkdir(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: (e2e.chromium as { path: string }).path,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -53,11 +64,18 @@ describe.skipIf(skipWithout(devServer, 'the Temporal UI') || noBrowser)('the Tem
   });
 
   it('finds a journey by its search attributes and shows its input decoded by the codec server', async () => {
-    const client = new Client({ connection: h.server.env.connection, namespace: h.server.server.namespace, dataConverter });
+    const client = new Client({
+      connection: h.server.env.connection,
+      namespace: h.server.server.namespace,
+      dataConverter,
+    });
     const gateway = new TemporalJourneyGateway(client, h.taskQueue);
     const { installment, journeyId } = await h.startJourney({}, { through: gateway });
     await eventually('the journey listed by visibility', async () => {
-      for await (const execution of h.client.workflow.list({ query: `DunningStage = 'pre_due' AND WorkflowId = '${journeyId}'` })) return execution.runId;
+      for await (const execution of h.client.workflow.list({
+        query: `DunningStage = 'pre_due' AND WorkflowId = '${journeyId}'`,
+      }))
+        return execution.runId;
       return undefined;
     });
 

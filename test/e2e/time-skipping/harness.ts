@@ -104,11 +104,21 @@ export function useTimeSkippingHarness() {
     });
   }
 
-  async function startJourney(overrides: InstallmentOverrides = {}, through = gateway): Promise<{ installment: InstallmentInput; journeyId: string; handle: JourneyHandle }> {
+  async function startJourney(
+    overrides: InstallmentOverrides = {},
+    through = gateway,
+  ): Promise<{ installment: InstallmentInput; journeyId: string; handle: JourneyHandle }> {
     const installment = await newInstallment(overrides);
     const started = await through.start(installment, defaultPolicy);
-    expect(started).toEqual({ journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId), created: true });
-    return { installment, journeyId: started.journeyId, handle: env.client.workflow.getHandle<typeof dunningJourney>(started.journeyId) };
+    expect(started).toEqual({
+      journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId),
+      created: true,
+    });
+    return {
+      installment,
+      journeyId: started.journeyId,
+      handle: env.client.workflow.getHandle<typeof dunningJourney>(started.journeyId),
+    };
   }
 
   const status = (handle: JourneyHandle): Promise<JourneyStatus> => handle.query(statusQuery);
@@ -145,10 +155,14 @@ export function useTimeSkippingHarness() {
     startJourney,
     status,
     untilSent,
-    ref: (installment: InstallmentInput) => ({ tenantId: installment.tenantId, installmentId: installment.installmentId }),
+    ref: (installment: InstallmentInput) => ({
+      tenantId: installment.tenantId,
+      installmentId: installment.installmentId,
+    }),
     /** The attempts of a journey, once recorded. */
     attempts: (journeyId: string): Promise<AttemptRow[]> => listAttempts(database.db, journeyId),
-    eventTypes: async (journeyId: string): Promise<string[]> => (await listEvents(database.db, journeyId)).map((e) => e.type),
+    eventTypes: async (journeyId: string): Promise<string[]> =>
+      (await listEvents(database.db, journeyId)).map((e) => e.type),
     /** Recording is the workflow's last act: wait for the closed projection. */
     closedJourney: (installment: InstallmentInput) =>
       eventually('the closed journey row', async () => {

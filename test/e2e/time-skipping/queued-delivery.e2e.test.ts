@@ -17,32 +17,43 @@ import { useTimeSkippingHarness } from './harness';
 
 const { EventType } = proto.temporal.api.enums.v1;
 
-describe.skipIf(skipWithout(timeSkipping, 'end-to-end queued delivery on the time-skipping server'))('a reminder waiting in its queue (time-skipping test server)', () => {
-  const h = useTimeSkippingHarness();
+describe.skipIf(skipWithout(timeSkipping, 'end-to-end queued delivery on the time-skipping server'))(
+  'a reminder waiting in its queue (time-skipping test server)',
+  () => {
+    const h = useTimeSkippingHarness();
 
-  it('a payment while the reminder waits: the reminder is canceled and never goes out', async () => {
-    // Workers of their own that poll no delivery queue: the first reminder stays queued.
-    const queue = uniqueId('e2e-queued');
-    const held = await h.startWorkers({ taskQueue: queue, deliveryChannels: [] });
-    try {
-      const gateway = new TemporalJourneyGateway(h.env.client, queue);
-      const { installment, journeyId, handle } = await h.startJourney({}, gateway);
-      const firstAt = Date.parse((await h.status(handle)).nextAction!.at!);
-      // This server stops skipping time while an activity is scheduled: sleep just past the
-      // reminder, so what remains of the sleep once it is queued is a second of real time.
-      await h.env.sleep(firstAt - (await h.env.currentTimeMs()) + 1_000);
-      await eventually('the reminder waiting in its queue', async () => ((await handle.describe()).raw.pendingActivities?.length === 1 ? true : undefined));
+    it('a payment while the reminder waits: the reminder is canceled and never goes out', async () => {
+      // Workers of their own that poll no delivery queue: the first reminder stays queued.
+      const queue = uniqueId('e2e-queued');
+      const held = await h.startWorkers({ taskQueue: queue, deliveryChannels: [] });
+      try {
+        const gateway = new TemporalJourneyGateway(h.env.client, queue);
+        const { installment, journeyId, handle } = await h.startJourney({}, gateway);
+        const firstAt = Date.parse((await h.status(handle)).nextAction!.at!);
+        // This server stops skipping time while an activity is scheduled: sleep just past the
+        // reminder, so what remains of the sleep once it is queued is a second of real time.
+        await h.env.sleep(firstAt - (await h.env.currentTimeMs()) + 1_000);
+        await eventually('the reminder waiting in its queue', async () =>
+          (await handle.describe()).raw.pendingActivities?.length === 1 ? true : undefined,
+        );
 
-      expect(await gateway.reportPayment(h.ref(installment), { paymentId: uniqueId('pay'), amountMinor: 4_990, currency: 'USD' })).toBe('delivered');
-      expect(await handle.result()).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 0 } });
-      expect(await h.attempts(journeyId)).toEqual([]);
-      const types = ((await handle.fetchHistory()).events ?? []).map((e) => e.eventType);
-      expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
-      expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED);
-      expect(await h.eventTypes(journeyId)).toEqual(['started', 'payment_received']);
-      await exportHistory('time-skipping/payment-while-reminder-queued', handle);
-    } finally {
-      await held.stop();
-    }
-  });
-});
+        expect(
+          await gateway.reportPayment(h.ref(installment), {
+            paymentId: uniqueId('pay'),
+            amountMinor: 4_990,
+            currency: 'USD',
+          }),
+        ).toBe('delivered');
+        expect(await handle.result()).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: 0 } });
+        expect(await h.attempts(journeyId)).toEqual([]);
+        const types = ((await handle.fetchHistory()).events ?? []).map((e) => e.eventType);
+        expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+        expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED);
+        expect(await h.eventTypes(journeyId)).toEqual(['started', 'payment_received']);
+        await exportHistory('time-skipping/payment-while-reminder-queued', handle);
+      } finally {
+        await held.stop();
+      }
+    });
+  },
+);
