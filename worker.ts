@@ -21,7 +21,7 @@ import {
   sendersFromConfig,
 } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
-import { type Channel, channelSchema } from './domain/channels';
+import { CHANNELS, type Channel } from './domain/channels';
 import { MIN_LINK_SECRET_LENGTH, createUnsubscribeUrl } from './api/unsubscribe-links';
 import { RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW_TYPE, deliveryTaskQueue } from './workflows/messages';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
@@ -130,8 +130,6 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     },
   };
 }
-
-const CHANNELS: readonly Channel[] = channelSchema.options;
 
 /** How often journeys that Temporal ended from outside get their records closed, and how far back each run looks. */
 export const RECONCILE_EVERY = '5 minutes';

@@ -6,12 +6,12 @@ import {
   buyerContactRecord,
   contactPointState,
   lockBuyer,
-  normalizeAddress,
   recordOptOut,
   recordSuppression,
 } from '../db/contact-repository';
 import { type AttemptRow, findAttempt } from '../db/journey-repository';
 import { attempts } from '../db/schema';
+import { normalizeAddress } from '../domain/channels';
 import { contactRulesOf, guardSend } from '../domain/compliance';
 import { type DeliveryOutcome, outcomeOfGuard } from '../domain/delivery';
 import type { Locale } from '../domain/installment';

@@ -15,8 +15,7 @@
  * secret never serves two purposes. Rotating the secret invalidates every link sent before.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { normalizeAddress } from '../db/contact-repository';
-import type { Channel } from '../domain/channels';
+import { type Channel, normalizeAddress } from '../domain/channels';
 
 const VERSION = 1;
 const IV_BYTES = 12;

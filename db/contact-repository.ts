@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Channel } from '../domain/channels';
+import { CHANNEL_TABLE, type Channel, normalizeAddress } from '../domain/channels';
 import type { BuyerContactRecord } from '../domain/compliance';
 import { MS_PER_DAY } from '../domain/local-time';
 import type { Database } from './client';
@@ -57,13 +57,6 @@ const STATUS_RANK: Record<AttemptStatus, number> = {
 
 export function attemptStatusRank(status: string): number {
   return STATUS_RANK[status as AttemptStatus] ?? -1;
-}
-
-/** Addresses are compared in one form: lower-case email; E.164 without a `whatsapp:` prefix. */
-export function normalizeAddress(channel: Channel, address: string): string {
-  const trimmed = address.trim();
-  if (channel === 'email') return trimmed.toLowerCase();
-  return trimmed.replace(/^whatsapp:/i, '');
 }
 
 const WEEK_MS = 7 * MS_PER_DAY;
@@ -127,7 +120,8 @@ export async function buyerContactRecord(
     contacts,
     optedOut: point.optedOut ? [ref.channel] : [],
     suppressed: point.suppressed ? [ref.channel] : [],
-    lastWhatsAppInboundAt: ref.channel === 'whatsapp' ? point.lastInboundAt : null,
+    // Only a channel with a reply window cares when the buyer last wrote.
+    lastWhatsAppInboundAt: CHANNEL_TABLE[ref.channel].replyWindowHours === null ? null : point.lastInboundAt,
   };
 }
 
@@ -250,12 +244,10 @@ export interface JourneyAtAddress {
 /** Journeys still running whose buyer uses this address on this channel, in every tenant. */
 export async function openJourneysAt(db: Database, channel: Channel, address: string): Promise<JourneyAtAddress[]> {
   const normalized = normalizeAddress(channel, address);
+  const { addressField, addressKind } = CHANNEL_TABLE[channel];
+  const stored = sql`(${installments.buyer}->>${addressField}::text)`;
   const matchesAddress =
-    channel === 'email'
-      ? sql`lower(${installments.buyer}->>'email') = ${normalized}`
-      : channel === 'sms'
-        ? sql`(${installments.buyer}->>'phone') = ${normalized}`
-        : sql`(${installments.buyer}->>'whatsapp') = ${normalized}`;
+    addressKind === 'email' ? sql`lower(${stored}) = ${normalized}` : sql`${stored} = ${normalized}`;
   const rows = await db
     .select({
       tenantId: journeys.tenantId,

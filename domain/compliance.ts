@@ -1,10 +1,9 @@
-import type { Channel } from './channels';
+import { type Channel, replyWindowMs } from './channels';
 import {
   type IsoWeekday,
   type LocalDate,
   type LocalTime,
   MS_PER_DAY,
-  MS_PER_HOUR,
   addDays,
   instantToZoned,
   isWithinDailyWindow,
@@ -64,7 +63,7 @@ export type SendDecision =
   /** Not on this channel: the step falls through to the next one. */
   | { verdict: 'refuse'; reason: RefusalReason };
 
-export const WHATSAPP_WINDOW_MS = 24 * MS_PER_HOUR;
+export const WHATSAPP_WINDOW_MS = replyWindowMs('whatsapp')!;
 /**
  * Free-form text is chosen only while the window stays open for this long: a message sent a
  * moment before the window closes could reach WhatsApp after it has.
@@ -153,7 +152,7 @@ export function guardSend(request: SendRequest): SendDecision {
     const { at } = earliestAllowedInstant(rules, now, timeZone, buyer.contacts);
     return { verdict: 'delay', reason, until: at };
   }
-  if (channel !== 'whatsapp') return { verdict: 'allow' };
+  if (replyWindowMs(channel) === null) return { verdict: 'allow' };
   if (isWhatsAppWindowOpen(buyer.lastWhatsAppInboundAt, now)) return { verdict: 'allow', whatsappMode: 'free_form' };
   return request.whatsappTemplateAvailable
     ? { verdict: 'allow', whatsappMode: 'template' }

@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/contracts';
-import { type Channel, resolveChannel } from '../domain/channels';
+import { type Channel, addressOn, resolveChannel } from '../domain/channels';
 import { eventForDelivery } from '../domain/delivery';
 import type { InstallmentInput } from '../domain/installment';
 import {
@@ -284,7 +284,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
           requestedChannel: step.channel,
           template: step.template,
           locale: buyer.locale,
-          to: (channel === 'email' ? buyer.email : channel === 'sms' ? buyer.phone : buyer.whatsapp)!,
+          to: addressOn(channel, buyer)!,
           buyerName: buyer.name,
           productName: state.installment.product.name,
           amountDueMinor: state.installment.amount.amountMinor - state.paidMinor,

@@ -3,7 +3,7 @@
  * workflow and the client. `define*` calls are pure, so this module is safe on either side.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Channel } from '../domain/channels';
+import { CHANNEL_TABLE, type Channel } from '../domain/channels';
 import type { Actor, CancelReason, ContactUpdate } from '../domain/journey';
 import type { LocalDate } from '../domain/local-time';
 import type { JourneyStatus } from '../domain/status';
@@ -16,7 +16,7 @@ export const DEFAULT_TASK_QUEUE = 'dunning-journeys';
  * (`maxTaskQueueActivitiesPerSecond`), so the Temporal server enforces it across all workers.
  */
 export function deliveryTaskQueue(journeyTaskQueue: string, channel: Channel): string {
-  return `${journeyTaskQueue}-${channel}`;
+  return `${journeyTaskQueue}-${CHANNEL_TABLE[channel].deliveryQueue}`;
 }
 
 /**

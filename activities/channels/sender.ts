@@ -3,6 +3,7 @@
  * channel, so the activity's rules (compliance guard, intent rows, retries) are tested once and
  * every provider adapter is tested against its own wire format.
  */
+import type { Channel } from '../../domain/channels';
 import type { Locale } from '../../domain/installment';
 import type { MessageTemplate } from '../../domain/messages';
 
@@ -42,7 +43,14 @@ export interface OutgoingWhatsApp extends OutgoingBase {
   variables: Record<string, string>;
 }
 
-export type OutgoingMessage = OutgoingEmail | OutgoingSms | OutgoingWhatsApp;
+/** The message each channel sends: a new channel needs its shape here. */
+export interface OutgoingByChannel {
+  email: OutgoingEmail;
+  sms: OutgoingSms;
+  whatsapp: OutgoingWhatsApp;
+}
+
+export type OutgoingMessage = OutgoingByChannel[Channel];
 
 /** Why a provider refused a message for good: the deliver activity turns each into a journey decision. */
 export type PermanentRefusal =
@@ -83,11 +91,8 @@ export interface ChannelSender<M extends OutgoingMessage = OutgoingMessage> {
   send(message: M): Promise<SendOutcome>;
 }
 
-export interface ChannelSenders {
-  email: ChannelSender<OutgoingEmail>;
-  sms: ChannelSender<OutgoingSms>;
-  whatsapp: ChannelSender<OutgoingWhatsApp>;
-}
+/** A sender for every channel (the outbox where no provider is configured). */
+export type ChannelSenders = { [C in Channel]: ChannelSender<OutgoingByChannel[C]> };
 
 /** The provider did not take the message; retrying later is safe. */
 export class ProviderUnavailableError extends Error {
