@@ -1,6 +1,98 @@
 // @ts-check
 import js from '@eslint/js';
+import importPlugin from 'eslint-plugin-import';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers and what each may import (docs/architecture.md). A zone forbids `target` to import
+ * from `from`; entry points (api/main.ts, worker.ts, dev.ts) compose the layers.
+ */
+const layers = {
+  domain: './domain',
+  workflows: './workflows',
+  activities: './activities',
+  application: './application',
+  api: './api',
+  db: './db',
+  codec: './codec',
+  scripts: './scripts',
+};
+const entryPoints = ['./worker.ts', './dev.ts', './api/main.ts'];
+const zone = (target, from, message, except) => ({ target, from, message, ...(except && { except }) });
+const layerZones = [
+  zone(
+    layers.domain,
+    [
+      layers.workflows,
+      layers.activities,
+      layers.application,
+      layers.api,
+      layers.db,
+      layers.codec,
+      layers.scripts,
+      './client.ts',
+      ...entryPoints,
+    ],
+    'domain/ is pure: it imports only domain/.',
+  ),
+  zone(
+    layers.db,
+    [
+      layers.workflows,
+      layers.activities,
+      layers.application,
+      layers.api,
+      layers.codec,
+      layers.scripts,
+      './client.ts',
+      ...entryPoints,
+    ],
+    'db/ imports only domain/ and db/.',
+  ),
+  zone(
+    layers.workflows,
+    [layers.application, layers.api, layers.db, layers.codec, layers.scripts, './client.ts', ...entryPoints],
+    'Workflow code imports domain/, workflows/ and activity contracts only.',
+  ),
+  zone(layers.workflows, layers.activities, 'Workflow code imports activity types from activities/contracts only.', [
+    './contracts.ts',
+  ]),
+  zone(
+    layers.activities,
+    [layers.application, layers.api, layers.scripts, ...entryPoints],
+    'Activities are side effects behind factories: their dependencies come in, they import no use case or HTTP code.',
+  ),
+  zone(
+    layers.application,
+    [layers.api, layers.activities, layers.scripts, ...entryPoints],
+    'The application layer is neither HTTP nor a Temporal shell: it never imports them.',
+  ),
+  zone(
+    layers.api,
+    [layers.activities, layers.scripts, './worker.ts', './dev.ts'],
+    'api/ is HTTP: it reaches the rest through application/, db/ and domain/.',
+  ),
+  zone(
+    layers.codec,
+    [
+      layers.domain,
+      layers.workflows,
+      layers.activities,
+      layers.application,
+      layers.api,
+      layers.db,
+      layers.scripts,
+      ...entryPoints,
+    ],
+    'codec/ stands alone.',
+  ),
+  zone(
+    layers.scripts,
+    [layers.api, ...entryPoints.filter((e) => e !== './worker.ts')],
+    'scripts/ are tools: they use application/, never api/.',
+  ),
+  zone('./worker.ts', [layers.api, './dev.ts'], 'The worker does not import the API.'),
+];
 
 /**
  * What workflow code may not import. domain/ reuses this list: a later config block's
@@ -41,7 +133,10 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { import: importPlugin },
+    settings: { 'import/resolver': { node: { extensions: ['.ts', '.js'] } } },
     rules: {
+      'import/no-restricted-paths': ['error', { zones: layerZones }],
       // A forgotten promise in a workflow or a route is a lost side effect or an unhandled rejection.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',

@@ -22,7 +22,7 @@ import {
 } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
 import { CHANNELS, type Channel } from './domain/channels';
-import { MIN_LINK_SECRET_LENGTH, createUnsubscribeUrl } from './api/unsubscribe-links';
+import { MIN_LINK_SECRET_LENGTH, createUnsubscribeUrl } from './application/unsubscribe-links';
 import { RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW_TYPE, deliveryTaskQueue } from './workflows/messages';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';

@@ -3,12 +3,10 @@
  * bundle imports nothing from the activity side.
  */
 import type { Channel } from '../domain/channels';
-import type { InstallmentInput } from '../domain/installment';
-import type { RecordedEvent } from '../domain/journey';
+import type { JourneyRecord } from '../domain/journey-record';
 import type { DeliveryOutcome } from '../domain/delivery';
 import type { MessageFacts } from '../domain/messages';
 import type { Policy } from '../domain/policy';
-import type { JourneyStatus } from '../domain/status';
 
 /** A reminder to deliver: the facts its message is rendered from, plus where and under which key. */
 export interface ReminderDelivery extends MessageFacts {
@@ -34,13 +32,7 @@ export interface ReminderDelivery extends MessageFacts {
 
 export type DeliveryResult = DeliveryOutcome;
 
-export interface JourneyRecord {
-  journeyId: string;
-  runId: string;
-  installment: InstallmentInput;
-  status: JourneyStatus;
-  events: RecordedEvent[];
-}
+export type { JourneyRecord };
 
 export interface JourneyActivities {
   deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult>;

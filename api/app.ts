@@ -16,14 +16,16 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
-import type { JourneyGateway } from './gateway';
-import auth, { type ApiKeyStore } from './plugins/auth';
+import type { JourneyGateway } from '../application/journey-gateway';
+import auth from './plugins/auth';
+import { type ApiKeyStore } from '../application/key-stores';
 import errors from './plugins/errors';
 import idempotency from './plugins/idempotency';
 import { problem, sendProblem } from './problem';
 import accessRoutes from './routes/access';
 import journeyCollectionRoutes from './routes/journey-collection';
-import journeyRoutes, { type PolicyCatalog } from './routes/journeys';
+import journeyRoutes from './routes/journeys';
+import type { PolicyCatalog } from '../application/policy-catalog';
 import policyRoutes from './routes/policies';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';

@@ -3,12 +3,12 @@ import pino from 'pino';
 import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
 import { buildApp } from './app';
-import { databaseKeyStore } from './key-stores';
-import { firstOf } from './plugins/auth';
-import { databasePolicies } from './policies';
+import { databaseKeyStore } from '../application/key-stores';
+import { firstOf } from '../application/key-stores';
+import { databasePolicies } from '../application/policy-catalog';
 import { type ApiSettings, apiSettingsFromEnv } from './settings';
 import { drainOnSignals } from './shutdown';
-import { TemporalJourneyGateway } from './temporal-gateway';
+import { TemporalJourneyGateway } from '../application/temporal-journey-gateway';
 
 const temporal = temporalSettingsFromEnv();
 if (!temporal) {

@@ -2,7 +2,7 @@
  * What the API process reads from its environment, read and checked before anything starts:
  * a wrong variable stops the process with its name, not a request later.
  */
-import { type ApiKeyStore, envKeyStore } from './plugins/auth';
+import { type ApiKeyStore, envKeyStore } from '../application/key-stores';
 import { type WebhookSettings, webhookSettingsFromEnv } from './routes/webhooks/index';
 
 export interface ApiSettings {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
-import type { JourneyRecord } from '../activities/contracts';
+import type { JourneyRecord } from '../domain/journey-record';
 import type { EndedOutsideReason } from '../domain/journey';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import type { Database } from './client';

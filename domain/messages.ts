@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Channel } from './channels';
 import { en } from './copy/en';
 import { es } from './copy/es';
@@ -18,13 +17,16 @@ import { type SmsEncoding, smsSegments } from './sms-segments';
  * a name containing "{url}" or "$&" stays exactly that.
  */
 
-export const REMINDER_TEMPLATES = ['pre_due', 'due_today', 'overdue_early', 'overdue_late', 'final_notice'] as const;
-export const CONFIRMATION_TEMPLATES = ['payment_confirmation', 'due_date_change_confirmation'] as const;
-export const MESSAGE_TEMPLATES = [...REMINDER_TEMPLATES, ...CONFIRMATION_TEMPLATES] as const;
-export type ReminderTemplate = (typeof REMINDER_TEMPLATES)[number];
-export type ConfirmationTemplate = (typeof CONFIRMATION_TEMPLATES)[number];
-export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
-export const reminderTemplateSchema = z.enum(REMINDER_TEMPLATES);
+export {
+  CONFIRMATION_TEMPLATES,
+  type ConfirmationTemplate,
+  MESSAGE_TEMPLATES,
+  type MessageTemplate,
+  REMINDER_TEMPLATES,
+  type ReminderTemplate,
+  reminderTemplateSchema,
+} from './templates';
+import type { MessageTemplate } from './templates';
 
 export interface MessageFacts {
   template: MessageTemplate;

@@ -9,7 +9,7 @@ import { findTenant } from '../db/access-repository';
 import { type Database, openDatabaseFromEnv } from '../db/client';
 import { tenants } from '../db/schema';
 import { externalIdSchema } from '../domain/installment';
-import { issueApiKey } from '../api/key-stores';
+import { issueApiKey } from '../application/key-stores';
 
 export interface CreatedTenant {
   tenantId: string;

@@ -7,10 +7,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CsvFileError, type ImportCounts, errorReportCsv, importInstallments } from '../api/import';
-import { createJourneyStarter, type JourneyStarter } from '../api/journey-starter';
-import { databasePolicies } from '../api/policies';
-import { TemporalJourneyGateway } from '../api/temporal-gateway';
+import { CsvFileError, type ImportCounts, errorReportCsv, importInstallments } from '../application/csv-import';
+import { createJourneyStarter, type JourneyStarter } from '../application/journey-starter';
+import { databasePolicies } from '../application/policy-catalog';
+import { TemporalJourneyGateway } from '../application/temporal-journey-gateway';
 import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { findTenant } from '../db/access-repository';
 import { openDatabaseFromEnv } from '../db/client';

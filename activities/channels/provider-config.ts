@@ -4,6 +4,7 @@
  * error naming the missing variable, never a silent fallback. Error messages name variables and
  * never repeat their values (secrets stay out of logs).
  */
+import { publicBaseUrlProblem, urlProblem, withoutTrailingSlash } from '../../domain/urls';
 import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../domain/installment';
 import { createResendEmailSender, type ResendConfig } from './resend-email';
@@ -67,27 +68,14 @@ function checkFrom(name: string, value: string): string {
   return value;
 }
 
-function checkUrl(name: string, value: string, { httpsOnly }: { httpsOnly: boolean }): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ProviderConfigError(`${name} must be an absolute URL`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (!httpsOnly || loopback))) {
-    throw new ProviderConfigError(`${name} must be an https URL${httpsOnly ? ' (http only for localhost)' : ''}`);
-  }
-  if (url.search || url.hash) throw new ProviderConfigError(`${name} must not have a query or fragment`);
-  return value.replace(/\/+$/, '');
+/** A configured URL as it is used, or the error naming its variable. */
+function checked(problem: string | null, value: string): string {
+  if (problem) throw new ProviderConfigError(problem);
+  return withoutTrailingSlash(value);
 }
 
-/**
- * PUBLIC_BASE_URL, as the workers (status callbacks, links) and the API (Twilio signatures) both
- * read it: https (http only on this machine), no query or fragment, no trailing slash.
- */
-export function checkPublicBaseUrl(value: string): string {
-  return checkUrl('PUBLIC_BASE_URL', value, { httpsOnly: true });
+function checkUrl(name: string, value: string, options: { httpsOnly: boolean }): string {
+  return checked(urlProblem(name, value, options), value);
 }
 
 function parseJson(name: string, raw: string): unknown {
@@ -205,7 +193,8 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
   }
   const e = parsed.data;
 
-  const publicBaseUrl = e.PUBLIC_BASE_URL === undefined ? null : checkPublicBaseUrl(e.PUBLIC_BASE_URL);
+  const publicBaseUrl =
+    e.PUBLIC_BASE_URL === undefined ? null : checked(publicBaseUrlProblem(e.PUBLIC_BASE_URL), e.PUBLIC_BASE_URL);
 
   // Email: Resend, switched on by RESEND_API_KEY.
   let email: ResendConfig | null = null;

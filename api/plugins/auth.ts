@@ -1,25 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../../domain/journey';
-import { PERMISSIONS, type Permission } from '../../domain/permissions';
+import type { Permission } from '../../domain/permissions';
+import type { ApiKeyStore, Principal } from '../../application/key-stores';
 import { problem, sendProblem } from '../problem';
-
-/** Who is calling: resolved from the API key on every request. */
-export interface Principal {
-  tenantId: string;
-  /** A stable, non-secret identifier of the key, recorded as the actor of every write. */
-  keyId: string;
-  role: 'owner' | 'collaborator';
-  collaboratorId?: string;
-  profileId?: string;
-  permissions: ReadonlySet<Permission>;
-}
-
-/** Where API keys are looked up; the secret itself is never stored, only its SHA-256 digest. */
-export interface ApiKeyStore {
-  authenticate(secret: string): Promise<Principal | null>;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,50 +15,6 @@ declare module 'fastify' {
     /** Only the tenant's owner may call the route (tenant, profiles, collaborators, keys). */
     ownerOnly?: boolean;
   }
-}
-
-export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
-
-export const ALL_PERMISSIONS: ReadonlySet<Permission> = new Set(PERMISSIONS);
-
-/**
- * Owner keys from the environment (`API_KEYS=tenant:key[,tenant:key…]`): how a new installation
- * gets its first key. Only digests are kept in memory.
- */
-export function envKeyStore(spec: string | undefined): ApiKeyStore & { size: number } {
-  const owners = new Map<string, Principal>();
-  for (const entry of (spec ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const at = entry.indexOf(':');
-    if (at <= 0 || at === entry.length - 1) throw new Error('API_KEYS must look like tenant:key[,tenant:key…]');
-    const digest = sha256Hex(entry.slice(at + 1));
-    owners.set(digest, {
-      tenantId: entry.slice(0, at),
-      keyId: `key_${digest.slice(0, 12)}`,
-      role: 'owner',
-      permissions: ALL_PERMISSIONS,
-    });
-  }
-  return {
-    size: owners.size,
-    // Looked up by digest: the secret is never compared byte by byte, so timing reveals nothing useful.
-    authenticate: async (secret) => owners.get(sha256Hex(secret)) ?? null,
-  };
-}
-
-/** The first store that knows the key answers. */
-export function firstOf(...stores: ApiKeyStore[]): ApiKeyStore {
-  return {
-    async authenticate(secret) {
-      for (const store of stores) {
-        const principal = await store.authenticate(secret);
-        if (principal) return principal;
-      }
-      return null;
-    },
-  };
 }
 
 export function actorOf(request: FastifyRequest): Actor {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { JourneyServiceUnavailableError } from '../gateway';
+import { JourneyServiceUnavailableError } from '../../application/journey-gateway';
 import { problem, sendProblem } from '../problem';
 
 /** `/buyer/email` → `buyer.email`, `/steps/0` → `steps.0`. */

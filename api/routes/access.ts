@@ -25,10 +25,10 @@ import { auditWrite } from '../audit';
 import { externalIdSchema, plainTextSchema } from '../../domain/installment';
 import { BUILT_IN_PROFILES, PERMISSIONS } from '../../domain/permissions';
 import { DEFAULT_POLICY_ID } from '../../domain/policy';
-import { issueApiKey } from '../key-stores';
+import { issueApiKey } from '../../application/key-stores';
 import { problem, problemSchema, sendProblem } from '../problem';
 import { idempotencyHeaders } from '../schemas';
-import type { JourneyRoutesOptions } from './journeys';
+import type { RouteDeps } from '../route-deps';
 
 /**
  * The tenant's own administration: the tenant, permission profiles, collaborators and API keys.
@@ -183,7 +183,7 @@ const unknownProfile = (profileId: string) =>
     errors: [{ in: 'body', path: 'profileId', message: `no profile "${profileId}" for this tenant` }],
   });
 
-const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) => {
+const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
   const now = () => new Date();
 
   // --- tenant -----------------------------------------------------------------------------

@@ -8,10 +8,10 @@ import {
   type JourneyListRow,
   searchJourneys,
 } from '../../db/journey-repository';
-import { type Delivery, JourneyServiceUnavailableError } from '../gateway';
-import { GATEWAY_CONCURRENCY, mapLimit } from '../concurrency';
+import { type Delivery, JourneyServiceUnavailableError } from '../../application/journey-gateway';
+import { GATEWAY_CONCURRENCY, mapLimit } from '../../application/concurrency';
 import { RETRYABLE_HEADER } from '../plugins/idempotency';
-import { createJourneyStarter } from '../journey-starter';
+import { createJourneyStarter } from '../../application/journey-starter';
 import { actorOf } from '../plugins/auth';
 import { problem, problemSchema, sendProblem } from '../problem';
 import {
@@ -27,7 +27,7 @@ import {
   journeyPage,
   startJourneyBody,
 } from '../schemas';
-import type { JourneyRoutesOptions } from './journeys';
+import type { RouteDeps } from '../route-deps';
 
 const errors = {
   400: problemSchema,
@@ -149,7 +149,7 @@ export function summaryOf(
   };
 }
 
-const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
+const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
   const starter = createJourneyStarter({ db, gateway, policies });
 
   app.post(

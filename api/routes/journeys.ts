@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../../db/client';
+import type { RouteDeps } from '../route-deps';
 import { findJourney, recordLatePayment } from '../../db/journey-repository';
 import { paymentInstant } from '../../domain/journey';
-import type { Policy } from '../../domain/policy';
 import { journeyWorkflowId } from '../../workflows/messages';
-import type { Delivery, JourneyGateway, JourneyRef } from '../gateway';
-import { createJourneyStarter, reconcileJourney, replyToStart } from '../journey-starter';
+import type { Delivery, JourneyRef } from '../../application/journey-gateway';
+import { createJourneyStarter, reconcileJourney } from '../../application/journey-starter';
+import { replyToStart } from '../start-reply';
 import { actorOf } from '../plugins/auth';
 import { problem, problemSchema, sendProblem } from '../problem';
 import {
@@ -25,17 +25,6 @@ import {
   startJourneyBody,
 } from '../schemas';
 
-export interface PolicyCatalog {
-  /** The policy a new journey runs: the named one, or the tenant's default; null when unknown. */
-  resolve(tenantId: string, policyId: string | undefined): Promise<Policy | null>;
-}
-
-export interface JourneyRoutesOptions {
-  db: Database;
-  gateway: JourneyGateway;
-  policies: PolicyCatalog;
-}
-
 const errors = {
   400: problemSchema,
   401: problemSchema,
@@ -46,7 +35,7 @@ const errors = {
 };
 const tags = ['journeys'];
 
-const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
+const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
   const starter = createJourneyStarter({ db, gateway, policies });
   const refOf = (tenantId: string, installmentId: string): JourneyRef => ({ tenantId, installmentId });
 

@@ -12,7 +12,7 @@ import { DEFAULT_POLICY_ID, type Policy, defaultPolicy, policySchema } from '../
 import { auditWrite } from '../audit';
 import { idempotencyHeaders } from '../schemas';
 import { problem, problemSchema, sendProblem } from '../problem';
-import type { JourneyRoutesOptions } from './journeys';
+import type { RouteDeps } from '../route-deps';
 
 const { version: _version, id: policyIdSchema, ...documentShape } = policySchema.shape;
 
@@ -85,7 +85,7 @@ const tags = ['policies'];
 const stored = (policy: Policy) => ({ ...policy, builtIn: false });
 const builtIn = () => ({ ...defaultPolicy, builtIn: true });
 
-const policyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db }) => {
+const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
   const notFound = (policyId: string, version?: number) =>
     problem(404, 'policy-not-found', 'No such policy', {
       detail: version === undefined ? `policy ${policyId}` : `policy ${policyId} version ${version}`,

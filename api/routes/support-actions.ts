@@ -2,8 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/client';
 import { type JourneyCursor, type JourneyFilter, type JourneyRow, searchJourneys } from '../../db/journey-repository';
-import { type Delivery, type JourneyRef, JourneyServiceUnavailableError } from '../gateway';
-import { createJourneyStarter, replyToStart } from '../journey-starter';
+import { type Delivery, type JourneyRef, JourneyServiceUnavailableError } from '../../application/journey-gateway';
+import { createJourneyStarter } from '../../application/journey-starter';
+import { replyToStart } from '../start-reply';
 import { actorOf } from '../plugins/auth';
 import { problemSchema } from '../problem';
 import {
@@ -17,8 +18,8 @@ import {
   reactivated,
   subscriptionParams,
 } from '../schemas';
-import { GATEWAY_CONCURRENCY, mapLimit } from '../concurrency';
-import type { JourneyRoutesOptions } from './journeys';
+import { GATEWAY_CONCURRENCY, mapLimit } from '../../application/concurrency';
+import type { RouteDeps } from '../route-deps';
 
 const errors = {
   400: problemSchema,
@@ -77,7 +78,7 @@ async function reach(log: FastifyBaseLogger, rows: JourneyRow[], send: (ref: Jou
  * repeating one is harmless (ended journeys are not reached again), and `Idempotency-Key`
  * replays the first answer.
  */
-const routes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, { db, gateway, policies }) => {
+const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
   const starter = createJourneyStarter({ db, gateway, policies });
 
   app.post(

@@ -1,4 +1,4 @@
-import type { MessageTemplate } from '../messages';
+import type { MessageTemplate } from '../templates';
 
 /**
  * The words of one locale. Placeholders in braces are filled by domain/messages.ts in a single

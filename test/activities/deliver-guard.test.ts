@@ -19,7 +19,7 @@ import {
 } from '../../activities/channels/sender';
 import type { ReminderDelivery } from '../../activities/contracts';
 import { type ActivityDeps, createActivities } from '../../activities/index';
-import { createUnsubscribeUrl } from '../../api/unsubscribe-links';
+import { createUnsubscribeUrl } from '../../application/unsubscribe-links';
 import {
   advanceAttemptStatus,
   contactPointState,

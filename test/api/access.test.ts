@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKeyStore } from '../../api/key-stores';
-import { sha256Hex } from '../../api/plugins/auth';
+import { databaseKeyStore } from '../../application/key-stores';
+import { sha256Hex } from '../../application/key-stores';
 import { apiKeys } from '../../db/schema';
 import { BUILT_IN_PROFILES } from '../../domain/permissions';
 import { createTenant } from '../../scripts/create-tenant';

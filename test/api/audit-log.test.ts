@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256Hex } from '../../api/plugins/auth';
+import { sha256Hex } from '../../application/key-stores';
 import { listAudit } from '../../db/audit-repository';
 import { defaultPolicy } from '../../domain/policy';
 import { describeEachDatabase } from '../support/databases';

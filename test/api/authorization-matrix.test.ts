@@ -19,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildApp } from '../../api/app';
-import { builtInPolicies } from '../../api/policies';
+import { builtInPolicies } from '../../application/policy-catalog';
 import type { Database } from '../../db/client';
 import { BUILT_IN_PROFILES, type BuiltInProfileId, type Permission } from '../../domain/permissions';
 import { query } from '../db/sql';

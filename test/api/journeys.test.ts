@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { JourneyServiceUnavailableError } from '../../api/gateway';
+import { JourneyServiceUnavailableError } from '../../application/journey-gateway';
 import { findJourney, listEvents, listPayments } from '../../db/journey-repository';
 import { journeyWorkflowId } from '../../workflows/messages';
 import { describeEachDatabase } from '../support/databases';

@@ -4,8 +4,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { JourneyServiceUnavailableError } from '../../api/gateway';
-import { PENDING_RUN_ID } from '../../api/journey-starter';
+import { JourneyServiceUnavailableError } from '../../application/journey-gateway';
+import { PENDING_RUN_ID } from '../../application/journey-starter';
 import { findJourney } from '../../db/journey-repository';
 import { idempotencyKeys } from '../../db/schema';
 import { startJourney } from '../../domain/journey';

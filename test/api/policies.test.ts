@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databasePolicies } from '../../api/policies';
+import { databasePolicies } from '../../application/policy-catalog';
 import { insertNextPolicyVersion } from '../../db/policy-repository';
 import { defaultPolicy, type Policy } from '../../domain/policy';
 import { journeyWorkflowId } from '../../workflows/messages';

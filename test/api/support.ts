@@ -1,8 +1,8 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App, type AppDeps } from '../../api/app';
-import { databaseKeyStore } from '../../api/key-stores';
-import { envKeyStore, firstOf } from '../../api/plugins/auth';
-import { databasePolicies } from '../../api/policies';
+import { databaseKeyStore } from '../../application/key-stores';
+import { envKeyStore, firstOf } from '../../application/key-stores';
+import { databasePolicies } from '../../application/policy-catalog';
 import { startJourneyExample } from '../../api/schemas';
 import type { Database } from '../../db/client';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';

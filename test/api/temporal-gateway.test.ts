@@ -16,10 +16,10 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JourneyServiceUnavailableError, type JourneyGateway } from '../../api/gateway';
-import { TemporalJourneyGateway, serviceUnavailable } from '../../api/temporal-gateway';
+import { JourneyServiceUnavailableError, type JourneyGateway } from '../../application/journey-gateway';
+import { TemporalJourneyGateway, serviceUnavailable } from '../../application/temporal-journey-gateway';
 import { makeInstallment } from '../support/fixtures';
-import { builtInPolicies } from '../../api/policies';
+import { builtInPolicies } from '../../application/policy-catalog';
 
 const ref = { tenantId: 'tenant-a', installmentId: 'inst-1' };
 

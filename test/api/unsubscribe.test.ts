@@ -1,7 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_WEBHOOK_SETTINGS } from '../../api/routes/webhooks/index';
-import { createUnsubscribeToken, createUnsubscribeUrl, verifyUnsubscribeToken } from '../../api/unsubscribe-links';
+import {
+  createUnsubscribeToken,
+  createUnsubscribeUrl,
+  verifyUnsubscribeToken,
+} from '../../application/unsubscribe-links';
 import type { Database } from '../../db/client';
 import { contactPoints } from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusCallbackUrl } from '../../activities/channels/twilio-messaging';
-import type { JourneyRef } from '../../api/gateway';
+import type { JourneyRef } from '../../application/journey-gateway';
 import { twiml } from '../../api/routes/webhooks/twilio';
 import { NO_WEBHOOK_SETTINGS } from '../../api/routes/webhooks/index';
 import type { Database } from '../../db/client';

@@ -1,7 +1,7 @@
 /** Which channels a worker sends through, from its environment (README, "Reminder channels"). */
 import { describe, expect, it } from 'vitest';
 import { webhookSettingsFromEnv } from '../../api/routes/webhooks/index';
-import { verifyUnsubscribeToken } from '../../api/unsubscribe-links';
+import { verifyUnsubscribeToken } from '../../application/unsubscribe-links';
 import { deliveryChannelsFromEnv } from '../../worker';
 
 const RESEND = { RESEND_API_KEY: 're_live_key', RESEND_FROM: 'Acme Billing <billing@acme.example>' };

@@ -1,9 +1,15 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { JourneyServiceUnavailableError } from '../../api/gateway';
-import { CSV_COLUMNS, CsvFileError, type ImportCounts, errorReportCsv, importInstallments } from '../../api/import';
-import { createJourneyStarter, type StartResult } from '../../api/journey-starter';
-import { databasePolicies } from '../../api/policies';
+import { JourneyServiceUnavailableError } from '../../application/journey-gateway';
+import {
+  CSV_COLUMNS,
+  CsvFileError,
+  type ImportCounts,
+  errorReportCsv,
+  importInstallments,
+} from '../../application/csv-import';
+import { createJourneyStarter, type StartResult } from '../../application/journey-starter';
+import { databasePolicies } from '../../application/policy-catalog';
 import type { Database } from '../../db/client';
 import { findJourney } from '../../db/journey-repository';
 import { insertFirstPolicyVersion } from '../../db/policy-repository';

@@ -10,7 +10,7 @@ import type {
   JourneyGateway,
   JourneyRef,
   StartOptions,
-} from '../../api/gateway';
+} from '../../application/journey-gateway';
 import type { Database } from '../../db/client';
 import { recordJourney } from '../../db/journey-repository';
 import type { InstallmentInput } from '../../domain/installment';

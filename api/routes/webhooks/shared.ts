@@ -4,11 +4,11 @@ import type { Database } from '../../../db/client';
 import { type JourneyAtAddress, openJourneysAt } from '../../../db/contact-repository';
 import type { Channel } from '../../../domain/channels';
 import type { Actor } from '../../../domain/journey';
-import { GATEWAY_CONCURRENCY, mapLimit } from '../../concurrency';
-import { type JourneyGateway, JourneyServiceUnavailableError } from '../../gateway';
+import { GATEWAY_CONCURRENCY, mapLimit } from '../../../application/concurrency';
+import { type JourneyGateway, JourneyServiceUnavailableError } from '../../../application/journey-gateway';
 import { type Problem, problem } from '../../problem';
-import { MIN_LINK_SECRET_LENGTH } from '../../unsubscribe-links';
-import { checkPublicBaseUrl } from '../../../activities/channels/provider-config';
+import { MIN_LINK_SECRET_LENGTH } from '../../../application/unsubscribe-links';
+import { publicBaseUrlProblem } from '../../../domain/urls';
 
 /**
  * What the webhook and buyer-link routes need from the environment (read in api/main.ts). A
@@ -45,11 +45,8 @@ export function webhookSettingsProblems(settings: WebhookSettings): string[] {
   const problems: string[] = [];
   if (settings.publicBaseUrl !== null) {
     // The same rule as the workers', which build the URLs Twilio will sign.
-    try {
-      checkPublicBaseUrl(settings.publicBaseUrl);
-    } catch (err) {
-      problems.push((err as Error).message);
-    }
+    const problem = publicBaseUrlProblem(settings.publicBaseUrl);
+    if (problem) problems.push(problem);
   }
   if (settings.resendWebhookSecret !== null && !RESEND_SECRET.test(settings.resendWebhookSecret)) {
     problems.push('RESEND_WEBHOOK_SECRET must be the webhook signing secret Resend shows (whsec_ followed by base64)');

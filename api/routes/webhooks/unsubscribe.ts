@@ -13,7 +13,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { recordOptOut } from '../../../db/contact-repository';
 import type { Actor } from '../../../domain/journey';
 import { problem, sendProblem } from '../../problem';
-import { type UnsubscribeTokenCheck, verifyUnsubscribeToken } from '../../unsubscribe-links';
+import { type UnsubscribeTokenCheck, verifyUnsubscribeToken } from '../../../application/unsubscribe-links';
 import { type WebhookDeps, notifyJourneysAt } from './shared';
 
 const LINK: Actor = { kind: 'system', id: 'unsubscribe-link' };

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemporalJourneyGateway } from '../../../api/temporal-gateway';
+import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { type DevServer, startDevServer } from '../../../scripts/temporal-dev-server';
 import { ALL_SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes';
 import { devServer, e2e, skipWithout } from '../servers';

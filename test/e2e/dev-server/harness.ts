@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { TemporalJourneyGateway } from '../../../api/temporal-gateway';
+import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { type DatabaseHandle, openDatabase } from '../../../db/client';
 import { type JourneyRow, findJourney, listAttempts, listEvents } from '../../../db/journey-repository';
 import type { InstallmentInput } from '../../../domain/installment';

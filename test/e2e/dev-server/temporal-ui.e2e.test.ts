@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemporalJourneyGateway } from '../../../api/temporal-gateway';
+import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { dataConverterFromEnv } from '../../../client';
 import { payloadCodecFromEnv } from '../../../codec/encryption-codec';
 import { buildCodecServer } from '../../../codec/server';

@@ -12,7 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import pino from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { TemporalJourneyGateway } from '../../../api/temporal-gateway';
+import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { type DatabaseHandle, openDatabase } from '../../../db/client';
 import { type AttemptRow, findJourney, listAttempts, listEvents } from '../../../db/journey-repository';
 import type { InstallmentInput } from '../../../domain/installment';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { listEvents, listPayments } from '../../../db/journey-repository';
 import { addDays, zonedToInstant } from '../../../domain/local-time';
 import { defaultPolicy } from '../../../domain/policy';
-import { TemporalJourneyGateway } from '../../../api/temporal-gateway';
+import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { pauseSignal, resumeSignal } from '../../../workflows/messages';
 import { uniqueId } from '../../support/fixtures';
 import { exportHistory } from '../../support/history-export';

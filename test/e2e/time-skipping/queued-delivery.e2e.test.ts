@@ -8,7 +8,7 @@
  */
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { TemporalJourneyGateway } from '../../../api/temporal-gateway';
+import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { uniqueId } from '../../support/fixtures';
 import { exportHistory } from '../../support/history-export';
 import { eventually } from '../eventually';

@@ -35,7 +35,7 @@ import {
   type JourneyRef,
   JourneyServiceUnavailableError,
   type StartOptions,
-} from './gateway';
+} from './journey-gateway';
 
 function isNotRunning(err: unknown): boolean {
   // Signalling a finished workflow answers NotFound ("workflow execution already completed").

@@ -1,13 +1,11 @@
-import type { FastifyReply } from 'fastify';
 import type { Database } from '../db/client';
 import { type JourneyRow, closeJourneyEndedOutside, findJourney, recordJourney } from '../db/journey-repository';
 import type { InstallmentInput } from '../domain/installment';
 import { type Actor, startJourney } from '../domain/journey';
 import { journeyStatus } from '../domain/status';
 import { journeyWorkflowId } from '../workflows/messages';
-import { type JourneyGateway, JourneyServiceUnavailableError } from './gateway';
-import { problem, sendProblem } from './problem';
-import type { PolicyCatalog } from './routes/journeys';
+import { type JourneyGateway, JourneyServiceUnavailableError } from './journey-gateway';
+import type { PolicyCatalog } from './policy-catalog';
 
 /** The run id of a journey row written before its workflow's first record. */
 export const PENDING_RUN_ID = 'pending';
@@ -78,27 +76,3 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
   };
 }
 export type JourneyStarter = ReturnType<typeof createJourneyStarter>;
-
-/** The answer to a start: 201 new, 200 existing, 422 naming policyId for an unknown policy. */
-export function replyToStart(
-  reply: FastifyReply,
-  result: StartResult,
-  installmentId: string,
-  extra: Record<string, string> = {},
-) {
-  if (result.kind === 'unknown_policy') {
-    return sendProblem(
-      reply,
-      problem(422, 'unknown-policy', 'Unknown policy', {
-        errors: [{ in: 'body', path: 'policyId', message: `no policy "${result.policyId}" for this tenant` }],
-      }),
-    );
-  }
-  return reply.code(result.kind === 'started' ? 201 : 200).send({
-    journeyId: result.journeyId,
-    installmentId,
-    ...extra,
-    created: result.kind === 'started',
-    statusUrl: `/v1/journeys/${encodeURIComponent(installmentId)}`,
-  });
-}

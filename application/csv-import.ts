@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import pLimit from 'p-limit';
 import type { z } from 'zod';
 import { type InstallmentInput, installmentInputSchema } from '../domain/installment';
-import { JourneyServiceUnavailableError } from './gateway';
+import { JourneyServiceUnavailableError } from './journey-gateway';
 import type { JourneyStarter } from './journey-starter';
 
 /** Journeys started from a file are recorded as started by the import. */

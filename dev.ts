@@ -12,26 +12,26 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
-import { buildApp } from '../api/app';
-import { databaseKeyStore } from '../api/key-stores';
-import { firstOf } from '../api/plugins/auth';
-import { databasePolicies } from '../api/policies';
-import { apiSettingsFromEnv } from '../api/settings';
-import { TemporalJourneyGateway } from '../api/temporal-gateway';
+import { buildApp } from './api/app';
+import { databaseKeyStore } from './application/key-stores';
+import { firstOf } from './application/key-stores';
+import { databasePolicies } from './application/policy-catalog';
+import { apiSettingsFromEnv } from './api/settings';
+import { TemporalJourneyGateway } from './application/temporal-journey-gateway';
 import {
   connectionOptions,
   dataConverterFromEnv,
   registerSearchAttributes,
   temporalSettingsFromEnv,
   temporalUnreachable,
-} from '../client';
-import { buildCodecServer, codecCorsOrigins } from '../codec/server';
-import { payloadCodecFromEnv } from '../codec/encryption-codec';
-import { openDatabaseFromEnv } from '../db/client';
-import { createJourneyWorker, deliveryChannelsFromEnv, ensureReconcileSchedule, installSdkLogging } from '../worker';
-import { DEFAULT_TASK_QUEUE } from '../workflows/messages';
-import { startDevServer } from './temporal-dev-server';
-import { findTemporalCli, provideTemporalCli } from './temporal-tools';
+} from './client';
+import { buildCodecServer, codecCorsOrigins } from './codec/server';
+import { payloadCodecFromEnv } from './codec/encryption-codec';
+import { openDatabaseFromEnv } from './db/client';
+import { createJourneyWorker, deliveryChannelsFromEnv, ensureReconcileSchedule, installSdkLogging } from './worker';
+import { DEFAULT_TASK_QUEUE } from './workflows/messages';
+import { startDevServer } from './scripts/temporal-dev-server';
+import { findTemporalCli, provideTemporalCli } from './scripts/temporal-tools';
 
 const DEV_KEY = 'dev-key-change-me';
 const DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');

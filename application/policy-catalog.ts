@@ -1,7 +1,12 @@
 import type { Database } from '../db/client';
 import { findDefaultPolicyId, findPolicy } from '../db/policy-repository';
 import { DEFAULT_POLICY_ID, type Policy, defaultPolicy } from '../domain/policy';
-import type { PolicyCatalog } from './routes/journeys';
+
+/** Where a new journey's policy comes from. */
+export interface PolicyCatalog {
+  /** The policy a new journey runs: the named one, or the tenant's default; null when unknown. */
+  resolve(tenantId: string, policyId: string | undefined): Promise<Policy | null>;
+}
 
 /** The built-in catalog: every tenant runs the default policy (benchmarks and tools without a database). */
 export const builtInPolicies: PolicyCatalog = {
