@@ -10,6 +10,7 @@ import {
 } from '../../db/journey-repository';
 import { type Delivery, JourneyServiceUnavailableError } from '../../application/journey-gateway';
 import { GATEWAY_CONCURRENCY, mapLimit } from '../../application/concurrency';
+import { findOpenJourneys, messageJourneys, tally, targetOf } from '../../application/fan-out';
 import { RETRYABLE_HEADER } from '../plugins/idempotency';
 import { createJourneyStarter } from '../../application/journey-starter';
 import { actorOf } from '../plugins/auth';
@@ -316,37 +317,20 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     if (after === null) return badCursor(reply, 'body');
     const filter = toRepositoryFilter(body.filter);
     const stages = filter.stages ? filter.stages.filter((s) => eligibleStages.includes(s)) : eligibleStages;
-    const rows =
+    const { journeys, next } =
       stages.length === 0
-        ? []
-        : await searchJourneys(
-            db,
-            tenantId,
-            { ...filter, stages, openOnly: true },
-            { limit: body.limit + 1, ...(after && { after }) },
-          );
-    const selected = rows.slice(0, body.limit);
-    const outcomes = await mapLimit(selected, GATEWAY_CONCURRENCY, async ({ journey }) => {
-      try {
-        return await send({ tenantId, installmentId: journey.installmentId });
-      } catch (err) {
-        // Counted, not thrown: the other journeys have been reached already.
-        reply.log.warn({ err, installmentId: journey.installmentId }, 'by filter: a journey could not be reached');
-        return 'unavailable' as const;
-      }
-    });
-    if (outcomes.includes('unavailable')) reply.header(RETRYABLE_HEADER, 'true');
-    const last = selected.at(-1);
+        ? { journeys: [], next: null }
+        : await findOpenJourneys(db, tenantId, { ...filter, stages }, { limit: body.limit, after });
+    const outcomes = await messageJourneys(journeys.map(targetOf), send, reply.log, 'by filter');
+    const counts = tally(outcomes);
+    if (counts.unavailable > 0) reply.header(RETRYABLE_HEADER, 'true');
     return reply.code(200).send({
-      matched: selected.length,
-      applied: outcomes.filter((o) => o === 'delivered').length,
-      notRunning: outcomes.filter((o) => o === 'not_running').length,
-      unavailable: outcomes.filter((o) => o === 'unavailable').length,
-      installmentIds: selected.flatMap(({ journey }, i) =>
-        outcomes[i] === 'delivered' ? [journey.installmentId] : [],
-      ),
-      nextCursor:
-        rows.length > body.limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
+      matched: journeys.length,
+      applied: counts.applied,
+      notRunning: counts.not_running,
+      unavailable: counts.unavailable,
+      installmentIds: outcomes.flatMap((o) => (o.result === 'applied' ? [o.installmentId] : [])),
+      nextCursor: next ? encodeCursor(next) : null,
     });
   };
 

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/client';
-import { type JourneyCursor, type JourneyFilter, type JourneyRow, searchJourneys } from '../../db/journey-repository';
-import { type Delivery, type JourneyRef, JourneyServiceUnavailableError } from '../../application/journey-gateway';
+import type { JourneyFilter } from '../../db/journey-repository';
+import type { Delivery, JourneyRef } from '../../application/journey-gateway';
+import { findOpenJourneys, messageJourneys, tally, targetOf } from '../../application/fan-out';
 import { createJourneyStarter } from '../../application/journey-starter';
 import { replyToStart } from '../start-reply';
 import { actorOf } from '../plugins/auth';
@@ -18,7 +19,6 @@ import {
   reactivated,
   subscriptionParams,
 } from '../schemas';
-import { GATEWAY_CONCURRENCY, mapLimit } from '../../application/concurrency';
 import type { RouteDeps } from '../route-deps';
 
 const errors = {
@@ -31,46 +31,23 @@ const errors = {
   503: problemSchema,
 };
 const tags = ['support actions'];
-const PAGE = 500;
-
-/** Every open journey of the tenant matching `filter`, page by page. */
-async function openJourneys(db: Database, tenantId: string, filter: JourneyFilter): Promise<JourneyRow[]> {
-  const found: JourneyRow[] = [];
-  let after: JourneyCursor | undefined;
-  for (;;) {
-    const rows = await searchJourneys(
-      db,
-      tenantId,
-      { ...filter, openOnly: true },
-      { limit: PAGE, ...(after && { after }) },
-    );
-    found.push(...rows.map((r) => r.journey));
-    const last = rows.at(-1);
-    if (rows.length < PAGE || !last) return found;
-    after = { dueDate: last.journey.dueDate, id: last.journey.id };
-  }
-}
-
-/** Sends one message to each journey (bounded concurrency) and says what became of each. */
-async function reach(log: FastifyBaseLogger, rows: JourneyRow[], send: (ref: JourneyRef) => Promise<Delivery>) {
-  const affected = await mapLimit(rows, GATEWAY_CONCURRENCY, async (row) => {
-    let result: 'applied' | 'not_running' | 'unavailable';
-    try {
-      result =
-        (await send({ tenantId: row.tenantId, installmentId: row.installmentId })) === 'delivered'
-          ? 'applied'
-          : 'not_running';
-    } catch (err) {
-      // Counted, not thrown: the other journeys have been reached already.
-      log[err instanceof JourneyServiceUnavailableError ? 'warn' : 'error'](
-        { err, installmentId: row.installmentId },
-        'support action: a journey could not be reached',
-      );
-      result = 'unavailable';
-    }
-    return { installmentId: row.installmentId, journeyId: row.id, result };
-  });
-  return { affected, count: affected.filter((a) => a.result === 'applied').length };
+/**
+ * Messages every open journey of the tenant that matches `filter`, and answers what became of
+ * each (the ones applied are counted).
+ */
+async function reachOpen(
+  db: Database,
+  log: FastifyBaseLogger,
+  tenantId: string,
+  filter: JourneyFilter,
+  send: (ref: JourneyRef) => Promise<Delivery>,
+) {
+  const { journeys } = await findOpenJourneys(db, tenantId, filter);
+  const outcomes = await messageJourneys(journeys.map(targetOf), send, log, 'support action');
+  return {
+    affected: outcomes.map(({ installmentId, journeyId, result }) => ({ installmentId, journeyId, result })),
+    count: tally(outcomes).applied,
+  };
 }
 
 /**
@@ -96,8 +73,9 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     async (request) => {
       const tenantId = request.principal.tenantId;
       const actor = actorOf(request);
-      const rows = await openJourneys(db, tenantId, { purchaseId: request.params.purchaseId });
-      return reach(request.log, rows, (ref) => gateway.cancel(ref, { reason: 'refund', actor }));
+      return reachOpen(db, request.log, tenantId, { purchaseId: request.params.purchaseId }, (ref) =>
+        gateway.cancel(ref, { reason: 'refund', actor }),
+      );
     },
   );
 
@@ -116,8 +94,9 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     async (request) => {
       const tenantId = request.principal.tenantId;
       const actor = actorOf(request);
-      const rows = await openJourneys(db, tenantId, { subscriptionId: request.params.subscriptionId });
-      return reach(request.log, rows, (ref) => gateway.cancel(ref, { reason: 'subscription_canceled', actor }));
+      return reachOpen(db, request.log, tenantId, { subscriptionId: request.params.subscriptionId }, (ref) =>
+        gateway.cancel(ref, { reason: 'subscription_canceled', actor }),
+      );
     },
   );
 
@@ -163,8 +142,9 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     async (request) => {
       const tenantId = request.principal.tenantId;
       const actor = actorOf(request);
-      const rows = await openJourneys(db, tenantId, { buyerId: request.params.buyerId });
-      return reach(request.log, rows, (ref) => gateway.updateContact(ref, { ...request.body, actor }));
+      return reachOpen(db, request.log, tenantId, { buyerId: request.params.buyerId }, (ref) =>
+        gateway.updateContact(ref, { ...request.body, actor }),
+      );
     },
   );
 
@@ -186,8 +166,9 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     async (request) => {
       const tenantId = request.principal.tenantId;
       const actor = actorOf(request);
-      const rows = await openJourneys(db, tenantId, { buyerId: request.params.buyerId });
-      return reach(request.log, rows, (ref) => gateway.optOut(ref, { channel: request.body.channel, actor }));
+      return reachOpen(db, request.log, tenantId, { buyerId: request.params.buyerId }, (ref) =>
+        gateway.optOut(ref, { channel: request.body.channel, actor }),
+      );
     },
   );
 };

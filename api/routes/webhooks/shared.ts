@@ -4,8 +4,8 @@ import type { Database } from '../../../db/client';
 import { type JourneyAtAddress, openJourneysAt } from '../../../db/contact-repository';
 import type { Channel } from '../../../domain/channels';
 import type { Actor } from '../../../domain/journey';
-import { GATEWAY_CONCURRENCY, mapLimit } from '../../../application/concurrency';
-import { type JourneyGateway, JourneyServiceUnavailableError } from '../../../application/journey-gateway';
+import { messageJourneys } from '../../../application/fan-out';
+import type { JourneyGateway } from '../../../application/journey-gateway';
 import { type Problem, problem } from '../../problem';
 import { MIN_LINK_SECRET_LENGTH } from '../../../application/unsubscribe-links';
 import { publicBaseUrlProblem } from '../../../domain/urls';
@@ -109,16 +109,12 @@ export async function notifyJourneys(
   gateway: JourneyGateway,
   actor: Actor,
 ): Promise<void> {
-  await mapLimit(journeys, GATEWAY_CONCURRENCY, async (journey) => {
-    try {
-      await gateway[change]({ tenantId: journey.tenantId, installmentId: journey.installmentId }, { channel, actor });
-    } catch (err) {
-      log[err instanceof JourneyServiceUnavailableError ? 'warn' : 'error'](
-        { err, journeyId: journey.journeyId, change, channel },
-        'consent recorded, but a journey could not be told (its guard still reads the consent before sending)',
-      );
-    }
-  });
+  await messageJourneys(
+    journeys,
+    (ref) => gateway[change](ref, { channel, actor }),
+    log,
+    `consent (${change} ${channel}) recorded, and the guard reads it before every send`,
+  );
 }
 
 /** The open journeys at an address, then each told of the change. */
