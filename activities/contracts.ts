@@ -2,33 +2,10 @@
  * The shapes the journey workflow exchanges with its activities. Types only, so the workflow
  * bundle imports nothing from the activity side.
  */
-import type { Channel } from '../domain/channels';
 import type { JourneyRecord } from '../domain/journey-record';
-import type { DeliveryOutcome } from '../domain/delivery';
-import type { MessageFacts } from '../domain/messages';
-import type { Policy } from '../domain/policy';
+import type { DeliveryOutcome, ReminderDelivery } from '../domain/delivery';
 
-/** A reminder to deliver: the facts its message is rendered from, plus where and under which key. */
-export interface ReminderDelivery extends MessageFacts {
-  journeyId: string;
-  /** Idempotency key of this attempt: a retried activity finds its earlier row instead of sending again. */
-  attemptId: string;
-  tenantId: string;
-  installmentId: string;
-  /** The buyer's id in the tenant: the contact ledger and the cap are per buyer, across journeys. */
-  buyerId: string;
-  planRevision: number;
-  stepIndex: number;
-  channel: Channel;
-  requestedChannel: Channel;
-  /** The buyer's address on `channel` (email or E.164 number). */
-  to: string;
-  /** The buyer's time zone and country: the guard's quiet hours and public holidays. */
-  timeZone: string;
-  country?: string | undefined;
-  /** The journey's policy: its rules of contact are applied again at the moment of sending. */
-  policy: Policy;
-}
+export type { ReminderDelivery };
 
 export type DeliveryResult = DeliveryOutcome;
 

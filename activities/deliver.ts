@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import {
@@ -9,8 +8,7 @@ import {
   recordOptOut,
   recordSuppression,
 } from '../db/contact-repository';
-import { type AttemptRow, findAttempt } from '../db/journey-repository';
-import { attempts } from '../db/schema';
+import { type AttemptRow, findAttempt, reserveAttempt, settleAttempt } from '../db/attempt-repository';
 import { normalizeAddress } from '../domain/channels';
 import { contactRulesOf, guardSend } from '../domain/compliance';
 import { type DeliveryOutcome, outcomeOfGuard } from '../domain/delivery';
@@ -73,23 +71,250 @@ interface StoredRefusal {
  */
 export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDelivery) => Promise<DeliveryOutcome> {
   const { db, senders, logger } = deps;
+  return deliverReminder;
+
+  async function deliverReminder(d: ReminderDelivery): Promise<DeliveryOutcome> {
+    const earlier = await continueEarlier(d);
+    if (earlier) return earlier;
+    // Scheduled by a worker from before the guard (on the journeys' own task queue, without the
+    // policy and buyer the guard needs) and not sent: send nothing, and let the journey plan it
+    // again in a minute, when it schedules a delivery the guard can judge.
+    if (!d.policy || !d.buyerId || !d.timeZone) {
+      logger.warn({ attemptId: d.attemptId, channel: d.channel }, 'reminder from an older worker: planned again');
+      return { status: 'deferred', reason: 'replanned', until: new Date(deps.now() + 60_000).toISOString() };
+    }
+    const verdict = await guardAndReserve(d);
+    switch (verdict.kind) {
+      case 'overtaken': {
+        // Another try of this activity reserved the attempt while this one waited: follow its row.
+        const outcome = await continueEarlier(d);
+        if (outcome) return outcome;
+        throw ApplicationFailure.create({
+          type: 'AttemptInProgress',
+          message: `attempt ${d.attemptId} is being sent by another try`,
+        });
+      }
+      case 'blocked':
+        logger.info(
+          { attemptId: d.attemptId, channel: d.channel, decision: verdict.decision },
+          'reminder held by the compliance guard',
+        );
+        return verdict.blocked;
+      case 'reserved':
+        return send(d, verdict.message);
+    }
+  }
 
   /**
-   * Settles an intent row. Only a row still `sending` moves: a status callback that arrived first
-   * (`delivered`), or another try of this activity that already settled it, is never overwritten.
+   * Step 1, under the buyer's lock: the guard's verdict from the buyer's contact ledger, consent
+   * and window, and — when it allows the send — the intent row.
    */
-  const update = async (id: string, set: Partial<typeof attempts.$inferInsert>): Promise<void> => {
-    await db
-      .update(attempts)
-      .set({ ...set, updatedAt: new Date(deps.now()) })
-      .where(and(eq(attempts.id, id), eq(attempts.status, 'sending')));
-  };
+  async function guardAndReserve(d: ReminderDelivery) {
+    return db.transaction(async (tx) => {
+      await lockBuyer(tx, d.tenantId, d.buyerId);
+      // Another try of this activity may have reserved the attempt while this one waited for the
+      // lock: its row must neither count against this send nor be sent twice.
+      const current = await findAttempt(tx, d.attemptId);
+      if (current && current.status !== 'retryable') return { kind: 'overtaken' as const };
+      const now = deps.now();
+      const buyer = await buyerContactRecord(tx, {
+        tenantId: d.tenantId,
+        buyerId: d.buyerId,
+        channel: d.channel,
+        address: d.to,
+        now,
+      });
+      const decision = guardSend({
+        rules: contactRulesOf(d.policy, holidaysAround(d, now)),
+        timeZone: d.timeZone,
+        channel: d.channel,
+        now,
+        buyer,
+        whatsappTemplateAvailable: deps.whatsappTemplateAvailable(d.template, d.locale),
+      });
+      const blocked = outcomeOfGuard(decision);
+      if (blocked) return { kind: 'blocked' as const, blocked, decision };
+      const whatsappMode = decision.verdict === 'allow' ? decision.whatsappMode : undefined;
+      const message = compose(d, whatsappMode, now);
+      // The intent row, written before the provider is called; a `retryable` row is taken over.
+      const reserved = await reserveAttempt(tx, d.attemptId, {
+        journeyId: d.journeyId,
+        tenantId: d.tenantId,
+        buyerId: d.buyerId,
+        planRevision: d.planRevision,
+        stepIndex: d.stepIndex,
+        channel: d.channel,
+        requestedChannel: d.requestedChannel,
+        template: d.template,
+        provider: senders[d.channel].provider,
+        recipient: normalizeAddress(d.channel, d.to),
+        subject: message.channel === 'email' ? message.subject : null,
+        body: message.channel === 'email' ? message.text : message.body,
+        whatsappMode: whatsappMode ?? null,
+        status: 'sending',
+        error: null,
+        sentAt: new Date(now),
+        updatedAt: new Date(now),
+      });
+      // Another try of this same activity got further meanwhile (overlapping retries): defer to it.
+      if (!reserved) return { kind: 'overtaken' as const };
+      return { kind: 'reserved' as const, message };
+    });
+  }
 
-  const compose = (
+  /**
+   * Step 2: the provider is called, and the row then says what happened. `resend`: an earlier
+   * try's outcome is unknown, so the row stays `sending` whatever happens short of an answer.
+   */
+  async function send(d: ReminderDelivery, message: OutgoingMessage, resend = false): Promise<DeliveryOutcome> {
+    const sender = senders[d.channel] as ChannelSenders[keyof ChannelSenders] & {
+      send(m: OutgoingMessage): Promise<SendOutcome>;
+    };
+    let outcome: SendOutcome;
+    try {
+      outcome = await sender.send(message);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof ProviderUnavailableError) {
+        // `retryable` means nothing went out, which a resend cannot say for the first try.
+        if (!resend) await settle(d.attemptId, { status: 'retryable', error: reason });
+        throw ApplicationFailure.create({
+          type: 'ProviderUnavailable',
+          message: reason,
+          ...(err.retryAfterSeconds !== undefined && { nextRetryDelay: `${err.retryAfterSeconds} seconds` }),
+        });
+      }
+      if (!(err instanceof ProviderOutcomeUnknownError)) {
+        // Not a provider answer (bad parameters, a fault of ours): nothing went out; retry.
+        if (!resend) await settle(d.attemptId, { status: 'retryable', error: reason });
+        throw err;
+      }
+      // Resend dedupes by the attempt's key: the retry sends the same message again, safely.
+      if (sender.idempotent) throw err;
+      // The request may have reached the provider: report it sent rather than risk a second message.
+      await settle(d.attemptId, { status: 'unconfirmed', error: reason });
+      logger.warn(
+        { attemptId: d.attemptId, channel: d.channel, error: reason },
+        'reminder outcome unknown: counted as sent, not sent again',
+      );
+      return { status: 'sent', providerMessageId: `unconfirmed:${d.attemptId}` };
+    }
+    if (outcome.kind === 'sent') {
+      await settle(d.attemptId, {
+        status: 'sent',
+        providerMessageId: outcome.providerMessageId,
+        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
+      });
+      logger.info(
+        {
+          journeyId: d.journeyId,
+          attemptId: d.attemptId,
+          channel: d.channel,
+          provider: sender.provider,
+          template: d.template,
+        },
+        'reminder sent',
+      );
+      return {
+        status: 'sent',
+        providerMessageId: outcome.providerMessageId,
+        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
+      };
+    }
+    const stored: StoredRefusal = { refusal: outcome.refusal, code: outcome.code, detail: outcome.detail };
+    await settle(d.attemptId, { status: 'rejected', error: JSON.stringify(stored) });
+    logger.warn(
+      {
+        attemptId: d.attemptId,
+        channel: d.channel,
+        provider: sender.provider,
+        refusal: outcome.refusal,
+        code: outcome.code,
+      },
+      'reminder refused by the provider',
+    );
+    return refusalOutcome(d, stored, sender.provider);
+  }
+
+  /** A retry: the outcome of the attempt already on record, sent again where that is safe; null when there is none. */
+  async function continueEarlier(d: ReminderDelivery): Promise<DeliveryOutcome | null> {
+    const earlier = await findAttempt(db, d.attemptId);
+    if (!earlier) return null;
+    const outcome = await outcomeOfEarlier(earlier, d);
+    if (outcome !== 'resend') return outcome;
+    // The same message again, as composed when the intent row was written.
+    const whatsappMode = (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined;
+    return send(d, compose(d, whatsappMode, earlier.sentAt?.getTime() ?? deps.now()), true);
+  }
+
+  /** What a stored attempt means to a retry: its outcome, `resend`, or null to go through the guard again. */
+  async function outcomeOfEarlier(row: AttemptRow, d: ReminderDelivery): Promise<DeliveryOutcome | 'resend' | null> {
+    switch (row.status) {
+      case 'retryable':
+        return null;
+      case 'rejected':
+        return refusalOutcome(d, parseRefusal(row.error), senders[d.channel].provider);
+      case 'sending': {
+        if (senders[d.channel].idempotent) {
+          // Resent with the same key, not judged again by the guard (a first send may be behind
+          // it) — but never to an address that opted out or bounced since.
+          const point = await contactPointState(db, d.channel, d.to);
+          if (!point.optedOut && !point.suppressed) return 'resend';
+          await settle(row.id, {
+            status: 'unconfirmed',
+            error: 'not sent again: the address opted out or bounced meanwhile',
+          });
+          return point.optedOut
+            ? { status: 'opted_out', source: 'consent' }
+            : { status: 'undeliverable', reason: 'suppressed' };
+        }
+        // The earlier try may have reached the provider: at most once, never twice.
+        await settle(row.id, { status: 'unconfirmed', error: 'retried after an unknown outcome; not sent again' });
+        logger.warn(
+          { attemptId: row.id, channel: d.channel },
+          'reminder outcome unknown: counted as sent, not sent again',
+        );
+        return { status: 'sent', providerMessageId: row.providerMessageId ?? `unconfirmed:${row.id}` };
+      }
+      default:
+        return {
+          status: 'sent',
+          providerMessageId: row.providerMessageId ?? row.id,
+          ...(row.whatsappMode && { whatsappMode: row.whatsappMode as 'free_form' | 'template' }),
+        };
+    }
+  }
+
+  /** A provider's refusal as the journey's decision: an opt-out or a bounce is the address's, for every journey. */
+  async function refusalOutcome(
+    d: ReminderDelivery,
+    stored: StoredRefusal,
+    provider: string,
+  ): Promise<DeliveryOutcome> {
+    const source = `${provider}:${stored.code}`;
+    switch (stored.refusal) {
+      case 'opted_out':
+        // The provider's unsubscribe list speaks for the buyer: every journey at this address hears it.
+        await recordOptOut(db, d.channel, d.to, source);
+        return { status: 'opted_out', source };
+      case 'undeliverable':
+        await recordSuppression(db, d.channel, d.to, source);
+        return { status: 'undeliverable', reason: source };
+      case 'template_missing':
+      case 'template_required':
+        return { status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' };
+      case 'rejected':
+        // The provider refused this message, not the address: this step uses another channel.
+        return { status: 'undeliverable', reason: source, scope: 'step' };
+    }
+  }
+
+  /** The message a channel sends, rendered from the delivery's facts as of `at`. */
+  function compose(
     d: ReminderDelivery,
     whatsappMode: 'free_form' | 'template' | undefined,
     at: number,
-  ): OutgoingMessage => {
+  ): OutgoingMessage {
     const base = {
       attemptId: d.attemptId,
       to: d.to,
@@ -113,248 +338,11 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
           variables: whatsAppTemplateVariables(d),
         };
     }
-  };
+  }
 
-  /** What a stored attempt means to a retry: its outcome, or null to go through the guard again. */
-  const outcomeOfEarlier = async (row: AttemptRow, d: ReminderDelivery): Promise<DeliveryOutcome | 'resend' | null> => {
-    switch (row.status) {
-      case 'retryable':
-        return null;
-      case 'rejected':
-        return refusalOutcome(d, parseRefusal(row.error), senders[d.channel].provider);
-      case 'sending': {
-        if (senders[d.channel].idempotent) {
-          // Resent with the same key, not judged again by the guard (a first send may be behind
-          // it) — but never to an address that opted out or bounced since.
-          const point = await contactPointState(db, d.channel, d.to);
-          if (!point.optedOut && !point.suppressed) return 'resend';
-          await update(row.id, {
-            status: 'unconfirmed',
-            error: 'not sent again: the address opted out or bounced meanwhile',
-          });
-          return point.optedOut
-            ? { status: 'opted_out', source: 'consent' }
-            : { status: 'undeliverable', reason: 'suppressed' };
-        }
-        // The earlier try may have reached the provider: at most once, never twice.
-        await update(row.id, { status: 'unconfirmed', error: 'retried after an unknown outcome; not sent again' });
-        logger.warn(
-          { attemptId: row.id, channel: d.channel },
-          'reminder outcome unknown: counted as sent, not sent again',
-        );
-        return { status: 'sent', providerMessageId: row.providerMessageId ?? `unconfirmed:${row.id}` };
-      }
-      default:
-        return {
-          status: 'sent',
-          providerMessageId: row.providerMessageId ?? row.id,
-          ...(row.whatsappMode && { whatsappMode: row.whatsappMode as 'free_form' | 'template' }),
-        };
-    }
-  };
-
-  const refusalOutcome = async (
-    d: ReminderDelivery,
-    stored: StoredRefusal,
-    provider: string,
-  ): Promise<DeliveryOutcome> => {
-    const source = `${provider}:${stored.code}`;
-    switch (stored.refusal) {
-      case 'opted_out':
-        // The provider's unsubscribe list speaks for the buyer: every journey at this address hears it.
-        await recordOptOut(db, d.channel, d.to, source);
-        return { status: 'opted_out', source };
-      case 'undeliverable':
-        await recordSuppression(db, d.channel, d.to, source);
-        return { status: 'undeliverable', reason: source };
-      case 'template_missing':
-      case 'template_required':
-        return { status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' };
-      case 'rejected':
-        // The provider refused this message, not the address: this step uses another channel.
-        return { status: 'undeliverable', reason: source, scope: 'step' };
-    }
-  };
-
-  /** `resend`: an earlier try's outcome is unknown, so the row stays `sending` whatever happens short of an answer. */
-  const send = async (d: ReminderDelivery, message: OutgoingMessage, resend = false): Promise<DeliveryOutcome> => {
-    const sender = senders[d.channel] as ChannelSenders[keyof ChannelSenders] & {
-      send(m: OutgoingMessage): Promise<SendOutcome>;
-    };
-    let outcome: SendOutcome;
-    try {
-      outcome = await sender.send(message);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof ProviderUnavailableError) {
-        // `retryable` means nothing went out, which a resend cannot say for the first try.
-        if (!resend) await update(d.attemptId, { status: 'retryable', error: reason });
-        throw ApplicationFailure.create({
-          type: 'ProviderUnavailable',
-          message: reason,
-          ...(err.retryAfterSeconds !== undefined && { nextRetryDelay: `${err.retryAfterSeconds} seconds` }),
-        });
-      }
-      if (!(err instanceof ProviderOutcomeUnknownError)) {
-        // Not a provider answer (bad parameters, a fault of ours): nothing went out; retry.
-        if (!resend) await update(d.attemptId, { status: 'retryable', error: reason });
-        throw err;
-      }
-      // Resend dedupes by the attempt's key: the retry sends the same message again, safely.
-      if (sender.idempotent) throw err;
-      // The request may have reached the provider: report it sent rather than risk a second message.
-      await update(d.attemptId, { status: 'unconfirmed', error: reason });
-      logger.warn(
-        { attemptId: d.attemptId, channel: d.channel, error: reason },
-        'reminder outcome unknown: counted as sent, not sent again',
-      );
-      return { status: 'sent', providerMessageId: `unconfirmed:${d.attemptId}` };
-    }
-    if (outcome.kind === 'sent') {
-      await update(d.attemptId, {
-        status: 'sent',
-        providerMessageId: outcome.providerMessageId,
-        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
-      });
-      logger.info(
-        {
-          journeyId: d.journeyId,
-          attemptId: d.attemptId,
-          channel: d.channel,
-          provider: sender.provider,
-          template: d.template,
-        },
-        'reminder sent',
-      );
-      return {
-        status: 'sent',
-        providerMessageId: outcome.providerMessageId,
-        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
-      };
-    }
-    const stored: StoredRefusal = { refusal: outcome.refusal, code: outcome.code, detail: outcome.detail };
-    await update(d.attemptId, { status: 'rejected', error: JSON.stringify(stored) });
-    logger.warn(
-      {
-        attemptId: d.attemptId,
-        channel: d.channel,
-        provider: sender.provider,
-        refusal: outcome.refusal,
-        code: outcome.code,
-      },
-      'reminder refused by the provider',
-    );
-    return refusalOutcome(d, stored, sender.provider);
-  };
-
-  /**
-   * The outcome of an attempt already on record, sending it again where that is safe; null when there is none to
-   * follow.
-   */
-  const continueEarlier = async (d: ReminderDelivery): Promise<DeliveryOutcome | null> => {
-    const earlier = await findAttempt(db, d.attemptId);
-    if (!earlier) return null;
-    const outcome = await outcomeOfEarlier(earlier, d);
-    // The same message again, as composed when the intent row was written.
-    if (outcome === 'resend')
-      return send(
-        d,
-        compose(
-          d,
-          (earlier.whatsappMode ?? undefined) as 'free_form' | 'template' | undefined,
-          earlier.sentAt?.getTime() ?? deps.now(),
-        ),
-        true,
-      );
-    return outcome;
-  };
-
-  return async function deliverReminder(d: ReminderDelivery): Promise<DeliveryOutcome> {
-    const earlier = await continueEarlier(d);
-    if (earlier) return earlier;
-    // Scheduled by a worker from before the guard (on the journeys' own task queue, without the
-    // policy and buyer the guard needs) and not sent: send nothing, and let the journey plan it
-    // again in a minute, when it schedules a delivery the guard can judge.
-    if (!d.policy || !d.buyerId || !d.timeZone) {
-      logger.warn({ attemptId: d.attemptId, channel: d.channel }, 'reminder from an older worker: planned again');
-      return { status: 'deferred', reason: 'replanned', until: new Date(deps.now() + 60_000).toISOString() };
-    }
-
-    const sender = senders[d.channel];
-    const verdict = await db.transaction(async (tx) => {
-      await lockBuyer(tx, d.tenantId, d.buyerId);
-      // Another try of this activity may have reserved the attempt while this one waited for the
-      // lock: its row must neither count against this send nor be sent twice.
-      const [current] = await tx.select({ status: attempts.status }).from(attempts).where(eq(attempts.id, d.attemptId));
-      if (current && current.status !== 'retryable') return { kind: 'overtaken' as const };
-      const now = deps.now();
-      const buyer = await buyerContactRecord(tx, {
-        tenantId: d.tenantId,
-        buyerId: d.buyerId,
-        channel: d.channel,
-        address: d.to,
-        now,
-      });
-      const decision = guardSend({
-        rules: contactRulesOf(d.policy, holidaysAround(d, now)),
-        timeZone: d.timeZone,
-        channel: d.channel,
-        now,
-        buyer,
-        whatsappTemplateAvailable: deps.whatsappTemplateAvailable(d.template, d.locale),
-      });
-      const blocked = outcomeOfGuard(decision);
-      if (blocked) return { kind: 'blocked' as const, blocked, decision };
-      const whatsappMode = decision.verdict === 'allow' ? decision.whatsappMode : undefined;
-      const message = compose(d, whatsappMode, now);
-      const row = {
-        journeyId: d.journeyId,
-        tenantId: d.tenantId,
-        buyerId: d.buyerId,
-        planRevision: d.planRevision,
-        stepIndex: d.stepIndex,
-        channel: d.channel,
-        requestedChannel: d.requestedChannel,
-        template: d.template,
-        provider: sender.provider,
-        recipient: normalizeAddress(d.channel, d.to),
-        subject: message.channel === 'email' ? message.subject : null,
-        body: message.channel === 'email' ? message.text : message.body,
-        whatsappMode: whatsappMode ?? null,
-        status: 'sending',
-        error: null,
-        sentAt: new Date(now),
-        updatedAt: new Date(now),
-      };
-      // The intent row, written before the provider is called; a `retryable` row is taken over.
-      const [reserved] = await tx
-        .insert(attempts)
-        .values({ id: d.attemptId, ...row })
-        .onConflictDoUpdate({ target: attempts.id, set: row, setWhere: eq(attempts.status, 'retryable') })
-        .returning({ id: attempts.id });
-      // Another try of this same activity got further meanwhile (overlapping retries): defer to it.
-      if (!reserved) return { kind: 'overtaken' as const };
-      return { kind: 'reserved' as const, message };
-    });
-
-    if (verdict.kind === 'overtaken') {
-      // Another try of this activity reserved the attempt while this one waited: follow its row.
-      const outcome = await continueEarlier(d);
-      if (outcome) return outcome;
-      throw ApplicationFailure.create({
-        type: 'AttemptInProgress',
-        message: `attempt ${d.attemptId} is being sent by another try`,
-      });
-    }
-    if (verdict.kind === 'blocked') {
-      logger.info(
-        { attemptId: d.attemptId, channel: d.channel, decision: verdict.decision },
-        'reminder held by the compliance guard',
-      );
-      return verdict.blocked;
-    }
-    return send(d, verdict.message);
-  };
+  function settle(id: string, set: Parameters<typeof settleAttempt>[2]): Promise<void> {
+    return settleAttempt(db, id, set, deps.now());
+  }
 
   /** The buyer's public holidays around now (this year and the next: a delay can cross New Year). */
   function holidaysAround(d: ReminderDelivery, now: number): string[] {

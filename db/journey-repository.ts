@@ -3,9 +3,8 @@ import type { JourneyRecord } from '../domain/journey-record';
 import type { EndedOutsideReason } from '../domain/journey';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import type { Database } from './client';
-import { attempts, events, installments, journeys, payments, tenants } from './schema';
+import { events, installments, journeys, payments, tenants } from './schema';
 
-export type AttemptRow = typeof attempts.$inferSelect;
 export type JourneyRow = typeof journeys.$inferSelect;
 
 /**
@@ -14,12 +13,25 @@ export type JourneyRow = typeof journeys.$inferSelect;
  * moves forward (an older record never overwrites a newer one).
  */
 export async function recordJourney(db: Database, record: JourneyRecord): Promise<void> {
-  const { installment, status } = record;
-  const tenantId = installment.tenantId;
-  const lastSeq = Math.max(0, ...record.events.map((e) => e.seq));
   await db.transaction(async (tx) => {
-    await tx.insert(tenants).values({ id: tenantId, name: tenantId }).onConflictDoNothing();
-    const installmentRow = {
+    await ensureInstallment(tx, record);
+    await appendEvents(tx, record);
+    await appendPayments(tx, record);
+    // The installment's contact and due date follow the projection: a stale record (an older
+    // activity attempt committing late) cannot bring back an old contact.
+    if (await advanceProjection(tx, record)) await followProjection(tx, record);
+  });
+}
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** The tenant and the installment, created by a journey's first record. */
+async function ensureInstallment(tx: Transaction, { installment, status }: JourneyRecord): Promise<void> {
+  const tenantId = installment.tenantId;
+  await tx.insert(tenants).values({ id: tenantId, name: tenantId }).onConflictDoNothing();
+  await tx
+    .insert(installments)
+    .values({
       tenantId,
       installmentId: installment.installmentId,
       purchaseId: installment.purchaseId ?? null,
@@ -35,85 +47,90 @@ export async function recordJourney(db: Database, record: JourneyRecord): Promis
       dueDate: status.dueDate,
       paymentUrl: installment.paymentUrl,
       metadata: installment.metadata,
-    };
-    // Created by the first record; its contact and due date follow the projection below, so a
-    // stale record (an older activity attempt committing late) cannot bring back an old contact.
-    await tx.insert(installments).values(installmentRow).onConflictDoNothing();
-
-    if (record.events.length > 0) {
-      await tx
-        .insert(events)
-        .values(
-          record.events.map(({ seq, ...payload }) => ({
-            journeyId: record.journeyId,
-            seq,
-            tenantId,
-            type: payload.type,
-            payload,
-            occurredAt: new Date(payload.at),
-          })),
-        )
-        .onConflictDoNothing();
-    }
-    const paid = record.events.flatMap((e) => (e.type === 'payment_received' ? [e] : []));
-    if (paid.length > 0) {
-      await tx
-        .insert(payments)
-        .values(
-          paid.map((p) => ({
-            journeyId: record.journeyId,
-            paymentId: p.paymentId,
-            tenantId,
-            amountMinor: p.amountMinor,
-            currency: p.currency,
-            paidAt: new Date(p.at),
-          })),
-        )
-        .onConflictDoNothing();
-    }
-
-    const projection = {
-      id: record.journeyId,
-      tenantId,
-      installmentId: installment.installmentId,
-      runId: record.runId,
-      policyId: status.policy.id,
-      policyVersion: status.policy.version,
-      stage: status.stage,
-      outcome: status.outcome,
-      dueDate: status.dueDate,
-      originalDueDate: status.originalDueDate,
-      currency: status.currency,
-      amountDueMinor: status.amountDueMinor,
-      amountPaidMinor: status.amountPaidMinor,
-      overpaidMinor: status.overpaidMinor,
-      nextActionAt: status.nextAction?.at ? new Date(status.nextAction.at) : null,
-      status,
-      lastSeq,
-      closedAt: status.closedAt ? new Date(status.closedAt) : null,
-    };
-    const { id: _id, tenantId: _t, installmentId: _i, ...changes } = projection;
-    const written = await tx
-      .insert(journeys)
-      .values(projection)
-      .onConflictDoUpdate({
-        target: journeys.id,
-        set: { ...changes, updatedAt: sql`now()` },
-        setWhere: sql`${journeys.lastSeq} <= ${lastSeq}`,
-      })
-      .returning({ id: journeys.id });
-    if (written.length > 0) {
-      await tx
-        .update(installments)
-        .set({ buyer: installmentRow.buyer, dueDate: installmentRow.dueDate, updatedAt: sql`now()` })
-        .where(and(eq(installments.tenantId, tenantId), eq(installments.installmentId, installment.installmentId)));
-    }
-  });
+    })
+    .onConflictDoNothing();
 }
 
-export async function findAttempt(db: Database, id: string): Promise<AttemptRow | undefined> {
-  const [row] = await db.select().from(attempts).where(eq(attempts.id, id)).limit(1);
-  return row;
+/** The audit events, each once (keyed by journey and sequence number). */
+async function appendEvents(tx: Transaction, record: JourneyRecord): Promise<void> {
+  if (record.events.length === 0) return;
+  await tx
+    .insert(events)
+    .values(
+      record.events.map(({ seq, ...payload }) => ({
+        journeyId: record.journeyId,
+        seq,
+        tenantId: record.installment.tenantId,
+        type: payload.type,
+        payload,
+        occurredAt: new Date(payload.at),
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/** The payments among the events, each once (keyed by journey and payment ID). */
+async function appendPayments(tx: Transaction, record: JourneyRecord): Promise<void> {
+  const paid = record.events.flatMap((e) => (e.type === 'payment_received' ? [e] : []));
+  if (paid.length === 0) return;
+  await tx
+    .insert(payments)
+    .values(
+      paid.map((p) => ({
+        journeyId: record.journeyId,
+        paymentId: p.paymentId,
+        tenantId: record.installment.tenantId,
+        amountMinor: p.amountMinor,
+        currency: p.currency,
+        paidAt: new Date(p.at),
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/** The journey projection, unless a newer record already wrote it. Returns whether it was written. */
+async function advanceProjection(
+  tx: Transaction,
+  { journeyId, runId, installment, status, events: recorded }: JourneyRecord,
+): Promise<boolean> {
+  const lastSeq = Math.max(0, ...recorded.map((e) => e.seq));
+  const changes = {
+    runId,
+    policyId: status.policy.id,
+    policyVersion: status.policy.version,
+    stage: status.stage,
+    outcome: status.outcome,
+    dueDate: status.dueDate,
+    originalDueDate: status.originalDueDate,
+    currency: status.currency,
+    amountDueMinor: status.amountDueMinor,
+    amountPaidMinor: status.amountPaidMinor,
+    overpaidMinor: status.overpaidMinor,
+    nextActionAt: status.nextAction?.at ? new Date(status.nextAction.at) : null,
+    status,
+    lastSeq,
+    closedAt: status.closedAt ? new Date(status.closedAt) : null,
+  };
+  const written = await tx
+    .insert(journeys)
+    .values({ id: journeyId, tenantId: installment.tenantId, installmentId: installment.installmentId, ...changes })
+    .onConflictDoUpdate({
+      target: journeys.id,
+      set: { ...changes, updatedAt: sql`now()` },
+      setWhere: sql`${journeys.lastSeq} <= ${lastSeq}`,
+    })
+    .returning({ id: journeys.id });
+  return written.length > 0;
+}
+
+/** The installment's current contact and due date, as the projection just written says. */
+async function followProjection(tx: Transaction, { installment, status }: JourneyRecord): Promise<void> {
+  await tx
+    .update(installments)
+    .set({ buyer: installment.buyer, dueDate: status.dueDate, updatedAt: sql`now()` })
+    .where(
+      and(eq(installments.tenantId, installment.tenantId), eq(installments.installmentId, installment.installmentId)),
+    );
 }
 
 export async function findJourney(
@@ -127,10 +144,6 @@ export async function findJourney(
     .where(and(eq(journeys.tenantId, tenantId), eq(journeys.installmentId, installmentId)))
     .limit(1);
   return row;
-}
-
-export async function listAttempts(db: Database, journeyId: string): Promise<AttemptRow[]> {
-  return db.select().from(attempts).where(eq(attempts.journeyId, journeyId)).orderBy(attempts.createdAt, attempts.id);
 }
 
 export async function listEvents(db: Database, journeyId: string) {

@@ -1,6 +1,9 @@
-import type { Channel } from './channels';
+import { type Channel, addressOn } from './channels';
 import type { SendDecision } from './compliance';
-import type { DeferralReason, JourneyEvent } from './journey';
+import type { DeferralReason, JourneyEvent, JourneyState } from './journey';
+import type { MessageFacts } from './messages';
+import type { PlannedStep } from './plan';
+import type { Policy } from './policy';
 
 /**
  * What became of one reminder delivery, as the deliver activity reports it, and what the
@@ -95,4 +98,71 @@ export function outcomeOfGuard(decision: SendDecision): Exclude<DeliveryOutcome,
         return { status: 'undeliverable', reason: decision.reason, scope: 'step' };
       return { status: 'undeliverable', reason: decision.reason };
   }
+}
+
+/** A reminder to deliver: the facts its message is rendered from, plus where and under which key. */
+export interface ReminderDelivery extends MessageFacts {
+  journeyId: string;
+  /** Idempotency key of this attempt: a retried activity finds its earlier row instead of sending again. */
+  attemptId: string;
+  tenantId: string;
+  installmentId: string;
+  /** The buyer's id in the tenant: the contact ledger and the cap are per buyer, across journeys. */
+  buyerId: string;
+  planRevision: number;
+  stepIndex: number;
+  channel: Channel;
+  requestedChannel: Channel;
+  /** The buyer's address on `channel` (email or E.164 number). */
+  to: string;
+  /** The buyer's time zone and country: the guard's quiet hours and public holidays. */
+  timeZone: string;
+  country?: string | undefined;
+  /** The journey's policy: its rules of contact are applied again at the moment of sending. */
+  policy: Policy;
+}
+
+/** `r<revision>/s<step>/<channel>`: names a step's delivery on a channel (activity and attempt ids). */
+export function stepKey(revision: number, stepIndex: number, channel: Channel): string {
+  return `r${revision}/s${stepIndex}/${channel}`;
+}
+
+/**
+ * The delivery of `step` on `channel` (the one it resolved to), as the journey stands: it asks
+ * for what is still owed. The attempt id ends with the journey's last event number, so a re-send
+ * after a contact fix is a new attempt, not a replay of the old one.
+ */
+export function reminderDelivery(
+  state: JourneyState,
+  step: PlannedStep,
+  channel: Channel,
+  journeyId: string,
+): ReminderDelivery {
+  const { installment } = state;
+  const { buyer } = installment;
+  return {
+    journeyId,
+    attemptId: `${journeyId}/${stepKey(state.planRevision, step.stepIndex, channel)}/${state.lastSeq}`,
+    tenantId: installment.tenantId,
+    installmentId: installment.installmentId,
+    buyerId: buyer.id,
+    planRevision: state.planRevision,
+    stepIndex: step.stepIndex,
+    channel,
+    requestedChannel: step.channel,
+    template: step.template,
+    locale: buyer.locale,
+    to: addressOn(channel, buyer)!,
+    buyerName: buyer.name,
+    productName: installment.product.name,
+    amountDueMinor: installment.amount.amountMinor - state.paidMinor,
+    currency: installment.amount.currency,
+    dueDate: state.dueDate,
+    installmentNumber: installment.installmentNumber,
+    installmentCount: installment.installmentCount,
+    paymentUrl: installment.paymentUrl,
+    timeZone: buyer.timezone,
+    country: buyer.country,
+    policy: state.policy,
+  };
 }

@@ -1,56 +1,39 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   isCancellation,
-  log,
   patched,
   proxyActivities,
-  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/contracts';
-import { type Channel, addressOn, resolveChannel } from '../domain/channels';
-import { eventForDelivery } from '../domain/delivery';
+import { type Channel, resolveChannel } from '../domain/channels';
+import { eventForDelivery, reminderDelivery, stepKey } from '../domain/delivery';
 import type { InstallmentInput } from '../domain/installment';
 import {
   type Actor,
-  DUE_DATE_REFUSAL_MESSAGES,
   type JourneyEvent,
   type JourneyState,
   type RecordedEvent,
+  TEMPORAL_OPERATOR,
   channelAvailability,
-  checkDueDateChange,
   dispatch,
   isClosed,
-  paymentInstant,
   nextAction,
   stageAt,
   startJourney,
-  TEMPORAL_OPERATOR,
 } from '../domain/journey';
 import { zonedToInstant } from '../domain/local-time';
 import { type PlannedStep, contactWindowEnd } from '../domain/plan';
 import type { Policy } from '../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
-import {
-  DUE_DATE_REFUSED,
-  cancelSignal,
-  changeDueDateUpdate,
-  deliveryTaskQueue,
-  optInSignal,
-  optOutSignal,
-  pauseSignal,
-  paymentReceivedSignal,
-  resumeSignal,
-  statusQuery,
-  updateContactSignal,
-} from './messages';
+import { registerJourneyHandlers } from './journey-handlers';
+import { deliveryTaskQueue } from './messages';
 import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from './patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
 
@@ -131,99 +114,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     if (deliveryInFlight && isClosed(state) && patched(CANCEL_DELIVERY_ON_CLOSE)) deliveryInFlight.cancel();
   };
 
-  setHandler(statusQuery, (options) => {
-    const asOf = options?.asOf ? Date.parse(options.asOf) : Number.NaN;
-    return journeyStatus(state, Number.isNaN(asOf) ? Date.now() : Math.max(asOf, Date.now()));
-  });
-  /**
-   * Signals can come from any Temporal client: one whose payload cannot even be read is logged
-   * and ignored. Throwing would fail the workflow task on every retry and stall the journey.
-   */
-  const tolerant =
-    <A>(name: string, handle: (arg: A) => void) =>
-    (arg: A): void => {
-      try {
-        handle(arg);
-      } catch (err) {
-        log.warn(`ignored a malformed ${name} signal`, { error: err instanceof Error ? err.message : String(err) });
-      }
-    };
-
-  setHandler(
-    paymentReceivedSignal,
-    tolerant('paymentReceived', ({ paymentId, amountMinor, currency, paidAt, actor }) => {
-      apply({
-        type: 'payment_received',
-        at: paymentInstant(paidAt, Date.now()),
-        paymentId,
-        amountMinor,
-        currency,
-        ...(actor && { actor }),
-      });
-    }),
-  );
-  setHandler(
-    pauseSignal,
-    tolerant('pause', ({ until, actor }) => {
-      const untilMs = until ? Date.parse(until) : null;
-      apply({
-        type: 'paused',
-        at: Date.now(),
-        until: untilMs !== null && !Number.isNaN(untilMs) ? untilMs : null,
-        ...(actor && { actor }),
-      });
-    }),
-  );
-  setHandler(
-    resumeSignal,
-    tolerant('resume', (request) =>
-      apply({ type: 'resumed', at: Date.now(), ...(request?.actor && { actor: request.actor }) }),
-    ),
-  );
-  setHandler(
-    cancelSignal,
-    tolerant('cancel', ({ reason, actor }) =>
-      apply({ type: 'canceled', at: Date.now(), reason, ...(actor && { actor }) }),
-    ),
-  );
-  setHandler(
-    updateContactSignal,
-    tolerant('updateContact', ({ actor, ...changes }) =>
-      apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) }),
-    ),
-  );
-  setHandler(
-    optOutSignal,
-    tolerant('optOut', ({ channel, actor }) =>
-      apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) }),
-    ),
-  );
-  setHandler(
-    optInSignal,
-    tolerant('optIn', ({ channel, actor }) =>
-      apply({ type: 'opted_in', at: Date.now(), channel, ...(actor && { actor }) }),
-    ),
-  );
-  setHandler(
-    changeDueDateUpdate,
-    ({ dueDate, actor }) => {
-      const now = Date.now();
-      apply({ type: 'due_date_changed', at: now, from: state.dueDate, to: dueDate, ...(actor && { actor }) });
-      return { dueDate: state.dueDate, status: journeyStatus(state, now) };
-    },
-    {
-      validator: ({ dueDate }) => {
-        const refusal = checkDueDateChange(state, dueDate, Date.now());
-        if (refusal)
-          throw ApplicationFailure.create({
-            type: DUE_DATE_REFUSED,
-            message: DUE_DATE_REFUSAL_MESSAGES[refusal],
-            details: [refusal],
-            nonRetryable: true,
-          });
-      },
-    },
-  );
+  registerJourneyHandlers({ state: () => state, apply });
 
   let batches = 0;
   /** Records new events and refreshes the search attributes; both change only when the state does. */
@@ -260,51 +151,24 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
       return;
     }
     const { channel } = route;
-    const stepKey = `r${target.revision}/s${target.stepIndex}/${channel}`;
-    // The sequence number makes a re-send after a contact fix a new attempt, not a replay of the old one.
-    const attemptId = `${workflowInfo().workflowId}/${stepKey}/${state.lastSeq}`;
+    const delivery = reminderDelivery(state, step, channel, workflowInfo().workflowId);
+    const key = stepKey(target.revision, target.stepIndex, channel);
     // Activity IDs stay unique in a run when a step is tried again on the same channel
     // (deferred past quiet hours, or a fixed address): the second try is `…/email#2`.
-    const tries = (deliveriesPerStep.get(stepKey) ?? 0) + 1;
-    deliveriesPerStep.set(stepKey, tries);
-    const deliver = deliverReminderAs(tries === 1 ? `deliver/${stepKey}` : `deliver/${stepKey}#${tries}`, channel);
+    const tries = (deliveriesPerStep.get(key) ?? 0) + 1;
+    deliveriesPerStep.set(key, tries);
+    const deliver = deliverReminderAs(tries === 1 ? `deliver/${key}` : `deliver/${key}#${tries}`, channel);
     const scope = new CancellationScope();
     deliveryInFlight = scope;
     try {
-      const result = await scope.run(() =>
-        deliver({
-          journeyId: workflowInfo().workflowId,
-          attemptId,
-          tenantId: state.installment.tenantId,
-          installmentId: state.installment.installmentId,
-          buyerId: buyer.id,
-          planRevision: target.revision,
-          stepIndex: target.stepIndex,
-          channel,
-          requestedChannel: step.channel,
-          template: step.template,
-          locale: buyer.locale,
-          to: addressOn(channel, buyer)!,
-          buyerName: buyer.name,
-          productName: state.installment.product.name,
-          amountDueMinor: state.installment.amount.amountMinor - state.paidMinor,
-          currency: state.installment.amount.currency,
-          dueDate: state.dueDate,
-          installmentNumber: state.installment.installmentNumber,
-          installmentCount: state.installment.installmentCount,
-          paymentUrl: state.installment.paymentUrl,
-          timeZone: buyer.timezone,
-          country: buyer.country,
-          policy: state.policy,
-        }),
-      );
+      const result = await scope.run(() => deliver(delivery));
       apply(
         eventForDelivery(result, {
           at: Date.now(),
           ...target,
           channel,
           requestedChannel: step.channel,
-          attemptId,
+          attemptId: delivery.attemptId,
           // Only histories from before the guard defer without naming an instant.
           get fallbackUntil() {
             return contactWindowEnd(state.policy, now, buyer.timezone);

@@ -27,7 +27,7 @@ import {
   recordOptOut,
   recordSuppression,
 } from '../../db/contact-repository';
-import { listAttempts } from '../../db/journey-repository';
+import { listAttempts } from '../../db/attempt-repository';
 import type { Channel } from '../../domain/channels';
 import type { InstallmentInput } from '../../domain/installment';
 import { defaultPolicy } from '../../domain/policy';

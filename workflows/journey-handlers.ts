@@ -1,0 +1,134 @@
+/**
+ * What the journey answers from outside — the status query, the signals, the due-date update —
+ * turned into events for its state machine. Registered once at the start of every run.
+ */
+import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
+import {
+  DUE_DATE_REFUSAL_MESSAGES,
+  type JourneyEvent,
+  type JourneyState,
+  checkDueDateChange,
+  paymentInstant,
+} from '../domain/journey';
+import { journeyStatus } from '../domain/status';
+import {
+  DUE_DATE_REFUSED,
+  cancelSignal,
+  changeDueDateUpdate,
+  optInSignal,
+  optOutSignal,
+  pauseSignal,
+  paymentReceivedSignal,
+  resumeSignal,
+  statusQuery,
+  updateContactSignal,
+} from './messages';
+
+export interface HandledJourney {
+  /** The journey's state as it is now. */
+  state(): JourneyState;
+  /** Applies an event (recorded when it changes the state). */
+  apply(event: JourneyEvent): void;
+}
+
+export function registerJourneyHandlers(journey: HandledJourney): void {
+  setHandler(statusQuery, (options) => {
+    const asOf = options?.asOf ? Date.parse(options.asOf) : Number.NaN;
+    return journeyStatus(journey.state(), Number.isNaN(asOf) ? Date.now() : Math.max(asOf, Date.now()));
+  });
+  /**
+   * Signals can come from any Temporal client: one whose payload cannot even be read is logged
+   * and ignored. Throwing would fail the workflow task on every retry and stall the journey.
+   */
+  const tolerant =
+    <A>(name: string, handle: (arg: A) => void) =>
+    (arg: A): void => {
+      try {
+        handle(arg);
+      } catch (err) {
+        log.warn(`ignored a malformed ${name} signal`, { error: err instanceof Error ? err.message : String(err) });
+      }
+    };
+
+  setHandler(
+    paymentReceivedSignal,
+    tolerant('paymentReceived', ({ paymentId, amountMinor, currency, paidAt, actor }) => {
+      journey.apply({
+        type: 'payment_received',
+        at: paymentInstant(paidAt, Date.now()),
+        paymentId,
+        amountMinor,
+        currency,
+        ...(actor && { actor }),
+      });
+    }),
+  );
+  setHandler(
+    pauseSignal,
+    tolerant('pause', ({ until, actor }) => {
+      const untilMs = until ? Date.parse(until) : null;
+      journey.apply({
+        type: 'paused',
+        at: Date.now(),
+        until: untilMs !== null && !Number.isNaN(untilMs) ? untilMs : null,
+        ...(actor && { actor }),
+      });
+    }),
+  );
+  setHandler(
+    resumeSignal,
+    tolerant('resume', (request) =>
+      journey.apply({ type: 'resumed', at: Date.now(), ...(request?.actor && { actor: request.actor }) }),
+    ),
+  );
+  setHandler(
+    cancelSignal,
+    tolerant('cancel', ({ reason, actor }) =>
+      journey.apply({ type: 'canceled', at: Date.now(), reason, ...(actor && { actor }) }),
+    ),
+  );
+  setHandler(
+    updateContactSignal,
+    tolerant('updateContact', ({ actor, ...changes }) =>
+      journey.apply({ type: 'contact_updated', at: Date.now(), changes, ...(actor && { actor }) }),
+    ),
+  );
+  setHandler(
+    optOutSignal,
+    tolerant('optOut', ({ channel, actor }) =>
+      journey.apply({ type: 'opted_out', at: Date.now(), channel, ...(actor && { actor }) }),
+    ),
+  );
+  setHandler(
+    optInSignal,
+    tolerant('optIn', ({ channel, actor }) =>
+      journey.apply({ type: 'opted_in', at: Date.now(), channel, ...(actor && { actor }) }),
+    ),
+  );
+  setHandler(
+    changeDueDateUpdate,
+    ({ dueDate, actor }) => {
+      const now = Date.now();
+      journey.apply({
+        type: 'due_date_changed',
+        at: now,
+        from: journey.state().dueDate,
+        to: dueDate,
+        ...(actor && { actor }),
+      });
+      return { dueDate: journey.state().dueDate, status: journeyStatus(journey.state(), now) };
+    },
+    {
+      validator: ({ dueDate }) => {
+        const refusal = checkDueDateChange(journey.state(), dueDate, Date.now());
+        if (refusal)
+          throw ApplicationFailure.create({
+            type: DUE_DATE_REFUSED,
+            message: DUE_DATE_REFUSAL_MESSAGES[refusal],
+            details: [refusal],
+            nonRetryable: true,
+          });
+      },
+    },
+  );
+}
