@@ -22,8 +22,10 @@ import { type ApiKeyStore } from '../application/key-stores';
 import errors from './plugins/errors';
 import idempotency from './plugins/idempotency';
 import { problem, sendProblem } from './problem';
-import accessRoutes from './routes/access';
-import journeyCollectionRoutes from './routes/journey-collection';
+import collaboratorRoutes from './routes/collaborators';
+import keyRoutes from './routes/keys';
+import profileRoutes from './routes/profiles';
+import tenantRoutes from './routes/tenant';
 import journeyRoutes from './routes/journeys';
 import type { PolicyCatalog } from '../application/policy-catalog';
 import policyRoutes from './routes/policies';
@@ -126,10 +128,12 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(idempotency, { db: deps.db });
     const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies };
     await authenticated.register(journeyRoutes, routeDeps);
-    await authenticated.register(journeyCollectionRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(policyRoutes, routeDeps);
-    await authenticated.register(accessRoutes, routeDeps);
+    await authenticated.register(tenantRoutes, routeDeps);
+    await authenticated.register(profileRoutes, routeDeps);
+    await authenticated.register(collaboratorRoutes, routeDeps);
+    await authenticated.register(keyRoutes, routeDeps);
   });
 
   return app;

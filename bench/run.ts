@@ -14,7 +14,7 @@ import { buildApp } from '../api/app';
 import type { JourneyGateway } from '../application/journey-gateway';
 import { envKeyStore } from '../application/key-stores';
 import { builtInPolicies } from '../application/policy-catalog';
-import { startJourneyBody, startJourneyExample } from '../api/schemas';
+import { startJourneyBody, startJourneyExample } from '../api/schemas/journeys';
 import { openDatabase } from '../db/client';
 import { journeyWorkflowId } from '../workflows/messages';
 import { benchDelivery } from './delivery';

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   findDefaultPolicyId,
   findPolicy,
@@ -8,78 +7,21 @@ import {
   listLatestPolicies,
   setDefaultPolicyId,
 } from '../../db/policy-repository';
-import { DEFAULT_POLICY_ID, type Policy, defaultPolicy, policySchema } from '../../domain/policy';
+import { DEFAULT_POLICY_ID, type Policy, defaultPolicy } from '../../domain/policy';
 import { auditWrite } from '../audit';
-import { idempotencyHeaders } from '../schemas';
-import { problem, problemSchema, sendProblem } from '../problem';
+import { idempotencyHeaders } from '../schemas/common';
+import {
+  createPolicyBody,
+  defaultPolicyBody,
+  policyDocument,
+  policyList,
+  policyParams,
+  policyVersionBody,
+  versionQuery,
+} from '../schemas/policies';
+import { problem, errorResponses, sendProblem } from '../problem';
 import type { RouteDeps } from '../route-deps';
 
-const { version: _version, id: policyIdSchema, ...documentShape } = policySchema.shape;
-
-/**
- * The cross-field rules of a policy (ascending steps, send times outside quiet hours, final
- * action after the last step) live on `policySchema`; bodies are plain objects, so they borrow
- * its custom issues, which then leave as 400s naming the field like every other schema error.
- */
-function withPolicyRules<T extends z.ZodRawShape>(
-  shape: T,
-  idOf: (value: z.infer<z.ZodObject<T>>) => string | undefined,
-) {
-  return z.object(shape).superRefine((value, ctx) => {
-    const parsed = policySchema.safeParse({ ...value, id: idOf(value) ?? DEFAULT_POLICY_ID, version: 1 });
-    if (parsed.success) return;
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'custom') ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    }
-  });
-}
-
-const {
-  version: _exampleVersion,
-  id: _exampleId,
-  ...exampleVersionBody
-} = { ...defaultPolicy, maxContactsPer7Days: 2 };
-const exampleDocument = { id: 'gentle', ...exampleVersionBody };
-
-export const createPolicyBody = withPolicyRules({ id: policyIdSchema, ...documentShape }, (v) => v.id).meta({
-  id: 'CreatePolicy',
-  description: 'A policy document without a version: the first version is 1.',
-  example: exampleDocument,
-});
-export const policyVersionBody = withPolicyRules(documentShape, () => undefined).meta({
-  id: 'NewPolicyVersion',
-  description: 'The full document of the new version (the id comes from the path, the version is assigned).',
-  example: exampleVersionBody,
-});
-
-const policyDocument = z
-  .object({
-    ...policySchema.shape,
-    builtIn: z
-      .boolean()
-      .describe('true for the default policy that ships with the product (tenants may add versions of their own)'),
-  })
-  .meta({ id: 'PolicyDocument', example: { ...defaultPolicy, builtIn: true } });
-const policyList = z
-  .object({
-    defaultPolicyId: z.string().describe('the policy journeys run when they name none'),
-    items: z.array(policyDocument).describe('the latest version of every policy, by id'),
-  })
-  .meta({ id: 'PolicyList' });
-const policyParams = z.object({ policyId: policyIdSchema });
-const versionQuery = z.object({ version: z.coerce.number().int().positive().max(2_147_483_647).optional() });
-const defaultPolicyBody = z
-  .object({ policyId: policyIdSchema })
-  .meta({ id: 'DefaultPolicy', example: { policyId: 'gentle' } });
-
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  422: problemSchema,
-};
 const tags = ['policies'];
 
 const stored = (policy: Policy) => ({ ...policy, builtIn: false });
@@ -99,7 +41,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
         tags,
         summary: 'Create a policy (version 1); 409 when the id is taken',
         body: createPolicyBody,
-        response: { 201: policyDocument, ...errors },
+        response: { 201: policyDocument, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -131,7 +73,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
         params: policyParams,
         headers: idempotencyHeaders,
         body: policyVersionBody,
-        response: { 201: policyDocument, ...errors },
+        response: { 201: policyDocument, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -156,7 +98,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       schema: {
         tags,
         summary: 'The latest version of every policy, and the tenant’s default',
-        response: { 200: policyList, ...errors },
+        response: { 200: policyList, ...errorResponses },
       },
     },
     async (request) => {
@@ -182,7 +124,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
         summary: 'A policy: its latest version, or the one asked for with ?version=n',
         params: policyParams,
         querystring: versionQuery,
-        response: { 200: policyDocument, ...errors },
+        response: { 200: policyDocument, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -204,7 +146,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
         tags,
         summary: 'Choose the policy new journeys run when they name none (journeys already running keep theirs)',
         body: defaultPolicyBody,
-        response: { 200: defaultPolicyBody, ...errors },
+        response: { 200: defaultPolicyBody, ...errorResponses },
       },
     },
     async (request, reply) => {

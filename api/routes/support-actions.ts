@@ -7,29 +7,19 @@ import { findOpenJourneys, messageJourneys, tally, targetOf } from '../../applic
 import { createJourneyStarter } from '../../application/journey-starter';
 import { replyToStart } from '../start-reply';
 import { actorOf } from '../plugins/auth';
-import { problemSchema } from '../problem';
+import { errorResponses } from '../problem';
+import { idempotencyHeaders } from '../schemas/common';
+import { contactBody, optOutBody } from '../schemas/journeys';
 import {
   affectedJourneys,
   buyerParams,
-  contactBody,
-  idempotencyHeaders,
-  optOutBody,
   purchaseParams,
   reactivateBody,
   reactivated,
   subscriptionParams,
-} from '../schemas';
+} from '../schemas/support';
 import type { RouteDeps } from '../route-deps';
 
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  409: problemSchema,
-  422: problemSchema,
-  429: problemSchema,
-  503: problemSchema,
-};
 const tags = ['support actions'];
 /**
  * Messages every open journey of the tenant that matches `filter`, and answers what became of
@@ -67,7 +57,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         summary: 'A purchase was refunded: cancel its open journeys (reason refund)',
         params: purchaseParams,
         headers: idempotencyHeaders,
-        response: { 200: affectedJourneys, ...errors },
+        response: { 200: affectedJourneys, ...errorResponses },
       },
     },
     async (request) => {
@@ -88,7 +78,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         summary: 'A subscription was canceled: cancel its open journeys (reason subscription_canceled)',
         params: subscriptionParams,
         headers: idempotencyHeaders,
-        response: { 200: affectedJourneys, ...errors },
+        response: { 200: affectedJourneys, ...errorResponses },
       },
     },
     async (request) => {
@@ -113,7 +103,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         params: subscriptionParams,
         headers: idempotencyHeaders,
         body: reactivateBody,
-        response: { 200: reactivated, 201: reactivated, ...errors },
+        response: { 200: reactivated, 201: reactivated, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -136,7 +126,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         params: buyerParams,
         headers: idempotencyHeaders,
         body: contactBody,
-        response: { 200: affectedJourneys, ...errors },
+        response: { 200: affectedJourneys, ...errorResponses },
       },
     },
     async (request) => {
@@ -160,7 +150,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         params: buyerParams,
         headers: idempotencyHeaders,
         body: optOutBody,
-        response: { 200: affectedJourneys, ...errors },
+        response: { 200: affectedJourneys, ...errorResponses },
       },
     },
     async (request) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findJourney } from '../../db/journey-repository';
-import { startJourneyExample } from '../../api/schemas';
+import { startJourneyExample } from '../../api/schemas/journeys';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import { type ApiHarness, TENANT_B_KEY, startApi, startBody } from './support';

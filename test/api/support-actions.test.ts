@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJourneyExample } from '../../api/schemas';
+import { startJourneyExample } from '../../api/schemas/journeys';
 import { findJourney } from '../../db/journey-repository';
 import { installments } from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';

@@ -3,7 +3,7 @@ import { buildApp, type App, type AppDeps } from '../../api/app';
 import { databaseKeyStore } from '../../application/key-stores';
 import { envKeyStore, firstOf } from '../../application/key-stores';
 import { databasePolicies } from '../../application/policy-catalog';
-import { startJourneyExample } from '../../api/schemas';
+import { startJourneyExample } from '../../api/schemas/journeys';
 import type { Database } from '../../db/client';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 

@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RouteDeps } from '../route-deps';
-import { findJourney, recordLatePayment } from '../../db/journey-repository';
-import { paymentInstant } from '../../domain/journey';
-import { journeyWorkflowId } from '../../workflows/messages';
-import type { Delivery, JourneyRef } from '../../application/journey-gateway';
-import { createJourneyStarter, reconcileJourney } from '../../application/journey-starter';
-import { replyToStart } from '../start-reply';
-import { actorOf } from '../plugins/auth';
-import { problem, problemSchema, sendProblem } from '../problem';
+import type { RouteDeps } from '../../route-deps';
+import { findJourney, recordLatePayment } from '../../../db/journey-repository';
+import { paymentInstant } from '../../../domain/journey';
+import { journeyWorkflowId } from '../../../workflows/messages';
+import type { Delivery, JourneyRef } from '../../../application/journey-gateway';
+import { createJourneyStarter, reconcileJourney } from '../../../application/journey-starter';
+import { replyToStart } from '../../start-reply';
+import { actorOf } from '../../plugins/auth';
+import { problem, errorResponses, sendProblem } from '../../problem';
+import { idempotencyHeaders } from '../../schemas/common';
 import {
   accepted,
-  idempotencyHeaders,
   cancelBody,
   contactBody,
   dueDateBody,
@@ -23,16 +23,8 @@ import {
   paymentBody,
   pauseBody,
   startJourneyBody,
-} from '../schemas';
+} from '../../schemas/journeys';
 
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  422: problemSchema,
-  503: problemSchema,
-};
 const tags = ['journeys'];
 
 const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
@@ -90,7 +82,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         tags,
         summary: 'Start the dunning journey of an installment (idempotent: 201 the first time, 200 after)',
         body: startJourneyBody,
-        response: { 200: journeyCreated, 201: journeyCreated, ...errors },
+        response: { 200: journeyCreated, 201: journeyCreated, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -107,7 +99,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         tags,
         summary: 'Status of a journey: live from the workflow while it runs, from the database once it has ended',
         params: installmentParams,
-        response: { 200: journeyStatusSchema, ...errors },
+        response: { 200: journeyStatusSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -139,7 +131,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
           'Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record',
         params: installmentParams,
         body: paymentBody,
-        response: { 202: accepted, ...errors },
+        response: { 202: accepted, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -176,7 +168,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         params: installmentParams,
         headers: idempotencyHeaders,
         body: dueDateBody,
-        response: { 200: dueDateChanged, ...errors },
+        response: { 200: dueDateChanged, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -215,7 +207,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         summary: 'Pause reminders, until a time or until resumed (the body is optional)',
         params: installmentParams,
         body: pauseBody.nullish().meta({ example: { until: '2026-12-15T12:00:00Z' } }),
-        response: { 202: accepted, ...errors },
+        response: { 202: accepted, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -233,7 +225,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         tags,
         summary: 'Resume a paused journey',
         params: installmentParams,
-        response: { 202: accepted, ...errors },
+        response: { 202: accepted, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -251,7 +243,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         summary: 'Cancel a journey (refund, subscription canceled, manual)',
         params: installmentParams,
         body: cancelBody,
-        response: { 202: accepted, ...errors },
+        response: { 202: accepted, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -273,7 +265,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         summary: 'Fix the buyer’s contact data (null removes an address)',
         params: installmentParams,
         body: contactBody,
-        response: { 202: accepted, ...errors },
+        response: { 202: accepted, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -291,7 +283,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         summary: 'Record that the buyer opted out of a channel',
         params: installmentParams,
         body: optOutBody,
-        response: { 202: accepted, ...errors },
+        response: { 202: accepted, ...errorResponses },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema } from '../domain/channels';
+import { channelSchema } from '../../domain/channels';
 import {
   dueDateSchema,
   externalIdSchema,
@@ -7,10 +7,10 @@ import {
   localeSchema,
   phoneSchema,
   refineInstallment,
-} from '../domain/installment';
-import { CANCEL_REASONS, OUTCOMES } from '../domain/journey';
-import { timeZoneSchema } from '../domain/local-time';
-import { currencySchema, positiveMinorUnitsSchema } from '../domain/money';
+} from '../../domain/installment';
+import { CANCEL_REASONS, OUTCOMES } from '../../domain/journey';
+import { timeZoneSchema } from '../../domain/local-time';
+import { currencySchema, positiveMinorUnitsSchema } from '../../domain/money';
 
 /** A realistic start body: the OpenAPI example, and the body tests and benchmarks send. */
 export const startJourneyExample = {
@@ -164,17 +164,7 @@ export const dueDateChanged = z
   })
   .meta({ id: 'DueDateChanged' });
 
-/** Optional `Idempotency-Key`: a retry with the same key gets the first attempt's answer. */
-export const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
-    .optional(),
-});
-
-// ——— Journey collection: bulk start, list and search, pause / resume by filter ———
+// ——— Many journeys: bulk start, list and search, pause / resume by filter ———
 
 export const BULK_START_MAX = 1000;
 export const LIST_LIMIT_MAX = 200;
@@ -372,43 +362,3 @@ export const bulkUpdateResult = z
       nextCursor: null,
     },
   });
-
-// ——— Support actions ———
-
-export const purchaseParams = z.object({ purchaseId: externalIdSchema });
-export const subscriptionParams = z.object({ subscriptionId: externalIdSchema });
-export const buyerParams = z.object({ buyerId: externalIdSchema });
-
-export const affectedJourneys = z
-  .object({
-    affected: z
-      .array(
-        z.object({
-          installmentId: z.string(),
-          journeyId: z.string(),
-          result: z.enum(['applied', 'not_running', 'unavailable']),
-        }),
-      )
-      .describe('each journey the action reached'),
-    count: z.number().int().describe('journeys that received the message'),
-  })
-  .meta({
-    id: 'AffectedJourneys',
-    example: {
-      affected: [{ installmentId: 'inst_2026_0042', journeyId: 'dunning/acme/inst_2026_0042', result: 'applied' }],
-      count: 1,
-    },
-  });
-
-/** The new installment of a reactivated subscription: a StartJourney body (its subscriptionId comes from the path). */
-export const reactivateBody = installmentFieldsSchema
-  .omit({ tenantId: true, subscriptionId: true })
-  .superRefine(refineInstallment)
-  .meta({
-    id: 'ReactivateSubscription',
-    example: { ...startJourneyExample, installmentId: 'inst_2027_0001', dueDate: '2027-01-10' },
-  });
-
-export const reactivated = journeyCreated
-  .extend({ subscriptionId: z.string() })
-  .meta({ id: 'SubscriptionReactivated' });

@@ -1,20 +1,21 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { dueDateSchema } from '../../domain/installment';
+import { dueDateSchema } from '../../../domain/installment';
 import {
   type JourneyCursor,
   type JourneyFilter,
   type JourneyListRow,
   searchJourneys,
-} from '../../db/journey-repository';
-import { type Delivery, JourneyServiceUnavailableError } from '../../application/journey-gateway';
-import { GATEWAY_CONCURRENCY, mapLimit } from '../../application/concurrency';
-import { findOpenJourneys, messageJourneys, tally, targetOf } from '../../application/fan-out';
-import { RETRYABLE_HEADER } from '../plugins/idempotency';
-import { createJourneyStarter } from '../../application/journey-starter';
-import { actorOf } from '../plugins/auth';
-import { problem, problemSchema, sendProblem } from '../problem';
+} from '../../../db/journey-repository';
+import { type Delivery, JourneyServiceUnavailableError } from '../../../application/journey-gateway';
+import { GATEWAY_CONCURRENCY, mapLimit } from '../../../application/concurrency';
+import { findOpenJourneys, messageJourneys, tally, targetOf } from '../../../application/fan-out';
+import { RETRYABLE_HEADER } from '../../plugins/idempotency';
+import { createJourneyStarter } from '../../../application/journey-starter';
+import { actorOf } from '../../plugins/auth';
+import { problem, errorResponses, sendProblem } from '../../problem';
+import { idempotencyHeaders } from '../../schemas/common';
 import {
   type bulkItemResult,
   bulkPauseBody,
@@ -22,23 +23,13 @@ import {
   bulkStartBody,
   bulkStartResult,
   bulkUpdateResult,
-  idempotencyHeaders,
   type journeyFilterFields,
   journeyListQuery,
   journeyPage,
   startJourneyBody,
-} from '../schemas';
-import type { RouteDeps } from '../route-deps';
+} from '../../schemas/journeys';
+import type { RouteDeps } from '../../route-deps';
 
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  409: problemSchema,
-  422: problemSchema,
-  429: problemSchema,
-  503: problemSchema,
-};
 const tags = ['journeys'];
 
 // ——— cursors and filters ———
@@ -164,7 +155,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
           'Answers 200 when every item started (201) or already existed (200), 207 when at least one item failed (400 invalid, 422 unknown policy, 503 journey service unavailable — retry those items). Starting is idempotent per installment; send `Idempotency-Key` to replay the whole answer on a retry.',
         headers: idempotencyHeaders,
         body: bulkStartBody,
-        response: { 200: bulkStartResult, 207: bulkStartResult, ...errors },
+        response: { 200: bulkStartResult, 207: bulkStartResult, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -262,7 +253,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         description:
           'Filters combine with AND. `stage` and `outcome` take comma-separated values. Days overdue count from the due date to today (UTC). Pass `nextCursor` back as `cursor` for the next page; the order (due date, journey ID) is stable.',
         querystring: journeyListQuery,
-        response: { 200: journeyPage, ...errors },
+        response: { 200: journeyPage, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -344,7 +335,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
           'Pause every open, unpaused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
         headers: idempotencyHeaders,
         body: bulkPauseBody,
-        response: { 200: bulkUpdateResult, ...errors },
+        response: { 200: bulkUpdateResult, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -365,7 +356,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         summary: 'Resume every paused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
         headers: idempotencyHeaders,
         body: bulkResumeBody,
-        response: { 200: bulkUpdateResult, ...errors },
+        response: { 200: bulkUpdateResult, ...errorResponses },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,54 @@
+/** `/v1/tenant`: the tenant of the key, for its owner (its default policy: see routes/policies.ts). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { findTenant, updateTenant } from '../../db/access-repository';
+import { DEFAULT_POLICY_ID } from '../../domain/policy';
+import { auditWrite } from '../audit';
+import { errorResponses } from '../problem';
+import type { RouteDeps } from '../route-deps';
+import { accessTags, iso, ownerOnlyConfig, recorded, tenantPatch, tenantView } from '../schemas/access';
+
+const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
+  const tenantOut = (tenantId: string, row: Awaited<ReturnType<typeof findTenant>>) => ({
+    id: tenantId,
+    name: row?.name ?? tenantId,
+    defaultPolicyId: row?.defaultPolicyId ?? DEFAULT_POLICY_ID,
+    createdAt: iso(row?.createdAt ?? null),
+  });
+
+  app.get(
+    '/v1/tenant',
+    {
+      config: ownerOnlyConfig,
+      schema: {
+        tags: accessTags,
+        summary: 'The tenant of this key (owner only)',
+        response: { 200: tenantView, ...errorResponses },
+      },
+    },
+    async (request) => tenantOut(request.principal.tenantId, await findTenant(db, request.principal.tenantId)),
+  );
+
+  app.patch(
+    '/v1/tenant',
+    {
+      config: ownerOnlyConfig,
+      schema: {
+        tags: accessTags,
+        summary: 'Rename the tenant (owner only); the default policy is set with PUT /v1/tenant/default-policy',
+        body: tenantPatch,
+        response: { 200: tenantView.extend(recorded), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.principal;
+      const changes = request.body.name === undefined ? {} : { name: request.body.name };
+      const row = await updateTenant(db, tenantId, changes);
+      return {
+        ...tenantOut(tenantId, row),
+        recordedBy: await auditWrite(db, request, 'tenant.updated', { tenantId, fields: Object.keys(changes) }),
+      };
+    },
+  );
+};
+
+export default routes;

@@ -1,0 +1,135 @@
+/**
+ * The tenant's own administration: the tenant, permission profiles, collaborators and API keys.
+ * Every route of these resources is owner only (`ownerOnlyConfig`): no profile, however broad,
+ * reaches them, so a collaborator can never change the owner's data or anyone's permissions.
+ * Each write is appended to the tenant's audit log and its actor returned as `recordedBy`.
+ */
+import { z } from 'zod';
+import type { ApiKeyRow, CollaboratorRow, ProfileRow } from '../../db/access-repository';
+import { externalIdSchema, plainTextSchema } from '../../domain/installment';
+import { BUILT_IN_PROFILES, PERMISSIONS } from '../../domain/permissions';
+
+export const accessTags = ['access'];
+export const ownerOnlyConfig = { ownerOnly: true } as const;
+
+/** Names are shown to people: trimmed, bounded, no control characters (PostgreSQL refuses NUL). */
+export const nameSchema = plainTextSchema(200);
+/** Ids in paths and bodies: letters, digits, ".", "_", ":" or "-", at most 128. */
+const idParam = externalIdSchema;
+export const slugSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_-]{1,62}$/,
+    'must be 2–63 characters: lowercase letters, digits, "_" or "-", starting with a letter',
+  );
+export const permissionsSchema = z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length * 4);
+export const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const actorSchema = z
+  .object({ keyId: z.string(), collaboratorId: z.string().optional(), profileId: z.string().optional() })
+  .meta({
+    id: 'Actor',
+    description: 'Who made the change: the key, and for a collaborator’s key the collaborator and profile.',
+  });
+export const recorded = { recordedBy: actorSchema };
+
+export const tenantView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    defaultPolicyId: z
+      .string()
+      .meta({ description: 'The policy new journeys run unless they name one ("default" = built-in).' }),
+    createdAt: z.string().nullable().meta({ description: 'Null until the tenant is first recorded.' }),
+  })
+  .meta({ id: 'Tenant' });
+export const profileView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    permissions: z.array(z.string()),
+    builtIn: z.boolean(),
+    createdAt: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Profile' });
+export const collaboratorView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    profileId: z.string(),
+    disabled: z.boolean(),
+    createdAt: z.string(),
+    disabledAt: z.string().nullable(),
+  })
+  .meta({ id: 'Collaborator' });
+export const keyView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().meta({ description: 'The first characters of the secret, to recognise the key.' }),
+    collaboratorId: z.string().nullable().meta({ description: 'Null for an owner key.' }),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+
+// The default policy is chosen with PUT /v1/tenant/default-policy (policies:write): one rule for it.
+export const tenantPatch = z.strictObject({ name: nameSchema.optional() }).meta({ example: { name: 'Acme Courses' } });
+export const profileCreate = z
+  .strictObject({ id: slugSchema, name: nameSchema, permissions: permissionsSchema })
+  .meta({ example: { id: 'night-shift', name: 'Night shift', permissions: ['journeys:read', 'journeys:pause'] } });
+export const profilePatch = z
+  .strictObject({ name: nameSchema.optional(), permissions: permissionsSchema.optional() })
+  .meta({ example: { permissions: ['journeys:read', 'journeys:pause', 'contacts:write'] } });
+export const collaboratorCreate = z
+  .strictObject({ name: nameSchema, profileId: externalIdSchema })
+  .meta({ example: { name: 'Billing service', profileId: 'payment_system' } });
+export const collaboratorPatch = z
+  .strictObject({
+    name: nameSchema.optional(),
+    profileId: externalIdSchema.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .meta({ example: { disabled: true } });
+export const keyCreate = z
+  .strictObject({
+    name: nameSchema,
+    collaboratorId: externalIdSchema.optional().meta({ description: 'Omit for a key of the owner.' }),
+  })
+  .meta({ example: { name: 'billing-prod', collaboratorId: 'col_3f2a9c1d7e5b4a6f8c0d' } });
+
+export const profileParams = z.object({ profileId: idParam });
+export const collaboratorParams = z.object({ collaboratorId: idParam });
+export const keyParams = z.object({ keyId: idParam });
+
+export function builtInView(id: keyof typeof BUILT_IN_PROFILES) {
+  const p = BUILT_IN_PROFILES[id];
+  return { id, name: p.name, permissions: [...p.permissions], builtIn: true, createdAt: null, updatedAt: null };
+}
+export const customView = (p: ProfileRow) => ({
+  id: p.id,
+  name: p.name,
+  permissions: p.permissions,
+  builtIn: false,
+  createdAt: iso(p.createdAt),
+  updatedAt: iso(p.updatedAt),
+});
+export const collaboratorOut = (c: CollaboratorRow) => ({
+  id: c.id,
+  name: c.name,
+  profileId: c.profileId,
+  disabled: c.disabledAt !== null,
+  createdAt: c.createdAt.toISOString(),
+  disabledAt: iso(c.disabledAt),
+});
+export const keyOut = (k: ApiKeyRow) => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  collaboratorId: k.collaboratorId,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: iso(k.lastUsedAt),
+  revokedAt: iso(k.revokedAt),
+});
