@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { JourneyRecord } from '../domain/journey-record';
-import type { EndedOutsideReason } from '../domain/journey';
+import type { AuditEvent, EndedOutsideReason } from '../domain/journey';
+import type { JourneyStatus } from '../domain/status';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import type { Database } from './client';
 import { events, installments, journeys, payments, tenants } from './schema';
@@ -98,18 +99,8 @@ async function advanceProjection(
     runId,
     policyId: status.policy.id,
     policyVersion: status.policy.version,
-    stage: status.stage,
-    outcome: status.outcome,
-    dueDate: status.dueDate,
-    originalDueDate: status.originalDueDate,
-    currency: status.currency,
-    amountDueMinor: status.amountDueMinor,
-    amountPaidMinor: status.amountPaidMinor,
-    overpaidMinor: status.overpaidMinor,
-    nextActionAt: status.nextAction?.at ? new Date(status.nextAction.at) : null,
-    status,
+    ...projectionOf(status),
     lastSeq,
-    closedAt: status.closedAt ? new Date(status.closedAt) : null,
   };
   const written = await tx
     .insert(journeys)
@@ -185,26 +176,7 @@ export async function recordLatePayment(
       .returning({ paymentId: payments.paymentId });
     if (inserted.length === 0) return 'duplicate';
     const { status, event } = settleLatePayment(row.status, payment);
-    const seq = row.lastSeq + 1;
-    await tx.insert(events).values({
-      journeyId: row.id,
-      seq,
-      tenantId: row.tenantId,
-      type: event.type,
-      payload: event,
-      occurredAt: new Date(event.at),
-    });
-    await tx
-      .update(journeys)
-      .set({
-        status,
-        outcome: status.outcome,
-        amountPaidMinor: status.amountPaidMinor,
-        overpaidMinor: status.overpaidMinor,
-        lastSeq: seq,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(journeys.id, row.id));
+    await appendSettlement(tx, row, status, event);
     return 'recorded';
   });
 }
@@ -224,29 +196,51 @@ export async function closeJourneyEndedOutside(
     const [row] = await tx.select().from(journeys).where(eq(journeys.id, journeyId)).for('update');
     if (!row || row.outcome !== null) return false;
     const { status, event } = settleEndedOutside(row.status, reason, at);
-    const seq = row.lastSeq + 1;
-    await tx.insert(events).values({
-      journeyId: row.id,
-      seq,
-      tenantId: row.tenantId,
-      type: event.type,
-      payload: event,
-      occurredAt: new Date(event.at),
-    });
-    await tx
-      .update(journeys)
-      .set({
-        status,
-        stage: status.stage,
-        outcome: status.outcome,
-        nextActionAt: null,
-        closedAt: new Date(at),
-        lastSeq: seq,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(journeys.id, row.id));
+    await appendSettlement(tx, row, status, event);
     return true;
   });
+}
+
+/** The projection's columns, as a status says them. */
+function projectionOf(status: JourneyStatus) {
+  return {
+    stage: status.stage,
+    outcome: status.outcome,
+    dueDate: status.dueDate,
+    originalDueDate: status.originalDueDate,
+    currency: status.currency,
+    amountDueMinor: status.amountDueMinor,
+    amountPaidMinor: status.amountPaidMinor,
+    overpaidMinor: status.overpaidMinor,
+    nextActionAt: status.nextAction?.at ? new Date(status.nextAction.at) : null,
+    status,
+    closedAt: status.closedAt ? new Date(status.closedAt) : null,
+  };
+}
+
+/**
+ * Settles a journey already on record from outside its workflow (a late payment, an ending
+ * Temporal imposed): the next event in its numbering, and the status it leads to.
+ */
+async function appendSettlement(
+  tx: Transaction,
+  row: JourneyRow,
+  status: JourneyStatus,
+  event: AuditEvent,
+): Promise<void> {
+  const seq = row.lastSeq + 1;
+  await tx.insert(events).values({
+    journeyId: row.id,
+    seq,
+    tenantId: row.tenantId,
+    type: event.type,
+    payload: event,
+    occurredAt: new Date(event.at),
+  });
+  await tx
+    .update(journeys)
+    .set({ ...projectionOf(status), lastSeq: seq, updatedAt: sql`now()` })
+    .where(eq(journeys.id, row.id));
 }
 
 /** Filters of the journey list and of pause / resume by filter; every field optional. */
