@@ -19,7 +19,10 @@ import type { Database } from '../db/client';
 import type { JourneyGateway } from '../application/journey-gateway';
 import auth from './plugins/auth';
 import { type ApiKeyStore } from '../application/key-stores';
+import { answerUnreadableRequest } from './client-errors';
 import errors from './plugins/errors';
+import failedAuthLimit, { FailedAuthBudget } from './plugins/failed-auth-limit';
+import inputGuard from './plugins/input-guard';
 import idempotency from './plugins/idempotency';
 import { problem, sendProblem } from './problem';
 import collaboratorRoutes from './routes/collaborators';
@@ -41,6 +44,13 @@ export interface AppDeps {
   logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
   /** Requests per minute per API key; default `RATE_LIMIT_PER_MINUTE` or 6000. */
   rateLimitPerMinute?: number;
+  /**
+   * Failed authentications (bad keys, signatures, tokens) per client address per minute;
+   * default `AUTH_FAILURES_PER_MINUTE` or 60.
+   */
+  failedAuthPerMinute?: number;
+  /** Which proxies' X-Forwarded-For to believe for the client address; default `TRUST_PROXY` (none). */
+  trustProxy?: FastifyServerOptions['trustProxy'];
   /** Called for every route as it is registered (tests collect them for the authorization matrix). */
   onRoute?: (route: RouteOptions) => void;
   /** Provider webhooks and buyer links (PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, …); unset ones answer 503/404. */
@@ -59,6 +69,7 @@ export async function buildApp(deps: AppDeps) {
     // Fastify 5 takes a ready instance only as `loggerInstance`; `logger` is for options.
     ...(isLoggerInstance(deps.logger) ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
     bodyLimit: 1024 * 1024,
+    trustProxy: deps.trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals (an over-long parameter, a malformed URL) happen before any hook
     // or error handler and would otherwise leave as plain JSON echoing the whole path.
@@ -82,6 +93,7 @@ export async function buildApp(deps: AppDeps) {
             ),
       );
     },
+    clientErrorHandler: answerUnreadableRequest,
     // A caller's x-request-id is kept when it is a plain token (so it can be traced across
     // systems); anything else gets a fresh id rather than reaching the logs as is.
     requestIdHeader: false,
@@ -99,6 +111,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(errors);
+  await app.register(inputGuard);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -115,14 +128,23 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  // One budget of failed authentications per address, whether it guessed keys or forged signatures.
+  const failedAuth = new FailedAuthBudget(
+    deps.failedAuthPerMinute ?? Number(process.env.AUTH_FAILURES_PER_MINUTE || 60),
+  );
   // Outside the API-key scope: providers and buyers authenticate by signature.
-  await app.register(webhookRoutes, {
-    db: deps.db,
-    gateway: deps.gateway,
-    settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
+  await app.register(async (signed) => {
+    await signed.register(failedAuthLimit, { budget: failedAuth, isFailure: (s) => s === 401 || s === 403 });
+    await signed.register(webhookRoutes, {
+      db: deps.db,
+      gateway: deps.gateway,
+      settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
+    });
   });
 
   await app.register(async (authenticated) => {
+    // Before the key lookup: an address that keeps failing costs no database work.
+    await authenticated.register(failedAuthLimit, { budget: failedAuth, isFailure: (s) => s === 401 });
     await authenticated.register(auth, { keys: deps.keys });
     await authenticated.register(rateLimit, rateLimitOptions(deps.rateLimitPerMinute));
     await authenticated.register(idempotency, { db: deps.db });
@@ -162,6 +184,13 @@ function rateLimitOptions(perMinute = Number(process.env.RATE_LIMIT_PER_MINUTE |
         code: 'RATE_LIMITED',
       }),
   };
+}
+
+/** TRUST_PROXY: unset (no proxy), `true` (any), or a comma-separated list of proxy addresses / CIDRs. */
+export function trustProxyFromEnv(value: string | undefined): FastifyServerOptions['trustProxy'] {
+  if (!value) return false;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

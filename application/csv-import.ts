@@ -1,3 +1,4 @@
+import { spreadsheetSafe } from '../domain/spreadsheet';
 import type { Actor } from '../domain/journey';
 /**
  * The CSV import's core (`npm run import` is the command around it): parse, validate every row
@@ -294,8 +295,10 @@ export async function importInstallments(options: ImportOptions): Promise<Import
 /** The per-row error report: one line per problem, as CSV. */
 export function errorReportCsv(errors: readonly RowError[]): string {
   return stringify(
-    errors.map((e) => [e.row, e.installmentId, e.outcome, e.field, e.message]),
-    // Cells that a spreadsheet would run as a formula (=, +, -, @) are quoted with a leading '.
-    { header: true, columns: ['row', 'installmentId', 'outcome', 'field', 'message'], escape_formulas: true },
+    errors.map((e) =>
+      [e.row, e.installmentId, e.outcome, e.field, e.message].map((cell) => spreadsheetSafe(String(cell))),
+    ),
+    // Every cell quoted: a spreadsheet splitting on `;` or tabs keeps each one whole.
+    { header: true, columns: ['row', 'installmentId', 'outcome', 'field', 'message'], quoted: true },
   );
 }

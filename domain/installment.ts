@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { localDateSchema, timeZoneSchema } from './local-time';
 import { currencySchema, positiveMinorUnitsSchema } from './money';
+import { freeTextSchema, plainTextSchema } from './text';
 
 /** Identifiers we put in workflow IDs and URLs: no spaces, no slashes, nothing personal by design. */
 export const externalIdSchema = z
@@ -9,19 +10,7 @@ export const externalIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must contain only letters, digits, ".", "_", ":" or "-"');
 
-/**
- * Human-readable text (names, product titles): trimmed, bounded, and free of control
- * characters, which PostgreSQL cannot store in JSON (NUL) and which have no place in a message.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
-export const plainTextSchema = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters');
+export { plainTextSchema };
 
 /** Installment dates we can plan, store and show: the ladder runs in years 2000 to 2100. */
 export const dueDateSchema = localDateSchema.refine(
@@ -64,19 +53,7 @@ export const installmentFieldsSchema = z.object({
   dueDate: dueDateSchema,
   paymentUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
   policyId: z.string().min(1).max(64).optional(),
-  metadata: z
-    .record(
-      plainTextSchema(64),
-      z.union([
-        z
-          .string()
-          .max(500)
-          .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters'),
-        z.number().finite(),
-        z.boolean(),
-      ]),
-    )
-    .default({}),
+  metadata: z.record(plainTextSchema(64), z.union([freeTextSchema(500), z.number().finite(), z.boolean()])).default({}),
 });
 
 export function refineInstallment(

@@ -5,7 +5,11 @@ import { z } from 'zod';
  * Floating point never touches an amount: a rounding error in a collections product is a
  * wrong debt.
  */
-export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD or BRL');
+/** The ISO 4217 currencies this runtime knows (the same list formats amounts), not any three letters. */
+const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+export const currencySchema = z
+  .string()
+  .refine((c) => ISO_4217.has(c), 'must be an ISO 4217 currency code such as USD or BRL');
 
 export const minorUnitsSchema = z
   .number()

@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import { findTenant } from '../db/access-repository';
 import { type Database, openDatabaseFromEnv } from '../db/client';
 import { tenants } from '../db/schema';
+import type { z } from 'zod';
 import { externalIdSchema } from '../domain/installment';
+import { plainTextSchema } from '../domain/text';
 import { issueApiKey } from '../application/key-stores';
 
 export interface CreatedTenant {
@@ -18,23 +20,31 @@ export interface CreatedTenant {
   secret: string;
 }
 
+/** The value if the schema accepts it, else an error naming the option. */
+function checked<T>(option: string, schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new TenantInputError(`${option} ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+  return parsed.data;
+}
+
+export class TenantInputError extends Error {
+  override readonly name = 'TenantInputError';
+}
+
 /** Creates the tenant unless it exists (its name is then left alone) and issues an owner key. */
 export async function createTenant(
   db: Database,
   input: { id: string; name?: string; keyName?: string },
 ): Promise<CreatedTenant> {
-  const id = externalIdSchema.parse(input.id);
-  if (id.includes('/')) throw new Error('--id must not contain "/"');
-  const inserted = await db
-    .insert(tenants)
-    .values({ id, name: input.name?.trim() || id })
-    .onConflictDoNothing()
-    .returning({ id: tenants.id });
-  const { key, secret } = await issueApiKey(db, {
-    tenantId: id,
-    collaboratorId: null,
-    name: input.keyName ?? 'owner (CLI)',
-  });
+  const id = checked('--id', externalIdSchema, input.id);
+  // The same rule for a tenant's name as the API's (PATCH /v1/tenant).
+  const name =
+    input.name === undefined || input.name.trim() === '' ? id : checked('--name', plainTextSchema(200), input.name);
+  const keyName =
+    input.keyName === undefined ? 'owner (CLI)' : checked('--key-name', plainTextSchema(200), input.keyName);
+  // Everything checked: now the writes.
+  const inserted = await db.insert(tenants).values({ id, name }).onConflictDoNothing().returning({ id: tenants.id });
+  const { key, secret } = await issueApiKey(db, { tenantId: id, collaboratorId: null, name: keyName });
   return { tenantId: id, created: inserted.length > 0, keyId: key.id, secret };
 }
 
@@ -69,6 +79,6 @@ async function main() {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
+    process.exitCode = err instanceof TenantInputError ? 2 : 1;
   });
 }

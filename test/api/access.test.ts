@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKeyStore } from '../../application/key-stores';
 import { sha256Hex } from '../../application/key-stores';
-import { apiKeys } from '../../db/schema';
+import { apiKeys, tenants } from '../../db/schema';
 import { BUILT_IN_PROFILES } from '../../domain/permissions';
 import { createTenant } from '../../scripts/create-tenant';
 import { describeEachDatabase } from '../support/databases';
@@ -426,6 +426,24 @@ describeEachDatabase('access management API', (getDb) => {
         name: 'Acme',
       });
       await expect(createTenant(getDb(), { id: 'bad id' })).rejects.toThrow();
+    });
+
+    it('holds names to the API’s rules, refusing before it writes anything', async () => {
+      const cases: [string, { name?: string; keyName?: string }, RegExp][] = [
+        ['a control character', { name: 'Acme\u0007' }, /--name .*control characters/],
+        ['a C1 control', { name: 'Acme\u0085' }, /--name .*control characters/],
+        ['a bidirectional override', { name: '\u202eemcA' }, /--name .*bidirectional/],
+        ['a lone surrogate', { name: 'Acme \ud800' }, /--name .*lone surrogate/],
+        ['5,000 characters', { name: 'A'.repeat(5_000) }, /--name/],
+        ['a bad key name', { name: 'Acme', keyName: 'key\u0000' }, /--key-name/],
+      ];
+      for (const [what, input, message] of cases) {
+        const id = uniqueId('acme');
+        await expect(createTenant(getDb(), { id, ...input }), what).rejects.toThrow(message);
+        const keys = await getDb().select().from(apiKeys).where(eq(apiKeys.tenantId, id));
+        expect(keys, what).toEqual([]);
+        expect(await getDb().select().from(tenants).where(eq(tenants.id, id)), what).toEqual([]);
+      }
     });
   });
 });

@@ -46,9 +46,30 @@ const weirdSegment = fc.oneof(
   ),
 );
 
+/** `depth` arrays, one inside the other, around a string. */
+const nested = (depth: number): unknown => {
+  let value: unknown = 'x';
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+};
+
+/**
+ * What an attacker sends: text that is not well-formed Unicode (lone surrogates, as JSON escapes),
+ * C1 controls and bidirectional overrides, and absurd nesting.
+ */
+const hostile = fc.oneof(
+  fc
+    .tuple(fc.string({ maxLength: 6 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ maxLength: 6 }))
+    .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`),
+  fc.constantFrom('\ud800', 'Ana \udc00 Souza', 'x\u0085y', 'Evil\u202etxt.exe', '\u2066a\u2069'),
+  fc.integer({ min: 33, max: 1_500 }).map(nested),
+  fc.dictionary(fc.constantFrom('\ud800', 'k\udfff'), fc.string({ maxLength: 3 }), { minKeys: 1, maxKeys: 1 }),
+);
+
 /** The example with one field (at any depth) replaced by junk, removed, or the whole thing swapped. */
 function mutate(example: unknown): fc.Arbitrary<unknown> {
   const junk = fc.oneof(
+    { weight: 3, arbitrary: hostile },
     fc.constant(null),
     fc.integer(),
     fc.double(),

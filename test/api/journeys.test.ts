@@ -489,6 +489,24 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(problemOf(bad).errors?.[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
     });
 
+    it('replays a retry with the same Idempotency-Key, and refuses the key reused for another date (422)', async () => {
+      const installmentId = await started();
+      const url = `/v1/journeys/${installmentId}/due-date`;
+      const change = (dueDate: string) =>
+        api.call({ method: 'PUT', url, payload: { dueDate }, headers: { 'idempotency-key': `due-${installmentId}` } });
+      const first = await change('2026-12-18');
+      expect(first.statusCode).toBe(200);
+      const retry = await change('2026-12-18');
+      expect(retry.statusCode).toBe(200);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.json()).toEqual(first.json());
+      const reused = await change('2026-12-24');
+      expect(reused.statusCode).toBe(422);
+      expect(problemOf(reused)).toMatchObject({ errors: [expect.objectContaining({ path: 'idempotency-key' })] });
+      const status = await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
+      expect(status.json().dueDate).toBe('2026-12-18');
+    });
+
     it('refuses a third change under the default policy (two allowed)', async () => {
       const installmentId = await started();
       const change = (dueDate: string) =>

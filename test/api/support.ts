@@ -20,6 +20,8 @@ export interface ApiHarness {
 export interface StartApiOptions {
   /** Sees every route as it registers (the authorization matrix collects them). */
   onRoute?: AppDeps['onRoute'];
+  /** Failed authentications per address per minute; tests that send many bad keys on purpose get room. */
+  failedAuthPerMinute?: number;
 }
 
 export async function startApi(
@@ -30,6 +32,7 @@ export async function startApi(
   const gateway = new InMemoryJourneyGateway(db, now);
   const app = await buildApp({
     ...(options.onRoute && { onRoute: options.onRoute }),
+    failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     db,
     gateway,
     policies: databasePolicies(db),

@@ -47,6 +47,13 @@ function resendRequest(event: unknown, options: SignOptions = {}) {
   return { method: 'POST' as const, url: '/webhooks/resend', headers, payload: body };
 }
 
+/** Objects `depth` deep: { a: { a: … } }. */
+function nestedObject(depth: number): unknown {
+  let value: unknown = 'x';
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
+
 const emailEvent = (type: string, emailId: string, to: string, extra: Record<string, unknown> = {}) => ({
   type,
   created_at: new Date().toISOString(),
@@ -218,6 +225,12 @@ describeEachDatabase('Resend webhook', (getDb) => {
         [{ data: {} }, 'type'],
         [[1, 2], '(root)'],
         ['{"type": "email.delivered", ', '(root)'],
+        // Hostile shapes: a lone surrogate (JSON.stringify writes it as a \ud800 escape), absurd nesting.
+        [emailEvent('email.complained', emailId, address, { subject: 'Pay \ud800 now' }), 'data.subject'],
+        [
+          emailEvent('email.complained', emailId, address, { tags: nestedObject(40) }),
+          ['data', 'tags', ...Array<string>(30).fill('a')].join('.'),
+        ],
       ];
       for (const [event, path] of cases) {
         const before = await fingerprint(getDb(), api.gateway);

@@ -49,6 +49,7 @@ export async function startWebhookApi(
     policies: databasePolicies(db),
     keys: firstOf(envKeyStore(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`), databaseKeyStore(db)),
     webhooks: settings,
+    failedAuthPerMinute: 1_000_000,
     // WEBHOOK_TEST_LOG=1 shows the app's errors (a 500's cause) while debugging these tests.
     ...(process.env.WEBHOOK_TEST_LOG && { logger: { level: 'error' } }),
   });

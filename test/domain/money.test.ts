@@ -11,10 +11,22 @@ import {
 } from '../../domain/money';
 
 describe('money schemas', () => {
-  it('accepts ISO-looking currency codes and rejects anything else', () => {
-    for (const ok of ['USD', 'BRL', 'JPY', 'KWD']) expect(currencySchema.safeParse(ok).success).toBe(true);
-    for (const bad of ['usd', 'US', 'USDX', 'U$D', '', ' BRL'])
+  it('accepts ISO 4217 currency codes and rejects anything else, made-up codes included', () => {
+    for (const ok of ['USD', 'BRL', 'JPY', 'KWD', 'CHF']) expect(currencySchema.safeParse(ok).success).toBe(true);
+    for (const bad of ['usd', 'US', 'USDX', 'U$D', '', ' BRL', 'AAA', 'ZZZ', 'XYZ', 'ABC'])
       expect(currencySchema.safeParse(bad).success).toBe(false);
+  });
+
+  it('accepts a three-letter code exactly when the runtime formats amounts in it', () => {
+    const known = new Set(Intl.supportedValuesOf('currency'));
+    const letter = fc.integer({ min: 65, max: 90 }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.tuple(letter, letter, letter), (letters) => {
+        const code = letters.join('');
+        expect(currencySchema.safeParse(code).success).toBe(known.has(code));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('minor units are non-negative safe integers', () => {

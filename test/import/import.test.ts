@@ -243,6 +243,16 @@ describe('CSV import: validation (no database)', () => {
     expect(line).toEqual(['3', `'=HYPERLINK("x")`, 'invalid', 'email', 'must be an email address, "really"']);
   });
 
+  it('leaves no formula for a spreadsheet that splits on ; or trims blanks', () => {
+    const report = errorReportCsv([
+      { row: 4, installmentId: '  =1+1', outcome: 'invalid', field: 'a;=HYPERLINK("y")', message: '" @SUM(A1)' },
+    ]);
+    const [, line] = parse(report) as string[][];
+    expect(line).toEqual(['4', "  '=1+1", 'invalid', `a;'=HYPERLINK("y")`, `" '@SUM(A1)`]);
+    // Every cell quoted, so a `;` splitting spreadsheet never cuts one open.
+    expect(report.split('\n')[1]).toMatch(/^"4","/);
+  });
+
   it('refuses a concurrency below 1', async () => {
     await expect(
       importInstallments({ csv: csvOf([row()]), tenantId: 'acme', starter: recordingStarter(), concurrency: 0 }),

@@ -161,7 +161,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
   app.put(
     '/v1/journeys/:installmentId/due-date',
     {
-      config: { permission: 'due-dates:change' },
+      config: { permission: 'due-dates:change', idempotent: true },
       schema: {
         tags,
         summary: 'Change the due date; the answer is the new plan, or 422 with the policy’s reason',

@@ -3,6 +3,8 @@
  * signature over the raw body and refuses timestamps more than five minutes away. Missing
  * headers → 401; a wrong or stale signature → 403; nothing is read or written before that.
  */
+import { inputShapeProblem } from '../../../domain/text';
+import { inputProblemResponse } from '../../plugins/input-guard';
 import type { FastifyPluginAsync } from 'fastify';
 import { Resend } from 'resend';
 import { z } from 'zod';
@@ -108,6 +110,9 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
         return sendProblem(reply, notConfigured('The Resend webhook', ['a valid RESEND_WEBHOOK_SECRET']));
       }
 
+      // The verifier parsed the body: the same shape rules as every other input apply.
+      const shape = inputShapeProblem(event);
+      if (shape) return sendProblem(reply, inputProblemResponse('body', shape));
       const head = envelope.safeParse(event);
       if (!head.success) return sendProblem(reply, malformed('body', head.error));
       switch (head.data.type) {
