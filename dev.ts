@@ -11,7 +11,6 @@ import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import pino from 'pino';
 import { buildApp } from './api/app';
 import { databaseKeyStore } from './application/key-stores';
 import { firstOf } from './application/key-stores';
@@ -29,6 +28,7 @@ import { buildCodecServer, codecCorsOrigins } from './codec/server';
 import { payloadCodecFromEnv } from './codec/encryption-codec';
 import { openDatabaseFromEnv } from './db/client';
 import { createJourneyWorker, deliveryChannelsFromEnv, ensureReconcileSchedule, installSdkLogging } from './worker';
+import { createLogger } from './application/logging';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 import { startDevServer } from './scripts/temporal-dev-server';
 import { findTemporalCli, provideTemporalCli } from './scripts/temporal-tools';
@@ -42,7 +42,7 @@ const UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
 const CODEC_PORT = Number(process.env.CODEC_PORT ?? 8888);
 
 const pretty = { target: 'pino-pretty', options: { ignore: 'pid,hostname' } };
-const logger = pino({ name: 'dev', transport: pretty });
+const logger = createLogger('dev', { transport: pretty });
 installSdkLogging(logger);
 
 /** Stopped in reverse order of starting, whatever way we stop. */
@@ -241,7 +241,7 @@ const app = await buildApp({
   gateway: new TemporalJourneyGateway(temporal.client, temporal.taskQueue),
   policies: databasePolicies(database.db),
   keys: firstOf(config.api.ownerKeys, databaseKeyStore(database.db)),
-  logger: { level: 'info', transport: pretty },
+  logger: logger.child({ name: 'api' }),
   webhooks: config.api.webhooks,
 });
 onStop('the API', () => app.close());

@@ -11,7 +11,8 @@ import {
   Worker,
   type WorkerOptions,
 } from '@temporalio/worker';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './application/logging';
 import { type ActivityDeps, createActivities } from './activities';
 import { withOutboxFallback } from './activities/channels/outbox';
 import {
@@ -244,7 +245,7 @@ export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = proce
 }
 
 async function main(): Promise<void> {
-  const logger = pino({ name: 'worker' });
+  const logger = createLogger('worker');
   installSdkLogging(logger);
   const settings = temporalSettingsFromEnv();
   if (!settings) {

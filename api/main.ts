@@ -1,8 +1,8 @@
 /** The API process: `npm run api` (needs TEMPORAL_ADDRESS; DATABASE_URL for PostgreSQL). */
-import pino from 'pino';
 import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
 import { buildApp } from './app';
+import { createLogger } from '../application/logging';
 import { databaseKeyStore } from '../application/key-stores';
 import { firstOf } from '../application/key-stores';
 import { databasePolicies } from '../application/policy-catalog';
@@ -25,7 +25,7 @@ try {
   process.exit(1);
 }
 
-const logger = pino({ name: 'api' });
+const logger = createLogger('api');
 const database = await openDatabaseFromEnv();
 if (settings.ownerKeys.size === 0) {
   logger.warn('API_KEYS is not set: only keys created through the API (by an owner) will work');

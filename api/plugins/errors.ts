@@ -2,7 +2,11 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { JourneyServiceUnavailableError } from '../../application/journey-gateway';
+import { isDatabaseUnavailable } from '../../db/availability';
 import { problem, sendProblem } from '../problem';
+
+/** Long enough for a database restart or failover to finish, short enough not to stall a payment system. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** `/buyer/email` → `buyer.email`, `/steps/0` → `steps.0`. */
 function dotted(instancePath: string): string {
@@ -32,6 +36,17 @@ export default fp(
           reply,
           problem(503, 'service-unavailable', 'The journey service is temporarily unavailable', {
             detail: `Retry after ${error.retryAfterSeconds} seconds; repeating this request is safe.`,
+          }),
+        );
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Nothing half-written: every write is one transaction, so the client may simply retry.
+        request.log.warn({ err: error }, 'database unavailable');
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        return sendProblem(
+          reply,
+          problem(503, 'service-unavailable', 'The database is temporarily unavailable', {
+            detail: `Retry after ${DATABASE_RETRY_AFTER_SECONDS} seconds; repeating this request is safe.`,
           }),
         );
       }

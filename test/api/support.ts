@@ -6,6 +6,7 @@ import { databasePolicies } from '../../application/policy-catalog';
 import { startJourneyExample } from '../../api/schemas/journeys';
 import type { Database } from '../../db/client';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
+import { testLogger } from '../support/test-log';
 
 export const TENANT_A_KEY = 'key-tenant-a-secret';
 export const TENANT_B_KEY = 'key-tenant-b-secret';
@@ -33,6 +34,7 @@ export async function startApi(
   const app = await buildApp({
     ...(options.onRoute && { onRoute: options.onRoute }),
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
+    logger: testLogger(),
     db,
     gateway,
     policies: databasePolicies(db),

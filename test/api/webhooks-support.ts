@@ -16,6 +16,7 @@ import type { Database } from '../../db/client';
 import { attempts, contactPoints, events, journeys } from '../../db/schema';
 import type { Channel } from '../../domain/channels';
 import { uniqueId } from '../support/fixtures';
+import { testLogger } from '../support/test-log';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 import { TENANT_A_KEY, TENANT_B_KEY, startBody } from './support';
 
@@ -50,8 +51,7 @@ export async function startWebhookApi(
     keys: firstOf(envKeyStore(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`), databaseKeyStore(db)),
     webhooks: settings,
     failedAuthPerMinute: 1_000_000,
-    // WEBHOOK_TEST_LOG=1 shows the app's errors (a 500's cause) while debugging these tests.
-    ...(process.env.WEBHOOK_TEST_LOG && { logger: { level: 'error' } }),
+    logger: testLogger(),
   });
   await app.ready();
   return { app, gateway, inject: (options) => app.inject(options) };

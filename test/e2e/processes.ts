@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { keepProcessOutput } from '../support/test-log';
 import { eventually } from './eventually';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,7 +43,11 @@ export function startScript(script: string, env: NodeJS.ProcessEnv): ProductProc
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   let done = false;
-  void exited.then(() => (done = true));
+  void exited.then(() => {
+    done = true;
+    // The deployed processes' logs join the run log that is scanned for personal data.
+    if (script === 'api' || script === 'worker') keepProcessOutput(script, child.pid, output);
+  });
   return {
     name: script,
     child,

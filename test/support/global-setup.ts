@@ -11,6 +11,7 @@ import { lookup } from 'node:dns/promises';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { provideTemporalTools } from '../../scripts/temporal-tools';
+import { scanLogs } from './log-scan';
 import { WORKFLOWS_PATH } from '../../worker';
 
 export interface E2eContext {
@@ -29,6 +30,8 @@ export interface E2eContext {
 declare module 'vitest' {
   export interface ProvidedContext {
     e2e: E2eContext;
+    /** Where every API and product process of this run writes its log (test/support/test-log.ts). */
+    logDir: string;
   }
 }
 
@@ -60,6 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     say(`workflow bundle for the end-to-end workers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
+  const logDir = await mkdtemp(join(tmpdir(), 'dunning-test-log-'));
+  project.provide('logDir', logDir);
   project.provide('e2e', {
     cli:
       'path' in tools.cli && tools.cli.path
@@ -78,5 +83,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+    const scan = scanLogs(logDir);
+    console.log(
+      `[log scan] ${scan.lines} log lines from ${scan.files} processes: ${scan.findings.length} with personal data or secrets`,
+    );
+    if (scan.findings.length > 0) {
+      for (const { what, file, line } of scan.findings.slice(0, 20))
+        console.error(`[log scan] ${what} in ${file}: ${line}`);
+      console.error(`[log scan] the run's log holds personal data or secrets; logs kept in ${logDir}`);
+      // An error thrown here is only printed: the exit code is what fails the run (and CI).
+      process.exitCode = 1;
+      return;
+    }
+    await rm(logDir, { recursive: true, force: true });
   };
 }
