@@ -1,3 +1,4 @@
+import { buyerOptedOut } from '../db/buyer-consent-repository';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
@@ -259,12 +260,13 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
           // Resent with the same key, not judged again by the guard (a first send may be behind
           // it) — but never to an address that opted out or bounced since.
           const point = await contactPointState(db, d.channel, d.to);
-          if (!point.optedOut && !point.suppressed) return 'resend';
+          const optedOut = point.optedOut || (await buyerOptedOut(db, d));
+          if (!optedOut && !point.suppressed) return 'resend';
           await settle(row.id, {
             status: 'unconfirmed',
             error: 'not sent again: the address opted out or bounced meanwhile',
           });
-          return point.optedOut
+          return optedOut
             ? { status: 'opted_out', source: 'consent' }
             : { status: 'undeliverable', reason: 'suppressed' };
         }

@@ -84,7 +84,11 @@ export type CollaboratorRow = typeof collaborators.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 /** A tenant's row exists once its first journey is recorded; management creates it when needed. */
-export async function ensureTenant(db: Database, tenantId: string, name: string = tenantId): Promise<void> {
+export async function ensureTenant(
+  db: Pick<Database, 'insert'>,
+  tenantId: string,
+  name: string = tenantId,
+): Promise<void> {
   await db.insert(tenants).values({ id: tenantId, name }).onConflictDoNothing();
 }
 

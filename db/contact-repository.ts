@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { CHANNEL_TABLE, type Channel, normalizeAddress } from '../domain/channels';
 import type { BuyerContactRecord } from '../domain/compliance';
 import { MS_PER_DAY } from '../domain/local-time';
+import { buyerOptedOut } from './buyer-consent-repository';
 import type { Database } from './client';
 import { attempts, contactPoints, installments, journeys } from './schema';
 
@@ -112,13 +113,15 @@ export async function buyerContactRecord(
   tx: Executor,
   ref: { tenantId: string; buyerId: string; channel: Channel; address: string; now: number },
 ): Promise<BuyerContactRecord> {
-  const [contacts, point] = await Promise.all([
+  const [contacts, point, buyerStopped] = await Promise.all([
     contactLedger(tx, ref.tenantId, ref.buyerId, ref.now),
     contactPointState(tx, ref.channel, ref.address),
+    buyerOptedOut(tx, ref),
   ]);
   return {
     contacts,
-    optedOut: point.optedOut ? [ref.channel] : [],
+    // The address's consent (STOP, unsubscribe link, complaint) or the buyer's, recorded by support.
+    optedOut: point.optedOut || buyerStopped ? [ref.channel] : [],
     suppressed: point.suppressed ? [ref.channel] : [],
     // Only a channel with a reply window cares when the buyer last wrote.
     lastWhatsAppInboundAt: CHANNEL_TABLE[ref.channel].replyWindowHours === null ? null : point.lastInboundAt,

@@ -271,6 +271,29 @@ export const contactPoints = pgTable(
   (t) => [primaryKey({ columns: [t.channel, t.address] })],
 );
 
+/**
+ * A buyer's "stop" on a channel, recorded by the seller's support (by phone, by email, on a
+ * journey): the buyer's, not one journey's, so it holds for every journey of theirs in this
+ * tenant — the ones open now and the ones that start later — until the buyer says otherwise
+ * (support records their opt-in, or they send START from that address).
+ */
+export const buyerOptOuts = pgTable(
+  'buyer_opt_outs',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    buyerId: text('buyer_id').notNull(),
+    channel: text('channel').notNull(),
+    /** Where it was said: `support` (the buyer route), `support:journey` (a journey's route). */
+    source: text('source').notNull(),
+    /** Who recorded it (key, collaborator, profile). */
+    recordedBy: jsonb('recorded_by').$type<Record<string, string>>().notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.buyerId, t.channel] })],
+);
+
 export const payments = pgTable(
   'payments',
   {

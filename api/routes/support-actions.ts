@@ -5,6 +5,13 @@ import type { JourneyFilter } from '../../db/journey-repository';
 import type { Delivery, JourneyRef } from '../../application/journey-gateway';
 import { findOpenJourneys, messageJourneys, tally, targetOf } from '../../application/fan-out';
 import { createJourneyStarter } from '../../application/journey-starter';
+import {
+  type BuyerOptOut,
+  clearBuyerOptOut,
+  listBuyerOptOuts,
+  recordBuyerOptOut,
+} from '../../db/buyer-consent-repository';
+import { recordedBy } from '../audit';
 import { replyToStart } from '../start-reply';
 import { actorOf } from '../plugins/auth';
 import { errorResponses } from '../problem';
@@ -12,6 +19,10 @@ import { idempotencyHeaders } from '../schemas/common';
 import { contactBody, optOutBody } from '../schemas/journeys';
 import {
   affectedJourneys,
+  buyerChannelParams,
+  buyerOptInRecorded,
+  buyerOptOutRecorded,
+  buyerOptOuts,
   buyerParams,
   purchaseParams,
   reactivateBody,
@@ -138,29 +149,82 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     },
   );
 
+  app.get(
+    '/v1/buyers/:buyerId/opt-outs',
+    {
+      config: { permission: 'journeys:read' },
+      schema: {
+        tags,
+        summary: 'The channels the buyer asked support to stop, with who recorded each and when',
+        params: buyerParams,
+        response: { 200: buyerOptOuts, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { buyerId } = request.params;
+      const optOuts = await listBuyerOptOuts(db, request.principal.tenantId, buyerId);
+      return { buyerId, optOuts: optOuts.map(optOutOut) };
+    },
+  );
+
   app.post(
     '/v1/buyers/:buyerId/opt-outs',
     {
       config: { permission: 'contacts:write', idempotent: true },
       schema: {
         tags,
-        summary: 'The buyer asked not to be contacted on a channel: every open journey of the buyer stops using it',
+        summary: 'The buyer asked not to be contacted on a channel: kept for the buyer, in every journey of theirs',
         description:
-          'For a request made to support (by phone, by email). STOP replies and unsubscribe links are recorded by the webhooks on their own, for every journey at that address.',
+          'For a request made to support (by phone, by email). The stop is the buyer’s: every open journey stops using the channel, and journeys that start later never use it, until the buyer says otherwise (DELETE, or START from their number). STOP replies and unsubscribe links are recorded by the webhooks on their own, for every journey at that address.',
         params: buyerParams,
         headers: idempotencyHeaders,
         body: optOutBody,
-        response: { 200: affectedJourneys, ...errorResponses },
+        response: { 200: buyerOptOutRecorded, ...errorResponses },
       },
     },
     async (request) => {
-      const tenantId = request.principal.tenantId;
+      const { tenantId } = request.principal;
+      const { buyerId } = request.params;
+      const { channel } = request.body;
       const actor = actorOf(request);
-      return reachOpen(db, request.log, tenantId, { buyerId: request.params.buyerId }, (ref) =>
-        gateway.optOut(ref, { channel: request.body.channel, actor }),
+      await recordBuyerOptOut(db, { tenantId, buyerId, channel, source: 'support', recordedBy: recordedBy(request) });
+      const reached = await reachOpen(db, request.log, tenantId, { buyerId }, (ref) =>
+        gateway.optOut(ref, { channel, actor }),
       );
+      const optOut = (await listBuyerOptOuts(db, tenantId, buyerId)).find((o) => o.channel === channel)!;
+      return { ...reached, optOut: optOutOut(optOut) };
+    },
+  );
+
+  app.delete(
+    '/v1/buyers/:buyerId/opt-outs/:channel',
+    {
+      config: { permission: 'contacts:write', idempotent: true },
+      schema: {
+        tags,
+        summary: 'The buyer asked to be contacted on the channel again: their open journeys may use it',
+        description:
+          'Ends a stop recorded by support. A STOP sent from the address itself (or an unsubscribe) is not ended here: only the buyer’s START reopens the address.',
+        params: buyerChannelParams,
+        headers: idempotencyHeaders,
+        response: { 200: buyerOptInRecorded, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.principal;
+      const { buyerId, channel } = request.params;
+      const actor = actorOf(request);
+      const wasOptedOut = await clearBuyerOptOut(db, { tenantId, buyerId, channel });
+      const reached = await reachOpen(db, request.log, tenantId, { buyerId }, (ref) =>
+        gateway.optIn(ref, { channel, actor }),
+      );
+      return { ...reached, wasOptedOut };
     },
   );
 };
+
+function optOutOut(optOut: BuyerOptOut) {
+  return { ...optOut, recordedAt: optOut.recordedAt.toISOString() };
+}
 
 export default routes;

@@ -1,5 +1,6 @@
 /** Support actions: the seller's world's events (refunds, subscriptions, buyers) as endpoints. */
 import { z } from 'zod';
+import { channelSchema } from '../../domain/channels';
 import { externalIdSchema, installmentFieldsSchema, refineInstallment } from '../../domain/installment';
 import { journeyCreated, startJourneyExample } from './journeys';
 
@@ -40,3 +41,27 @@ export const reactivateBody = installmentFieldsSchema
 export const reactivated = journeyCreated
   .extend({ subscriptionId: z.string() })
   .meta({ id: 'SubscriptionReactivated' });
+
+export const buyerChannelParams = buyerParams.extend({ channel: channelSchema });
+
+/** A buyer's lasting stop on a channel, as kept in buyer_opt_outs. */
+export const buyerOptOutView = z
+  .object({
+    channel: channelSchema,
+    source: z.string().describe('where it was said: support (the buyer route) or support:journey'),
+    recordedBy: z.record(z.string(), z.string()).describe('the key (and collaborator, profile) that recorded it'),
+    recordedAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'BuyerOptOut' });
+
+export const buyerOptOuts = z
+  .object({ buyerId: z.string(), optOuts: z.array(buyerOptOutView) })
+  .meta({ id: 'BuyerOptOuts' });
+
+export const buyerOptOutRecorded = affectedJourneys
+  .extend({ optOut: buyerOptOutView.describe('the stop on record (the first one, when it was already recorded)') })
+  .meta({ id: 'BuyerOptOutRecorded' });
+
+export const buyerOptInRecorded = affectedJourneys
+  .extend({ wasOptedOut: z.boolean().describe('whether a stop recorded by support was on record') })
+  .meta({ id: 'BuyerOptInRecorded' });

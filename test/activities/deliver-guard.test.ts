@@ -5,6 +5,7 @@
  * interface here (their wire formats have their own tests); the last block wires the real
  * Twilio and Resend SDKs to local fake servers to show a retry after a timeout sends once.
  */
+import { clearBuyerOptOut, recordBuyerOptOut } from '../../db/buyer-consent-repository';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withOutboxFallback } from '../../activities/channels/outbox';
@@ -163,6 +164,33 @@ describeEachDatabase('deliver activity: the compliance guard at the moment of se
     expect(sms.sent).toHaveLength(0);
     // Email is another channel: still allowed.
     expect(await activitiesAt(NOW).deliverReminder(deliveryFor(inst, 'email'))).toMatchObject({ status: 'sent' });
+  });
+
+  it('never sends on a channel the buyer asked support to stop, in journeys that start later, until it is lifted', async () => {
+    const earlier = freshInstallment();
+    const stop = { tenantId: earlier.tenantId, buyerId: earlier.buyer.id, channel: 'sms' as const };
+    await recordBuyerOptOut(getDb(), { ...stop, source: 'support', recordedBy: { keyId: 'key_support' } });
+    // The buyer's next installment, with a new journey: SMS is refused before the provider is called.
+    const next = freshInstallment({ buyer: earlier.buyer });
+    const sms = new ScriptedSender();
+    const refused = await activitiesAt(NOW, { senders: sendersWith('sms', sms) }).deliverReminder(
+      deliveryFor(next, 'sms'),
+    );
+    expect(refused).toEqual({ status: 'opted_out', source: 'consent' });
+    expect(sms.sent).toHaveLength(0);
+    // Another channel of this buyer, and the same channel of another buyer, are not affected.
+    expect(await activitiesAt(NOW).deliverReminder(deliveryFor(next, 'email'))).toMatchObject({ status: 'sent' });
+    expect(await activitiesAt(NOW).deliverReminder(deliveryFor(freshInstallment(), 'sms'))).toMatchObject({
+      status: 'sent',
+    });
+    // A buyer of the same id in another tenant is another person.
+    const elsewhere = freshInstallment({ tenantId: 'other-tenant', buyer: { id: earlier.buyer.id } });
+    expect(await activitiesAt(NOW).deliverReminder(deliveryFor(elsewhere, 'sms'))).toMatchObject({ status: 'sent' });
+    // The buyer said otherwise: the next journey's SMS goes out.
+    expect(await clearBuyerOptOut(getDb(), stop)).toBe(true);
+    expect(
+      await activitiesAt(NOW + HOUR).deliverReminder(deliveryFor(freshInstallment({ buyer: earlier.buyer }), 'sms')),
+    ).toMatchObject({ status: 'sent' });
   });
 
   it('a delivery scheduled by a worker from before the guard (no policy, no buyer) sends nothing and is planned again in a minute', async () => {

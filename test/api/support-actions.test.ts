@@ -163,6 +163,74 @@ describeEachDatabase('support actions API', (getDb) => {
     expect(unknownChannel.json().errors[0].path).toBe('channel');
   });
 
+  describe('a buyer’s stop that lasts', () => {
+    const optOutsOf = async (buyerId: string, key?: string) =>
+      (await api.call({ method: 'GET', url: `/v1/buyers/${buyerId}/opt-outs`, ...(key && { key }) })).json() as {
+        optOuts: { channel: string; source: string; recordedBy: { keyId: string }; recordedAt: string }[];
+      };
+
+    it('is kept for the buyer with its source and author, and lifted only when the buyer says so', async () => {
+      const buyer = { ...startJourneyExample.buyer, id: uniqueId('buyer') };
+      const [open] = await seed(1, { buyer });
+      const stopped = await api.call({
+        method: 'POST',
+        url: `/v1/buyers/${buyer.id}/opt-outs`,
+        payload: { channel: 'sms' },
+      });
+      expect(stopped.statusCode).toBe(200);
+      expect(stopped.json()).toMatchObject({ count: 1, optOut: { channel: 'sms', source: 'support' } });
+      const [kept] = (await optOutsOf(buyer.id)).optOuts;
+      expect(kept).toMatchObject({ channel: 'sms', source: 'support', recordedBy: { keyId: expect.any(String) } });
+      expect(Date.parse(kept!.recordedAt)).toBeGreaterThan(Date.now() - 60_000);
+      // The tenant's alone: another tenant's buyer of the same id is someone else.
+      expect((await optOutsOf(buyer.id, TENANT_B_KEY)).optOuts).toEqual([]);
+      // Repeating it keeps the first record.
+      await api.call({ method: 'POST', url: `/v1/buyers/${buyer.id}/opt-outs`, payload: { channel: 'sms' } });
+      expect((await optOutsOf(buyer.id)).optOuts).toEqual([kept]);
+
+      const lifted = await api.call({ method: 'DELETE', url: `/v1/buyers/${buyer.id}/opt-outs/sms` });
+      expect(lifted.statusCode).toBe(200);
+      expect(lifted.json()).toMatchObject({ wasOptedOut: true, count: 1 });
+      expect(
+        api.gateway.calls
+          .filter((c) => c.method === 'optIn')
+          .map((c) => (c.ref as { installmentId: string }).installmentId),
+      ).toContain(open);
+      expect((await optOutsOf(buyer.id)).optOuts).toEqual([]);
+      const again = await api.call({ method: 'DELETE', url: `/v1/buyers/${buyer.id}/opt-outs/sms` });
+      expect(again.json()).toMatchObject({ wasOptedOut: false });
+      expect((await api.call({ method: 'DELETE', url: `/v1/buyers/${buyer.id}/opt-outs/pigeon` })).statusCode).toBe(
+        400,
+      );
+    });
+
+    it('recorded on one journey, is the buyer’s — even when that journey has ended', async () => {
+      const buyer = { ...startJourneyExample.buyer, id: uniqueId('buyer') };
+      const [ended] = await seed(1, { buyer });
+      const canceled = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${ended}/cancel`,
+        payload: { reason: 'refund' },
+      });
+      expect(canceled.statusCode, canceled.body).toBe(202);
+      const late = await api.call({ method: 'POST', url: `/v1/journeys/${ended}/pause`, payload: {} });
+      expect(late.statusCode, 'the journey has ended').toBe(409);
+      const response = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${ended}/opt-outs`,
+        payload: { channel: 'whatsapp' },
+      });
+      expect(response.statusCode).toBe(202);
+      expect((await optOutsOf(buyer.id)).optOuts).toMatchObject([{ channel: 'whatsapp', source: 'support:journey' }]);
+      const unknown = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${uniqueId('none')}/opt-outs`,
+        payload: { channel: 'sms' },
+      });
+      expect(unknown.statusCode).toBe(404);
+    });
+  });
+
   describe('refusals', () => {
     it('refuses malformed path IDs without touching any journey', async () => {
       const before = api.gateway.calls.length;

@@ -1,3 +1,4 @@
+import { buyerOfInstallment, listBuyerOptOuts, recordBuyerOptOut } from '../../db/buyer-consent-repository';
 import { and, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,25 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
         expect(await api.gateway.status(mine[0]!)).not.toBeNull();
       });
     }
+
+    it('START from the buyer’s number also ends the stops support recorded for that buyer, in every tenant', async () => {
+      const { phone, mine, stranger } = await journeysAt('sms', 'en');
+      const buyerOf = async (j: { tenantId: string; installmentId: string }) =>
+        (await buyerOfInstallment(getDb(), j.tenantId, j.installmentId))!;
+      for (const j of [...mine, stranger])
+        await recordBuyerOptOut(getDb(), {
+          tenantId: j.tenantId,
+          buyerId: await buyerOf(j),
+          channel: 'sms',
+          source: 'support',
+          recordedBy: { keyId: 'key_support' },
+        });
+      const response = await api.inject(twilioRequest('/webhooks/twilio/inbound', inboundParams(phone, 'START')));
+      expect(response.statusCode).toBe(200);
+      for (const j of mine) expect(await listBuyerOptOuts(getDb(), j.tenantId, await buyerOf(j))).toEqual([]);
+      // Someone else's number said nothing about this buyer.
+      expect(await listBuyerOptOuts(getDb(), stranger.tenantId, await buyerOf(stranger))).toHaveLength(1);
+    });
 
     it('START opts back in across the journeys and says how to stop', async () => {
       const { phone, mine, stranger } = await journeysAt('sms', 'en');

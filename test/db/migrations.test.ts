@@ -44,6 +44,7 @@ describe('the schema module', () => {
       'api_keys',
       'attempts',
       'audit_log',
+      'buyer_opt_outs',
       'collaborators',
       'contact_points',
       'events',

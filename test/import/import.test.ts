@@ -102,6 +102,19 @@ describe('CSV import: validation (no database)', () => {
     expect(summary.errors.every((e) => e.outcome === 'invalid' && e.message.length > 0)).toBe(true);
   });
 
+  it('refuses rows whose text hides or spoofs (controls, bidi overrides, made-up currencies), naming the column', async () => {
+    const csv = csvOf([
+      row({ productName: 'Invoice \u202Efdp.exe' }), // line 2
+      row({ buyerName: 'Ana\u0085Souza' }), // line 3
+      row({ currency: 'ZZZ' }), // line 4
+      row(), // line 5
+    ]);
+    const starter = recordingStarter();
+    const summary = await importInstallments({ csv, tenantId: 'acme', starter });
+    expect(summary).toMatchObject({ invalid: 3, started: 1 });
+    expect(summary.errors.map((e) => `${e.row}:${e.field}`)).toEqual(['2:productName', '3:buyerName', '4:currency']);
+  });
+
   it('maps every column into the installment', async () => {
     const r = row({ subscriptionId: 'sub-1', whatsapp: '+5511900000000', policyId: 'gentle' });
     const starter = recordingStarter();

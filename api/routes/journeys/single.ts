@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../../route-deps';
+import { buyerOfInstallment, recordBuyerOptOut } from '../../../db/buyer-consent-repository';
 import { findJourney, recordLatePayment } from '../../../db/journey-repository';
+import { recordedBy } from '../../audit';
 import { paymentInstant } from '../../../domain/journey';
 import { journeyWorkflowId } from '../../../workflows/messages';
 import type { Delivery, JourneyRef } from '../../../application/journey-gateway';
@@ -280,7 +282,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
       config: { permission: 'contacts:write' },
       schema: {
         tags,
-        summary: 'Record that the buyer opted out of a channel',
+        summary: 'Record that the buyer opted out of a channel: this journey and every other of the buyer’s',
         params: installmentParams,
         body: optOutBody,
         response: { 202: accepted, ...errorResponses },
@@ -288,11 +290,20 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
-      return acknowledge(
-        reply,
-        ref,
-        await gateway.optOut(ref, { channel: request.body.channel, actor: actorOf(request) }),
-      );
+      const { channel } = request.body;
+      // The buyer's stop, not this journey's: kept for every journey of theirs, open or to come.
+      const buyerId = await buyerOfInstallment(db, ref.tenantId, ref.installmentId);
+      if (buyerId === null) return notRunning(reply, ref);
+      await recordBuyerOptOut(db, {
+        tenantId: ref.tenantId,
+        buyerId,
+        channel,
+        source: 'support:journey',
+        recordedBy: recordedBy(request),
+      });
+      const delivery = await gateway.optOut(ref, { channel, actor: actorOf(request) });
+      // An ended journey has nothing to stop; the buyer's stop is on record all the same.
+      return acknowledge(reply, ref, delivery === 'not_running' ? 'delivered' : delivery);
     },
   );
 };

@@ -4,6 +4,7 @@
  * path and query exactly as received, and the form parameters) before anything is read or
  * written: missing → 401, wrong → 403.
  */
+import { clearBuyerOptOutsAt } from '../../../db/buyer-consent-repository';
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
@@ -195,6 +196,8 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
         journeys = await notifyJourneysAt(request.log, { db, gateway }, 'optOut', channel, from, TWILIO);
       } else if (kind === 'start') {
         await recordOptIn(db, channel, from, 'twilio:start');
+        // The buyer's own word also ends the stops support recorded for them on this channel.
+        await clearBuyerOptOutsAt(db, channel, from);
         journeys = await openJourneysAt(db, channel, from);
         await notifyJourneys(request.log, journeys, 'optIn', channel, gateway, TWILIO);
       }
