@@ -3,6 +3,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -53,6 +54,13 @@ const GRPC_UNAVAILABLE = 14;
  * whole cause chain is searched.
  */
 export function serviceUnavailable(err: unknown): JourneyServiceUnavailableError | null {
+  // The SDK's own verdict on an update it could not complete: timed out, or canceled by the
+  // server (seen when the worker that would run it is killed under load). Repeating it is safe:
+  // its update ID dedupes it.
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return new JourneyServiceUnavailableError(`Temporal did not complete the update: ${err.message}`, 5, {
+      cause: err,
+    });
   let current: unknown = err;
   for (let depth = 0; current instanceof Error && depth < 8; depth++) {
     if (isGrpcServiceError(current) && (current.code === GRPC_UNAVAILABLE || current.code === GRPC_DEADLINE_EXCEEDED)) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../../db/client';
 import { idempotencyKeys } from '../../db/schema';
@@ -27,6 +28,8 @@ declare module 'fastify' {
 const IN_PROGRESS = 0;
 /** A claim older than this belongs to a request that died without answering. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
+/** Waits between attempts to free a key while the database is away: about a minute in all. */
+const RELEASE_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000];
 /**
  * Set by a handler whose answer includes items that could not be done yet (journey service
  * unavailable): the answer is sent but not stored, so a retry with the same key does the work.
@@ -71,10 +74,7 @@ export default fp<{ db: Database }>(
   async (app: FastifyInstance, { db }) => {
     app.decorateRequest('idempotencyClaim', null);
 
-    const release = async (request: FastifyRequest) => {
-      const claim = request.idempotencyClaim;
-      if (!claim) return;
-      request.idempotencyClaim = null;
+    const deleteClaim = async (claim: { tenantId: string; key: string }) => {
       await db
         .delete(idempotencyKeys)
         .where(
@@ -84,6 +84,37 @@ export default fp<{ db: Database }>(
             eq(idempotencyKeys.statusCode, IN_PROGRESS),
           ),
         );
+    };
+
+    /** Frees the key again and again while the database is away, until it is back or the wait is spent. */
+    const releaseLater = async (claim: { tenantId: string; key: string }, log: FastifyBaseLogger) => {
+      for (const waitMs of RELEASE_BACKOFF_MS) {
+        await sleep(waitMs, undefined, { ref: false });
+        try {
+          await deleteClaim(claim);
+          return;
+        } catch {
+          // Still away: wait longer.
+        }
+      }
+      log.error('an Idempotency-Key stays in progress until it is abandoned (5 minutes)');
+    };
+
+    /**
+     * Frees the key of a request that will not be replayed. Never throws: when the database is
+     * what failed (the request answered 503), the key is freed in the background once it is back
+     * — not left "in progress" for every retry to be refused until it is abandoned.
+     */
+    const release = async (request: FastifyRequest) => {
+      const claim = request.idempotencyClaim;
+      if (!claim) return;
+      request.idempotencyClaim = null;
+      try {
+        await deleteClaim(claim);
+      } catch (err) {
+        request.log.warn({ err }, 'could not free an Idempotency-Key; trying again in the background');
+        void releaseLater(claim, request.log);
+      }
     };
 
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -188,12 +219,17 @@ export default fp<{ db: Database }>(
         await release(request);
         return payload;
       }
-      await db
-        .update(idempotencyKeys)
-        .set({ statusCode: reply.statusCode, responseBody: body as object })
-        .where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
-      // Only once the answer is stored: if storing failed, onResponse still releases the key.
-      request.idempotencyClaim = null;
+      try {
+        await db
+          .update(idempotencyKeys)
+          .set({ statusCode: reply.statusCode, responseBody: body as object })
+          .where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
+        request.idempotencyClaim = null;
+      } catch (err) {
+        // The answer still goes out; a retry with the key does the (idempotent) work again.
+        request.log.warn({ err }, 'could not store the answer of an Idempotency-Key');
+        await release(request);
+      }
       return payload;
     });
 

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { idempotencyKeys } from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
@@ -125,6 +125,52 @@ describeEachDatabase('Idempotency-Key and rate limits', (getDb) => {
       expect(bad.statusCode).toBe(400);
       expect(bad.json().errors[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
     });
+  });
+
+  it('a key whose request failed while the database was away is freed once it is back, not held for minutes', async () => {
+    let down = false;
+    const outage = () => Object.assign(new Error('the database system is starting up'), { code: '57P03' });
+    // The database as the plugin sees it: every delete fails while `down`.
+    const flaky = new Proxy(getDb(), {
+      get(target, property, receiver) {
+        if (property === 'delete' && down)
+          return () => {
+            throw outage();
+          };
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const outageApi = await startApi(flaky);
+    try {
+      const installmentId = uniqueId('inst');
+      expect(
+        (await outageApi.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) })).statusCode,
+      ).toBe(201);
+      const change = () =>
+        outageApi.call({
+          method: 'PUT',
+          url: `/v1/journeys/${installmentId}/due-date`,
+          payload: { dueDate: '2026-12-20' },
+          headers: { 'idempotency-key': `outage-${installmentId}` },
+        });
+      const spy = vi.spyOn(outageApi.gateway, 'changeDueDate').mockImplementationOnce(async () => {
+        down = true;
+        throw outage();
+      });
+      const failed = await change();
+      expect(failed.statusCode).toBe(503);
+      expect(failed.headers['retry-after']).toBeDefined();
+      down = false;
+      spy.mockRestore();
+      // The background release runs a second after the failure; the client's retry then does the work.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const retried = await change();
+      expect(retried.statusCode, retried.body).toBe(200);
+      const status = await outageApi.call({ method: 'GET', url: `/v1/journeys/${installmentId}` });
+      expect(status.json().dueDate).toBe('2026-12-20');
+    } finally {
+      await outageApi.app.close();
+    }
   });
 
   describe('rate limits', () => {

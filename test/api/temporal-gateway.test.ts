@@ -40,6 +40,10 @@ describe('serviceUnavailable (client error → typed error)', () => {
       new WorkflowUpdateRPCTimeoutOrCancelledError('timeout', { cause: grpcError(4, 'Deadline exceeded') }),
     ],
     [
+      'an update the server canceled (its worker killed)',
+      new WorkflowUpdateRPCTimeoutOrCancelledError('cancelled', { cause: grpcError(1, 'Call cancelled') }),
+    ],
+    [
       'a failed connect',
       new ServiceError('Failed to connect to Temporal server', { cause: grpcError(14, 'No connection established') }),
     ],

@@ -4,14 +4,9 @@
  * for the failure message.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT, npmScriptCommand } from '../../scripts/npm-script';
 import { keepProcessOutput } from '../support/test-log';
 import { eventually } from './eventually';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const scripts = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> })
-  .scripts;
 
 export interface ProductProcess {
   readonly name: string;
@@ -28,13 +23,14 @@ export interface ProductProcess {
 
 /** Runs `npm run <script>` as its own process: the script's command line, from the project root. */
 export function startScript(script: string, env: NodeJS.ProcessEnv): ProductProcess {
-  const command = scripts[script];
-  if (!command) throw new Error(`package.json has no script "${script}"`);
-  const [bin, ...args] = command.split(' ');
-  const child = spawn(`${ROOT}/node_modules/.bin/${bin}`, args, {
-    cwd: ROOT,
+  const { executable, args } = npmScriptCommand(script);
+  const child = spawn(executable, args, {
+    cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx runs the script in a child process and cannot relay a SIGKILL,
+    // so a crash is simulated by killing the whole group (else the real worker lives on, orphaned).
+    detached: true,
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -66,7 +62,10 @@ export function startScript(script: string, env: NodeJS.ProcessEnv): ProductProc
       );
     },
     async stop(signal = 'SIGTERM') {
-      if (!done) child.kill(signal);
+      if (!done) {
+        if (signal === 'SIGKILL') process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
       return exited;
     },
   };
