@@ -13,6 +13,7 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createLogger } from './application/logging';
+import { RedactingActivityInbound } from './activities/failure-redaction';
 import { type ActivityDeps, createActivities } from './activities';
 import { withOutboxFallback } from './activities/channels/outbox';
 import {
@@ -87,7 +88,12 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     ...createActivities({ db, logger, ...channels }),
     reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now: channels.now ?? Date.now }),
   };
-  const shared = { connection, namespace, ...(dataConverter && { dataConverter }) };
+  const shared = {
+    connection,
+    namespace,
+    ...(dataConverter && { dataConverter }),
+    interceptors: { activity: [() => ({ inbound: new RedactingActivityInbound() })] },
+  };
   // deliverReminder stays on the journeys' queue for deliveries scheduled there before the
   // channel queues existed (it plans them again); new ones go to their channel's queue.
   const journeys = await Worker.create({

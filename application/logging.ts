@@ -4,46 +4,17 @@
  * unsubscribe token (a token is enough to opt an address out).
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import {
+  DATA_CARRYING_FIELDS,
+  type ErrorFields,
+  databaseErrorMessage,
+  framesUnder,
+  isDatabaseError,
+  redactText,
+  redactUrl,
+} from '../domain/redaction';
 
-/** Text that identifies a person or grants access, wherever it turns up in a message or URL. */
-const SECRETS_IN_TEXT: [RegExp, string][] = [
-  [/\/unsubscribe\/[^\s/?#"'<>]+/g, '/unsubscribe/[token]'],
-  [/\bBearer\s+\S+/gi, 'Bearer [redacted]'],
-  [/\bdk_live_\w+/g, '[api-key]'],
-  [/[^\s@"'<>(),;:=[\]]+@[^\s@"'<>(),;:=[\]]+\.[A-Za-z]{2,}/g, '[email]'],
-  [/\+\d[\d ()-]{6,18}\d/g, '[phone]'],
-];
-
-/** `text` with emails, phone numbers, keys and unsubscribe tokens masked. */
-export function redactText(text: string): string {
-  return SECRETS_IN_TEXT.reduce((masked, [pattern, mask]) => masked.replace(pattern, mask), text);
-}
-
-/**
- * Properties database drivers attach to an error that quote the data: the statement's parameters
- * (drizzle `params`, postgres.js `parameters`), the statement, and PostgreSQL's `detail`/`where`
- * ("Key (email)=(ana@…) already exists").
- */
-const DATA_CARRYING_FIELDS = new Set(['params', 'parameters', 'query', 'detail', 'where', 'internal_query', 'hint']);
-/** PostgreSQL's SQLSTATE codes: five digits or capitals. */
-const SQLSTATE = /^[0-9A-Z]{5}$/;
-
-interface SerializedError {
-  type?: string;
-  message?: string;
-  stack?: string;
-  code?: unknown;
-  cause?: unknown;
-  [field: string]: unknown;
-}
-
-function isDatabaseError(err: SerializedError): boolean {
-  return (
-    err.type === 'DrizzleQueryError' ||
-    (typeof err.message === 'string' && err.message.startsWith('Failed query:')) ||
-    (typeof err.code === 'string' && SQLSTATE.test(err.code) && ('severity' in err || 'routine' in err))
-  );
-}
+type SerializedError = ErrorFields & { type?: string; message?: string; stack?: string } & Record<string, unknown>;
 
 /**
  * A database error is told by its SQLSTATE and constraint, never by its message (PostgreSQL quotes
@@ -61,17 +32,8 @@ function scrubError(err: SerializedError, depth = 0): SerializedError {
     else clean[field] = value;
   }
   if (database) {
-    // Drizzle's wrapper has no code of its own: the driver's error under it does.
-    const driver = (typeof err.code === 'string' ? err : (err.cause as SerializedError | undefined)) ?? err;
-    const code = typeof driver.code === 'string' ? ` ${driver.code}` : '';
-    const constraint = typeof driver.constraint_name === 'string' ? ` (constraint ${driver.constraint_name})` : '';
-    clean.message = `database error${code}${constraint}`;
-    // The stack's first line repeats the message: keep only the frames.
-    if (typeof err.stack === 'string')
-      clean.stack = [
-        `${err.type ?? 'Error'}: ${clean.message}`,
-        ...err.stack.split('\n').filter((l) => /^\s+at /.test(l)),
-      ].join('\n');
+    clean.message = databaseErrorMessage(err);
+    clean.stack = framesUnder(`${err.type ?? 'Error'}: ${clean.message}`, err.stack);
   }
   return clean;
 }
@@ -80,15 +42,6 @@ function scrubError(err: SerializedError, depth = 0): SerializedError {
 export function safeError(err: unknown): unknown {
   if (!(err instanceof Error)) return typeof err === 'string' ? redactText(err) : err;
   return scrubError(pino.stdSerializers.errWithCause(err) as SerializedError);
-}
-
-/** A URL as logged: the path masked, and each query value masked as the client meant it (percent-decoded). */
-export function redactUrl(url: string): string {
-  const at = url.indexOf('?');
-  if (at < 0) return redactText(url);
-  const query = new URLSearchParams(url.slice(at + 1));
-  const masked = [...query].map(([name, value]) => `${redactText(name)}=${redactText(value)}`).join('&');
-  return `${redactText(url.slice(0, at))}?${masked}`;
 }
 
 /** A request as logged: method and URL with tokens and addresses masked; no client address, no headers. */
