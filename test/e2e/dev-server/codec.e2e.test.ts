@@ -5,10 +5,8 @@
  * server decodes it for the UI and the `temporal` CLI.
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { dataConverterFromEnv } from '../../../client';
 import { payloadCodecFromEnv } from '../../../codec/encryption-codec';
 import { buildCodecServer } from '../../../codec/server';
@@ -64,13 +62,8 @@ describe.skipIf(skipWithout(devServer, 'payload encryption on the dev server'))(
     afterAll(async () => closeCodec?.());
 
     it('the server stores no personal data in the clear; the journey still runs and records in the clear', async () => {
-      const client = new Client({
-        connection: h.server.env.connection,
-        namespace: h.server.server.namespace,
-        dataConverter,
-      });
-      const gateway = new TemporalJourneyGateway(client, h.taskQueue);
-      const { installment, journeyId } = await h.startJourney({}, { through: gateway });
+      const { gateway } = h;
+      const { installment, journeyId } = await h.startJourney();
       const { buyer, product } = installment;
       const sent = await eventually('the first reminder on record', async () =>
         (await h.attempts(journeyId)).find((a) => a.status === 'sent'),

@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
@@ -74,7 +74,13 @@ export function useDevServerHarness(
     database = openDatabase({ dataDir: 'memory://' });
     await database.migrate();
     main = await startWorkers();
-    gateway = new TemporalJourneyGateway(server.env.client, taskQueue);
+    // The API's client shares the worker's data converter (TEMPORAL_PAYLOAD_KEYS on both), as
+    // deployed; `h.client` stays a plain client that sees what the server stores.
+    const { dataConverter } = workerOptions;
+    const client = dataConverter
+      ? new Client({ connection: server.env.connection, namespace: server.server.namespace, dataConverter })
+      : server.env.client;
+    gateway = new TemporalJourneyGateway(client, taskQueue);
   });
 
   afterAll(async () => {

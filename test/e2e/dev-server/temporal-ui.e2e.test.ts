@@ -6,10 +6,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { Client } from '@temporalio/client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { dataConverterFromEnv } from '../../../client';
 import { payloadCodecFromEnv } from '../../../codec/encryption-codec';
 import { buildCodecServer } from '../../../codec/server';
@@ -64,13 +62,8 @@ describe.skipIf(skipWithout(devServer, 'the Temporal UI') || noBrowser)('the Tem
   });
 
   it('finds a journey by its search attributes and shows its input decoded by the codec server', async () => {
-    const client = new Client({
-      connection: h.server.env.connection,
-      namespace: h.server.server.namespace,
-      dataConverter,
-    });
-    const gateway = new TemporalJourneyGateway(client, h.taskQueue);
-    const { installment, journeyId } = await h.startJourney({}, { through: gateway });
+    const { gateway } = h;
+    const { installment, journeyId } = await h.startJourney();
     await eventually('the journey listed by visibility', async () => {
       for await (const execution of h.client.workflow.list({
         query: `DunningStage = 'pre_due' AND WorkflowId = '${journeyId}'`,
