@@ -268,6 +268,27 @@ export function nextAction(state: JourneyState, now: number): NextAction {
   return { kind: 'wait', until: plan.finalActionAt, reason: 'final_action' };
 }
 
+/** The actions that only record something: no delivery, no waiting. */
+export type BookkeepingAction = Extract<NextAction, { kind: 'resume' | 'skip' | 'final' }>;
+
+/** The event a bookkeeping action records at `now` — the same in the workflow and in its model. */
+export function eventOfAction(state: JourneyState, action: BookkeepingAction, now: number): JourneyEvent {
+  switch (action.kind) {
+    case 'resume':
+      return { type: 'resumed', at: now };
+    case 'skip':
+      return {
+        type: 'step_skipped',
+        at: now,
+        revision: state.planRevision,
+        stepIndex: action.step.stepIndex,
+        reason: 'superseded',
+      };
+    case 'final':
+      return { type: 'final_action_taken', at: now, action: action.action };
+  }
+}
+
 /** Why a due-date change is refused; `null` when it is accepted. */
 export type DueDateRefusal =
   'invalid_date' | 'journey_closed' | 'in_the_past' | 'unchanged' | 'beyond_limit' | 'too_many_changes';

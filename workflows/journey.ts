@@ -23,6 +23,7 @@ import {
   TEMPORAL_OPERATOR,
   channelAvailability,
   dispatch,
+  eventOfAction,
   isClosed,
   nextAction,
   stageAt,
@@ -219,19 +220,9 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
           while (unrecorded.length > 0) await flush();
           return journeyStatus(state, Date.now());
         case 'resume':
-          apply({ type: 'resumed', at: now });
-          break;
         case 'skip':
-          apply({
-            type: 'step_skipped',
-            at: now,
-            revision: state.planRevision,
-            stepIndex: action.step.stepIndex,
-            reason: 'superseded',
-          });
-          break;
         case 'final':
-          apply({ type: 'final_action_taken', at: now, action: action.action });
+          apply(eventOfAction(state, action, now));
           break;
         case 'send':
           await send(action.step);

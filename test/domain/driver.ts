@@ -14,6 +14,7 @@ import {
   channelAvailability,
   checkDueDateChange,
   dispatch,
+  eventOfAction,
   nextAction,
 } from '../../domain/journey';
 import type { LocalDate } from '../../domain/local-time';
@@ -120,17 +121,11 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
     if (action.kind === 'done') break;
     switch (action.kind) {
       case 'resume':
-        apply({ type: 'resumed', at: now });
+        apply(eventOfAction(state, action, now));
         trace.push({ kind: 'resume', at: now });
         break;
       case 'skip':
-        apply({
-          type: 'step_skipped',
-          at: now,
-          revision: state.planRevision,
-          stepIndex: action.step.stepIndex,
-          reason: 'superseded',
-        });
+        apply(eventOfAction(state, action, now));
         trace.push({
           kind: 'skip',
           at: now,
@@ -140,7 +135,7 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
         });
         break;
       case 'final':
-        apply({ type: 'final_action_taken', at: now, action: action.action });
+        apply(eventOfAction(state, action, now));
         trace.push({ kind: 'final', at: now });
         break;
       case 'send': {
