@@ -33,16 +33,11 @@ export type DeliveryOutcome =
  */
 export const MIN_DEFERRAL_MS = 60_000;
 
-export interface DeliveryContext {
-  at: number;
-  revision: number;
-  stepIndex: number;
-  channel: Channel;
-  requestedChannel: Channel;
-  attemptId: string;
+/** The delivery's place in the ladder (the fields of its step_sent event), and what a deferral falls back to. */
+export type DeliveryContext = Omit<Extract<JourneyEvent, { type: 'step_sent' }>, 'type'> & {
   /** When a deferral names no instant: the end of the contact window the delivery carried. */
   fallbackUntil: number;
-}
+};
 
 export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext): JourneyEvent {
   const target = { revision: ctx.revision, stepIndex: ctx.stepIndex };
