@@ -24,19 +24,16 @@ const theStop = (ref: StopRef) =>
     eq(buyerOptOuts.channel, ref.channel),
   );
 
-/** Records the buyer's stop; a stop already on record keeps its first source and time. Answers whether it is new. */
+/** Records the buyer's stop, and answers the stop on record: one already there keeps its first source and time. */
 export async function recordBuyerOptOut(
   db: Executor,
   input: { tenantId: string; buyerId: string; channel: Channel; source: string; recordedBy: Record<string, string> },
-): Promise<boolean> {
+): Promise<BuyerOptOut> {
   // A tenant known only from API_KEYS has no row until its first write.
   await ensureTenant(db, input.tenantId);
-  const inserted = await db
-    .insert(buyerOptOuts)
-    .values(input)
-    .onConflictDoNothing()
-    .returning({ channel: buyerOptOuts.channel });
-  return inserted.length > 0;
+  await db.insert(buyerOptOuts).values(input).onConflictDoNothing();
+  const [row] = await db.select().from(buyerOptOuts).where(theStop(input)).limit(1);
+  return optOutOf(row!);
 }
 
 /** The buyer said otherwise: the channel is theirs to be reached on again. Answers whether a stop was on record. */
@@ -76,12 +73,11 @@ export async function listBuyerOptOuts(db: Executor, tenantId: string, buyerId: 
     .from(buyerOptOuts)
     .where(and(eq(buyerOptOuts.tenantId, tenantId), eq(buyerOptOuts.buyerId, buyerId)))
     .orderBy(buyerOptOuts.channel);
-  return rows.map(({ channel, source, recordedBy, recordedAt }) => ({
-    channel: channel as Channel,
-    source,
-    recordedBy,
-    recordedAt,
-  }));
+  return rows.map(optOutOf);
+}
+
+function optOutOf({ channel, source, recordedBy, recordedAt }: typeof buyerOptOuts.$inferSelect): BuyerOptOut {
+  return { channel: channel as Channel, source, recordedBy, recordedAt };
 }
 
 export async function buyerOptedOut(db: Pick<Database, 'select'>, ref: StopRef): Promise<boolean> {

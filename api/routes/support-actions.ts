@@ -187,11 +187,16 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
       const { buyerId } = request.params;
       const { channel } = request.body;
       const actor = actorOf(request);
-      await recordBuyerOptOut(db, { tenantId, buyerId, channel, source: 'support', recordedBy: recordedBy(request) });
+      const optOut = await recordBuyerOptOut(db, {
+        tenantId,
+        buyerId,
+        channel,
+        source: 'support',
+        recordedBy: recordedBy(request),
+      });
       const reached = await reachOpen(db, request.log, tenantId, { buyerId }, (ref) =>
         gateway.optOut(ref, { channel, actor }),
       );
-      const optOut = (await listBuyerOptOuts(db, tenantId, buyerId)).find((o) => o.channel === channel)!;
       return { ...reached, optOut: optOutOut(optOut) };
     },
   );
