@@ -37,20 +37,23 @@ function lastSeqOf(record: JourneyRecord): number {
   return Math.max(...record.events.map((e) => e.seq));
 }
 
+/** The first reminder of the ladder, sent by email the day after the start. */
+const FIRST_EMAIL_SENT = {
+  type: 'step_sent',
+  at: T0 + DAY,
+  revision: 0,
+  stepIndex: 0,
+  channel: 'email',
+  requestedChannel: 'email',
+  attemptId: 'att-0',
+} as const;
+
 describeEachDatabase('journey repository', (getDb) => {
   it('recordJourney stores the events, payments, installment and projection of a record', async () => {
     const db = getDb();
     const inst = makeInstallment({ amount: { amountMinor: 12_345, currency: 'EUR' } });
     const sim = simulateJourney(inst, T0);
-    sim.apply({
-      type: 'step_sent',
-      at: T0 + DAY,
-      revision: 0,
-      stepIndex: 0,
-      channel: 'email',
-      requestedChannel: 'email',
-      attemptId: 'att-0',
-    });
+    sim.apply(FIRST_EMAIL_SENT);
     sim.apply({ type: 'payment_received', at: T0 + 2 * DAY, paymentId: 'pay-1', amountMinor: 2_345, currency: 'EUR' });
     const record = sim.flush();
 
@@ -93,15 +96,7 @@ describeEachDatabase('journey repository', (getDb) => {
     const db = getDb();
     const inst = makeInstallment();
     const sim = simulateJourney(inst, T0);
-    sim.apply({
-      type: 'step_sent',
-      at: T0 + DAY,
-      revision: 0,
-      stepIndex: 0,
-      channel: 'email',
-      requestedChannel: 'email',
-      attemptId: 'att-0',
-    });
+    sim.apply(FIRST_EMAIL_SENT);
     sim.apply({
       type: 'payment_received',
       at: T0 + 2 * DAY,
@@ -147,15 +142,7 @@ describeEachDatabase('journey repository', (getDb) => {
     const db = getDb();
     const inst = makeInstallment();
     const sim = simulateJourney(inst, T0);
-    sim.apply({
-      type: 'step_sent',
-      at: T0 + DAY,
-      revision: 0,
-      stepIndex: 0,
-      channel: 'email',
-      requestedChannel: 'email',
-      attemptId: 'att-0',
-    });
+    sim.apply(FIRST_EMAIL_SENT);
     const older = sim.flush();
     const newEmail = `${uniqueId('buyer')}@example.org`;
     sim.apply({ type: 'contact_updated', at: T0 + DAY + HOUR, changes: { email: newEmail } });
@@ -220,15 +207,7 @@ describeEachDatabase('journey repository', (getDb) => {
     const p2 = { paymentId: 'pay-b', amountMinor: 1_500 };
     sim.apply({ type: 'payment_received', at: T0 + HOUR, currency: 'USD', ...p1 });
     const r1 = sim.flush();
-    sim.apply({
-      type: 'step_sent',
-      at: T0 + DAY,
-      revision: 0,
-      stepIndex: 0,
-      channel: 'email',
-      requestedChannel: 'email',
-      attemptId: 'att-0',
-    });
+    sim.apply(FIRST_EMAIL_SENT);
     sim.apply({ type: 'payment_received', at: T0 + 2 * DAY, currency: 'USD', ...p2 });
     const r2 = sim.flush();
 
