@@ -3,8 +3,9 @@ import type { JourneyRecord } from '../domain/journey-record';
 import type { AuditEvent, EndedOutsideReason } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
+import { ensureTenant } from './access-repository';
 import type { Database } from './client';
-import { events, installments, journeys, payments, tenants } from './schema';
+import { events, installments, journeys, payments } from './schema';
 
 export type JourneyRow = typeof journeys.$inferSelect;
 
@@ -29,7 +30,7 @@ type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** The tenant and the installment, created by a journey's first record. */
 async function ensureInstallment(tx: Transaction, { installment, status }: JourneyRecord): Promise<void> {
   const tenantId = installment.tenantId;
-  await tx.insert(tenants).values({ id: tenantId, name: tenantId }).onConflictDoNothing();
+  await ensureTenant(tx, tenantId);
   await tx
     .insert(installments)
     .values({

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { Policy } from '../domain/policy';
+import { ensureTenant } from './access-repository';
 import type { Database } from './client';
 import { policies, tenants } from './schema';
 
@@ -8,10 +9,6 @@ export type PolicyDraft = Omit<Policy, 'version'>;
 
 /** Concurrent writers of the same policy each retry this often before giving up. */
 const MAX_VERSION_ATTEMPTS = 20;
-
-async function ensureTenant(db: Pick<Database, 'insert'>, tenantId: string): Promise<void> {
-  await db.insert(tenants).values({ id: tenantId, name: tenantId }).onConflictDoNothing();
-}
 
 function rowToPolicy(row: { document: Policy; version: number; id: string }): Policy {
   // The row's key is the truth; the document carries the same values since it is written here.
