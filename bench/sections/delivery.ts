@@ -6,11 +6,12 @@
  * same concurrency, on the same database, in this run.
  */
 import pLimit from 'p-limit';
-import { createActivities } from '../activities';
-import type { Database } from '../db/client';
-import { attempts } from '../db/schema';
-import { makeInstallment } from '../test/support/fixtures';
-import { reminderDeliveryFor } from '../test/support/deliveries';
+import { createActivities } from '../../activities';
+import { type Database, openDatabase } from '../../db/client';
+import { attempts } from '../../db/schema';
+import { reminderDeliveryFor } from '../../test/support/deliveries';
+import { makeInstallment } from '../../test/support/fixtures';
+import { type Section, fmt } from '../figures';
 
 /** Tuesday 2026-12-01, 10:00 in New York: inside every rule of contact of the default policy. */
 const NOW = Date.UTC(2026, 11, 1, 15, 0);
@@ -32,7 +33,7 @@ async function opsPerSecond(seconds: number, operation: (n: number) => Promise<u
   return done / ((Date.now() - begin) / 1000);
 }
 
-export async function benchDelivery(db: Database, seconds: number): Promise<{ baseline: number; deliver: number }> {
+async function benchDelivery(db: Database, seconds: number): Promise<{ baseline: number; deliver: number }> {
   const activities = createActivities({ db, logger: { info: () => undefined, warn: () => undefined }, now: () => NOW });
   const run = `${process.pid}-${Date.now()}`;
   // Each delivery is a different buyer with their own address: none is held by the cap.
@@ -77,3 +78,27 @@ export async function benchDelivery(db: Database, seconds: number): Promise<{ ba
   console.log(`${Math.round(deliver)} ops/s`);
   return { baseline, deliver };
 }
+
+export const delivery: Section = {
+  name: 'delivery',
+  title: 'deliverReminder (outbox channel) vs one plain insert of the attempt row',
+  async run({ postgresUrl, seconds }) {
+    const database = openDatabase({ url: postgresUrl });
+    await database.migrate();
+    try {
+      const { baseline, deliver } = await benchDelivery(database.db, seconds);
+      return [
+        {
+          goal: 'deliverReminder throughput',
+          measured: fmt.rps(deliver),
+          baseline: `${fmt.rps(baseline)} bare insert`,
+          ratio: deliver / baseline,
+          target: '≥ 0.5 ×',
+          pass: deliver / baseline >= 0.5,
+        },
+      ];
+    } finally {
+      await database.close();
+    }
+  },
+};
