@@ -7,11 +7,13 @@
 import { freePort } from '../scripts/temporal-dev-server';
 import { type Figure, type Section, printFigures } from './figures';
 import { delivery } from './sections/delivery';
+import { memory } from './sections/memory';
+import { plan } from './sections/plan';
 import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [startRoute, delivery];
+const SECTIONS: Section[] = [plan, startRoute, delivery, memory];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);

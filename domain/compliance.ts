@@ -4,10 +4,12 @@ import {
   type LocalDate,
   type LocalTime,
   MS_PER_DAY,
-  addDays,
-  instantToZoned,
+  dateOfDayNumber,
   isWithinDailyWindow,
-  zonedToInstant,
+  localReading,
+  minutesOfDay,
+  wallClockToInstant,
+  weekdayOfDayNumber,
 } from './local-time';
 import type { Policy } from './policy';
 
@@ -86,12 +88,18 @@ export function blockingRule(
   timeZone: string,
   ledger: readonly number[],
 ): DelayReason | null {
-  const local = instantToZoned(instant, timeZone);
-  if (!rules.allowedWeekdays.includes(local.weekday)) return 'weekday';
-  if (rules.holidays.includes(local.date)) return 'holiday';
+  const local = localReading(instant, timeZone);
+  if (!rules.allowedWeekdays.includes(weekdayOfDayNumber(local.day))) return 'weekday';
+  if (rules.holidays.length > 0 && rules.holidays.includes(dateOfDayNumber(local.day))) return 'holiday';
   if (isWithinDailyWindow(local.minuteOfDay, rules.quietHours)) return 'quiet_hours';
-  if (contactsInWindow(ledger, instant).length >= rules.maxContactsPer7Days) return 'frequency_cap';
+  if (contactCountInWindow(ledger, instant) >= rules.maxContactsPer7Days) return 'frequency_cap';
   return null;
+}
+
+function contactCountInWindow(contacts: readonly number[], instant: number): number {
+  let count = 0;
+  for (const c of contacts) if (c > instant - WEEK_MS && c <= instant) count++;
+  return count;
 }
 
 /**
@@ -108,17 +116,19 @@ export function earliestAllowedInstant(
   resumeAt: LocalTime = rules.quietHours.end,
 ): { at: number; reasons: Set<DelayReason> } {
   const reasons = new Set<DelayReason>();
+  const resumeMinute = minutesOfDay(resumeAt);
+  const quietEndMinute = minutesOfDay(rules.quietHours.end);
   let at = candidate;
   for (let round = 0; round < MAX_ADJUSTMENT_ROUNDS; round++) {
     const reason = blockingRule(rules, at, timeZone, ledger);
     if (reason === null) return { at, reasons };
     reasons.add(reason);
-    const local = instantToZoned(at, timeZone);
+    const { day } = localReading(at, timeZone);
     if (reason === 'weekday' || reason === 'holiday') {
-      at = Math.max(at + 1, zonedToInstant(addDays(local.date, 1), resumeAt, timeZone));
+      at = Math.max(at + 1, wallClockToInstant(day + 1, resumeMinute, timeZone));
     } else if (reason === 'quiet_hours') {
-      const endToday = zonedToInstant(local.date, rules.quietHours.end, timeZone);
-      at = endToday > at ? endToday : zonedToInstant(addDays(local.date, 1), rules.quietHours.end, timeZone);
+      const endToday = wallClockToInstant(day, quietEndMinute, timeZone);
+      at = endToday > at ? endToday : wallClockToInstant(day + 1, quietEndMinute, timeZone);
     } else {
       const window = contactsInWindow(ledger, at);
       // The earliest moment enough old contacts have aged out of the rolling week.

@@ -1,6 +1,14 @@
 import type { Channel } from './channels';
 import { type DelayReason, blockingRule, contactRulesOf, earliestAllowedInstant } from './compliance';
-import { type LocalDate, MS_PER_DAY, MS_PER_MINUTE, addDays, isWithinDailyWindow, zonedToInstant } from './local-time';
+import {
+  type LocalDate,
+  MS_PER_DAY,
+  MS_PER_MINUTE,
+  dayNumber,
+  isWithinDailyWindow,
+  minutesOfDay,
+  wallClockToInstant,
+} from './local-time';
 import type { ReminderTemplate } from './messages';
 import type { Policy } from './policy';
 
@@ -40,13 +48,13 @@ export interface Plan {
 }
 
 export function finalActionInstant(policy: Policy, dueDate: LocalDate, timeZone: string): number {
-  return zonedToInstant(addDays(dueDate, policy.finalAction.offsetDays), '00:00', timeZone);
+  return wallClockToInstant(dayNumber(dueDate) + policy.finalAction.offsetDays, 0, timeZone);
 }
 
 export function nominalStepInstant(policy: Policy, stepIndex: number, dueDate: LocalDate, timeZone: string): number {
   const step = policy.steps[stepIndex];
   if (!step) throw new RangeError(`policy ${policy.id} has no step ${stepIndex}`);
-  return zonedToInstant(addDays(dueDate, step.offsetDays), step.sendAt, timeZone);
+  return wallClockToInstant(dayNumber(dueDate) + step.offsetDays, minutesOfDay(step.sendAt), timeZone);
 }
 
 export function isInQuietHours(policy: Policy, minuteOfDay: number): boolean {
@@ -97,41 +105,34 @@ export function computePlan(input: PlanInput): Plan {
   const rules = contactRulesOf(policy);
   const steps: PlannedStep[] = [];
   let previousAt = Number.NEGATIVE_INFINITY;
+  let nominalAt =
+    input.fromStep < policy.steps.length ? nominalStepInstant(policy, input.fromStep, dueDate, timeZone) : 0;
 
   for (let i = input.fromStep; i < policy.steps.length; i++) {
     const step = policy.steps[i]!;
-    const nominalAt = nominalStepInstant(policy, i, dueDate, timeZone);
-    const adjustments = new Set<PlanAdjustment>();
+    const adjustments: PlanAdjustment[] = [];
     let candidate = nominalAt;
     if (candidate < now) {
       candidate = now;
-      adjustments.add('late_start');
+      adjustments.push('late_start');
     }
     if (candidate <= previousAt) {
       candidate = previousAt + 1;
-      adjustments.add('after_previous_step');
+      adjustments.push('after_previous_step');
     }
     const allowed = earliestAllowedInstant(rules, candidate, timeZone, ledger, step.sendAt);
-    allowed.reasons.forEach((a) => adjustments.add(a));
+    for (const reason of allowed.reasons) adjustments.push(reason);
     const at = allowed.at;
     if (at >= finalActionAt) break;
 
     const next = i + 1 < policy.steps.length ? nominalStepInstant(policy, i + 1, dueDate, timeZone) : undefined;
-    const base = {
-      stepIndex: i,
-      channel: step.channel,
-      template: step.template,
-      nominalAt,
-      at,
-      adjustments: [...adjustments],
-    };
-    if (next !== undefined && next <= at && next < finalActionAt) {
-      steps.push({ ...base, status: 'superseded' });
-      continue;
+    const status = next !== undefined && next <= at && next < finalActionAt ? 'superseded' : 'scheduled';
+    steps.push({ stepIndex: i, channel: step.channel, template: step.template, nominalAt, at, adjustments, status });
+    if (status === 'scheduled') {
+      ledger.push(at);
+      previousAt = at;
     }
-    steps.push({ ...base, status: 'scheduled' });
-    ledger.push(at);
-    previousAt = at;
+    nominalAt = next ?? 0;
   }
   return { steps, finalActionAt };
 }

@@ -4,12 +4,13 @@ import {
   type Outcome,
   type Stage,
   daysOverdue,
+  isClosed,
   nextAction,
   outstandingMinor,
   planOf,
   stageAt,
 } from './journey';
-import type { LocalDate } from './local-time';
+import { type LocalDate, isoInstant } from './local-time';
 
 /** What the status query answers and what the journey row in the database holds. */
 export interface JourneyStatus {
@@ -42,19 +43,22 @@ export interface JourneyStatus {
   asOf: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 export function journeyStatus(state: JourneyState, now: number): JourneyStatus {
-  const action = nextAction(state, now);
-  const plan = action.kind === 'done' || state.paused ? null : planOf(state, now);
+  const plan = isClosed(state) || state.paused ? null : planOf(state, now);
   let next: JourneyStatus['nextAction'] = null;
   if (state.paused) {
-    next = { kind: 'resume', at: state.paused.until === null ? null : iso(state.paused.until) };
+    next = { kind: 'resume', at: state.paused.until === null ? null : isoInstant(state.paused.until) };
   } else if (plan) {
     const step = plan.steps.find((s) => s.status === 'scheduled');
     next = step
-      ? { kind: 'send', at: iso(step.at), stepIndex: step.stepIndex, channel: step.channel, template: step.template }
-      : { kind: 'final_action', at: iso(plan.finalActionAt), action: state.policy.finalAction.action };
+      ? {
+          kind: 'send',
+          at: isoInstant(step.at),
+          stepIndex: step.stepIndex,
+          channel: step.channel,
+          template: step.template,
+        }
+      : { kind: 'final_action', at: isoInstant(plan.finalActionAt), action: state.policy.finalAction.action };
   }
   return {
     tenantId: state.installment.tenantId,
@@ -74,20 +78,23 @@ export function journeyStatus(state: JourneyState, now: number): JourneyStatus {
       stepIndex: s.stepIndex,
       channel: s.channel,
       template: s.template,
-      at: iso(s.at),
+      at: isoInstant(s.at),
       status: s.status,
     })),
     attempts: state.attempts,
     paused: state.paused
-      ? { since: iso(state.paused.since), until: state.paused.until === null ? null : iso(state.paused.until) }
+      ? {
+          since: isoInstant(state.paused.since),
+          until: state.paused.until === null ? null : isoInstant(state.paused.until),
+        }
       : null,
     reschedules: state.reschedules,
     planRevision: state.planRevision,
     policy: { id: state.policy.id, version: state.policy.version },
     finalAction: state.finalAction,
-    closedAt: state.closedAt === null ? null : iso(state.closedAt),
+    closedAt: state.closedAt === null ? null : isoInstant(state.closedAt),
     cancelReason: state.cancelReason,
-    asOf: iso(now),
+    asOf: isoInstant(now),
   };
 }
 

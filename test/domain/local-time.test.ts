@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { Settings } from 'luxon';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   addDays,
   daysBetween,
   instantToZoned,
+  isTimeZone,
+  isoInstant,
   localDateSchema,
   localTimeSchema,
   minutesOfDay,
@@ -23,10 +24,10 @@ import {
   timeZoneArb,
   toMinutes,
 } from '../support/arbitraries';
+import { zoneOffsetMs } from '../../domain/zone-offsets';
 
-const realNow = Settings.now;
 afterEach(() => {
-  Settings.now = realNow;
+  vi.useRealTimers();
 });
 
 describe('schemas', () => {
@@ -91,7 +92,7 @@ describe('zonedToInstant', () => {
       ['2026-03-08', '02:30', 'America/New_York'],
     ];
     const at = (clock: number) => {
-      Settings.now = () => clock;
+      vi.useFakeTimers({ toFake: ['Date'], now: clock });
       return cases.map(([d, t, z]) => zonedToInstant(d, t, z));
     };
     const january = at(Date.UTC(2026, 0, 15));
@@ -216,6 +217,70 @@ describe('calendar arithmetic', () => {
         expect(weekdayOf(later)).toBe(isoWeekdayOfDate(later));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('zone offsets (remembered per zone and day)', () => {
+  it('property: agree with Intl at any instant, asked in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: Date.UTC(1950, 0, 1), max: Date.UTC(2060, 0, 1) }), timeZoneArb), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (asks) => {
+          for (const [t, zone] of asks) expect(zoneOffsetMs(zone, t), `${zone} ${t}`).toBe(offsetAt(t, zone));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: change at the exact millisecond Intl says they change', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), timeZoneArb, (t, zone) => {
+        // Find, with Intl alone, the first offset change within half a year of t (if any).
+        let low = t;
+        let high = t + 183 * DAY;
+        fc.pre(offsetAt(low, zone) !== offsetAt(high, zone));
+        while (high - low > 1) {
+          const mid = Math.floor((low + high) / 2);
+          if (offsetAt(mid, zone) === offsetAt(low, zone)) low = mid;
+          else high = mid;
+        }
+        // Ask for the later instant first: what a day remembers must not depend on the order.
+        expect(zoneOffsetMs(zone, high)).toBe(offsetAt(high, zone));
+        expect(zoneOffsetMs(zone, low)).toBe(offsetAt(low, zone));
+        expect(zoneOffsetMs(zone, low)).not.toBe(zoneOffsetMs(zone, high));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('know a zone in any letter case, and no offset for a name that is not a zone', () => {
+    expect(isTimeZone('america/new_york')).toBe(true);
+    expect(isTimeZone('AMERICA/NEW_YORK')).toBe(true);
+    expect(zoneOffsetMs('america/new_york', Date.UTC(2026, 6, 1))).toBe(-4 * 3_600_000);
+    expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(zoneOffsetMs('Mars/Olympus_Mons', 0)).toBeNaN();
+  });
+});
+
+describe('isoInstant', () => {
+  it('property: writes what Date#toISOString writes, inside and outside years 0–9999', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }),
+          fc.integer({ min: -8.64e15, max: 8.64e15 }),
+          fc.constantFrom(0, -1, -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000),
+        ),
+        (t) => {
+          expect(isoInstant(t)).toBe(new Date(t).toISOString());
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
