@@ -1,9 +1,21 @@
+import DataLoader from 'dataloader';
+import { isDatabaseUnavailable } from '../db/availability';
 import type { Database } from '../db/client';
-import { type JourneyRow, closeJourneyEndedOutside, findJourney, recordJourney } from '../db/journey-repository';
+import {
+  type JourneyRow,
+  type Claim,
+  type ClaimResult,
+  claimJourneys,
+  closeJourneyEndedOutside,
+  findJourney,
+  recordJourney,
+} from '../db/journey-repository';
 import type { InstallmentInput } from '../domain/installment';
+import type { Policy } from '../domain/policy';
 import { type Actor, startJourney } from '../domain/journey';
 import { journeyStatus } from '../domain/status';
 import { journeyWorkflowId } from '../workflows/messages';
+import { mapLimit } from './concurrency';
 import { type JourneyGateway, JourneyServiceUnavailableError } from './journey-gateway';
 import type { PolicyCatalog } from './policy-catalog';
 
@@ -36,42 +48,136 @@ export async function reconcileJourney(
 }
 
 /**
+ * Claims in one statement; should it fail for a reason other than an outage (one item's data the
+ * database refuses), each claim is tried alone, so the failure stays that item's.
+ */
+async function claimTogether(db: Database, batch: readonly Claim[]): Promise<(ClaimResult | Error)[]> {
+  try {
+    return await claimJourneys(db, batch);
+  } catch (err) {
+    if (batch.length === 1 || isDatabaseUnavailable(err)) throw err;
+    return Promise.all(
+      batch.map((claim) =>
+        claimJourneys(db, [claim]).then(
+          ([result]) => result!,
+          (alone: unknown) => (alone instanceof Error ? alone : new Error(String(alone))),
+        ),
+      ),
+    );
+  }
+}
+
+/** Claims gathered into one statement at most. */
+const MAX_CLAIMS_PER_STATEMENT = 500;
+
+/**
  * The one way a journey starts — the start route, bulk starts, reactivated subscriptions and the
  * CSV import all come through here, so they share the same idempotency and policy rules.
+ *
+ * A new installment costs one database statement before Temporal is asked: its journey goes on
+ * record as pending, unless one is already there. The journey is on record before it starts, so
+ * a refund or a contact change that arrives before the workflow's first record (worker behind or
+ * down) still finds it; the workflow's own records replace the row; a start that failed leaves
+ * it pending, and the next start goes through (Temporal refuses a second workflow for the same ID).
+ * Starts that arrive together share that statement: the claims of one turn of the event loop
+ * (concurrent requests, a bulk start) are written at once.
  */
 export function createJourneyStarter(deps: { db: Database; gateway: JourneyGateway; policies: PolicyCatalog }) {
+  const claims = new DataLoader<Claim, ClaimResult>((batch) => claimTogether(deps.db, batch), {
+    cache: false,
+    maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
+    // After the event loop's I/O callbacks, not after the current job: every request read in
+    // this turn joins the batch.
+    batchScheduleFn: (callback) => setImmediate(callback),
+  });
+
+  const pendingRecord = (installment: InstallmentInput, policy: Policy, startedBy: Actor | undefined) => {
+    const now = Date.now();
+    return {
+      journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId),
+      runId: PENDING_RUN_ID,
+      installment,
+      status: journeyStatus(startJourney(installment, policy, now, startedBy).state, now),
+      events: [],
+    };
+  };
+
+  /** An installment that already has a journey: the same one, unless Temporal terminated it. */
+  async function again(installment: InstallmentInput, startedBy: Actor | undefined): Promise<StartResult> {
+    const { tenantId, installmentId, policyId } = installment;
+    let existing = await findJourney(deps.db, tenantId, installmentId);
+    if (existing && existing.runId !== PENDING_RUN_ID) {
+      // Temporal remembers a closed workflow ID only for the namespace's retention (a day on
+      // auto-setup); the database remembers every journey for good.
+      existing = await reconcileJourney(deps, existing);
+      if (existing.status.cancelReason !== 'terminated') return { kind: 'existing', journeyId: existing.id };
+    }
+    const policy = await deps.policies.resolve(tenantId, policyId);
+    if (!policy) return { kind: 'unknown_policy', policyId: policyId ?? '(default)' };
+    return startWorkflow(installment, policy, startedBy, existing?.lastSeq);
+  }
+
+  async function startWorkflow(
+    installment: InstallmentInput,
+    policy: Policy,
+    startedBy: Actor | undefined,
+    afterSeq?: number,
+  ): Promise<StartResult> {
+    const { journeyId, created } = await deps.gateway.start(installment, policy, {
+      startedBy,
+      ...(afterSeq !== undefined && { afterSeq }),
+    });
+    return { kind: created ? 'started' : 'existing', journeyId };
+  }
+
+  /**
+   * The database half of a start (the claim, batched with the others of this turn); the rest,
+   * which asks Temporal, is returned to run when the caller chooses.
+   */
+  async function claim(
+    installment: InstallmentInput,
+    startedBy: Actor | undefined,
+  ): Promise<() => Promise<StartResult>> {
+    const { tenantId, policyId } = installment;
+    const choice = await deps.policies.recall(tenantId, policyId);
+    // An unknown policy is refused — unless the installment already has its journey.
+    if (!choice) return () => again(installment, startedBy);
+    const record = pendingRecord(installment, choice.policy, startedBy);
+    const claimed = await claims.load({ record, basis: choice.basis });
+    if (!claimed.created) return () => again(installment, startedBy);
+    if (!claimed.stale) return () => startWorkflow(installment, choice.policy, startedBy);
+    return async () => {
+      // The remembered policy changed since: the pending row takes the latest before Temporal does.
+      const policy = await deps.policies.resolve(tenantId, policyId);
+      if (!policy) return { kind: 'unknown_policy', policyId: policyId ?? '(default)' };
+      await recordJourney(deps.db, pendingRecord(installment, policy, startedBy));
+      return startWorkflow(installment, policy, startedBy);
+    };
+  }
+
   return {
     async start(installment: InstallmentInput, startedBy?: Actor): Promise<StartResult> {
-      // Temporal remembers a closed workflow ID only for the namespace's retention (a day on
-      // auto-setup); after that a repeated start could begin a second journey for an installment
-      // already handled. The database remembers every journey for good.
-      let existing = await findJourney(deps.db, installment.tenantId, installment.installmentId);
-      if (existing && existing.runId !== PENDING_RUN_ID) {
-        existing = await reconcileJourney(deps, existing);
-        // One journey per installment — unless Temporal terminated it: that one starts again.
-        if (existing.status.cancelReason !== 'terminated') return { kind: 'existing', journeyId: existing.id };
-      }
-      const policy = await deps.policies.resolve(installment.tenantId, installment.policyId);
-      if (!policy) return { kind: 'unknown_policy', policyId: installment.policyId ?? '(default)' };
-      if (!existing) {
-        // The journey is on record before it starts: a refund or a contact change that arrives
-        // before the workflow's first record (worker behind or down) still finds it. The
-        // workflow's own records replace this row; a start that failed leaves it pending, and the
-        // next start goes through (Temporal refuses a second workflow for the same ID).
-        const now = Date.now();
-        await recordJourney(deps.db, {
-          journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId),
-          runId: PENDING_RUN_ID,
-          installment,
-          status: journeyStatus(startJourney(installment, policy, now, startedBy).state, now),
-          events: [],
-        });
-      }
-      const { journeyId, created } = await deps.gateway.start(installment, policy, {
-        startedBy,
-        ...(existing && { afterSeq: existing.lastSeq }),
+      return (await claim(installment, startedBy))();
+    },
+
+    /**
+     * Many starts of different installments: every claim at once (a statement per 500), then
+     * Temporal, `concurrency` at a time. Each item settles on its own: one failure is that item's.
+     */
+    async startMany(
+      installments: readonly InstallmentInput[],
+      startedBy: Actor | undefined,
+      concurrency: number,
+    ): Promise<PromiseSettledResult<StartResult>[]> {
+      const claimed = await Promise.allSettled(installments.map((installment) => claim(installment, startedBy)));
+      return mapLimit(claimed, concurrency, async (settled) => {
+        if (settled.status === 'rejected') return settled;
+        try {
+          return { status: 'fulfilled' as const, value: await settled.value() };
+        } catch (reason) {
+          return { status: 'rejected' as const, reason };
+        }
       });
-      return { kind: created ? 'started' : 'existing', journeyId };
     },
   };
 }

@@ -1,19 +1,42 @@
 import type { Database } from '../db/client';
-import { findDefaultPolicyId, findPolicy } from '../db/policy-repository';
+import { type PolicyBasis, findDefaultPolicyId, findPolicy } from '../db/policy-repository';
 import { DEFAULT_POLICY_ID, type Policy, defaultPolicy } from '../domain/policy';
+
+/** A policy for a new journey, and what its choice rests on (null: a choice that cannot change). */
+export interface PolicyChoice {
+  policy: Policy;
+  basis: PolicyBasis | null;
+}
 
 /** Where a new journey's policy comes from. */
 export interface PolicyCatalog {
   /** The policy a new journey runs: the named one, or the tenant's default; null when unknown. */
   resolve(tenantId: string, policyId: string | undefined): Promise<Policy | null>;
+  /**
+   * `resolve`, answered from memory when it can: the caller checks `basis` in its own write
+   * (`policyChoiceIsStale`) and resolves again when the choice no longer holds.
+   */
+  recall(tenantId: string, policyId: string | undefined): Promise<PolicyChoice | null>;
+}
+
+/** A catalog that cannot change: `choose` answers every question, always the same way. */
+export function fixedPolicies(choose: (policyId: string | undefined) => Policy | null): PolicyCatalog {
+  return {
+    resolve: async (_tenantId, policyId) => choose(policyId),
+    recall: async (_tenantId, policyId) => {
+      const policy = choose(policyId);
+      return policy && { policy, basis: null };
+    },
+  };
 }
 
 /** The built-in catalog: every tenant runs the default policy (benchmarks and tools without a database). */
-export const builtInPolicies: PolicyCatalog = {
-  async resolve(_tenantId: string, policyId: string | undefined): Promise<Policy | null> {
-    return policyId === undefined || policyId === DEFAULT_POLICY_ID ? defaultPolicy : null;
-  },
-};
+export const builtInPolicies = fixedPolicies((policyId) =>
+  policyId === undefined || policyId === DEFAULT_POLICY_ID ? defaultPolicy : null,
+);
+
+/** Choices remembered before the memory starts over. */
+const MAX_REMEMBERED = 10_000;
 
 /**
  * Tenant policies from the database. A journey gets the latest version at the moment it
@@ -24,14 +47,27 @@ export const builtInPolicies: PolicyCatalog = {
  *  - no name: the tenant's chosen default (`tenants.default_policy_id`), else the built-in.
  */
 export function databasePolicies(db: Database): PolicyCatalog {
+  const remembered = new Map<string, PolicyChoice>();
+  const keyOf = (tenantId: string, policyId: string | undefined) => `${tenantId}\u0000${policyId ?? ''}`;
+
+  async function choose(tenantId: string, policyId: string | undefined): Promise<PolicyChoice | null> {
+    const chosenDefault = policyId === undefined ? await findDefaultPolicyId(db, tenantId) : null;
+    const id = policyId ?? chosenDefault ?? DEFAULT_POLICY_ID;
+    // A chosen default is checked when it is chosen and policies are never deleted, so only
+    // the built-in 'default' is missing from the table without a name.
+    const policy = (await findPolicy(db, tenantId, id)) ?? (id === DEFAULT_POLICY_ID ? defaultPolicy : null);
+    if (!policy) return null;
+    const choice: PolicyChoice = {
+      policy,
+      basis: { tenantId, policyId: id, version: policy.version, viaTenantDefault: policyId === undefined },
+    };
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(keyOf(tenantId, policyId), choice);
+    return choice;
+  }
+
   return {
-    async resolve(tenantId: string, policyId: string | undefined): Promise<Policy | null> {
-      const id = policyId ?? (await findDefaultPolicyId(db, tenantId)) ?? DEFAULT_POLICY_ID;
-      const stored = await findPolicy(db, tenantId, id);
-      if (stored) return stored;
-      // A chosen default is checked when it is chosen and policies are never deleted, so only
-      // the built-in 'default' lands here without a name.
-      return id === DEFAULT_POLICY_ID || policyId === undefined ? defaultPolicy : null;
-    },
+    resolve: async (tenantId, policyId) => (await choose(tenantId, policyId))?.policy ?? null,
+    recall: async (tenantId, policyId) => remembered.get(keyOf(tenantId, policyId)) ?? choose(tenantId, policyId),
   };
 }

@@ -1,128 +1,189 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, getTableName, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { AuditEvent, EndedOutsideReason } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import { ensureTenant } from './access-repository';
 import type { Database } from './client';
+import { type PolicyBasis, policyChoiceIsStale } from './policy-repository';
 import { events, installments, journeys, payments } from './schema';
+import { Statement } from './statement';
 
 export type JourneyRow = typeof journeys.$inferSelect;
 
 /**
  * Writes what the workflow reports — new audit events, payments and the journey projection —
- * in one transaction. Safe to repeat: events and payments are keyed, and the projection only
- * moves forward (an older record never overwrites a newer one).
+ * in one statement (one round trip, atomic like a transaction). Safe to repeat: events and
+ * payments are keyed, and the projection only moves forward (an older record never overwrites a
+ * newer one). The installment's contact and due date follow the projection, so a stale record
+ * (an older activity attempt committing late) cannot bring back an old contact.
  */
 export async function recordJourney(db: Database, record: JourneyRecord): Promise<void> {
-  await db.transaction(async (tx) => {
-    await ensureInstallment(tx, record);
-    await appendEvents(tx, record);
-    await appendPayments(tx, record);
-    // The installment's contact and due date follow the projection: a stale record (an older
-    // activity attempt committing late) cannot bring back an old contact.
-    if (await advanceProjection(tx, record)) await followProjection(tx, record);
-  });
-}
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-/** The tenant and the installment, created by a journey's first record. */
-async function ensureInstallment(tx: Transaction, { installment, status }: JourneyRecord): Promise<void> {
-  const tenantId = installment.tenantId;
-  await ensureTenant(tx, tenantId);
-  await tx
-    .insert(installments)
-    .values({
-      tenantId,
-      installmentId: installment.installmentId,
-      purchaseId: installment.purchaseId ?? null,
-      subscriptionId: installment.subscriptionId ?? null,
-      productId: installment.product.id,
-      productName: installment.product.name,
-      buyerId: installment.buyer.id,
-      buyer: installment.buyer,
-      amountMinor: installment.amount.amountMinor,
-      currency: installment.amount.currency,
-      installmentNumber: installment.installmentNumber,
-      installmentCount: installment.installmentCount,
-      dueDate: status.dueDate,
-      paymentUrl: installment.paymentUrl,
-      metadata: installment.metadata,
-    })
-    .onConflictDoNothing();
-}
-
-/** The audit events, each once (keyed by journey and sequence number). */
-async function appendEvents(tx: Transaction, record: JourneyRecord): Promise<void> {
-  if (record.events.length === 0) return;
-  await tx
-    .insert(events)
-    .values(
-      record.events.map(({ seq, ...payload }) => ({
-        journeyId: record.journeyId,
-        seq,
-        tenantId: record.installment.tenantId,
-        type: payload.type,
-        payload,
-        occurredAt: new Date(payload.at),
-      })),
-    )
-    .onConflictDoNothing();
-}
-
-/** The payments among the events, each once (keyed by journey and payment ID). */
-async function appendPayments(tx: Transaction, record: JourneyRecord): Promise<void> {
-  const paid = record.events.flatMap((e) => (e.type === 'payment_received' ? [e] : []));
-  if (paid.length === 0) return;
-  await tx
-    .insert(payments)
-    .values(
-      paid.map((p) => ({
-        journeyId: record.journeyId,
-        paymentId: p.paymentId,
-        tenantId: record.installment.tenantId,
-        amountMinor: p.amountMinor,
-        currency: p.currency,
-        paidAt: new Date(p.at),
-      })),
-    )
-    .onConflictDoNothing();
-}
-
-/** The journey projection, unless a newer record already wrote it. Returns whether it was written. */
-async function advanceProjection(
-  tx: Transaction,
-  { journeyId, runId, installment, status, events: recorded }: JourneyRecord,
-): Promise<boolean> {
+  const { installment, events: recorded } = record;
   const lastSeq = Math.max(0, ...recorded.map((e) => e.seq));
-  const changes = {
+  const paid = recorded.flatMap((e) => (e.type === 'payment_received' ? [e] : []));
+  const statement = new Statement();
+  const parts = [
+    `new_installment as (${statement.insert(installments, [installmentRow(record)])} on conflict do nothing)`,
+  ];
+  if (recorded.length > 0) {
+    const rows = recorded.map(({ seq, ...payload }) => ({
+      journeyId: record.journeyId,
+      seq,
+      tenantId: installment.tenantId,
+      type: payload.type,
+      payload,
+      occurredAt: new Date(payload.at),
+    }));
+    parts.push(`new_events as (${statement.insert(events, rows)} on conflict do nothing)`);
+  }
+  if (paid.length > 0) {
+    const rows = paid.map((p) => ({
+      journeyId: record.journeyId,
+      paymentId: p.paymentId,
+      tenantId: installment.tenantId,
+      amountMinor: p.amountMinor,
+      currency: p.currency,
+      paidAt: new Date(p.at),
+    }));
+    parts.push(`new_payments as (${statement.insert(payments, rows)} on conflict do nothing)`);
+  }
+  const projection = journeyRow(record, lastSeq);
+  const { id: _id, tenantId: _tenant, installmentId: _installment, ...changes } = projection;
+  const updates = Object.keys(changes)
+    .map((key) => `"${column(journeys, key)}" = excluded."${column(journeys, key)}"`)
+    .concat(`"${journeys.updatedAt.name}" = now()`);
+  parts.push(
+    `projection as (${statement.insert(journeys, [projection])} on conflict ("${journeys.id.name}") do update
+      set ${updates.join(', ')} where "${getTableName(journeys)}"."${journeys.lastSeq.name}" <= ${statement.value(lastSeq, 'integer')}
+      returning "${journeys.id.name}")`,
+  );
+  // A statement does not see its own inserts: an installment it just created already has these.
+  parts.push(
+    `followed as (update "${getTableName(installments)}" set "${installments.buyer.name}" = ${statement.value(JSON.stringify(installment.buyer), 'jsonb')},
+      "${installments.dueDate.name}" = ${statement.value(record.status.dueDate, 'date')}, "${installments.updatedAt.name}" = now()
+      where "${installments.tenantId.name}" = ${statement.value(installment.tenantId, 'text')}
+      and "${installments.installmentId.name}" = ${statement.value(installment.installmentId, 'text')}
+      and exists (select 1 from projection))`,
+  );
+  await withTenants(db, [installment.tenantId], () => statement.run(db, `with ${parts.join(', ')} select 1`));
+}
+
+/** A start's claim: its pending record, and what its policy choice rests on (null: it cannot change). */
+export interface Claim {
+  record: JourneyRecord;
+  basis: PolicyBasis | null;
+}
+
+export interface ClaimResult {
+  /** The pending row and its installment were written: no journey was on record. */
+  created: boolean;
+  /** The policy choice no longer holds (a newer version, another tenant default). */
+  stale: boolean;
+}
+
+/**
+ * The pending journey rows starts write before they ask Temporal — with their installments, in
+ * one statement for the lot — except where an installment already has a journey (or comes
+ * twice: the first claim wins). Each policy choice is checked in the same statement.
+ */
+export async function claimJourneys(db: Database, claims: readonly Claim[]): Promise<ClaimResult[]> {
+  if (claims.length === 0) return [];
+  const first = new Set<string>();
+  const unique = claims.filter(({ record }) => !first.has(record.journeyId) && first.add(record.journeyId));
+  const statement = new Statement();
+  const bases = new Map<string, string>();
+  for (const { basis } of unique) {
+    const key = basis && JSON.stringify(basis);
+    if (key && !bases.has(key)) bases.set(key, policyChoiceIsStale(statement, basis));
+  }
+  const text = `with new_installments as (${statement.insert(
+    installments,
+    unique.map(({ record }) => installmentRow(record)),
+  )} on conflict do nothing),
+    claimed as (${statement.insert(
+      journeys,
+      unique.map(({ record }) => journeyRow(record, 0)),
+    )} on conflict do nothing returning "${journeys.id.name}")
+    select array(select "${journeys.id.name}" from claimed) as created, array[${[...bases.values(), 'false'].join(', ')}] as stale`;
+  const tenantIds = [...new Set(unique.map(({ record }) => record.installment.tenantId))];
+  const [row] = await withTenants(db, tenantIds, () =>
+    statement.run<{ created: string[]; stale: boolean[] }>(db, text),
+  );
+  const created = new Set(row?.created);
+  const staleBases = new Set([...bases.keys()].filter((_, i) => row?.stale[i] === true));
+  return claims.map(({ record, basis }) => ({
+    created: created.delete(record.journeyId),
+    stale: basis !== null && staleBases.has(JSON.stringify(basis)),
+  }));
+}
+
+/**
+ * Runs a write that needs its tenants' rows. A tenant's row is made when the tenant is (API
+ * keys, the tenant command, management routes); a journey of a tenant that has none yet (a
+ * workflow started straight on Temporal, an environment key's first journey) makes it on its
+ * first write.
+ */
+async function withTenants<T>(db: Database, tenantIds: readonly string[], write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isMissingTenant(err)) throw err;
+    for (const tenantId of tenantIds) await ensureTenant(db, tenantId);
+    return write();
+  }
+}
+
+function isMissingTenant(err: unknown): boolean {
+  for (let current = err, depth = 0; current instanceof Error && depth < 8; depth++) {
+    const { code, constraint, constraint_name } = current as {
+      code?: unknown;
+      constraint?: unknown;
+      constraint_name?: unknown;
+    };
+    const name = constraint ?? constraint_name;
+    if (code === '23503' && typeof name === 'string' && name.includes('tenant_id')) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+const column = (table: typeof journeys, key: string) =>
+  getTableColumns(table)[key as keyof typeof journeys._.columns]!.name;
+
+/** The installment as a journey's first record creates it. */
+function installmentRow({ installment, status }: JourneyRecord): typeof installments.$inferInsert {
+  return {
+    tenantId: installment.tenantId,
+    installmentId: installment.installmentId,
+    purchaseId: installment.purchaseId ?? null,
+    subscriptionId: installment.subscriptionId ?? null,
+    productId: installment.product.id,
+    productName: installment.product.name,
+    buyerId: installment.buyer.id,
+    buyer: installment.buyer,
+    amountMinor: installment.amount.amountMinor,
+    currency: installment.amount.currency,
+    installmentNumber: installment.installmentNumber,
+    installmentCount: installment.installmentCount,
+    dueDate: status.dueDate,
+    paymentUrl: installment.paymentUrl,
+    metadata: installment.metadata,
+  };
+}
+
+/** The journey projection a record writes. */
+function journeyRow({ journeyId, runId, installment, status }: JourneyRecord, lastSeq: number) {
+  return {
+    id: journeyId,
+    tenantId: installment.tenantId,
+    installmentId: installment.installmentId,
     runId,
     policyId: status.policy.id,
     policyVersion: status.policy.version,
     ...projectionOf(status),
     lastSeq,
-  };
-  const written = await tx
-    .insert(journeys)
-    .values({ id: journeyId, tenantId: installment.tenantId, installmentId: installment.installmentId, ...changes })
-    .onConflictDoUpdate({
-      target: journeys.id,
-      set: { ...changes, updatedAt: sql`now()` },
-      setWhere: sql`${journeys.lastSeq} <= ${lastSeq}`,
-    })
-    .returning({ id: journeys.id });
-  return written.length > 0;
-}
-
-/** The installment's current contact and due date, as the projection just written says. */
-async function followProjection(tx: Transaction, { installment, status }: JourneyRecord): Promise<void> {
-  await tx
-    .update(installments)
-    .set({ buyer: installment.buyer, dueDate: status.dueDate, updatedAt: sql`now()` })
-    .where(
-      and(eq(installments.tenantId, installment.tenantId), eq(installments.installmentId, installment.installmentId)),
-    );
+  } satisfies typeof journeys.$inferInsert;
 }
 
 export async function findJourney(
@@ -218,6 +279,8 @@ function projectionOf(status: JourneyStatus) {
     closedAt: status.closedAt ? new Date(status.closedAt) : null,
   };
 }
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
  * Settles a journey already on record from outside its workflow (a late payment, an ending

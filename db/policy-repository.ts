@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, max } from 'drizzle-orm';
-import type { Policy } from '../domain/policy';
+import { and, asc, desc, eq, getTableName, max } from 'drizzle-orm';
+import { DEFAULT_POLICY_ID, type Policy } from '../domain/policy';
 import { ensureTenant } from './access-repository';
 import type { Database } from './client';
 import { policies, tenants } from './schema';
+import type { Statement } from './statement';
 
 /** A policy document as a tenant writes it: the version is assigned here, never by the caller. */
 export type PolicyDraft = Omit<Policy, 'version'>;
@@ -112,4 +113,27 @@ export async function setDefaultPolicyId(db: Database, tenantId: string, policyI
     .insert(tenants)
     .values({ id: tenantId, name: tenantId, defaultPolicyId: policyId })
     .onConflictDoUpdate({ target: tenants.id, set: { defaultPolicyId: policyId } });
+}
+
+/**
+ * What a remembered policy choice rests on: the version it found latest, and whether it came
+ * through the tenant's chosen default. A write can check it in the same statement instead of
+ * asking again first.
+ */
+export interface PolicyBasis {
+  tenantId: string;
+  policyId: string;
+  version: number;
+  viaTenantDefault: boolean;
+}
+
+/** True in SQL when the choice no longer holds: a newer version exists, or the tenant chose another default. */
+export function policyChoiceIsStale(statement: Statement, basis: PolicyBasis): string {
+  const tenantId = statement.value(basis.tenantId, 'text');
+  const policyId = statement.value(basis.policyId, 'text');
+  const newer = `exists (select 1 from "${getTableName(policies)}" where "${policies.tenantId.name}" = ${tenantId}
+    and "${policies.id.name}" = ${policyId} and "${policies.version.name}" > ${statement.value(basis.version, 'integer')})`;
+  if (!basis.viaTenantDefault) return newer;
+  return `(${newer} or coalesce((select "${tenants.defaultPolicyId.name}" from "${getTableName(tenants)}"
+    where "${tenants.id.name}" = ${tenantId}), ${statement.value(DEFAULT_POLICY_ID, 'text')}) <> ${policyId})`;
 }

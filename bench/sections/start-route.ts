@@ -11,7 +11,7 @@ import { buildApp } from '../../api/app';
 import { startJourneyBody, startJourneyExample } from '../../api/schemas/journeys';
 import type { JourneyGateway } from '../../application/journey-gateway';
 import { envKeyStore } from '../../application/key-stores';
-import { builtInPolicies } from '../../application/policy-catalog';
+import { databasePolicies } from '../../application/policy-catalog';
 import { openDatabase } from '../../db/client';
 import { journeyWorkflowId } from '../../workflows/messages';
 import { type Figure, type Section, fmt, median } from '../figures';
@@ -93,7 +93,7 @@ export const startRoute: Section = {
     const app = await buildApp({
       db: database.db,
       gateway: stubGateway,
-      policies: builtInPolicies,
+      policies: databasePolicies(database.db),
       keys: envKeyStore(`bench:${KEY}`),
       // The benchmark measures the route, not the per-key rate limit.
       rateLimitPerMinute: 100_000_000,

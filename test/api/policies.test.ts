@@ -267,6 +267,13 @@ describeEachDatabase('policies API', (getDb) => {
           .statusCode,
       ).toBe(200);
       expect(await databasePolicies(getDb()).resolve('tenant-a', undefined)).toEqual(defaultPolicy);
+      // The API remembered the chosen default for unnamed starts; its next start sees the change.
+      const afterSwitch = uniqueId('inst');
+      await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(afterSwitch) });
+      expect((await api.call({ method: 'GET', url: `/v1/journeys/${afterSwitch}` })).json()).toMatchObject({
+        policy: { id: 'default', version: 1 },
+      });
+      expect(api.gateway.journeys.get(journeyWorkflowId('tenant-a', afterSwitch))?.policy.id).toBe('default');
     });
   });
 

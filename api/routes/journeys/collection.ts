@@ -9,10 +9,10 @@ import {
   searchJourneys,
 } from '../../../db/journey-repository';
 import { type Delivery, JourneyServiceUnavailableError } from '../../../application/journey-gateway';
-import { GATEWAY_CONCURRENCY, mapLimit } from '../../../application/concurrency';
+import { GATEWAY_CONCURRENCY } from '../../../application/concurrency';
 import { findOpenJourneys, messageJourneys, tally, targetOf } from '../../../application/fan-out';
 import { RETRYABLE_HEADER } from '../../plugins/idempotency';
-import { createJourneyStarter } from '../../../application/journey-starter';
+import { type StartResult, createJourneyStarter } from '../../../application/journey-starter';
 import { actorOf } from '../../plugins/auth';
 import { problem, errorResponses, sendProblem } from '../../problem';
 import { idempotencyHeaders } from '../../schemas/common';
@@ -141,6 +141,8 @@ export function summaryOf(
   };
 }
 
+type StartBody = z.output<typeof startJourneyBody>;
+
 const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
   const starter = createJourneyStarter({ db, gateway, policies });
 
@@ -163,7 +165,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
       type ItemResult = z.infer<typeof bulkItemResult>;
       const results: ItemResult[] = new Array(request.body.items.length);
       // Items with the same installment run one after the other (the second finds the first's journey).
-      const lanes = new Map<string, { index: number; body: z.output<typeof startJourneyBody> }[]>();
+      const lanes = new Map<string, { index: number; body: StartBody }[]>();
       request.body.items.forEach((item, index) => {
         const parsed = startJourneyBody.safeParse(item);
         if (!parsed.success) {
@@ -184,53 +186,66 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         lane.push({ index, body: parsed.data });
         lanes.set(parsed.data.installmentId, lane);
       });
-      await mapLimit([...lanes.values()], GATEWAY_CONCURRENCY, async (lane) => {
-        for (const { index, body } of lane) {
-          try {
-            const result = await starter.start({ ...body, tenantId }, actorOf(request));
-            results[index] =
-              result.kind === 'unknown_policy'
-                ? {
-                    index,
-                    installmentId: body.installmentId,
-                    status: 422,
-                    errors: [
-                      {
-                        in: 'body',
-                        path: `items.${index}.policyId`,
-                        message: `no policy "${result.policyId}" for this tenant`,
-                      },
-                    ],
-                  }
-                : {
-                    index,
-                    installmentId: body.installmentId,
-                    status: result.kind === 'started' ? 201 : 200,
-                    journeyId: result.journeyId,
-                  };
-          } catch (err) {
-            // One item's failure is that item's result: the others have been (or will be) started.
-            const unavailable = err instanceof JourneyServiceUnavailableError;
-            request.log[unavailable ? 'warn' : 'error'](
-              { err, installmentId: body.installmentId },
-              'bulk start: an item failed',
-            );
-            results[index] = {
+      const resultOf = (index: number, body: StartBody, settled: PromiseSettledResult<StartResult>): ItemResult => {
+        if (settled.status === 'fulfilled') {
+          const result = settled.value;
+          if (result.kind === 'unknown_policy')
+            return {
               index,
               installmentId: body.installmentId,
-              status: unavailable ? 503 : 500,
+              status: 422,
               errors: [
                 {
-                  path: `items.${index}`,
-                  message: unavailable
-                    ? 'the journey service was unavailable; retry this item'
-                    : 'this item failed on our side; retry it',
+                  in: 'body',
+                  path: `items.${index}.policyId`,
+                  message: `no policy "${result.policyId}" for this tenant`,
                 },
               ],
             };
-          }
+          return {
+            index,
+            installmentId: body.installmentId,
+            status: result.kind === 'started' ? 201 : 200,
+            journeyId: result.journeyId,
+          };
         }
-      });
+        // One item's failure is that item's result: the others have been (or will be) started.
+        const err = settled.reason as unknown;
+        const unavailable = err instanceof JourneyServiceUnavailableError;
+        request.log[unavailable ? 'warn' : 'error'](
+          { err, installmentId: body.installmentId },
+          'bulk start: an item failed',
+        );
+        return {
+          index,
+          installmentId: body.installmentId,
+          status: unavailable ? 503 : 500,
+          errors: [
+            {
+              path: `items.${index}`,
+              message: unavailable
+                ? 'the journey service was unavailable; retry this item'
+                : 'this item failed on our side; retry it',
+            },
+          ],
+        };
+      };
+      const actor = actorOf(request);
+      // The first item of every installment starts together (their claims share a statement);
+      // a repeated installment's later items run after, one by one, and find its journey.
+      const firsts = [...lanes.values()].map((lane) => lane[0]!);
+      const settled = await starter.startMany(
+        firsts.map(({ body }) => ({ ...body, tenantId })),
+        actor,
+        GATEWAY_CONCURRENCY,
+      );
+      firsts.forEach(({ index, body }, i) => (results[index] = resultOf(index, body, settled[i]!)));
+      for (const lane of lanes.values()) {
+        for (const { index, body } of lane.slice(1)) {
+          const [later] = await Promise.allSettled([starter.start({ ...body, tenantId }, actor)]);
+          results[index] = resultOf(index, body, later!);
+        }
+      }
       if (results.some((r) => r.status >= 500)) reply.header(RETRYABLE_HEADER, 'true');
       const count = (status: number) => results.filter((r) => r.status === status).length;
       const summary = {

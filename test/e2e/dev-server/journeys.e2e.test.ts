@@ -8,6 +8,7 @@ import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { createJourneyStarter } from '../../../application/journey-starter';
+import { fixedPolicies } from '../../../application/policy-catalog';
 import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { findJourney, listEvents } from '../../../db/journey-repository';
 import { addDays } from '../../../domain/local-time';
@@ -115,7 +116,7 @@ describe.skipIf(skipWithout(devServer, 'end-to-end journeys on the dev server'))
       const starter = createJourneyStarter({
         db: h.db,
         gateway: h.gateway,
-        policies: { resolve: async () => dueNowPolicy },
+        policies: fixedPolicies(() => dueNowPolicy),
       });
       expect(await starter.start(installment)).toEqual({ kind: 'existing', journeyId });
       await exportHistory('dev-server/operator-cancel', handle);
@@ -125,7 +126,7 @@ describe.skipIf(skipWithout(devServer, 'end-to-end journeys on the dev server'))
       const starter = createJourneyStarter({
         db: h.db,
         gateway: h.gateway,
-        policies: { resolve: async () => dueNowPolicy },
+        policies: fixedPolicies(() => dueNowPolicy),
       });
       const { installment, journeyId, handle } = await h.startJourney();
       await eventually('the first reminder sent', async () =>
