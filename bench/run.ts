@@ -9,11 +9,12 @@ import { type Figure, type Section, printFigures } from './figures';
 import { delivery } from './sections/delivery';
 import { memory } from './sections/memory';
 import { plan } from './sections/plan';
+import { recording } from './sections/recording';
 import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [plan, startRoute, delivery, memory];
+const SECTIONS: Section[] = [plan, startRoute, recording, delivery, memory];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);

@@ -40,14 +40,16 @@ export class Statement {
   /** Runs it; the rows it returns. */
   async run<T>(db: Database, text: string): Promise<T[]> {
     const client = (db as unknown as { $client: Driver }).$client;
-    if ('unsafe' in client) return (await client.unsafe(text, this.params)) as T[];
+    // Prepared: a connection parses and plans each shape of statement once, and needs no extra
+    // round trip to describe its parameters.
+    if ('unsafe' in client) return (await client.unsafe(text, this.params, { prepare: true })) as T[];
     return (await client.query<T>(text, this.params)).rows;
   }
 }
 
 /** The two drivers `openDatabase` uses: postgres.js (a function with `unsafe`) and PGlite (`query`). */
 type Driver =
-  | { unsafe(text: string, params: unknown[]): Promise<unknown[]> }
+  | { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]> }
   | { query<T>(text: string, params: unknown[]): Promise<{ rows: T[] }> };
 
 interface Shape {
