@@ -6,12 +6,13 @@
  */
 import { freePort } from '../scripts/temporal-dev-server';
 import { type Figure, type Section, printFigures } from './figures';
+import { bundle } from './sections/bundle';
 import { delivery } from './sections/delivery';
 import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [startRoute, delivery];
+const SECTIONS: Section[] = [startRoute, delivery, bundle];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
