@@ -8,11 +8,12 @@ import { freePort } from '../scripts/temporal-dev-server';
 import { type Figure, type Section, printFigures } from './figures';
 import { bundle } from './sections/bundle';
 import { delivery } from './sections/delivery';
+import { replay } from './sections/replay';
 import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [startRoute, delivery, bundle];
+const SECTIONS: Section[] = [startRoute, delivery, replay, bundle];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
