@@ -1,7 +1,7 @@
 /**
  * Replay (goal 5): the longest full-ladder journey among the checked-in real histories, replayed
  * offline on the production bundle, against workflows that only wait, replayed in the same run
- * (bench/replay/histories.ts). Bundling and replay-worker start-up are not measured.
+ * (bench/replay/histories.ts). Bundling is done before anything is timed.
  *
  * Per workflow task, with t the time one replay takes and W the workflow tasks in its history:
  *
@@ -11,8 +11,9 @@
  * created in the sandbox, its modules evaluated, its eviction, its own two tasks), so only the
  * tasks the journey adds are counted. The baseline is a one-timer task with all of that in it,
  * t_oneTimer / W_oneTimer. The same difference for `timers(n)`, a workflow with as many tasks
- * that only waits, is printed beside it: the SDK's own cost of a task; the rest is the
- * journey's work (its decisions in domain/, its payloads).
+ * that only waits, is printed beside it: what the SDK costs per task at the least. The rest is
+ * the journey's: its decisions in domain/, and what its promises, commands and payloads cost the
+ * SDK (bench/replay/profile.ts tells them apart).
  *
  * Then 10,000 journeys in one runReplayHistories (unique workflow IDs, start-up included)
  * against 10,000 one-timer replays. Once a run passes the goal's 60 s the goal has failed: it
@@ -70,7 +71,7 @@ export const replay: Section = {
     const sdk = median(sdkPerTask);
     const oneTask = median(oneTimerPerTask);
     console.log(
-      `  a journey task: ${fmt.ms(task)} = ${fmt.ms(sdk)} the SDK's (a task that only waits) + ${fmt.ms(task - sdk)} its own work`,
+      `  a journey task: ${fmt.ms(task)} = ${fmt.ms(sdk)} a task that only waits + ${fmt.ms(task - sdk)} the journey's own`,
     );
 
     console.log(`  ${MANY} replays of each, each stopped at ${MANY_TARGET_MS / 1000} s…`);
