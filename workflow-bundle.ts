@@ -2,8 +2,8 @@
  * The workflow bundle as production ships it: webpack output (`bundleWorkflowCode`) split into
  * the code and its source map, written side by side (`workflow-bundle.js` and
  * `workflow-bundle.js.map`). The SDK inlines the map as base64, which makes the code file about
- * 2.7 times its size; kept apart, the code is what workers load and the map is there for stack
- * traces and debuggers.
+ * 2.7 times its size; kept apart, the map is there for debuggers and for the workers' stack
+ * traces (a worker reads both: see loadWorkflowBundle).
  *
  *   const bundle = await buildWorkflowBundle();        // webpack: seconds
  *   await writeWorkflowBundle('build/workflow-bundle.js', bundle);
