@@ -2,7 +2,7 @@
  * The Temporal worker: runs journey workflows and their activities. `npm run worker` starts
  * it against TEMPORAL_ADDRESS and DATABASE_URL; `npm run dev` embeds it.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   DefaultLogger,
   type LogLevel,
@@ -32,8 +32,7 @@ import { createReconcileEndedJourneys } from './activities/reconcile';
 import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from './client';
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
-
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+import { WORKFLOWS_PATH, loadWorkflowBundle } from './workflow-bundle';
 
 export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'> {
   connection: NativeConnection;
@@ -41,7 +40,7 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
   taskQueue: string;
   db: Database;
   logger: Logger;
-  /** A prebuilt bundle (`npm run build:workflows`) for production; otherwise bundled at start. */
+  /** A prebuilt bundle (`npm run build:workflows`, its map beside it) for production; otherwise bundled at start. */
   workflowBundlePath?: string | undefined;
   /** Must match the clients' (payload encryption). */
   dataConverter?: DataConverter | undefined;
@@ -68,7 +67,7 @@ export interface JourneyWorkers {
 
 export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<JourneyWorkers> {
   const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
-    ? { workflowBundle: { codePath: options.workflowBundlePath } }
+    ? { workflowBundle: await loadWorkflowBundle(options.workflowBundlePath) }
     : { workflowsPath: WORKFLOWS_PATH };
   const {
     connection,

@@ -9,7 +9,7 @@ import type { temporal } from '@temporalio/proto';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EncryptionCodec } from '../../codec/encryption-codec';
-import { WORKFLOWS_PATH } from '../../worker';
+import { WORKFLOWS_PATH } from '../../workflow-bundle';
 import { makeInstallment } from '../support/fixtures';
 import { JourneyHistory } from '../support/journey-history';
 import { bundleWorkflows, installQuietRuntime, replay } from '../support/replay';

@@ -8,29 +8,16 @@
  * Every set under test/replay/histories/ stays until no journey written by the code of its day
  * can still be open. The histories hold only the test fixtures' made-up buyers: checked below.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOWS_PATH } from '../../worker';
-import { HISTORIES_DIR } from '../support/history-export';
+import { WORKFLOWS_PATH } from '../../workflow-bundle';
+import { HISTORIES_DIR, historyFiles } from '../support/history-export';
 import { bundleWorkflows, installQuietRuntime, replay } from '../support/replay';
 
-function historyFiles(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? historyFiles(path) : entry.endsWith('.json') ? [path] : [];
-  });
-}
-
-const files = historyFiles(HISTORIES_DIR).sort();
+const files = historyFiles().sort();
 const sets = [...new Set(files.map((f) => relative(HISTORIES_DIR, f).split('/')[0]!))];
 
 /** Every string inside a history's payloads, decoded (payload data is base64 in JSON). */

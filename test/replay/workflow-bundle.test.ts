@@ -6,12 +6,10 @@
  * means a workflow (or a domain module it imports) grew an import it must not have.
  */
 import { builtinModules } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH, bundledModules, packageOf, splitSourceMap } from '../../workflow-bundle';
 import { bundleWorkflows, installQuietRuntime } from '../support/replay';
-
-const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 /** npm packages allowed in the sandbox: the SDK's own, and pure libraries the domain uses. */
 const ALLOWED_PACKAGES = new Set([
@@ -49,26 +47,13 @@ const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('_'));
 let bundle: WorkflowBundleWithSourceMap;
 let modules: string[];
 
-/** Module ids as webpack writes them in development mode: `/***\/ "./domain/plan.ts"`. */
-function bundledModules(code: string): string[] {
-  return [...code.matchAll(/^\/\*{3}\/ "([^"]+)"$/gm)].map((m) => m[1]!);
-}
-
-function packageOf(moduleId: string): string | null {
-  const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(moduleId);
-  return match ? match[1]! : null;
-}
-
 /** The code without its inline source map (which embeds every source file once more). */
-function codeWithoutSourceMap(code: string): string {
-  const at = code.lastIndexOf('//# sourceMappingURL=');
-  return at === -1 ? code : code.slice(0, at);
-}
+const codeWithoutSourceMap = (code: string): string => splitSourceMap(code).code;
 
 beforeAll(async () => {
   installQuietRuntime();
   bundle = await bundleWorkflows(WORKFLOWS_PATH);
-  modules = bundledModules(bundle.code);
+  modules = bundledModules(bundle.code).map((m) => m.id);
 });
 
 describe('workflow bundle', () => {

@@ -3,16 +3,15 @@
  * temporal-tools.ts: built or fetched on a fresh machine, reused after) and bundles the workflow
  * code once for every end-to-end worker. Test files read the result with `inject('e2e')`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lookup } from 'node:dns/promises';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { provideTemporalTools } from '../../scripts/temporal-tools';
 import { scanLogs } from './log-scan';
-import { WORKFLOWS_PATH } from '../../worker';
+import { buildWorkflowBundle, writeWorkflowBundle } from '../../workflow-bundle';
 
 export interface E2eContext {
   /** The `temporal` CLI (dev server), or why there is none. */
@@ -57,9 +56,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (anyServer) {
     const started = Date.now();
     bundleDir = await mkdtemp(join(tmpdir(), 'dunning-e2e-'));
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+    // As production builds and loads it: the code, and its source map in a file of its own.
     workflowBundlePath = join(bundleDir, 'workflow-bundle.js');
-    await writeFile(workflowBundlePath, code);
+    await writeWorkflowBundle(workflowBundlePath, await buildWorkflowBundle());
     say(`workflow bundle for the end-to-end workers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 

@@ -3,9 +3,10 @@
  * histories:export`), an end-to-end scenario writes its journey's history — every run of one that
  * continued as new — to test/replay/histories/<set>/<name>[.run<n>].json, where <set> is
  * EXPORT_HISTORIES (`1` means today's date). test/replay/real-histories.test.ts replays every
- * file of every set against today's workflow code: a set stays as long as journeys written by the
- * code of its day may still be open. Without EXPORT_HISTORIES this does nothing.
+ * file of every set (historyFiles) against today's workflow code: a set stays as long as journeys
+ * written by the code of its day may still be open. Without EXPORT_HISTORIES this writes nothing.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,20 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const HISTORIES_DIR = fileURLToPath(new URL('../replay/histories/', import.meta.url));
+
+/** Every exported history file under `dir` (every set), as paths. */
+export function historyFiles(dir: string = HISTORIES_DIR): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? historyFiles(path) : entry.endsWith('.json') ? [path] : [];
+  });
+}
 
 function exportSet(): string | null {
   const set = process.env.EXPORT_HISTORIES;
