@@ -13,7 +13,7 @@ import { type AttemptRow, findAttempt, reserveAttempt, settleAttempt } from '../
 import { normalizeAddress } from '../domain/channels';
 import { contactRulesOf, guardSend } from '../domain/compliance';
 import { type DeliveryOutcome, outcomeOfGuard } from '../domain/delivery';
-import type { Locale } from '../domain/installment';
+import type { Locale } from '../domain/locales';
 import { instantToZoned } from '../domain/local-time';
 import {
   type MessageTemplate,

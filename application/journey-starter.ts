@@ -67,6 +67,9 @@ async function claimTogether(db: Database, batch: readonly Claim[]): Promise<(Cl
   }
 }
 
+/** Claim statements running at once, per starter (the rest of the pool serves everything else). */
+const CLAIMS_IN_FLIGHT = 2;
+
 /** Claims gathered into one statement at most. */
 const MAX_CLAIMS_PER_STATEMENT = 500;
 
@@ -83,13 +86,31 @@ const MAX_CLAIMS_PER_STATEMENT = 500;
  * (concurrent requests, a bulk start) are written at once.
  */
 export function createJourneyStarter(deps: { db: Database; gateway: JourneyGateway; policies: PolicyCatalog }) {
-  const claims = new DataLoader<Claim, ClaimResult>((batch) => claimTogether(deps.db, batch), {
-    cache: false,
-    maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
-    // After the event loop's I/O callbacks, not after the current job: every request read in
-    // this turn joins the batch.
-    batchScheduleFn: (callback) => setImmediate(callback),
-  });
+  // Group commit: at most CLAIMS_IN_FLIGHT claim statements run at once; claims that arrive
+  // meanwhile wait together and go in the next one. Idle, a claim goes out at the end of the
+  // event-loop turn that read it (with every other claim of that turn); busy, statements grow
+  // instead of queueing, and the database does more starts per second.
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const claims = new DataLoader<Claim, ClaimResult>(
+    async (batch) => {
+      inFlight++;
+      try {
+        return await claimTogether(deps.db, batch);
+      } finally {
+        inFlight--;
+        waiting.shift()?.();
+      }
+    },
+    {
+      cache: false,
+      maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
+      batchScheduleFn: (dispatch) => {
+        if (inFlight < CLAIMS_IN_FLIGHT) setImmediate(dispatch);
+        else waiting.push(dispatch);
+      },
+    },
+  );
 
   const pendingRecord = (installment: InstallmentInput, policy: Policy, startedBy: Actor | undefined) => {
     const now = Date.now();

@@ -1,8 +1,6 @@
-import { z } from 'zod';
-
 /** Channels a reminder step can name. Assistant and human agent join in later versions. */
-export const channelSchema = z.enum(['email', 'sms', 'whatsapp']);
-export type Channel = z.infer<typeof channelSchema>;
+export const CHANNEL_NAMES = ['email', 'sms', 'whatsapp'] as const;
+export type Channel = (typeof CHANNEL_NAMES)[number];
 
 /** Where a buyer can be reached: one field per kind of address. */
 export interface ContactPoints {
@@ -65,9 +63,9 @@ export const CHANNEL_TABLE: Readonly<Record<Channel, ChannelSpec>> = {
 };
 
 /** Every channel, in the order a step falls through them (wrapping around). */
-export const CHANNELS: readonly Channel[] = channelSchema.options
-  .slice()
-  .sort((a, b) => CHANNEL_TABLE[a].fallthroughRank - CHANNEL_TABLE[b].fallthroughRank);
+export const CHANNELS: readonly Channel[] = [...CHANNEL_NAMES].sort(
+  (a, b) => CHANNEL_TABLE[a].fallthroughRank - CHANNEL_TABLE[b].fallthroughRank,
+);
 
 /** The buyer's address on a channel, if they have one. */
 export function addressOn(channel: Channel, contact: ContactPoints): string | undefined {

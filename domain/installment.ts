@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { localDateSchema, timeZoneSchema } from './local-time';
-import { currencySchema, positiveMinorUnitsSchema } from './money';
+import { SUPPORTED_LOCALES } from './locales';
+import { currencySchema, localDateSchema, positiveMinorUnitsSchema, timeZoneSchema } from './value-schemas';
 import { freeTextSchema, plainTextSchema } from './text';
 
 /** Identifiers we put in workflow IDs and URLs: no spaces, no slashes, nothing personal by design. */
@@ -18,9 +18,7 @@ export const dueDateSchema = localDateSchema.refine(
   'must be between 2000-01-01 and 2100-12-31',
 );
 
-export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'pt-BR'] as const;
 export const localeSchema = z.enum(SUPPORTED_LOCALES);
-export type Locale = z.infer<typeof localeSchema>;
 
 export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as BR');
 

@@ -1,14 +1,15 @@
 import type { Channel, ChannelAvailability, ChannelUnavailableReason } from './channels';
 import type { DelayReason } from './compliance';
-import { type InstallmentInput, localeSchema } from './installment';
+import type { InstallmentInput } from './installment';
+import { isLocale } from './locales';
 import {
   type LocalDate,
   MS_PER_DAY,
   addDays,
   daysBetween,
   instantToZoned,
-  localDateSchema,
-  timeZoneSchema,
+  isLocalDate,
+  isTimeZone,
   zonedToInstant,
 } from './local-time';
 import { allocatePayment } from './money';
@@ -304,7 +305,7 @@ export const DUE_DATE_REFUSAL_MESSAGES: Record<DueDateRefusal, string> = {
 
 export function checkDueDateChange(state: JourneyState, newDueDate: LocalDate, now: number): DueDateRefusal | null {
   // Messages can come from any Temporal client, not only our API: never trust the shape.
-  if (typeof newDueDate !== 'string' || !localDateSchema.safeParse(newDueDate).success) return 'invalid_date';
+  if (typeof newDueDate !== 'string' || !isLocalDate(newDueDate)) return 'invalid_date';
   if (isClosed(state)) return 'journey_closed';
   const today = instantToZoned(now, state.installment.buyer.timezone).date;
   if (newDueDate < today) return 'in_the_past';
@@ -343,8 +344,8 @@ const CONTACT_FIELDS = ['email', 'phone', 'whatsapp', 'locale', 'timezone'] as c
 function isUsableContactValue(key: (typeof CONTACT_FIELDS)[number], value: unknown): boolean {
   if (value === null) return key !== 'locale' && key !== 'timezone';
   if (typeof value !== 'string') return false;
-  if (key === 'timezone') return timeZoneSchema.safeParse(value).success;
-  if (key === 'locale') return localeSchema.safeParse(value).success;
+  if (key === 'timezone') return value.length > 0 && isTimeZone(value);
+  if (key === 'locale') return isLocale(value);
   return value.length > 0;
 }
 

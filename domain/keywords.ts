@@ -19,7 +19,7 @@
  *
  * Pure: no Node built-ins, no clock.
  */
-import type { Locale } from './installment';
+import type { Locale } from './locales';
 
 export type KeywordKind = 'stop' | 'start' | 'help' | 'other';
 

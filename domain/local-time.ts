@@ -1,27 +1,27 @@
-import { z } from 'zod';
 import { zoneOffsetMs } from './zone-offsets';
 
 /**
  * Calendar and wall-clock helpers in a buyer's IANA time zone. Everything takes the instant
  * as a parameter (epoch milliseconds): this module never reads the clock, so the same inputs
- * give the same plan inside a workflow, on replay, and in tests.
+ * give the same plan inside a workflow, on replay, and in tests. It has no schemas (those are in
+ * value-schemas.ts): workflow code uses it, and carries no validation library.
  */
 
-export const localDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine(isCalendarDate, 'is not a real calendar date');
 /** A calendar date with no time zone, e.g. a due date as the seller states it: `2026-12-01`. */
 export type LocalDate = string;
 
-export const localTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24-hour)');
 /** A wall-clock time of day, `HH:MM`. */
 export type LocalTime = string;
 
-export const timeZoneSchema = z
-  .string()
-  .min(1)
-  .refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo');
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isLocalDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isCalendarDate(value);
+}
+
+/** True for a 24-hour time written HH:MM. */
+export function isLocalTime(value: string): boolean {
+  return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+}
 
 /**
  * Whether a minute of the day falls in the daily window [start, end); a window with start > end wraps past midnight.
@@ -137,7 +137,7 @@ export function weekdayOf(date: LocalDate): IsoWeekday {
 // ——— the proleptic Gregorian calendar as day numbers (days since 1970-01-01, day 0) ———
 // After Howard Hinnant's days_from_civil / civil_from_days: exact integer arithmetic, no Date.
 
-function isCalendarDate(date: string): boolean {
+export function isCalendarDate(date: string): boolean {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }

@@ -5,7 +5,7 @@ import { fr } from './copy/fr';
 import { ptBR } from './copy/pt-BR';
 import type { LocaleCopy, TemplateCopy } from './copy/types';
 import { escapeHtml, httpUrl } from './html';
-import type { Locale } from './installment';
+import type { Locale } from './locales';
 import { type SmsEncoding, smsSegments } from './sms-segments';
 
 /**

@@ -1,29 +1,12 @@
-import { z } from 'zod';
-
 /**
  * Money is always an integer count of the currency's minor unit (cents, centavos…).
  * Floating point never touches an amount: a rounding error in a collections product is a
- * wrong debt.
+ * wrong debt. (Its schemas are in value-schemas.ts.)
  */
-/** The ISO 4217 currencies this runtime knows (the same list formats amounts), not any three letters. */
-const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
-export const currencySchema = z
-  .string()
-  .refine((c) => ISO_4217.has(c), 'must be an ISO 4217 currency code such as USD or BRL');
-
-export const minorUnitsSchema = z
-  .number()
-  .int('must be an integer number of minor units (e.g. cents)')
-  .nonnegative('must not be negative')
-  .max(Number.MAX_SAFE_INTEGER);
-
-export const positiveMinorUnitsSchema = minorUnitsSchema.refine((v) => v > 0, 'must be greater than zero');
-
-export const moneySchema = z.object({
-  amountMinor: minorUnitsSchema,
-  currency: currencySchema,
-});
-export type Money = z.infer<typeof moneySchema>;
+export interface Money {
+  amountMinor: number;
+  currency: string;
+}
 
 export class CurrencyMismatchError extends Error {
   constructor(

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { channelSchema } from './channels';
 import { countryCodeSchema } from './installment';
 import { reminderTemplateSchema } from './messages';
-import { isWithinDailyWindow, localDateSchema, localTimeSchema, minutesOfDay } from './local-time';
-import { minorUnitsSchema } from './money';
+import { isWithinDailyWindow, minutesOfDay } from './local-time';
+import { channelSchema, localDateSchema, localTimeSchema, minorUnitsSchema } from './value-schemas';
 
 export const policyStepSchema = z.object({
   /** Days from the due date; negative = before the due date. */

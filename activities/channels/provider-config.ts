@@ -6,7 +6,7 @@
  */
 import { publicBaseUrlProblem, urlProblem, withoutTrailingSlash } from '../../domain/urls';
 import { z } from 'zod';
-import { SUPPORTED_LOCALES, type Locale } from '../../domain/installment';
+import { SUPPORTED_LOCALES, type Locale } from '../../domain/locales';
 import { createResendEmailSender, type ResendConfig } from './resend-email';
 import type { ChannelSenders } from './sender';
 import {

@@ -4,7 +4,7 @@
  * every provider adapter is tested against its own wire format.
  */
 import type { Channel } from '../../domain/channels';
-import type { Locale } from '../../domain/installment';
+import type { Locale } from '../../domain/locales';
 import type { MessageTemplate } from '../../domain/messages';
 
 interface OutgoingBase {

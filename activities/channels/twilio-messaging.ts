@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type TwilioHttpResponse from 'twilio/lib/http/response';
-import type { Locale } from '../../domain/installment';
+import type { Locale } from '../../domain/locales';
 import { DEFAULT_PROVIDER_TIMEOUT_MS, parseRetryAfterSeconds, scrubContactData } from './provider-http';
 import {
   type ChannelSender,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { channelSchema } from '../../domain/channels';
 import {
   dueDateSchema,
   externalIdSchema,
@@ -9,8 +8,7 @@ import {
   refineInstallment,
 } from '../../domain/installment';
 import { CANCEL_REASONS, OUTCOMES } from '../../domain/journey';
-import { timeZoneSchema } from '../../domain/local-time';
-import { currencySchema, positiveMinorUnitsSchema } from '../../domain/money';
+import { channelSchema, currencySchema, positiveMinorUnitsSchema, timeZoneSchema } from '../../domain/value-schemas';
 
 /** A realistic start body: the OpenAPI example, and the body tests and benchmarks send. */
 export const startJourneyExample = {

@@ -1,6 +1,6 @@
 /** Support actions: the seller's world's events (refunds, subscriptions, buyers) as endpoints. */
 import { z } from 'zod';
-import { channelSchema } from '../../domain/channels';
+import { channelSchema } from '../../domain/value-schemas';
 import { externalIdSchema, installmentFieldsSchema, refineInstallment } from '../../domain/installment';
 import { journeyCreated, startJourneyExample } from './journeys';
 

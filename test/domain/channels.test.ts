@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type Channel,
-  type ChannelAvailability,
-  channelSchema,
-  resolveChannel,
-  unavailableReason,
-} from '../../domain/channels';
+import { type Channel, type ChannelAvailability, resolveChannel, unavailableReason } from '../../domain/channels';
+import { channelSchema } from '../../domain/value-schemas';
 import { channelArb } from '../support/arbitraries';
 
 const all = { email: 'ana@example.com', phone: '+5511987654321', whatsapp: '+5511987654321' };

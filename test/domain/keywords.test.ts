@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_LOCALES } from '../../domain/installment';
+import { SUPPORTED_LOCALES } from '../../domain/locales';
 import { classifyInbound, foldKeywordText, replyFor } from '../../domain/keywords';
 
 /** The words the issue requires, written as buyers would (accents included), with their language. */

@@ -6,10 +6,7 @@ import {
   instantToZoned,
   isTimeZone,
   isoInstant,
-  localDateSchema,
-  localTimeSchema,
   minutesOfDay,
-  timeZoneSchema,
   weekdayOf,
   zonedToInstant,
 } from '../../domain/local-time';
@@ -24,6 +21,7 @@ import {
   timeZoneArb,
   toMinutes,
 } from '../support/arbitraries';
+import { localDateSchema, localTimeSchema, timeZoneSchema } from '../../domain/value-schemas';
 import { zoneOffsetMs } from '../../domain/zone-offsets';
 
 afterEach(() => {

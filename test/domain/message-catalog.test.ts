@@ -3,7 +3,7 @@
  * the SMS words stay inside GSM-7. Derived from the catalog itself, never from a hand-written key list.
  */
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_LOCALES } from '../../domain/installment';
+import { SUPPORTED_LOCALES } from '../../domain/locales';
 import { MESSAGE_COPY, MESSAGE_TEMPLATES } from '../../domain/messages';
 import { isGsm7 } from '../../domain/sms-segments';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Locale, SUPPORTED_LOCALES } from '../../domain/installment';
+import { type Locale, SUPPORTED_LOCALES } from '../../domain/locales';
 import {
   CONFIRMATION_TEMPLATES,
   MESSAGE_TEMPLATES,

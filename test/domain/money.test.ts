@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CurrencyMismatchError,
-  addMoney,
-  allocatePayment,
-  currencySchema,
-  minorUnitsSchema,
-  moneySchema,
-  positiveMinorUnitsSchema,
-} from '../../domain/money';
+import { CurrencyMismatchError, addMoney, allocatePayment } from '../../domain/money';
+import { currencySchema, minorUnitsSchema, moneySchema, positiveMinorUnitsSchema } from '../../domain/value-schemas';
 
 describe('money schemas', () => {
   it('accepts ISO 4217 currency codes and rejects anything else, made-up codes included', () => {

@@ -21,7 +21,7 @@ import {
   recordWindowClosed,
 } from '../../../db/contact-repository';
 import type { Channel } from '../../../domain/channels';
-import { SUPPORTED_LOCALES, type Locale } from '../../../domain/installment';
+import { SUPPORTED_LOCALES, type Locale } from '../../../domain/locales';
 import type { Actor } from '../../../domain/journey';
 import { classifyInbound, replyFor } from '../../../domain/keywords';
 import { type Problem, problem, sendProblem } from '../../problem';
