@@ -7,11 +7,12 @@
 import { freePort } from '../scripts/temporal-dev-server';
 import { type Figure, type Section, printFigures } from './figures';
 import { delivery } from './sections/delivery';
+import { lists } from './sections/lists';
 import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [startRoute, delivery];
+const SECTIONS: Section[] = [startRoute, delivery, lists];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);

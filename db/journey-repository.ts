@@ -284,6 +284,16 @@ export async function searchJourneys(
   filter: JourneyFilter,
   page: { limit: number; after?: JourneyCursor },
 ): Promise<JourneyListRow[]> {
+  return journeySearch(db, tenantId, filter, page);
+}
+
+/** The query searchJourneys runs (the benchmark explains it). */
+export function journeySearch(
+  db: Database,
+  tenantId: string,
+  filter: JourneyFilter,
+  page: { limit: number; after?: JourneyCursor },
+) {
   const conditions = [eq(journeys.tenantId, tenantId)];
   if (filter.stages?.length) conditions.push(inArray(journeys.stage, [...filter.stages]));
   if (filter.outcomes?.length) conditions.push(inArray(journeys.outcome, [...filter.outcomes]));
