@@ -54,7 +54,7 @@ export async function findOpenJourneys(
       { ...filter, openOnly: true },
       { limit: want + 1, ...(after && { after }) },
     );
-    const taken = rows.slice(0, want).map((r) => r.journey);
+    const taken = rows.slice(0, want);
     journeys.push(...taken);
     const last = taken.at(-1);
     if (rows.length <= want || !last) return { journeys, next: null };

@@ -8,6 +8,7 @@ import { freePort } from '../scripts/temporal-dev-server';
 import { type Figure, type Section, printFigures } from './figures';
 import { bundle } from './sections/bundle';
 import { delivery } from './sections/delivery';
+import { lists } from './sections/lists';
 import { memory } from './sections/memory';
 import { plan } from './sections/plan';
 import { recording } from './sections/recording';
@@ -16,7 +17,7 @@ import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [plan, startRoute, recording, delivery, memory, replay, bundle];
+const SECTIONS: Section[] = [plan, startRoute, recording, delivery, memory, lists, replay, bundle];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);

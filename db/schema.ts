@@ -17,6 +17,7 @@ import type { Buyer } from '../domain/installment';
 import type { AuditEvent } from '../domain/journey';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
+import { journeyState } from './journey-state';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 // Amounts are integer minor units; bigint in mode 'number' keeps them exact up to 2^53.
@@ -182,6 +183,11 @@ export const journeys = pgTable(
       .notNull()
       .references(() => tenants.id),
     installmentId: text('installment_id').notNull(),
+    // The installment's IDs, kept here so that lists filter and order on this table alone.
+    buyerId: text('buyer_id').notNull(),
+    productId: text('product_id').notNull(),
+    purchaseId: text('purchase_id'),
+    subscriptionId: text('subscription_id'),
     runId: text('run_id').notNull(),
     policyId: text('policy_id').notNull(),
     policyVersion: integer('policy_version').notNull(),
@@ -203,8 +209,18 @@ export const journeys = pgTable(
   },
   (t) => [
     uniqueIndex('journeys_installment_uq').on(t.tenantId, t.installmentId),
-    index('journeys_tenant_stage_idx').on(t.tenantId, t.stage),
-    index('journeys_tenant_due_idx').on(t.tenantId, t.dueDate),
+    // Lists are ordered by (due_date, id): each index ends with them, after the columns a filter fixes.
+    index('journeys_tenant_due_idx').on(t.tenantId, t.dueDate, t.id),
+    index('journeys_tenant_state_idx').on(t.tenantId, journeyState(t), t.dueDate, t.id),
+    index('journeys_tenant_product_idx').on(t.tenantId, t.productId, t.dueDate, t.id),
+    index('journeys_tenant_product_state_idx').on(t.tenantId, t.productId, journeyState(t), t.dueDate, t.id),
+    index('journeys_tenant_buyer_idx').on(t.tenantId, t.buyerId, t.dueDate, t.id),
+    index('journeys_tenant_purchase_idx')
+      .on(t.tenantId, t.purchaseId, t.dueDate, t.id)
+      .where(sql`${t.purchaseId} is not null`),
+    index('journeys_tenant_subscription_idx')
+      .on(t.tenantId, t.subscriptionId, t.dueDate, t.id)
+      .where(sql`${t.subscriptionId} is not null`),
   ],
 );
 

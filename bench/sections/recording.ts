@@ -67,6 +67,8 @@ function bareInsert(record: JourneyRecord) {
       id: record.journeyId,
       tenantId: installment.tenantId,
       installmentId: installment.installmentId,
+      buyerId: installment.buyer.id,
+      productId: installment.product.id,
       runId: record.runId,
       policyId: status.policy.id,
       policyVersion: status.policy.version,

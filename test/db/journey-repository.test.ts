@@ -2,8 +2,17 @@ import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { JourneyRecord } from '../../activities/contracts';
 import type { Database } from '../../db/client';
-import { findJourney, listEvents, listPayments, recordJourney } from '../../db/journey-repository';
-import { installments, tenants } from '../../db/schema';
+import {
+  type JourneyCursor,
+  type JourneyFilter,
+  type JourneyRow,
+  findJourney,
+  listEvents,
+  listPayments,
+  recordJourney,
+  searchJourneys,
+} from '../../db/journey-repository';
+import { installments, journeys, tenants } from '../../db/schema';
 import type { InstallmentInput } from '../../domain/installment';
 import { describeEachDatabase } from '../support/databases';
 import { makeInstallment, uniqueId } from '../support/fixtures';
@@ -79,6 +88,10 @@ describeEachDatabase('journey repository', (getDb) => {
       lastSeq: lastSeqOf(record),
       policyId: record.status.policy.id,
       policyVersion: record.status.policy.version,
+      buyerId: inst.buyer.id,
+      productId: inst.product.id,
+      purchaseId: inst.purchaseId,
+      subscriptionId: null,
     });
     expect(s.projection.nextActionAt?.toISOString()).toBe(record.status.nextAction?.at);
     expect(s.projection.status).toEqual(record.status);
@@ -326,5 +339,77 @@ describeEachDatabase('journey repository', (getDb) => {
     expect(new Set((await listEvents(db, rb.journeyId)).map((e) => e.tenantId))).toEqual(new Set([b.tenantId]));
     const tenantRows = await db.select().from(tenants);
     expect(tenantRows.map((t) => t.id)).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
+  });
+
+  it('searchJourneys finds what the stage, outcome, openness and ID filters say, each journey once across cursor pages, in (due date, id) order', async () => {
+    const db = getDb();
+    const tenantId = uniqueId('tenant');
+    const product = { id: uniqueId('prod') };
+    const buyer = { id: uniqueId('buyer') };
+    // Most due the same day, so that pages end inside a run of equal due dates; four states each.
+    const dueDates = ['2026-11-20', '2026-11-20', ...Array<string>(12).fill('2026-12-01'), '2026-12-05', '2026-12-05'];
+    for (const [i, dueDate] of dueDates.entries()) {
+      const inst = makeInstallment({
+        tenantId,
+        dueDate,
+        purchaseId: `pur-${i % 3}`,
+        ...(i % 2 === 0 && { product, buyer }),
+      });
+      const sim = simulateJourney(inst, T0);
+      const at = T0 + HOUR;
+      if (i % 4 === 1) sim.apply({ type: 'paused', at, until: null });
+      if (i % 4 === 2) sim.apply({ type: 'canceled', at, reason: 'manual' });
+      if (i % 4 === 3)
+        sim.apply({ type: 'payment_received', at, paymentId: `pay-${i}`, amountMinor: 4_990, currency: 'USD' });
+      await recordJourney(db, sim.flush());
+    }
+    const rows = await db.select().from(journeys).where(eq(journeys.tenantId, tenantId));
+    expect(new Set(rows.map((r) => r.outcome ?? r.stage))).toEqual(
+      new Set(['overdue', 'pre_due', 'paused', 'canceled', 'paid_before_due']),
+    );
+    const matches = (r: JourneyRow, f: JourneyFilter) =>
+      (!f.stages || f.stages.includes(r.stage)) &&
+      (!f.outcomes || (r.outcome !== null && f.outcomes.includes(r.outcome))) &&
+      (!f.openOnly || (r.outcome === null && r.stage !== 'closed')) &&
+      (f.productId === undefined || r.productId === f.productId) &&
+      (f.buyerId === undefined || r.buyerId === f.buyerId) &&
+      (f.purchaseId === undefined || r.purchaseId === f.purchaseId) &&
+      (f.dueFrom === undefined || r.dueDate >= f.dueFrom) &&
+      (f.dueTo === undefined || r.dueDate <= f.dueTo);
+
+    for (const filter of [
+      {},
+      { stages: ['pre_due'] },
+      { stages: ['overdue', 'paused'] },
+      { stages: ['closed'] },
+      { outcomes: ['canceled', 'paid_before_due'] },
+      { stages: ['closed'], outcomes: ['canceled'] },
+      { openOnly: true },
+      { openOnly: true, outcomes: ['canceled'] },
+      { productId: product.id },
+      { productId: product.id, stages: ['pre_due', 'closed'] },
+      { productId: product.id, dueFrom: '2026-12-01', dueTo: '2026-12-01' },
+      { buyerId: buyer.id, openOnly: true },
+      { purchaseId: 'pur-1', stages: ['paused', 'closed'] },
+    ] satisfies JourneyFilter[]) {
+      const all = await searchJourneys(db, tenantId, filter, { limit: 100 });
+      expect(all.map((r) => r.id).sort(), JSON.stringify(filter)).toEqual(
+        rows
+          .filter((r) => matches(r, filter))
+          .map((r) => r.id)
+          .sort(),
+      );
+      expect(all.map((r) => r.dueDate)).toEqual(all.map((r) => r.dueDate).sort());
+      const paged: string[] = [];
+      let after: JourneyCursor | undefined;
+      do {
+        const page = await searchJourneys(db, tenantId, filter, { limit: 3, ...(after && { after }) });
+        paged.push(...page.map((r) => r.id));
+        expect(paged.length, JSON.stringify(filter)).toBeLessThanOrEqual(all.length);
+        const last = page.at(-1);
+        after = page.length === 3 && last ? { dueDate: last.dueDate, id: last.id } : undefined;
+      } while (after);
+      expect(paged, JSON.stringify(filter)).toEqual(all.map((r) => r.id));
+    }
   });
 });

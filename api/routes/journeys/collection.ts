@@ -5,7 +5,7 @@ import { dueDateSchema } from '../../../domain/installment';
 import {
   type JourneyCursor,
   type JourneyFilter,
-  type JourneyListRow,
+  type JourneyRow,
   searchJourneys,
 } from '../../../db/journey-repository';
 import { type Delivery, JourneyServiceUnavailableError } from '../../../application/journey-gateway';
@@ -116,10 +116,7 @@ const rangeError = (input: FilterInput): { path: string; message: string } | nul
   return null;
 };
 
-export function summaryOf(
-  { journey, buyerId, productId, purchaseId, subscriptionId }: JourneyListRow,
-  today = todayUtc(),
-) {
+export function summaryOf(journey: JourneyRow, today = todayUtc()) {
   return {
     journeyId: journey.id,
     installmentId: journey.installmentId,
@@ -132,10 +129,10 @@ export function summaryOf(
     amountPaidMinor: journey.amountPaidMinor,
     outstandingMinor: journey.status.outstandingMinor,
     nextActionAt: journey.nextActionAt ? journey.nextActionAt.toISOString() : null,
-    buyerId,
-    productId,
-    purchaseId,
-    subscriptionId,
+    buyerId: journey.buyerId,
+    productId: journey.productId,
+    purchaseId: journey.purchaseId,
+    subscriptionId: journey.subscriptionId,
     policy: { id: journey.policyId, version: journey.policyVersion },
     statusUrl: `/v1/journeys/${encodeURIComponent(journey.installmentId)}`,
   };
@@ -293,8 +290,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
       const last = page.at(-1);
       return {
         items: page.map((row) => summaryOf(row, today)),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor({ dueDate: last.journey.dueDate, id: last.journey.id }) : null,
+        nextCursor: rows.length > limit && last ? encodeCursor({ dueDate: last.dueDate, id: last.id }) : null,
       };
     },
   );
