@@ -76,6 +76,27 @@ export function nsPerCall(fn: () => unknown, runs = 5, batchMs = 200): number {
   return median(samples);
 }
 
+/** Operations per second over `seconds`, `concurrency` at a time; `operation` gets a new number each call. */
+export async function opsPerSecond(
+  seconds: number,
+  concurrency: number,
+  operation: (n: number) => Promise<unknown>,
+): Promise<number> {
+  const deadline = Date.now() + seconds * 1000;
+  let started = 0;
+  let done = 0;
+  const begin = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        await operation(started++);
+        done++;
+      }
+    }),
+  );
+  return done / ((Date.now() - begin) / 1000);
+}
+
 export const fmt = {
   us: (ns: number) => `${(ns / 1000).toFixed(ns < 10_000 ? 2 : 1)} µs`,
   ms: (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`,

@@ -29,15 +29,7 @@ export async function recordJourney(db: Database, record: JourneyRecord): Promis
     `new_installment as (${statement.insert(installments, [installmentRow(record)])} on conflict do nothing)`,
   ];
   if (recorded.length > 0) {
-    const rows = recorded.map(({ seq, ...payload }) => ({
-      journeyId: record.journeyId,
-      seq,
-      tenantId: installment.tenantId,
-      type: payload.type,
-      payload,
-      occurredAt: new Date(payload.at),
-    }));
-    parts.push(`new_events as (${statement.insert(events, rows)} on conflict do nothing)`);
+    parts.push(`new_events as (${statement.insert(events, eventRows(record))} on conflict do nothing)`);
   }
   if (paid.length > 0) {
     const rows = paid.map((p) => ({
@@ -154,7 +146,7 @@ const column = (table: typeof journeys, key: string) =>
   getTableColumns(table)[key as keyof typeof journeys._.columns]!.name;
 
 /** The installment as a journey's first record creates it. */
-function installmentRow({ installment, status }: JourneyRecord): typeof installments.$inferInsert {
+export function installmentRow({ installment, status }: JourneyRecord): typeof installments.$inferInsert {
   return {
     tenantId: installment.tenantId,
     installmentId: installment.installmentId,
@@ -174,8 +166,20 @@ function installmentRow({ installment, status }: JourneyRecord): typeof installm
   };
 }
 
+/** The audit events a record adds. */
+export function eventRows(record: JourneyRecord): (typeof events.$inferInsert)[] {
+  return record.events.map(({ seq, ...payload }) => ({
+    journeyId: record.journeyId,
+    seq,
+    tenantId: record.installment.tenantId,
+    type: payload.type,
+    payload,
+    occurredAt: new Date(payload.at),
+  }));
+}
+
 /** The journey projection a record writes. */
-function journeyRow({ journeyId, runId, installment, status }: JourneyRecord, lastSeq: number) {
+export function journeyRow({ journeyId, runId, installment, status }: JourneyRecord, lastSeq: number) {
   return {
     id: journeyId,
     tenantId: installment.tenantId,

@@ -5,33 +5,16 @@
  * the whole cost of an outbox delivery before the guard. Both run for the same time, with the
  * same concurrency, on the same database, in this run.
  */
-import pLimit from 'p-limit';
 import { createActivities } from '../../activities';
 import { type Database, openDatabase } from '../../db/client';
 import { attempts } from '../../db/schema';
 import { reminderDeliveryFor } from '../../test/support/deliveries';
 import { makeInstallment } from '../../test/support/fixtures';
-import { type Section, fmt } from '../figures';
+import { type Section, fmt, opsPerSecond } from '../figures';
 
 /** Tuesday 2026-12-01, 10:00 in New York: inside every rule of contact of the default policy. */
 const NOW = Date.UTC(2026, 11, 1, 15, 0);
 const CONCURRENCY = 8;
-
-async function opsPerSecond(seconds: number, operation: (n: number) => Promise<unknown>): Promise<number> {
-  const limit = pLimit(CONCURRENCY);
-  const deadline = Date.now() + seconds * 1000;
-  let started = 0;
-  let done = 0;
-  const begin = Date.now();
-  const next = async (): Promise<void> => {
-    while (Date.now() < deadline) {
-      await operation(started++);
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => limit(next)));
-  return done / ((Date.now() - begin) / 1000);
-}
 
 async function benchDelivery(db: Database, seconds: number): Promise<{ baseline: number; deliver: number }> {
   const activities = createActivities({ db, logger: { info: () => undefined, warn: () => undefined }, now: () => NOW });
@@ -48,7 +31,7 @@ async function benchDelivery(db: Database, seconds: number): Promise<{ baseline:
     );
 
   process.stdout.write(`  baseline (one attempt insert): ${seconds} s, ${CONCURRENCY} at a time… `);
-  const baseline = await opsPerSecond(seconds, async (n) => {
+  const baseline = await opsPerSecond(seconds, CONCURRENCY, async (n) => {
     const d = delivery(n);
     await db.insert(attempts).values({
       id: `baseline/${d.attemptId}`,
@@ -71,7 +54,7 @@ async function benchDelivery(db: Database, seconds: number): Promise<{ baseline:
   console.log(`${Math.round(baseline)} ops/s`);
 
   process.stdout.write(`  deliverReminder (guard + ledger + intent row): ${seconds} s, ${CONCURRENCY} at a time… `);
-  const deliver = await opsPerSecond(seconds, async (n) => {
+  const deliver = await opsPerSecond(seconds, CONCURRENCY, async (n) => {
     const result = await activities.deliverReminder(delivery(n));
     if (result.status !== 'sent') throw new Error(`bench delivery ${n} was not sent: ${JSON.stringify(result)}`);
   });

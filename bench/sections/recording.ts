@@ -4,9 +4,8 @@
  * event, the journey row) in one plain statement, with the same concurrency, on the same
  * database, in this run. Every operation is a journey's first record, so both write new rows.
  */
-import pLimit from 'p-limit';
 import { openDatabase } from '../../db/client';
-import { recordJourney } from '../../db/journey-repository';
+import { eventRows, installmentRow, journeyRow, recordJourney } from '../../db/journey-repository';
 import { events, installments, journeys, tenants } from '../../db/schema';
 import { Statement } from '../../db/statement';
 import type { JourneyRecord } from '../../domain/journey-record';
@@ -14,7 +13,7 @@ import { startJourney } from '../../domain/journey';
 import { defaultPolicy } from '../../domain/policy';
 import { journeyStatus } from '../../domain/status';
 import { makeInstallment } from '../../test/support/fixtures';
-import { type Figure, type Section, fmt, median } from '../figures';
+import { type Figure, type Section, fmt, median, opsPerSecond } from '../figures';
 
 const CONCURRENCY = 8;
 const NOW = Date.UTC(2026, 10, 20, 15);
@@ -33,73 +32,11 @@ function firstRecord(run: string, n: number): JourneyRecord {
 
 /** The same rows as a journey's first record, in one plain statement: no conflict handling, no follow-up. */
 function bareInsert(record: JourneyRecord) {
-  const { installment, status } = record;
   const statement = new Statement();
-  const [event] = record.events;
-  const { seq, ...payload } = event!;
-  const text = `with i as (${statement.insert(installments, [
-    {
-      tenantId: installment.tenantId,
-      installmentId: installment.installmentId,
-      productId: installment.product.id,
-      productName: installment.product.name,
-      buyerId: installment.buyer.id,
-      buyer: installment.buyer,
-      amountMinor: installment.amount.amountMinor,
-      currency: installment.amount.currency,
-      installmentNumber: installment.installmentNumber,
-      installmentCount: installment.installmentCount,
-      dueDate: status.dueDate,
-      paymentUrl: installment.paymentUrl,
-      metadata: installment.metadata,
-    },
-  ])}), e as (${statement.insert(events, [
-    {
-      journeyId: record.journeyId,
-      seq,
-      tenantId: installment.tenantId,
-      type: payload.type,
-      payload,
-      occurredAt: new Date(payload.at),
-    },
-  ])}) ${statement.insert(journeys, [
-    {
-      id: record.journeyId,
-      tenantId: installment.tenantId,
-      installmentId: installment.installmentId,
-      buyerId: installment.buyer.id,
-      productId: installment.product.id,
-      runId: record.runId,
-      policyId: status.policy.id,
-      policyVersion: status.policy.version,
-      stage: status.stage,
-      dueDate: status.dueDate,
-      originalDueDate: status.originalDueDate,
-      currency: status.currency,
-      amountDueMinor: status.amountDueMinor,
-      amountPaidMinor: status.amountPaidMinor,
-      overpaidMinor: status.overpaidMinor,
-      status,
-      lastSeq: seq,
-    },
-  ])}`;
+  const text = `with i as (${statement.insert(installments, [installmentRow(record)])}),
+    e as (${statement.insert(events, eventRows(record))})
+    ${statement.insert(journeys, [journeyRow(record, record.events.length)])}`;
   return { statement, text };
-}
-
-async function opsPerSecond(seconds: number, operation: (n: number) => Promise<unknown>): Promise<number> {
-  const limit = pLimit(CONCURRENCY);
-  const deadline = Date.now() + seconds * 1000;
-  let started = 0;
-  let done = 0;
-  const begin = Date.now();
-  const next = async (): Promise<void> => {
-    while (Date.now() < deadline) {
-      await operation(started++);
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => limit(next)));
-  return done / ((Date.now() - begin) / 1000);
 }
 
 export const recording: Section = {
@@ -116,12 +53,12 @@ export const recording: Section = {
       for (let r = 0; r < runs; r++) {
         const run = `${process.pid}-${r}`;
         base.push(
-          await opsPerSecond(seconds, async (n) => {
+          await opsPerSecond(seconds, CONCURRENCY, async (n) => {
             const { statement, text } = bareInsert(firstRecord(`bare-${run}`, n));
             await statement.run(db, text);
           }),
         );
-        real.push(await opsPerSecond(seconds, (n) => recordJourney(db, firstRecord(`real-${run}`, n))));
+        real.push(await opsPerSecond(seconds, CONCURRENCY, (n) => recordJourney(db, firstRecord(`real-${run}`, n))));
         console.log(`  run ${r + 1}: bare insert ${fmt.rps(base[r]!)} · recordJourney ${fmt.rps(real[r]!)}`);
       }
       const baseline = median(base);
