@@ -97,7 +97,7 @@ export interface BundledModule {
 }
 
 /** Module headers as webpack writes them in development mode, the mode the SDK bundles in. */
-const MODULE_HEADER = /^\/\*{3}\/ "([^"]+)"$/gm;
+export const MODULE_HEADER = /^\/\*{3}\/ "([^"]+)"$/gm;
 
 /** The modules in bundled code, in bundle order, with the bytes each takes up to the next module. */
 export function bundledModules(code: string): BundledModule[] {

@@ -67,8 +67,10 @@ async function claimTogether(db: Database, batch: readonly Claim[]): Promise<(Cl
   }
 }
 
-/** Claim statements running at once, per starter (the rest of the pool serves everything else). */
-const CLAIMS_IN_FLIGHT = 2;
+const unknownPolicy = (policyId: string | undefined): StartResult => ({
+  kind: 'unknown_policy',
+  policyId: policyId ?? '(default)',
+});
 
 /** Claims gathered into one statement at most. */
 const MAX_CLAIMS_PER_STATEMENT = 500;
@@ -86,31 +88,13 @@ const MAX_CLAIMS_PER_STATEMENT = 500;
  * (concurrent requests, a bulk start) are written at once.
  */
 export function createJourneyStarter(deps: { db: Database; gateway: JourneyGateway; policies: PolicyCatalog }) {
-  // Group commit: at most CLAIMS_IN_FLIGHT claim statements run at once; claims that arrive
-  // meanwhile wait together and go in the next one. Idle, a claim goes out at the end of the
-  // event-loop turn that read it (with every other claim of that turn); busy, statements grow
-  // instead of queueing, and the database does more starts per second.
-  let inFlight = 0;
-  const waiting: (() => void)[] = [];
-  const claims = new DataLoader<Claim, ClaimResult>(
-    async (batch) => {
-      inFlight++;
-      try {
-        return await claimTogether(deps.db, batch);
-      } finally {
-        inFlight--;
-        waiting.shift()?.();
-      }
-    },
-    {
-      cache: false,
-      maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
-      batchScheduleFn: (dispatch) => {
-        if (inFlight < CLAIMS_IN_FLIGHT) setImmediate(dispatch);
-        else waiting.push(dispatch);
-      },
-    },
-  );
+  const claims = new DataLoader<Claim, ClaimResult>((batch) => claimTogether(deps.db, batch), {
+    cache: false,
+    maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
+    // After the event loop's I/O callbacks, not after the current job: every request read in
+    // this turn joins the batch.
+    batchScheduleFn: (dispatch) => setImmediate(dispatch),
+  });
 
   const pendingRecord = (installment: InstallmentInput, policy: Policy, startedBy: Actor | undefined) => {
     const now = Date.now();
@@ -134,7 +118,7 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
       if (existing.status.cancelReason !== 'terminated') return { kind: 'existing', journeyId: existing.id };
     }
     const policy = await deps.policies.resolve(tenantId, policyId);
-    if (!policy) return { kind: 'unknown_policy', policyId: policyId ?? '(default)' };
+    if (!policy) return unknownPolicy(policyId);
     return startWorkflow(installment, policy, startedBy, existing?.lastSeq);
   }
 
@@ -170,7 +154,7 @@ export function createJourneyStarter(deps: { db: Database; gateway: JourneyGatew
     return async () => {
       // The remembered policy changed since: the pending row takes the latest before Temporal does.
       const policy = await deps.policies.resolve(tenantId, policyId);
-      if (!policy) return { kind: 'unknown_policy', policyId: policyId ?? '(default)' };
+      if (!policy) return unknownPolicy(policyId);
       await recordJourney(deps.db, pendingRecord(installment, policy, startedBy));
       return startWorkflow(installment, policy, startedBy);
     };

@@ -22,12 +22,33 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let current = err, depth = 0; current instanceof Error && depth < 8; depth++) {
+  for (const current of causeChain(err)) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
     // Node reports a refused connection to several addresses (localhost: ::1 and 127.0.0.1) as one AggregateError.
     if (current instanceof AggregateError && current.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
-    current = current.cause;
   }
   return false;
+}
+
+/** Whether a write failed for want of its tenant's row (a foreign key to `tenants`). */
+export function isMissingTenant(err: unknown): boolean {
+  for (const current of causeChain(err)) {
+    const { code, constraint, constraint_name } = current as {
+      code?: unknown;
+      constraint?: unknown; // PGlite
+      constraint_name?: unknown; // postgres.js
+    };
+    const name = constraint ?? constraint_name;
+    if (code === '23503' && typeof name === 'string' && name.includes('tenant_id')) return true;
+  }
+  return false;
+}
+
+/** The error and its causes, outermost first (drizzle wraps the driver's error). */
+function* causeChain(err: unknown): Generator<Error> {
+  for (let current = err, depth = 0; current instanceof Error && depth < 8; depth++) {
+    yield current;
+    current = current.cause;
+  }
 }

@@ -1,10 +1,11 @@
-import { type SQL, and, asc, eq, getTableColumns, getTableName, gte, inArray, lte, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableName, gte, inArray, lte, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { AuditEvent, EndedOutsideReason } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import { ensureTenant } from './access-repository';
+import { isMissingTenant } from './availability';
 import type { Database } from './client';
 import { journeyState, statesOf } from './journey-state';
 import { type PolicyBasis, policyChoiceIsStale } from './policy-repository';
@@ -32,24 +33,15 @@ export async function recordJourney(db: Database, record: JourneyRecord): Promis
     parts.push(`new_events as (${statement.insert(events, eventRows(record))} on conflict do nothing)`);
   }
   if (paid.length > 0) {
-    const rows = paid.map((p) => ({
-      journeyId: record.journeyId,
-      paymentId: p.paymentId,
-      tenantId: installment.tenantId,
-      amountMinor: p.amountMinor,
-      currency: p.currency,
-      paidAt: new Date(p.at),
-    }));
+    const rows = paid.map((p) => paymentRow(record.journeyId, installment.tenantId, p));
     parts.push(`new_payments as (${statement.insert(payments, rows)} on conflict do nothing)`);
   }
   const projection = journeyRow(record, lastSeq);
   const { id: _id, tenantId: _tenant, installmentId: _installment, ...changes } = projection;
-  const updates = Object.keys(changes)
-    .map((key) => `"${column(journeys, key)}" = excluded."${column(journeys, key)}"`)
-    .concat(`"${journeys.updatedAt.name}" = now()`);
+  const updates = `${statement.setFromExcluded(journeys, Object.keys(changes) as (keyof typeof changes)[])}, "${journeys.updatedAt.name}" = now()`;
   parts.push(
     `projection as (${statement.insert(journeys, [projection])} on conflict ("${journeys.id.name}") do update
-      set ${updates.join(', ')} where "${getTableName(journeys)}"."${journeys.lastSeq.name}" <= ${statement.value(lastSeq, 'integer')}
+      set ${updates} where "${getTableName(journeys)}"."${journeys.lastSeq.name}" <= ${statement.value(lastSeq, 'integer')}
       returning "${journeys.id.name}")`,
   );
   // A statement does not see its own inserts: an installment it just created already has these.
@@ -128,23 +120,6 @@ async function withTenants<T>(db: Database, tenantIds: readonly string[], write:
   }
 }
 
-function isMissingTenant(err: unknown): boolean {
-  for (let current = err, depth = 0; current instanceof Error && depth < 8; depth++) {
-    const { code, constraint, constraint_name } = current as {
-      code?: unknown;
-      constraint?: unknown;
-      constraint_name?: unknown;
-    };
-    const name = constraint ?? constraint_name;
-    if (code === '23503' && typeof name === 'string' && name.includes('tenant_id')) return true;
-    current = current.cause;
-  }
-  return false;
-}
-
-const column = (table: typeof journeys, key: string) =>
-  getTableColumns(table)[key as keyof typeof journeys._.columns]!.name;
-
 /** The installment as a journey's first record creates it. */
 export function installmentRow({ installment, status }: JourneyRecord): typeof installments.$inferInsert {
   return {
@@ -168,14 +143,24 @@ export function installmentRow({ installment, status }: JourneyRecord): typeof i
 
 /** The audit events a record adds. */
 export function eventRows(record: JourneyRecord): (typeof events.$inferInsert)[] {
-  return record.events.map(({ seq, ...payload }) => ({
-    journeyId: record.journeyId,
-    seq,
-    tenantId: record.installment.tenantId,
-    type: payload.type,
-    payload,
-    occurredAt: new Date(payload.at),
-  }));
+  return record.events.map((event) => eventRow(record.journeyId, record.installment.tenantId, event));
+}
+
+function eventRow(
+  journeyId: string,
+  tenantId: string,
+  { seq, ...payload }: AuditEvent & { seq: number },
+): typeof events.$inferInsert {
+  return { journeyId, seq, tenantId, type: payload.type, payload, occurredAt: new Date(payload.at) };
+}
+
+function paymentRow(
+  journeyId: string,
+  tenantId: string,
+  payment: { paymentId: string; amountMinor: number; currency: string; at: number },
+): typeof payments.$inferInsert {
+  const { paymentId, amountMinor, currency } = payment;
+  return { journeyId, paymentId, tenantId, amountMinor, currency, paidAt: new Date(payment.at) };
 }
 
 /** The journey projection a record writes. */
@@ -243,14 +228,7 @@ export async function recordLatePayment(
     if (!row) return 'not_found';
     const inserted = await tx
       .insert(payments)
-      .values({
-        journeyId: row.id,
-        paymentId: payment.paymentId,
-        tenantId: row.tenantId,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        paidAt: new Date(payment.at),
-      })
+      .values(paymentRow(row.id, row.tenantId, payment))
       .onConflictDoNothing()
       .returning({ paymentId: payments.paymentId });
     if (inserted.length === 0) return 'duplicate';
@@ -310,14 +288,7 @@ async function appendSettlement(
   event: AuditEvent,
 ): Promise<void> {
   const seq = row.lastSeq + 1;
-  await tx.insert(events).values({
-    journeyId: row.id,
-    seq,
-    tenantId: row.tenantId,
-    type: event.type,
-    payload: event,
-    occurredAt: new Date(event.at),
-  });
+  await tx.insert(events).values(eventRow(row.id, row.tenantId, { ...event, seq }));
   await tx
     .update(journeys)
     .set({ ...projectionOf(status), lastSeq: seq, updatedAt: sql`now()` })

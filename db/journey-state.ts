@@ -6,13 +6,13 @@
  */
 import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { OUTCOMES } from '../domain/journey';
+import { OUTCOMES, STAGES } from '../domain/journey';
 
 /** The state of a journey row, as the list indexes hold it. */
 export const journeyState = (t: { outcome: PgColumn; stage: PgColumn }) => sql`coalesce(${t.outcome}, ${t.stage})`;
 
 /** The stages a journey is in until it has an outcome; then its stage is `closed`. */
-const OPEN_STAGES: readonly string[] = ['pre_due', 'overdue', 'paused'];
+const OPEN_STAGES: readonly string[] = STAGES.filter((stage) => stage !== 'closed');
 
 /** Every value journeyState takes. */
 const JOURNEY_STATES: readonly string[] = [...OPEN_STAGES, ...OUTCOMES];

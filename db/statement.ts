@@ -37,6 +37,11 @@ export class Statement {
     return `insert into ${shape.table} (${shape.names}) values ${values.join(', ')}`;
   }
 
+  /** `"column" = excluded."column", …` for the keys: an upsert's update to the row it proposed. */
+  setFromExcluded<T extends PgTable>(table: T, keys: readonly (keyof T['$inferInsert'] & string)[]): string {
+    return shapeOf(table, keys).setFromExcluded;
+  }
+
   /** Runs it; the rows it returns. */
   async run<T>(db: Database, text: string): Promise<T[]> {
     const client = (db as unknown as { $client: Driver }).$client;
@@ -55,13 +60,14 @@ type Driver =
 interface Shape {
   table: string;
   names: string;
+  setFromExcluded: string;
   columns: { key: string; type: string; json: boolean }[];
 }
 
 const shapes = new WeakMap<PgTable, Map<string, Shape>>();
 
 /** A table's name and the names and types of the given columns, worked out once per table and set of keys. */
-function shapeOf(table: PgTable, keys: string[]): Shape {
+function shapeOf(table: PgTable, keys: readonly string[]): Shape {
   let byKeys = shapes.get(table);
   if (!byKeys) shapes.set(table, (byKeys = new Map()));
   const signature = keys.join(',');
@@ -76,6 +82,7 @@ function shapeOf(table: PgTable, keys: string[]): Shape {
     shape = {
       table: `"${getTableName(table)}"`,
       names: keys.map((key) => `"${column(key).name}"`).join(', '),
+      setFromExcluded: keys.map((key) => `"${column(key).name}" = excluded."${column(key).name}"`).join(', '),
       columns: keys.map((key) => {
         const type = column(key).getSQLType();
         return { key, type, json: type === 'json' || type === 'jsonb' };

@@ -46,7 +46,8 @@ export type CancelReason = (typeof CANCEL_REASONS)[number] | EndedOutsideReason;
 /** The actor of what happens in Temporal outside the product (an operator's cancel, a termination). */
 export const TEMPORAL_OPERATOR: Actor = { kind: 'system', id: 'temporal-operator' };
 
-export type Stage = 'pre_due' | 'overdue' | 'paused' | 'closed';
+export const STAGES = ['pre_due', 'overdue', 'paused', 'closed'] as const;
+export type Stage = (typeof STAGES)[number];
 
 /**
  * Why a reminder waits: a rule of contact; the contact window closing (histories from before the
@@ -344,7 +345,7 @@ const CONTACT_FIELDS = ['email', 'phone', 'whatsapp', 'locale', 'timezone'] as c
 function isUsableContactValue(key: (typeof CONTACT_FIELDS)[number], value: unknown): boolean {
   if (value === null) return key !== 'locale' && key !== 'timezone';
   if (typeof value !== 'string') return false;
-  if (key === 'timezone') return value.length > 0 && isTimeZone(value);
+  if (key === 'timezone') return isTimeZone(value);
   if (key === 'locale') return isLocale(value);
   return value.length > 0;
 }

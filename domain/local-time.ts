@@ -9,18 +9,15 @@ import { zoneOffsetMs } from './zone-offsets';
 
 /** A calendar date with no time zone, e.g. a due date as the seller states it: `2026-12-01`. */
 export type LocalDate = string;
+export const LOCAL_DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A wall-clock time of day, `HH:MM`. */
 export type LocalTime = string;
+export const LOCAL_TIME_FORMAT = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isLocalDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isCalendarDate(value);
-}
-
-/** True for a 24-hour time written HH:MM. */
-export function isLocalTime(value: string): boolean {
-  return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+  return LOCAL_DATE_FORMAT.test(value) && isCalendarDate(value);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNEL_NAMES } from './channels';
-import { isCalendarDate, isTimeZone } from './local-time';
+import { LOCAL_DATE_FORMAT, LOCAL_TIME_FORMAT, isCalendarDate, isTimeZone } from './local-time';
 
 /**
  * The schemas of the domain's plain values — channels, dates, times, zones, money — for the
@@ -13,10 +13,10 @@ export const channelSchema = z.enum(CHANNEL_NAMES);
 
 export const localDateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .regex(LOCAL_DATE_FORMAT, 'must be a date as YYYY-MM-DD')
   .refine(isCalendarDate, 'is not a real calendar date');
 
-export const localTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24-hour)');
+export const localTimeSchema = z.string().regex(LOCAL_TIME_FORMAT, 'must be a time as HH:MM (24-hour)');
 
 export const timeZoneSchema = z
   .string()

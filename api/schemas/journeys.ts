@@ -7,7 +7,7 @@ import {
   phoneSchema,
   refineInstallment,
 } from '../../domain/installment';
-import { CANCEL_REASONS, OUTCOMES } from '../../domain/journey';
+import { CANCEL_REASONS, OUTCOMES, STAGES } from '../../domain/journey';
 import { channelSchema, currencySchema, positiveMinorUnitsSchema, timeZoneSchema } from '../../domain/value-schemas';
 
 /** A realistic start body: the OpenAPI example, and the body tests and benchmarks send. */
@@ -225,7 +225,6 @@ export const bulkStartResult = z
     },
   });
 
-const STAGES = ['pre_due', 'overdue', 'paused', 'closed'] as const;
 const listOf = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter((s) => s !== '') : v), z.array(item).min(1).max(10));
 const queryInt = (min: number, max: number) =>

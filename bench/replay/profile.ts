@@ -9,7 +9,7 @@ import { Session } from 'node:inspector/promises';
 import type { Profiler } from 'node:inspector';
 import { Worker } from '@temporalio/worker';
 import { installQuietRuntime } from '../../test/support/replay';
-import { buildWorkflowBundle, joinSourceMap } from '../../workflow-bundle';
+import { MODULE_HEADER, buildWorkflowBundle, joinSourceMap } from '../../workflow-bundle';
 import { type BenchHistory, longestFullLadder } from './histories';
 
 type Frame = { name: string; url: string; module: string | null };
@@ -24,7 +24,7 @@ async function replayTimes(bundle: { code: string }, journey: BenchHistory, time
 function moduleAtLine(code: string): (line: number) => string | null {
   const starts: [number, string][] = [];
   code.split('\n').forEach((text, line) => {
-    const header = /^\/\*{3}\/ "([^"]+)"$/.exec(text);
+    const header = new RegExp(MODULE_HEADER.source).exec(text);
     if (header) starts.push([line, header[1]!]);
   });
   return (line) => starts.findLast(([start]) => start <= line)?.[1] ?? null;

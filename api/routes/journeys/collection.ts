@@ -228,20 +228,17 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         };
       };
       const actor = actorOf(request);
-      // The first item of every installment starts together (their claims share a statement);
-      // a repeated installment's later items run after, one by one, and find its journey.
-      const firsts = [...lanes.values()].map((lane) => lane[0]!);
-      const settled = await starter.startMany(
-        firsts.map(({ body }) => ({ ...body, tenantId })),
-        actor,
-        GATEWAY_CONCURRENCY,
-      );
-      firsts.forEach(({ index, body }, i) => (results[index] = resultOf(index, body, settled[i]!)));
-      for (const lane of lanes.values()) {
-        for (const { index, body } of lane.slice(1)) {
-          const [later] = await Promise.allSettled([starter.start({ ...body, tenantId }, actor)]);
-          results[index] = resultOf(index, body, later!);
-        }
+      // In rounds: the k-th item of every installment starts together (their claims share a
+      // statement); a repeated installment's later item runs in a later round and finds its journey.
+      const rounds = Math.max(0, ...[...lanes.values()].map((lane) => lane.length));
+      for (let k = 0; k < rounds; k++) {
+        const round = [...lanes.values()].flatMap((lane) => lane.slice(k, k + 1));
+        const settled = await starter.startMany(
+          round.map(({ body }) => ({ ...body, tenantId })),
+          actor,
+          GATEWAY_CONCURRENCY,
+        );
+        round.forEach(({ index, body }, i) => (results[index] = resultOf(index, body, settled[i]!)));
       }
       if (results.some((r) => r.status >= 500)) reply.header(RETRYABLE_HEADER, 'true');
       const count = (status: number) => results.filter((r) => r.status === status).length;
