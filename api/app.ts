@@ -9,8 +9,6 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -24,6 +22,7 @@ import errors from './plugins/errors';
 import failedAuthLimit, { FailedAuthBudget } from './plugins/failed-auth-limit';
 import inputGuard from './plugins/input-guard';
 import idempotency from './plugins/idempotency';
+import { openApiOptions } from './openapi';
 import { problem, sendProblem } from './problem';
 import collaboratorRoutes from './routes/collaborators';
 import keyRoutes from './routes/keys';
@@ -112,19 +111,7 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(errors);
   await app.register(inputGuard);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Dunning orchestrator API',
-        version: '0.1.0',
-        description: 'Start and steer durable dunning journeys. Authenticate with `Authorization: Bearer <API key>`.',
-      },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));

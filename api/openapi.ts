@@ -1,0 +1,148 @@
+/**
+ * The published contract: what `/docs/json` serves and `npm run openapi` writes to `openapi.json`.
+ *
+ * The route schemas (zod) are the single source; this module adds what a generator or a linter
+ * needs beyond them — servers, license, tag descriptions — and tidies what the zod transform
+ * leaves: components nobody references, the `Input` suffix on request-only components, and
+ * `nullable` on a union without the `type` OpenAPI 3.0 requires beside it.
+ */
+import type { SwaggerOptions } from '@fastify/swagger';
+import type { OpenAPIV3 } from 'openapi-types';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/**
+ * The contract's version (semver). The major is the `/v1` in every path; see the README's
+ * "API versioning" for what needs a new one.
+ */
+export const API_VERSION = '1.0.0';
+
+export const API_TAGS: OpenAPIV3.TagObject[] = [
+  { name: 'journeys', description: 'Start journeys, read their status, and send them payments and changes' },
+  { name: 'support', description: 'What support agents do for a buyer across journeys' },
+  { name: 'policies', description: 'Versioned dunning policies: the ladder, the guard and the limits' },
+  { name: 'tenant', description: 'The tenant the key belongs to' },
+  { name: 'access', description: 'Permission profiles, collaborators and their API keys (owner only)' },
+  { name: 'webhooks', description: 'Provider callbacks and buyer links, authenticated by signature' },
+];
+
+export function openApiOptions(): SwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Dunning orchestrator API',
+        version: API_VERSION,
+        description:
+          'Start and steer durable dunning journeys. Authenticate with `Authorization: Bearer <API key>`. ' +
+          'Errors are RFC 9457 problem details (`application/problem+json`) naming each offending field.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+      },
+      servers: [{ url: '/', description: 'the server that serves this document' }],
+      tags: API_TAGS,
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: (document) => tidyDocument(jsonSchemaTransformObject(document) as OpenAPIV3.Document),
+  };
+}
+
+type Json = unknown;
+const REF_PREFIX = '#/components/schemas/';
+
+/** The document with only referenced components, plain names, and typed nullable unions. */
+export function tidyDocument(document: OpenAPIV3.Document): OpenAPIV3.Document {
+  const schemas = document.components?.schemas ?? {};
+  const used = referencedComponents(document, schemas);
+  const names = plainNames(used);
+  const renamed = renameRefs(document, names) as OpenAPIV3.Document;
+  const kept = Object.fromEntries(
+    [...used].sort().map((id) => [names.get(id)!, renameRefs(schemas[id], names)]),
+  ) as Record<string, OpenAPIV3.SchemaObject>;
+  const tidy = { ...renamed, components: { ...renamed.components, schemas: kept } };
+  return typeNullableUnions(tidy, kept) as OpenAPIV3.Document;
+}
+
+/** Component ids reachable from the paths (through components that reference others). */
+function referencedComponents(document: OpenAPIV3.Document, schemas: Record<string, Json>): Set<string> {
+  const used = new Set<string>();
+  const visit = (value: Json) => {
+    for (const id of refsIn(value)) {
+      if (used.has(id)) continue;
+      used.add(id);
+      visit(schemas[id]);
+    }
+  };
+  visit(document.paths);
+  return used;
+}
+
+function refsIn(value: Json, found: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((item) => refsIn(item, found));
+  else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string' && child.startsWith(REF_PREFIX))
+        found.push(child.slice(REF_PREFIX.length));
+      else if (key !== 'example' && key !== 'examples') refsIn(child, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * `StartJourneyInput` → `StartJourney` when only one side is used, so generated clients get the
+ * names the route schemas give; both sides used keep the transform's names.
+ */
+function plainNames(used: Set<string>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const id of used) {
+    const base = id.endsWith('Input') ? id.slice(0, -'Input'.length) : id;
+    const bothSides = used.has(base) && used.has(`${base}Input`);
+    names.set(id, bothSides ? id : base);
+  }
+  return names;
+}
+
+function renameRefs(value: Json, names: Map<string, string>): Json {
+  if (Array.isArray(value)) return value.map((item) => renameRefs(item, names));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => {
+      if (key === '$ref' && typeof child === 'string' && child.startsWith(REF_PREFIX))
+        return [key, REF_PREFIX + (names.get(child.slice(REF_PREFIX.length)) ?? child.slice(REF_PREFIX.length))];
+      if (key === 'example' || key === 'examples') return [key, child];
+      return [key, renameRefs(child, names)];
+    }),
+  );
+}
+
+/**
+ * OpenAPI 3.0 ignores `nullable` without a `type` beside it; the zod transform writes it on
+ * unions (`anyOf`/`allOf`). When every branch has the same type, that type is written too.
+ */
+function typeNullableUnions(value: Json, schemas: Record<string, Json>): Json {
+  if (Array.isArray(value)) return value.map((item) => typeNullableUnions(item, schemas));
+  if (!value || typeof value !== 'object') return value;
+  const object = Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [
+      key,
+      key === 'example' || key === 'examples' ? child : typeNullableUnions(child, schemas),
+    ]),
+  ) as Record<string, Json>;
+  if (object.nullable !== true || 'type' in object) return object;
+  const branches = [...asArray(object.anyOf), ...asArray(object.allOf), ...asArray(object.oneOf)];
+  const types = new Set(branches.map((branch) => typeOf(branch, schemas)));
+  if (types.size !== 1 || types.has(undefined)) return object;
+  return { type: [...types][0], ...object };
+}
+
+function asArray(value: Json): Json[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function typeOf(schema: Json, schemas: Record<string, Json>): string | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  const { $ref, type } = schema as { $ref?: string; type?: string };
+  if ($ref?.startsWith(REF_PREFIX)) return typeOf(schemas[$ref.slice(REF_PREFIX.length)], schemas);
+  return typeof type === 'string' ? type : undefined;
+}
