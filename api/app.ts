@@ -8,16 +8,13 @@ import Fastify, {
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
 import type { JourneyGateway } from '../application/journey-gateway';
 import auth from './plugins/auth';
 import { type ApiKeyStore } from '../application/key-stores';
 import { answerUnreadableRequest } from './client-errors';
+import deprecation from './plugins/deprecation';
 import errors from './plugins/errors';
 import failedAuthLimit, { FailedAuthBudget } from './plugins/failed-auth-limit';
 import inputGuard from './plugins/input-guard';
@@ -110,6 +107,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(errors);
+  await app.register(deprecation);
   await app.register(inputGuard);
   await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });

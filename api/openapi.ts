@@ -18,11 +18,10 @@ export const API_VERSION = '1.0.0';
 
 export const API_TAGS: OpenAPIV3.TagObject[] = [
   { name: 'journeys', description: 'Start journeys, read their status, and send them payments and changes' },
-  { name: 'support', description: 'What support agents do for a buyer across journeys' },
+  { name: 'support actions', description: 'What the payment system and support agents do across a buyer’s journeys' },
   { name: 'policies', description: 'Versioned dunning policies: the ladder, the guard and the limits' },
-  { name: 'tenant', description: 'The tenant the key belongs to' },
-  { name: 'access', description: 'Permission profiles, collaborators and their API keys (owner only)' },
-  { name: 'webhooks', description: 'Provider callbacks and buyer links, authenticated by signature' },
+  { name: 'access', description: 'The tenant, permission profiles, collaborators and API keys (owner only)' },
+  { name: 'webhooks', description: 'Provider callbacks, authenticated by the provider’s signature instead of a key' },
 ];
 
 export function openApiOptions(): SwaggerOptions {
@@ -49,8 +48,15 @@ export function openApiOptions(): SwaggerOptions {
 
 type Json = unknown;
 const REF_PREFIX = '#/components/schemas/';
+/** The zod transform names the request side of a component `<id>Input` (tidyDocument may drop it). */
+const REQUEST_SUFFIX = 'Input';
 
-/** The document with only referenced components, plain names, and typed nullable unions. */
+/** A `$ref` to the request side of the component a route schema names with `.meta({ id })`. */
+export function requestComponentRef(id: string): string {
+  return `${REF_PREFIX}${id}${REQUEST_SUFFIX}`;
+}
+
+/** The document with only referenced components, plain names, and nullables OpenAPI 3.0 reads as meant. */
 export function tidyDocument(document: OpenAPIV3.Document): OpenAPIV3.Document {
   const schemas = document.components?.schemas ?? {};
   const used = referencedComponents(document, schemas);
@@ -60,7 +66,7 @@ export function tidyDocument(document: OpenAPIV3.Document): OpenAPIV3.Document {
     [...used].sort().map((id) => [names.get(id)!, renameRefs(schemas[id], names)]),
   ) as Record<string, OpenAPIV3.SchemaObject>;
   const tidy = { ...renamed, components: { ...renamed.components, schemas: kept } };
-  return typeNullableUnions(tidy, kept) as OpenAPIV3.Document;
+  return nullableAs30Means(tidy, kept) as OpenAPIV3.Document;
 }
 
 /** Component ids reachable from the paths (through components that reference others). */
@@ -96,8 +102,8 @@ function refsIn(value: Json, found: string[] = []): string[] {
 function plainNames(used: Set<string>): Map<string, string> {
   const names = new Map<string, string>();
   for (const id of used) {
-    const base = id.endsWith('Input') ? id.slice(0, -'Input'.length) : id;
-    const bothSides = used.has(base) && used.has(`${base}Input`);
+    const base = id.endsWith(REQUEST_SUFFIX) ? id.slice(0, -REQUEST_SUFFIX.length) : id;
+    const bothSides = used.has(base) && used.has(`${base}${REQUEST_SUFFIX}`);
     names.set(id, bothSides ? id : base);
   }
   return names;
@@ -117,19 +123,22 @@ function renameRefs(value: Json, names: Map<string, string>): Json {
 }
 
 /**
- * OpenAPI 3.0 ignores `nullable` without a `type` beside it; the zod transform writes it on
- * unions (`anyOf`/`allOf`). When every branch has the same type, that type is written too.
+ * OpenAPI 3.0.3 lets `null` through only where the schema says so twice: `nullable` needs a
+ * `type` beside it (the zod transform writes it bare on unions: when every branch has one type,
+ * that type is written), and a nullable `enum` must list `null` among its values.
  */
-function typeNullableUnions(value: Json, schemas: Record<string, Json>): Json {
-  if (Array.isArray(value)) return value.map((item) => typeNullableUnions(item, schemas));
+function nullableAs30Means(value: Json, schemas: Record<string, Json>): Json {
+  if (Array.isArray(value)) return value.map((item) => nullableAs30Means(item, schemas));
   if (!value || typeof value !== 'object') return value;
   const object = Object.fromEntries(
     Object.entries(value).map(([key, child]) => [
       key,
-      key === 'example' || key === 'examples' ? child : typeNullableUnions(child, schemas),
+      key === 'example' || key === 'examples' ? child : nullableAs30Means(child, schemas),
     ]),
   ) as Record<string, Json>;
-  if (object.nullable !== true || 'type' in object) return object;
+  if (object.nullable !== true) return object;
+  if (Array.isArray(object.enum) && !object.enum.includes(null)) object.enum = [...object.enum, null];
+  if ('type' in object) return object;
   const branches = [...asArray(object.anyOf), ...asArray(object.allOf), ...asArray(object.oneOf)];
   const types = new Set(branches.map((branch) => typeOf(branch, schemas)));
   if (types.size !== 1 || types.has(undefined)) return object;

@@ -16,20 +16,21 @@ export const problemSchema = z
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof problemSchema>;
 
-/**
- * The error responses every authenticated route documents: bad input (400), no or an invalid key
- * (401), a permission the key lacks (403), not found (404), a conflict or an ended journey (409),
- * a rule refused (422), rate limited (429), Temporal unreachable (503). All problem+json.
- */
+/** An error answer as the document shows it: problem+json, the content type every error is sent with. */
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: problemSchema } } };
+}
+
+/** The error responses every authenticated route documents. */
 export const errorResponses = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  422: problemSchema,
-  429: problemSchema,
-  503: problemSchema,
+  400: problemResponse('Bad input: `errors` names each offending field'),
+  401: problemResponse('No API key, or not a valid one'),
+  403: problemResponse('The key lacks the permission this route needs'),
+  404: problemResponse('Not found'),
+  409: problemResponse('A conflict with the current state, or the journey has already ended'),
+  422: problemResponse('A rule refused the request; `reason` says which'),
+  429: problemResponse('Too many requests: retry after the `Retry-After` seconds'),
+  503: problemResponse('Temporal or the database is unreachable: retry after the `Retry-After` seconds'),
 } as const;
 
 const TYPE_BASE = 'https://dunning.dev/problems/';

@@ -43,6 +43,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'listCollaborators',
         tags: accessTags,
         summary: 'The tenant’s collaborators (owner only)',
         response: { 200: z.object({ collaborators: z.array(collaboratorView) }), ...errorResponses },
@@ -58,6 +59,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: { ...ownerOnlyConfig, idempotent: true },
       schema: {
+        operationId: 'createCollaborator',
         tags: accessTags,
         summary: 'Add a collaborator acting through a profile (owner only); give it keys with POST /v1/keys',
         headers: idempotencyHeaders,
@@ -86,6 +88,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'updateCollaborator',
         tags: accessTags,
         summary:
           'Rename a collaborator, change its profile, or disable / re-enable it (a disabled collaborator’s keys open nothing) (owner only)',

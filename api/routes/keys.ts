@@ -16,6 +16,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'listKeys',
         tags: accessTags,
         summary: 'The tenant’s API keys (never their secrets) (owner only)',
         response: { 200: z.object({ keys: z.array(keyView) }), ...errorResponses },
@@ -29,6 +30,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'createKey',
         tags: accessTags,
         // Deliberately without Idempotency-Key: a replay would have to store the secret. A retry
         // makes a second key; list and revoke the extra one.
@@ -74,6 +76,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'revokeKey',
         tags: accessTags,
         summary: 'Revoke a key at once (idempotent: revoking again keeps the first time) (owner only)',
         params: keyParams,

@@ -38,6 +38,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: { permission: 'policies:write' },
       schema: {
+        operationId: 'createPolicy',
         tags,
         summary: 'Create a policy (version 1); 409 when the id is taken',
         body: createPolicyBody,
@@ -68,6 +69,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: { permission: 'policies:write', idempotent: true },
       schema: {
+        operationId: 'createPolicyVersion',
         tags,
         summary: 'Add a version of a policy; journeys already running keep the version they started with',
         params: policyParams,
@@ -96,6 +98,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: { permission: 'journeys:read' },
       schema: {
+        operationId: 'listPolicies',
         tags,
         summary: 'The latest version of every policy, and the tenant’s default',
         response: { 200: policyList, ...errorResponses },
@@ -120,6 +123,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: { permission: 'journeys:read' },
       schema: {
+        operationId: 'getPolicy',
         tags,
         summary: 'A policy: its latest version, or the one asked for with ?version=n',
         params: policyParams,
@@ -143,6 +147,7 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: { permission: 'policies:write' },
       schema: {
+        operationId: 'setDefaultPolicy',
         tags,
         summary: 'Choose the policy new journeys run when they name none (journeys already running keep theirs)',
         body: defaultPolicyBody,

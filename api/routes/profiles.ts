@@ -34,6 +34,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'listProfiles',
         tags: accessTags,
         summary: 'Permission profiles: the built-in ones (read-only) and the tenant’s own (owner only)',
         response: { 200: z.object({ profiles: z.array(profileView) }), ...errorResponses },
@@ -53,6 +54,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'createProfile',
         tags: accessTags,
         summary: 'Create a custom profile (owner only)',
         body: profileCreate,
@@ -91,6 +93,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'updateProfile',
         tags: accessTags,
         summary:
           'Rename a custom profile or change its permissions; collaborators using it are affected at once (owner only)',
@@ -123,6 +126,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'deleteProfile',
         tags: accessTags,
         summary: 'Delete a custom profile no collaborator uses (owner only)',
         params: profileParams,

@@ -64,6 +64,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:cancel', idempotent: true },
       schema: {
+        operationId: 'refundPurchase',
         tags,
         summary: 'A purchase was refunded: cancel its open journeys (reason refund)',
         params: purchaseParams,
@@ -85,6 +86,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:cancel', idempotent: true },
       schema: {
+        operationId: 'cancelSubscription',
         tags,
         summary: 'A subscription was canceled: cancel its open journeys (reason subscription_canceled)',
         params: subscriptionParams,
@@ -106,6 +108,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:start', idempotent: true },
       schema: {
+        operationId: 'reactivateSubscription',
         tags,
         summary:
           'A subscription was reactivated with a new, unpaid charge: start the journey of its installment (201 new, 200 existing)',
@@ -132,6 +135,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'contacts:write', idempotent: true },
       schema: {
+        operationId: 'updateBuyerContact',
         tags,
         summary: 'The buyer’s contact data changed: update every open journey of the buyer (null removes an address)',
         params: buyerParams,
@@ -154,6 +158,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:read' },
       schema: {
+        operationId: 'listBuyerOptOuts',
         tags,
         summary: 'The channels the buyer asked support to stop, with who recorded each and when',
         params: buyerParams,
@@ -172,6 +177,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'contacts:write', idempotent: true },
       schema: {
+        operationId: 'recordBuyerOptOut',
         tags,
         summary: 'The buyer asked not to be contacted on a channel: kept for the buyer, in every journey of theirs',
         description:
@@ -206,6 +212,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'contacts:write', idempotent: true },
       schema: {
+        operationId: 'removeBuyerOptOut',
         tags,
         summary: 'The buyer asked to be contacted on the channel again: their open journeys may use it',
         description:

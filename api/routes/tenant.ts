@@ -20,6 +20,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'getTenant',
         tags: accessTags,
         summary: 'The tenant of this key (owner only)',
         response: { 200: tenantView, ...errorResponses },
@@ -33,6 +34,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     {
       config: ownerOnlyConfig,
       schema: {
+        operationId: 'updateTenant',
         tags: accessTags,
         summary: 'Rename the tenant (owner only); the default policy is set with PUT /v1/tenant/default-policy',
         body: tenantPatch,

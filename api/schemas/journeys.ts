@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestComponentRef } from '../openapi';
 import {
   dueDateSchema,
   externalIdSchema,
@@ -170,8 +171,16 @@ export const BULK_UPDATE_MAX = 1000;
 
 export const bulkStartBody = z
   .object({
-    // Each item is validated on its own, so one bad item does not refuse the others.
-    items: z.array(z.unknown().describe('a StartJourney body')).min(1).max(BULK_START_MAX),
+    // Each item is validated on its own, so one bad item does not refuse the others; the
+    // document still says what an item is.
+    items: z
+      .array(
+        z
+          .unknown()
+          .meta({ description: 'a StartJourney body', allOf: [{ $ref: requestComponentRef('StartJourney') }] }),
+      )
+      .min(1)
+      .max(BULK_START_MAX),
   })
   .meta({
     id: 'BulkStartJourneys',
@@ -179,7 +188,24 @@ export const bulkStartBody = z
     example: {
       items: [
         startJourneyExample,
-        { ...startJourneyExample, installmentId: 'inst_2026_0043', installmentNumber: 3, dueDate: '2027-01-10' },
+        {
+          installmentId: 'inst_2026_0107',
+          purchaseId: 'pur_1204',
+          product: { id: 'course-go', name: 'Go in Practice' },
+          buyer: {
+            id: 'buyer_91',
+            name: 'Luis Pérez',
+            email: 'luis@example.com',
+            locale: 'es',
+            timezone: 'America/Mexico_City',
+            country: 'MX',
+          },
+          amount: { amountMinor: 89_900, currency: 'MXN' },
+          installmentNumber: 1,
+          installmentCount: 3,
+          dueDate: '2026-12-12',
+          paymentUrl: 'https://pay.example.com/i/inst_2026_0107',
+        },
       ],
     },
   });

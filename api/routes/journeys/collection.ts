@@ -148,6 +148,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:start', idempotent: true },
       schema: {
+        operationId: 'startJourneys',
         tags,
         summary: 'Start up to 1,000 journeys; each item is validated and started on its own (partial success)',
         description:
@@ -257,6 +258,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:read' },
       schema: {
+        operationId: 'listJourneys',
         tags,
         summary: 'List and search journeys (from the database), ordered by due date, with cursor pagination',
         description:
@@ -338,6 +340,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:pause', idempotent: true },
       schema: {
+        operationId: 'pauseJourneys',
         tags,
         summary:
           'Pause every open, unpaused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
@@ -360,6 +363,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
     {
       config: { permission: 'journeys:pause', idempotent: true },
       schema: {
+        operationId: 'resumeJourneys',
         tags,
         summary: 'Resume every paused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
         headers: idempotencyHeaders,

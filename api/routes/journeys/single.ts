@@ -81,6 +81,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'journeys:start' },
       schema: {
+        operationId: 'startJourney',
         tags,
         summary: 'Start the dunning journey of an installment (idempotent: 201 the first time, 200 after)',
         body: startJourneyBody,
@@ -98,6 +99,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'journeys:read' },
       schema: {
+        operationId: 'getJourney',
         tags,
         summary: 'Status of a journey: live from the workflow while it runs, from the database once it has ended',
         params: installmentParams,
@@ -128,6 +130,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'payments:write' },
       schema: {
+        operationId: 'reportPayment',
         tags,
         summary:
           'Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record',
@@ -165,6 +168,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'due-dates:change', idempotent: true },
       schema: {
+        operationId: 'changeDueDate',
         tags,
         summary: 'Change the due date; the answer is the new plan, or 422 with the policy’s reason',
         params: installmentParams,
@@ -205,6 +209,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'journeys:pause' },
       schema: {
+        operationId: 'pauseJourney',
         tags,
         summary: 'Pause reminders, until a time or until resumed (the body is optional)',
         params: installmentParams,
@@ -224,6 +229,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'journeys:pause' },
       schema: {
+        operationId: 'resumeJourney',
         tags,
         summary: 'Resume a paused journey',
         params: installmentParams,
@@ -241,6 +247,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'journeys:cancel' },
       schema: {
+        operationId: 'cancelJourney',
         tags,
         summary: 'Cancel a journey (refund, subscription canceled, manual)',
         params: installmentParams,
@@ -263,6 +270,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'contacts:write' },
       schema: {
+        operationId: 'updateJourneyContact',
         tags,
         summary: 'Fix the buyer’s contact data (null removes an address)',
         params: installmentParams,
@@ -281,6 +289,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     {
       config: { permission: 'contacts:write' },
       schema: {
+        operationId: 'recordJourneyOptOut',
         tags,
         summary: 'Record that the buyer opted out of a channel: this journey and every other of the buyer’s',
         params: installmentParams,

@@ -11,7 +11,14 @@ import { z } from 'zod';
 import { advanceAttemptStatus, recordOptOut, recordSuppression } from '../../../db/contact-repository';
 import type { Actor } from '../../../domain/journey';
 import { problem, sendProblem } from '../../problem';
-import { type WebhookDeps, malformed, notConfigured, notifyJourneysAt } from './shared';
+import {
+  type WebhookDeps,
+  malformed,
+  notConfigured,
+  notifyJourneysAt,
+  webhookErrorResponses,
+  webhookTaken,
+} from './shared';
 
 const RESEND: Actor = { kind: 'provider', id: 'resend' };
 const tags = ['webhooks'];
@@ -59,7 +66,15 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
 
   app.post(
     '/webhooks/resend',
-    { schema: { tags, summary: 'Resend email events (svix-signed): delivered, bounced, complained', security: [] } },
+    {
+      schema: {
+        operationId: 'receiveResendEvents',
+        tags,
+        summary: 'Resend email events (svix-signed): delivered, bounced, complained',
+        security: [],
+        response: { ...webhookTaken, ...webhookErrorResponses },
+      },
+    },
     async (request, reply) => {
       const secret = settings.resendWebhookSecret;
       if (!secret) return sendProblem(reply, notConfigured('The Resend webhook', ['RESEND_WEBHOOK_SECRET']));

@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Database } from '../../../db/client';
 import { type JourneyAtAddress, openJourneysAt } from '../../../db/contact-repository';
 import type { Channel } from '../../../domain/channels';
 import type { Actor } from '../../../domain/journey';
 import { messageJourneys } from '../../../application/fan-out';
 import type { JourneyGateway } from '../../../application/journey-gateway';
-import { type Problem, problem } from '../../problem';
+import { type Problem, problem, problemResponse } from '../../problem';
 import { MIN_LINK_SECRET_LENGTH } from '../../../application/unsubscribe-links';
 import { publicBaseUrlProblem } from '../../../domain/urls';
 
@@ -24,6 +24,18 @@ export interface WebhookSettings {
   /** LINK_SIGNING_SECRET: signs and encrypts one-click unsubscribe links. */
   linkSigningSecret: string | null;
 }
+
+/** How a provider callback can be refused, as the document lists it. */
+export const webhookErrorResponses = {
+  400: problemResponse('Correctly signed, but not what the provider sends: `errors` names each field'),
+  401: problemResponse('No signature'),
+  403: problemResponse('The signature does not match this request'),
+  429: problemResponse('Too many failed signatures from this address: retry after the `Retry-After` seconds'),
+  503: problemResponse('The provider is not configured here: the detail names the variable to set'),
+} as const;
+
+/** A callback taken in: recorded, or not ours to act on. No body (the document reads `undefined` as none). */
+export const webhookTaken = { 204: z.undefined().describe('Taken in: recorded, or not ours to act on') } as const;
 
 export const NO_WEBHOOK_SETTINGS: WebhookSettings = {
   publicBaseUrl: null,

@@ -25,7 +25,15 @@ import { SUPPORTED_LOCALES, type Locale } from '../../../domain/locales';
 import type { Actor } from '../../../domain/journey';
 import { classifyInbound, replyFor } from '../../../domain/keywords';
 import { type Problem, problem, sendProblem } from '../../problem';
-import { type WebhookDeps, malformed, notConfigured, notifyJourneys, notifyJourneysAt } from './shared';
+import {
+  type WebhookDeps,
+  malformed,
+  notConfigured,
+  notifyJourneys,
+  notifyJourneysAt,
+  webhookErrorResponses,
+  webhookTaken,
+} from './shared';
 
 const TWILIO: Actor = { kind: 'provider', id: 'twilio' };
 const tags = ['webhooks'];
@@ -126,7 +134,15 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
 
   app.post(
     '/webhooks/twilio/status',
-    { schema: { tags, summary: 'Twilio message status callback (signed with X-Twilio-Signature)', security: [] } },
+    {
+      schema: {
+        operationId: 'receiveTwilioStatus',
+        tags,
+        summary: 'Twilio message status callback (signed with X-Twilio-Signature)',
+        security: [],
+        response: { ...webhookTaken, ...webhookErrorResponses },
+      },
+    },
     async (request, reply) => {
       const refused = refusal(request);
       if (refused) return sendProblem(reply, refused);
@@ -174,9 +190,17 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
     '/webhooks/twilio/inbound',
     {
       schema: {
+        operationId: 'receiveTwilioMessage',
         tags,
         summary: 'Twilio inbound SMS or WhatsApp message: STOP / START / HELP (answers TwiML)',
         security: [],
+        response: {
+          200: {
+            description: 'TwiML: the reply to STOP / START / HELP, or none',
+            content: { 'text/xml': { schema: z.string() } },
+          },
+          ...webhookErrorResponses,
+        },
       },
     },
     async (request, reply) => {

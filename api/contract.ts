@@ -3,13 +3,35 @@
  * serves). A test fails while the checked-in file differs from what the routes say, so a change
  * to the API shows up as a diff of this file in review.
  *
- *   npm run openapi            rewrite openapi.json
+ *   npm run openapi              rewrite openapi.json
+ *   npm run openapi -- --release keep it as api/releases/<version>.json, the baseline that later
+ *                                changes are checked against (README: API versioning)
  */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type AppDeps } from '../api/app';
+import { buildApp, type AppDeps } from './app';
+import { API_VERSION } from './openapi';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../openapi.json', import.meta.url));
+export const RELEASES_DIR = fileURLToPath(new URL('./releases', import.meta.url));
+
+/** The released documents, oldest first by semver. */
+export function releasedVersions(): string[] {
+  const byNumbers = (v: string) => v.split('.').map(Number);
+  return readdirSync(RELEASES_DIR)
+    .filter((name) => /^\d+\.\d+\.\d+\.json$/.test(name))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort((a, b) => {
+      const [x, y] = [byNumbers(a), byNumbers(b)];
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    });
+}
+
+export function releasePath(version: string): string {
+  return join(RELEASES_DIR, `${version}.json`);
+}
 
 /** The document the routes describe, built without a database, Temporal or keys. */
 export async function currentOpenApiDocument(): Promise<Record<string, unknown>> {
@@ -50,6 +72,16 @@ function documentOnlyDeps(): AppDeps {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await writeFile(OPENAPI_PATH, openApiText(await currentOpenApiDocument()));
+  const text = openApiText(await currentOpenApiDocument());
+  await writeFile(OPENAPI_PATH, text);
   console.log(`wrote ${OPENAPI_PATH}`);
+  if (process.argv.includes('--release')) {
+    const target = releasePath(API_VERSION);
+    if (existsSync(target) && readFileSync(target, 'utf8') !== text) {
+      console.error(`${target} exists and differs: a released version is never rewritten; bump API_VERSION`);
+      process.exit(1);
+    }
+    await writeFile(target, text);
+    console.log(`released ${API_VERSION} as ${target}`);
+  }
 }
