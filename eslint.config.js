@@ -88,9 +88,11 @@ const layerZones = [
   ),
   zone(
     layers.scripts,
-    [layers.api, ...entryPoints.filter((e) => e !== './worker.ts')],
+    entryPoints.filter((e) => e !== './worker.ts'),
     'scripts/ are tools: they use application/, never api/.',
   ),
+  // Writing the published document (scripts/openapi.ts) means building the app: that module alone.
+  zone(layers.scripts, layers.api, 'scripts/ are tools: they use application/, never api/.', ['./app.ts']),
   zone('./worker.ts', [layers.api, './dev.ts'], 'The worker does not import the API.'),
 ];
 
