@@ -52,6 +52,17 @@ describeEachDatabase('the typed API client', (getDb) => {
     expect(missing).toMatchObject({ status: 404, requestId: expect.any(String) });
   });
 
+  it('lists with a filter of several values, as the document types it', async () => {
+    const installmentId = uniqueId('inst');
+    const body = startBody(installmentId, { buyer: { ...startBody(installmentId).buyer, id: uniqueId('buyer') } });
+    await client.POST('/v1/journeys', { body });
+
+    const { data } = await client.GET('/v1/journeys', {
+      params: { query: { stage: ['overdue', 'pre_due'], buyerId: body.buyer.id } },
+    });
+    expect(data.items.map((journey) => journey.installmentId)).toEqual([installmentId]);
+  });
+
   /** A client whose network drops the first answer after the server has acted on the request. */
   const lossyClient = () => {
     const sent: Request[] = [];
