@@ -16,6 +16,7 @@ const layers = {
   db: './db',
   codec: './codec',
   scripts: './scripts',
+  packages: './packages',
 };
 const entryPoints = ['./worker.ts', './dev.ts', './api/main.ts'];
 const zone = (target, from, message, except) => ({ target, from, message, ...(except && { except }) });
@@ -92,6 +93,11 @@ const layerZones = [
     'scripts/ are tools: they use application/, never api/.',
   ),
   zone('./worker.ts', [layers.api, './dev.ts'], 'The worker does not import the API.'),
+  zone(
+    layers.packages,
+    [...Object.values(layers).filter((layer) => layer !== layers.packages), './client.ts', ...entryPoints],
+    'packages/ are published on their own: they import nothing of the repository.',
+  ),
 ];
 
 /**
@@ -125,7 +131,7 @@ const sandboxRestrictedImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'coverage/', 'db/migrations/'] },
+  { ignores: ['node_modules/', '.data/', 'coverage/', 'db/migrations/', 'packages/*/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -151,6 +157,11 @@ export default tseslint.config(
         { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true },
       ],
     },
+  },
+  {
+    // Generated from openapi.json: its comments are the document's descriptions, as long as they are.
+    files: ['packages/api-client/src/schema.ts'],
+    rules: { 'max-len': 'off' },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O, and the

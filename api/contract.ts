@@ -1,18 +1,12 @@
 /**
- * Writes the published contract, `openapi.json`, from the routes (the same document `/docs/json`
- * serves). A test fails while the checked-in file differs from what the routes say, so a change
- * to the API shows up as a diff of this file in review.
- *
- *   npm run openapi              rewrite openapi.json
- *   npm run openapi -- --release keep it as api/releases/<version>.json, the baseline that later
- *                                changes are checked against (README: API versioning)
+ * The published contract, `openapi.json`: the document the routes describe (the one `/docs/json`
+ * serves), its file form, and the released versions later changes are checked against (README:
+ * API versioning). `npm run openapi` writes them (api/write-contract.ts).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type AppDeps } from './app';
-import { API_VERSION } from './openapi';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../openapi.json', import.meta.url));
 export const RELEASES_DIR = fileURLToPath(new URL('./releases', import.meta.url));
@@ -69,19 +63,4 @@ function documentOnlyDeps(): AppDeps {
     policies: unavailable('policies') as AppDeps['policies'],
     keys: unavailable('keys') as AppDeps['keys'],
   };
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = openApiText(await currentOpenApiDocument());
-  await writeFile(OPENAPI_PATH, text);
-  console.log(`wrote ${OPENAPI_PATH}`);
-  if (process.argv.includes('--release')) {
-    const target = releasePath(API_VERSION);
-    if (existsSync(target) && readFileSync(target, 'utf8') !== text) {
-      console.error(`${target} exists and differs: a released version is never rewritten; bump API_VERSION`);
-      process.exit(1);
-    }
-    await writeFile(target, text);
-    console.log(`released ${API_VERSION} as ${target}`);
-  }
 }

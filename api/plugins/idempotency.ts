@@ -6,15 +6,9 @@ import fp from 'fastify-plugin';
 import type { Database } from '../../db/client';
 import { idempotencyKeys } from '../../db/schema';
 import { problem, sendProblem } from '../problem';
+import { idempotencyHeaders } from '../schemas/common';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * The route honours `Idempotency-Key`: a retry with the same key and the same request gets
-     * the first answer back (status and body); the same key with another request is refused.
-     */
-    idempotent?: boolean;
-  }
   interface FastifyRequest {
     /** Set when this request holds the reservation of its Idempotency-Key. */
     idempotencyClaim: { tenantId: string; key: string } | null;
@@ -64,15 +58,24 @@ export function requestHash(request: FastifyRequest): string {
 
 const headerError = (message: string) => ({ in: 'header', path: 'idempotency-key', message });
 
+/** The methods that write: each of their routes honours `Idempotency-Key` (and documents it). */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const isWrite = (method: string | string[]) => [method].flat().some((m) => WRITE_METHODS.has(m.toUpperCase()));
+
 /**
- * `Idempotency-Key` for writes that are not naturally idempotent (bulk starts, support actions,
- * pause / resume by filter): routes opt in with `config: { idempotent: true }`. Keys are scoped
- * to the tenant and stored in `idempotency_keys`. Runs as a preHandler, after authentication
- * and schema validation: a refused request (401, 403, 400) reserves nothing.
+ * `Idempotency-Key` on every write: a retry with the same key and the same request gets the
+ * first answer back (status and body); the same key with another request is refused. A client
+ * can then retry any write after a lost answer, whether or not the write is idempotent by
+ * nature (a new key, a policy version, a bulk start). Keys are scoped to the tenant and stored
+ * in `idempotency_keys`. Runs as a preHandler, after authentication and schema validation: a
+ * refused request (401, 403, 400) reserves nothing.
  */
 export default fp<{ db: Database }>(
   async (app: FastifyInstance, { db }) => {
     app.decorateRequest('idempotencyClaim', null);
+    app.addHook('onRoute', (route) => {
+      if (isWrite(route.method)) route.schema = { ...route.schema, headers: idempotencyHeaders };
+    });
 
     const deleteClaim = async (claim: { tenantId: string; key: string }) => {
       await db
@@ -118,7 +121,7 @@ export default fp<{ db: Database }>(
     };
 
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!request.routeOptions.config.idempotent) return;
+      if (!isWrite(request.method)) return;
       const raw = request.headers['idempotency-key'];
       if (raw === undefined) return;
       const key = Array.isArray(raw) ? raw[0] : raw;

@@ -24,7 +24,6 @@ import {
   ownerOnlyConfig,
   recorded,
 } from '../schemas/access';
-import { idempotencyHeaders } from '../schemas/common';
 
 async function profileKnown(db: Database, tenantId: string, profileId: string): Promise<boolean> {
   return isBuiltInProfileId(profileId) || (await findProfile(db, tenantId, profileId)) !== null;
@@ -57,12 +56,11 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
   app.post(
     '/v1/collaborators',
     {
-      config: { ...ownerOnlyConfig, idempotent: true },
+      config: ownerOnlyConfig,
       schema: {
         operationId: 'createCollaborator',
         tags: accessTags,
         summary: 'Add a collaborator acting through a profile (owner only); give it keys with POST /v1/keys',
-        headers: idempotencyHeaders,
         body: collaboratorCreate,
         response: { 201: collaboratorView.extend(recorded), ...errorResponses },
       },

@@ -9,7 +9,6 @@ import {
 } from '../../db/policy-repository';
 import { DEFAULT_POLICY_ID, type Policy, defaultPolicy } from '../../domain/policy';
 import { auditWrite } from '../audit';
-import { idempotencyHeaders } from '../schemas/common';
 import {
   createPolicyBody,
   defaultPolicyBody,
@@ -67,13 +66,12 @@ const policyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
   app.post(
     '/v1/policies/:policyId/versions',
     {
-      config: { permission: 'policies:write', idempotent: true },
+      config: { permission: 'policies:write' },
       schema: {
         operationId: 'createPolicyVersion',
         tags,
         summary: 'Add a version of a policy; journeys already running keep the version they started with',
         params: policyParams,
-        headers: idempotencyHeaders,
         body: policyVersionBody,
         response: { 201: policyDocument, ...errorResponses },
       },

@@ -15,7 +15,6 @@ import { recordedBy } from '../audit';
 import { replyToStart } from '../start-reply';
 import { actorOf } from '../plugins/auth';
 import { errorResponses } from '../problem';
-import { idempotencyHeaders } from '../schemas/common';
 import { contactBody, optOutBody } from '../schemas/journeys';
 import {
   affectedJourneys,
@@ -62,13 +61,12 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/purchases/:purchaseId/refund',
     {
-      config: { permission: 'journeys:cancel', idempotent: true },
+      config: { permission: 'journeys:cancel' },
       schema: {
         operationId: 'refundPurchase',
         tags,
         summary: 'A purchase was refunded: cancel its open journeys (reason refund)',
         params: purchaseParams,
-        headers: idempotencyHeaders,
         response: { 200: affectedJourneys, ...errorResponses },
       },
     },
@@ -84,13 +82,12 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/subscriptions/:subscriptionId/cancel',
     {
-      config: { permission: 'journeys:cancel', idempotent: true },
+      config: { permission: 'journeys:cancel' },
       schema: {
         operationId: 'cancelSubscription',
         tags,
         summary: 'A subscription was canceled: cancel its open journeys (reason subscription_canceled)',
         params: subscriptionParams,
-        headers: idempotencyHeaders,
         response: { 200: affectedJourneys, ...errorResponses },
       },
     },
@@ -106,7 +103,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/subscriptions/:subscriptionId/reactivate',
     {
-      config: { permission: 'journeys:start', idempotent: true },
+      config: { permission: 'journeys:start' },
       schema: {
         operationId: 'reactivateSubscription',
         tags,
@@ -115,7 +112,6 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         description:
           'The body is the new installment (a StartJourney body without subscriptionId, which comes from the path). Starting is idempotent by installmentId.',
         params: subscriptionParams,
-        headers: idempotencyHeaders,
         body: reactivateBody,
         response: { 200: reactivated, 201: reactivated, ...errorResponses },
       },
@@ -133,13 +129,12 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/buyers/:buyerId/contact',
     {
-      config: { permission: 'contacts:write', idempotent: true },
+      config: { permission: 'contacts:write' },
       schema: {
         operationId: 'updateBuyerContact',
         tags,
         summary: 'The buyer’s contact data changed: update every open journey of the buyer (null removes an address)',
         params: buyerParams,
-        headers: idempotencyHeaders,
         body: contactBody,
         response: { 200: affectedJourneys, ...errorResponses },
       },
@@ -175,7 +170,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/buyers/:buyerId/opt-outs',
     {
-      config: { permission: 'contacts:write', idempotent: true },
+      config: { permission: 'contacts:write' },
       schema: {
         operationId: 'recordBuyerOptOut',
         tags,
@@ -183,7 +178,6 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         description:
           'For a request made to support (by phone, by email). The stop is the buyer’s: every open journey stops using the channel, and journeys that start later never use it, until the buyer says otherwise (DELETE, or START from their number). STOP replies and unsubscribe links are recorded by the webhooks on their own, for every journey at that address.',
         params: buyerParams,
-        headers: idempotencyHeaders,
         body: optOutBody,
         response: { 200: buyerOptOutRecorded, ...errorResponses },
       },
@@ -210,7 +204,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.delete(
     '/v1/buyers/:buyerId/opt-outs/:channel',
     {
-      config: { permission: 'contacts:write', idempotent: true },
+      config: { permission: 'contacts:write' },
       schema: {
         operationId: 'removeBuyerOptOut',
         tags,
@@ -218,7 +212,6 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
         description:
           'Ends a stop recorded by support. A STOP sent from the address itself (or an unsubscribe) is not ended here: only the buyer’s START reopens the address.',
         params: buyerChannelParams,
-        headers: idempotencyHeaders,
         response: { 200: buyerOptInRecorded, ...errorResponses },
       },
     },

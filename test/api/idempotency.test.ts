@@ -15,6 +15,30 @@ describeEachDatabase('Idempotency-Key and rate limits', (getDb) => {
   });
 
   describe('Idempotency-Key', () => {
+    it('makes every write safe to retry: a new API key and a new policy version are made once', async () => {
+      const retried = async (url: string, payload: object) => {
+        const key = uniqueId('idem');
+        const first = await api.call({ method: 'POST', url, payload, headers: { 'idempotency-key': key } });
+        const again = await api.call({ method: 'POST', url, payload, headers: { 'idempotency-key': key } });
+        expect(again.headers['idempotent-replayed'], url).toBe('true');
+        expect(again.json(), url).toEqual(first.json());
+        return first;
+      };
+      const keysBefore = (await api.call({ method: 'GET', url: '/v1/keys' })).json().keys.length;
+      expect((await retried('/v1/keys', { name: uniqueId('laptop') })).statusCode).toBe(201);
+      expect((await api.call({ method: 'GET', url: '/v1/keys' })).json().keys).toHaveLength(keysBefore + 1);
+
+      const { schemas } = (await api.call({ method: 'GET', url: '/docs/json', key: null })).json().components;
+      const id = uniqueId('policy').toLowerCase();
+      expect(
+        (await api.call({ method: 'POST', url: '/v1/policies', payload: { ...schemas.CreatePolicy.example, id } }))
+          .statusCode,
+      ).toBe(201);
+      const version = await retried(`/v1/policies/${id}/versions`, schemas.NewPolicyVersion.example);
+      expect(version.json().version).toBe(2);
+      expect((await api.call({ method: 'GET', url: `/v1/policies/${id}` })).json().version).toBe(2);
+    });
+
     it('replays the stored answer to the same request, without doing it again', async () => {
       const key = uniqueId('idem');
       const payload = { items: [startBody(uniqueId('inst')), { broken: true }] };

@@ -15,7 +15,6 @@ import { RETRYABLE_HEADER } from '../../plugins/idempotency';
 import { type StartResult, createJourneyStarter } from '../../../application/journey-starter';
 import { actorOf } from '../../plugins/auth';
 import { problem, errorResponses, sendProblem } from '../../problem';
-import { idempotencyHeaders } from '../../schemas/common';
 import {
   type bulkItemResult,
   bulkPauseBody,
@@ -146,14 +145,13 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/journeys/bulk',
     {
-      config: { permission: 'journeys:start', idempotent: true },
+      config: { permission: 'journeys:start' },
       schema: {
         operationId: 'startJourneys',
         tags,
         summary: 'Start up to 1,000 journeys; each item is validated and started on its own (partial success)',
         description:
           'Answers 200 when every item started (201) or already existed (200), 207 when at least one item failed (400 invalid, 422 unknown policy, 503 journey service unavailable — retry those items). Starting is idempotent per installment; send `Idempotency-Key` to replay the whole answer on a retry.',
-        headers: idempotencyHeaders,
         body: bulkStartBody,
         response: { 200: bulkStartResult, 207: bulkStartResult, ...errorResponses },
       },
@@ -338,13 +336,12 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/journeys/pause',
     {
-      config: { permission: 'journeys:pause', idempotent: true },
+      config: { permission: 'journeys:pause' },
       schema: {
         operationId: 'pauseJourneys',
         tags,
         summary:
           'Pause every open, unpaused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
-        headers: idempotencyHeaders,
         body: bulkPauseBody,
         response: { 200: bulkUpdateResult, ...errorResponses },
       },
@@ -361,12 +358,11 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, poli
   app.post(
     '/v1/journeys/resume',
     {
-      config: { permission: 'journeys:pause', idempotent: true },
+      config: { permission: 'journeys:pause' },
       schema: {
         operationId: 'resumeJourneys',
         tags,
         summary: 'Resume every paused journey that matches a filter (at most 1,000 per call; continue with the cursor)',
-        headers: idempotencyHeaders,
         body: bulkResumeBody,
         response: { 200: bulkUpdateResult, ...errorResponses },
       },

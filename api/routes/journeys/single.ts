@@ -11,7 +11,6 @@ import { createJourneyStarter, reconcileJourney } from '../../../application/jou
 import { replyToStart } from '../../start-reply';
 import { actorOf } from '../../plugins/auth';
 import { problem, errorResponses, sendProblem } from '../../problem';
-import { idempotencyHeaders } from '../../schemas/common';
 import {
   accepted,
   cancelBody,
@@ -166,20 +165,20 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
   app.put(
     '/v1/journeys/:installmentId/due-date',
     {
-      config: { permission: 'due-dates:change', idempotent: true },
+      config: { permission: 'due-dates:change' },
       schema: {
         operationId: 'changeDueDate',
         tags,
         summary: 'Change the due date; the answer is the new plan, or 422 with the policy’s reason',
         params: installmentParams,
-        headers: idempotencyHeaders,
         body: dueDateBody,
         response: { 200: dueDateChanged, ...errorResponses },
       },
     },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
-      const idempotencyKey = request.headers['idempotency-key'];
+      // The update's own ID too, so Temporal drops a retry the key's reservation did not catch.
+      const idempotencyKey = request.idempotencyClaim?.key;
       const result = await gateway.changeDueDate(
         ref,
         { dueDate: request.body.dueDate, actor: actorOf(request) },

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDunningClient } from '../../../packages/api-client/src/index';
 import { freePort, portInUse, startDevServer } from '../../../scripts/temporal-dev-server';
 import { startScript } from '../processes';
 import { devServer, e2e, skipWithout } from '../servers';
@@ -38,14 +39,11 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
   });
 
   const startJourney = async () => {
+    const dunning = createDunningClient({ baseUrl: `http://127.0.0.1:${ports.api}`, apiKey: DEV_KEY });
     const { tenantId: _t, ...body } = dueNowInstallment();
-    const response = await fetch(`http://127.0.0.1:${ports.api}/v1/journeys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${DEV_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const { data, response } = await dunning.POST('/v1/journeys', { body });
     expect(response.status).toBe(201);
-    return (await response.json()) as { journeyId: string };
+    return data;
   };
 
   /** The journeys the Temporal UI lists for a search, through the UI server's own HTTP API. */

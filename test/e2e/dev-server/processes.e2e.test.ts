@@ -4,6 +4,7 @@
  * worker is killed mid-journey (no graceful shutdown) and another takes over.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DunningClient, createDunningClient } from '../../../packages/api-client/src/index';
 import { findJourney, listEvents, listPayments } from '../../../db/journey-repository';
 import { freePort } from '../../../scripts/temporal-dev-server';
 import { journeyWorkflowId } from '../../../workflows/messages';
@@ -28,7 +29,7 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
   let env: NodeJS.ProcessEnv;
   let api: ProductProcess;
   const workers: ProductProcess[] = [];
-  let base: string;
+  let dunning: DunningClient;
 
   const startWorker = async () => {
     const worker = startScript('worker', env);
@@ -41,7 +42,7 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
     server = await startTestDevServer();
     database = await openTestDatabase('postgres', { migrate: false });
     const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    dunning = createDunningClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY });
     env = {
       DATABASE_URL: database.url!,
       TEMPORAL_ADDRESS: server.server.address,
@@ -65,31 +66,24 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
     await database?.dispose();
   });
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${KEY}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const journeyStatus = async (installmentId: string) =>
+    (await dunning.GET('/v1/journeys/{installmentId}', { params: { path: { installmentId } } })).data;
 
   it('a journey started, reminded and paid through HTTP, across a worker crash', async () => {
-    expect((await call('POST', '/v1/policies', { ...dueNowPolicy, id: 'due-now' })).status).toBe(201);
+    const policy = await dunning.POST('/v1/policies', { body: { ...dueNowPolicy, id: 'due-now' } });
+    expect(policy.response.status).toBe(201);
     const { tenantId: _tenant, ...installment } = dueNowInstallment({ tenantId: TENANT, policyId: 'due-now' });
-    const started = await call('POST', '/v1/journeys', installment);
-    expect(started).toMatchObject({
-      status: 201,
-      body: { journeyId: journeyWorkflowId(TENANT, installment.installmentId), created: true },
+    const started = await dunning.POST('/v1/journeys', { body: installment });
+    expect(started.response.status).toBe(201);
+    expect(started.data).toMatchObject({
+      journeyId: journeyWorkflowId(TENANT, installment.installmentId),
+      created: true,
     });
-    expect((await call('POST', '/v1/journeys', installment)).status).toBe(200);
+    expect((await dunning.POST('/v1/journeys', { body: installment })).response.status).toBe(200);
 
     const reminded = await eventually('the first reminder, read through the API', async () => {
-      const { body } = await call('GET', `/v1/journeys/${installment.installmentId}`);
-      return (body.attempts as { sent: number } | undefined)?.sent === 1 ? body : undefined;
+      const status = await journeyStatus(installment.installmentId);
+      return status.attempts.sent === 1 ? status : undefined;
     });
     expect(reminded).toMatchObject({ source: 'workflow', stage: 'pre_due', policy: { id: 'due-now', version: 1 } });
 
@@ -98,17 +92,16 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
     expect(crashed.signal).toBe('SIGKILL');
     await startWorker();
 
-    const paid = await call('POST', `/v1/journeys/${installment.installmentId}/payments`, {
-      paymentId: 'pay-1',
-      amountMinor: installment.amount.amountMinor,
-      currency: installment.amount.currency,
+    const paid = await dunning.POST('/v1/journeys/{installmentId}/payments', {
+      params: { path: { installmentId: installment.installmentId } },
+      body: { paymentId: 'pay-1', amountMinor: installment.amount.amountMinor, currency: installment.amount.currency },
     });
-    expect(paid.status).toBe(202);
+    expect(paid.response.status).toBe(202);
     const closed = await eventually(
       'the paid journey, read through the API',
       async () => {
-        const { body } = await call('GET', `/v1/journeys/${installment.installmentId}`);
-        return body.source === 'database' && body.outcome ? body : undefined;
+        const status = await journeyStatus(installment.installmentId);
+        return status.source === 'database' && status.outcome ? status : undefined;
       },
       60_000,
     );
@@ -127,10 +120,8 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
       'payment_received',
     ]);
     expect((await listPayments(database.db, row!.id)).map((p) => p.paymentId)).toEqual(['pay-1']);
-    const listed = await call('GET', '/v1/journeys?outcome=paid_before_due');
-    expect((listed.body.items as { installmentId: string }[]).map((j) => j.installmentId)).toContain(
-      installment.installmentId,
-    );
+    const listed = await dunning.GET('/v1/journeys', { params: { query: { outcome: ['paid_before_due'] } } });
+    expect(listed.data.items.map((j) => j.installmentId)).toContain(installment.installmentId);
   });
 
   it('both processes drain and exit cleanly on SIGTERM', async () => {
