@@ -125,7 +125,7 @@ const sandboxRestrictedImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'coverage/', 'db/migrations/'] },
+  { ignores: ['node_modules/', '.venv/', '.data/', 'coverage/', 'db/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
