@@ -650,6 +650,20 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(JSON.stringify(spec.components?.schemas?.StartJourney ?? spec)).toContain('inst_2026_0042');
     });
 
+    // Schemathesis (unsupported_method, ST204): TRACE on a path we serve was a 404 "No such route".
+    it('answers a method a path does not take with 405 and the methods it does take', async () => {
+      const trace = await api.call({ method: 'TRACE' as 'GET', url: '/v1/journeys/inst-1' });
+      expect(trace.statusCode).toBe(405);
+      expect(trace.headers.allow).toBe('GET, HEAD');
+      expect(problemOf(trace)).toMatchObject({ status: 405, title: 'Method not allowed' });
+      const put = await api.call({ method: 'PUT', url: '/v1/journeys?stage=overdue', payload: {} });
+      expect(put.statusCode).toBe(405);
+      expect(put.headers.allow).toBe('GET, HEAD, POST');
+      const nowhere = await api.call({ method: 'GET', url: '/v1/journeys/inst-1/nothing' });
+      expect(nowhere.statusCode).toBe(404);
+      expect(nowhere.headers.allow).toBeUndefined();
+    });
+
     it('serves installment IDs of the full 128 characters in paths', async () => {
       const installmentId = `i${'x'.repeat(127)}`;
       expect(
