@@ -69,6 +69,22 @@ describeEachDatabase('journeys API', (getDb) => {
   });
 
   describe('POST /v1/journeys', () => {
+    // Schemathesis (positive_data_acceptance, ST202): {"amountMinor": 0, "currency": ""} matched
+    // the published schema (minimum 0, any string) and was refused with a 400.
+    it('publishes the amount rules it enforces: a positive amount, a three-letter currency', async () => {
+      const document = (await api.call({ method: 'GET', url: '/docs/json', key: null })).json();
+      const amount = document.components.schemas.StartJourney.properties.amount.properties;
+      expect(amount.amountMinor).toMatchObject({ type: 'integer', minimum: 1 });
+      expect(amount.currency).toMatchObject({ type: 'string', pattern: '^[A-Z]{3}$' });
+      const refused = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(uniqueId('inst'), { amount: { amountMinor: 0, currency: '' } }),
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(problemOf(refused).errors?.map((e) => e.path)).toEqual(['amount.amountMinor', 'amount.currency']);
+    });
+
     it('starts a journey once: 201 the first time, 200 with the same journey after', async () => {
       const installmentId = uniqueId('inst');
       const first = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
