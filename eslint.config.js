@@ -131,7 +131,7 @@ const sandboxRestrictedImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'coverage/', 'db/migrations/', 'packages/*/dist/'] },
+  { ignores: ['node_modules/', '.venv/', '.data/', 'coverage/', 'db/migrations/', 'packages/*/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -65,8 +65,22 @@ export function tidyDocument(document: OpenAPIV3.Document): OpenAPIV3.Document {
   const kept = Object.fromEntries(
     [...used].sort().map((id) => [names.get(id)!, renameRefs(schemas[id], names)]),
   ) as Record<string, OpenAPIV3.SchemaObject>;
-  const tidy = { ...renamed, components: { ...renamed.components, schemas: kept } };
-  return nullableAs30Means(tidy, kept) as OpenAPIV3.Document;
+  const tidy = nullableAs30Means({ ...renamed, components: { ...renamed.components, schemas: kept } }, kept);
+  return optionalNullableBodies(tidy as OpenAPIV3.Document);
+}
+
+/**
+ * @fastify/swagger marks every request body required; a route whose body schema accepts null
+ * (`.nullish()`, e.g. a pause with no options) also takes none, and the document says so.
+ */
+function optionalNullableBodies(document: OpenAPIV3.Document): OpenAPIV3.Document {
+  for (const operations of Object.values(document.paths))
+    for (const operation of Object.values(operations ?? {})) {
+      const body = (operation as OpenAPIV3.OperationObject).requestBody as OpenAPIV3.RequestBodyObject | undefined;
+      const schemas = Object.values(body?.content ?? {}).map((media) => media.schema as OpenAPIV3.SchemaObject);
+      if (body && schemas.length > 0 && schemas.every((schema) => schema?.nullable === true)) body.required = false;
+    }
+  return document;
 }
 
 /** Component ids reachable from the paths (through components that reference others). */

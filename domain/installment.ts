@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { SUPPORTED_LOCALES } from './locales';
-import { currencySchema, localDateSchema, positiveMinorUnitsSchema, timeZoneSchema } from './value-schemas';
+import {
+  currencySchema,
+  emailSchema,
+  localDateSchema,
+  positiveMinorUnitsSchema,
+  timeZoneSchema,
+} from './value-schemas';
 import { freeTextSchema, plainTextSchema } from './text';
 
 /** Identifiers we put in workflow IDs and URLs: no spaces, no slashes, nothing personal by design. */
@@ -28,7 +34,7 @@ export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.1
 export const buyerSchema = z.object({
   id: externalIdSchema,
   name: plainTextSchema(200),
-  email: z.email('must be an email address').max(254).optional(),
+  email: emailSchema.optional(),
   phone: phoneSchema.optional(),
   whatsapp: phoneSchema.optional(),
   locale: localeSchema.default('en'),

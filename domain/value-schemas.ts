@@ -23,19 +23,34 @@ export const timeZoneSchema = z
   .min(1)
   .refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo');
 
-/** The ISO 4217 currencies this runtime knows (the same list formats amounts), not any three letters. */
+/**
+ * An email address a mail server will take: RFC 5321 limits the whole to 254 characters and the
+ * part before the @ to 64 (the format alone allows longer).
+ */
+export const emailSchema = z
+  .email('must be an email address')
+  .max(254)
+  .refine((address) => address.lastIndexOf('@') <= 64, 'the part before @ must be at most 64 characters');
+
+/**
+ * The ISO 4217 currencies this runtime knows (the same list formats amounts), not any three
+ * letters. The shape is also a pattern so the published document says it; the list cannot be.
+ */
 const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+const CURRENCY_MESSAGE = 'must be an ISO 4217 currency code such as USD or BRL';
 export const currencySchema = z
   .string()
-  .refine((c) => ISO_4217.has(c), 'must be an ISO 4217 currency code such as USD or BRL');
+  .regex(/^[A-Z]{3}$/, { message: CURRENCY_MESSAGE, abort: true })
+  .refine((c) => ISO_4217.has(c), CURRENCY_MESSAGE);
 
-export const minorUnitsSchema = z
-  .number()
-  .int('must be an integer number of minor units (e.g. cents)')
-  .nonnegative('must not be negative')
+const wholeMinorUnits = () => z.number().int('must be an integer number of minor units (e.g. cents)');
+
+export const minorUnitsSchema = wholeMinorUnits().nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER);
+
+/** A bound rather than a refinement, so the published document says it (`minimum: 1`). */
+export const positiveMinorUnitsSchema = wholeMinorUnits()
+  .min(1, 'must be greater than zero')
   .max(Number.MAX_SAFE_INTEGER);
-
-export const positiveMinorUnitsSchema = minorUnitsSchema.refine((v) => v > 0, 'must be greater than zero');
 
 export const moneySchema = z.object({
   amountMinor: minorUnitsSchema,

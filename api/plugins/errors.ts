@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { JourneyServiceUnavailableError } from '../../application/journey-gateway';
 import { isDatabaseUnavailable } from '../../db/availability';
 import { problem, sendProblem } from '../problem';
+import { RouteTable } from './route-table';
 
 /** Long enough for a database restart or failover to finish, short enough not to stall a payment system. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -20,12 +21,25 @@ function dotted(instancePath: string): string {
  */
 export default fp(
   async (app: FastifyInstance) => {
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(
+    // Registered before the routes (this plugin comes first), so it sees every one of them.
+    const routes = new RouteTable();
+    app.addHook('onRoute', (route) => routes.add(route));
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      const allowed = routes.allowedMethods(path);
+      if (allowed.length === 0)
+        return sendProblem(
+          reply,
+          problem(404, 'route-not-found', 'No such route', { detail: `${request.method} ${path}` }),
+        );
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(
         reply,
-        problem(404, 'route-not-found', 'No such route', { detail: `${request.method} ${request.url.split('?')[0]}` }),
-      ),
-    );
+        problem(405, 'method-not-allowed', 'Method not allowed', {
+          detail: `${request.method} ${path}: this path answers ${allowed.join(', ')}`,
+        }),
+      );
+    });
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof JourneyServiceUnavailableError) {
         // An outage of Temporal, not a bug of ours: tell the client when to retry (every journey

@@ -9,7 +9,13 @@ import {
   refineInstallment,
 } from '../../domain/installment';
 import { CANCEL_REASONS, OUTCOMES, STAGES } from '../../domain/journey';
-import { channelSchema, currencySchema, positiveMinorUnitsSchema, timeZoneSchema } from '../../domain/value-schemas';
+import {
+  channelSchema,
+  currencySchema,
+  emailSchema,
+  positiveMinorUnitsSchema,
+  timeZoneSchema,
+} from '../../domain/value-schemas';
 
 /** A realistic start body: the OpenAPI example, and the body tests and benchmarks send. */
 export const startJourneyExample = {
@@ -89,7 +95,7 @@ export const cancelBody = z
 
 export const contactBody = z
   .object({
-    email: z.email('must be an email address').max(254).nullable().optional(),
+    email: emailSchema.nullable().optional(),
     phone: phoneSchema.nullable().optional(),
     whatsapp: phoneSchema.nullable().optional(),
     locale: localeSchema.optional(),

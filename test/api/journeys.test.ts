@@ -69,6 +69,42 @@ describeEachDatabase('journeys API', (getDb) => {
   });
 
   describe('POST /v1/journeys', () => {
+    // Schemathesis (positive_data_acceptance, ST202): {"amountMinor": 0, "currency": ""} matched
+    // the published schema (minimum 0, any string) and was refused with a 400.
+    it('publishes the amount rules it enforces: a positive amount, a three-letter currency', async () => {
+      const document = (await api.call({ method: 'GET', url: '/docs/json', key: null })).json();
+      const amount = document.components.schemas.StartJourney.properties.amount.properties;
+      expect(amount.amountMinor).toMatchObject({ type: 'integer', minimum: 1 });
+      expect(amount.currency).toMatchObject({ type: 'string', pattern: '^[A-Z]{3}$' });
+      const refused = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(uniqueId('inst'), { amount: { amountMinor: 0, currency: '' } }),
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(problemOf(refused).errors?.map((e) => e.path)).toEqual(['amount.amountMinor', 'amount.currency']);
+    });
+
+    // Schemathesis (negative_data_rejection, ST201): an address with 65 characters before the @
+    // is not an email address (RFC 5321) and was taken.
+    it('refuses an email address no mail server takes, naming the field', async () => {
+      const buyer = { ...startBody('x').buyer, email: `${'a'.repeat(65)}@example.com` };
+      const refused = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(uniqueId('inst'), { buyer }),
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(problemOf(refused).errors?.map((e) => e.path)).toEqual(['buyer.email']);
+      const longest = { ...buyer, email: `${'a'.repeat(64)}@example.com` };
+      const taken = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(uniqueId('inst'), { buyer: longest }),
+      });
+      expect(taken.statusCode).toBe(201);
+    });
+
     it('starts a journey once: 201 the first time, 200 with the same journey after', async () => {
       const installmentId = uniqueId('inst');
       const first = await api.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
@@ -541,6 +577,19 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(types).toEqual(['started', 'paused', 'resumed', 'canceled']);
     });
 
+    // Schemathesis (negative_data_rejection, ST201): a pause without a body was taken (paused
+    // until resumed) while the document said the body was required.
+    it('pauses with no body at all, as the document says it may', async () => {
+      const installmentId = await started();
+      const document = (await api.call({ method: 'GET', url: '/docs/json', key: null })).json();
+      expect(document.paths['/v1/journeys/{installmentId}/pause'].post.requestBody.required).toBe(false);
+      expect((await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/pause` })).statusCode).toBe(202);
+      expect((await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json()).toMatchObject({
+        stage: 'paused',
+        nextAction: { kind: 'resume' },
+      });
+    });
+
     it('refuses a pause that ends in the past and a cancel without a known reason', async () => {
       const installmentId = await started();
       const past = await api.call({
@@ -648,6 +697,20 @@ describeEachDatabase('journeys API', (getDb) => {
         ]),
       );
       expect(JSON.stringify(spec.components?.schemas?.StartJourney ?? spec)).toContain('inst_2026_0042');
+    });
+
+    // Schemathesis (unsupported_method, ST204): TRACE on a path we serve was a 404 "No such route".
+    it('answers a method a path does not take with 405 and the methods it does take', async () => {
+      const trace = await api.call({ method: 'TRACE' as 'GET', url: '/v1/journeys/inst-1' });
+      expect(trace.statusCode).toBe(405);
+      expect(trace.headers.allow).toBe('GET, HEAD');
+      expect(problemOf(trace)).toMatchObject({ status: 405, title: 'Method not allowed' });
+      const put = await api.call({ method: 'PUT', url: '/v1/journeys?stage=overdue', payload: {} });
+      expect(put.statusCode).toBe(405);
+      expect(put.headers.allow).toBe('GET, HEAD, POST');
+      const nowhere = await api.call({ method: 'GET', url: '/v1/journeys/inst-1/nothing' });
+      expect(nowhere.statusCode).toBe(404);
+      expect(nowhere.headers.allow).toBeUndefined();
     });
 
     it('serves installment IDs of the full 128 characters in paths', async () => {

@@ -55,7 +55,8 @@ describeEachDatabase('requests that are not well-formed HTTP', (getDb) => {
       400,
     ],
     ['a method HTTP does not have', 'FROB /v1/journeys HTTP/1.1\r\nHost: x\r\n\r\n', 400],
-    ['a method no route has', 'PROPFIND /v1/journeys HTTP/1.1\r\nHost: x\r\n\r\n', 404],
+    ['a method this path does not take', 'PROPFIND /v1/journeys HTTP/1.1\r\nHost: x\r\n\r\n', 405],
+    ['a path no route has', 'GET /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n', 404],
     [
       'a header larger than the server reads',
       `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,

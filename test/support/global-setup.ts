@@ -1,7 +1,8 @@
 /**
  * Once per `vitest run`, before any test file: provides the two Temporal servers (scripts/
- * temporal-tools.ts: built or fetched on a fresh machine, reused after) and bundles the workflow
- * code once for every end-to-end worker. Test files read the result with `inject('e2e')`.
+ * temporal-tools.ts: built or fetched on a fresh machine, reused after) and Schemathesis
+ * (scripts/contract-tools.ts), and bundles the workflow code once for every end-to-end worker.
+ * Test files read the result with `inject('e2e')` and `inject('schemathesis')`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { lookup } from 'node:dns/promises';
 import type { TestProject } from 'vitest/node';
 import { provideTemporalTools } from '../../scripts/temporal-tools';
+import { provideSchemathesis } from '../../scripts/contract-tools';
 import { scanLogs } from './log-scan';
 import { buildWorkflowBundle, writeWorkflowBundle } from '../../workflow-bundle';
 
@@ -31,6 +33,8 @@ declare module 'vitest' {
     e2e: E2eContext;
     /** Where every API and product process of this run writes its log (test/support/test-log.ts). */
     logDir: string;
+    /** Schemathesis for the contract tests (test/contract/), or why there is none. */
+    schemathesis: { path: string } | { reason: string };
   }
 }
 
@@ -50,6 +54,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const tools = await provideTemporalTools({ say });
   const sdkDownload = await sdkCanDownload();
   const anyServer = 'path' in tools.cli || 'path' in tools.testServer || sdkDownload;
+  const schemathesis = await provideSchemathesis({ say: (line) => console.log(`[contract set-up] ${line}`) });
+  project.provide('schemathesis', schemathesis.path === null ? { reason: schemathesis.reason } : schemathesis);
 
   let bundleDir: string | null = null;
   let workflowBundlePath: string | null = null;

@@ -11,6 +11,7 @@ const TIERS: { dir: string; label: string }[] = [
   { dir: 'activities', label: '3 activities' },
   { dir: 'codec', label: '3 payload encryption + codec server' },
   { dir: 'api', label: '4 API (inject)' },
+  { dir: 'contract', label: '4 API contract (Schemathesis)' },
   { dir: 'import', label: '4 CSV import' },
   { dir: 'e2e/time-skipping', label: '5 end to end: time-skipping server' },
   { dir: 'e2e/dev-server', label: '5 end to end: dev server' },
