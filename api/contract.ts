@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, type AppDeps } from './app';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../openapi.json', import.meta.url));
-export const RELEASES_DIR = fileURLToPath(new URL('./releases', import.meta.url));
+const RELEASES_DIR = fileURLToPath(new URL('./releases', import.meta.url));
 
 /** The released documents, oldest first by semver. */
 export function releasedVersions(): string[] {

@@ -3,8 +3,9 @@
  *
  * The route schemas (zod) are the single source; this module adds what a generator or a linter
  * needs beyond them — servers, license, tag descriptions — and tidies what the zod transform
- * leaves: components nobody references, the `Input` suffix on request-only components, and
- * `nullable` on a union without the `type` OpenAPI 3.0 requires beside it.
+ * and @fastify/swagger leave: components nobody references, the `Input` suffix on request-only
+ * components, `nullable` written where OpenAPI 3.0 does not read it, and a required mark on
+ * bodies a route can go without.
  */
 import type { SwaggerOptions } from '@fastify/swagger';
 import type { OpenAPIV3 } from 'openapi-types';
@@ -16,7 +17,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
  */
 export const API_VERSION = '1.0.0';
 
-export const API_TAGS: OpenAPIV3.TagObject[] = [
+const API_TAGS: OpenAPIV3.TagObject[] = [
   { name: 'journeys', description: 'Start journeys, read their status, and send them payments and changes' },
   { name: 'support actions', description: 'What the payment system and support agents do across a buyer’s journeys' },
   { name: 'policies', description: 'Versioned dunning policies: the ladder, the guard and the limits' },
@@ -57,7 +58,7 @@ export function requestComponentRef(id: string): string {
 }
 
 /** The document with only referenced components, plain names, and nullables OpenAPI 3.0 reads as meant. */
-export function tidyDocument(document: OpenAPIV3.Document): OpenAPIV3.Document {
+function tidyDocument(document: OpenAPIV3.Document): OpenAPIV3.Document {
   const schemas = document.components?.schemas ?? {};
   const used = referencedComponents(document, schemas);
   const names = plainNames(used);

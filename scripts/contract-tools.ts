@@ -24,8 +24,8 @@ export type Schemathesis = { path: string; source: 'virtualenv' | 'installed now
 
 type Say = (line: string) => void;
 
-export const VENV_DIR = join(PROJECT_ROOT, '.venv');
-export const SCHEMATHESIS_PATH = join(VENV_DIR, 'bin', 'schemathesis');
+const VENV_DIR = join(PROJECT_ROOT, '.venv');
+const SCHEMATHESIS_PATH = join(VENV_DIR, 'bin', 'schemathesis');
 
 async function installedVersion(): Promise<string | null> {
   if (!existsSync(SCHEMATHESIS_PATH)) return null;

@@ -23,7 +23,7 @@ declare module 'fastify' {
 }
 
 /** The minimum notice between deprecation and sunset the README promises. */
-export const MIN_NOTICE_DAYS = 182;
+const MIN_NOTICE_DAYS = 182;
 const DAY_MS = 86_400_000;
 
 export function deprecationHeaders({ since, sunset, successor }: RouteDeprecation): Record<string, string> {
