@@ -98,15 +98,33 @@ function referencedComponents(document: OpenAPIV3.Document, schemas: Record<stri
   return used;
 }
 
-function refsIn(value: Json, found: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((item) => refsIn(item, found));
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (key === '$ref' && typeof child === 'string' && child.startsWith(REF_PREFIX))
-        found.push(child.slice(REF_PREFIX.length));
-      else if (key !== 'example' && key !== 'examples') refsIn(child, found);
-    }
-  }
+/** Examples are data, not schemas: a `$ref` or `nullable` inside one is left as written. */
+const ANNOTATIONS = new Set(['example', 'examples']);
+
+/** The tree rebuilt bottom-up, each object node passed through `change`; examples untouched. */
+function mapNodes(value: Json, change: (node: Record<string, Json>) => Json): Json {
+  if (Array.isArray(value)) return value.map((item) => mapNodes(item, change));
+  if (!value || typeof value !== 'object') return value;
+  return change(
+    Object.fromEntries(
+      Object.entries(value).map(([key, child]) => [key, ANNOTATIONS.has(key) ? child : mapNodes(child, change)]),
+    ),
+  );
+}
+
+/** The component a `$ref` names, or undefined for anything else. */
+function componentOf(node: Record<string, Json>): string | undefined {
+  const ref = node.$ref;
+  return typeof ref === 'string' && ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : undefined;
+}
+
+function refsIn(value: Json): string[] {
+  const found: string[] = [];
+  mapNodes(value, (node) => {
+    const id = componentOf(node);
+    if (id !== undefined) found.push(id);
+    return node;
+  });
   return found;
 }
 
@@ -125,16 +143,10 @@ function plainNames(used: Set<string>): Map<string, string> {
 }
 
 function renameRefs(value: Json, names: Map<string, string>): Json {
-  if (Array.isArray(value)) return value.map((item) => renameRefs(item, names));
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => {
-      if (key === '$ref' && typeof child === 'string' && child.startsWith(REF_PREFIX))
-        return [key, REF_PREFIX + (names.get(child.slice(REF_PREFIX.length)) ?? child.slice(REF_PREFIX.length))];
-      if (key === 'example' || key === 'examples') return [key, child];
-      return [key, renameRefs(child, names)];
-    }),
-  );
+  return mapNodes(value, (node) => {
+    const id = componentOf(node);
+    return id === undefined ? node : { ...node, $ref: REF_PREFIX + (names.get(id) ?? id) };
+  });
 }
 
 /**
@@ -143,21 +155,15 @@ function renameRefs(value: Json, names: Map<string, string>): Json {
  * that type is written), and a nullable `enum` must list `null` among its values.
  */
 function nullableAs30Means(value: Json, schemas: Record<string, Json>): Json {
-  if (Array.isArray(value)) return value.map((item) => nullableAs30Means(item, schemas));
-  if (!value || typeof value !== 'object') return value;
-  const object = Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [
-      key,
-      key === 'example' || key === 'examples' ? child : nullableAs30Means(child, schemas),
-    ]),
-  ) as Record<string, Json>;
-  if (object.nullable !== true) return object;
-  if (Array.isArray(object.enum) && !object.enum.includes(null)) object.enum = [...object.enum, null];
-  if ('type' in object) return object;
-  const branches = [...asArray(object.anyOf), ...asArray(object.allOf), ...asArray(object.oneOf)];
-  const types = new Set(branches.map((branch) => typeOf(branch, schemas)));
-  if (types.size !== 1 || types.has(undefined)) return object;
-  return { type: [...types][0], ...object };
+  return mapNodes(value, (node) => {
+    if (node.nullable !== true) return node;
+    if (Array.isArray(node.enum) && !node.enum.includes(null)) node.enum = [...node.enum, null];
+    if ('type' in node) return node;
+    const branches = [...asArray(node.anyOf), ...asArray(node.allOf), ...asArray(node.oneOf)];
+    const types = new Set(branches.map((branch) => typeOf(branch, schemas)));
+    if (types.size !== 1 || types.has(undefined)) return node;
+    return { type: [...types][0], ...node };
+  });
 }
 
 function asArray(value: Json): Json[] {
@@ -166,7 +172,8 @@ function asArray(value: Json): Json[] {
 
 function typeOf(schema: Json, schemas: Record<string, Json>): string | undefined {
   if (!schema || typeof schema !== 'object') return undefined;
-  const { $ref, type } = schema as { $ref?: string; type?: string };
-  if ($ref?.startsWith(REF_PREFIX)) return typeOf(schemas[$ref.slice(REF_PREFIX.length)], schemas);
-  return typeof type === 'string' ? type : undefined;
+  const node = schema as Record<string, Json>;
+  const id = componentOf(node);
+  if (id !== undefined) return typeOf(schemas[id], schemas);
+  return typeof node.type === 'string' ? node.type : undefined;
 }
