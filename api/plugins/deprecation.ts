@@ -41,16 +41,17 @@ export function deprecationHeaders({ since, sunset, successor }: RouteDeprecatio
 
 export default fp(
   async (app: FastifyInstance) => {
-    // Registered before @fastify/swagger's own onRoute hook, so the document sees the flag.
+    // Registered before @fastify/swagger's own onRoute hook, so the document sees the flag; a
+    // sunset given too soon stops the app at start-up rather than at the first request.
     app.addHook('onRoute', (route) => {
       const deprecation = route.config?.deprecation;
       if (!deprecation) return;
-      const headers = deprecationHeaders(deprecation);
+      deprecationHeaders(deprecation);
       route.schema = { ...route.schema, deprecated: true } as typeof route.schema;
-      const onSend = async (_request: unknown, reply: { headers(values: Record<string, string>): unknown }) => {
-        reply.headers(headers);
-      };
-      route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), onSend];
+    });
+    app.addHook('onSend', async (request, reply) => {
+      const deprecation = request.routeOptions.config.deprecation;
+      if (deprecation) reply.headers(deprecationHeaders(deprecation));
     });
   },
   { name: 'deprecation' },
