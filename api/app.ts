@@ -28,6 +28,7 @@ import tenantRoutes from './routes/tenant';
 import journeyRoutes from './routes/journeys';
 import type { PolicyCatalog } from '../application/policy-catalog';
 import policyRoutes from './routes/policies';
+import purchaseRoutes from './routes/purchases';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDeps) {
     const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies };
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
+    await authenticated.register(purchaseRoutes, routeDeps);
     await authenticated.register(policyRoutes, routeDeps);
     await authenticated.register(tenantRoutes, routeDeps);
     await authenticated.register(profileRoutes, routeDeps);

@@ -17,6 +17,8 @@ export interface PolicyCatalog {
    * (`policyChoiceIsStale`) and resolves again when the choice no longer holds.
    */
   recall(tenantId: string, policyId: string | undefined): Promise<PolicyChoice | null>;
+  /** The version a journey runs (it keeps the one it started with); null when unknown. */
+  version(tenantId: string, policyId: string, version: number): Promise<Policy | null>;
 }
 
 /** A catalog that cannot change: `choose` answers every question, always the same way. */
@@ -26,6 +28,10 @@ export function fixedPolicies(choose: (policyId: string | undefined) => Policy |
     recall: async (_tenantId, policyId) => {
       const policy = choose(policyId);
       return policy && { policy, basis: null };
+    },
+    version: async (_tenantId, policyId, version) => {
+      const policy = choose(policyId);
+      return policy?.version === version ? policy : null;
     },
   };
 }
@@ -69,5 +75,8 @@ export function databasePolicies(db: Database): PolicyCatalog {
   return {
     resolve: async (tenantId, policyId) => (await choose(tenantId, policyId))?.policy ?? null,
     recall: async (tenantId, policyId) => remembered.get(keyOf(tenantId, policyId)) ?? choose(tenantId, policyId),
+    version: async (tenantId, policyId, version) =>
+      (await findPolicy(db, tenantId, policyId, version)) ??
+      (policyId === DEFAULT_POLICY_ID && version === defaultPolicy.version ? defaultPolicy : null),
   };
 }

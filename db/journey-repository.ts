@@ -110,7 +110,7 @@ export async function claimJourneys(db: Database, claims: readonly Claim[]): Pro
  * workflow started straight on Temporal, an environment key's first journey) makes it on its
  * first write.
  */
-async function withTenants<T>(db: Database, tenantIds: readonly string[], write: () => Promise<T>): Promise<T> {
+export async function withTenants<T>(db: Database, tenantIds: readonly string[], write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {

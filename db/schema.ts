@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -339,4 +340,81 @@ export const events = pgTable(
       .default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.journeyId, t.seq] }), index('events_tenant_time_idx').on(t.tenantId, t.occurredAt)],
+);
+
+/**
+ * The purchase ledger (domain/ledger.ts): what the payment system reports of a purchase, whether
+ * or not its installments became journeys. Installments that did are found through
+ * `installments.purchase_id`, and their journeys' payments through `payments`.
+ */
+export const purchases = pgTable(
+  'purchases',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    purchaseId: text('purchase_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    /** Current contact data, as for installments: never in URLs, workflow IDs or logs. */
+    buyer: jsonb('buyer').$type<Buyer>().notNull(),
+    productId: text('product_id').notNull(),
+    productName: text('product_name').notNull(),
+    currency: text('currency').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.purchaseId] }), index('purchases_buyer_idx').on(t.tenantId, t.buyerId)],
+);
+
+/** A purchase's schedule: one row per installment, replaced by each schedule update. */
+export const purchaseInstallments = pgTable(
+  'purchase_installments',
+  {
+    tenantId: text('tenant_id').notNull(),
+    purchaseId: text('purchase_id').notNull(),
+    number: integer('number').notNull(),
+    /** The payment system's id of the installment, when it has one (the id its journey starts with). */
+    installmentId: text('installment_id'),
+    amountMinor: minor('amount_minor'),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    canceled: boolean('canceled').notNull().default(false),
+    paymentUrl: text('payment_url'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.purchaseId, t.number] }),
+    foreignKey({
+      name: 'purchase_installments_purchase_fk',
+      columns: [t.tenantId, t.purchaseId],
+      foreignColumns: [purchases.tenantId, purchases.purchaseId],
+    }),
+  ],
+);
+
+/**
+ * Payments reported for a purchase (and the paid statements of its schedules). Never updated or
+ * deleted by a schedule update; counted once by payment id, also against the journeys' own.
+ */
+export const purchasePayments = pgTable(
+  'purchase_payments',
+  {
+    tenantId: text('tenant_id').notNull(),
+    purchaseId: text('purchase_id').notNull(),
+    paymentId: text('payment_id').notNull(),
+    installmentNumber: integer('installment_number').notNull(),
+    amountMinor: minor('amount_minor'),
+    currency: text('currency').notNull(),
+    paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** `schedule` (a schedule said it was paid) or `api` (a payment reported for the purchase). */
+    source: text('source').notNull(),
+    recordedAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.purchaseId, t.paymentId] }),
+    foreignKey({
+      name: 'purchase_payments_purchase_fk',
+      columns: [t.tenantId, t.purchaseId],
+      foreignColumns: [purchases.tenantId, purchases.purchaseId],
+    }),
+  ],
 );

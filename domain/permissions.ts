@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'contacts:write',
   'reports:read',
   'policies:write',
+  'purchases:write',
+  'purchases:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,11 +27,19 @@ export interface ProfileDefinition {
 export const BUILT_IN_PROFILES = {
   payment_system: {
     name: 'Payment system',
-    permissions: ['journeys:start', 'journeys:read', 'payments:write', 'journeys:cancel', 'contacts:write'],
+    permissions: [
+      'journeys:start',
+      'journeys:read',
+      'payments:write',
+      'journeys:cancel',
+      'contacts:write',
+      'purchases:write',
+      'purchases:read',
+    ],
   },
   support_agent: {
     name: 'Support agent',
-    permissions: ['journeys:read', 'due-dates:change', 'journeys:pause', 'contacts:write'],
+    permissions: ['journeys:read', 'due-dates:change', 'journeys:pause', 'contacts:write', 'purchases:read'],
   },
   collections_manager: {
     name: 'Collections manager',
@@ -41,11 +51,12 @@ export const BUILT_IN_PROFILES = {
       'contacts:write',
       'reports:read',
       'policies:write',
+      'purchases:read',
     ],
   },
   analyst: {
     name: 'Analyst',
-    permissions: ['journeys:read', 'reports:read'],
+    permissions: ['journeys:read', 'reports:read', 'purchases:read'],
   },
 } as const satisfies Record<string, ProfileDefinition>;
 export type BuiltInProfileId = keyof typeof BUILT_IN_PROFILES;

@@ -60,7 +60,7 @@ const isoDateTime = () => z.iso.datetime({ offset: true, error: 'must be an ISO 
  * When the payment was made. Bounded so that what we store and order by is plausible: not before
  * 2000, and not beyond a day ahead (room for clock skew between the payment system and us).
  */
-const paidAtSchema = isoDateTime()
+export const paidAtSchema = isoDateTime()
   .refine((v) => Date.parse(v) >= EARLIEST_PAYMENT, 'must not be before 2000-01-01T00:00:00Z')
   .refine((v) => Date.parse(v) <= Date.now() + DAY_MS, 'must not be more than 24 hours in the future');
 

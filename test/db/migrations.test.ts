@@ -54,6 +54,9 @@ describe('the schema module', () => {
       'payments',
       'permission_profiles',
       'policies',
+      'purchase_installments',
+      'purchase_payments',
+      'purchases',
       'tenants',
     ]);
   });

@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../../route-deps';
 import { buyerOfInstallment, recordBuyerOptOut } from '../../../db/buyer-consent-repository';
-import { findJourney, recordLatePayment } from '../../../db/journey-repository';
+import { findJourney } from '../../../db/journey-repository';
 import { recordedBy } from '../../audit';
-import { paymentInstant } from '../../../domain/journey';
 import { journeyWorkflowId } from '../../../workflows/messages';
 import type { Delivery, JourneyRef } from '../../../application/journey-gateway';
 import { createJourneyStarter, reconcileJourney } from '../../../application/journey-starter';
+import { reportJourneyPayment } from '../../../application/journey-payments';
+import { paymentProblem } from '../../payment-problems';
 import { replyToStart } from '../../start-reply';
 import { actorOf } from '../../plugins/auth';
 import { problem, errorResponses, sendProblem } from '../../problem';
@@ -132,7 +133,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         operationId: 'reportPayment',
         tags,
         summary:
-          'Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record',
+          "Report a payment (full, or partial when the journey's policy accepts it and it reaches the policy's minimum; the same paymentId counts once). A payment after the journey ended still settles its record",
         params: installmentParams,
         body: paymentBody,
         response: { 202: accepted, ...errorResponses },
@@ -140,25 +141,16 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     },
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
-      const known =
-        (await liveStatus(request, ref)) ?? (await findJourney(db, ref.tenantId, ref.installmentId))?.status;
-      if (known && known.currency !== request.body.currency) {
-        return sendProblem(
-          reply,
-          problem(422, 'currency-mismatch', 'The payment currency does not match the installment', {
-            errors: [{ in: 'body', path: 'currency', message: `must be ${known.currency}` }],
-          }),
-        );
-      }
-      const delivery = await gateway.reportPayment(ref, { ...request.body, actor: actorOf(request) });
-      if (delivery === 'delivered' || !known) return acknowledge(reply, ref, delivery);
-      // The journey has ended: the payment still settles its record.
-      const paidAt = paymentInstant(request.body.paidAt, Date.now());
-      const late = await recordLatePayment(db, ref, { ...request.body, at: paidAt, actor: actorOf(request) });
-      if (late === 'not_found') return notRunning(reply, ref);
-      return reply
-        .code(202)
-        .send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), accepted: true as const });
+      const payment = { ...request.body, actor: actorOf(request) };
+      const result = await reportJourneyPayment(
+        { db, gateway, policies },
+        ref,
+        payment,
+        await liveStatus(request, ref),
+      );
+      if (result.kind === 'accepted') return acknowledge(reply, ref, 'delivered');
+      if (result.kind === 'not_found') return notRunning(reply, ref);
+      return sendProblem(reply, paymentProblem(result));
     },
   );
 

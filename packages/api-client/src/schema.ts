@@ -101,7 +101,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Report a payment (full or partial; the same paymentId counts once). A payment after the journey ended still settles its record */
+    /** Report a payment (full, or partial when the journey's policy accepts it and it reaches the policy's minimum; the same paymentId counts once). A payment after the journey ended still settles its record */
     post: operations['reportPayment'];
     delete?: never;
     options?: never;
@@ -372,6 +372,41 @@ export interface paths {
      * @description Ends a stop recorded by support. A STOP sent from the address itself (or an unsubscribe) is not ended here: only the buyer’s START reopens the address.
      */
     delete: operations['removeBuyerOptOut'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/purchases/{purchaseId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A purchase's ledger: every installment with its standing (paid on time, paid late, overdue, due today, upcoming, canceled) and every payment */
+    get: operations['getPurchase'];
+    /** Create or replace a purchase and its whole installment schedule (idempotent). Payments are history: a schedule never removes one */
+    put: operations['putPurchase'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/purchases/{purchaseId}/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report a payment of one installment of a purchase, on time or late (the same paymentId counts once). An installment's journey is told of it, under its policy's partial-payment rule */
+    post: operations['reportPurchasePayment'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1512,6 +1547,155 @@ export interface components {
       builtIn: boolean;
       createdAt: string | null;
       updatedAt: string | null;
+    };
+    PurchaseLedger: {
+      purchaseId: string;
+      buyer: {
+        id: string;
+        locale: string;
+        timezone: string;
+      };
+      product: {
+        id: string;
+        name: string;
+      };
+      currency: string;
+      installmentCount: number;
+      installments: {
+        number: number;
+        installmentId: string | null;
+        amountMinor: number;
+        dueDate: string;
+        currentDueDate: string;
+        /** @enum {string} */
+        standing: 'paid_on_time' | 'paid_late' | 'overdue' | 'due_today' | 'upcoming' | 'canceled';
+        paidMinor: number;
+        outstandingMinor: number;
+        paidAt: string | null;
+        paymentUrl: string | null;
+        journey: {
+          journeyId: string;
+          outcome: string | null;
+          policy: {
+            id: string;
+            version: number;
+          } | null;
+        } | null;
+      }[];
+      payments: {
+        paymentId: string;
+        installmentNumber: number;
+        amountMinor: number;
+        paidAt: string;
+      }[];
+    };
+    PurchasePaymentAccepted: {
+      purchaseId: string;
+      installmentNumber: number;
+      /** @enum {boolean} */
+      accepted: true;
+      /** @description The journey told of it, when the installment has one */
+      journeyId: string | null;
+    };
+    /**
+     * @example {
+     *       "paymentId": "pay_5522",
+     *       "installmentNumber": 2,
+     *       "amountMinor": 19990,
+     *       "currency": "BRL",
+     *       "paidAt": "2026-12-11T14:03:00Z"
+     *     }
+     */
+    PurchasePayment: {
+      paymentId: string;
+      installmentNumber: number;
+      amountMinor: number;
+      currency: string;
+      /** Format: date-time */
+      paidAt?: string;
+    };
+    /**
+     * @example {
+     *       "buyer": {
+     *         "id": "buyer_77",
+     *         "name": "Ana Souza",
+     *         "email": "ana@example.com",
+     *         "locale": "pt-BR",
+     *         "timezone": "America/Sao_Paulo",
+     *         "country": "BR"
+     *       },
+     *       "product": {
+     *         "id": "course-ts",
+     *         "name": "TypeScript Mastery"
+     *       },
+     *       "currency": "BRL",
+     *       "installments": [
+     *         {
+     *           "number": 1,
+     *           "installmentId": "inst_2026_0041",
+     *           "amountMinor": 19990,
+     *           "dueDate": "2026-11-10",
+     *           "status": "paid",
+     *           "paidAt": "2026-11-09T13:00:00Z"
+     *         },
+     *         {
+     *           "number": 2,
+     *           "installmentId": "inst_2026_0042",
+     *           "amountMinor": 19990,
+     *           "dueDate": "2026-12-10",
+     *           "status": "pending",
+     *           "paymentUrl": "https://pay.example.com/i/inst_2026_0042"
+     *         },
+     *         {
+     *           "number": 3,
+     *           "installmentId": "inst_2026_0043",
+     *           "amountMinor": 19990,
+     *           "dueDate": "2027-01-10",
+     *           "status": "pending"
+     *         }
+     *       ]
+     *     }
+     */
+    PurchaseSchedule: {
+      buyer: {
+        id: string;
+        name: string;
+        /** Format: email */
+        email?: string;
+        phone?: string;
+        whatsapp?: string;
+        /**
+         * @default en
+         * @enum {string}
+         */
+        locale?: 'en' | 'es' | 'fr' | 'pt-BR';
+        timezone: string;
+        country?: string;
+      };
+      product: {
+        id: string;
+        name: string;
+      };
+      currency: string;
+      installments: {
+        number: number;
+        /** @description The payment system's id of this installment: the one its journey is started with */
+        installmentId?: string;
+        amountMinor: number;
+        dueDate: string;
+        /** @enum {string} */
+        status: 'pending' | 'paid' | 'canceled';
+        /**
+         * Format: date-time
+         * @description When it was paid: required with status `paid`, refused otherwise
+         */
+        paidAt?: string;
+        /**
+         * Format: uri
+         * @description Where the buyer pays this installment (the payment area's Pay now)
+         */
+        paymentUrl?: string;
+      }[];
     };
     /**
      * @example {
@@ -3896,6 +4080,309 @@ export interface operations {
       };
     };
   };
+  getPurchase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        purchaseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PurchaseLedger'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putPurchase: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        purchaseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PurchaseSchedule'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PurchaseLedger'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PurchaseLedger'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reportPurchasePayment: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        purchaseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PurchasePayment'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PurchasePaymentAccepted'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listPolicies: {
     parameters: {
       query?: never;
@@ -4698,6 +5185,8 @@ export interface operations {
             | 'contacts:write'
             | 'reports:read'
             | 'policies:write'
+            | 'purchases:write'
+            | 'purchases:read'
           )[];
         };
       };
@@ -4920,6 +5409,8 @@ export interface operations {
             | 'contacts:write'
             | 'reports:read'
             | 'policies:write'
+            | 'purchases:write'
+            | 'purchases:read'
           )[];
         };
       };

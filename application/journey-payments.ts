@@ -1,0 +1,60 @@
+/**
+ * Reporting a payment to an installment's journey, from the journey's payment route or the
+ * purchase's: the policy's partial-payment rule first, then the running journey (which counts
+ * it once by payment id), or — once the journey has ended — its record, which a late payment
+ * still settles.
+ */
+import type { Database } from '../db/client';
+import { findJourney, recordLatePayment } from '../db/journey-repository';
+import { paymentInstant } from '../domain/journey';
+import { type PartialPaymentRefusal, checkPartialPayment } from '../domain/partial-payments';
+import type { JourneyStatus } from '../domain/status';
+import type { PaymentReceived } from '../workflows/messages';
+import type { JourneyGateway, JourneyRef } from './journey-gateway';
+import type { PolicyCatalog } from './policy-catalog';
+
+export interface JourneyPaymentDeps {
+  db: Database;
+  gateway: JourneyGateway;
+  policies: PolicyCatalog;
+}
+
+export type JourneyPaymentResult =
+  | { kind: 'accepted' }
+  | { kind: 'not_found' }
+  | { kind: 'currency_mismatch'; expected: string }
+  | { kind: 'refused'; reason: PartialPaymentRefusal; minimumMinor: number; outstandingMinor: number };
+
+/**
+ * `status`: what the caller already knows of the journey (its live status), else it is read
+ * from the record.
+ */
+export async function reportJourneyPayment(
+  deps: JourneyPaymentDeps,
+  ref: JourneyRef,
+  payment: PaymentReceived,
+  known: JourneyStatus | null,
+): Promise<JourneyPaymentResult> {
+  const status = known ?? (await findJourney(deps.db, ref.tenantId, ref.installmentId))?.status ?? null;
+  if (status && status.currency !== payment.currency) return { kind: 'currency_mismatch', expected: status.currency };
+  // Only an open journey asks for a balance: a payment after it ended is history, recorded as is.
+  if (status && status.outcome === null) {
+    const policy = await deps.policies.version(ref.tenantId, status.policy.id, status.policy.version);
+    const rule = policy?.partialPayments;
+    const refusal = rule ? checkPartialPayment(rule, status.outstandingMinor, payment.amountMinor) : null;
+    if (refusal) {
+      return {
+        kind: 'refused',
+        reason: refusal,
+        minimumMinor: rule!.minimumMinor,
+        outstandingMinor: status.outstandingMinor,
+      };
+    }
+  }
+  const delivery = await deps.gateway.reportPayment(ref, payment);
+  if (delivery === 'delivered') return { kind: 'accepted' };
+  if (!status) return { kind: 'not_found' };
+  const at = paymentInstant(payment.paidAt, Date.now());
+  const late = await recordLatePayment(deps.db, ref, { ...payment, at });
+  return late === 'not_found' ? { kind: 'not_found' } : { kind: 'accepted' };
+}
