@@ -9,13 +9,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Locale, SUPPORTED_LOCALES, isLocale } from '../../domain/locales';
 import { formatDate } from '../../domain/messages';
 import { WEB_COPY } from '../../web/copy';
 import { renderBuyerArea, renderLinkProblem } from '../../web/plugin';
 import { e2e, skipWithout } from '../e2e/servers';
+import { launchChromium } from '../support/chromium';
 import { DUE_DATE_CHANGED, fixtureView, pagesApp } from './fixtures';
 
 const ARTIFACTS = new URL('../../artifacts/buyer-area/', import.meta.url).pathname;
@@ -81,17 +82,7 @@ describe.skipIf(skip)('the buyer pages in a real browser', () => {
     });
     origin = await app.listen({ host: '127.0.0.1', port: 0 });
     await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(chromiumPath);
   });
   afterAll(async () => {
     await browser?.close();
