@@ -4,6 +4,7 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts=false
+# The whole tree, not only .ts: web/templates and web/static are read at run time (web/plugin.ts).
 COPY . .
 RUN npx tsx scripts/build-workflow-bundle.ts build/workflow-bundle.js
 ENV WORKFLOW_BUNDLE_PATH=/app/build/workflow-bundle.js

@@ -12,6 +12,7 @@ const TIERS: { dir: string; label: string }[] = [
   { dir: 'codec', label: '3 payload encryption + codec server' },
   { dir: 'api', label: '4 API (inject)' },
   { dir: 'contract', label: '4 API contract (Schemathesis)' },
+  { dir: 'web', label: '4 web pages (inject + Chromium)' },
   { dir: 'import', label: '4 CSV import' },
   { dir: 'e2e/time-skipping', label: '5 end to end: time-skipping server' },
   { dir: 'e2e/dev-server', label: '5 end to end: dev server' },

@@ -6,12 +6,13 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataConverterFromEnv } from '../../../client';
 import { payloadCodecFromEnv } from '../../../codec/encryption-codec';
 import { buildCodecServer } from '../../../codec/server';
 import { freePort } from '../../../scripts/temporal-dev-server';
+import { launchChromium } from '../../support/chromium';
 import { eventually } from '../eventually';
 import { devServer, e2e, skipWithout } from '../servers';
 import { useDevServerHarness } from './harness';
@@ -44,17 +45,7 @@ describe.skipIf(skipWithout(devServer, 'the Temporal UI') || noBrowser)('the Tem
     await codecServer.listen({ host: '127.0.0.1', port: ports.codec });
     closeCodec = () => codecServer.close();
     await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: (e2e.chromium as { path: string }).path,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium((e2e.chromium as { path: string }).path);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,0 +1,174 @@
+/**
+ * Tier 4, web, in a real browser (Debian's Chromium through playwright-core): the buyer area and
+ * the link problem page in every locale, at a phone's width and a desktop's, scanned by axe-core
+ * for WCAG 2.1 A/AA issues; a form posted with JavaScript off. Full-page screenshots go to
+ * artifacts/buyer-area/ for CI to keep. Without Chromium the file is skipped with the reason
+ * printed, except under CI, where it fails (the same rule as the end-to-end tiers).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Locale, SUPPORTED_LOCALES, isLocale } from '../../domain/locales';
+import { formatDate } from '../../domain/messages';
+import { WEB_COPY } from '../../web/copy';
+import { renderBuyerArea, renderLinkProblem } from '../../web/plugin';
+import { e2e, skipWithout } from '../e2e/servers';
+import { launchChromium } from '../support/chromium';
+import { DUE_DATE_CHANGED, fixtureView, pagesApp } from './fixtures';
+
+const ARTIFACTS = new URL('../../artifacts/buyer-area/', import.meta.url).pathname;
+const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const VIEWPORTS = { phone: { width: 360, height: 800 }, desktop: { width: 1280, height: 900 } } as const;
+const BLOCKING = new Set(['serious', 'critical']);
+
+const chromiumPath = 'path' in e2e.chromium ? e2e.chromium.path : null;
+const skip = skipWithout(
+  chromiumPath ? { available: true, description: chromiumPath } : { available: false, reason: reasonOf(e2e.chromium) },
+  'the buyer pages in a browser',
+);
+
+function reasonOf(plan: { reason: string } | { path: string }): string {
+  return 'reason' in plan ? plan.reason : '';
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2.1 A/AA scan of the page as it is; the serious and critical findings. */
+async function blockingViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  // Expressions as strings: they run in the page, whose DOM types this Node program does not load.
+  const violations = (await page.evaluate(
+    `axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
+  )) as AxeViolation[];
+  return violations
+    .filter((v) => BLOCKING.has(v.impact ?? ''))
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe.skipIf(skip)('the buyer pages in a real browser', () => {
+  let app: FastifyInstance;
+  let origin: string;
+  let browser: Browser;
+  const posted: Record<string, string>[] = [];
+
+  beforeAll(async () => {
+    if (!chromiumPath) throw new Error(`${reasonOf(e2e.chromium)} (CI requires the browser tests)`);
+    app = await pagesApp((a) => {
+      void a.register(formbody);
+      // The fixture purchase, seen by a buyer whose locale is in the path.
+      a.get('/pay/:locale/tok3n.sig', async (request, reply) => {
+        const { locale } = request.params as { locale: string };
+        const notice = 'notice' in (request.query as object) ? DUE_DATE_CHANGED : undefined;
+        const view = fixtureView(isLocale(locale) ? locale : 'en', { notice });
+        return renderBuyerArea(reply, { ...view, paths: { self: request.url.split('?')[0]! } });
+      });
+      a.post('/pay/tok3n.sig/installments/:n/due-date', async (request, reply) => {
+        posted.push(request.body as Record<string, string>);
+        const { dueDate } = request.body as { dueDate: string };
+        return renderBuyerArea(
+          reply,
+          fixtureView('en', { notice: { key: 'due_date_changed', installmentNumber: 4, newDueDate: dueDate } }),
+        );
+      });
+      a.get('/expired/*', async (_request, reply) => renderLinkProblem(reply, { reason: 'expired_link' }));
+    });
+    origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await launchChromium(chromiumPath);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** A page in a fresh context; the pages' CSP forbids scripts, so axe's injection bypasses it. */
+  async function open(url: string, viewport: { width: number; height: number }, javaScriptEnabled = true) {
+    const context = await browser.newContext({ viewport, bypassCSP: true, javaScriptEnabled });
+    const page = await context.newPage();
+    const response = await page.goto(`${origin}${url}`);
+    return { page, status: response?.status(), close: () => context.close() };
+  }
+
+  describe.each(SUPPORTED_LOCALES)('in %s', (locale: Locale) => {
+    it.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])(
+      'the payment area with a notice has no serious or critical axe issue on a %s',
+      async (viewport) => {
+        const { page, status, close } = await open(`/pay/${locale}/tok3n.sig?notice`, VIEWPORTS[viewport]);
+        expect(status).toBe(200);
+        await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale);
+        // The forms are folded in <details>: open them so they are scanned and photographed too.
+        for (const summary of await page.locator('summary').all()) await summary.click();
+        expect(await blockingViolations(page)).toEqual([]);
+        // Mobile first: nothing wider than the phone's screen.
+        const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow).toBeLessThanOrEqual(0);
+        await page.screenshot({
+          path: `${ARTIFACTS}${locale}${viewport === 'phone' ? '' : '-desktop'}.png`,
+          fullPage: true,
+        });
+        await close();
+      },
+    );
+
+    it('the link problem page has no serious or critical axe issue', async () => {
+      for (const viewport of Object.values(VIEWPORTS)) {
+        const { page, status, close } = await open(`/expired/tok3n.sig?lang=${locale}`, viewport);
+        expect(status).toBe(410);
+        await expect(page.locator('h1').textContent()).resolves.toBe(WEB_COPY[locale].linkProblem.expired_link.title);
+        expect(await blockingViolations(page)).toEqual([]);
+        if (viewport === VIEWPORTS.phone)
+          await page.screenshot({ path: `${ARTIFACTS}link-problem-${locale}.png`, fullPage: true });
+        await close();
+      }
+    });
+  });
+
+  it('would report what it must not find (the scan is live)', async () => {
+    const { page, close } = await open('/expired/x', VIEWPORTS.phone);
+    await page.setContent('<html><body><p style="color:#aaa;background:#fff">faint</p><input></body></html>');
+    const found = await blockingViolations(page);
+    expect(found.join('\n')).toMatch(/color-contrast/);
+    expect(found.join('\n')).toMatch(/label/);
+    await close();
+  });
+
+  it('shows the skip link first on the keyboard, with a visible focus ring', async () => {
+    const { page, close } = await open('/pay/en/tok3n.sig', VIEWPORTS.phone);
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate(`(() => {
+      const element = document.activeElement;
+      const top = element.getBoundingClientRect().top;
+      return { text: element.textContent, outline: getComputedStyle(element).outlineStyle, top };
+    })()`)) as { text: string; outline: string; top: number };
+    expect(focused).toMatchObject({ text: WEB_COPY.en.layout.skipToContent, outline: 'solid' });
+    expect(focused.top).toBeGreaterThanOrEqual(0);
+    await close();
+  });
+
+  it('switches language by link, keeping the signed token', async () => {
+    const { page, close } = await open('/pay/pt-BR/tok3n.sig', VIEWPORTS.phone);
+    await page.getByRole('link', { name: 'Español' }).click();
+    expect(new URL(page.url()).pathname).toBe('/pay/pt-BR/tok3n.sig');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await close();
+  });
+
+  it('asks for a new due date with JavaScript off: the form posts the date, the CSRF token and the language', async () => {
+    const { page, close } = await open('/pay/en/tok3n.sig?lang=fr', VIEWPORTS.phone, false);
+    await page.locator('summary', { hasText: WEB_COPY.fr.area.dueDateChange.legend }).click();
+    await page.getByLabel(WEB_COPY.fr.area.dueDateChange.label).fill('2026-05-02');
+    await page.getByRole('button', { name: WEB_COPY.fr.area.dueDateChange.submit }).click();
+    await page.getByRole('status').waitFor();
+    expect(posted.at(-1)).toEqual({ _csrf: 'csrf-token-value', lang: 'fr', dueDate: '2026-05-02' });
+    await expect(page.getByRole('status').textContent()).resolves.toContain(formatDate('2026-05-02', 'fr'));
+    await close();
+  });
+});
