@@ -29,6 +29,9 @@ export const tenants = pgTable('tenants', {
   name: text('name').notNull(),
   /** The policy new journeys run unless they name one; null = the built-in default. */
   defaultPolicyId: text('default_policy_id'),
+  /** The buyer area's links to the payment system's pages (domain/url-templates.ts); null = not offered. */
+  checkoutUrlTemplate: text('checkout_url_template'),
+  paymentMethodUrlTemplate: text('payment_method_url_template'),
   createdAt: createdAt(),
 });
 

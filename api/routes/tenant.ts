@@ -12,6 +12,10 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     id: tenantId,
     name: row?.name ?? tenantId,
     defaultPolicyId: row?.defaultPolicyId ?? DEFAULT_POLICY_ID,
+    buyerArea: {
+      checkoutUrlTemplate: row?.checkoutUrlTemplate ?? null,
+      paymentMethodUrlTemplate: row?.paymentMethodUrlTemplate ?? null,
+    },
     createdAt: iso(row?.createdAt ?? null),
   });
 
@@ -36,14 +40,22 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       schema: {
         operationId: 'updateTenant',
         tags: accessTags,
-        summary: 'Rename the tenant (owner only); the default policy is set with PUT /v1/tenant/default-policy',
+        summary:
+          "Rename the tenant or set the buyer area's links to the payment system (owner only); the default policy is set with PUT /v1/tenant/default-policy",
         body: tenantPatch,
         response: { 200: tenantView.extend(recorded), ...errorResponses },
       },
     },
     async (request) => {
       const { tenantId } = request.principal;
-      const changes = request.body.name === undefined ? {} : { name: request.body.name };
+      const { name, buyerArea } = request.body;
+      const changes = {
+        ...(name !== undefined && { name }),
+        ...(buyerArea?.checkoutUrlTemplate !== undefined && { checkoutUrlTemplate: buyerArea.checkoutUrlTemplate }),
+        ...(buyerArea?.paymentMethodUrlTemplate !== undefined && {
+          paymentMethodUrlTemplate: buyerArea.paymentMethodUrlTemplate,
+        }),
+      };
       const row = await updateTenant(db, tenantId, changes);
       return {
         ...tenantOut(tenantId, row),

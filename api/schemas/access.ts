@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ApiKeyRow, CollaboratorRow, ProfileRow } from '../../db/access-repository';
 import { externalIdSchema, plainTextSchema } from '../../domain/installment';
 import { BUILT_IN_PROFILES, PERMISSIONS } from '../../domain/permissions';
+import { URL_TEMPLATE_PLACEHOLDERS, urlTemplateProblem } from '../../domain/url-templates';
 
 export const accessTags = ['access'];
 export const ownerOnlyConfig = { ownerOnly: true } as const;
@@ -40,6 +41,10 @@ export const tenantView = z
     defaultPolicyId: z
       .string()
       .meta({ description: 'The policy new journeys run unless they name one ("default" = built-in).' }),
+    buyerArea: z.object({
+      checkoutUrlTemplate: z.string().nullable(),
+      paymentMethodUrlTemplate: z.string().nullable(),
+    }),
     createdAt: z.string().nullable().meta({ description: 'Null until the tenant is first recorded.' }),
   })
   .meta({ id: 'Tenant' });
@@ -76,7 +81,45 @@ export const keyView = z
   .meta({ id: 'ApiKey' });
 
 // The default policy is chosen with PUT /v1/tenant/default-policy (policies:write): one rule for it.
-export const tenantPatch = z.strictObject({ name: nameSchema.optional() }).meta({ example: { name: 'Acme Courses' } });
+const placeholders = URL_TEMPLATE_PLACEHOLDERS.map((n) => `{${n}}`).join(', ');
+const urlTemplateSchema = z
+  .string()
+  .max(2048)
+  .superRefine((template, ctx) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const tenantPatch = z
+  .strictObject({
+    name: nameSchema.optional(),
+    buyerArea: z
+      .strictObject({
+        checkoutUrlTemplate: urlTemplateSchema
+          .nullable()
+          .optional()
+          .describe(
+            `The payment system's checkout for an amount the buyer chooses ("pay part"); placeholders: ${placeholders}. Null = not offered`,
+          ),
+        paymentMethodUrlTemplate: urlTemplateSchema
+          .nullable()
+          .optional()
+          .describe(
+            `The payment system's page where the buyer changes the payment method; placeholders: ${placeholders}`,
+          ),
+      })
+      .optional()
+      .describe("Links of the buyer's payment area to the payment system's own pages (we never see card data)"),
+  })
+  .meta({
+    example: {
+      name: 'Acme Courses',
+      buyerArea: {
+        checkoutUrlTemplate: 'https://pay.example.com/checkout/{purchaseId}/{installmentNumber}?amount={amountMinor}',
+        paymentMethodUrlTemplate: 'https://pay.example.com/purchases/{purchaseId}/payment-method',
+      },
+    },
+  });
 export const profileCreate = z
   .strictObject({ id: slugSchema, name: nameSchema, permissions: permissionsSchema })
   .meta({ example: { id: 'night-shift', name: 'Night shift', permissions: ['journeys:read', 'journeys:pause'] } });

@@ -37,6 +37,8 @@ CREATE TABLE "purchases" (
 	CONSTRAINT "purchases_tenant_id_purchase_id_pk" PRIMARY KEY("tenant_id","purchase_id")
 );
 --> statement-breakpoint
+ALTER TABLE "tenants" ADD COLUMN "checkout_url_template" text;--> statement-breakpoint
+ALTER TABLE "tenants" ADD COLUMN "payment_method_url_template" text;--> statement-breakpoint
 ALTER TABLE "purchase_installments" ADD CONSTRAINT "purchase_installments_purchase_fk" FOREIGN KEY ("tenant_id","purchase_id") REFERENCES "public"."purchases"("tenant_id","purchase_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "purchase_payments" ADD CONSTRAINT "purchase_payments_purchase_fk" FOREIGN KEY ("tenant_id","purchase_id") REFERENCES "public"."purchases"("tenant_id","purchase_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "purchases" ADD CONSTRAINT "purchases_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

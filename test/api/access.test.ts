@@ -84,6 +84,36 @@ describeEachDatabase('access management API', (getDb) => {
       expect((await api.call({ method: 'PATCH', url: '/v1/collaborators/a%00b', payload: {} })).statusCode).toBe(400);
       expect((await api.call({ method: 'POST', url: '/v1/keys/a%00b/revoke' })).statusCode).toBe(400);
     });
+    it("sets and clears the buyer area's links to the payment system, refusing a template it could not fill", async () => {
+      const checkout = 'https://pay.example.com/checkout/{purchaseId}/{installmentNumber}?amount={amountMinor}';
+      const set = await api.call({
+        method: 'PATCH',
+        url: '/v1/tenant',
+        payload: { buyerArea: { checkoutUrlTemplate: checkout } },
+      });
+      expect(set.statusCode).toBe(200);
+      expect((set.json() as Json).buyerArea).toEqual({ checkoutUrlTemplate: checkout, paymentMethodUrlTemplate: null });
+      for (const [template, message] of [
+        ['https://pay.example.com/{cardNumber}', /unknown placeholders \{cardNumber\}/],
+        ['/relative/{purchaseId}', /absolute URL/],
+        ['javascript:alert({purchaseId})', /http\(s\)/],
+      ] as const) {
+        const bad = await api.call({
+          method: 'PATCH',
+          url: '/v1/tenant',
+          payload: { buyerArea: { paymentMethodUrlTemplate: template } },
+        });
+        expect(bad.statusCode, template).toBe(400);
+        expect(paths(bad)).toEqual(['buyerArea.paymentMethodUrlTemplate']);
+        expect(JSON.stringify(bad.json())).toMatch(message);
+      }
+      const cleared = await api.call({
+        method: 'PATCH',
+        url: '/v1/tenant',
+        payload: { buyerArea: { checkoutUrlTemplate: null } },
+      });
+      expect((cleared.json() as Json).buyerArea).toEqual({ checkoutUrlTemplate: null, paymentMethodUrlTemplate: null });
+    });
   });
 
   describe('profiles', () => {

@@ -495,7 +495,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Rename the tenant (owner only); the default policy is set with PUT /v1/tenant/default-policy */
+    /** Rename the tenant or set the buyer area's links to the payment system (owner only); the default policy is set with PUT /v1/tenant/default-policy */
     patch: operations['updateTenant'];
     trace?: never;
   };
@@ -1872,6 +1872,10 @@ export interface components {
       name: string;
       /** @description The policy new journeys run unless they name one ("default" = built-in). */
       defaultPolicyId: string;
+      buyerArea: {
+        checkoutUrlTemplate: string | null;
+        paymentMethodUrlTemplate: string | null;
+      };
       /** @description Null until the tenant is first recorded. */
       createdAt: string | null;
     };
@@ -4972,6 +4976,13 @@ export interface operations {
       content: {
         'application/json': {
           name?: string;
+          /** @description Links of the buyer's payment area to the payment system's own pages (we never see card data) */
+          buyerArea?: {
+            /** @description The payment system's checkout for an amount the buyer chooses ("pay part"); placeholders: {purchaseId}, {installmentId}, {installmentNumber}, {buyerId}, {amountMinor}, {currency}. Null = not offered */
+            checkoutUrlTemplate?: string | null;
+            /** @description The payment system's page where the buyer changes the payment method; placeholders: {purchaseId}, {installmentId}, {installmentNumber}, {buyerId}, {amountMinor}, {currency} */
+            paymentMethodUrlTemplate?: string | null;
+          };
         };
       };
     };
@@ -4987,6 +4998,10 @@ export interface operations {
             name: string;
             /** @description The policy new journeys run unless they name one ("default" = built-in). */
             defaultPolicyId: string;
+            buyerArea: {
+              checkoutUrlTemplate: string | null;
+              paymentMethodUrlTemplate: string | null;
+            };
             /** @description Null until the tenant is first recorded. */
             createdAt: string | null;
             recordedBy: components['schemas']['Actor'];
