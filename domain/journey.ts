@@ -321,6 +321,22 @@ export function checkDueDateChange(state: JourneyState, newDueDate: LocalDate, n
 }
 
 /**
+ * The dates a buyer may choose from for a new due date, as a date picker's bounds: from today
+ * (in the buyer's zone) to as far past the original due date as the policy allows; null when no
+ * change could be accepted (closed, no changes left, or the limit already behind). Every date in
+ * the window except the current due date passes {@link checkDueDateChange}.
+ */
+export function dueDateWindow(
+  journey: { originalDueDate: LocalDate; reschedules: number; closed: boolean },
+  reschedule: Policy['reschedule'],
+  today: LocalDate,
+): { min: LocalDate; max: LocalDate } | null {
+  if (journey.closed || journey.reschedules >= reschedule.maxTimes) return null;
+  const max = addDays(journey.originalDueDate, reschedule.maxDaysBeyondOriginalDue);
+  return max < today ? null : { min: today, max };
+}
+
+/**
  * Applies an event. Returns the new state and the event as recorded (with its sequence
  * number), or `recorded: null` when the event changes nothing — a payment already counted, a
  * pause of a paused journey, anything after the journey closed (except a late payment, which
