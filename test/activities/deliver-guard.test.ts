@@ -20,6 +20,7 @@ import {
 } from '../../activities/channels/sender';
 import type { ReminderDelivery } from '../../activities/contracts';
 import { type ActivityDeps, createActivities } from '../../activities/index';
+import { linkKeyRing } from '../../application/link-keys';
 import { createUnsubscribeUrl } from '../../application/unsubscribe-links';
 import {
   advanceAttemptStatus,
@@ -448,17 +449,14 @@ describeEachDatabase('deliver activity with the real provider SDKs: a retry afte
   it('Resend: the first request times out, the retry sends the same email with the same Idempotency-Key, and one email goes out', async () => {
     resend.reset();
     resend.script({ delayMs: 600 });
+    const links = { keys: linkKeyRing('link-secret-for-tests'), baseUrl: 'https://dunning.example.com' };
     let clock = NOW;
     const activities = createActivities({
       db: getDb(),
       logger: silent,
       now: () => clock,
       senders: withOutboxFallback(providers()),
-      unsubscribeUrl: (address, at) =>
-        createUnsubscribeUrl(
-          { channel: 'email', address },
-          { secret: 'link-secret-for-tests', baseUrl: 'https://dunning.example.com', now: at },
-        ),
+      unsubscribeUrl: (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { ...links, now: at }),
     });
     const delivery = deliveryFor(freshInstallment());
     expect(await failureOf(activities.deliverReminder(delivery))).toBeInstanceOf(ProviderOutcomeUnknownError);
