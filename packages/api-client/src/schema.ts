@@ -939,6 +939,9 @@ export interface components {
         defaultCountry?: string;
         closedDates?: string[];
       };
+      buyerArea?: {
+        linkTtlDays: number;
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -1288,6 +1291,9 @@ export interface components {
         defaultCountry?: string;
         closedDates?: string[];
       };
+      buyerArea?: {
+        linkTtlDays: number;
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -1476,6 +1482,9 @@ export interface components {
         observePublicHolidays: boolean;
         defaultCountry?: string;
         closedDates?: string[];
+      };
+      buyerArea?: {
+        linkTtlDays: number;
       };
       finalAction: {
         /** @enum {string} */
