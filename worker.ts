@@ -26,6 +26,7 @@ import { contentSidFor } from './activities/channels/twilio-messaging';
 import { CHANNELS, type Channel } from './domain/channels';
 import { linkKeysFromEnv } from './application/link-keys';
 import { createUnsubscribeUrl } from './application/unsubscribe-links';
+import { createBuyerAreaUrl } from './application/buyer-links';
 import { RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW_TYPE, deliveryTaskQueue } from './workflows/messages';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -170,7 +171,7 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string)
 
 export type DeliveryChannels = Pick<
   JourneyWorkerOptions,
-  'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl'
+  'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl' | 'buyerAreaUrl'
 > & {
   /** Which provider serves each channel (names only: safe to log). */
   summary: Record<Channel, string>;
@@ -201,6 +202,9 @@ export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannel
     rateLimits: providers.rateLimits,
     unsubscribeUrl: links
       ? (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { ...links, now: at })
+      : undefined,
+    buyerAreaUrl: links
+      ? (binding, at, ttlDays) => createBuyerAreaUrl(binding, { ...links, now: at, ttlDays })
       : undefined,
     summary: providerSummary(providers),
   };

@@ -9,6 +9,7 @@
  * the router's 256-character limit on a parameter: the route takes the token as a wildcard
  * (`/pay/*`), like the unsubscribe route.
  */
+import type { BuyerPurchase } from '../domain/purchase';
 import { withoutTrailingSlash } from '../domain/urls';
 import type { LinkKeyRing } from './link-keys';
 import { linkExpiry, sealedTokens } from './sealed-tokens';
@@ -17,13 +18,6 @@ const tokens = sealedTokens('dunning-buyer-area-link');
 
 /** The longest id a token can carry, in UTF-8 bytes (one length byte). Ids we accept are at most 128 characters. */
 const MAX_ID_BYTES = 255;
-
-/** Who the link is for: the payment area shows this purchase of this buyer, in this tenant. */
-export interface BuyerAreaBinding {
-  tenantId: string;
-  buyerId: string;
-  purchaseId: string;
-}
 
 export interface BuyerAreaLinkOptions {
   /** The link keys (LINK_SIGNING_SECRET, …): new links use the current one. */
@@ -37,14 +31,14 @@ export interface BuyerAreaLinkOptions {
 }
 
 export type BuyerAreaTokenCheck =
-  ({ ok: true; expiresAt: number } & BuyerAreaBinding) | { ok: false; reason: 'malformed' | 'invalid' | 'expired' };
+  ({ ok: true; expiresAt: number } & BuyerPurchase) | { ok: false; reason: 'malformed' | 'invalid' | 'expired' };
 
 /** The path of the payment area under PUBLIC_BASE_URL, before the token. */
 export const BUYER_AREA_PATH = '/pay/';
 
 const FIELDS = ['tenantId', 'buyerId', 'purchaseId'] as const;
 
-function encode(binding: BuyerAreaBinding): Buffer {
+function encode(binding: BuyerPurchase): Buffer {
   const parts: Buffer[] = [];
   for (const field of FIELDS) {
     const bytes = Buffer.from(binding[field], 'utf8');
@@ -56,7 +50,7 @@ function encode(binding: BuyerAreaBinding): Buffer {
 }
 
 /** The binding in `payload`, or null unless it is exactly three non-empty ids. */
-function decode(payload: Buffer): BuyerAreaBinding | null {
+function decode(payload: Buffer): BuyerPurchase | null {
   const ids: string[] = [];
   let at = 0;
   for (let i = 0; i < FIELDS.length; i++) {
@@ -72,14 +66,14 @@ function decode(payload: Buffer): BuyerAreaBinding | null {
 
 /** An opaque token for this binding, valid until `now + ttlDays`; the same inputs give the same token. */
 export function createBuyerAreaToken(
-  binding: BuyerAreaBinding,
+  binding: BuyerPurchase,
   options: Pick<BuyerAreaLinkOptions, 'keys' | 'now' | 'ttlDays'>,
 ): string {
   return tokens.seal(options.keys, encode(binding), linkExpiry(options.now, options.ttlDays));
 }
 
 /** `${baseUrl}/pay/${token}`: the link every reminder carries. */
-export function createBuyerAreaUrl(binding: BuyerAreaBinding, options: BuyerAreaLinkOptions): string {
+export function createBuyerAreaUrl(binding: BuyerPurchase, options: BuyerAreaLinkOptions): string {
   return `${withoutTrailingSlash(options.baseUrl)}${BUYER_AREA_PATH}${createBuyerAreaToken(binding, options)}`;
 }
 

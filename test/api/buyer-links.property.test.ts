@@ -4,13 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type BuyerAreaBinding,
-  createBuyerAreaToken,
-  createBuyerAreaUrl,
-  verifyBuyerAreaToken,
-} from '../../application/buyer-links';
+import { createBuyerAreaToken, createBuyerAreaUrl, verifyBuyerAreaToken } from '../../application/buyer-links';
 import { linkKeyRing } from '../../application/link-keys';
+import type { BuyerPurchase } from '../../domain/purchase';
 import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../application/unsubscribe-links';
 
 const DAY = 86_400_000;
@@ -23,7 +19,7 @@ const id = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/),
   fc.emailAddress().filter((email) => email.length <= 128),
 );
-const binding: fc.Arbitrary<BuyerAreaBinding> = fc.record({ tenantId: id, buyerId: id, purchaseId: id });
+const binding: fc.Arbitrary<BuyerPurchase> = fc.record({ tenantId: id, buyerId: id, purchaseId: id });
 const ttlDays = fc.integer({ min: 1, max: 90 });
 const made = fc.record({ binding, ttlDays, now: fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2060, 0, 1) }) });
 

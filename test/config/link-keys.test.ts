@@ -1,6 +1,7 @@
 /** The link keys a deployment configures (LINK_SIGNING_*), read alike by the API and the workers. */
 import { describe, expect, it } from 'vitest';
 import { webhookSettingsFromEnv } from '../../api/routes/webhooks/index';
+import { verifyBuyerAreaToken } from '../../application/buyer-links';
 import { linkKeysFromEnv } from '../../application/link-keys';
 import { deliveryChannelsFromEnv } from '../../worker';
 
@@ -59,5 +60,24 @@ describe('linkKeysFromEnv', () => {
       expect(read).toThrow(message);
       expect(read).not.toThrow(new RegExp(`${CURRENT}|${PREVIOUS}`));
     }
+  });
+
+  it('the workers link reminders to the payment area with the current key, only with PUBLIC_BASE_URL', () => {
+    expect(deliveryChannelsFromEnv(ROTATED).buyerAreaUrl).toBeUndefined();
+    const channels = deliveryChannelsFromEnv({ ...ROTATED, PUBLIC_BASE_URL: 'https://dunning.example.com' });
+    const at = Date.UTC(2026, 11, 1);
+    const binding = { tenantId: 'acme', buyerId: 'buyer-1', purchaseId: 'purchase-1' };
+    const url = channels.buyerAreaUrl!(binding, at, 7);
+    expect(url).toMatch(/^https:\/\/dunning\.example\.com\/pay\/[A-Za-z0-9_-]+$/);
+    expect(channels.buyerAreaUrl!(binding, at, 7)).toBe(url);
+    const token = url.split('/').pop()!;
+    const api = webhookSettingsFromEnv({ ...ROTATED, PUBLIC_BASE_URL: 'https://dunning.example.com' });
+    expect(verifyBuyerAreaToken(token, api.linkKeys!, at)).toEqual({
+      ok: true,
+      ...binding,
+      expiresAt: at + 7 * 86_400_000,
+    });
+    const current = linkKeysFromEnv({ LINK_SIGNING_SECRET: CURRENT }).keys!;
+    expect(verifyBuyerAreaToken(token, current, at).ok).toBe(true);
   });
 });
