@@ -24,7 +24,9 @@ import {
 } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
 import { CHANNELS, type Channel } from './domain/channels';
-import { MIN_LINK_SECRET_LENGTH, createUnsubscribeUrl } from './application/unsubscribe-links';
+import { linkKeysFromEnv } from './application/link-keys';
+import { createUnsubscribeUrl } from './application/unsubscribe-links';
+import { createBuyerAreaUrl } from './application/buyer-links';
 import { RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW_TYPE, deliveryTaskQueue } from './workflows/messages';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -169,7 +171,7 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string)
 
 export type DeliveryChannels = Pick<
   JourneyWorkerOptions,
-  'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl'
+  'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl' | 'buyerAreaUrl'
 > & {
   /** Which provider serves each channel (names only: safe to log). */
   summary: Record<Channel, string>;
@@ -182,26 +184,28 @@ export type DeliveryChannels = Pick<
  */
 export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannels {
   const providers = providerConfigFromEnv(env);
-  const linkSecret = env.LINK_SIGNING_SECRET?.trim();
+  // The API refuses the same keys: links signed with them would all be refused.
+  const { keys, problems } = linkKeysFromEnv(env);
+  if (problems.length) throw new ProviderConfigError(problems.join('; '));
   const baseUrl = providers.publicBaseUrl;
-  if (providers.email && !(linkSecret && baseUrl)) {
+  if (providers.email && !(keys && baseUrl)) {
     // Real email must carry a working one-click opt-out (RFC 8058), not a "reply STOP" nobody reads.
     throw new ProviderConfigError(
       'LINK_SIGNING_SECRET and PUBLIC_BASE_URL are required when RESEND_API_KEY is set: every email carries a one-click unsubscribe link',
     );
   }
-  // The API refuses a shorter one: links signed with it would all answer 404.
-  if (linkSecret && linkSecret.length < MIN_LINK_SECRET_LENGTH)
-    throw new ProviderConfigError(`LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters`);
+  // Buyer links need both a public address and keys to sign them with.
+  const links = keys && baseUrl ? { keys, baseUrl } : null;
   return {
     senders: withOutboxFallback(sendersFromConfig(providers)),
     whatsappTemplateAvailable: whatsappTemplatesOf(providers),
     rateLimits: providers.rateLimits,
-    // One-click unsubscribe needs both a public address and a key to sign links with.
-    unsubscribeUrl:
-      linkSecret && baseUrl
-        ? (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { secret: linkSecret, baseUrl, now: at })
-        : undefined,
+    unsubscribeUrl: links
+      ? (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { ...links, now: at })
+      : undefined,
+    buyerAreaUrl: links
+      ? (binding, at, ttlDays) => createBuyerAreaUrl(binding, { ...links, now: at, ttlDays })
+      : undefined,
     summary: providerSummary(providers),
   };
 }

@@ -31,6 +31,8 @@ import {
   type SendOutcome,
 } from './channels/sender';
 import type { ReminderDelivery } from './contracts';
+import { buyerAreaLinkTtlDays } from '../domain/policy';
+import type { BuyerPurchase } from '../domain/purchase';
 import type { PublicHolidayLookup } from './holidays';
 
 export interface DeliveryDeps {
@@ -47,6 +49,11 @@ export interface DeliveryDeps {
    * byte for byte (built as of its intent row's `sentAt`).
    */
   unsubscribeUrl?: ((address: string, at: number) => string) | undefined;
+  /**
+   * A signed link to the buyer's payment area for this purchase as of `at`, working `ttlDays`,
+   * when the deployment can serve one; the same for the same inputs (built like `unsubscribeUrl`).
+   */
+  buyerAreaUrl?: ((binding: BuyerPurchase, at: number, ttlDays: number) => string) | undefined;
 }
 
 /** A refusal as stored on its attempt row, so a retried activity reports the same outcome. */
@@ -311,12 +318,26 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     }
   }
 
+  /**
+   * The link a reminder's action points to: the buyer's payment area (signed, expiring, as of
+   * `at`) when the deployment has one, else the payment system's own URL. A delivery scheduled
+   * before deliveries named their purchase keeps the payment URL: its retries stay byte-identical.
+   */
+  function actionUrl(d: ReminderDelivery, at: number): string {
+    if (!deps.buyerAreaUrl || d.purchaseId === undefined) return d.paymentUrl;
+    const binding = { tenantId: d.tenantId, buyerId: d.buyerId, purchaseId: d.purchaseId };
+    return deps.buyerAreaUrl(binding, at, buyerAreaLinkTtlDays(d.policy));
+  }
+
   /** The message a channel sends, rendered from the delivery's facts as of `at`. */
   function compose(
-    d: ReminderDelivery,
+    delivery: ReminderDelivery,
     whatsappMode: 'free_form' | 'template' | undefined,
     at: number,
   ): OutgoingMessage {
+    // The payment area replaces the raw payment URL wherever a message links to it (email button
+    // and text, SMS, WhatsApp): one link, so an SMS grows by none.
+    const d = { ...delivery, paymentUrl: actionUrl(delivery, at) };
     const base = {
       attemptId: d.attemptId,
       to: d.to,

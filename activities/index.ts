@@ -8,7 +8,7 @@ import { createPublicHolidayLookup } from './holidays';
 import type { DeliveryResult, JourneyActivities, JourneyRecord, ReminderDelivery } from './contracts';
 
 export interface ActivityDeps extends Partial<
-  Pick<DeliveryDeps, 'senders' | 'publicHolidays' | 'whatsappTemplateAvailable' | 'unsubscribeUrl'>
+  Pick<DeliveryDeps, 'senders' | 'publicHolidays' | 'whatsappTemplateAvailable' | 'unsubscribeUrl' | 'buyerAreaUrl'>
 > {
   db: Database;
   logger: Pick<Logger, 'info' | 'warn'>;
@@ -62,6 +62,7 @@ export function createActivities({ db, logger, now = Date.now, ...channels }: Ac
     // The outbox can always show the template's content; a provider needs an approved one.
     whatsappTemplateAvailable: channels.whatsappTemplateAvailable ?? (() => true),
     unsubscribeUrl: channels.unsubscribeUrl,
+    buyerAreaUrl: channels.buyerAreaUrl,
   });
   return {
     async deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult> {

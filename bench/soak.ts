@@ -82,7 +82,7 @@ const since = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 function productEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(RESEND_|TWILIO_|OPENAI_)|^(PUBLIC_BASE_URL|LINK_SIGNING_SECRET|TEMPORAL_PAYLOAD_KEYS)$/.test(name)) continue;
+    if (/^(RESEND_|TWILIO_|OPENAI_|LINK_SIGNING_)|^(PUBLIC_BASE_URL|TEMPORAL_PAYLOAD_KEYS)$/.test(name)) continue;
     env[name] = value;
   }
   return { ...env, ...overrides };

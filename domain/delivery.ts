@@ -4,6 +4,7 @@ import type { DeferralReason, JourneyEvent, JourneyState } from './journey';
 import type { MessageFacts } from './messages';
 import type { PlannedStep } from './plan';
 import type { Policy } from './policy';
+import { purchaseIdOf } from './purchase';
 
 /**
  * What became of one reminder delivery, as the deliver activity reports it, and what the
@@ -102,6 +103,11 @@ export interface ReminderDelivery extends MessageFacts {
   attemptId: string;
   tenantId: string;
   installmentId: string;
+  /**
+   * The purchase the installment belongs to (domain/purchase.ts): the payment-area link is bound
+   * to it. Absent in deliveries scheduled before it existed (they keep the payment URL).
+   */
+  purchaseId?: string | undefined;
   /** The buyer's id in the tenant: the contact ledger and the cap are per buyer, across journeys. */
   buyerId: string;
   planRevision: number;
@@ -140,6 +146,7 @@ export function reminderDelivery(
     attemptId: `${journeyId}/${stepKey(state.planRevision, step.stepIndex, channel)}/${state.lastSeq}`,
     tenantId: installment.tenantId,
     installmentId: installment.installmentId,
+    purchaseId: purchaseIdOf(installment),
     buyerId: buyer.id,
     planRevision: state.planRevision,
     stepIndex: step.stepIndex,

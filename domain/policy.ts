@@ -53,6 +53,16 @@ export const policySchema = z
         closedDates: z.array(localDateSchema).max(366).optional(),
       })
       .optional(),
+    /**
+     * The buyer's payment area, which every reminder links to. Optional: policies saved before it
+     * existed get links that work for DEFAULT_BUYER_AREA_LINK_TTL_DAYS.
+     */
+    buyerArea: z
+      .object({
+        /** How long a reminder's link to the payment area works, in days. */
+        linkTtlDays: z.number().int().min(1).max(90),
+      })
+      .optional(),
     finalAction: z.object({
       action: finalActionSchema,
       /** Days after the due date at which the ladder ends and the final action is taken. */
@@ -91,6 +101,14 @@ export const policySchema = z
     }
   });
 export type Policy = z.infer<typeof policySchema>;
+
+/** How long a payment-area link works when the policy does not say. */
+export const DEFAULT_BUYER_AREA_LINK_TTL_DAYS = 30;
+
+/** Days a reminder's link to the buyer's payment area works under this policy. */
+export function buyerAreaLinkTtlDays(policy: Pick<Policy, 'buyerArea'>): number {
+  return policy.buyerArea?.linkTtlDays ?? DEFAULT_BUYER_AREA_LINK_TTL_DAYS;
+}
 
 export const DEFAULT_POLICY_ID = 'default';
 

@@ -20,6 +20,8 @@ import {
 } from '../../activities/channels/sender';
 import type { ReminderDelivery } from '../../activities/contracts';
 import { type ActivityDeps, createActivities } from '../../activities/index';
+import { createBuyerAreaUrl } from '../../application/buyer-links';
+import { linkKeyRing } from '../../application/link-keys';
 import { createUnsubscribeUrl } from '../../application/unsubscribe-links';
 import {
   advanceAttemptStatus,
@@ -448,25 +450,24 @@ describeEachDatabase('deliver activity with the real provider SDKs: a retry afte
   it('Resend: the first request times out, the retry sends the same email with the same Idempotency-Key, and one email goes out', async () => {
     resend.reset();
     resend.script({ delayMs: 600 });
+    const links = { keys: linkKeyRing('link-secret-for-tests'), baseUrl: 'https://dunning.example.com' };
     let clock = NOW;
     const activities = createActivities({
       db: getDb(),
       logger: silent,
       now: () => clock,
       senders: withOutboxFallback(providers()),
-      unsubscribeUrl: (address, at) =>
-        createUnsubscribeUrl(
-          { channel: 'email', address },
-          { secret: 'link-secret-for-tests', baseUrl: 'https://dunning.example.com', now: at },
-        ),
+      unsubscribeUrl: (address, at) => createUnsubscribeUrl({ channel: 'email', address }, { ...links, now: at }),
+      buyerAreaUrl: (binding, at, ttlDays) => createBuyerAreaUrl(binding, { ...links, now: at, ttlDays }),
     });
     const delivery = deliveryFor(freshInstallment());
     expect(await failureOf(activities.deliverReminder(delivery))).toBeInstanceOf(ProviderOutcomeUnknownError);
-    clock += 90_000; // Temporal retries later: the email (and its unsubscribe link) must not change.
+    clock += 90_000; // Temporal retries later: the email (and its links) must not change.
     expect(await activities.deliverReminder(delivery)).toMatchObject({ status: 'sent' });
     expect(resend.requests[1]!.rawBody).toBe(resend.requests[0]!.rawBody);
     expect(resend.requests[0]!.body).toMatchObject({
       headers: { 'List-Unsubscribe': expect.stringContaining('https://dunning.example.com/unsubscribe/') as string },
+      text: expect.stringContaining('https://dunning.example.com/pay/') as string,
     });
     const keys = resend.requests.map((r) => r.headers['idempotency-key']);
     expect(keys).toHaveLength(2);

@@ -17,7 +17,7 @@ import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 import { TENANT_A_KEY, startBody } from './support';
-import { ALL_SETTINGS, LINK_SIGNING_SECRET, PUBLIC_BASE_URL } from './webhooks-support';
+import { ALL_SETTINGS, LINK_KEYS, PUBLIC_BASE_URL } from './webhooks-support';
 
 const BUYER = {
   id: 'buyer_log_1',
@@ -97,7 +97,7 @@ describeEachDatabase('what reaches the log', (getDb) => {
     ).toBe(401);
     const unsubscribe = createUnsubscribeUrl(
       { channel: 'email', address: BUYER.email },
-      { secret: LINK_SIGNING_SECRET, baseUrl: PUBLIC_BASE_URL, now: Date.now() },
+      { keys: LINK_KEYS, baseUrl: PUBLIC_BASE_URL, now: Date.now() },
     ).slice(PUBLIC_BASE_URL.length);
     const token = unsubscribe.slice('/unsubscribe/'.length);
     expect((await app.inject({ method: 'GET', url: unsubscribe })).statusCode).toBe(200);

@@ -6,12 +6,13 @@ import {
   createUnsubscribeUrl,
   verifyUnsubscribeToken,
 } from '../../application/unsubscribe-links';
+import { linkKeyRing } from '../../application/link-keys';
 import type { Database } from '../../db/client';
 import { contactPoints } from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';
 import {
   ALL_SETTINGS,
-  LINK_SIGNING_SECRET,
+  LINK_KEYS,
   PUBLIC_BASE_URL,
   type WebhookHarness,
   consentCalls,
@@ -21,7 +22,7 @@ import {
 } from './webhooks-support';
 
 const DAY = 86_400_000;
-const link = { secret: LINK_SIGNING_SECRET, baseUrl: PUBLIC_BASE_URL };
+const link = { keys: LINK_KEYS, baseUrl: PUBLIC_BASE_URL };
 
 /** The token with one character changed (keeping it base64url). */
 function tamper(token: string, at: number): string {
@@ -41,7 +42,7 @@ describe('unsubscribe links', () => {
     expect(url.startsWith(`${PUBLIC_BASE_URL}/unsubscribe/`)).toBe(true);
     const token = url.slice(`${PUBLIC_BASE_URL}/unsubscribe/`.length);
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + DAY)).toEqual({
+    expect(verifyUnsubscribeToken(token, LINK_KEYS, now + DAY)).toEqual({
       ok: true,
       channel: 'email',
       address: 'ana.souza@example.com',
@@ -49,9 +50,9 @@ describe('unsubscribe links', () => {
     });
     const sms = createUnsubscribeToken(
       { channel: 'whatsapp', address: 'whatsapp:+5511987654321' },
-      { secret: LINK_SIGNING_SECRET, now },
+      { keys: LINK_KEYS, now },
     );
-    expect(verifyUnsubscribeToken(sms, LINK_SIGNING_SECRET, now)).toMatchObject({
+    expect(verifyUnsubscribeToken(sms, LINK_KEYS, now)).toMatchObject({
       ok: true,
       channel: 'whatsapp',
       address: '+5511987654321',
@@ -87,46 +88,41 @@ describe('unsubscribe links', () => {
   });
 
   it('expires after ttlDays (60 by default)', () => {
-    const token = createUnsubscribeToken(
-      { channel: 'email', address: 'a@example.com' },
-      { secret: LINK_SIGNING_SECRET, now },
-    );
-    expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + 60 * DAY - 1000).ok).toBe(true);
-    expect(verifyUnsubscribeToken(token, LINK_SIGNING_SECRET, now + 60 * DAY)).toEqual({
+    const token = createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { keys: LINK_KEYS, now });
+    expect(verifyUnsubscribeToken(token, LINK_KEYS, now + 60 * DAY - 1000).ok).toBe(true);
+    expect(verifyUnsubscribeToken(token, LINK_KEYS, now + 60 * DAY)).toEqual({
       ok: false,
       reason: 'expired',
     });
     const short = createUnsubscribeToken(
       { channel: 'email', address: 'a@example.com' },
-      { secret: LINK_SIGNING_SECRET, now, ttlDays: 1 },
+      { keys: LINK_KEYS, now, ttlDays: 1 },
     );
-    expect(verifyUnsubscribeToken(short, LINK_SIGNING_SECRET, now + 2 * DAY)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyUnsubscribeToken(short, LINK_KEYS, now + 2 * DAY)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('refuses tampered tokens (any byte), other secrets and garbage', () => {
-    const token = createUnsubscribeToken(
-      { channel: 'email', address: 'a@example.com' },
-      { secret: LINK_SIGNING_SECRET, now },
-    );
+    const token = createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { keys: LINK_KEYS, now });
     for (let at = 0; at < token.length; at++) {
       const changed = tamper(token, at);
       if (changed === token) continue;
-      const result = verifyUnsubscribeToken(changed, LINK_SIGNING_SECRET, now);
+      const result = verifyUnsubscribeToken(changed, LINK_KEYS, now);
       // The last character carries only some bits of the MAC: changing it may leave the bytes equal.
       if (Buffer.from(changed, 'base64url').equals(Buffer.from(token, 'base64url'))) continue;
       expect(result.ok, `character ${at}`).toBe(false);
     }
-    expect(verifyUnsubscribeToken(token, 'another-secret-0123456789', now)).toEqual({ ok: false, reason: 'invalid' });
-    expect(verifyUnsubscribeToken(token.slice(0, -4), LINK_SIGNING_SECRET, now).ok).toBe(false);
+    expect(verifyUnsubscribeToken(token, linkKeyRing('another-secret-0123456789'), now)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(verifyUnsubscribeToken(token.slice(0, -4), LINK_KEYS, now).ok).toBe(false);
     for (const garbage of ['', 'abc', 'not a token', 'x'.repeat(2000), '../../etc/passwd', `${token}=`]) {
-      expect(verifyUnsubscribeToken(garbage, LINK_SIGNING_SECRET, now)).toMatchObject({ ok: false });
+      expect(verifyUnsubscribeToken(garbage, LINK_KEYS, now)).toMatchObject({ ok: false });
     }
   });
 
   it('refuses a secret too short to sign with', () => {
-    expect(() =>
-      createUnsubscribeToken({ channel: 'email', address: 'a@example.com' }, { secret: 'short', now }),
-    ).toThrow(/LINK_SIGNING_SECRET/);
+    expect(() => linkKeyRing('short')).toThrow(/LINK_SIGNING_SECRET/);
   });
 });
 
@@ -231,7 +227,7 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
     const foreign = pathOf(
       createUnsubscribeUrl(
         { channel: 'email', address },
-        { ...link, secret: 'some-other-deployment-secret', now: Date.now() },
+        { ...link, keys: linkKeyRing('some-other-deployment-secret'), now: Date.now() },
       ),
     );
     const before = await fingerprint(getDb(), api.gateway);
@@ -265,7 +261,7 @@ describeEachDatabase('unsubscribe routes', (getDb) => {
     const url = urlFor(address);
     for (const settings of [
       NO_WEBHOOK_SETTINGS,
-      { ...ALL_SETTINGS, linkSigningSecret: null },
+      { ...ALL_SETTINGS, linkKeys: null },
       { ...ALL_SETTINGS, publicBaseUrl: null },
     ]) {
       const off = await startWebhookApi(getDb(), settings);

@@ -17,6 +17,7 @@ import { attempts, contactPoints, events, journeys } from '../../db/schema';
 import type { Channel } from '../../domain/channels';
 import { uniqueId } from '../support/fixtures';
 import { testLogger } from '../support/test-log';
+import { linkKeyRing } from '../../application/link-keys';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 import { TENANT_A_KEY, TENANT_B_KEY, startBody } from './support';
 
@@ -25,12 +26,13 @@ export const TWILIO_AUTH_TOKEN = 'twilio-auth-token-for-tests';
 /** `whsec_` + base64 of 32 bytes, as Resend shows it. */
 export const RESEND_WEBHOOK_SECRET = `whsec_${Buffer.from('resend-webhook-secret-32-bytes!!').toString('base64')}`;
 export const LINK_SIGNING_SECRET = 'link-signing-secret-for-tests-0123456789';
+export const LINK_KEYS = linkKeyRing(LINK_SIGNING_SECRET);
 
 export const ALL_SETTINGS: WebhookSettings = {
   publicBaseUrl: PUBLIC_BASE_URL,
   twilioAuthToken: TWILIO_AUTH_TOKEN,
   resendWebhookSecret: RESEND_WEBHOOK_SECRET,
-  linkSigningSecret: LINK_SIGNING_SECRET,
+  linkKeys: LINK_KEYS,
 };
 
 export interface WebhookHarness {

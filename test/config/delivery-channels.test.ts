@@ -1,6 +1,7 @@
 /** Which channels a worker sends through, from its environment (README, "Reminder channels"). */
 import { describe, expect, it } from 'vitest';
 import { webhookSettingsFromEnv } from '../../api/routes/webhooks/index';
+import { linkKeyRing } from '../../application/link-keys';
 import { verifyUnsubscribeToken } from '../../application/unsubscribe-links';
 import { deliveryChannelsFromEnv } from '../../worker';
 
@@ -38,7 +39,11 @@ describe('deliveryChannelsFromEnv', () => {
       Date.UTC(2026, 11, 1),
     );
     expect(url.startsWith('https://dunning.example.com/unsubscribe/')).toBe(true);
-    const check = verifyUnsubscribeToken(url.split('/').pop()!, LINKS.LINK_SIGNING_SECRET, Date.UTC(2026, 11, 2));
+    const check = verifyUnsubscribeToken(
+      url.split('/').pop()!,
+      linkKeyRing(LINKS.LINK_SIGNING_SECRET),
+      Date.UTC(2026, 11, 2),
+    );
     expect(check).toMatchObject({ ok: true, channel: 'email', address: 'ana@example.com' });
   });
 

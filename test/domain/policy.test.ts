@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY_ID, type Policy, defaultPolicy, policySchema } from '../../domain/policy';
+import { DEFAULT_POLICY_ID, type Policy, buyerAreaLinkTtlDays, defaultPolicy, policySchema } from '../../domain/policy';
 import { inQuietHours, policyArb, toMinutes } from '../support/arbitraries';
 
 const clone = (): Policy => structuredClone(defaultPolicy);
@@ -129,5 +129,22 @@ describe('policy validation names the field', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('payment-area link lifetime', () => {
+  it('is 30 days when the policy does not say (policies saved before the setting)', () => {
+    expect(defaultPolicy.buyerArea).toBeUndefined();
+    expect(buyerAreaLinkTtlDays(defaultPolicy)).toBe(30);
+  });
+
+  it.each([1, 7, 90])('%i days is a lifetime a policy may set', (linkTtlDays) => {
+    const p = { ...clone(), buyerArea: { linkTtlDays } };
+    expect(issuePaths(p)).toEqual([]);
+    expect(buyerAreaLinkTtlDays(policySchema.parse(p))).toBe(linkTtlDays);
+  });
+
+  it.each([0, 91, 7.5, '30', null])('%j → buyerArea.linkTtlDays', (linkTtlDays) => {
+    expect(issuePaths({ ...clone(), buyerArea: { linkTtlDays } })).toEqual(['buyerArea.linkTtlDays']);
   });
 });

@@ -2,6 +2,7 @@ import type { ReminderDelivery } from '../../activities/contracts';
 import type { Channel } from '../../domain/channels';
 import type { InstallmentInput } from '../../domain/installment';
 import { defaultPolicy } from '../../domain/policy';
+import { purchaseIdOf } from '../../domain/purchase';
 import { uniqueId } from './fixtures';
 
 /**
@@ -19,6 +20,7 @@ export function reminderDeliveryFor(
     attemptId: `${journeyId}/r0/s1/${channel}/${uniqueId('seq')}`,
     tenantId: inst.tenantId,
     installmentId: inst.installmentId,
+    purchaseId: purchaseIdOf(inst),
     buyerId: inst.buyer.id,
     planRevision: 0,
     stepIndex: 1,

@@ -7,7 +7,7 @@ import type { Actor } from '../../../domain/journey';
 import { messageJourneys } from '../../../application/fan-out';
 import type { JourneyGateway } from '../../../application/journey-gateway';
 import { type Problem, problem, problemResponse } from '../../problem';
-import { MIN_LINK_SECRET_LENGTH } from '../../../application/unsubscribe-links';
+import { type LinkKeyRing, linkKeysFromEnv } from '../../../application/link-keys';
 import { publicBaseUrlProblem } from '../../../domain/urls';
 
 /**
@@ -21,8 +21,8 @@ export interface WebhookSettings {
   twilioAuthToken: string | null;
   /** RESEND_WEBHOOK_SECRET: the `whsec_…` secret of the Resend webhook (svix signatures). */
   resendWebhookSecret: string | null;
-  /** LINK_SIGNING_SECRET: signs and encrypts one-click unsubscribe links. */
-  linkSigningSecret: string | null;
+  /** LINK_SIGNING_SECRET (and the previous one in its grace period): sign and encrypt buyer links. */
+  linkKeys: LinkKeyRing | null;
 }
 
 /** How a provider callback can be refused, as the document lists it. */
@@ -41,7 +41,7 @@ export const NO_WEBHOOK_SETTINGS: WebhookSettings = {
   publicBaseUrl: null,
   twilioAuthToken: null,
   resendWebhookSecret: null,
-  linkSigningSecret: null,
+  linkKeys: null,
 };
 
 export interface WebhookDeps {
@@ -52,7 +52,7 @@ export interface WebhookDeps {
 
 const RESEND_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
-/** Every problem with the settings, naming variables and never their values. */
+/** Every problem with the settings, naming variables and never their values (a key ring is checked when made). */
 export function webhookSettingsProblems(settings: WebhookSettings): string[] {
   const problems: string[] = [];
   if (settings.publicBaseUrl !== null) {
@@ -63,11 +63,6 @@ export function webhookSettingsProblems(settings: WebhookSettings): string[] {
   if (settings.resendWebhookSecret !== null && !RESEND_SECRET.test(settings.resendWebhookSecret)) {
     problems.push('RESEND_WEBHOOK_SECRET must be the webhook signing secret Resend shows (whsec_ followed by base64)');
   }
-  if (settings.linkSigningSecret !== null && settings.linkSigningSecret.length < MIN_LINK_SECRET_LENGTH) {
-    problems.push(
-      `LINK_SIGNING_SECRET must be at least ${MIN_LINK_SECRET_LENGTH} characters (32 random bytes recommended)`,
-    );
-  }
   return problems;
 }
 
@@ -77,13 +72,14 @@ export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): We
     const value = env[name]?.trim();
     return value ? value : null;
   };
+  const links = linkKeysFromEnv(env);
   const settings: WebhookSettings = {
     publicBaseUrl: read('PUBLIC_BASE_URL')?.replace(/\/+$/, '') ?? null,
     twilioAuthToken: read('TWILIO_AUTH_TOKEN'),
     resendWebhookSecret: read('RESEND_WEBHOOK_SECRET'),
-    linkSigningSecret: read('LINK_SIGNING_SECRET'),
+    linkKeys: links.keys,
   };
-  const problems = webhookSettingsProblems(settings);
+  const problems = [...webhookSettingsProblems(settings), ...links.problems];
   if (problems.length) throw new Error(problems.join('; '));
   return settings;
 }

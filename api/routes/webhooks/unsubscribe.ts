@@ -3,7 +3,7 @@
  * confirm button and changes nothing (mail scanners and previews fetch links); POST — the mail
  * client's one-click request (`List-Unsubscribe=One-Click`) or the page's form — records the
  * opt-out for the address and tells its open journeys. Tokens are signed, encrypted and
- * expiring (api/unsubscribe-links.ts). Without LINK_SIGNING_SECRET and PUBLIC_BASE_URL the
+ * expiring (application/unsubscribe-links.ts). Without LINK_SIGNING_SECRET and PUBLIC_BASE_URL the
  * routes answer 404, as if they did not exist.
  *
  * The path is a wildcard rather than `:token`: a token grows with the address (up to 254
@@ -113,9 +113,9 @@ const unsubscribeRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gat
   );
 
   function check(request: FastifyRequest): UnsubscribeTokenCheck | 'disabled' {
-    if (!settings.linkSigningSecret || !settings.publicBaseUrl) return 'disabled';
+    if (!settings.linkKeys || !settings.publicBaseUrl) return 'disabled';
     const token = (request.params as { '*'?: string })['*'] ?? '';
-    return verifyUnsubscribeToken(token, settings.linkSigningSecret, Date.now());
+    return verifyUnsubscribeToken(token, settings.linkKeys, Date.now());
   }
 
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>

@@ -974,6 +974,9 @@ export interface components {
         defaultCountry?: string;
         closedDates?: string[];
       };
+      buyerArea?: {
+        linkTtlDays: number;
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -1323,6 +1326,9 @@ export interface components {
         defaultCountry?: string;
         closedDates?: string[];
       };
+      buyerArea?: {
+        linkTtlDays: number;
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -1511,6 +1517,9 @@ export interface components {
         observePublicHolidays: boolean;
         defaultCountry?: string;
         closedDates?: string[];
+      };
+      buyerArea?: {
+        linkTtlDays: number;
       };
       finalAction: {
         /** @enum {string} */
