@@ -127,6 +127,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       });
       const decision = guardSend({
         rules: contactRulesOf(d.policy, holidaysAround(d, now)),
+        transactional: d.kind === 'confirmation',
         timeZone: d.timeZone,
         channel: d.channel,
         now,

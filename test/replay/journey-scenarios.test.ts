@@ -58,7 +58,16 @@ class Captured {
     return this.activities.map((a) => a.activityId);
   }
 
+  /** The reminders' deliveries (confirmations go through the same activity). */
   get deliveries(): ReminderDelivery[] {
+    return this.allDeliveries.filter((d) => d.kind !== 'confirmation');
+  }
+
+  get confirmations(): ReminderDelivery[] {
+    return this.allDeliveries.filter((d) => d.kind === 'confirmation');
+  }
+
+  private get allDeliveries(): ReminderDelivery[] {
     return this.activities.filter((a) => a.activityType === DELIVER_REMINDER).map((a) => a.args[0] as ReminderDelivery);
   }
 
