@@ -134,6 +134,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       });
       const decision = guardSend({
         rules: contactRulesOf(d.policy, holidaysAround(d, now)),
+        transactional: d.kind === 'confirmation',
         timeZone: d.timeZone,
         channel: d.channel,
         now,

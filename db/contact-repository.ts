@@ -1,7 +1,8 @@
-import { and, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import { CHANNEL_TABLE, type Channel, normalizeAddress } from '../domain/channels';
 import type { BuyerContactRecord } from '../domain/compliance';
 import { MS_PER_DAY } from '../domain/local-time';
+import { CONFIRMATION_TEMPLATES } from '../domain/templates';
 import { buyerOptedOut } from './buyer-consent-repository';
 import type { Database } from './client';
 import { attempts, contactPoints, installments, journeys } from './schema';
@@ -73,7 +74,10 @@ export async function lockBuyer(tx: Executor, tenantId: string, buyerId: string)
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}/${buyerId}`}, 0))`);
 }
 
-/** Instants of the buyer's contacts in the week before `now`, over all their journeys and channels. */
+/**
+ * Instants of the buyer's contacts in the week before `now`, over all their journeys and
+ * channels. Confirmations are transactional: they are not contacts the cap counts.
+ */
 export async function contactLedger(tx: Executor, tenantId: string, buyerId: string, now: number): Promise<number[]> {
   const rows = await tx
     .select({ sentAt: attempts.sentAt })
@@ -83,6 +87,7 @@ export async function contactLedger(tx: Executor, tenantId: string, buyerId: str
         eq(attempts.tenantId, tenantId),
         eq(attempts.buyerId, buyerId),
         inArray(attempts.status, [...CONTACT_STATUSES]),
+        notInArray(attempts.template, [...CONFIRMATION_TEMPLATES]),
         gt(attempts.sentAt, new Date(now - WEEK_MS)),
       ),
     );

@@ -138,8 +138,26 @@ export function earliestAllowedInstant(
   throw new Error('the contact rules leave no instant to contact the buyer');
 }
 
+/**
+ * The rules a transactional message follows (a confirmation the buyer's own action asked for):
+ * only quiet hours. It may go out on any day, and no cap holds it back.
+ */
+export function transactionalRules(rules: ContactRules): ContactRules {
+  return {
+    quietHours: rules.quietHours,
+    allowedWeekdays: [1, 2, 3, 4, 5, 6, 7],
+    maxContactsPer7Days: Number.POSITIVE_INFINITY,
+    holidays: [],
+  };
+}
+
 export interface SendRequest {
   rules: ContactRules;
+  /**
+   * A transactional message (a confirmation): see {@link transactionalRules}. Consent and the
+   * WhatsApp window still apply.
+   */
+  transactional?: boolean;
   timeZone: string;
   channel: Channel;
   now: number;
@@ -154,7 +172,8 @@ export interface SendRequest {
  * waits until `until`).
  */
 export function guardSend(request: SendRequest): SendDecision {
-  const { rules, timeZone, channel, now, buyer } = request;
+  const { timeZone, channel, now, buyer } = request;
+  const rules = request.transactional ? transactionalRules(request.rules) : request.rules;
   if (buyer.optedOut.includes(channel)) return { verdict: 'refuse', reason: 'opted_out' };
   if (buyer.suppressed.includes(channel)) return { verdict: 'refuse', reason: 'suppressed' };
   const reason = blockingRule(rules, now, timeZone, buyer.contacts);

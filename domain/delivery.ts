@@ -1,5 +1,6 @@
 import { type Channel, addressOn } from './channels';
 import type { SendDecision } from './compliance';
+import { type PendingConfirmation, confirmationKey } from './confirmations';
 import type { DeferralReason, JourneyEvent, JourneyState } from './journey';
 import type { MessageFacts } from './messages';
 import type { PlannedStep } from './plan';
@@ -40,6 +41,16 @@ export type DeliveryContext = Omit<Extract<JourneyEvent, { type: 'step_sent' }>,
   fallbackUntil: number;
 };
 
+/** The instant a deferral holds a delivery until: always later than now, so a deferral never makes the journey spin. */
+function deferredUntil(
+  outcome: Extract<DeliveryOutcome, { status: 'deferred' }>,
+  at: number,
+  fallback: number,
+): number {
+  const until = outcome.until ? Date.parse(outcome.until) : Number.NaN;
+  return Math.max(Number.isNaN(until) ? fallback : until, at + MIN_DEFERRAL_MS);
+}
+
 export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext): JourneyEvent {
   const target = { revision: ctx.revision, stepIndex: ctx.stepIndex };
   switch (outcome.status) {
@@ -63,17 +74,42 @@ export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext)
       };
     case 'opted_out':
       return { type: 'opted_out', at: ctx.at, channel: ctx.channel, actor: { kind: 'provider', id: outcome.source } };
-    case 'deferred': {
-      const until = outcome.until ? Date.parse(outcome.until) : Number.NaN;
+    case 'deferred':
       return {
         type: 'step_deferred',
         at: ctx.at,
         ...target,
-        // Always later than now, so a deferral can never make the journey spin.
-        until: Math.max(Number.isNaN(until) ? ctx.fallbackUntil : until, ctx.at + MIN_DEFERRAL_MS),
+        until: deferredUntil(outcome, ctx.at, ctx.fallbackUntil),
         reason: outcome.reason,
       };
-    }
+  }
+}
+
+/**
+ * What the journey makes of a confirmation's delivery: sent; held by quiet hours; or refused on
+ * this channel, which it then falls through (a confirmation never changes what reminders use).
+ */
+export function eventForConfirmation(
+  outcome: DeliveryOutcome,
+  ctx: { at: number; confirmation: PendingConfirmation; channel: Channel; attemptId: string },
+): JourneyEvent {
+  const { at, channel } = ctx;
+  const { confirms, template } = ctx.confirmation;
+  switch (outcome.status) {
+    case 'sent':
+      return { type: 'confirmation_sent', at, confirms, template, channel, attemptId: ctx.attemptId };
+    case 'deferred':
+      return {
+        type: 'confirmation_deferred',
+        at,
+        confirms,
+        until: deferredUntil(outcome, at, at),
+        reason: outcome.reason,
+      };
+    case 'opted_out':
+      return { type: 'confirmation_failed', at, confirms, channel, reason: 'opted_out' };
+    case 'undeliverable':
+      return { type: 'confirmation_failed', at, confirms, channel, reason: outcome.reason };
   }
 }
 
@@ -96,8 +132,13 @@ export function outcomeOfGuard(decision: SendDecision): Exclude<DeliveryOutcome,
   }
 }
 
-/** A reminder to deliver: the facts its message is rendered from, plus where and under which key. */
+/** A reminder (or a confirmation) to deliver: the facts its message is rendered from, where, and under which key. */
 export interface ReminderDelivery extends MessageFacts {
+  /**
+   * `confirmation`: transactional — only quiet hours hold it, and it stays out of the contact
+   * ledger the frequency cap counts. Absent: a reminder (also every delivery from before).
+   */
+  kind?: 'reminder' | 'confirmation';
   journeyId: string;
   /** Idempotency key of this attempt: a retried activity finds its earlier row instead of sending again. */
   attemptId: string;
@@ -128,31 +169,18 @@ export function stepKey(revision: number, stepIndex: number, channel: Channel): 
   return `r${revision}/s${stepIndex}/${channel}`;
 }
 
-/**
- * The delivery of `step` on `channel` (the one it resolved to), as the journey stands: it asks
- * for what is still owed. The attempt id ends with the journey's last event number, so a re-send
- * after a contact fix is a new attempt, not a replay of the old one.
- */
-export function reminderDelivery(
-  state: JourneyState,
-  step: PlannedStep,
-  channel: Channel,
-  journeyId: string,
-): ReminderDelivery {
+/** What every delivery of this journey on `channel` says, as the journey stands. */
+function deliveryBase(state: JourneyState, channel: Channel, journeyId: string) {
   const { installment } = state;
   const { buyer } = installment;
   return {
     journeyId,
-    attemptId: `${journeyId}/${stepKey(state.planRevision, step.stepIndex, channel)}/${state.lastSeq}`,
     tenantId: installment.tenantId,
     installmentId: installment.installmentId,
     purchaseId: purchaseIdOf(installment),
     buyerId: buyer.id,
     planRevision: state.planRevision,
-    stepIndex: step.stepIndex,
     channel,
-    requestedChannel: step.channel,
-    template: step.template,
     locale: buyer.locale,
     to: addressOn(channel, buyer)!,
     buyerName: buyer.name,
@@ -166,5 +194,51 @@ export function reminderDelivery(
     timeZone: buyer.timezone,
     country: buyer.country,
     policy: state.policy,
+  };
+}
+
+/**
+ * The delivery of `step` on `channel` (the one it resolved to), as the journey stands: it asks
+ * for what is still owed. The attempt id ends with the journey's last event number, so a re-send
+ * after a contact fix is a new attempt, not a replay of the old one.
+ */
+export function reminderDelivery(
+  state: JourneyState,
+  step: PlannedStep,
+  channel: Channel,
+  journeyId: string,
+): ReminderDelivery {
+  return {
+    ...deliveryBase(state, channel, journeyId),
+    attemptId: `${journeyId}/${stepKey(state.planRevision, step.stepIndex, channel)}/${state.lastSeq}`,
+    stepIndex: step.stepIndex,
+    requestedChannel: step.channel,
+    template: step.template,
+  };
+}
+
+/**
+ * The delivery of a confirmation on `channel`, with the facts as they stood when it was owed
+ * (the balance right after that payment, the dates of that change). One attempt per confirmation
+ * and channel: a try after quiet hours is the same attempt, never a second message.
+ */
+export function confirmationDelivery(
+  state: JourneyState,
+  owed: PendingConfirmation,
+  channel: Channel,
+  journeyId: string,
+): ReminderDelivery {
+  return {
+    ...deliveryBase(state, channel, journeyId),
+    kind: 'confirmation',
+    attemptId: `${journeyId}/${confirmationKey(owed.confirms, channel)}`,
+    // Not a step of the ladder.
+    stepIndex: -1,
+    requestedChannel: channel,
+    template: owed.template,
+    amountDueMinor: owed.amountDueMinor,
+    dueDate: owed.dueDate,
+    ...(owed.amountPaidMinor !== undefined && { amountPaidMinor: owed.amountPaidMinor }),
+    ...(owed.previousDueDate !== undefined && { previousDueDate: owed.previousDueDate }),
   };
 }

@@ -1,5 +1,12 @@
 import type { Channel, ChannelAvailability, ChannelUnavailableReason } from './channels';
 import type { DelayReason } from './compliance';
+import {
+  type ConfirmationEvent,
+  type PendingConfirmation,
+  confirmationOwed,
+  pendingConfirmations,
+  reduceConfirmations,
+} from './confirmations';
 import type { InstallmentInput } from './installment';
 import { isLocale } from './locales';
 import {
@@ -118,7 +125,8 @@ export type JourneyEvent =
   | { type: 'contact_updated'; at: number; changes: ContactUpdate; actor?: Actor }
   | { type: 'opted_out'; at: number; channel: Channel; actor?: Actor }
   | { type: 'opted_in'; at: number; channel: Channel; actor?: Actor }
-  | { type: 'final_action_taken'; at: number; action: FinalAction };
+  | { type: 'final_action_taken'; at: number; action: FinalAction }
+  | ConfirmationEvent;
 
 /**
  * An event as it goes to the audit log: numbered, and with personal data reduced to the names
@@ -161,6 +169,11 @@ export interface JourneyState {
   cancelReason: CancelReason | null;
   /** Sequence number of the last recorded event: the idempotency key of each audit row. */
   lastSeq: number;
+  /**
+   * Confirmations owed to the buyer, oldest first (see confirmations.ts). Carried across
+   * continue-as-new with the rest of the state; absent in state from before they existed.
+   */
+  confirmations?: PendingConfirmation[];
 }
 
 /**
@@ -273,6 +286,34 @@ export function nextAction(state: JourneyState, now: number): NextAction {
   return { kind: 'wait', until: plan.finalActionAt, reason: 'final_action' };
 }
 
+/** What the workflow does next: a confirmation owed, or else the ladder's next action. */
+export type JourneyMove =
+  | Exclude<NextAction, { kind: 'wait' }>
+  | { kind: 'wait'; until: number | null; reason: Extract<NextAction, { kind: 'wait' }>['reason'] | 'confirmation' }
+  | { kind: 'confirm'; confirmation: PendingConfirmation };
+
+/**
+ * Confirmations first: one owed goes out before any reminder, and the journey does not end
+ * while one is owed. One held by quiet hours is waited for (never longer: its instant is set).
+ */
+export function nextMove(state: JourneyState, now: number): JourneyMove {
+  const owed = pendingConfirmations(state)[0];
+  if (owed && (owed.notBefore ?? now) <= now) return { kind: 'confirm', confirmation: owed };
+  const action = nextAction(state, now);
+  if (!owed) return action;
+  const until = owed.notBefore!;
+  const sooner = action.kind === 'done' || (action.kind === 'wait' && (action.until === null || until < action.until));
+  return sooner ? { kind: 'wait', until, reason: 'confirmation' } : action;
+}
+
+/**
+ * The state without confirmations owed: a journey whose history was written before they existed
+ * never sends one (see the send-confirmations patch).
+ */
+export function withoutConfirmations(state: JourneyState): JourneyState {
+  return pendingConfirmations(state).length === 0 ? state : { ...state, confirmations: [] };
+}
+
 /** The actions that only record something: no delivery, no waiting. */
 export type BookkeepingAction = Extract<NextAction, { kind: 'resume' | 'skip' | 'final' }>;
 
@@ -349,7 +390,12 @@ export function dispatch(
   const next = reduce(state, event);
   if (next === state) return { state, recorded: null };
   const seq = state.lastSeq + 1;
-  return { state: { ...next, lastSeq: seq }, recorded: { ...redact(event, state), seq } as RecordedEvent };
+  const owed = confirmationOwed(state, next, event, { seq, outstandingMinor: outstandingMinor(next) });
+  const confirmations = owed ? [...pendingConfirmations(next), owed] : next.confirmations;
+  return {
+    state: { ...next, lastSeq: seq, ...(confirmations && { confirmations }) },
+    recorded: { ...redact(event, state), seq } as RecordedEvent,
+  };
 }
 
 function redact(event: JourneyEvent, before: JourneyState): AuditEvent {
@@ -470,6 +516,15 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
       const outcome: Outcome =
         state.paidMinor > 0 ? 'partially_recovered' : event.action === 'hand_to_agency' ? 'handed_over' : 'written_off';
       return { ...close(state, outcome, event.at), finalAction: event.action };
+    }
+    case 'confirmation_sent':
+    case 'confirmation_deferred':
+    case 'confirmation_failed':
+    case 'confirmation_skipped': {
+      // Owed also after the journey closed: a payment that closes it is confirmed before it ends.
+      const owed = pendingConfirmations(state);
+      const confirmations = reduceConfirmations(owed, event);
+      return confirmations === owed ? state : { ...state, confirmations: [...confirmations] };
     }
   }
 }

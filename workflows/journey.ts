@@ -13,7 +13,14 @@ import {
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/contracts';
 import { type Channel, resolveChannel } from '../domain/channels';
-import { eventForDelivery, reminderDelivery, stepKey } from '../domain/delivery';
+import { type PendingConfirmation, confirmationKey, confirmationRoute } from '../domain/confirmations';
+import {
+  confirmationDelivery,
+  eventForConfirmation,
+  eventForDelivery,
+  reminderDelivery,
+  stepKey,
+} from '../domain/delivery';
 import type { InstallmentInput } from '../domain/installment';
 import {
   type Actor,
@@ -25,9 +32,10 @@ import {
   dispatch,
   eventOfAction,
   isClosed,
-  nextAction,
+  nextMove,
   stageAt,
   startJourney,
+  withoutConfirmations,
 } from '../domain/journey';
 import { zonedToInstant } from '../domain/local-time';
 import { type PlannedStep, contactWindowEnd } from '../domain/plan';
@@ -35,7 +43,7 @@ import type { Policy } from '../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
 import { registerJourneyHandlers } from './journey-handlers';
 import { deliveryTaskQueue } from './messages';
-import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from './patches';
+import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL, SEND_CONFIRMATIONS } from './patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
 
 export interface JourneyInput {
@@ -141,7 +149,17 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     });
   };
 
-  const deliveriesPerStep = new Map<string, number>();
+  const triesPerActivity = new Map<string, number>();
+  /**
+   * Activity IDs stay unique in a run when a delivery is tried again on the same channel
+   * (deferred past quiet hours, or a fixed address): the second try is `…/email#2`.
+   */
+  const nthTry = (activityId: string): string => {
+    const tries = (triesPerActivity.get(activityId) ?? 0) + 1;
+    triesPerActivity.set(activityId, tries);
+    return tries === 1 ? activityId : `${activityId}#${tries}`;
+  };
+
   const send = async (step: PlannedStep): Promise<void> => {
     const now = Date.now();
     const target = { revision: state.planRevision, stepIndex: step.stepIndex };
@@ -153,12 +171,10 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     }
     const { channel } = route;
     const delivery = reminderDelivery(state, step, channel, workflowInfo().workflowId);
-    const key = stepKey(target.revision, target.stepIndex, channel);
-    // Activity IDs stay unique in a run when a step is tried again on the same channel
-    // (deferred past quiet hours, or a fixed address): the second try is `…/email#2`.
-    const tries = (deliveriesPerStep.get(key) ?? 0) + 1;
-    deliveriesPerStep.set(key, tries);
-    const deliver = deliverReminderAs(tries === 1 ? `deliver/${key}` : `deliver/${key}#${tries}`, channel);
+    const deliver = deliverReminderAs(
+      nthTry(`deliver/${stepKey(target.revision, target.stepIndex, channel)}`),
+      channel,
+    );
     const scope = new CancellationScope();
     deliveryInFlight = scope;
     try {
@@ -191,6 +207,38 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   };
 
   /**
+   * Sends a confirmation owed on the first channel that reaches the buyer, through the same
+   * delivery activity as reminders (task queue per channel, retries, intent row). Never canceled
+   * when the journey closes: the payment that closes it is confirmed.
+   */
+  const confirm = async (owed: PendingConfirmation): Promise<void> => {
+    const { confirms, template } = owed;
+    const route = confirmationRoute(state, owed);
+    if (route.kind === 'none') {
+      apply({
+        type: 'confirmation_skipped',
+        at: Date.now(),
+        confirms,
+        template,
+        reason: 'no_channel',
+        channels: route.skipped,
+      });
+      return;
+    }
+    const { channel } = route;
+    const delivery = confirmationDelivery(state, owed, channel, workflowInfo().workflowId);
+    try {
+      const result = await deliverReminderAs(nthTry(confirmationKey(confirms, channel)), channel)(delivery);
+      apply(
+        eventForConfirmation(result, { at: Date.now(), confirmation: owed, channel, attemptId: delivery.attemptId }),
+      );
+    } catch (err) {
+      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+      apply({ type: 'confirmation_skipped', at: Date.now(), confirms, template, reason: 'delivery_failed' });
+    }
+  };
+
+  /**
    * An operator canceled the workflow itself (Temporal UI or CLI): the journey ends as canceled,
    * on record, before the cancellation ends the workflow.
    */
@@ -213,12 +261,18 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
       // none is left, so nothing waits unrecorded (or is lost when the journey ends).
       while (unrecorded.length > 0) await flush();
       const now = Date.now();
-      const action = nextAction(state, now);
+      const action = nextMove(state, now);
       switch (action.kind) {
         case 'done':
           await condition(allHandlersFinished);
-          while (unrecorded.length > 0) await flush();
+          // What the last handlers did (a late payment) is recorded, and confirmed, before the end.
+          if (unrecorded.length > 0) break;
           return journeyStatus(state, Date.now());
+        case 'confirm':
+          if (patched(SEND_CONFIRMATIONS)) await confirm(action.confirmation);
+          // Written before confirmations existed: this journey never sent one.
+          else state = withoutConfirmations(state);
+          break;
         case 'resume':
         case 'skip':
         case 'final':

@@ -9,3 +9,9 @@ export const CANCEL_DELIVERY_ON_CLOSE = 'cancel-delivery-on-close';
 
 /** An operator's cancel of the workflow itself (Temporal UI or CLI) is recorded: the journey closes as canceled. */
 export const RECORD_OPERATOR_CANCEL = 'record-operator-cancel';
+
+/**
+ * The journey confirms what the buyer did — a payment, an accepted due-date change — with a
+ * transactional message (`confirm/<seq>/<channel>` activities). Histories from before owed none.
+ */
+export const SEND_CONFIRMATIONS = 'send-confirmations';

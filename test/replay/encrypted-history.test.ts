@@ -34,11 +34,11 @@ function isPayload(value: unknown): value is Payload {
 
 /**
  * Encrypts every payload of a history as a client and worker with the codec would have written it — except search
- * attributes, which codecs never touch.
+ * attributes and markers: codecs never touch the former, and sdk-core writes `patched()` markers itself, in the clear.
  */
 async function encryptHistory(history: temporal.api.history.v1.IHistory): Promise<temporal.api.history.v1.IHistory> {
   const visit = async (value: unknown, key?: string): Promise<unknown> => {
-    if (key === 'searchAttributes') return value;
+    if (key === 'searchAttributes' || key === 'markerRecordedEventAttributes') return value;
     if (isPayload(value)) return (await codec.encode([value]))[0];
     if (Array.isArray(value)) return Promise.all(value.map((v) => visit(v)));
     if (value instanceof Uint8Array || typeof value !== 'object' || value === null) return value;

@@ -18,7 +18,7 @@ import { defaultPolicy } from '../../domain/policy';
 import type { JourneyStatus } from '../../domain/status';
 import type { JourneyInput } from '../../workflows/journey';
 import { deliveryTaskQueue } from '../../workflows/messages';
-import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from '../../workflows/patches';
+import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL, SEND_CONFIRMATIONS } from '../../workflows/patches';
 import { makeInstallment } from '../support/fixtures';
 import {
   DELIVER_REMINDER,
@@ -58,7 +58,16 @@ class Captured {
     return this.activities.map((a) => a.activityId);
   }
 
+  /** The reminders' deliveries (confirmations go through the same activity). */
   get deliveries(): ReminderDelivery[] {
+    return this.allDeliveries.filter((d) => d.kind !== 'confirmation');
+  }
+
+  get confirmations(): ReminderDelivery[] {
+    return this.allDeliveries.filter((d) => d.kind === 'confirmation');
+  }
+
+  private get allDeliveries(): ReminderDelivery[] {
     return this.activities.filter((a) => a.activityType === DELIVER_REMINDER).map((a) => a.args[0] as ReminderDelivery);
   }
 
@@ -652,6 +661,152 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(run2.activityIds[0]).toBe('deliver/r0/s2/sms');
     expect(run2.recordedEvents[0]).toMatchObject({ type: 'step_sent', seq: 4, stepIndex: 2 });
     expect(run2.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7 } });
+  });
+});
+
+/** The patch ids of the `patched()` markers in a history, in order. */
+function patchMarkers(h: JourneyHistory): string[] {
+  return (h.build().events ?? []).flatMap((e) => {
+    const payload = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
+    return payload?.data ? [(JSON.parse(new TextDecoder().decode(payload.data)) as { id: string }).id] : [];
+  });
+}
+
+describe('dunningJourney replay: confirmations (patch send-confirmations)', () => {
+  /** A partial payment, a due-date change, then the payment that settles the installment. */
+  const payChangePay = (options: Partial<JourneyHistoryOptions> = {}) => {
+    const installment = makeInstallment();
+    return (
+      journey(installment, options)
+        .reminder('email')
+        .payment(2_000, { paymentId: 'pay-1', at: '2026-11-28T16:00:00Z' })
+        // Reported twice: recorded once, confirmed once.
+        .payment(2_000, { paymentId: 'pay-1', at: '2026-11-28T17:00:00Z' })
+        .changeDueDate('2026-12-08', { at: '2026-11-28T18:00:00Z', updateId: 'reschedule-1' })
+        .payment(2_990, { paymentId: 'pay-2', at: '2026-11-29T15:00:00Z' })
+        .finish()
+    );
+  };
+
+  it('a new history (with the marker): each payment and the due-date change is confirmed, the last one before the journey ends', async () => {
+    const h = payChangePay();
+    expect(patchMarkers(h)).toEqual([SEND_CONFIRMATIONS]);
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    const confirmIds = captured.activityIds.filter((id) => id.startsWith('confirm/'));
+    expect(confirmIds).toEqual(h.confirmations);
+    expect(confirmIds).toHaveLength(3);
+    for (const id of confirmIds) expect(id).toMatch(/^confirm\/\d+\/email$/);
+    // The settling payment's confirmation is the last delivery, then its record, then the end.
+    expect(captured.activityIds.slice(-2)).toEqual([confirmIds[2], `record/${captured.records.length}`]);
+
+    expect(captured.confirmations.map((d) => [d.template, d.amountPaidMinor, d.amountDueMinor])).toEqual([
+      ['payment_confirmation', 2_000, 2_990],
+      ['due_date_change_confirmation', undefined, 2_990],
+      ['payment_confirmation', 2_990, 0],
+    ]);
+    expect(captured.confirmations[1]).toMatchObject({
+      kind: 'confirmation',
+      dueDate: '2026-12-08',
+      previousDueDate: '2026-12-01',
+      attemptId: `${h.workflowId}/${confirmIds[1]}`,
+    });
+    const sent = captured.recordedEvents.filter((e) => e.type === 'confirmation_sent');
+    expect(sent.map((e) => e.type === 'confirmation_sent' && e.attemptId)).toEqual(
+      captured.confirmations.map((d) => d.attemptId),
+    );
+    // The reminders' count is the reminders' alone.
+    expect(captured.result).toMatchObject({ outcome: 'paid_before_due', attempts: { sent: h.deliveries.length } });
+  });
+
+  it('a history written before the patch (no marker) replays on the new code: nothing confirmed, as then', async () => {
+    const h = payChangePay({ withoutPatches: [SEND_CONFIRMATIONS] });
+    expect(patchMarkers(h)).toEqual([]);
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    expect(captured.activityIds.some((id) => id.startsWith('confirm/'))).toBe(false);
+    expect(captured.recordedEvents.some((e) => e.type.startsWith('confirmation_'))).toBe(false);
+    expect(captured.result).toMatchObject({ outcome: 'paid_before_due' });
+  });
+
+  it('replay compares the confirmations’ activity ids: a history that confirmed on another channel does not replay', async () => {
+    const h = payChangePay({
+      tamper: (a) =>
+        a.activityId.startsWith('confirm/') ? { ...a, activityId: a.activityId.replace('email', 'sms') } : a,
+    });
+    const error = await replayError(h);
+    expect(error).toBeInstanceOf(DeterminismViolationError);
+    expect(String(error)).toMatch(
+      /Activity id of scheduled event 'confirm\/\d+\/sms' does not match .*'confirm\/\d+\/email'/,
+    );
+  });
+
+  it('a payment that closes the journey inside quiet hours: the confirmation waits for the morning, then the journey ends', async () => {
+    const installment = makeInstallment();
+    const morning = '2026-11-25T13:00:00.000Z'; // 08:00 in New York
+    const h = journey(installment, {
+      confirmationResult: (id) =>
+        id.includes('#')
+          ? { status: 'sent', providerMessageId: `outbox:${id}` }
+          : { status: 'deferred', reason: 'quiet_hours', until: morning },
+    })
+      .payment(4_990, { paymentId: 'pay-night', at: '2026-11-25T03:00:00Z' })
+      .finish();
+    const captured = await replayJourney(h);
+    const [first, second] = h.confirmations;
+    expect(second).toBe(`${first}#2`);
+    expect(captured.recordedEvents.find((e) => e.type === 'confirmation_deferred')).toMatchObject({
+      until: Date.parse(morning),
+      reason: 'quiet_hours',
+    });
+    const sent = captured.recordedEvents.find((e) => e.type === 'confirmation_sent')!;
+    expect(sent.at).toBeGreaterThanOrEqual(Date.parse(morning));
+    expect(captured.result).toMatchObject({ outcome: 'paid_before_due', closedAt: '2026-11-25T03:00:00.015Z' });
+  });
+
+  it('an opted-out email falls through to SMS; a delivery that keeps failing is skipped and the journey goes on', async () => {
+    const h = journey(makeInstallment(), { confirmationResult: () => 'fails' })
+      .optOut('email', { at: '2026-11-21T15:00:00Z' })
+      .payment(1_000, { paymentId: 'pay-1', at: '2026-11-22T15:00:00Z' })
+      .reminder('sms');
+    const captured = await replayJourney(h.finish());
+    expect(h.confirmations).toEqual([expect.stringMatching(/^confirm\/\d+\/sms$/)]);
+    expect(captured.confirmations[0]).toMatchObject({ channel: 'sms', to: '+14155550123', kind: 'confirmation' });
+    expect(captured.recordedEvents.find((e) => e.type === 'confirmation_skipped')).toMatchObject({
+      reason: 'delivery_failed',
+      template: 'payment_confirmation',
+    });
+    expect(captured.result.attempts.failed).toBe(0);
+  });
+
+  it('continue-as-new while a confirmation waits for quiet hours to end: the next run carries it and sends it', async () => {
+    const installment = makeInstallment();
+    const first = journey(installment, {
+      runId: '00000000-0000-4000-8000-0000000000b1',
+      confirmationResult: () => ({ status: 'deferred', reason: 'quiet_hours', until: '2026-11-22T13:00:00.000Z' }),
+    })
+      .suggestContinueAsNew()
+      .payment(1_000, { paymentId: 'pay-night', at: '2026-11-22T03:00:00Z' });
+    expect(first.closed).toBe(true);
+    const run1 = await replayJourney(first);
+    const [next] = run1.continuedAsNew[0] as [JourneyInput];
+    expect(next.carried?.state.confirmations).toMatchObject([
+      { template: 'payment_confirmation', notBefore: Date.parse('2026-11-22T13:00:00Z') },
+    ]);
+
+    const second = new JourneyHistory({
+      installment,
+      startAt: first.now,
+      carried: next.carried,
+      runId: '00000000-0000-4000-8000-0000000000b2',
+      continuedFromRunId: '00000000-0000-4000-8000-0000000000b1',
+    }).finish();
+    const run2 = await replayJourney(second);
+    expect(run2.activityIds[0]).toMatch(/^confirm\/\d+\/email$/);
+    expect(run2.recordedEvents[0]).toMatchObject({
+      type: 'confirmation_sent',
+      at: Date.parse('2026-11-22T13:00:00Z') + 15 + 1_500 + 15,
+    });
   });
 });
 

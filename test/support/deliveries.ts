@@ -43,3 +43,21 @@ export function reminderDeliveryFor(
     ...overrides,
   };
 }
+
+/** What the workflow hands the deliver activity to confirm a payment of `paidMinor`, on `channel`. */
+export function confirmationDeliveryFor(
+  inst: InstallmentInput,
+  channel: Channel = 'email',
+  paidMinor = 1_000,
+): ReminderDelivery {
+  const reminder = reminderDeliveryFor(inst, channel);
+  return {
+    ...reminder,
+    kind: 'confirmation',
+    attemptId: `${reminder.journeyId}/confirm/${uniqueId('seq')}/${channel}`,
+    stepIndex: -1,
+    template: 'payment_confirmation',
+    amountPaidMinor: paidMinor,
+    amountDueMinor: inst.amount.amountMinor - paidMinor,
+  };
+}

@@ -38,6 +38,7 @@
 import type { temporal } from '@temporalio/proto';
 import type { DeliveryResult } from '../../activities/contracts';
 import { type Channel, resolveChannel } from '../../domain/channels';
+import { type PendingConfirmation, confirmationKey, confirmationRoute } from '../../domain/confirmations';
 import type { InstallmentInput } from '../../domain/installment';
 import {
   type CancelReason,
@@ -49,12 +50,13 @@ import {
   channelAvailability,
   checkDueDateChange,
   dispatch,
-  nextAction,
+  nextMove,
   stageAt,
   startJourney,
+  withoutConfirmations,
 } from '../../domain/journey';
 import { type LocalDate, zonedToInstant } from '../../domain/local-time';
-import { eventForDelivery } from '../../domain/delivery';
+import { eventForConfirmation, eventForDelivery } from '../../domain/delivery';
 import { contactWindowEnd } from '../../domain/plan';
 import { type Policy, defaultPolicy } from '../../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../../domain/status';
@@ -70,7 +72,7 @@ import {
   resumeSignal,
   updateContactSignal,
 } from '../../workflows/messages';
-import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL } from '../../workflows/patches';
+import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL, SEND_CONFIRMATIONS } from '../../workflows/patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from '../../workflows/search-attributes';
 import { HistoryBuilder } from './history-builder';
 
@@ -118,6 +120,11 @@ export interface JourneyHistoryOptions {
   /** Time from the event that triggers a workflow task to the task starting. @default 15 ms */
   taskLatencyMs?: number;
   /**
+   * What each confirmation's delivery answers (`fails`: its retries run out), by activity id.
+   * @default sent
+   */
+  confirmationResult?: (activityId: string) => DeliveryResult | 'fails';
+  /**
    * Rewrites activities as they are written into the history (the simulation itself goes on
    * with the real ones): for histories that must NOT replay.
    */
@@ -144,6 +151,8 @@ type Blocked =
       /** The journey closed meanwhile and asked to cancel it: canceled unless it had started. */
       cancelRequested?: boolean;
     }
+  /** A confirmation's delivery: completed as soon as the scenario goes on (see `confirmationResult`). */
+  | { kind: 'confirm'; activityId: string; confirmation: PendingConfirmation; channel: Channel; attemptId: string }
   | { kind: 'timer'; timerId: number; fireAt: number }
   /** condition() without a timeout: paused until resumed. */
   | { kind: 'paused' }
@@ -157,6 +166,8 @@ export class JourneyHistory {
   readonly activities: ScheduledActivity[] = [];
   /** The ids of the deliverReminder activities, in order. */
   readonly deliveries: string[] = [];
+  /** The ids of the confirmations' deliverReminder activities, in order. */
+  readonly confirmations: string[] = [];
   /** One line per decision, for failure messages. */
   readonly log: string[] = [];
 
@@ -175,6 +186,7 @@ export class JourneyHistory {
   private readonly recordLatencyMs: number;
   private readonly taskLatencyMs: number;
   private readonly tamper: ((activity: ScheduledActivity) => ScheduledActivity) | undefined;
+  private readonly confirmationResult: (activityId: string) => DeliveryResult | 'fails';
 
   /** `patched()` ids this run has recorded (a marker is written on the first use only). */
   private readonly patchesUsed = new Set<string>();
@@ -191,6 +203,8 @@ export class JourneyHistory {
     this.recordLatencyMs = options.recordLatencyMs ?? 40;
     this.taskLatencyMs = options.taskLatencyMs ?? 15;
     this.tamper = options.tamper;
+    this.confirmationResult =
+      options.confirmationResult ?? ((id) => ({ status: 'sent', providerMessageId: `outbox:${id}` }));
     this.withoutPatches = new Set(options.withoutPatches ?? []);
     this.taskQueue = options.taskQueue ?? 'dunning-journeys';
     this.builder = new HistoryBuilder({
@@ -395,6 +409,9 @@ export class JourneyHistory {
         case 'record':
           this.completeRecord();
           break;
+        case 'confirm':
+          this.completeConfirmation();
+          break;
         case 'timer':
           this.fireTimer();
           break;
@@ -549,8 +566,46 @@ export class JourneyHistory {
         this.flush(now);
         return;
       }
-      const action = nextAction(this.current, now);
+      const action = nextMove(this.current, now);
       switch (action.kind) {
+        case 'confirm': {
+          if (this.withoutPatches.has(SEND_CONFIRMATIONS)) {
+            this.current = withoutConfirmations(this.current);
+            this.log.push(`${iso(now)} confirmations dropped (no patch)`);
+            break;
+          }
+          if (!this.patchesUsed.has(SEND_CONFIRMATIONS)) {
+            this.builder.patchMarker(SEND_CONFIRMATIONS);
+            this.patchesUsed.add(SEND_CONFIRMATIONS);
+          }
+          const owed = action.confirmation;
+          const route = confirmationRoute(this.current, owed);
+          if (route.kind === 'none') {
+            this.apply({
+              type: 'confirmation_skipped',
+              at: now,
+              confirms: owed.confirms,
+              template: owed.template,
+              reason: 'no_channel',
+              channels: route.skipped,
+            });
+            break;
+          }
+          const key = confirmationKey(owed.confirms, route.channel);
+          const tries = this.confirmations.filter((id) => id === key || id.startsWith(`${key}#`)).length + 1;
+          const activityId = tries === 1 ? key : `${key}#${tries}`;
+          this.schedule(activityId, DELIVER_REMINDER, deliveryTaskQueue(this.taskQueue, route.channel));
+          this.confirmations.push(activityId);
+          this.blocked = {
+            kind: 'confirm',
+            activityId,
+            confirmation: owed,
+            channel: route.channel,
+            attemptId: `${this.workflowId}/${key}`,
+          };
+          this.log.push(`${iso(now)} schedule ${activityId}`);
+          return;
+        }
         case 'done': {
           this.completedWith = journeyStatus(this.current, now);
           this.builder.completed(this.completedWith);
@@ -692,6 +747,37 @@ export class JourneyHistory {
     this.loop(now);
   }
 
+  private completeConfirmation(): void {
+    const pending = this.blocked;
+    if (pending.kind !== 'confirm') throw new Error('no confirmation pending');
+    const result = this.confirmationResult(pending.activityId);
+    const activityId = this.written(pending.activityId);
+    if (result === 'fails') {
+      this.builder.activityFailed(
+        { message: 'provider unavailable', type: 'ProviderUnavailable' },
+        {
+          activityId,
+          advanceMs: this.deliveryLatencyMs,
+        },
+      );
+    } else {
+      this.builder.activityCompleted(result, { activityId, advanceMs: this.deliveryLatencyMs });
+    }
+    const now = this.task();
+    const { confirms, template } = pending.confirmation;
+    this.apply(
+      result === 'fails'
+        ? { type: 'confirmation_skipped', at: now, confirms, template, reason: 'delivery_failed' }
+        : eventForConfirmation(result, {
+            at: now,
+            confirmation: pending.confirmation,
+            channel: pending.channel,
+            attemptId: pending.attemptId,
+          }),
+    );
+    this.loop(now);
+  }
+
   /** Completes pending recordJourney activities until the journey waits (or ends). */
   private holdRecords = false;
 
@@ -712,7 +798,11 @@ export class JourneyHistory {
 
   private settle(): void {
     if (this.holdRecords) return;
-    while (this.blocked.kind === 'record') this.completeRecord();
+    for (;;) {
+      if (this.blocked.kind === 'record') this.completeRecord();
+      else if (this.blocked.kind === 'confirm') this.completeConfirmation();
+      else return;
+    }
   }
 
   private runUntilDelivery(): Extract<Blocked, { kind: 'deliver' }> {
@@ -723,6 +813,9 @@ export class JourneyHistory {
           return blocked;
         case 'record':
           this.completeRecord();
+          break;
+        case 'confirm':
+          this.completeConfirmation();
           break;
         case 'timer': {
           this.builder.timerFired(blocked.timerId);

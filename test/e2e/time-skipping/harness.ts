@@ -20,6 +20,7 @@ import type { InstallmentInput } from '../../../domain/installment';
 import { type LocalDate, addDays, instantToZoned, weekdayOf } from '../../../domain/local-time';
 import { defaultPolicy } from '../../../domain/policy';
 import type { JourneyStatus } from '../../../domain/status';
+import { CONFIRMATION_TEMPLATES } from '../../../domain/templates';
 import { type JourneyWorkerOptions, type JourneyWorkers, createJourneyWorker } from '../../../worker';
 import type { dunningJourney } from '../../../workflows/journey';
 import { journeyWorkflowId, statusQuery } from '../../../workflows/messages';
@@ -160,8 +161,12 @@ export function useTimeSkippingHarness() {
       tenantId: installment.tenantId,
       installmentId: installment.installmentId,
     }),
-    /** The attempts of a journey, once recorded. */
-    attempts: (journeyId: string): Promise<AttemptRow[]> => listAttempts(database.db, journeyId),
+    /** The reminders' attempts of a journey, once recorded. */
+    attempts: async (journeyId: string): Promise<AttemptRow[]> =>
+      (await listAttempts(database.db, journeyId)).filter((a) => !isConfirmation(a)),
+    /** The confirmations' attempts of a journey (payments, due-date changes), once recorded. */
+    confirmations: async (journeyId: string): Promise<AttemptRow[]> =>
+      (await listAttempts(database.db, journeyId)).filter(isConfirmation),
     eventTypes: async (journeyId: string): Promise<string[]> =>
       (await listEvents(database.db, journeyId)).map((e) => e.type),
     /** Recording is the workflow's last act: wait for the closed projection. */
@@ -172,6 +177,8 @@ export function useTimeSkippingHarness() {
       }),
   };
 }
+
+const isConfirmation = (a: AttemptRow): boolean => (CONFIRMATION_TEMPLATES as readonly string[]).includes(a.template);
 
 /** `r<revision>/s<step>/<channel>` of each attempt, in order. */
 export const stepKeys = (rows: AttemptRow[]) => rows.map((a) => `r${a.planRevision}/s${a.stepIndex}/${a.channel}`);

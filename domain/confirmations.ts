@@ -1,0 +1,127 @@
+import {
+  CHANNELS,
+  type Channel,
+  type ChannelResolution,
+  type ChannelUnavailableReason,
+  resolveChannel,
+} from './channels';
+import type { DeferralReason, JourneyEvent, JourneyState } from './journey';
+import type { LocalDate } from './local-time';
+import type { ConfirmationTemplate } from './templates';
+
+/**
+ * Confirmations: the messages the buyer's own action asks for (a payment, an accepted due-date
+ * change). Transactional, unlike reminders: they are owed once per recorded action, do not count
+ * toward the frequency cap or the journey's reminder attempts, and go out on the first channel
+ * that reaches the buyer (email, then SMS, then WhatsApp) — quiet hours and opt-outs still apply.
+ */
+
+/** A confirmation the journey owes the buyer, with the facts as they stood when it was owed. */
+export interface PendingConfirmation {
+  /** The sequence number of the event it confirms: unique in the journey, across runs. */
+  confirms: number;
+  template: ConfirmationTemplate;
+  /** What was still owed right after the action (0: "now fully paid"). */
+  amountDueMinor: number;
+  dueDate: LocalDate;
+  amountPaidMinor?: number;
+  previousDueDate?: LocalDate;
+  /** Quiet hours: not before this instant. */
+  notBefore: number | null;
+  /** Channels that refused this confirmation: it falls through to the next one. */
+  excluded: Channel[];
+}
+
+export type ConfirmationEvent =
+  | {
+      type: 'confirmation_sent';
+      at: number;
+      confirms: number;
+      template: ConfirmationTemplate;
+      channel: Channel;
+      attemptId: string;
+    }
+  | { type: 'confirmation_deferred'; at: number; confirms: number; until: number; reason?: DeferralReason }
+  /** This channel could not take it (opted out, bounced, no approved template): the next one is tried. */
+  | { type: 'confirmation_failed'; at: number; confirms: number; channel: Channel; reason: string }
+  /** Given up: no channel reaches the buyer, or the delivery kept failing. Never retried forever. */
+  | {
+      type: 'confirmation_skipped';
+      at: number;
+      confirms: number;
+      template: ConfirmationTemplate;
+      reason: 'no_channel' | 'delivery_failed';
+      channels?: { channel: Channel; reason: ChannelUnavailableReason }[];
+    };
+
+export type ConfirmationEventType = ConfirmationEvent['type'];
+
+/** The confirmations the journey owes (absent in state from before confirmations existed). */
+export function pendingConfirmations(state: Pick<JourneyState, 'confirmations'>): readonly PendingConfirmation[] {
+  return state.confirmations ?? [];
+}
+
+/**
+ * The confirmation a recorded event asks for, from the state before and after it: every payment
+ * counted (also one after the journey ended, which still settles the record) unless the journey
+ * was canceled, and every accepted due-date change.
+ */
+export function confirmationOwed(
+  before: JourneyState,
+  after: JourneyState,
+  event: JourneyEvent,
+  recorded: { seq: number; outstandingMinor: number },
+): PendingConfirmation | null {
+  const facts = {
+    confirms: recorded.seq,
+    amountDueMinor: recorded.outstandingMinor,
+    dueDate: after.dueDate,
+    notBefore: null,
+    excluded: [],
+  };
+  if (event.type === 'payment_received' && after.outcome !== 'canceled')
+    return { ...facts, template: 'payment_confirmation', amountPaidMinor: event.amountMinor };
+  if (event.type === 'due_date_changed' && after.dueDate !== before.dueDate)
+    return { ...facts, template: 'due_date_change_confirmation', previousDueDate: before.dueDate };
+  return null;
+}
+
+/** What a confirmation event does to the confirmations owed; the same list when it changes nothing. */
+export function reduceConfirmations(
+  owed: readonly PendingConfirmation[],
+  event: ConfirmationEvent,
+): readonly PendingConfirmation[] {
+  const target = owed.find((c) => c.confirms === event.confirms);
+  if (!target) return owed;
+  const replace = (changed: PendingConfirmation) => owed.map((c) => (c === target ? changed : c));
+  switch (event.type) {
+    case 'confirmation_sent':
+    case 'confirmation_skipped':
+      return owed.filter((c) => c !== target);
+    case 'confirmation_deferred':
+      return event.until > (target.notBefore ?? Number.NEGATIVE_INFINITY)
+        ? replace({ ...target, notBefore: event.until })
+        : owed;
+    case 'confirmation_failed':
+      return target.excluded.includes(event.channel)
+        ? owed
+        : replace({ ...target, excluded: [...target.excluded, event.channel] });
+  }
+}
+
+/**
+ * Where a confirmation goes: the first channel that reaches the buyer in fall-through order
+ * (email first), leaving out the ones the journey knows unusable and those that refused it.
+ */
+export function confirmationRoute(state: JourneyState, owed: PendingConfirmation): ChannelResolution {
+  return resolveChannel(CHANNELS[0]!, {
+    contact: state.installment.buyer,
+    optedOut: state.optedOut,
+    undeliverable: [...state.undeliverable, ...owed.excluded],
+  });
+}
+
+/** `confirm/<seq>/<channel>`: names a confirmation's delivery on a channel (activity and attempt ids). */
+export function confirmationKey(confirms: number, channel: Channel): string {
+  return `confirm/${confirms}/${channel}`;
+}
