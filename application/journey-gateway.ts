@@ -4,6 +4,7 @@ import type { Actor, DueDateRefusal } from '../domain/journey';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
 import type {
+  BuyerActionRequest,
   CancelRequest,
   ContactChange,
   DueDateChangeAccepted,
@@ -68,6 +69,8 @@ export interface JourneyGateway {
   updateContact(ref: JourneyRef, change: ContactChange): Promise<Delivery>;
   optOut(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
   optIn(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
+  /** Records what the buyer did in their payment area on the journey. */
+  recordBuyerAction(ref: JourneyRef, request: BuyerActionRequest): Promise<Delivery>;
 }
 
 /**

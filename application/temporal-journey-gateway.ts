@@ -17,6 +17,7 @@ import type { dunningJourney } from '../workflows/journey';
 import {
   DUE_DATE_REFUSED,
   JOURNEY_WORKFLOW_TYPE,
+  buyerActionSignal,
   cancelSignal,
   changeDueDateUpdate,
   journeyWorkflowId,
@@ -230,5 +231,9 @@ export class TemporalJourneyGateway implements JourneyGateway {
 
   optIn(ref: JourneyRef, request: Parameters<JourneyGateway['optIn']>[1]) {
     return this.deliver(() => this.handle(ref).signal(optInSignal, request));
+  }
+
+  recordBuyerAction(ref: JourneyRef, request: Parameters<JourneyGateway['recordBuyerAction']>[1]) {
+    return this.deliver(() => this.handle(ref).signal(buyerActionSignal, request));
   }
 }

@@ -39,6 +39,10 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** What a buyer does in their payment area besides asking for a new due date: each is recorded. */
+export const BUYER_ACTIONS = ['pay_now', 'pay_part', 'payment_method'] as const;
+export type BuyerAction = (typeof BUYER_ACTIONS)[number];
+
 /** Why a client of the API cancels a journey. */
 export const CANCEL_REASONS = ['refund', 'subscription_canceled', 'manual'] as const;
 /**
@@ -126,6 +130,8 @@ export type JourneyEvent =
   | { type: 'opted_out'; at: number; channel: Channel; actor?: Actor }
   | { type: 'opted_in'; at: number; channel: Channel; actor?: Actor }
   | { type: 'final_action_taken'; at: number; action: FinalAction }
+  /** The buyer acted in their payment area (a due-date change is its own event). */
+  | { type: 'buyer_action'; at: number; action: BuyerAction; amountMinor?: number; actor?: Actor }
   | ConfirmationEvent;
 
 /**
@@ -517,6 +523,9 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
         state.paidMinor > 0 ? 'partially_recovered' : event.action === 'hand_to_agency' ? 'handed_over' : 'written_off';
       return { ...close(state, outcome, event.at), finalAction: event.action };
     }
+    case 'buyer_action':
+      // Nothing changes but the record: what the buyer did, for the audit trail and attribution.
+      return closed || !(BUYER_ACTIONS as readonly string[]).includes(event.action) ? state : { ...state };
     case 'confirmation_sent':
     case 'confirmation_deferred':
     case 'confirmation_failed':

@@ -13,6 +13,7 @@ import {
 import { journeyStatus } from '../domain/status';
 import {
   DUE_DATE_REFUSED,
+  buyerActionSignal,
   cancelSignal,
   changeDueDateUpdate,
   optInSignal,
@@ -103,6 +104,18 @@ export function registerJourneyHandlers(journey: HandledJourney): void {
     optInSignal,
     tolerant('optIn', ({ channel, actor }) =>
       journey.apply({ type: 'opted_in', at: Date.now(), channel, ...(actor && { actor }) }),
+    ),
+  );
+  setHandler(
+    buyerActionSignal,
+    tolerant('buyerAction', ({ action, amountMinor, actor }) =>
+      journey.apply({
+        type: 'buyer_action',
+        at: Date.now(),
+        action,
+        ...(Number.isSafeInteger(amountMinor) && { amountMinor }),
+        ...(actor && { actor }),
+      }),
     ),
   );
   setHandler(

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { CHANNEL_TABLE, type Channel } from '../domain/channels';
-import type { Actor, CancelReason, ContactUpdate } from '../domain/journey';
+import type { Actor, BuyerAction, CancelReason, ContactUpdate } from '../domain/journey';
 import type { LocalDate } from '../domain/local-time';
 import type { JourneyStatus } from '../domain/status';
 
@@ -58,6 +58,13 @@ export interface OptOutRequest {
   actor?: Actor;
 }
 
+export interface BuyerActionRequest {
+  action: BuyerAction;
+  /** Pay part: the amount the buyer chose (minor units). */
+  amountMinor?: number;
+  actor?: Actor;
+}
+
 export interface DueDateChangeRequest {
   dueDate: LocalDate;
   actor?: Actor;
@@ -79,6 +86,8 @@ export const updateContactSignal = defineSignal<[ContactChange]>('updateContact'
 export const optOutSignal = defineSignal<[OptOutRequest]>('optOut');
 /** The buyer opted back in to a channel (START): only their own word reopens it. */
 export const optInSignal = defineSignal<[OptOutRequest]>('optIn');
+/** The buyer acted in their payment area (paid, chose an amount, went to change the payment method). */
+export const buyerActionSignal = defineSignal<[BuyerActionRequest]>('buyerAction');
 export const changeDueDateUpdate = defineUpdate<DueDateChangeAccepted, [DueDateChangeRequest]>('changeDueDate');
 /**
  * Inside a query the workflow's clock stands still at its last event, which can be days old:

@@ -55,6 +55,7 @@ export const stubGateway: JourneyGateway = {
   updateContact: unused,
   optOut: unused,
   optIn: unused,
+  recordBuyerAction: unused,
 };
 
 interface Load {

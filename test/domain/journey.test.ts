@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../domain/channels';
 import {
@@ -7,6 +8,7 @@ import {
   channelAvailability,
   checkDueDateChange,
   daysOverdue,
+  dueDateWindow,
   dispatch,
   endOfDueDay,
   nextAction,
@@ -14,6 +16,7 @@ import {
   stageAt,
   startJourney,
 } from '../../domain/journey';
+import { addDays, instantToZoned } from '../../domain/local-time';
 import { type Policy, defaultPolicy, policySchema } from '../../domain/policy';
 import { DAY, type InstallmentOptions, localReading, installmentFixture } from '../support/arbitraries';
 import { type TimedInput, drive, sends } from './driver';
@@ -720,5 +723,64 @@ describe('final actions', () => {
     const policy = policySchema.parse({ ...defaultPolicy, finalAction: { action: 'hand_to_agency', offsetDays: 30 } });
     const run = drive(begin({}, policy), START);
     expect(run.state).toMatchObject({ outcome: 'handed_over', finalAction: 'hand_to_agency' });
+  });
+});
+
+describe("the buyer's actions in their payment area", () => {
+  const buyer = { kind: 'buyer' as const, id: 'buyer-1' };
+
+  it('are recorded with the buyer as actor and change nothing else', () => {
+    const state = begin();
+    const result = dispatch(state, {
+      type: 'buyer_action',
+      at: START + DAY,
+      action: 'pay_part',
+      amountMinor: 5_000,
+      actor: buyer,
+    });
+    expect(result.recorded).toMatchObject({
+      type: 'buyer_action',
+      action: 'pay_part',
+      amountMinor: 5_000,
+      actor: buyer,
+    });
+    const { lastSeq: _after, ...rest } = result.state;
+    const { lastSeq: _before, ...before } = state;
+    expect(rest).toEqual(before);
+  });
+
+  it('are not recorded once the journey has closed, nor when the action is not one we know', () => {
+    const closed = apply(begin(), { type: 'canceled', at: START + DAY, reason: 'manual' });
+    expect(
+      dispatch(closed, { type: 'buyer_action', at: START + 2 * DAY, action: 'pay_now', actor: buyer }).recorded,
+    ).toBeNull();
+    const unknown = { type: 'buyer_action', at: START + DAY, action: 'hack' } as unknown as JourneyEvent;
+    expect(dispatch(begin(), unknown).recorded).toBeNull();
+  });
+});
+
+describe('dueDateWindow', () => {
+  it('bounds a date picker to exactly the dates checkDueDateChange accepts (besides the current one)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: -10, max: 60 }),
+        fc.integer({ min: 0, max: 3 }),
+        (maxDays, maxTimes, daysFromDue, reschedules) => {
+          const policy = { ...defaultPolicy, reschedule: { maxDaysBeyondOriginalDue: maxDays, maxTimes } };
+          const state = { ...begin({}, policy), reschedules };
+          const now = endOfDueDay(state, state.dueDate) + daysFromDue * DAY;
+          const today = instantToZoned(now, state.installment.buyer.timezone).date;
+          const window = dueDateWindow({ ...state, closed: false }, policy.reschedule, today);
+          for (let offset = -3; offset <= maxDays + 3; offset++) {
+            const candidate = addDays(state.originalDueDate, offset);
+            if (candidate === state.dueDate) continue;
+            const inWindow = window !== null && candidate >= window.min && candidate <= window.max;
+            expect(checkDueDateChange(state, candidate, now) === null, candidate).toBe(inWindow);
+          }
+        },
+      ),
+    );
   });
 });

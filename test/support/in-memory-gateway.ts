@@ -173,6 +173,17 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     return this.apply(ref, { type: 'contact_updated', at: this.now(), changes, ...(actor && { actor }) });
   }
 
+  async recordBuyerAction(ref: JourneyRef, request: Parameters<JourneyGateway['recordBuyerAction']>[1]) {
+    this.calls.push({ method: 'recordBuyerAction', ref, argument: request });
+    return this.apply(ref, {
+      type: 'buyer_action',
+      at: this.now(),
+      action: request.action,
+      ...(request.amountMinor !== undefined && { amountMinor: request.amountMinor }),
+      ...(request.actor && { actor: request.actor }),
+    });
+  }
+
   async optOut(ref: JourneyRef, request: Parameters<JourneyGateway['optOut']>[1]) {
     this.calls.push({ method: 'optOut', ref, argument: request });
     return this.apply(ref, {
