@@ -31,6 +31,7 @@ import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
+import buyerAreaRoutes from '../web/routes/buyer-area';
 
 export interface AppDeps {
   db: Database;
@@ -52,6 +53,8 @@ export interface AppDeps {
   onRoute?: (route: RouteOptions) => void;
   /** Provider webhooks and buyer links (PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, …); unset ones answer 503/404. */
   webhooks?: WebhookSettings;
+  /** The clock of the buyer's pages (links expire, "today" bounds a new due date); `Date.now` by default. */
+  now?: () => number;
 }
 
 /**
@@ -126,6 +129,16 @@ export async function buildApp(deps: AppDeps) {
       gateway: deps.gateway,
       settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
     });
+  });
+  // The buyer's payment area: web pages under a signed link, with their own limits and answers.
+  const webhookSettings = deps.webhooks ?? NO_WEBHOOK_SETTINGS;
+  await app.register(buyerAreaRoutes, {
+    db: deps.db,
+    gateway: deps.gateway,
+    policies: deps.policies,
+    now: deps.now ?? Date.now,
+    linkKeys: webhookSettings.linkKeys,
+    secureCookies: webhookSettings.publicBaseUrl?.startsWith('https:') ?? false,
   });
 
   await app.register(async (authenticated) => {

@@ -44,7 +44,7 @@ export const webPages = fp<WebPagesOptions>(
       templates: TEMPLATES,
       defaultContext: { stylesheet },
     });
-    app.get(stylesheet, async (_request, reply) =>
+    app.get(stylesheet, { schema: { hide: true } }, async (_request, reply) =>
       reply
         .header('content-type', 'text/css; charset=utf-8')
         .header('cache-control', 'public, max-age=31536000, immutable')

@@ -45,15 +45,18 @@ interface DiscoveredRoute {
 }
 
 /**
- * Routes outside authentication: the docs, the health check, provider webhooks and buyer links
- * (those authenticate by signature and have their own tests). Everything else needs a key.
+ * Routes outside authentication: the docs, the health check, provider webhooks, unsubscribe links
+ * and the buyer's payment area (those authenticate by signature and have their own tests), and
+ * the pages' stylesheet. Everything else needs a key.
  */
 const isPublic = (url: string) =>
   url === '/health' ||
   url === '/docs' ||
   url.startsWith('/docs/') ||
   url.startsWith('/webhooks/') ||
-  url.startsWith('/unsubscribe/');
+  url.startsWith('/unsubscribe/') ||
+  url.startsWith('/pay/') ||
+  url.startsWith('/assets/');
 
 function collect(into: DiscoveredRoute[]) {
   return (route: RouteOptions) => {

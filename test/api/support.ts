@@ -23,6 +23,8 @@ export interface StartApiOptions {
   onRoute?: AppDeps['onRoute'];
   /** Failed authentications per address per minute; tests that send many bad keys on purpose get room. */
   failedAuthPerMinute?: number;
+  /** Provider webhooks and buyer links (link keys, public URL); none by default. */
+  webhooks?: AppDeps['webhooks'];
 }
 
 export async function startApi(
@@ -33,6 +35,8 @@ export async function startApi(
   const gateway = new InMemoryJourneyGateway(db, now);
   const app = await buildApp({
     ...(options.onRoute && { onRoute: options.onRoute }),
+    ...(options.webhooks && { webhooks: options.webhooks }),
+    now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),
     db,
