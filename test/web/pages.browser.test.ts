@@ -5,24 +5,22 @@
  * artifacts/buyer-area/ for CI to keep. Without Chromium the file is skipped with the reason
  * printed, except under CI, where it fails (the same rule as the end-to-end tiers).
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Locale, SUPPORTED_LOCALES, isLocale } from '../../domain/locales';
 import { formatDate } from '../../domain/messages';
 import { WEB_COPY } from '../../web/copy';
 import { renderBuyerArea, renderLinkProblem } from '../../web/plugin';
 import { e2e, skipWithout } from '../e2e/servers';
+import { blockingViolations } from '../support/axe';
 import { launchChromium } from '../support/chromium';
 import { DUE_DATE_CHANGED, fixtureView, pagesApp } from './fixtures';
 
 const ARTIFACTS = new URL('../../artifacts/buyer-area/', import.meta.url).pathname;
-const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const VIEWPORTS = { phone: { width: 360, height: 800 }, desktop: { width: 1280, height: 900 } } as const;
-const BLOCKING = new Set(['serious', 'critical']);
 
 const chromiumPath = 'path' in e2e.chromium ? e2e.chromium.path : null;
 const skip = skipWithout(
@@ -32,25 +30,6 @@ const skip = skipWithout(
 
 function reasonOf(plan: { reason: string } | { path: string }): string {
   return 'reason' in plan ? plan.reason : '';
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's WCAG 2.1 A/AA scan of the page as it is; the serious and critical findings. */
-async function blockingViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  // Expressions as strings: they run in the page, whose DOM types this Node program does not load.
-  const violations = (await page.evaluate(
-    `axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as AxeViolation[];
-  return violations
-    .filter((v) => BLOCKING.has(v.impact ?? ''))
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe.skipIf(skip)('the buyer pages in a real browser', () => {
