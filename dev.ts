@@ -5,7 +5,8 @@
  * payloads are encrypted. Configuration is checked before anything starts; a failure or Ctrl+C
  * stops everything this process started.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -66,7 +67,12 @@ async function fail(sentence: string): Promise<never> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-// 1. Configuration, before anything starts.
+// 1. Configuration, before anything starts. The buyer's payment-area links work on this machine
+//    out of the box: signed with a secret kept in the data folder (so links sent before a restart
+//    still open), pointing at this API.
+mkdirSync(DATA_DIR, { recursive: true });
+process.env.LINK_SIGNING_SECRET ||= devLinkSecret(`${DATA_DIR}/link-signing-secret`);
+process.env.PUBLIC_BASE_URL ||= `http://localhost:${API_PORT}`;
 let config: {
   channels: ReturnType<typeof deliveryChannelsFromEnv>;
   api: ReturnType<typeof apiSettingsFromEnv>;
@@ -84,7 +90,6 @@ try {
 }
 const { summary: providers, ...channels } = config.channels;
 const dataConverter = dataConverterFromEnv();
-mkdirSync(DATA_DIR, { recursive: true });
 
 // 2. The database.
 const pgliteDir = process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite`;
@@ -270,6 +275,7 @@ console.log(`
     Temporal UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows
     Temporal      TEMPORAL_ADDRESS=${temporal.address}  (for \`npm run worker\`, \`npm run api\`, the \`temporal\` CLI)${codecUrl ? `\n    Codec server  ${codecUrl}  (the UI decodes journey payloads through it)` : ''}
     Channels      email: ${providers.email}, sms: ${providers.sms}, whatsapp: ${providers.whatsapp}
+    Buyer area    ${process.env.PUBLIC_BASE_URL}/pay/…  (every reminder carries its signed link; the outbox keeps them)
     Database      ${database.kind === 'pglite' ? `PGlite in ${pgliteDir}` : 'PostgreSQL (DATABASE_URL)'}
 
   Start a journey:
@@ -277,3 +283,9 @@ console.log(`
 
   Press Ctrl+C to stop.
 `);
+
+/** This machine's link secret: made once, kept beside the data, readable by its owner only. */
+function devLinkSecret(path: string): string {
+  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}
