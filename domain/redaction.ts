@@ -1,19 +1,21 @@
 /**
  * What may leave the process in a log line or a Temporal failure: IDs, routes, error codes —
- * never a buyer's name, email or phone, an API key, or an unsubscribe token (a token is enough
- * to opt an address out). The rules, written once for the logger and the activity failures.
+ * never a buyer's name, email or phone, an API key, or a link token (an unsubscribe token is
+ * enough to opt an address out; a payment-area token opens the buyer's purchase). The rules, written once for the logger and the activity failures.
  */
 
 /** Text that identifies a person or grants access, wherever it turns up in a message or URL. */
 const SECRETS_IN_TEXT: [RegExp, string][] = [
   [/\/unsubscribe\/[^\s/?#"'<>]+/g, '/unsubscribe/[token]'],
+  // A payment-area link opens the buyer's purchase to whoever holds it.
+  [/\/pay\/[^\s/?#"'<>]+/g, '/pay/[token]'],
   [/\bBearer\s+\S+/gi, 'Bearer [redacted]'],
   [/\bdk_live_\w+/g, '[api-key]'],
   [/[^\s@"'<>(),;:=[\]]+@[^\s@"'<>(),;:=[\]]+\.[A-Za-z]{2,}/g, '[email]'],
   [/\+\d[\d ()-]{6,18}\d/g, '[phone]'],
 ];
 
-/** `text` with emails, phone numbers, keys and unsubscribe tokens masked. */
+/** `text` with emails, phone numbers, keys and link tokens masked. */
 export function redactText(text: string): string {
   return SECRETS_IN_TEXT.reduce((masked, [pattern, mask]) => masked.replace(pattern, mask), text);
 }

@@ -28,12 +28,13 @@ const BUYER = {
 const GUESSED_KEY = 'dk_live_guessedKeyThatIsNotValid0123456789';
 
 describe('redactText', () => {
-  it('masks emails, phone numbers, keys, bearer credentials and unsubscribe tokens', () => {
-    const text = `to ${BUYER.email} / ${BUYER.phone} / +1 (415) 555-0100 key ${GUESSED_KEY} Bearer abc.def GET /unsubscribe/eyJhbGciOi.sig?x=1`;
+  it('masks emails, phone numbers, keys, bearer credentials and link tokens', () => {
+    const text = `to ${BUYER.email} / ${BUYER.phone} / +1 (415) 555-0100 key ${GUESSED_KEY} Bearer abc.def GET /unsubscribe/eyJhbGciOi.sig?x=1 GET /pay/AgAbCd_12-xy?lang=es`;
     const masked = redactText(text);
-    for (const secret of [BUYER.email, BUYER.phone, '555-0100', GUESSED_KEY, 'abc.def', 'eyJhbGciOi'])
+    for (const secret of [BUYER.email, BUYER.phone, '555-0100', GUESSED_KEY, 'abc.def', 'eyJhbGciOi', 'AgAbCd_12-xy'])
       expect(masked).not.toContain(secret);
     expect(masked).toContain('/unsubscribe/[token]?x=1');
+    expect(masked).toContain('/pay/[token]?lang=es');
   });
 
   it('leaves IDs, times and amounts alone', () => {
