@@ -243,7 +243,7 @@ class ScheduleRefused extends Error {
   }
 }
 
-function purchaseRow(write: ScheduleWrite): typeof purchases.$inferInsert {
+function purchaseRow(write: Omit<ScheduleWrite, 'installments'>): typeof purchases.$inferInsert {
   return {
     tenantId: write.tenantId,
     purchaseId: write.purchaseId,
@@ -257,25 +257,32 @@ function purchaseRow(write: ScheduleWrite): typeof purchases.$inferInsert {
 
 /**
  * Records a payment reported for one installment of a purchase. Idempotent by payment id (also
- * against the payments its journey recorded).
+ * against the payments its journey recorded). A purchase known only from its journeys gets its
+ * row first, from what they say of it.
  */
 export async function recordPurchasePayment(
   db: Database,
-  payment: LedgerPayment & { tenantId: string; purchaseId: string; currency: string },
+  purchase: Omit<ScheduleWrite, 'installments'>,
+  payment: LedgerPayment & { currency: string },
 ): Promise<'recorded' | 'duplicate'> {
-  const inserted = await db
-    .insert(purchasePayments)
-    .values({
-      tenantId: payment.tenantId,
-      purchaseId: payment.purchaseId,
-      paymentId: payment.paymentId,
-      installmentNumber: payment.installmentNumber,
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      paidAt: new Date(payment.paidAt),
-      source: 'api',
-    })
-    .onConflictDoNothing()
-    .returning({ paymentId: purchasePayments.paymentId });
-  return inserted.length > 0 ? 'recorded' : 'duplicate';
+  return withTenants(db, [purchase.tenantId], () =>
+    db.transaction(async (tx) => {
+      await tx.insert(purchases).values(purchaseRow(purchase)).onConflictDoNothing();
+      const inserted = await tx
+        .insert(purchasePayments)
+        .values({
+          tenantId: purchase.tenantId,
+          purchaseId: purchase.purchaseId,
+          paymentId: payment.paymentId,
+          installmentNumber: payment.installmentNumber,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          paidAt: new Date(payment.paidAt),
+          source: 'api',
+        })
+        .onConflictDoNothing()
+        .returning({ paymentId: purchasePayments.paymentId });
+      return inserted.length > 0 ? 'recorded' : 'duplicate';
+    }),
+  );
 }

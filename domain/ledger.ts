@@ -77,9 +77,12 @@ export function entryState(
   return { standing, paidMinor, outstandingMinor, settledAt: null };
 }
 
-/** The id under which a schedule's "paid" statement is kept as a payment: one per installment. */
+/**
+ * The id under which a schedule's "paid" statement is kept as a payment: one per installment.
+ * `#` never occurs in the payment system's ids (externalIdSchema), so it never collides with one.
+ */
 export function declaredPaymentId(installmentNumber: number): string {
-  return `schedule:${installmentNumber}`;
+  return `#schedule:${installmentNumber}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * What may leave the process in a log line or a Temporal failure: IDs, routes, error codes —
  * never a buyer's name, email or phone, an API key, or a link token (an unsubscribe token is
- * enough to opt an address out; a payment-area token opens the buyer's purchase). The rules, written once for the logger and the activity failures.
+ * enough to opt an address out; a payment-area token opens the buyer's purchase). The rules,
+ * written once for the logger and the activity failures.
  */
 
 /** Text that identifies a person or grants access, wherever it turns up in a message or URL. */

@@ -132,15 +132,18 @@ const purchaseRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatew
         if (result.kind === 'currency_mismatch' || result.kind === 'refused')
           return sendProblem(reply, paymentProblem(result));
       }
-      await recordPurchasePayment(db, {
-        tenantId,
-        purchaseId,
-        paymentId: payment.paymentId,
-        installmentNumber: payment.installmentNumber,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        paidAt: paymentInstant(payment.paidAt, Date.now()),
-      });
+      const { buyer, product, currency } = ledger;
+      await recordPurchasePayment(
+        db,
+        { tenantId, purchaseId, buyer, product, currency },
+        {
+          paymentId: payment.paymentId,
+          installmentNumber: payment.installmentNumber,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          paidAt: paymentInstant(payment.paidAt, Date.now()),
+        },
+      );
       return reply.code(202).send({
         purchaseId,
         installmentNumber: payment.installmentNumber,

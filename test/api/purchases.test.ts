@@ -229,6 +229,20 @@ describeEachDatabase('purchase ledger API', (getDb) => {
       // The schedule's amount for installment 2 is 10,000: the journey's payment covers it.
       expect(ledger.installments[1]).toMatchObject({ number: 2, standing: 'paid_late' });
     });
+    it('takes a payment for a purchase known only from its journey', async () => {
+      const purchaseId = uniqueId('pur');
+      const installmentId = uniqueId('inst');
+      await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: startBody(installmentId, { purchaseId, installmentNumber: 2, dueDate: '2026-11-25' }),
+      });
+      const paid = await pay(purchaseId, { paymentId: uniqueId('pay'), installmentNumber: 2, amountMinor: 19_990 });
+      expect(paid.statusCode).toBe(202);
+      expect((await get(purchaseId)).installments).toEqual([
+        expect.objectContaining({ number: 2, standing: 'paid_late', outstandingMinor: 0 }),
+      ]);
+    });
   });
 
   describe("the policy's partial-payment rule", () => {
