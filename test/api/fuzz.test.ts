@@ -2,13 +2,14 @@
  * A fast-check fuzz of every endpoint the OpenAPI document lists: malformed bodies (near-valid
  * mutations of each route's example, random JSON, broken JSON), path parameters, query strings
  * and headers. Whatever arrives: no 5xx, every 4xx is problem+json, and a refused request writes
- * nothing (journeys, events and payments rows, and the gateway's calls, are unchanged).
+ * nothing (journeys, events, payments, purchases and their payments, and the gateway's calls, are
+ * unchanged).
  */
 import { count } from 'drizzle-orm';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { events, journeys, payments } from '../../db/schema';
+import { events, journeys, payments, purchasePayments, purchases } from '../../db/schema';
 import { describeEachDatabase } from '../support/databases';
 import { type ApiHarness, TENANT_A_KEY, TENANT_B_KEY, startApi, startBody } from './support';
 
@@ -158,15 +159,19 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
 
   const snapshot = async () => {
     const db = getDb();
-    const [[j], [e], [p]] = await Promise.all([
+    const [[j], [e], [p], [pu], [pp]] = await Promise.all([
       db.select({ n: count() }).from(journeys),
       db.select({ n: count() }).from(events),
       db.select({ n: count() }).from(payments),
+      db.select({ n: count() }).from(purchases),
+      db.select({ n: count() }).from(purchasePayments),
     ]);
     return {
       journeys: j!.n,
       events: e!.n,
       payments: p!.n,
+      purchases: pu!.n,
+      purchasePayments: pp!.n,
       gatewayWrites: api.gateway.writes,
       calls: api.gateway.calls.length,
     };
@@ -180,6 +185,8 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
         'GET /v1/journeys',
         'POST /v1/journeys/pause',
         'POST /v1/purchases/{purchaseId}/refund',
+        'PUT /v1/purchases/{purchaseId}',
+        'POST /v1/purchases/{purchaseId}/payments',
         'POST /v1/buyers/{buyerId}/contact',
       ]),
     );
