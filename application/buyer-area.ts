@@ -42,6 +42,8 @@ export interface AreaInstallment {
 export interface BuyerArea {
   binding: BuyerPurchase;
   sellerName: string;
+  /** The tenant's URL templates for the payment system's pages (domain/url-templates.ts). */
+  templates: { checkout: string | null; paymentMethod: string | null };
   ledger: PurchaseLedger;
   installments: AreaInstallment[];
 }
@@ -66,17 +68,20 @@ export async function openBuyerArea(deps: BuyerAreaDeps, binding: BuyerPurchase)
   const ledger = await readPurchaseLedger(deps.db, binding.tenantId, binding.purchaseId, now);
   if (!ledger || ledger.buyer.id !== binding.buyerId) return null;
   const tenant = await findTenant(deps.db, binding.tenantId);
+  const templates = {
+    checkout: tenant?.checkoutUrlTemplate ?? null,
+    paymentMethod: tenant?.paymentMethodUrlTemplate ?? null,
+  };
   const today = instantToZoned(now, ledger.buyer.timezone).date;
   const installments = await Promise.all(
     ledger.installments.map(async (entry) => {
       const journey = await openJourney(deps, binding, entry);
       const open = !['paid_on_time', 'paid_late', 'canceled'].includes(entry.standing) && entry.outstandingMinor > 0;
-      const links = { purchaseId: binding.purchaseId, installmentNumber: entry.number, buyerId: binding.buyerId };
       const partialRule = journey?.policy.partialPayments;
       const offers: InstallmentOffers = {
         payNowUrl: open ? entry.paymentUrl : null,
         partial:
-          open && journey && partialRule?.allowed && tenant?.checkoutUrlTemplate
+          open && journey && partialRule?.allowed && templates.checkout
             ? {
                 minimumMinor: smallestPartialPayment(partialRule, journey.status.outstandingMinor),
                 maximumMinor: journey.status.outstandingMinor,
@@ -84,9 +89,11 @@ export async function openBuyerArea(deps: BuyerAreaDeps, binding: BuyerPurchase)
             : null,
         dueDate: journey ? dueDateWindow({ ...journey.status, closed: false }, journey.policy.reschedule, today) : null,
         paymentMethodUrl:
-          open && tenant?.paymentMethodUrlTemplate
-            ? fillUrlTemplate(tenant.paymentMethodUrlTemplate, {
-                ...links,
+          open && templates.paymentMethod
+            ? fillUrlTemplate(templates.paymentMethod, {
+                purchaseId: binding.purchaseId,
+                installmentNumber: entry.number,
+                buyerId: binding.buyerId,
                 ...(entry.installmentId && { installmentId: entry.installmentId }),
               })
             : null,
@@ -94,7 +101,7 @@ export async function openBuyerArea(deps: BuyerAreaDeps, binding: BuyerPurchase)
       return { entry, offers };
     }),
   );
-  return { binding, sellerName: tenant?.name ?? binding.tenantId, ledger, installments };
+  return { binding, sellerName: tenant?.name ?? binding.tenantId, templates, ledger, installments };
 }
 
 /** The installment's journey while it runs, with the status and the policy version it runs. */
@@ -152,8 +159,8 @@ export async function choosePartialAmount(
   const found = area.installments.find((i) => i.entry.number === installmentNumber);
   const entry = found?.entry;
   const journey = entry && (await openJourney(deps, area.binding, entry));
-  const tenant = await findTenant(deps.db, area.binding.tenantId);
-  if (!entry || !journey || !tenant?.checkoutUrlTemplate) return { kind: 'unavailable' };
+  const checkout = area.templates.checkout;
+  if (!entry || !journey || !checkout) return { kind: 'unavailable' };
   const rule = journey.policy.partialPayments;
   const outstanding = journey.status.outstandingMinor;
   const bounds = { minimumMinor: smallestPartialPayment(rule, outstanding), maximumMinor: outstanding };
@@ -161,7 +168,7 @@ export async function choosePartialAmount(
   const refusal = checkPartialPayment(rule, outstanding, amountMinor);
   if (refusal) return { kind: 'refused', reason: refusal, ...bounds };
   await record(deps, area, journey, 'pay_part', amountMinor);
-  const url = fillUrlTemplate(tenant.checkoutUrlTemplate, {
+  const url = fillUrlTemplate(checkout, {
     purchaseId: area.binding.purchaseId,
     installmentNumber,
     buyerId: area.binding.buyerId,
