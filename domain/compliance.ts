@@ -56,6 +56,11 @@ export interface BuyerContactRecord {
 }
 
 export type DelayReason = 'quiet_hours' | 'weekday' | 'holiday' | 'frequency_cap';
+/**
+ * Why a message waits: a rule of contact; the contact window closing (histories from before the
+ * guard); or a delivery scheduled by an older worker, planned again.
+ */
+export type DeferralReason = DelayReason | 'contact_window_closed' | 'replanned';
 export type RefusalReason = 'opted_out' | 'suppressed' | 'whatsapp_template_unavailable';
 
 export type SendDecision =

@@ -1,11 +1,12 @@
 import {
   CHANNELS,
   type Channel,
+  type ChannelAvailability,
   type ChannelResolution,
   type ChannelUnavailableReason,
   resolveChannel,
 } from './channels';
-import type { DeferralReason, JourneyEvent, JourneyState } from './journey';
+import type { DeferralReason } from './compliance';
 import type { LocalDate } from './local-time';
 import type { ConfirmationTemplate } from './templates';
 
@@ -57,7 +58,9 @@ export type ConfirmationEvent =
 export type ConfirmationEventType = ConfirmationEvent['type'];
 
 /** The confirmations the journey owes (absent in state from before confirmations existed). */
-export function pendingConfirmations(state: Pick<JourneyState, 'confirmations'>): readonly PendingConfirmation[] {
+export function pendingConfirmations(state: {
+  confirmations?: readonly PendingConfirmation[] | undefined;
+}): readonly PendingConfirmation[] {
   return state.confirmations ?? [];
 }
 
@@ -67,9 +70,9 @@ export function pendingConfirmations(state: Pick<JourneyState, 'confirmations'>)
  * was canceled, and every accepted due-date change.
  */
 export function confirmationOwed(
-  before: JourneyState,
-  after: JourneyState,
-  event: JourneyEvent,
+  before: { dueDate: LocalDate },
+  after: { dueDate: LocalDate; outcome: string | null },
+  event: { type: string; amountMinor?: number },
   recorded: { seq: number; outstandingMinor: number },
 ): PendingConfirmation | null {
   const facts = {
@@ -79,7 +82,7 @@ export function confirmationOwed(
     notBefore: null,
     excluded: [],
   };
-  if (event.type === 'payment_received' && after.outcome !== 'canceled')
+  if (event.type === 'payment_received' && event.amountMinor !== undefined && after.outcome !== 'canceled')
     return { ...facts, template: 'payment_confirmation', amountPaidMinor: event.amountMinor };
   if (event.type === 'due_date_changed' && after.dueDate !== before.dueDate)
     return { ...facts, template: 'due_date_change_confirmation', previousDueDate: before.dueDate };
@@ -113,7 +116,10 @@ export function reduceConfirmations(
  * Where a confirmation goes: the first channel that reaches the buyer in fall-through order
  * (email first), leaving out the ones the journey knows unusable and those that refused it.
  */
-export function confirmationRoute(state: JourneyState, owed: PendingConfirmation): ChannelResolution {
+export function confirmationRoute(
+  state: { installment: { buyer: ChannelAvailability['contact'] } } & Omit<ChannelAvailability, 'contact'>,
+  owed: PendingConfirmation,
+): ChannelResolution {
   return resolveChannel(CHANNELS[0]!, {
     contact: state.installment.buyer,
     optedOut: state.optedOut,

@@ -1,5 +1,5 @@
 import type { Channel, ChannelAvailability, ChannelUnavailableReason } from './channels';
-import type { DelayReason } from './compliance';
+import type { DeferralReason } from './compliance';
 import {
   type ConfirmationEvent,
   type PendingConfirmation,
@@ -60,11 +60,7 @@ export const TEMPORAL_OPERATOR: Actor = { kind: 'system', id: 'temporal-operator
 export const STAGES = ['pre_due', 'overdue', 'paused', 'closed'] as const;
 export type Stage = (typeof STAGES)[number];
 
-/**
- * Why a reminder waits: a rule of contact; the contact window closing (histories from before the
- * guard); or a delivery scheduled by an older worker, planned again.
- */
-export type DeferralReason = DelayReason | 'contact_window_closed' | 'replanned';
+export type { DeferralReason } from './compliance';
 
 export interface ContactUpdate {
   email?: string | null | undefined;
