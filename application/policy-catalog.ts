@@ -54,6 +54,7 @@ const MAX_REMEMBERED = 10_000;
  */
 export function databasePolicies(db: Database): PolicyCatalog {
   const remembered = new Map<string, PolicyChoice>();
+  const versions = new Map<string, Policy>();
   const keyOf = (tenantId: string, policyId: string | undefined) => `${tenantId}\u0000${policyId ?? ''}`;
 
   async function choose(tenantId: string, policyId: string | undefined): Promise<PolicyChoice | null> {
@@ -75,8 +76,19 @@ export function databasePolicies(db: Database): PolicyCatalog {
   return {
     resolve: async (tenantId, policyId) => (await choose(tenantId, policyId))?.policy ?? null,
     recall: async (tenantId, policyId) => remembered.get(keyOf(tenantId, policyId)) ?? choose(tenantId, policyId),
-    version: async (tenantId, policyId, version) =>
-      (await findPolicy(db, tenantId, policyId, version)) ??
-      (policyId === DEFAULT_POLICY_ID && version === defaultPolicy.version ? defaultPolicy : null),
+    version: async (tenantId, policyId, version) => {
+      // A version never changes once stored: remembered, it costs a payment no query.
+      const key = `${keyOf(tenantId, policyId)}\u0000${version}`;
+      const known = versions.get(key);
+      if (known) return known;
+      const policy =
+        (await findPolicy(db, tenantId, policyId, version)) ??
+        (policyId === DEFAULT_POLICY_ID && version === defaultPolicy.version ? defaultPolicy : null);
+      if (policy) {
+        if (versions.size >= MAX_REMEMBERED) versions.clear();
+        versions.set(key, policy);
+      }
+      return policy;
+    },
   };
 }

@@ -198,6 +198,20 @@ describeEachDatabase('policies API', (getDb) => {
     });
   });
 
+  it('answers the version a journey runs, whatever came after it, and the built-in default as version 1', async () => {
+    const body = draft({ maxContactsPer7Days: 5 });
+    await create(body);
+    await addVersion(body.id, { ...withoutId(body), maxContactsPer7Days: 2 });
+    const catalog = databasePolicies(getDb());
+    expect(await catalog.version('tenant-a', body.id, 1)).toMatchObject({ version: 1, maxContactsPer7Days: 5 });
+    expect(await catalog.version('tenant-a', body.id, 2)).toMatchObject({ version: 2, maxContactsPer7Days: 2 });
+    // Asked again, the same answer (remembered: versions never change).
+    expect(await catalog.version('tenant-a', body.id, 1)).toMatchObject({ maxContactsPer7Days: 5 });
+    expect(await catalog.version('tenant-a', body.id, 3)).toBeNull();
+    expect(await catalog.version('tenant-b', body.id, 1)).toBeNull();
+    expect(await catalog.version('tenant-without-policies', 'default', 1)).toEqual(defaultPolicy);
+  });
+
   describe('list, tenants and the default', () => {
     it('lists the latest version of each policy, with the built-in default, for this tenant only', async () => {
       const body = draft();
