@@ -2,6 +2,7 @@
  * The shapes the journey workflow exchanges with its activities. Types only, so the workflow
  * bundle imports nothing from the activity side.
  */
+import type { AuditEvent } from '../domain/journey';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { DeliveryOutcome, ReminderDelivery } from '../domain/delivery';
 
@@ -15,6 +16,12 @@ export interface JourneyActivities {
   deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult>;
   /** Appends events (idempotent by sequence number) and updates the journey projection, in one transaction. */
   recordJourney(record: JourneyRecord): Promise<void>;
+}
+
+/** What the confirmation of a late payment records on the journey it confirms for. */
+export interface LatePaymentConfirmationActivities {
+  /** Appends events after the journey's last sequence number; an event already on record is not appended again. */
+  appendJourneyEvents(input: { journeyId: string; events: AuditEvent[] }): Promise<void>;
 }
 
 export interface ReconcileInput {

@@ -1,11 +1,17 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { recordJourney } from '../db/journey-repository';
+import { appendJourneyEvents, recordJourney } from '../db/journey-repository';
 import { withOutboxFallback } from './channels/outbox';
 import { type DeliveryDeps, createDeliverReminder } from './deliver';
 import { createPublicHolidayLookup } from './holidays';
-import type { DeliveryResult, JourneyActivities, JourneyRecord, ReminderDelivery } from './contracts';
+import type {
+  DeliveryResult,
+  JourneyActivities,
+  JourneyRecord,
+  LatePaymentConfirmationActivities,
+  ReminderDelivery,
+} from './contracts';
 
 export interface ActivityDeps extends Partial<
   Pick<DeliveryDeps, 'senders' | 'publicHolidays' | 'whatsappTemplateAvailable' | 'unsubscribeUrl' | 'buyerAreaUrl'>
@@ -52,7 +58,12 @@ async function refusingBadData<T>(operation: () => Promise<T>): Promise<T> {
  * The journey's side effects. Each is idempotent under retry: a delivery is keyed by the
  * workflow's attempt id (see deliver.ts), and recording is keyed by event sequence.
  */
-export function createActivities({ db, logger, now = Date.now, ...channels }: ActivityDeps): JourneyActivities {
+export function createActivities({
+  db,
+  logger,
+  now = Date.now,
+  ...channels
+}: ActivityDeps): JourneyActivities & LatePaymentConfirmationActivities {
   const deliverReminder = createDeliverReminder({
     db,
     logger,
@@ -71,6 +82,10 @@ export function createActivities({ db, logger, now = Date.now, ...channels }: Ac
 
     async recordJourney(record: JourneyRecord): Promise<void> {
       await refusingBadData(() => recordJourney(db, record));
+    },
+
+    async appendJourneyEvents({ journeyId, events }): Promise<void> {
+      await refusingBadData(() => appendJourneyEvents(db, journeyId, events));
     },
   };
 }

@@ -13,6 +13,7 @@ import type {
   PauseRequest,
   PaymentReceived,
 } from '../workflows/messages';
+import type { LatePaymentConfirmationInput } from '../workflows/late-payment-confirmation';
 
 export type { JourneyExecution };
 
@@ -71,6 +72,11 @@ export interface JourneyGateway {
   optIn(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
   /** Records what the buyer did in their payment area on the journey. */
   recordBuyerAction(ref: JourneyRef, request: BuyerActionRequest): Promise<Delivery>;
+  /**
+   * Confirms a payment recorded after the journey ended (its workflow is gone), in a workflow of
+   * its own. Idempotent: a second start for the same payment does nothing.
+   */
+  confirmLatePayment(input: LatePaymentConfirmationInput): Promise<void>;
 }
 
 /**

@@ -2,22 +2,17 @@
  * Reporting a payment to an installment's journey, from the journey's payment route or the
  * purchase's: the policy's partial-payment rule first, then the running journey (which counts
  * it once by payment id), or — once the journey has ended — its record, which a late payment
- * still settles.
+ * still settles (and the buyer gets its confirmation).
  */
-import type { Database } from '../db/client';
 import { findJourney, recordLatePayment } from '../db/journey-repository';
 import { paymentInstant } from '../domain/journey';
 import { type PartialPaymentRefusal, checkPartialPayment } from '../domain/partial-payments';
 import type { JourneyStatus } from '../domain/status';
 import type { PaymentReceived } from '../workflows/messages';
-import type { JourneyGateway, JourneyRef } from './journey-gateway';
-import type { PolicyCatalog } from './policy-catalog';
+import type { JourneyRef } from './journey-gateway';
+import { type LatePaymentConfirmationDeps, confirmLatePayment } from './late-payment-confirmation';
 
-export interface JourneyPaymentDeps {
-  db: Database;
-  gateway: JourneyGateway;
-  policies: PolicyCatalog;
-}
+export type JourneyPaymentDeps = LatePaymentConfirmationDeps;
 
 export type JourneyPaymentResult =
   | { kind: 'accepted' }
@@ -56,5 +51,8 @@ export async function reportJourneyPayment(
   if (!status) return { kind: 'not_found' };
   const at = paymentInstant(payment.paidAt, Date.now());
   const late = await recordLatePayment(deps.db, ref, { ...payment, at });
-  return late === 'not_found' ? { kind: 'not_found' } : { kind: 'accepted' };
+  if (late.kind === 'not_found') return { kind: 'not_found' };
+  // Only a payment recorded now is confirmed: a repeated report (duplicate) was confirmed the first time.
+  if (late.kind === 'recorded') await confirmLatePayment(deps, ref, payment, late);
+  return { kind: 'accepted' };
 }

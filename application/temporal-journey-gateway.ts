@@ -14,13 +14,16 @@ import { zonedToInstant } from '../domain/local-time';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
 import type { dunningJourney } from '../workflows/journey';
+import type { LatePaymentConfirmationInput, confirmLatePayment } from '../workflows/late-payment-confirmation';
 import {
   DUE_DATE_REFUSED,
   JOURNEY_WORKFLOW_TYPE,
+  LATE_PAYMENT_CONFIRMATION_WORKFLOW_TYPE,
   buyerActionSignal,
   cancelSignal,
   changeDueDateUpdate,
   journeyWorkflowId,
+  latePaymentConfirmationWorkflowId,
   optInSignal,
   optOutSignal,
   pauseSignal,
@@ -235,5 +238,26 @@ export class TemporalJourneyGateway implements JourneyGateway {
 
   recordBuyerAction(ref: JourneyRef, request: Parameters<JourneyGateway['recordBuyerAction']>[1]) {
     return this.deliver(() => this.handle(ref).signal(buyerActionSignal, request));
+  }
+
+  async confirmLatePayment(input: LatePaymentConfirmationInput): Promise<void> {
+    const { tenantId, installmentId } = input.installment;
+    try {
+      await this.call(() =>
+        this.client.workflow.start<typeof confirmLatePayment>(LATE_PAYMENT_CONFIRMATION_WORKFLOW_TYPE, {
+          workflowId: latePaymentConfirmationWorkflowId(tenantId, installmentId, input.paymentId),
+          // On the journey's queue: the worker that runs journeys runs this too.
+          taskQueue: this.taskQueue,
+          args: [input],
+          // A payment is confirmed once: a second start is refused whether the first still runs
+          // or has closed, and the refusal is a no-op here.
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: TENANT, value: tenantId }],
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 }

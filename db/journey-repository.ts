@@ -1,5 +1,6 @@
 import { type SQL, and, asc, eq, getTableName, gte, inArray, lte, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
+import type { InstallmentInput } from '../domain/installment';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { AuditEvent, EndedOutsideReason } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
@@ -209,33 +210,96 @@ export async function listPayments(db: Database, journeyId: string) {
   return db.select().from(payments).where(eq(payments.journeyId, journeyId)).orderBy(payments.paidAt);
 }
 
+/** What recording a late payment did: `recorded` with the payment's event number and the settled status. */
+export type LatePaymentRecord =
+  { kind: 'recorded'; seq: number; status: JourneyStatus } | { kind: 'duplicate' } | { kind: 'not_found' };
+
 /**
  * Records a payment for a journey that has already ended (its workflow is closed), settling
- * the projection with the domain's rule. Idempotent by payment ID. Returns false when the
- * journey does not exist.
+ * the projection with the domain's rule. Idempotent by payment ID.
  */
 export async function recordLatePayment(
   db: Database,
   ref: { tenantId: string; installmentId: string },
   payment: LatePayment,
-): Promise<'recorded' | 'duplicate' | 'not_found'> {
+): Promise<LatePaymentRecord> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(journeys)
       .where(and(eq(journeys.tenantId, ref.tenantId), eq(journeys.installmentId, ref.installmentId)))
       .for('update');
-    if (!row) return 'not_found';
+    if (!row) return { kind: 'not_found' };
     const inserted = await tx
       .insert(payments)
       .values(paymentRow(row.id, row.tenantId, payment))
       .onConflictDoNothing()
       .returning({ paymentId: payments.paymentId });
-    if (inserted.length === 0) return 'duplicate';
+    if (inserted.length === 0) return { kind: 'duplicate' };
     const { status, event } = settleLatePayment(row.status, payment);
-    await appendSettlement(tx, row, status, event);
-    return 'recorded';
+    const seq = await appendSettlement(tx, row, status, event);
+    return { kind: 'recorded', seq, status };
   });
+}
+
+/**
+ * Appends events to a journey whose workflow has ended (what a late payment's confirmation did),
+ * after its last sequence number. Safe to repeat: an event already on record (the same payload)
+ * is not appended again.
+ */
+export async function appendJourneyEvents(db: Database, journeyId: string, appended: AuditEvent[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ lastSeq: journeys.lastSeq, tenantId: journeys.tenantId })
+      .from(journeys)
+      .where(eq(journeys.id, journeyId))
+      .for('update');
+    if (!row) throw new Error(`no journey ${journeyId} on record`);
+    let seq = row.lastSeq;
+    for (const event of appended) {
+      const [known] = await tx
+        .select({ seq: events.seq })
+        .from(events)
+        .where(and(eq(events.journeyId, journeyId), eq(events.payload, event)))
+        .limit(1);
+      if (known) continue;
+      seq++;
+      await tx.insert(events).values(eventRow(journeyId, row.tenantId, { ...event, seq }));
+    }
+    if (seq === row.lastSeq) return;
+    await tx
+      .update(journeys)
+      .set({ lastSeq: seq, updatedAt: sql`now()` })
+      .where(eq(journeys.id, journeyId));
+  });
+}
+
+/** The installment of a journey, as its row holds it now (the latest contact data). */
+export async function findInstallment(
+  db: Database,
+  tenantId: string,
+  installmentId: string,
+): Promise<InstallmentInput | undefined> {
+  const [row] = await db
+    .select()
+    .from(installments)
+    .where(and(eq(installments.tenantId, tenantId), eq(installments.installmentId, installmentId)))
+    .limit(1);
+  if (!row) return undefined;
+  return {
+    tenantId: row.tenantId,
+    installmentId: row.installmentId,
+    ...(row.purchaseId !== null && { purchaseId: row.purchaseId }),
+    ...(row.subscriptionId !== null && { subscriptionId: row.subscriptionId }),
+    product: { id: row.productId, name: row.productName },
+    buyer: row.buyer,
+    amount: { amountMinor: row.amountMinor, currency: row.currency },
+    installmentNumber: row.installmentNumber,
+    installmentCount: row.installmentCount,
+    dueDate: row.dueDate,
+    paymentUrl: row.paymentUrl,
+    metadata: row.metadata,
+  };
 }
 
 /**
@@ -279,20 +343,22 @@ type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
  * Settles a journey already on record from outside its workflow (a late payment, an ending
- * Temporal imposed): the next event in its numbering, and the status it leads to.
+ * Temporal imposed): the next event in its numbering, and the status it leads to. Returns the
+ * event's number.
  */
 async function appendSettlement(
   tx: Transaction,
   row: JourneyRow,
   status: JourneyStatus,
   event: AuditEvent,
-): Promise<void> {
+): Promise<number> {
   const seq = row.lastSeq + 1;
   await tx.insert(events).values(eventRow(row.id, row.tenantId, { ...event, seq }));
   await tx
     .update(journeys)
     .set({ ...projectionOf(status), lastSeq: seq, updatedAt: sql`now()` })
     .where(eq(journeys.id, row.id));
+  return seq;
 }
 
 /** Filters of the journey list and of pause / resume by filter; every field optional. */

@@ -65,6 +65,18 @@ export function pendingConfirmations(state: {
 }
 
 /**
+ * A counted payment is confirmed unless the journey was canceled (a refund, a canceled
+ * subscription: the buyer is owed no thanks for paying what is no longer asked).
+ */
+function paymentConfirmation(
+  outcome: string | null,
+  facts: Omit<PendingConfirmation, 'template' | 'amountPaidMinor'>,
+  amountPaidMinor: number,
+): PendingConfirmation | null {
+  return outcome === 'canceled' ? null : { ...facts, template: 'payment_confirmation', amountPaidMinor };
+}
+
+/**
  * The confirmation a recorded event asks for, from the state before and after it: every payment
  * counted (also one after the journey ended, which still settles the record) unless the journey
  * was canceled, and every accepted due-date change.
@@ -82,11 +94,36 @@ export function confirmationOwed(
     notBefore: null,
     excluded: [],
   };
-  if (event.type === 'payment_received' && event.amountMinor !== undefined && after.outcome !== 'canceled')
-    return { ...facts, template: 'payment_confirmation', amountPaidMinor: event.amountMinor };
+  if (event.type === 'payment_received' && event.amountMinor !== undefined)
+    return paymentConfirmation(after.outcome, facts, event.amountMinor);
   if (event.type === 'due_date_changed' && after.dueDate !== before.dueDate)
     return { ...facts, template: 'due_date_change_confirmation', previousDueDate: before.dueDate };
   return null;
+}
+
+/**
+ * The confirmation a payment recorded after the journey's workflow ended asks for (see
+ * settlement.ts): the same rule as {@link confirmationOwed}, from the settled record. `seq`: the
+ * payment's event number in the journey.
+ */
+export function latePaymentConfirmation(
+  settled: { outcome: string | null; outstandingMinor: number; dueDate: LocalDate },
+  payment: { amountMinor: number },
+  seq: number,
+): PendingConfirmation | null {
+  const facts = {
+    confirms: seq,
+    amountDueMinor: settled.outstandingMinor,
+    dueDate: settled.dueDate,
+    notBefore: null,
+    excluded: [],
+  };
+  return paymentConfirmation(settled.outcome, facts, payment.amountMinor);
+}
+
+/** Whether a confirmation owed may go out at `now` (quiet hours may hold it). */
+export function confirmationIsDue(owed: PendingConfirmation, now: number): boolean {
+  return (owed.notBefore ?? now) <= now;
 }
 
 /** What a confirmation event does to the confirmations owed; the same list when it changes nothing. */
@@ -112,14 +149,17 @@ export function reduceConfirmations(
   }
 }
 
+/** What a confirmation's route depends on: the buyer's contact and the channels known not to reach them. */
+export type ConfirmationAudience = { installment: { buyer: ChannelAvailability['contact'] } } & Omit<
+  ChannelAvailability,
+  'contact'
+>;
+
 /**
  * Where a confirmation goes: the first channel that reaches the buyer in fall-through order
  * (email first), leaving out the ones the journey knows unusable and those that refused it.
  */
-export function confirmationRoute(
-  state: { installment: { buyer: ChannelAvailability['contact'] } } & Omit<ChannelAvailability, 'contact'>,
-  owed: PendingConfirmation,
-): ChannelResolution {
+export function confirmationRoute(state: ConfirmationAudience, owed: PendingConfirmation): ChannelResolution {
   return resolveChannel(CHANNELS[0]!, {
     contact: state.installment.buyer,
     optedOut: state.optedOut,

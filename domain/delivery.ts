@@ -1,6 +1,6 @@
 import { type Channel, addressOn } from './channels';
 import type { SendDecision } from './compliance';
-import { type PendingConfirmation, confirmationKey } from './confirmations';
+import { type ConfirmationEvent, type PendingConfirmation, confirmationKey } from './confirmations';
 import type { DeferralReason, JourneyEvent, JourneyState } from './journey';
 import type { MessageFacts } from './messages';
 import type { PlannedStep } from './plan';
@@ -92,7 +92,7 @@ export function eventForDelivery(outcome: DeliveryOutcome, ctx: DeliveryContext)
 export function eventForConfirmation(
   outcome: DeliveryOutcome,
   ctx: { at: number; confirmation: PendingConfirmation; channel: Channel; attemptId: string },
-): JourneyEvent {
+): ConfirmationEvent {
   const { at, channel } = ctx;
   const { confirms, template } = ctx.confirmation;
   switch (outcome.status) {
@@ -169,9 +169,12 @@ export function stepKey(revision: number, stepIndex: number, channel: Channel): 
   return `r${revision}/s${stepIndex}/${channel}`;
 }
 
-/** What every delivery of this journey on `channel` says, as the journey stands. */
-function deliveryBase(state: JourneyState, channel: Channel, journeyId: string) {
-  const { installment } = state;
+/** What a delivery is about: the installment, the journey's policy and plan revision. */
+export type DeliverySubject = Pick<JourneyState, 'installment' | 'policy' | 'planRevision'>;
+
+/** What every delivery of this journey on `channel` says, whatever it asks for. */
+function deliveryBase(subject: DeliverySubject, channel: Channel, journeyId: string) {
+  const { installment } = subject;
   const { buyer } = installment;
   return {
     journeyId,
@@ -179,21 +182,19 @@ function deliveryBase(state: JourneyState, channel: Channel, journeyId: string) 
     installmentId: installment.installmentId,
     purchaseId: purchaseIdOf(installment),
     buyerId: buyer.id,
-    planRevision: state.planRevision,
+    planRevision: subject.planRevision,
     channel,
     locale: buyer.locale,
     to: addressOn(channel, buyer)!,
     buyerName: buyer.name,
     productName: installment.product.name,
-    amountDueMinor: installment.amount.amountMinor - state.paidMinor,
     currency: installment.amount.currency,
-    dueDate: state.dueDate,
     installmentNumber: installment.installmentNumber,
     installmentCount: installment.installmentCount,
     paymentUrl: installment.paymentUrl,
     timeZone: buyer.timezone,
     country: buyer.country,
-    policy: state.policy,
+    policy: subject.policy,
   };
 }
 
@@ -210,6 +211,8 @@ export function reminderDelivery(
 ): ReminderDelivery {
   return {
     ...deliveryBase(state, channel, journeyId),
+    amountDueMinor: state.installment.amount.amountMinor - state.paidMinor,
+    dueDate: state.dueDate,
     attemptId: `${journeyId}/${stepKey(state.planRevision, step.stepIndex, channel)}/${state.lastSeq}`,
     stepIndex: step.stepIndex,
     requestedChannel: step.channel,
@@ -223,13 +226,13 @@ export function reminderDelivery(
  * and channel: a try after quiet hours is the same attempt, never a second message.
  */
 export function confirmationDelivery(
-  state: JourneyState,
+  subject: DeliverySubject,
   owed: PendingConfirmation,
   channel: Channel,
   journeyId: string,
 ): ReminderDelivery {
   return {
-    ...deliveryBase(state, channel, journeyId),
+    ...deliveryBase(subject, channel, journeyId),
     kind: 'confirmation',
     attemptId: `${journeyId}/${confirmationKey(owed.confirms, channel)}`,
     // Not a step of the ladder.

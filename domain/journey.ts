@@ -3,6 +3,7 @@ import type { DeferralReason } from './compliance';
 import {
   type ConfirmationEvent,
   type PendingConfirmation,
+  confirmationIsDue,
   confirmationOwed,
   pendingConfirmations,
   reduceConfirmations,
@@ -300,7 +301,7 @@ export type JourneyMove =
  */
 export function nextMove(state: JourneyState, now: number): JourneyMove {
   const owed = pendingConfirmations(state)[0];
-  if (owed && (owed.notBefore ?? now) <= now) return { kind: 'confirm', confirmation: owed };
+  if (owed && confirmationIsDue(owed, now)) return { kind: 'confirm', confirmation: owed };
   const action = nextAction(state, now);
   if (!owed) return action;
   const until = owed.notBefore!;

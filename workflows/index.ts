@@ -1,2 +1,3 @@
 export { dunningJourney } from './journey';
 export { reconcileJourneys } from './reconcile';
+export { confirmLatePayment } from './late-payment-confirmation';

@@ -1,5 +1,4 @@
 import {
-  ActivityCancellationType,
   ActivityFailure,
   CancellationScope,
   allHandlersFinished,
@@ -12,15 +11,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/contracts';
-import { type Channel, resolveChannel } from '../domain/channels';
-import { type PendingConfirmation, confirmationKey, confirmationRoute } from '../domain/confirmations';
-import {
-  confirmationDelivery,
-  eventForConfirmation,
-  eventForDelivery,
-  reminderDelivery,
-  stepKey,
-} from '../domain/delivery';
+import { resolveChannel } from '../domain/channels';
+import type { PendingConfirmation } from '../domain/confirmations';
+import { eventForDelivery, reminderDelivery, stepKey } from '../domain/delivery';
 import type { InstallmentInput } from '../domain/installment';
 import {
   type Actor,
@@ -41,8 +34,8 @@ import { zonedToInstant } from '../domain/local-time';
 import { type PlannedStep, contactWindowEnd } from '../domain/plan';
 import type { Policy } from '../domain/policy';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
+import { activityTries, deliverReminderAs, tryConfirmation } from './deliveries';
 import { registerJourneyHandlers } from './journey-handlers';
-import { deliveryTaskQueue } from './messages';
 import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL, SEND_CONFIRMATIONS } from './patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
 
@@ -60,14 +53,6 @@ export interface JourneyInput {
   afterSeq?: number;
 }
 
-const DELIVERY_RETRY = {
-  // Provider hiccups are retried with backoff; after this the step is skipped, never retried forever.
-  initialInterval: '30 seconds',
-  backoffCoefficient: 2,
-  maximumInterval: '30 minutes',
-  maximumAttempts: 8,
-} as const;
-
 // Activity IDs name what they do (`record/3`, `deliver/r0/s2/sms`): readable in the Temporal UI,
 // and replay tests compare them, so a change in what the workflow does cannot slip through.
 function recordJourneyAs(activityId: string): JourneyActivities['recordJourney'] {
@@ -77,20 +62,6 @@ function recordJourneyAs(activityId: string): JourneyActivities['recordJourney']
     // Recording must eventually succeed: the database being down delays the journey, it does not end it.
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   }).recordJourney;
-}
-
-function deliverReminderAs(activityId: string, channel: Channel): JourneyActivities['deliverReminder'] {
-  return proxyActivities<JourneyActivities>({
-    activityId,
-    // One task queue per provider channel: the server enforces each provider's rate limit
-    // across all workers (see worker.ts).
-    taskQueue: deliveryTaskQueue(workflowInfo().taskQueue, channel),
-    // Canceled when the journey closes: one no worker has started never runs; one already
-    // running finishes, and what it did is recorded.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    startToCloseTimeout: '1 minute',
-    retry: DELIVERY_RETRY,
-  }).deliverReminder;
 }
 
 /**
@@ -149,16 +120,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     });
   };
 
-  const triesPerActivity = new Map<string, number>();
-  /**
-   * Activity IDs stay unique in a run when a delivery is tried again on the same channel
-   * (deferred past quiet hours, or a fixed address): the second try is `…/email#2`.
-   */
-  const nthTry = (activityId: string): string => {
-    const tries = (triesPerActivity.get(activityId) ?? 0) + 1;
-    triesPerActivity.set(activityId, tries);
-    return tries === 1 ? activityId : `${activityId}#${tries}`;
-  };
+  const nthTry = activityTries();
 
   const send = async (step: PlannedStep): Promise<void> => {
     const now = Date.now();
@@ -207,35 +169,11 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   };
 
   /**
-   * Sends a confirmation owed on the first channel that reaches the buyer, through the same
-   * delivery activity as reminders (task queue per channel, retries, intent row). Never canceled
-   * when the journey closes: the payment that closes it is confirmed.
+   * Sends a confirmation owed (see deliveries.ts). Never canceled when the journey closes: the
+   * payment that closes it is confirmed.
    */
   const confirm = async (owed: PendingConfirmation): Promise<void> => {
-    const { confirms, template } = owed;
-    const route = confirmationRoute(state, owed);
-    if (route.kind === 'none') {
-      apply({
-        type: 'confirmation_skipped',
-        at: Date.now(),
-        confirms,
-        template,
-        reason: 'no_channel',
-        channels: route.skipped,
-      });
-      return;
-    }
-    const { channel } = route;
-    const delivery = confirmationDelivery(state, owed, channel, workflowInfo().workflowId);
-    try {
-      const result = await deliverReminderAs(nthTry(confirmationKey(confirms, channel)), channel)(delivery);
-      apply(
-        eventForConfirmation(result, { at: Date.now(), confirmation: owed, channel, attemptId: delivery.attemptId }),
-      );
-    } catch (err) {
-      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-      apply({ type: 'confirmation_skipped', at: Date.now(), confirms, template, reason: 'delivery_failed' });
-    }
+    apply(await tryConfirmation(state, owed, workflowInfo().workflowId, nthTry));
   };
 
   /**

@@ -101,3 +101,14 @@ export const statusQuery = defineQuery<JourneyStatus, [StatusQueryOptions?]>('st
 /** The workflow that closes the records of journeys Temporal ended from outside, and the schedule that runs it. */
 export const RECONCILE_WORKFLOW_TYPE = 'reconcileJourneys';
 export const RECONCILE_SCHEDULE_ID = 'dunning-reconcile-ended-journeys';
+
+/** The workflow that confirms a payment reported after the journey's workflow ended. */
+export const LATE_PAYMENT_CONFIRMATION_WORKFLOW_TYPE = 'confirmLatePayment';
+
+/**
+ * One confirmation per late payment: derived from the journey's ID and the payment system's
+ * payment ID (opaque, never personal data), so a repeated start reaches the same workflow.
+ */
+export function latePaymentConfirmationWorkflowId(tenantId: string, installmentId: string, paymentId: string): string {
+  return `${journeyWorkflowId(tenantId, installmentId)}/late-payment/${paymentId}`;
+}

@@ -124,7 +124,7 @@ const purchaseRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatew
       if (entry.installmentId && entry.journey) {
         const ref = { tenantId, installmentId: entry.installmentId };
         const result = await reportJourneyPayment(
-          { db, gateway, policies },
+          { db, gateway, policies, logger: request.log },
           ref,
           { ...payment, actor: actorOf(request) },
           null,

@@ -29,6 +29,12 @@ describeEachDatabase('journeys API', (getDb) => {
     await api.app.close();
   });
 
+  /** The late-payment confirmations the API asked the gateway for, for this installment. */
+  const confirmationsAsked = (installmentId: string) =>
+    api.gateway.calls
+      .filter((c) => c.method === 'confirmLatePayment' && c.ref.installmentId === installmentId)
+      .map((c) => c.argument);
+
   async function started(overrides: Record<string, unknown> = {}) {
     const installmentId = uniqueId('inst');
     const response = await api.call({
@@ -404,6 +410,41 @@ describeEachDatabase('journeys API', (getDb) => {
       ]);
       const status = (await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json();
       expect(status).toMatchObject({ source: 'database', outcome: 'recovered', amountPaidMinor: 19_990 });
+      // Confirmed once, for the payment's own event, with the installment and the policy it ran.
+      expect(confirmationsAsked(installmentId)).toEqual([
+        expect.objectContaining({
+          journeyId,
+          paymentId: 'late-1',
+          installment: expect.objectContaining({ installmentId, buyer: expect.objectContaining({ locale: 'pt-BR' }) }),
+          policy: expect.objectContaining({ id: 'default' }),
+          confirmation: expect.objectContaining({
+            confirms: 3,
+            template: 'payment_confirmation',
+            amountPaidMinor: 19_990,
+            amountDueMinor: 0,
+          }),
+        }),
+      ]);
+    });
+
+    it('records a late payment and answers 202 even when its confirmation cannot be started (Temporal unreachable)', async () => {
+      const installmentId = await started();
+      await api.gateway.apply(
+        { tenantId: 'tenant-a', installmentId },
+        { type: 'final_action_taken', at: NOW, action: 'write_off' },
+      );
+      const unavailable = vi
+        .spyOn(api.gateway, 'confirmLatePayment')
+        .mockRejectedValueOnce(new JourneyServiceUnavailableError('Temporal unavailable: connect ECONNREFUSED'));
+      const response = await api.call({
+        method: 'POST',
+        url: `/v1/journeys/${installmentId}/payments`,
+        payload: { paymentId: 'late-unconfirmed', amountMinor: 19_990, currency: 'BRL' },
+      });
+      expect(unavailable).toHaveBeenCalledTimes(1);
+      expect(response.statusCode).toBe(202);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toMatchObject({ outcome: 'recovered' });
+      unavailable.mockRestore();
     });
 
     it('records a payment on a canceled journey without changing its outcome', async () => {
@@ -419,6 +460,8 @@ describeEachDatabase('journeys API', (getDb) => {
         outcome: 'canceled',
         amountPaidMinor: 19_990,
       });
+      // Nothing to thank the buyer for on a canceled journey.
+      expect(confirmationsAsked(installmentId)).toEqual([]);
     });
 
     it('answers 409 to a message for a journey that has ended, and 404 for none', async () => {

@@ -6,10 +6,13 @@ import {
   type JourneyCursor,
   type JourneyFilter,
   type JourneyRow,
+  appendJourneyEvents,
+  findInstallment,
   findJourney,
   listEvents,
   listPayments,
   recordJourney,
+  recordLatePayment,
   searchJourneys,
 } from '../../db/journey-repository';
 import { installments, journeys, tenants } from '../../db/schema';
@@ -277,6 +280,61 @@ describeEachDatabase('journey repository', (getDb) => {
     for (const personal of [inst.buyer.email!, inst.buyer.phone!, inst.buyer.name, changes.email, changes.phone]) {
       expect(history).not.toContain(personal);
     }
+  });
+
+  it('a late payment and its confirmation continue the numbering of an ended journey, each event once under retry', async () => {
+    const db = getDb();
+    const inst = makeInstallment({ purchaseId: undefined, amount: { amountMinor: 5_000, currency: 'EUR' } });
+    const sim = simulateJourney(inst, T0);
+    sim.apply({ type: 'final_action_taken', at: T0 + 30 * DAY, action: 'write_off' });
+    const record = sim.flush();
+    await recordJourney(db, record);
+    const ref = { tenantId: inst.tenantId, installmentId: inst.installmentId };
+
+    const late = await recordLatePayment(db, ref, {
+      paymentId: 'late',
+      amountMinor: 5_000,
+      currency: 'EUR',
+      at: T0 + 40 * DAY,
+    });
+    expect(late).toMatchObject({ kind: 'recorded', seq: 3, status: { outcome: 'recovered', outstandingMinor: 0 } });
+    expect(
+      await recordLatePayment(db, ref, { paymentId: 'late', amountMinor: 5_000, currency: 'EUR', at: T0 + 41 * DAY }),
+    ).toEqual({ kind: 'duplicate' });
+
+    const sent = {
+      type: 'confirmation_sent',
+      at: T0 + 40 * DAY + 5,
+      confirms: 3,
+      template: 'payment_confirmation',
+      channel: 'email',
+      attemptId: 'a',
+    } as const;
+    const deferred = {
+      type: 'confirmation_deferred',
+      at: T0 + 40 * DAY,
+      confirms: 3,
+      until: T0 + 40 * DAY + 5,
+    } as const;
+    await appendJourneyEvents(db, record.journeyId, [deferred]);
+    // A retried activity appends what it had appended already: nothing new.
+    await appendJourneyEvents(db, record.journeyId, [deferred]);
+    await appendJourneyEvents(db, record.journeyId, [sent]);
+    const events = await listEvents(db, record.journeyId);
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'started'],
+      [2, 'final_action_taken'],
+      [3, 'payment_received'],
+      [4, 'confirmation_deferred'],
+      [5, 'confirmation_sent'],
+    ]);
+    expect(await findJourney(db, inst.tenantId, inst.installmentId)).toMatchObject({
+      lastSeq: 5,
+      outcome: 'recovered',
+    });
+    // What the confirmation is rendered from: the installment as the journey started it.
+    const { policyId: _policy, ...stored } = inst;
+    expect(await findInstallment(db, inst.tenantId, inst.installmentId)).toEqual(stored);
   });
 
   it('findJourney finds a journey by tenant and installment id, and nothing under another tenant or id', async () => {

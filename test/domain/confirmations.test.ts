@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ConfirmationEvent, confirmationRoute, pendingConfirmations } from '../../domain/confirmations';
+import {
+  type ConfirmationEvent,
+  confirmationRoute,
+  latePaymentConfirmation,
+  pendingConfirmations,
+} from '../../domain/confirmations';
 import { contactRulesOf, guardSend } from '../../domain/compliance';
 import { MIN_DEFERRAL_MS, confirmationDelivery, eventForConfirmation } from '../../domain/delivery';
 import {
@@ -13,6 +18,8 @@ import {
   withoutConfirmations,
 } from '../../domain/journey';
 import { defaultPolicy } from '../../domain/policy';
+import { settleLatePayment } from '../../domain/settlement';
+import { journeyStatus } from '../../domain/status';
 import { DAY, HOUR, type InstallmentOptions, installmentFixture } from '../support/arbitraries';
 
 // São Paulo is UTC-3 all year: local wall-clock times are written with Date.UTC(h + 3).
@@ -300,5 +307,33 @@ describe('properties', () => {
         expect(new Set(pendingConfirmations(s).map((c) => c.confirms)).size).toBe(pendingConfirmations(s).length);
       }),
     );
+  });
+});
+
+describe('a payment after the journey ended', () => {
+  const ended = (finalEvent: JourneyEvent) => journeyStatus(apply(begin(), finalEvent), START + DAY);
+  const pay = (amountMinor: number) => ({ paymentId: 'late', amountMinor, currency: 'BRL', at: START + 40 * DAY });
+
+  it('is confirmed like one the journey counted: what it paid, what is left, for its own event', () => {
+    const writtenOff = ended({ type: 'final_action_taken', at: START + DAY, action: 'write_off' });
+    const part = settleLatePayment(writtenOff, pay(1_000)).status;
+    expect(latePaymentConfirmation(part, pay(1_000), 7)).toEqual({
+      confirms: 7,
+      template: 'payment_confirmation',
+      amountPaidMinor: 1_000,
+      amountDueMinor: writtenOff.outstandingMinor - 1_000,
+      dueDate: writtenOff.dueDate,
+      notBefore: null,
+      excluded: [],
+    });
+    const all = settleLatePayment(writtenOff, pay(writtenOff.outstandingMinor)).status;
+    expect(latePaymentConfirmation(all, pay(writtenOff.outstandingMinor), 7)).toMatchObject({ amountDueMinor: 0 });
+  });
+
+  it('is not confirmed on a canceled journey, as the journey itself would not', () => {
+    const canceled = ended({ type: 'canceled', at: START + DAY, reason: 'manual' });
+    expect(latePaymentConfirmation(settleLatePayment(canceled, pay(1_000)).status, pay(1_000), 7)).toBeNull();
+    const live = apply(begin(), { type: 'canceled', at: START + DAY, reason: 'manual' });
+    expect(pendingConfirmations(apply(live, { type: 'payment_received', ...pay(1_000) }))).toEqual([]);
   });
 });

@@ -58,13 +58,16 @@ describe('workflow bundle', () => {
       expect.arrayContaining([
         './workflows/index.ts',
         './workflows/journey.ts',
+        './workflows/deliveries.ts',
+        './workflows/late-payment-confirmation.ts',
         './workflows/messages.ts',
         './domain/journey.ts',
         './domain/plan.ts',
       ]),
     );
-    // The workflow is exported under the type name clients start it with.
+    // The workflows are exported under the type names clients start them with.
     expect(bundle.code).toMatch(/dunningJourney/);
+    expect(bundle.code).toMatch(/confirmLatePayment/);
   });
 
   it('contains only allowed packages and our own workflow and domain modules', () => {

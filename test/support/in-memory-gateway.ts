@@ -194,6 +194,12 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     });
   }
 
+  /** Records the request only: the confirmation workflow itself runs on Temporal (see the time-skipping tests). */
+  async confirmLatePayment(input: Parameters<JourneyGateway['confirmLatePayment']>[0]) {
+    const { tenantId, installmentId } = input.installment;
+    this.calls.push({ method: 'confirmLatePayment', ref: { tenantId, installmentId }, argument: input });
+  }
+
   async optIn(ref: JourneyRef, request: Parameters<JourneyGateway['optIn']>[1]) {
     this.calls.push({ method: 'optIn', ref, argument: request });
     return this.apply(ref, {

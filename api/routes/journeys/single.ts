@@ -143,7 +143,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const payment = { ...request.body, actor: actorOf(request) };
       const result = await reportJourneyPayment(
-        { db, gateway, policies },
+        { db, gateway, policies, logger: request.log },
         ref,
         payment,
         await liveStatus(request, ref),
