@@ -114,11 +114,12 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
 
     const row = await findJourney(database.db, TENANT, installment.installmentId);
     expect(row).toMatchObject({ outcome: 'paid_before_due', policyId: 'due-now' });
-    expect((await listEvents(database.db, row!.id)).map((e) => e.type)).toEqual([
-      'started',
-      'step_sent',
-      'payment_received',
-    ]);
+    // The payment is confirmed to the buyer before the journey ends.
+    const types = await eventually('the payment confirmed', async () => {
+      const recorded = (await listEvents(database.db, row!.id)).map((e) => e.type);
+      return recorded.includes('confirmation_sent') ? recorded : undefined;
+    });
+    expect(types).toEqual(['started', 'step_sent', 'payment_received', 'confirmation_sent']);
     expect((await listPayments(database.db, row!.id)).map((p) => p.paymentId)).toEqual(['pay-1']);
     const listed = await dunning.GET('/v1/journeys', { params: { query: { outcome: ['paid_before_due'] } } });
     expect(listed.data.items.map((j) => j.installmentId)).toContain(installment.installmentId);
