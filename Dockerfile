@@ -9,4 +9,4 @@ COPY . .
 RUN npx tsx scripts/build-workflow-bundle.ts build/workflow-bundle.js
 ENV WORKFLOW_BUNDLE_PATH=/app/build/workflow-bundle.js
 USER node
-CMD ["npx", "tsx", "worker.ts"]
+CMD ["node", "--import", "tsx", "worker.ts"]

@@ -11,10 +11,10 @@ const scripts = (
   JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }
 ).scripts;
 
-/** The executable (from node_modules/.bin) and arguments of `npm run <name>`. */
+/** The executable (this Node, or one from node_modules/.bin) and arguments of `npm run <name>`. */
 export function npmScriptCommand(name: string): { executable: string; args: string[] } {
   const command = scripts[name];
   if (!command) throw new Error(`package.json has no script "${name}"`);
   const [bin, ...args] = command.split(' ');
-  return { executable: `${PROJECT_ROOT}/node_modules/.bin/${bin}`, args };
+  return { executable: bin === 'node' ? process.execPath : `${PROJECT_ROOT}/node_modules/.bin/${bin}`, args };
 }

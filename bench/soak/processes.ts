@@ -3,10 +3,9 @@
  * line run directly (not through npm), with its output in a log file for the post-mortem (a
  * 500's cause is logged there with its request id).
  *
- * `tsx` runs the script in a child node process of its own and relays SIGTERM and SIGINT to it,
- * but a SIGKILL cannot be relayed: it would kill tsx and leave the real worker running, orphaned.
- * So each script gets a process group of its own, and SIGKILL goes to the whole group — a crash
- * of the product's process, as a machine or container dying would be.
+ * The long-running scripts run in one node process (`node --import tsx`), but each still gets a
+ * process group of its own, and SIGKILL goes to the whole group — a crash of the product's
+ * process and anything it started, as a machine or container dying would be.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -81,7 +80,7 @@ export function startScript(script: string, env: NodeJS.ProcessEnv, logFile: str
       const timer = setTimeout(() => kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
-      // tsx may have gone first (killed, or crashed): what is left of the group goes too.
+      // The process may have gone first (killed, or crashed): what is left of the group goes too.
       kill('SIGKILL');
     },
   };

@@ -28,8 +28,8 @@ export function startScript(script: string, env: NodeJS.ProcessEnv): ProductProc
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: tsx runs the script in a child process and cannot relay a SIGKILL,
-    // so a crash is simulated by killing the whole group (else the real worker lives on, orphaned).
+    // Its own process group: a crash is simulated by killing the whole group, so nothing the
+    // script started (a Temporal dev server) lives on, orphaned.
     detached: true,
   });
   let output = '';
