@@ -9,6 +9,7 @@ import type { Database } from '../db/client';
 import { findTenant } from '../db/access-repository';
 import { findJourney } from '../db/journey-repository';
 import { type Actor, type BuyerAction, type DueDateRefusal, dueDateWindow } from '../domain/journey';
+import { isOpenStanding } from '../domain/ledger';
 import { instantToZoned } from '../domain/local-time';
 import { type PartialPaymentRefusal, checkPartialPayment, smallestPartialPayment } from '../domain/partial-payments';
 import type { Policy } from '../domain/policy';
@@ -76,7 +77,7 @@ export async function openBuyerArea(deps: BuyerAreaDeps, binding: BuyerPurchase)
   const installments = await Promise.all(
     ledger.installments.map(async (entry) => {
       const journey = await openJourney(deps, binding, entry);
-      const open = !['paid_on_time', 'paid_late', 'canceled'].includes(entry.standing) && entry.outstandingMinor > 0;
+      const open = isOpenStanding(entry.standing) && entry.outstandingMinor > 0;
       const partialRule = journey?.policy.partialPayments;
       const offers: InstallmentOffers = {
         payNowUrl: open ? entry.paymentUrl : null,

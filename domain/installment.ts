@@ -31,6 +31,12 @@ export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 
 /** E.164 phone number, e.g. +5511987654321. */
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +5511987654321');
 
+/** An installment's place in its purchase: 1 to 10,000. */
+export const installmentNumberSchema = z.number().int().min(1).max(10_000);
+
+/** Where the buyer pays: an http(s) URL of the payment system. */
+export const paymentUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+
 export const buyerSchema = z.object({
   id: externalIdSchema,
   name: plainTextSchema(200),
@@ -52,10 +58,10 @@ export const installmentFieldsSchema = z.object({
   product: z.object({ id: externalIdSchema, name: plainTextSchema(200) }),
   buyer: buyerSchema,
   amount: z.object({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
-  installmentNumber: z.number().int().min(1).max(10_000),
+  installmentNumber: installmentNumberSchema,
   installmentCount: z.number().int().min(1).max(10_000),
   dueDate: dueDateSchema,
-  paymentUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+  paymentUrl: paymentUrlSchema,
   policyId: z.string().min(1).max(64).optional(),
   metadata: z.record(plainTextSchema(64), z.union([freeTextSchema(500), z.number().finite(), z.boolean()])).default({}),
 });

@@ -17,6 +17,11 @@ export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
 export const ENTRY_STANDINGS = ['paid_on_time', 'paid_late', 'overdue', 'due_today', 'upcoming', 'canceled'] as const;
 export type EntryStanding = (typeof ENTRY_STANDINGS)[number];
 
+/** Whether an installment in this standing still asks for money (not paid, not canceled). */
+export function isOpenStanding(standing: EntryStanding): boolean {
+  return standing === 'overdue' || standing === 'due_today' || standing === 'upcoming';
+}
+
 export interface LedgerPayment {
   paymentId: string;
   installmentNumber: number;

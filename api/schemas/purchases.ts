@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { buyerSchema, dueDateSchema, externalIdSchema, plainTextSchema } from '../../domain/installment';
+import {
+  buyerSchema,
+  dueDateSchema,
+  externalIdSchema,
+  installmentNumberSchema,
+  paymentUrlSchema,
+  plainTextSchema,
+} from '../../domain/installment';
 import { ENTRY_STANDINGS, SCHEDULE_STATUSES } from '../../domain/ledger';
 import { currencySchema, positiveMinorUnitsSchema } from '../../domain/value-schemas';
 import { paidAtSchema } from './journeys';
 
 export const purchaseParams = z.object({ purchaseId: externalIdSchema });
-
-const installmentNumberSchema = z.number().int().min(1).max(10_000);
-const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
 const scheduleEntrySchema = z
   .object({
@@ -19,7 +23,9 @@ const scheduleEntrySchema = z
     dueDate: dueDateSchema,
     status: z.enum(SCHEDULE_STATUSES),
     paidAt: paidAtSchema.optional().describe('When it was paid: required with status `paid`, refused otherwise'),
-    paymentUrl: httpUrlSchema.optional().describe("Where the buyer pays this installment (the payment area's Pay now)"),
+    paymentUrl: paymentUrlSchema
+      .optional()
+      .describe("Where the buyer pays this installment (the payment area's Pay now)"),
   })
   .superRefine((entry, ctx) => {
     if (entry.status === 'paid' && entry.paidAt === undefined)

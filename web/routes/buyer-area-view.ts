@@ -4,6 +4,7 @@
  * form of this page.
  */
 import type { AreaInstallment, BuyerArea } from '../../application/buyer-area';
+import { isOpenStanding } from '../../domain/ledger';
 import { instantToZoned } from '../../domain/local-time';
 import type { BuyerAreaNotice, BuyerAreaView, InstallmentStatus, InstallmentView } from '../buyer-area/view';
 
@@ -53,6 +54,5 @@ function installmentView(
 
 /** The ledger's standing, with "partially paid" for an open installment something was paid of. */
 function statusOf(entry: AreaInstallment['entry']): InstallmentStatus {
-  const open = entry.standing === 'overdue' || entry.standing === 'due_today' || entry.standing === 'upcoming';
-  return open && entry.paidMinor > 0 ? 'partially_paid' : entry.standing;
+  return isOpenStanding(entry.standing) && entry.paidMinor > 0 ? 'partially_paid' : entry.standing;
 }
