@@ -7,7 +7,6 @@
  */
 import type { Database } from '../db/client';
 import { findTenant } from '../db/access-repository';
-import { findJourney } from '../db/journey-repository';
 import { type Actor, type BuyerAction, type DueDateRefusal, dueDateWindow } from '../domain/journey';
 import { isOpenStanding } from '../domain/ledger';
 import { instantToZoned } from '../domain/local-time';
@@ -17,6 +16,7 @@ import type { BuyerPurchase } from '../domain/purchase';
 import type { JourneyStatus } from '../domain/status';
 import { fillUrlTemplate } from '../domain/url-templates';
 import type { JourneyGateway, JourneyRef } from './journey-gateway';
+import { currentJourneyStatus } from './journey-status';
 import type { PolicyCatalog } from './policy-catalog';
 import { type LedgerInstallment, type PurchaseLedger, readPurchaseLedger } from './purchase-ledger';
 
@@ -113,11 +113,7 @@ async function openJourney(
 ): Promise<OpenJourney | null> {
   if (!entry.journey || entry.journey.outcome !== null || !entry.installmentId) return null;
   const ref = { tenantId: binding.tenantId, installmentId: entry.installmentId };
-  // The live status when a worker answers; the recorded one when none does (the page still opens).
-  const status =
-    (await deps.gateway.status(ref).catch(() => null)) ??
-    (await findJourney(deps.db, ref.tenantId, ref.installmentId))?.status ??
-    null;
+  const status = await currentJourneyStatus(deps, ref);
   if (!status || status.outcome !== null) return null;
   const policy = await deps.policies.version(ref.tenantId, status.policy.id, status.policy.version);
   return policy && { ref, status, policy };

@@ -4,12 +4,12 @@
  * it once by payment id), or — once the journey has ended — its record, which a late payment
  * still settles (and the buyer gets its confirmation).
  */
-import { findJourney, recordLatePayment } from '../db/journey-repository';
+import { recordLatePayment } from '../db/journey-repository';
 import { paymentInstant } from '../domain/journey';
 import { type PartialPaymentRefusal, checkPartialPayment } from '../domain/partial-payments';
-import type { JourneyStatus } from '../domain/status';
 import type { PaymentReceived } from '../workflows/messages';
 import type { JourneyRef } from './journey-gateway';
+import { currentJourneyStatus } from './journey-status';
 import { type LatePaymentConfirmationDeps, confirmLatePayment } from './late-payment-confirmation';
 
 export type JourneyPaymentDeps = LatePaymentConfirmationDeps;
@@ -20,17 +20,12 @@ export type JourneyPaymentResult =
   | { kind: 'currency_mismatch'; expected: string }
   | { kind: 'refused'; reason: PartialPaymentRefusal; minimumMinor: number; outstandingMinor: number };
 
-/**
- * `status`: what the caller already knows of the journey (its live status), else it is read
- * from the record.
- */
 export async function reportJourneyPayment(
   deps: JourneyPaymentDeps,
   ref: JourneyRef,
   payment: PaymentReceived,
-  known: JourneyStatus | null,
 ): Promise<JourneyPaymentResult> {
-  const status = known ?? (await findJourney(deps.db, ref.tenantId, ref.installmentId))?.status ?? null;
+  const status = await currentJourneyStatus(deps, ref);
   if (status && status.currency !== payment.currency) return { kind: 'currency_mismatch', expected: status.currency };
   // Only an open journey asks for a balance: a payment after it ended is history, recorded as is.
   if (status && status.outcome === null) {

@@ -123,12 +123,10 @@ const purchaseRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatew
         return sendProblem(reply, paymentProblem({ kind: 'currency_mismatch', expected: ledger.currency }));
       if (entry.installmentId && entry.journey) {
         const ref = { tenantId, installmentId: entry.installmentId };
-        const result = await reportJourneyPayment(
-          { db, gateway, policies, logger: request.log },
-          ref,
-          { ...payment, actor: actorOf(request) },
-          null,
-        );
+        const result = await reportJourneyPayment({ db, gateway, policies, logger: request.log }, ref, {
+          ...payment,
+          actor: actorOf(request),
+        });
         if (result.kind === 'currency_mismatch' || result.kind === 'refused')
           return sendProblem(reply, paymentProblem(result));
       }

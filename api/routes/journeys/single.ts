@@ -142,12 +142,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const payment = { ...request.body, actor: actorOf(request) };
-      const result = await reportJourneyPayment(
-        { db, gateway, policies, logger: request.log },
-        ref,
-        payment,
-        await liveStatus(request, ref),
-      );
+      const result = await reportJourneyPayment({ db, gateway, policies, logger: request.log }, ref, payment);
       if (result.kind === 'accepted') return acknowledge(reply, ref, 'delivered');
       if (result.kind === 'not_found') return notRunning(reply, ref);
       return sendProblem(reply, paymentProblem(result));

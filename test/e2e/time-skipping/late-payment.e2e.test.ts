@@ -28,7 +28,7 @@ describe.skipIf(skipWithout(timeSkipping, 'late payment confirmation on the time
 
       const deps = { db: h.db, gateway: h.gateway, policies: builtInPolicies, logger: pino({ level: 'silent' }) };
       const payment = { paymentId: uniqueId('late'), amountMinor: installment.amount.amountMinor, currency: 'USD' };
-      const report = () => reportJourneyPayment(deps, h.ref(installment), payment, null);
+      const report = () => reportJourneyPayment(deps, h.ref(installment), payment);
       expect(await report()).toEqual({ kind: 'accepted' });
 
       const confirmation = h.env.client.workflow.getHandle<typeof confirmLatePayment>(
