@@ -14,26 +14,13 @@ import {
   dispatch,
   nextAction,
   nextMove,
-  startJourney,
   withoutConfirmations,
 } from '../../domain/journey';
 import { defaultPolicy } from '../../domain/policy';
 import { settleLatePayment } from '../../domain/settlement';
 import { journeyStatus } from '../../domain/status';
-import { DAY, HOUR, type InstallmentOptions, installmentFixture } from '../support/arbitraries';
-
-// São Paulo is UTC-3 all year: local wall-clock times are written with Date.UTC(h + 3).
-const sp = (m: number, d: number, h: number, min = 0) => Date.UTC(2026, m - 1, d, h + 3, min);
-const START = sp(3, 1, 12);
-
-function begin(o: InstallmentOptions = {}): JourneyState {
-  return startJourney(installmentFixture(o), defaultPolicy, START).state;
-}
-
-function apply(state: JourneyState, ...events: JourneyEvent[]): JourneyState {
-  for (const e of events) state = dispatch(state, e).state;
-  return state;
-}
+import { DAY, HOUR } from '../support/arbitraries';
+import { START, apply, begin, sp } from './reference-journey';
 
 const pay = (at: number, paymentId: string, amountMinor: number): JourneyEvent => ({
   type: 'payment_received',

@@ -4,7 +4,6 @@ import type { Channel } from '../../domain/channels';
 import {
   DUE_DATE_REFUSAL_MESSAGES,
   type JourneyEvent,
-  type JourneyState,
   channelAvailability,
   checkDueDateChange,
   daysOverdue,
@@ -17,27 +16,16 @@ import {
   startJourney,
 } from '../../domain/journey';
 import { addDays, instantToZoned } from '../../domain/local-time';
-import { type Policy, defaultPolicy, policySchema } from '../../domain/policy';
-import { DAY, type InstallmentOptions, localReading, installmentFixture } from '../support/arbitraries';
+import { defaultPolicy, policySchema } from '../../domain/policy';
+import { DAY, localReading, installmentFixture } from '../support/arbitraries';
 import { type TimedInput, drive, sends } from './driver';
+import { START, apply, begin, sp } from './reference-journey';
 
-// São Paulo is UTC-3 all year: local wall-clock times below are written with Date.UTC(h + 3).
-const sp = (m: number, d: number, h: number, min = 0) => Date.UTC(2026, m - 1, d, h + 3, min);
-// The reference scenario: due Sunday 15 March 2026, 100.00 BRL, journey started on 1 March at noon.
-const START = sp(3, 1, 12);
+// The reference scenario (./reference-journey.ts): due Sunday 15 March 2026, 100.00 BRL.
 // The default ladder for that due date, worked out by hand in plan.test.ts: Sunday steps move to
 // Monday; the +3 step waits for the cap until the -3 email is a week old.
 const LADDER = [sp(3, 12, 10), sp(3, 16, 9), sp(3, 16, 11), sp(3, 19, 10), sp(3, 23, 10), sp(3, 30, 11), sp(4, 6, 11)];
 const FINAL = sp(4, 14, 0);
-
-function begin(o: InstallmentOptions = {}, policy: Policy = defaultPolicy, at = START): JourneyState {
-  return startJourney(installmentFixture(o), policy, at).state;
-}
-
-function apply(state: JourneyState, ...events: JourneyEvent[]): JourneyState {
-  for (const e of events) state = dispatch(state, e).state;
-  return state;
-}
 
 const pay = (at: number, paymentId: string, amountMinor: number, currency = 'BRL'): TimedInput => ({
   at,

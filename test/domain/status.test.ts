@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type JourneyEvent, type JourneyState, dispatch, startJourney } from '../../domain/journey';
+import { startJourney } from '../../domain/journey';
 import { defaultPolicy } from '../../domain/policy';
 import { journeyStatus, nextActionInstant } from '../../domain/status';
 import { installmentFixture } from '../support/arbitraries';
 import { drive } from './driver';
+import { START, apply, begin as beginReference, sp } from './reference-journey';
 
 // São Paulo is UTC-3. Due Sunday 15 March 2026; the first reminder (-3, 10:00) is Thursday 12 March
 // 10:00 local = 13:00 UTC; the final action is local midnight starting 14 April = 03:00 UTC.
-const sp = (m: number, d: number, h: number, min = 0) => Date.UTC(2026, m - 1, d, h + 3, min);
-const START = sp(3, 1, 12);
-
-function begin(): JourneyState {
-  return startJourney(installmentFixture({ amountMinor: 10_000, currency: 'BRL' }), defaultPolicy, START).state;
-}
-const apply = (s: JourneyState, ...events: JourneyEvent[]) => events.reduce((acc, e) => dispatch(acc, e).state, s);
+const begin = () => beginReference({ amountMinor: 10_000, currency: 'BRL' });
 
 describe('journeyStatus', () => {
   it('describes a fresh journey: amounts, the next send and the upcoming ladder', () => {
