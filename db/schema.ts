@@ -421,3 +421,97 @@ export const purchasePayments = pgTable(
     }),
   ],
 );
+
+/**
+ * A buyer's conversation on a text channel (WhatsApp or SMS) in one tenant: one per buyer and
+ * channel, run by the `buyerConversation` workflow whose ID is this row's id (no personal data:
+ * domain/conversation.ts). Closed by inactivity; the buyer's next message opens it again, with
+ * its history. The address is personal data: it stays here, never in the workflow.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    /** `whatsapp` or `sms`: the channel the buyer writes on. */
+    channel: text('channel').notNull(),
+    /** The buyer's address (E.164, no `whatsapp:` prefix). */
+    address: text('address').notNull(),
+    /** The number the buyer last wrote to: replies go out from it (a number per language). */
+    replyFrom: text('reply_from'),
+    locale: text('locale').notNull(),
+    /** `open` (the assistant answers), `handoff` (a person does), `closed` (inactive). */
+    status: text('status').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The buyer's last message: a free-form reply goes out only within the channel's window of it. */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true, mode: 'date' }),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('conversations_tenant_status_idx').on(t.tenantId, t.status, t.lastMessageAt),
+    index('conversations_address_idx').on(t.channel, t.address),
+  ],
+);
+
+/** Every message of a conversation, in and out, with what the assistant did to write it. */
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    /** Inbound: `in/<provider message id>` (a redelivered webhook is one message); outbound: the turn's key. */
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    tenantId: text('tenant_id').notNull(),
+    /** `inbound` (the buyer) or `outbound` (the assistant, an agent, the system). */
+    direction: text('direction').notNull(),
+    /** `buyer`, `assistant`, `agent` or `system`. */
+    author: text('author').notNull(),
+    /** Who wrote it when a person did: the API key / collaborator (never personal data). */
+    authorId: text('author_id'),
+    text: text('text').notNull(),
+    /** Outbound assistant replies: `openai`, `menu` or `template` (a guardrail replaced the model's words). */
+    engine: text('engine'),
+    /** The tools the turn called, with their arguments and results (see domain/assistant/tools.ts). */
+    toolCalls: jsonb('tool_calls').$type<unknown[]>(),
+    /** Why a guardrail refused the model's reply, when it did. */
+    guardrail: text('guardrail'),
+    /** The delivery attempt that carried an outbound message (attempts.id). */
+    attemptId: text('attempt_id'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('conversation_messages_conversation_idx').on(t.conversationId, t.at, t.id)],
+);
+
+/**
+ * Work for a person: a conversation handed over (`handoff`, from the assistant or the buyer's
+ * words) or a ladder step that asks for a call (`call`). Open until an agent closes it; while a
+ * handoff is open the buyer's journeys hold their reminders until `holdUntil`.
+ */
+export const agentTasks = pgTable(
+  'agent_tasks',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    kind: text('kind').notNull(),
+    conversationId: text('conversation_id'),
+    journeyId: text('journey_id'),
+    /** Why: the assistant's reason, the buyer's words' category, or the step's template. Never the buyer's text. */
+    reason: text('reason').notNull(),
+    status: text('status').notNull(),
+    holdUntil: timestamp('hold_until', { withTimezone: true, mode: 'date' }),
+    openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    /** The actor who closed it (domain/journey.ts Actor) and what they noted. */
+    closedBy: jsonb('closed_by').$type<{ kind: string; id: string }>(),
+    resolution: text('resolution'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('agent_tasks_tenant_status_idx').on(t.tenantId, t.status, t.openedAt)],
+);
