@@ -2,7 +2,8 @@
  * The shapes the journey workflow exchanges with its activities. Types only, so the workflow
  * bundle imports nothing from the activity side.
  */
-import type { AuditEvent } from '../domain/journey';
+import type { ConversationChannel } from '../domain/conversation';
+import type { Actor, AuditEvent } from '../domain/journey';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { DeliveryOutcome, ReminderDelivery } from '../domain/delivery';
 
@@ -38,4 +39,47 @@ export interface ReconcileResult {
 
 export interface ReconcileActivities {
   reconcileEndedJourneys(input: ReconcileInput): Promise<ReconcileResult>;
+}
+
+/** Which conversation an activity works on: its workflow ID (= its row's id) and whose it is. */
+export interface ConversationActivityRef {
+  conversationId: string;
+  tenantId: string;
+  buyerId: string;
+  channel: ConversationChannel;
+}
+
+export interface ConversationTurnInput extends ConversationActivityRef {
+  /** The buyer's messages this turn answers (conversation_messages ids), oldest first. */
+  messageIds: string[];
+  /** The turn's number over the conversation's life: its reply's key. */
+  turn: number;
+}
+
+export interface ConversationTurnOutput {
+  /** The reply recorded for this turn (conversation_messages id), to send; null when there is none to send. */
+  replyMessageId: string | null;
+  /** The task a handoff opened in this turn. */
+  handoffTaskId: string | null;
+}
+
+/** What became of an outbound conversation message on its channel. */
+export interface ConversationMessageOutcome {
+  status: 'sent' | 'refused';
+  /** Why the channel refused it: `opted_out`, `suppressed`, `window_closed`, or the provider's code. */
+  reason?: string;
+}
+
+export interface ConversationActivities {
+  /**
+   * One assistant turn: reads the messages and the history, runs the assistant, records its reply.
+   * Idempotent by turn: a retry finds the reply already recorded.
+   */
+  answerBuyer(input: ConversationTurnInput): Promise<ConversationTurnOutput>;
+  /** Records an agent's reply as the conversation's next outbound message (idempotent by `messageId`). */
+  recordAgentReply(input: ConversationActivityRef & { messageId: string; text: string; actor: Actor }): Promise<void>;
+  /** Sends a recorded outbound message through the channel's delivery path (runs on its delivery queue). */
+  sendConversationMessage(input: ConversationActivityRef & { messageId: string }): Promise<ConversationMessageOutcome>;
+  /** Marks the conversation closed (inactivity). */
+  closeConversation(input: ConversationActivityRef & { at: number }): Promise<void>;
 }

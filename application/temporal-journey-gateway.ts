@@ -76,6 +76,15 @@ export function serviceUnavailable(err: unknown): JourneyServiceUnavailableError
   return null;
 }
 
+/** Runs Temporal calls under a deadline; an outage leaves as JourneyServiceUnavailableError. */
+export async function callTemporal<T>(client: Client, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, fn);
+  } catch (err) {
+    throw serviceUnavailable(err) ?? err;
+  }
+}
+
 export interface TemporalJourneyGatewayOptions {
   /**
    * How long one API request may wait for Temporal. Without a deadline a gRPC call can wait
@@ -102,13 +111,8 @@ export class TemporalJourneyGateway implements JourneyGateway {
     this.queryTimeoutMs = options.queryTimeoutMs ?? Math.min(3_000, this.timeoutMs);
   }
 
-  /** Runs Temporal calls under the deadline; an outage leaves as JourneyServiceUnavailableError. */
-  private async call<T>(fn: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
-    try {
-      return await this.client.withDeadline(Date.now() + timeoutMs, fn);
-    } catch (err) {
-      throw serviceUnavailable(err) ?? err;
-    }
+  private call<T>(fn: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
+    return callTemporal(this.client, timeoutMs, fn);
   }
 
   private handle(ref: JourneyRef) {

@@ -3,7 +3,8 @@
  * identity, the messages it is made of, and what one assistant turn produces. Pure: shared by the
  * conversation workflow, its activities, the API and the evaluation.
  */
-import type { Channel } from './channels';
+import { type Channel, replyWindowMs } from './channels';
+import { isWhatsAppWindowOpen } from './compliance';
 import type { LocalDate } from './local-time';
 import type { Locale } from './locales';
 import type { HandoffReason, ToolCallRecord } from './assistant/tools';
@@ -55,4 +56,97 @@ export interface AssistantTurnResult {
   guardrail: GuardrailRefusal | null;
   /** Set when the turn handed the conversation to a person (the tool, or the buyer's words). */
   handoff: { reason: HandoffReason; taskId: string } | null;
+}
+
+/** A conversation with no message either way for this long closes (the buyer's next message reopens it). */
+export const CONVERSATION_IDLE_MS = 24 * 3_600_000;
+/** Buyer message ids a conversation remembers to take a redelivered webhook once (older ones cannot come back). */
+export const SEEN_MESSAGES_KEPT = 200;
+/** The longest reply an agent may send: Twilio's body limit for one message. */
+export const MAX_AGENT_REPLY_LENGTH = 1600;
+
+/** What the conversation workflow keeps between turns (plain JSON: carried across continue-as-new). */
+export interface ConversationState {
+  status: Exclude<ConversationStatus, 'closed'>;
+  /** Buyer messages recorded but not yet answered, oldest first (conversation_messages ids). */
+  pending: string[];
+  /** The latest buyer message ids taken in (a redelivered signal is one message). */
+  seen: string[];
+  /** The open handoff's task, while a person has the conversation. */
+  handoffTaskId: string | null;
+  /** The buyer's last message (ms): the reply window counts from it. */
+  lastInboundAt: number | null;
+  /** The last message either way (ms): the inactivity timeout counts from it. */
+  lastActivityAt: number;
+  /** Turns answered so far, over every run: numbers the outbound messages' keys. */
+  turns: number;
+  /** Agent replies sent so far, over every run. */
+  agentReplies: number;
+}
+
+export function newConversation(now: number): ConversationState {
+  return {
+    status: 'open',
+    pending: [],
+    seen: [],
+    handoffTaskId: null,
+    lastInboundAt: null,
+    lastActivityAt: now,
+    turns: 0,
+    agentReplies: 0,
+  };
+}
+
+/** A buyer's message taken in: queued for an answer, once, however often the signal comes. */
+export function takeBuyerMessage(
+  state: ConversationState,
+  message: { messageId: string; receivedAt: number },
+  now: number,
+): ConversationState {
+  if (typeof message.messageId !== 'string' || state.seen.includes(message.messageId)) return state;
+  const receivedAt = Number.isFinite(message.receivedAt) ? Math.min(message.receivedAt, now) : now;
+  return {
+    ...state,
+    pending: [...state.pending, message.messageId],
+    seen: [...state.seen, message.messageId].slice(-SEEN_MESSAGES_KEPT),
+    lastInboundAt: Math.max(state.lastInboundAt ?? receivedAt, receivedAt),
+    lastActivityAt: Math.max(state.lastActivityAt, now),
+  };
+}
+
+/** The assistant handed the conversation to a person: it stops answering until the task closes. */
+export function handedOff(state: ConversationState, taskId: string): ConversationState {
+  return { ...state, status: 'handoff', handoffTaskId: taskId };
+}
+
+/** The agent closed the handoff: the assistant answers again. A stale task's close changes nothing. */
+export function handoffClosed(state: ConversationState, taskId: string): ConversationState {
+  if (state.status !== 'handoff' || state.handoffTaskId !== taskId) return state;
+  return { ...state, status: 'open', handoffTaskId: null };
+}
+
+/** When the conversation closes for inactivity. */
+export function idleDeadline(state: ConversationState): number {
+  return state.lastActivityAt + CONVERSATION_IDLE_MS;
+}
+
+export type AgentReplyRefusal = 'empty' | 'too_long' | 'window_closed';
+
+/**
+ * Why an agent's reply cannot go out now, or null. Free-form text goes out only within the
+ * channel's window of the buyer's last message (WhatsApp: 24 hours; SMS: any time).
+ */
+export function agentReplyRefusal(
+  state: ConversationState,
+  text: unknown,
+  windowOpen: (lastInboundAt: number | null) => boolean,
+): AgentReplyRefusal | null {
+  if (typeof text !== 'string' || text.trim() === '') return 'empty';
+  if (text.length > MAX_AGENT_REPLY_LENGTH) return 'too_long';
+  return windowOpen(state.lastInboundAt) ? null : 'window_closed';
+}
+
+/** Whether free-form text may go out now on the buyer's channel (WhatsApp's window; SMS at any time). */
+export function replyWindowOpen(channel: ConversationChannel, lastInboundAt: number | null, now: number): boolean {
+  return replyWindowMs(channel) === null || isWhatsAppWindowOpen(lastInboundAt, now);
 }

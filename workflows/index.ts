@@ -1,3 +1,4 @@
 export { dunningJourney } from './journey';
 export { reconcileJourneys } from './reconcile';
 export { confirmLatePayment } from './late-payment-confirmation';
+export { buyerConversation } from './conversation';

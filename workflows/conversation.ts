@@ -1,0 +1,116 @@
+/**
+ * One durable conversation per buyer and channel in a tenant. The webhook records each message the
+ * buyer writes and signals it here (signal-with-start); this workflow serializes the turns: the
+ * assistant answers each batch of messages in an activity, the reply goes out through the
+ * channel's delivery queue, a handoff hands the conversation to a person until the task closes,
+ * an agent's reply goes out through the same path, and a day without messages closes it. The
+ * messages themselves live in Postgres: the history carries their ids, not their words.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ConversationActivities, ConversationActivityRef } from '../activities/contracts';
+import {
+  type ConversationState,
+  agentReplyRefusal,
+  handedOff,
+  handoffClosed,
+  idleDeadline,
+  newConversation,
+  replyWindowOpen,
+  takeBuyerMessage,
+} from '../domain/conversation';
+import {
+  AGENT_REPLY_REFUSED,
+  type AgentReplySent,
+  type ConversationInput,
+  agentReplyUpdate,
+  buyerMessageSignal,
+  conversationStateQuery,
+  handoffClosedSignal,
+} from './conversation-messages';
+import { deliveryTaskQueue } from './messages';
+
+const { answerBuyer, recordAgentReply, closeConversation } = proxyActivities<ConversationActivities>({
+  // A turn may call the model a few times (each with its own timeout and retries) and the tools.
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export async function buyerConversation(input: ConversationInput): Promise<void> {
+  let state: ConversationState = input.carried ?? newConversation(Date.now());
+  const ref: ConversationActivityRef = {
+    conversationId: workflowInfo().workflowId,
+    tenantId: input.tenantId,
+    buyerId: input.buyerId,
+    channel: input.channel,
+  };
+  // Replies go out on the channel's delivery queue: the provider's rate limit holds for them too.
+  const { sendConversationMessage } = proxyActivities<ConversationActivities>({
+    taskQueue: deliveryTaskQueue(workflowInfo().taskQueue, input.channel),
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8 },
+  });
+
+  setHandler(conversationStateQuery, () => state);
+  setHandler(buyerMessageSignal, ({ messageId, receivedAt }) => {
+    state = takeBuyerMessage(state, { messageId, receivedAt: Date.parse(receivedAt) }, Date.now());
+  });
+  setHandler(handoffClosedSignal, ({ taskId }) => {
+    state = handoffClosed(state, taskId);
+  });
+  setHandler(
+    agentReplyUpdate,
+    async ({ text, actor }): Promise<AgentReplySent> => {
+      state = { ...state, agentReplies: state.agentReplies + 1, lastActivityAt: Date.now() };
+      const messageId = `${ref.conversationId}/agent/${state.agentReplies}`;
+      await recordAgentReply({ ...ref, messageId, text, actor });
+      const outcome = await sendConversationMessage({ ...ref, messageId });
+      return { messageId, status: outcome.status, ...(outcome.reason && { reason: outcome.reason }) };
+    },
+    {
+      validator: ({ text }) => {
+        const refusal = agentReplyRefusal(state, text, (at) => replyWindowOpen(input.channel, at, Date.now()));
+        if (refusal)
+          throw ApplicationFailure.create({ type: AGENT_REPLY_REFUSED, message: refusal, nonRetryable: true });
+      },
+    },
+  );
+
+  for (;;) {
+    if (state.pending.length > 0) {
+      const messageIds = state.pending;
+      state = { ...state, pending: [] };
+      // While a person has the conversation the assistant stays quiet: the agent reads them in the API.
+      if (state.status === 'open') await answer(messageIds);
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof buyerConversation>({ ...input, carried: state });
+    }
+    const seen = state;
+    const deadline = idleDeadline(state);
+    const woken = await condition(() => state !== seen, Math.max(deadline - Date.now(), 1));
+    if (!woken && state === seen && Date.now() >= idleDeadline(state)) {
+      await condition(allHandlersFinished);
+      if (state.pending.length > 0) continue;
+      await closeConversation({ ...ref, at: Date.now() });
+      return;
+    }
+  }
+
+  async function answer(messageIds: string[]): Promise<void> {
+    state = { ...state, turns: state.turns + 1 };
+    const turn = await answerBuyer({ ...ref, messageIds, turn: state.turns });
+    if (turn.handoffTaskId) state = handedOff(state, turn.handoffTaskId);
+    if (turn.replyMessageId) await sendConversationMessage({ ...ref, messageId: turn.replyMessageId });
+    state = { ...state, lastActivityAt: Date.now() };
+  }
+}
