@@ -98,11 +98,16 @@ export function cardNumbers(text: string): string[] {
 
 // ——— the check ———
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The reply without the quoted strings, each taken out only where it stands as a whole (a seller
+ * called "1" must not take the 1 out of "$150.00"). Longest first: a URL holding an ID goes out whole.
+ */
 function withoutQuotedStrings(reply: string, strings: Iterable<string>): string {
   let text = reply;
-  // Longest first: a URL that contains an ID goes out whole.
-  for (const s of [...strings].filter((s) => s.trim() !== '').sort((a, b) => b.length - a.length)) {
-    text = text.split(s).join(' ');
+  for (const s of [...new Set(strings)].filter((s) => s.trim() !== '').sort((a, b) => b.length - a.length)) {
+    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s)}(?![\\p{L}\\p{N}])`, 'gu'), ' ');
   }
   return text;
 }
