@@ -78,13 +78,20 @@ export function passesLuhn(digits: string): boolean {
 
 const DIGIT_RUN = /\d(?:[ \-\u00a0\u202f]?\d)*/g;
 
-/** Digit runs (spaces or dashes between digits allowed) holding 13–19 digits that pass Luhn. */
+/**
+ * Digit runs (spaces or dashes between digits allowed) of 13–19 digits that pass Luhn. A longer
+ * run may hide a card number next to other digits: there every stretch of a card's length is tried.
+ */
 export function cardNumbers(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(DIGIT_RUN)) {
     const digits = match[0].replace(/\D/g, '');
-    // A longer run may hide a card number: every window of a card's length is checked.
-    search: for (let length = 13; length <= Math.min(19, digits.length); length++) {
+    if (digits.length < 13) continue;
+    if (digits.length <= 19) {
+      if (passesLuhn(digits)) found.push(digits);
+      continue;
+    }
+    search: for (let length = 13; length <= 19; length++) {
       for (let start = 0; start + length <= digits.length; start++) {
         if (passesLuhn(digits.slice(start, start + length))) {
           found.push(digits.slice(start, start + length));
