@@ -16,9 +16,11 @@ export async function runAssistantTurn(
   const { engine, context, tools, message } = input;
   if (asksForHuman(message)) {
     const call = await callTool(tools, 'handoff_to_human', { reason: 'buyer_asked' });
+    // No model wrote this: with a model configured it is a template (with no guardrail involved).
+    const replyEngine = engine.name === 'menu' ? 'menu' : 'template';
     return {
       reply: handoffReply(context),
-      engine: engine.name,
+      engine: replyEngine,
       toolCalls: [call],
       guardrail: null,
       handoff: handoffOf([call]),

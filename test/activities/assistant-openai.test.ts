@@ -219,6 +219,7 @@ describe('model trouble and guardrails', () => {
     const outcome = await turn('Quero falar com um atendente').result;
     expect(fake.requests).toHaveLength(0);
     expect(outcome.handoff).toEqual({ reason: 'buyer_asked', taskId: 'task-1' });
+    expect(outcome).toMatchObject({ engine: 'template', guardrail: null });
     expect(outcome.toolCalls.map((c) => c.tool)).toEqual(['handoff_to_human']);
   });
 
