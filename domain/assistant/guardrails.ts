@@ -103,6 +103,11 @@ export function cardNumbers(text: string): string[] {
   return found;
 }
 
+/** `text` with every run that holds a card number replaced by a mask. */
+export function maskCardNumbers(text: string, mask = '[card number]'): string {
+  return text.replace(DIGIT_RUN, (run) => (cardNumbers(run).length > 0 ? mask : run));
+}
+
 // ——— the check ———
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

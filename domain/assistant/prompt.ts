@@ -4,12 +4,16 @@
  *
  * The model sees the buyer's first name, the seller's name, today's date and the language, and the
  * conversation: never an email or a phone number. The context type has none, and the input is
- * built field by field from it, so a caller passing a richer object leaks nothing.
+ * built field by field from it, so a caller passing a richer object leaks nothing. What people
+ * wrote is masked too: a buyer who types their email, phone or card number into the chat does not
+ * send it to the model provider.
  *
  * Pure: no Node built-ins, no clock.
  */
 import type { AssistantContext, TurnMessage } from '../conversation';
 import type { Locale } from '../locales';
+import { redactText } from '../redaction';
+import { maskCardNumbers } from './guardrails';
 
 const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = {
   en: 'English',
@@ -40,6 +44,11 @@ export interface ModelMessage {
   content: string;
 }
 
+/** A message as the model may read it: emails, phones, link tokens and card numbers masked. */
+export function textForModel(text: string): string {
+  return maskCardNumbers(redactText(text));
+}
+
 /** The conversation facts the model may use, one per line. */
 export function conversationFacts(context: AssistantContext): string {
   return [
@@ -64,10 +73,14 @@ export function assistantInput(
 ): { instructions: string; input: ModelMessage[] } {
   const earlier: ModelMessage[] = history.map((m) => ({
     role: m.author === 'buyer' ? 'user' : m.author === 'system' ? 'developer' : 'assistant',
-    content: m.text,
+    content: textForModel(m.text),
   }));
   return {
     instructions: ASSISTANT_INSTRUCTIONS,
-    input: [{ role: 'developer', content: conversationFacts(context) }, ...earlier, { role: 'user', content: message }],
+    input: [
+      { role: 'developer', content: conversationFacts(context) },
+      ...earlier,
+      { role: 'user', content: textForModel(message) },
+    ],
   };
 }

@@ -56,10 +56,12 @@ describe('requests on the wire', () => {
     const context = { ...buyer, ...evaluationContext('pt-BR'), firstName: firstName(buyer.name) } as AssistantContext;
     const history: TurnMessage[] = [
       { author: 'assistant', text: 'Olá! Como posso ajudar?' },
-      { author: 'buyer', text: 'Oi' },
+      { author: 'buyer', text: `Oi, meu email é ${buyer.email}` },
+      { author: 'agent', text: 'Anotado. Confirma o telefone +55 11 98765-4321?' },
     ];
     fake.steps({ text: 'Olá, Ana! Como posso ajudar?' });
-    await runAssistantTurn({ engine: engine(), context, history, message: 'Bom dia', tools: evaluationTools('pt-BR') });
+    const message = 'Bom dia, meu cartão é 4111 1111 1111 1111';
+    await runAssistantTurn({ engine: engine(), context, history, message, tools: evaluationTools('pt-BR') });
 
     const [request] = fake.requests;
     const body = request!.body as ResponsesRequestBody;
@@ -84,12 +86,14 @@ describe('requests on the wire', () => {
     expect(byName.partial_payment).toMatchObject({ properties: { amount: { type: 'number' } } });
 
     const sent = request!.rawBody;
-    for (const secret of [buyer.email, buyer.phone, 'Souza', 'Beatriz']) expect(sent).not.toContain(secret);
+    for (const secret of [buyer.email, buyer.phone, 'Souza', 'Beatriz', '98765-4321', '4111 1111']) {
+      expect(sent).not.toContain(secret);
+    }
     expect(sent).toContain('Ana');
     expect(sent).toContain('Acme Courses');
     expect(sent).toContain('2026-03-10');
     // The conversation so far, then the new message, last.
-    expect(body.input.at(-1)).toMatchObject({ role: 'user', content: 'Bom dia' });
+    expect(body.input.at(-1)).toMatchObject({ role: 'user', content: 'Bom dia, meu cartão é [card number]' });
     expect(body.input).toContainEqual(
       expect.objectContaining({ role: 'assistant', content: 'Olá! Como posso ajudar?' }),
     );
