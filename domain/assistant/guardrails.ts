@@ -110,16 +110,24 @@ export function maskCardNumbers(text: string, mask = '[card number]'): string {
 
 // ——— the check ———
 
+/** What may stand between the digits of one number: a decimal or group separator. */
+const SEPARATOR = '[.,\\s\\u00a0\\u202f]';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The reply without the quoted strings, each taken out only where it stands as a whole (a seller
- * called "1" must not take the 1 out of "$150.00"). Longest first: a URL holding an ID goes out whole.
+ * The reply without the quoted strings, each taken out only where it stands apart: not next to a
+ * letter or digit, nor across a digit separator from one (a seller called "1" must not take the 1
+ * out of "$150.00", a buyer called "31" not the cents out of "085,31"). Longest first: a URL
+ * holding an ID goes out whole.
  */
 function withoutQuotedStrings(reply: string, strings: Iterable<string>): string {
   let text = reply;
   for (const s of [...new Set(strings)].filter((s) => s.trim() !== '').sort((a, b) => b.length - a.length)) {
-    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s)}(?![\\p{L}\\p{N}])`, 'gu'), ' ');
+    const apart = new RegExp(
+      `(?<![\\p{L}\\p{N}]|\\d${SEPARATOR})${escapeRegExp(s)}(?![\\p{L}\\p{N}]|${SEPARATOR}\\d)`,
+      'gu',
+    );
+    text = text.replace(apart, ' ');
   }
   return text;
 }
