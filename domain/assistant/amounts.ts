@@ -20,22 +20,43 @@ const PLAIN = '\\d+(?:[.,]\\d{1,2})?';
 const NUMBER = new RegExp(`(?<![\\p{L}\\d.,])(?:${GROUPED}|${PLAIN})(?![\\d\\p{L}]|[.,]\\d)`, 'gu');
 
 const CURRENCY_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
-const SYMBOL_BEFORE = new RegExp(`[$€£¥₹₩₱]${SPACE}?$`, 'u');
-const CODE_BEFORE = new RegExp(`(?<!\\p{L})([A-Z]{3})${SPACE}?$`, 'u');
-const SYMBOL_AFTER = new RegExp(`^${SPACE}?(?:[$€£¥₹₩₱]|([A-Z]{3})(?!\\p{L}))`, 'u');
+/** A symbol, with the letters some locales put before it ("R$", "US$", "MX$", "JP¥"). */
+const SYMBOL = '(?:[A-Z]{1,2})?[$€£¥₹₩₱]';
+const BEFORE = new RegExp(`(?:(${SYMBOL})|(?<!\\p{L})([A-Z]{3}))${SPACE}?$`, 'u');
+const AFTER = new RegExp(`^${SPACE}?(?:(${SYMBOL}(?:[A-Z]{1,2}(?!\\p{L}))?)|([A-Z]{3})(?!\\p{L}))`, 'u');
 const WORD_AFTER = new RegExp(
-  `^${SPACE}?(?:dollars?|d[oó]lares|reais|real|reales|euros?|pesos|libras?|pounds?)(?!\\p{L})`,
+  `^${SPACE}?(dollars?|d[oó]lares|reais|real|reales|euros?|pesos|libras?|pounds?)(?!\\p{L})`,
   'iu',
 );
+/** Symbols and words that name one currency; "$" and "¥" name several and stay unnamed. */
+const NAMED: Readonly<Record<string, string>> = {
+  R$: 'BRL',
+  '€': 'EUR',
+  '£': 'GBP',
+  '£GB': 'GBP',
+  US$: 'USD',
+  $US: 'USD',
+  MX$: 'MXN',
+  $MX: 'MXN',
+  reais: 'BRL',
+  real: 'BRL',
+  euro: 'EUR',
+  euros: 'EUR',
+};
 
-function nextToCurrency(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - 6), start);
-  const after = text.slice(end, end + 10);
-  if (SYMBOL_BEFORE.test(before) || WORD_AFTER.test(after)) return true;
-  const codeBefore = CODE_BEFORE.exec(before)?.[1];
-  if (codeBefore && CURRENCY_CODES.has(codeBefore)) return true;
-  const symbolAfter = SYMBOL_AFTER.exec(after);
-  return symbolAfter !== null && (symbolAfter[1] === undefined || CURRENCY_CODES.has(symbolAfter[1]));
+/**
+ * The currency written next to a number: null when there is none, 'unnamed' for a symbol that
+ * several currencies use ("$"), else the ISO code.
+ */
+function currencyNextTo(text: string, start: number, end: number): string | null {
+  const before = BEFORE.exec(text.slice(Math.max(0, start - 6), start));
+  const following = text.slice(end, end + 10);
+  const after = AFTER.exec(following);
+  const code = before?.[2] ?? after?.[2];
+  if (code !== undefined && CURRENCY_CODES.has(code)) return code;
+  const symbol = before?.[1] ?? after?.[1] ?? WORD_AFTER.exec(following)?.[1]?.toLowerCase();
+  if (symbol === undefined) return null;
+  return NAMED[symbol] ?? 'unnamed';
 }
 
 /**
@@ -84,6 +105,8 @@ export function minorToDecimal(minor: number, currency: string): string {
 export interface WrittenAmount {
   /** The exact decimal it means, e.g. "150.5". */
   value: string;
+  /** The ISO code its symbol or code names, when it names exactly one ("R$", "EUR"; not "$"). */
+  currency: string | null;
   start: number;
   end: number;
 }
@@ -97,8 +120,14 @@ export function writtenAmounts(text: string, locale: Locale): WrittenAmount[] {
     const end = start + written.length;
     const hasCents = /[.,]\d{1,2}$/.test(written);
     const grouped = new RegExp(`^${GROUPED}$`, 'u').test(written) && !/^\d+[.,]\d{1,2}$/.test(written);
-    if (!hasCents && !grouped && !nextToCurrency(text, start, end)) continue;
-    found.push({ value: decimalValue(written, locale), start, end });
+    const currency = currencyNextTo(text, start, end);
+    if (!hasCents && !grouped && currency === null) continue;
+    found.push({
+      value: decimalValue(written, locale),
+      currency: currency === 'unnamed' ? null : currency,
+      start,
+      end,
+    });
   }
   return found;
 }

@@ -3,7 +3,8 @@
  * the prompt asks, this module checks.
  *
  *  - card data: a run of 13–19 digits (spaces or dashes between) that passes the Luhn check;
- *  - every amount must be one a tool answered in this turn (a ToolAmount anywhere in the results);
+ *  - every amount must be one a tool answered in this turn (a ToolAmount anywhere in the results),
+ *    in the currency it was answered in when the text names one ("€150" is not R$ 150);
  *  - every calendar date must be one a tool answered (a ToolDate) or one the turn asked a tool for
  *    (request_new_due_date's dueDate, even when refused: "the 20th is beyond the limit");
  *  - nothing to say is not a reply.
@@ -37,7 +38,8 @@ function isToolDate(value: object): value is ToolDate {
 }
 
 interface ToolFacts {
-  amounts: Set<string>;
+  /** Each amount's exact decimal, with the currencies it was answered in. */
+  amounts: Map<string, Set<string>>;
   dates: Set<string>;
   /** Verbatim strings: URLs, product names, IDs. */
   strings: Set<string>;
@@ -45,12 +47,14 @@ interface ToolFacts {
 
 /** Every ToolAmount, ToolDate and quotable string in this turn's results (and the dates asked for). */
 export function toolFacts(toolCalls: readonly ToolCallRecord[]): ToolFacts {
-  const facts: ToolFacts = { amounts: new Set(), dates: new Set(), strings: new Set() };
+  const facts: ToolFacts = { amounts: new Map(), dates: new Set(), strings: new Set() };
   const visit = (value: unknown, key: string): void => {
     if (Array.isArray(value)) for (const item of value) visit(item, key);
     else if (typeof value === 'object' && value !== null) {
-      if (isToolAmount(value)) facts.amounts.add(minorToDecimal(value.minor, value.currency));
-      else if (isToolDate(value)) facts.dates.add(value.date);
+      if (isToolAmount(value)) {
+        const decimal = minorToDecimal(value.minor, value.currency);
+        facts.amounts.set(decimal, (facts.amounts.get(decimal) ?? new Set()).add(value.currency));
+      } else if (isToolDate(value)) facts.dates.add(value.date);
       else for (const [k, v] of Object.entries(value)) visit(v, k);
     } else if (typeof value === 'string' && ['url', 'productName', 'installmentId', 'taskId'].includes(key)) {
       facts.strings.add(value);
@@ -155,7 +159,12 @@ export function checkReply(
   if (writtenDates(text, locale).some((written) => !dates.some((date) => isWrittenAs(written, date)))) {
     return 'date_not_from_tools';
   }
-  if (writtenAmounts(withoutNumericDates(text, locale), locale).some(({ value }) => !facts.amounts.has(value))) {
+  // The value must be one the tools gave; a currency the text names must be that amount's too.
+  const answered = ({ value, currency }: { value: string; currency: string | null }) => {
+    const currencies = facts.amounts.get(value);
+    return currencies !== undefined && (currency === null || currencies.has(currency));
+  };
+  if (writtenAmounts(withoutNumericDates(text, locale), locale).some((amount) => !answered(amount))) {
     return 'amount_not_from_tools';
   }
   return null;

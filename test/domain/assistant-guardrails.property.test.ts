@@ -81,6 +81,20 @@ describe('amounts', () => {
     );
   });
 
+  it('the amount the tools gave, written in a currency that names another, is refused', () => {
+    fc.assert(
+      fc.property(buyerArb, minorArb, fc.constantFrom('EUR', 'GBP', 'BRL'), (buyer, minor, other) => {
+        // Same number of decimals, so the digits are the same and only the currency differs.
+        fc.pre(other !== buyer.currency && buyer.currency !== 'JPY');
+        const calls = [installments(buyer, [minor], ['2026-03-05'])];
+        expect(checkReply(`Total: ${formatAmount(minor, other, buyer.locale)}`, calls, buyer.locale)).toBe(
+          'amount_not_from_tools',
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('an amount in a partial-payment refusal (minimum, maximum) counts as answered', () => {
     fc.assert(
       fc.property(buyerArb, minorArb, minorArb, (buyer, min, max) => {

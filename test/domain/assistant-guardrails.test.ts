@@ -8,6 +8,7 @@ import type { Locale } from '../../domain/locales';
 import { formatAmount, formatDate } from '../../domain/messages';
 
 const values = (text: string, locale: Locale) => writtenAmounts(text, locale).map((a) => a.value);
+const currencies = (text: string, locale: Locale) => writtenAmounts(text, locale).map((a) => a.currency);
 const dates = (text: string, locale: Locale) => writtenDates(text, locale).map((d) => [d.year, d.month, d.day]);
 
 describe('amounts in a reply', () => {
@@ -37,6 +38,21 @@ describe('amounts in a reply', () => {
     ['parcela 2 de 3', 'pt-BR'],
   ])('%s (%s) has no amount', (text, locale) => {
     expect(values(text, locale)).toEqual([]);
+  });
+
+  it.each<[string, Locale, (string | null)[]]>([
+    ['R$ 150,00', 'pt-BR', ['BRL']],
+    ['150,00 R$', 'fr', ['BRL']],
+    ['€150.00', 'en', ['EUR']],
+    ['150,00 $US', 'fr', ['USD']],
+    ['150 US$', 'es', ['USD']],
+    ['USD 150', 'en', ['USD']],
+    ['150,00 BRL', 'es', ['BRL']],
+    ['150 reais', 'pt-BR', ['BRL']],
+    ['$150.00', 'en', [null]],
+    ['150.00', 'en', [null]],
+  ])('%s (%s) names the currency %j', (text, locale, expected) => {
+    expect(currencies(text, locale)).toEqual(expected);
   });
 
   it('reads one separator before three digits the locale’s way', () => {
@@ -122,6 +138,10 @@ describe('checkReply', () => {
     ).toBeNull();
     expect(checkReply('Você deve R$ 150,00 desde 05/03.', [open], 'pt-BR')).toBeNull();
     expect(checkReply('Você deve R$ 151,00.', [open], 'pt-BR')).toBe('amount_not_from_tools');
+    // The right number in another currency is another amount.
+    expect(checkReply('Você deve € 150,00.', [open], 'pt-BR')).toBe('amount_not_from_tools');
+    expect(checkReply('Você deve 150,00 USD.', [open], 'pt-BR')).toBe('amount_not_from_tools');
+    expect(checkReply('Você deve 150,00.', [open], 'pt-BR')).toBeNull();
     expect(checkReply('Você deve R$ 150,00 até 10/03.', [open], 'pt-BR')).toBe('date_not_from_tools');
     // The date the buyer asked for may be quoted back, refused or not.
     expect(checkReply('Não consigo mudar para 30 de abril.', [open, asked], 'pt-BR')).toBeNull();
