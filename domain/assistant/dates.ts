@@ -1,0 +1,157 @@
+/**
+ * Calendar dates as people write them in a message, read the same way by the guardrail (is every
+ * date in the model's reply one the tools gave?) and by the menu (which date does the buyer ask
+ * for?): ISO ("2026-03-20"), numeric ("20/03", "03/20/2026"), and with a month name in the
+ * locale's order ("March 20, 2026", "20 de marzo", "20 mars", "20 de mar. de 2026").
+ *
+ * Numeric dates follow the locale: month first in English, day first elsewhere; when that reading
+ * is not a date ("20/03" in English) the other one is taken.
+ *
+ * Pure: month names come from Intl (the same data formatDate writes with), no clock.
+ */
+import { foldKeywordText } from '../keywords';
+import { addDays, isCalendarDate, type LocalDate } from '../local-time';
+import { SUPPORTED_LOCALES, type Locale } from '../locales';
+
+/** A date as written: the year is null when the text leaves it out. */
+export interface WrittenDate {
+  year: number | null;
+  month: number;
+  day: number;
+  /** Where the text was found in the string it was read from. */
+  start: number;
+  end: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function plausible(month: number, day: number): boolean {
+  return isCalendarDate(`2024-${pad(month)}-${pad(day)}`); // a leap year: 29/02 is a date
+}
+
+// ——— month names ———
+
+function monthNames(locale: Locale): Map<string, number> {
+  const names = new Map<string, number>();
+  for (let month = 1; month <= 12; month++) {
+    for (const style of ['long', 'short'] as const) {
+      const format = new Intl.DateTimeFormat(locale, { month: style, timeZone: 'UTC' });
+      const name = foldKeywordText(format.format(new Date(Date.UTC(2026, month - 1, 15))));
+      if (name !== '') names.set(name, month);
+    }
+  }
+  if (locale === 'en') names.set('sept', 9);
+  return names;
+}
+
+const MONTHS: Readonly<Record<Locale, Map<string, number>>> = Object.fromEntries(
+  SUPPORTED_LOCALES.map((locale) => [locale, monthNames(locale)]),
+) as Record<Locale, Map<string, number>>;
+
+function alternation(names: Iterable<string>): string {
+  return [...names].sort((a, b) => b.length - a.length).join('|');
+}
+
+/**
+ * Patterns over folded text. Day first everywhere but English ("20 de marzo de 2026", "1er mars",
+ * "20 de mar de 2026"); English also month first ("march 20 2026", "mar 20th").
+ */
+const NAMED_PATTERNS: Readonly<Record<Locale, RegExp[]>> = Object.fromEntries(
+  SUPPORTED_LOCALES.map((locale) => {
+    const months = alternation(MONTHS[locale].keys());
+    // "2 may be late": in English a day before "may" is too often a count before the verb.
+    const dayFirstMonths = alternation([...MONTHS[locale].keys()].filter((name) => locale !== 'en' || name !== 'may'));
+    const dayFirst = new RegExp(
+      `(?<![\\p{L}\\p{N}])(\\d{1,2})(?:st|nd|rd|th|er|o)? (?:de |of )?(${dayFirstMonths})(?: (?:de )?(\\d{4}))?(?![\\p{L}\\p{N}])`,
+      'gu',
+    );
+    if (locale !== 'en') return [locale, [dayFirst]];
+    const monthFirst = new RegExp(
+      `(?<![\\p{L}\\p{N}])(${months}) (?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: (\\d{4}))?(?![\\p{L}\\p{N}])`,
+      'gu',
+    );
+    return [locale, [dayFirst, monthFirst]];
+  }),
+) as Record<Locale, RegExp[]>;
+
+/** Dates written with a month name, in `locale`'s words, found in `text` (positions are in folded text). */
+export function namedDates(text: string, locale: Locale): WrittenDate[] {
+  const folded = foldKeywordText(text);
+  const months = MONTHS[locale];
+  const found: WrittenDate[] = [];
+  for (const pattern of NAMED_PATTERNS[locale]) {
+    for (const match of folded.matchAll(pattern)) {
+      const monthFirst = Number.isNaN(Number(match[1]));
+      const month = months.get(monthFirst ? match[1]! : match[2]!)!;
+      const day = Number(monthFirst ? match[2] : match[1]);
+      if (!plausible(month, day)) continue;
+      const year = match[3] ? Number(match[3]) : null;
+      found.push({ year, month, day, start: match.index, end: match.index + match[0].length });
+    }
+  }
+  return found;
+}
+
+// ——— numeric dates ———
+
+const ISO = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/g;
+/** "20/03", "20/03/26", "20/03/2026"; dots only with a year ("20.03.2026"): "20.03" is an amount. */
+const NUMERIC = /(?<![\d/.,])(\d{1,2})(?:\/(\d{1,2})(?:\/(\d{4}|\d{2}))?|\.(\d{1,2})\.(\d{4}))(?![\d/]|[.,]\d)/g;
+
+/** Dates written in digits in `text`, read in `locale`'s order. */
+export function numericDates(text: string, locale: Locale): WrittenDate[] {
+  const found: WrittenDate[] = [];
+  for (const match of text.matchAll(ISO)) {
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (!plausible(month, day)) continue;
+    found.push({ year, month, day, start: match.index, end: match.index + match[0].length });
+  }
+  for (const match of text.matchAll(NUMERIC)) {
+    const first = Number(match[1]);
+    const second = Number(match[2] ?? match[4]);
+    const yearText = match[3] ?? match[5];
+    const year = yearText === undefined ? null : yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+    const monthFirst = locale === 'en' && match[2] !== undefined;
+    const [month, day] = monthFirst ? [first, second] : [second, first];
+    const reading = plausible(month, day) ? { month, day } : plausible(day, month) ? { month: day, day: month } : null;
+    if (!reading) continue;
+    found.push({ year, ...reading, start: match.index, end: match.index + match[0].length });
+  }
+  return found;
+}
+
+/** Every date in `text`: digits and month names. */
+export function writtenDates(text: string, locale: Locale): WrittenDate[] {
+  return [...numericDates(text, locale), ...namedDates(text, locale)];
+}
+
+/** Whether a written date is `date` (a written year must agree; no year means any year). */
+export function isWrittenAs(written: WrittenDate, date: LocalDate): boolean {
+  const [year, month, day] = date.split('-').map(Number);
+  return written.month === month && written.day === day && (written.year === null || written.year === year);
+}
+
+// ——— resolving what the buyer means ———
+
+/** The first `month`/`day` on or after `today` (a written year is kept as written). */
+export function resolveWrittenDate(written: Pick<WrittenDate, 'year' | 'month' | 'day'>, today: LocalDate): LocalDate {
+  const thisYear = Number(today.slice(0, 4));
+  if (written.year !== null) return `${written.year}-${pad(written.month)}-${pad(written.day)}`;
+  const candidate = `${thisYear}-${pad(written.month)}-${pad(written.day)}`;
+  // 29/02 in a common year: the next year that has it is too far to guess; keep the invalid date
+  // and let the policy refuse it.
+  if (candidate >= today || !isCalendarDate(candidate)) return candidate;
+  return `${thisYear + 1}-${pad(written.month)}-${pad(written.day)}`;
+}
+
+/** The next day of the month numbered `day` on or after `today` ("the 20th"), or null when none soon. */
+export function resolveDayOfMonth(day: number, today: LocalDate): LocalDate | null {
+  if (day < 1 || day > 31) return null;
+  let first = `${today.slice(0, 8)}01`;
+  for (let months = 0; months < 3; months++) {
+    const candidate = `${first.slice(0, 8)}${pad(day)}`;
+    if (isCalendarDate(candidate) && candidate >= today) return candidate;
+    first = addDays(`${first.slice(0, 8)}28`, 4).slice(0, 8) + '01';
+  }
+  return null;
+}
