@@ -144,7 +144,8 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
 
 /**
  * One delivery queue per provider: the distinct queues of `channels` (each named by its first
- * channel), with the provider's rate limit — the lowest limit given for a channel on the queue.
+ * channel), with the provider's rate limit — the lowest limit given for any channel on the queue,
+ * whichever of them this process polls for (an assistant-only process keeps WhatsApp's limit).
  */
 export function deliveryQueues(
   channels: readonly Channel[],
@@ -153,10 +154,14 @@ export function deliveryQueues(
   const queues = new Map<string, { queue: string; channel: Channel; limit: number | null }>();
   for (const channel of channels) {
     const queue = CHANNEL_TABLE[channel].deliveryQueue;
-    const entry = queues.get(queue) ?? { queue, channel, limit: null };
-    const limit = rateLimits[channel] ?? null;
-    if (limit !== null && (entry.limit === null || limit < entry.limit)) entry.limit = limit;
-    queues.set(queue, entry);
+    if (queues.has(queue)) continue;
+    let limit: number | null = null;
+    for (const other of CHANNELS) {
+      const given = rateLimits[other] ?? null;
+      if (CHANNEL_TABLE[other].deliveryQueue === queue && given !== null && (limit === null || given < limit))
+        limit = given;
+    }
+    queues.set(queue, { queue, channel, limit });
   }
   return [...queues.values()];
 }
