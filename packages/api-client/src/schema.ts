@@ -1341,7 +1341,10 @@ export interface components {
      *     }
      */
     OptOut: {
-      /** @enum {string} */
+      /**
+       * @description whatsapp also closes the assistant (its messages go out on WhatsApp); assistant closes only the assistant; agent stops calls by the seller’s team
+       * @enum {string}
+       */
       channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
     };
     /**
