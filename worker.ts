@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './application/logging';
 import { RedactingActivityInbound } from './activities/failure-redaction';
 import { type ActivityDeps, createActivities } from './activities';
+import type { OpenCallTask } from './activities/channels/agent-task';
 import { withOutboxFallback } from './activities/channels/outbox';
 import {
   type ProviderConfig,
@@ -23,7 +24,7 @@ import {
   sendersFromConfig,
 } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
-import { CHANNELS, type Channel } from './domain/channels';
+import { CHANNELS, CHANNEL_TABLE, type Channel } from './domain/channels';
 import { linkKeysFromEnv } from './application/link-keys';
 import { createUnsubscribeUrl } from './application/unsubscribe-links';
 import { createBuyerAreaUrl } from './application/buyer-links';
@@ -48,10 +49,13 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
   dataConverter?: DataConverter | undefined;
   /**
    * Deliveries per second per channel, enforced by the server for the channel's task queue; null = no limit (the
-   * outbox).
+   * outbox). Channels sharing a queue (WhatsApp and the assistant) share its limit: the lowest one given.
    */
   rateLimits?: Partial<Record<Channel, number | null>>;
-  /** The channel queues this process delivers from (default: all); e.g. a process dedicated to one provider. */
+  /**
+   * The channels whose queues this process delivers from (default: all); e.g. a process dedicated to one
+   * provider. One worker per distinct queue: the assistant's deliveries are on WhatsApp's.
+   */
   deliveryChannels?: readonly Channel[];
   /**
    * Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history.
@@ -105,8 +109,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
   });
   const deliveries = await Promise.all(
-    deliveryChannels.map((channel) => {
-      const limit = rateLimits?.[channel];
+    deliveryQueues(deliveryChannels, rateLimits).map(({ channel, limit }) => {
       return Worker.create({
         ...shared,
         taskQueue: deliveryTaskQueue(taskQueue, channel),
@@ -137,6 +140,30 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
       if (failed) throw failed.reason;
     },
   };
+}
+
+/**
+ * One delivery queue per provider: the distinct queues of `channels` (each named by its first
+ * channel), with the provider's rate limit — the lowest limit given for any channel on the queue,
+ * whichever of them this process polls for (an assistant-only process keeps WhatsApp's limit).
+ */
+export function deliveryQueues(
+  channels: readonly Channel[],
+  rateLimits: Partial<Record<Channel, number | null>> = {},
+): { queue: string; channel: Channel; limit: number | null }[] {
+  const queues = new Map<string, { queue: string; channel: Channel; limit: number | null }>();
+  for (const channel of channels) {
+    const queue = CHANNEL_TABLE[channel].deliveryQueue;
+    if (queues.has(queue)) continue;
+    let limit: number | null = null;
+    for (const other of CHANNELS) {
+      const given = rateLimits[other] ?? null;
+      if (CHANNEL_TABLE[other].deliveryQueue === queue && given !== null && (limit === null || given < limit))
+        limit = given;
+    }
+    queues.set(queue, { queue, channel, limit });
+  }
+  return [...queues.values()];
 }
 
 /** How often journeys that Temporal ended from outside get their records closed, and how far back each run looks. */
@@ -177,12 +204,23 @@ export type DeliveryChannels = Pick<
   summary: Record<Channel, string>;
 };
 
+export interface DeliveryChannelOptions {
+  /**
+   * Opens a call task for an agent step (application/agent-tasks.ts). Without one, agent steps go
+   * to the outbox: the attempt row is the task.
+   */
+  openCallTask?: OpenCallTask | undefined;
+}
+
 /**
  * The delivery channels this deployment's environment configures: each provider switched on by
  * its variables (README, "Providers"), the outbox for the rest. A half-configured provider
  * throws, naming the variable.
  */
-export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannels {
+export function deliveryChannelsFromEnv(
+  env: NodeJS.ProcessEnv,
+  options: DeliveryChannelOptions = {},
+): DeliveryChannels {
   const providers = providerConfigFromEnv(env);
   // The API refuses the same keys: links signed with them would all be refused.
   const { keys, problems } = linkKeysFromEnv(env);
@@ -197,7 +235,7 @@ export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannel
   // Buyer links need both a public address and keys to sign them with.
   const links = keys && baseUrl ? { keys, baseUrl } : null;
   return {
-    senders: withOutboxFallback(sendersFromConfig(providers)),
+    senders: withOutboxFallback(sendersFromConfig(providers), { openCallTask: options.openCallTask }),
     whatsappTemplateAvailable: whatsappTemplatesOf(providers),
     rateLimits: providers.rateLimits,
     unsubscribeUrl: links
@@ -206,7 +244,7 @@ export function deliveryChannelsFromEnv(env: NodeJS.ProcessEnv): DeliveryChannel
     buyerAreaUrl: links
       ? (binding, at, ttlDays) => createBuyerAreaUrl(binding, { ...links, now: at, ttlDays })
       : undefined,
-    summary: providerSummary(providers),
+    summary: providerSummary(providers, options),
   };
 }
 
@@ -216,11 +254,13 @@ function whatsappTemplatesOf(providers: ProviderConfig): ActivityDeps['whatsappT
   return whatsapp ? (template, locale) => contentSidFor(whatsapp.templates, template, locale) !== null : () => true;
 }
 
-function providerSummary(providers: ProviderConfig): Record<Channel, string> {
+function providerSummary(providers: ProviderConfig, options: DeliveryChannelOptions): Record<Channel, string> {
   return {
     email: providers.email ? 'resend' : 'outbox',
     sms: providers.sms ? 'twilio' : 'outbox',
     whatsapp: providers.whatsapp ? 'twilio' : 'outbox',
+    assistant: providers.whatsapp ? 'twilio' : 'outbox',
+    agent: options.openCallTask ? 'agent' : 'outbox',
   };
 }
 

@@ -17,6 +17,8 @@ import type { Locale } from '../domain/locales';
 import { instantToZoned } from '../domain/local-time';
 import {
   type MessageTemplate,
+  agentTaskSummary,
+  renderAssistantText,
   renderEmail,
   renderSms,
   renderWhatsAppText,
@@ -158,7 +160,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
         provider: senders[d.channel].provider,
         recipient: normalizeAddress(d.channel, d.to),
         subject: message.channel === 'email' ? message.subject : null,
-        body: message.channel === 'email' ? message.text : message.body,
+        body: bodyOf(message),
         whatsappMode: whatsappMode ?? null,
         status: 'sending',
         error: null,
@@ -361,6 +363,24 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
           body: renderWhatsAppText(d).body,
           variables: whatsAppTemplateVariables(d),
         };
+      case 'assistant':
+        // The step's WhatsApp reminder (same approved template and variables), inviting a reply.
+        return {
+          ...base,
+          channel: 'assistant',
+          mode: whatsappMode ?? 'template',
+          body: renderAssistantText(d).body,
+          variables: whatsAppTemplateVariables(d),
+        };
+      case 'agent':
+        return {
+          ...base,
+          channel: 'agent',
+          tenantId: d.tenantId,
+          buyerId: d.buyerId,
+          journeyId: d.journeyId,
+          summary: agentTaskSummary(d),
+        };
     }
   }
 
@@ -375,6 +395,18 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     if (!observed?.observePublicHolidays || !country) return [];
     const year = Number(instantToZoned(now, d.timeZone).date.slice(0, 4));
     return deps.publicHolidays(country, [year, year + 1]);
+  }
+}
+
+/** What the attempt row keeps as the message: the email's text, a text's body, or the agent task's summary. */
+function bodyOf(message: OutgoingMessage): string {
+  switch (message.channel) {
+    case 'email':
+      return message.text;
+    case 'agent':
+      return message.summary;
+    default:
+      return message.body;
   }
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { CHANNEL_TABLE, type Channel, normalizeAddress } from '../domain/channels';
+import { CHANNEL_TABLE, type Channel, consentChannels, normalizeAddress } from '../domain/channels';
 import { ensureTenant } from './access-repository';
 import type { Database } from './client';
 import { buyerOptOuts, installments } from './schema';
@@ -80,8 +80,22 @@ function optOutOf({ channel, source, recordedBy, recordedAt }: typeof buyerOptOu
   return { channel: channel as Channel, source, recordedBy, recordedAt };
 }
 
+/**
+ * Whether the buyer stopped this channel or the channel that carries it (a WhatsApp stop closes
+ * the assistant; an assistant stop leaves WhatsApp reminders open).
+ */
 export async function buyerOptedOut(db: Pick<Database, 'select'>, ref: StopRef): Promise<boolean> {
-  const [row] = await db.select({ channel: buyerOptOuts.channel }).from(buyerOptOuts).where(theStop(ref)).limit(1);
+  const [row] = await db
+    .select({ channel: buyerOptOuts.channel })
+    .from(buyerOptOuts)
+    .where(
+      and(
+        eq(buyerOptOuts.tenantId, ref.tenantId),
+        eq(buyerOptOuts.buyerId, ref.buyerId),
+        inArray(buyerOptOuts.channel, consentChannels(ref.channel)),
+      ),
+    )
+    .limit(1);
   return row !== undefined;
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, lte, notInArray, sql } from 'drizzle-orm';
-import { CHANNEL_TABLE, type Channel, normalizeAddress } from '../domain/channels';
+import { CHANNEL_TABLE, type Channel, carrierOf, normalizeAddress, replyWindowMs } from '../domain/channels';
 import type { BuyerContactRecord } from '../domain/compliance';
 import { MS_PER_DAY } from '../domain/local-time';
 import { CONFIRMATION_TEMPLATES } from '../domain/templates';
@@ -9,7 +9,10 @@ import { attempts, contactPoints, installments, journeys } from './schema';
 
 /**
  * The buyer's contact state across journeys: the contact ledger (attempts), consent and
- * reachability per address (contact_points), and the lookups webhooks need.
+ * reachability per address (contact_points), and the lookups webhooks need. A contact point
+ * belongs to the channel that carries the address (domain/channels.ts `carrier`): the
+ * assistant's consent and window are its WhatsApp number's, so whatever is read or recorded for
+ * the assistant is read or recorded on `whatsapp`.
  */
 
 export const ATTEMPT_STATUSES = [
@@ -100,11 +103,13 @@ export interface ContactPointState {
   lastInboundAt: number | null;
 }
 
+/** Consent and reachability of an address on a channel (its carrier's contact point). */
 export async function contactPointState(tx: Executor, channel: Channel, address: string): Promise<ContactPointState> {
+  const carrier = carrierOf(channel);
   const [row] = await tx
     .select()
     .from(contactPoints)
-    .where(and(eq(contactPoints.channel, channel), eq(contactPoints.address, normalizeAddress(channel, address))))
+    .where(and(eq(contactPoints.channel, carrier), eq(contactPoints.address, normalizeAddress(carrier, address))))
     .limit(1);
   return {
     optedOut: !!row?.optedOutAt,
@@ -125,11 +130,12 @@ export async function buyerContactRecord(
   ]);
   return {
     contacts,
-    // The address's consent (STOP, unsubscribe link, complaint) or the buyer's, recorded by support.
+    // The address's consent (STOP, unsubscribe link, complaint) or the buyer's, recorded by support
+    // (on this channel or its carrier: a WhatsApp stop closes the assistant).
     optedOut: point.optedOut || buyerStopped ? [ref.channel] : [],
     suppressed: point.suppressed ? [ref.channel] : [],
-    // Only a channel with a reply window cares when the buyer last wrote.
-    lastWhatsAppInboundAt: CHANNEL_TABLE[ref.channel].replyWindowHours === null ? null : point.lastInboundAt,
+    // Only a channel with a reply window (its carrier's) cares when the buyer last wrote.
+    lastWhatsAppInboundAt: replyWindowMs(ref.channel) === null ? null : point.lastInboundAt,
   };
 }
 
@@ -140,9 +146,10 @@ async function upsertContactPoint(
   set: Partial<typeof contactPoints.$inferInsert>,
 ): Promise<void> {
   const now = new Date();
+  const carrier = carrierOf(channel);
   await db
     .insert(contactPoints)
-    .values({ channel, address: normalizeAddress(channel, address), ...set, updatedAt: now })
+    .values({ channel: carrier, address: normalizeAddress(carrier, address), ...set, updatedAt: now })
     .onConflictDoUpdate({ target: [contactPoints.channel, contactPoints.address], set: { ...set, updatedAt: now } });
 }
 
@@ -175,10 +182,10 @@ export async function recordSuppression(
 
 /** The buyer wrote to us on this channel (opens WhatsApp's 24-hour window). Never moves backwards. */
 export async function recordInbound(db: Executor, channel: Channel, address: string, at: Date): Promise<void> {
-  const normalized = normalizeAddress(channel, address);
+  const carrier = carrierOf(channel);
   await db
     .insert(contactPoints)
-    .values({ channel, address: normalized, lastInboundAt: at })
+    .values({ channel: carrier, address: normalizeAddress(carrier, address), lastInboundAt: at })
     .onConflictDoUpdate({
       target: [contactPoints.channel, contactPoints.address],
       set: {
@@ -200,7 +207,8 @@ export async function recordWindowClosed(
   address: string,
   sentBefore?: Date | null,
 ): Promise<void> {
-  const point = and(eq(contactPoints.channel, channel), eq(contactPoints.address, normalizeAddress(channel, address)));
+  const carrier = carrierOf(channel);
+  const point = and(eq(contactPoints.channel, carrier), eq(contactPoints.address, normalizeAddress(carrier, address)));
   await db
     .update(contactPoints)
     .set({ lastInboundAt: null, updatedAt: new Date() })

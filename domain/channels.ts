@@ -1,5 +1,9 @@
-/** Channels a reminder step can name. Assistant and human agent join in later versions. */
-export const CHANNEL_NAMES = ['email', 'sms', 'whatsapp'] as const;
+/**
+ * Channels a reminder step can name: three that send a message, and two that escalate — the
+ * assistant (a WhatsApp conversation it opens with the step's approved template, then answers) and
+ * a human agent (a task for the seller's team: call this buyer).
+ */
+export const CHANNEL_NAMES = ['email', 'sms', 'whatsapp', 'assistant', 'agent'] as const;
 export type Channel = (typeof CHANNEL_NAMES)[number];
 
 /** Where a buyer can be reached: one field per kind of address. */
@@ -11,6 +15,21 @@ export interface ContactPoints {
 
 /** How a channel reaches a buyer and what rules come with it: one row of {@link CHANNEL_TABLE}. */
 export interface ChannelSpec {
+  /**
+   * The channel whose address, consent (opt-outs, suppressions, its contact_points row) and reply
+   * window this one uses: the assistant's messages go out on WhatsApp, so a WhatsApp STOP closes it
+   * too. A channel that carries itself names itself. The rows of a carried channel repeat their
+   * carrier's address and window fields (checked by test/domain/channels.test.ts); code reads
+   * them through {@link carrierOf}.
+   */
+  carrier: Channel;
+  /**
+   * `message`: a message the buyer reads. `escalation`: a conversation or a person. A message step
+   * falls through message channels only, so a reminder (or a confirmation) never becomes a
+   * conversation or a call by accident; an escalation step falls through to the next escalation,
+   * then wraps around to the messages.
+   */
+  tier: 'message' | 'escalation';
   /** The buyer's contact field that holds this channel's address. */
   addressField: keyof ContactPoints;
   /** How its addresses are written and compared: emails lower-case, phone numbers in E.164. */
@@ -18,16 +37,20 @@ export interface ChannelSpec {
   /** Its place when a step falls through to the next channel (1 first, wrapping around). */
   fallthroughRank: number;
   /**
-   * How a buyer revokes consent on it: a signed unsubscribe link (email), or a reply such as STOP
-   * (texts, where consent is needed first and any reasonable wording revokes it).
+   * How a buyer revokes consent on it: a signed unsubscribe link (email), a reply such as STOP
+   * (texts, where consent is needed first and any reasonable wording revokes it), or by asking
+   * the seller's support, who record it through the opt-out API (a call).
    */
-  optOut: 'unsubscribe_link' | 'reply_keyword';
+  optOut: 'unsubscribe_link' | 'reply_keyword' | 'support_request';
   /**
    * Free-form messages only within this many hours of the buyer's last message, an approved
    * template outside it (WhatsApp); null when any message may go out at any time.
    */
   replyWindowHours: number | null;
-  /** The suffix of its deliveries' task queue: one queue per provider, whose rate limit the server enforces. */
+  /**
+   * The suffix of its deliveries' task queue: one queue per provider, whose rate limit the server
+   * enforces. Channels of one provider share it (the assistant's messages are WhatsApp messages).
+   */
   deliveryQueue: string;
 }
 
@@ -37,6 +60,8 @@ export interface ChannelSpec {
  */
 export const CHANNEL_TABLE: Readonly<Record<Channel, ChannelSpec>> = {
   email: {
+    carrier: 'email',
+    tier: 'message',
     addressField: 'email',
     addressKind: 'email',
     fallthroughRank: 1,
@@ -45,6 +70,8 @@ export const CHANNEL_TABLE: Readonly<Record<Channel, ChannelSpec>> = {
     deliveryQueue: 'email',
   },
   sms: {
+    carrier: 'sms',
+    tier: 'message',
     addressField: 'phone',
     addressKind: 'phone',
     fallthroughRank: 2,
@@ -53,12 +80,35 @@ export const CHANNEL_TABLE: Readonly<Record<Channel, ChannelSpec>> = {
     deliveryQueue: 'sms',
   },
   whatsapp: {
+    carrier: 'whatsapp',
+    tier: 'message',
     addressField: 'whatsapp',
     addressKind: 'phone',
     fallthroughRank: 3,
     optOut: 'reply_keyword',
     replyWindowHours: 24,
     deliveryQueue: 'whatsapp',
+  },
+  assistant: {
+    carrier: 'whatsapp',
+    tier: 'escalation',
+    addressField: 'whatsapp',
+    addressKind: 'phone',
+    fallthroughRank: 4,
+    optOut: 'reply_keyword',
+    replyWindowHours: 24,
+    deliveryQueue: 'whatsapp',
+  },
+  agent: {
+    carrier: 'agent',
+    tier: 'escalation',
+    // The agent calls the buyer's phone number.
+    addressField: 'phone',
+    addressKind: 'phone',
+    fallthroughRank: 5,
+    optOut: 'support_request',
+    replyWindowHours: null,
+    deliveryQueue: 'agent',
   },
 };
 
@@ -67,20 +117,33 @@ export const CHANNELS: readonly Channel[] = [...CHANNEL_NAMES].sort(
   (a, b) => CHANNEL_TABLE[a].fallthroughRank - CHANNEL_TABLE[b].fallthroughRank,
 );
 
+/** The channel whose address, consent and reply window `channel` uses (itself, or e.g. WhatsApp for the assistant). */
+export function carrierOf(channel: Channel): Channel {
+  return CHANNEL_TABLE[channel].carrier;
+}
+
+/** The channels whose consent `channel` needs: its own and its carrier's (a WhatsApp STOP closes the assistant). */
+export function consentChannels(channel: Channel): Channel[] {
+  const carrier = carrierOf(channel);
+  return carrier === channel ? [channel] : [channel, carrier];
+}
+
 /** The buyer's address on a channel, if they have one. */
 export function addressOn(channel: Channel, contact: ContactPoints): string | undefined {
-  return contact[CHANNEL_TABLE[channel].addressField];
+  return contact[CHANNEL_TABLE[carrierOf(channel)].addressField];
 }
 
 /** Addresses are compared in one form: lower-case email; E.164 without a `whatsapp:` prefix. */
 export function normalizeAddress(channel: Channel, address: string): string {
   const trimmed = address.trim();
-  return CHANNEL_TABLE[channel].addressKind === 'email' ? trimmed.toLowerCase() : trimmed.replace(/^whatsapp:/i, '');
+  return CHANNEL_TABLE[carrierOf(channel)].addressKind === 'email'
+    ? trimmed.toLowerCase()
+    : trimmed.replace(/^whatsapp:/i, '');
 }
 
 /** How long after the buyer's last message free-form text may go out on a channel; null when at any time. */
 export function replyWindowMs(channel: Channel): number | null {
-  const hours = CHANNEL_TABLE[channel].replyWindowHours;
+  const hours = CHANNEL_TABLE[carrierOf(channel)].replyWindowHours;
   return hours === null ? null : hours * 3_600_000;
 }
 
@@ -93,11 +156,37 @@ export interface ChannelAvailability {
   undeliverable: readonly Channel[];
 }
 
+/**
+ * Why `channel` cannot reach the buyer, or null when it can. Consent and reachability are its
+ * carrier's too: after a WhatsApp STOP (or with no WhatsApp number) the assistant is closed.
+ */
 export function unavailableReason(channel: Channel, a: ChannelAvailability): ChannelUnavailableReason | null {
-  if (a.optedOut.includes(channel)) return 'opted_out';
-  if (a.undeliverable.includes(channel)) return 'undeliverable';
+  const channels = consentChannels(channel);
+  if (channels.some((c) => a.optedOut.includes(c))) return 'opted_out';
+  if (channels.some((c) => a.undeliverable.includes(c))) return 'undeliverable';
   return addressOn(channel, a.contact) ? null : 'no_address';
 }
+
+/**
+ * The channels a step requesting `requested` tries, in order: from it, wrapping around
+ * {@link CHANNELS}; a message step only through message channels (see {@link ChannelSpec.tier}),
+ * so journeys that began before the escalation channels existed resolve exactly as they did.
+ */
+export function fallthroughOrder(requested: Channel): readonly Channel[] {
+  return FALLTHROUGH_ORDERS[requested];
+}
+
+const FALLTHROUGH_ORDERS = Object.fromEntries(
+  CHANNELS.map((requested, start) => {
+    const escalation = CHANNEL_TABLE[requested].tier === 'escalation';
+    const order: Channel[] = [];
+    for (let i = 0; i < CHANNELS.length; i++) {
+      const channel = CHANNELS[(start + i) % CHANNELS.length]!;
+      if (escalation || CHANNEL_TABLE[channel].tier === 'message') order.push(channel);
+    }
+    return [requested, order] as const;
+  }),
+) as Record<string, readonly Channel[]> as Readonly<Record<Channel, readonly Channel[]>>;
 
 export type ChannelResolution =
   | {
@@ -110,14 +199,12 @@ export type ChannelResolution =
 
 /**
  * Picks the channel a step will actually use: the requested one if the buyer can be reached
- * there, otherwise the next available one in {@link CHANNELS} order. When no channel can reach
+ * there, otherwise the next available one in its {@link fallthroughOrder}. When no channel can reach
  * the buyer the step is skipped, with every channel's reason kept for the audit trail.
  */
 export function resolveChannel(requested: Channel, availability: ChannelAvailability): ChannelResolution {
-  const start = CHANNELS.indexOf(requested);
   const skipped: { channel: Channel; reason: ChannelUnavailableReason }[] = [];
-  for (let i = 0; i < CHANNELS.length; i++) {
-    const channel = CHANNELS[(start + i) % CHANNELS.length]!;
+  for (const channel of fallthroughOrder(requested)) {
     const reason = unavailableReason(channel, availability);
     if (reason === null) return { kind: 'deliver', channel, requested, skipped };
     skipped.push({ channel, reason });

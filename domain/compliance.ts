@@ -174,7 +174,9 @@ export interface SendRequest {
 /**
  * May this message go out now, on this channel? Refusals come first (they do not pass with
  * time: the step must use another channel), then the clock and the cap (they pass: the step
- * waits until `until`).
+ * waits until `until`). Every channel is a contact — an agent's call too (a call at night is
+ * worse than a text) — and a channel with a reply window (its carrier's: the assistant's is
+ * WhatsApp's) sends free-form text only inside it, an approved template outside it.
  */
 export function guardSend(request: SendRequest): SendDecision {
   const { timeZone, channel, now, buyer } = request;

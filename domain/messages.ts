@@ -248,14 +248,41 @@ export function renderSms(facts: MessageFacts): RenderedSms {
 
 /** WhatsApp free-form text (only inside the 24-hour window after the buyer's last message). */
 export function renderWhatsAppText(facts: MessageFacts): { body: string } {
+  return { body: whatsAppLines(facts, []).join('\n\n') };
+}
+
+/**
+ * The assistant's opening message: the step's WhatsApp reminder with one more line, before the
+ * opt-out, inviting the buyer to reply and talk with the assistant. Outside the 24-hour window
+ * the approved template goes out instead, with the same variables as the WhatsApp reminder.
+ */
+export function renderAssistantText(facts: MessageFacts): { body: string } {
+  const { copy } = contextFor(facts, 'whatsapp');
+  return { body: whatsAppLines(facts, [copy.assistantInvite]).join('\n\n') };
+}
+
+function whatsAppLines(facts: MessageFacts, extra: readonly string[]): string[] {
   const { copy, template, values } = contextFor(facts, 'whatsapp');
-  const body = [
-    values.greeting,
+  return [
+    values.greeting!,
     ...template.paragraphs.map((p) => fill(p, values)),
     fill(copy.actionLine, values),
+    ...extra,
     copy.optOut.whatsapp,
-  ].join('\n\n');
-  return { body };
+  ];
+}
+
+/**
+ * What a human agent's call task says, for the seller's team (in English, not the buyer's
+ * language): the product, the installment, the amount still due and the due date, and the step.
+ * One line; no personal data beyond what the task's ids already point to.
+ */
+export function agentTaskSummary(facts: MessageFacts): string {
+  const amount = formatAmount(facts.amountDueMinor, facts.currency, 'en');
+  return oneLine(
+    `Call the buyer about ${facts.productName}: installment ${facts.installmentNumber} of ${facts.installmentCount}, ` +
+      `${amount} due on ${facts.dueDate} (reminder ${facts.template}).`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import { type OpenCallTask, createAgentTaskSender } from './agent-task';
+import { assistantSenderOf } from './assistant';
 import type { ChannelSender, ChannelSenders, OutgoingMessage } from './sender';
 
 /**
@@ -14,17 +16,34 @@ function outboxSender<M extends OutgoingMessage>(): ChannelSender<M> {
       return {
         kind: 'sent',
         providerMessageId: `outbox:${message.attemptId}`,
-        ...(message.channel === 'whatsapp' && { whatsappMode: message.mode }),
+        ...((message.channel === 'whatsapp' || message.channel === 'assistant') && { whatsappMode: message.mode }),
       };
     },
   };
 }
 
-/** Outbox senders for every channel a provider does not cover. */
-export function withOutboxFallback(configured: Partial<ChannelSenders>): ChannelSenders {
+export interface OutboxFallbackOptions {
+  /**
+   * Opens a call task for the agent channel (application/agent-tasks.ts); without one, an agent
+   * step goes to the outbox (its attempt row is the task).
+   */
+  openCallTask?: OpenCallTask | undefined;
+}
+
+/**
+ * Outbox senders for every channel a provider does not cover. The assistant sends through the
+ * WhatsApp sender when it has none of its own: its messages are WhatsApp messages.
+ */
+export function withOutboxFallback(
+  configured: Partial<ChannelSenders>,
+  options: OutboxFallbackOptions = {},
+): ChannelSenders {
+  const whatsapp = configured.whatsapp ?? outboxSender();
   return {
     email: configured.email ?? outboxSender(),
     sms: configured.sms ?? outboxSender(),
-    whatsapp: configured.whatsapp ?? outboxSender(),
+    whatsapp,
+    assistant: configured.assistant ?? assistantSenderOf(whatsapp),
+    agent: configured.agent ?? (options.openCallTask ? createAgentTaskSender(options.openCallTask) : outboxSender()),
   };
 }

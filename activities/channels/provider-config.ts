@@ -7,6 +7,7 @@
 import { publicBaseUrlProblem, urlProblem, withoutTrailingSlash } from '../../domain/urls';
 import { z } from 'zod';
 import { SUPPORTED_LOCALES, type Locale } from '../../domain/locales';
+import { assistantSenderOf } from './assistant';
 import { createResendEmailSender, type ResendConfig } from './resend-email';
 import type { ChannelSenders } from './sender';
 import {
@@ -296,6 +297,10 @@ export function sendersFromConfig(config: ProviderConfig, overrides: SenderOverr
   const senders: Partial<ChannelSenders> = {};
   if (config.email) senders.email = createResendEmailSender({ ...config.email, ...extra });
   if (config.sms) senders.sms = createTwilioSmsSender({ ...config.sms, ...twilioExtra });
-  if (config.whatsapp) senders.whatsapp = createTwilioWhatsAppSender({ ...config.whatsapp, ...twilioExtra });
+  if (config.whatsapp) {
+    senders.whatsapp = createTwilioWhatsAppSender({ ...config.whatsapp, ...twilioExtra });
+    // The assistant opens its conversation with the WhatsApp reminder: same sender, templates and limit.
+    senders.assistant = assistantSenderOf(senders.whatsapp);
+  }
   return senders;
 }

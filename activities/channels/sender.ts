@@ -43,11 +43,35 @@ export interface OutgoingWhatsApp extends OutgoingBase {
   variables: Record<string, string>;
 }
 
+/**
+ * The assistant's opening message: the step's WhatsApp reminder (the same approved template and
+ * variables) whose free-form body adds a line inviting the buyer to reply and talk with the
+ * assistant. It goes out on WhatsApp (see provider-config.ts: the WhatsApp sender, adapted).
+ */
+export interface OutgoingAssistant extends Omit<OutgoingWhatsApp, 'channel'> {
+  channel: 'assistant';
+}
+
+/**
+ * A task for the seller's team: call this buyer. Not a message the buyer reads, so no body in
+ * their language: a short summary for the agent. `to` is the number to call.
+ */
+export interface OutgoingAgentTask extends OutgoingBase {
+  channel: 'agent';
+  tenantId: string;
+  buyerId: string;
+  journeyId: string;
+  /** For the agent, in English: product, installment n of m, amount due, due date, the step's template. */
+  summary: string;
+}
+
 /** The message each channel sends: a new channel needs its shape here. */
 export interface OutgoingByChannel {
   email: OutgoingEmail;
   sms: OutgoingSms;
   whatsapp: OutgoingWhatsApp;
+  assistant: OutgoingAssistant;
+  agent: OutgoingAgentTask;
 }
 
 export type OutgoingMessage = OutgoingByChannel[Channel];
@@ -69,7 +93,10 @@ export type SendOutcome =
   | {
       kind: 'sent';
       providerMessageId: string;
-      /** WhatsApp: how it really went out (a free-form message refused with 63016 is re-sent as the template). */
+      /**
+       * WhatsApp (and the assistant): how it really went out (a free-form message refused with
+       * 63016 is re-sent as the template).
+       */
       whatsappMode?: 'free_form' | 'template';
     }
   | { kind: 'refused'; refusal: PermanentRefusal; code: string; detail: string };

@@ -104,7 +104,13 @@ export const contactBody = z
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'name at least one field to change' })
   .meta({ id: 'ContactChange', example: { email: 'ana.souza@example.com' } });
 
-export const optOutBody = z.object({ channel: channelSchema }).meta({ id: 'OptOut', example: { channel: 'sms' } });
+export const optOutBody = z
+  .object({
+    channel: channelSchema.describe(
+      'whatsapp also closes the assistant (its messages go out on WhatsApp); assistant closes only the assistant; agent stops calls by the seller’s team',
+    ),
+  })
+  .meta({ id: 'OptOut', example: { channel: 'sms' } });
 
 export const accepted = z.object({ journeyId: z.string(), accepted: z.literal(true) }).meta({ id: 'Accepted' });
 

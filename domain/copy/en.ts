@@ -14,6 +14,8 @@ export const en: LocaleCopy = {
   previousDueDate: ' (previously {previousDate})',
   actionLine: '{action}: {url}',
   linkFallback: 'If the button does not work, open this link:',
+  assistantInvite:
+    'Questions, or need another date? Reply to this message to talk with our assistant: it can tell you the amount due, send you the payment link, move your due date or put you in touch with a person.',
   optOut: {
     emailUnsubscribeText: 'Prefer not to get these emails? Unsubscribe here: {unsubscribe}',
     emailUnsubscribeLead: 'Prefer not to get these emails?',

@@ -14,6 +14,8 @@ export const es: LocaleCopy = {
   previousDueDate: ' (antes: {previousDate})',
   actionLine: '{action}: {url}',
   linkFallback: 'Si el botón no funciona, abre este enlace:',
+  assistantInvite:
+    '¿Tienes dudas o necesitas otra fecha? Responde a este mensaje para hablar con nuestro asistente: puede decirte el importe pendiente, enviarte el enlace de pago, cambiar la fecha de vencimiento o ponerte en contacto con una persona.',
   optOut: {
     emailUnsubscribeText: '¿Prefieres no recibir estos correos? Date de baja aquí: {unsubscribe}',
     emailUnsubscribeLead: '¿Prefieres no recibir estos correos?',

@@ -14,6 +14,8 @@ export const fr: LocaleCopy = {
   previousDueDate: ' (au lieu du {previousDate})',
   actionLine: '{action} : {url}',
   linkFallback: 'Si le bouton ne fonctionne pas, ouvrez ce lien :',
+  assistantInvite:
+    'Une question, besoin d’une autre date ? Répondez à ce message pour échanger avec notre assistant : il peut vous indiquer le montant dû, vous envoyer le lien de paiement, décaler la date d’échéance ou vous mettre en relation avec une personne.',
   optOut: {
     emailUnsubscribeText: 'Vous ne souhaitez plus recevoir ces e-mails ? Désinscrivez-vous ici : {unsubscribe}',
     emailUnsubscribeLead: 'Vous ne souhaitez plus recevoir ces e-mails ?',

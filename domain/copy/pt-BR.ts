@@ -14,6 +14,8 @@ export const ptBR: LocaleCopy = {
   previousDueDate: ' (antes: {previousDate})',
   actionLine: '{action}: {url}',
   linkFallback: 'Se o botão não funcionar, abra este link:',
+  assistantInvite:
+    'Dúvidas ou precisa de outra data? Responda a esta mensagem para conversar com o nosso assistente: ele pode informar o valor em aberto, enviar o link de pagamento, mudar a data de vencimento ou colocar você em contato com uma pessoa.',
   optOut: {
     emailUnsubscribeText: 'Prefere não receber estes e-mails? Cancele a inscrição aqui: {unsubscribe}',
     emailUnsubscribeLead: 'Prefere não receber estes e-mails?',

@@ -42,6 +42,11 @@ export interface LocaleCopy {
   actionLine: string;
   /** HTML email: the line above the raw link, for when the button does not work. */
   linkFallback: string;
+  /**
+   * The assistant's opening message (a WhatsApp reminder): the line, before the opt-out, that
+   * invites the buyer to reply and talk with the assistant — amount, payment link, a new date, a person.
+   */
+  assistantInvite: string;
   optOut: {
     /** Email text with a one-click unsubscribe link. */
     emailUnsubscribeText: string;

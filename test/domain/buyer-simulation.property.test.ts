@@ -339,7 +339,7 @@ const newStats = (): Stats => ({
   buyers: 0,
   journeys: 0,
   sends: 0,
-  sendsByChannel: { email: 0, sms: 0, whatsapp: 0 },
+  sendsByChannel: { email: 0, sms: 0, whatsapp: 0, assistant: 0, agent: 0 },
   whatsapp: { free_form: 0, template: 0 },
   deferrals: {},
   guardRefusals: {},
@@ -355,14 +355,22 @@ const newStats = (): Stats => ({
 const stats = newStats();
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 
+const noChannel = (): Record<Channel, boolean> => ({
+  email: false,
+  sms: false,
+  whatsapp: false,
+  assistant: false,
+  agent: false,
+});
+
 /** Every rule of contact, re-derived from the log. Returns the violations found (empty when none). */
 function check(s: BuyerScenario, run: BuyerRun, stats: Stats = newStats()): string[] {
   const violations: string[] = [];
   const fail = (at: number, what: string) => violations.push(`${new Date(at).toISOString()} ${what}`);
   // Address-level facts, folded in log order.
-  const optedOut: Record<Channel, boolean> = { email: false, sms: false, whatsapp: false };
-  const suppressed: Record<Channel, boolean> = { email: false, sms: false, whatsapp: false };
-  const reopened: Record<Channel, boolean> = { email: false, sms: false, whatsapp: false };
+  const optedOut: Record<Channel, boolean> = noChannel();
+  const suppressed: Record<Channel, boolean> = noChannel();
+  const reopened: Record<Channel, boolean> = noChannel();
   let lastInbound: number | null = null;
   const sends: number[] = [];
   const minCap = Math.min(...s.journeys.map((j) => j.policy.maxContactsPer7Days));

@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Channel, type ChannelAvailability, resolveChannel, unavailableReason } from '../../domain/channels';
+import {
+  CHANNELS,
+  CHANNEL_NAMES,
+  CHANNEL_TABLE,
+  type Channel,
+  type ChannelAvailability,
+  addressOn,
+  carrierOf,
+  fallthroughOrder,
+  normalizeAddress,
+  replyWindowMs,
+  resolveChannel,
+  unavailableReason,
+} from '../../domain/channels';
 import { channelSchema } from '../../domain/value-schemas';
-import { channelArb } from '../support/arbitraries';
 
 const all = { email: 'ana@example.com', phone: '+5511987654321', whatsapp: '+5511987654321' };
 const reachable = (over: Partial<ChannelAvailability> = {}): ChannelAvailability => ({
@@ -13,9 +25,44 @@ const reachable = (over: Partial<ChannelAvailability> = {}): ChannelAvailability
 });
 
 describe('channelSchema', () => {
-  it('knows email, sms and whatsapp only (for now)', () => {
-    expect(channelSchema.options).toEqual(['email', 'sms', 'whatsapp']);
+  it('knows the three message channels, the assistant and the human agent', () => {
+    expect(channelSchema.options).toEqual(['email', 'sms', 'whatsapp', 'assistant', 'agent']);
     expect(channelSchema.safeParse('pigeon').success).toBe(false);
+  });
+});
+
+describe('the channel table', () => {
+  it('ranks the assistant and the agent after WhatsApp, in that order', () => {
+    expect(CHANNELS).toEqual(['email', 'sms', 'whatsapp', 'assistant', 'agent']);
+    expect(new Set(CHANNEL_NAMES.map((c) => CHANNEL_TABLE[c].fallthroughRank)).size).toBe(CHANNEL_NAMES.length);
+  });
+
+  it('the assistant is carried by WhatsApp (address, window, queue); the agent calls the phone and has a queue of its own', () => {
+    expect(carrierOf('assistant')).toBe('whatsapp');
+    expect(carrierOf('agent')).toBe('agent');
+    expect(addressOn('assistant', all)).toBe(all.whatsapp);
+    expect(addressOn('agent', { email: all.email, phone: '+5511911112222', whatsapp: all.whatsapp })).toBe(
+      '+5511911112222',
+    );
+    expect(normalizeAddress('assistant', 'whatsapp:+5511987654321 ')).toBe('+5511987654321');
+    expect(replyWindowMs('assistant')).toBe(replyWindowMs('whatsapp'));
+    expect(replyWindowMs('agent')).toBeNull();
+    expect(CHANNEL_TABLE.assistant.deliveryQueue).toBe(CHANNEL_TABLE.whatsapp.deliveryQueue);
+    expect(CHANNEL_TABLE.agent.deliveryQueue).toBe('agent');
+    expect(CHANNEL_TABLE.agent.optOut).toBe('support_request');
+  });
+
+  it.each(CHANNEL_NAMES)('%s: its row agrees with its carrier on address, window and queue', (channel) => {
+    const carrier = CHANNEL_TABLE[carrierOf(channel)];
+    const row = CHANNEL_TABLE[channel];
+    // A carrier carries itself: no chains.
+    expect(carrier.carrier).toBe(carrierOf(channel));
+    expect(row).toMatchObject({
+      addressField: carrier.addressField,
+      addressKind: carrier.addressKind,
+      replyWindowHours: carrier.replyWindowHours,
+      deliveryQueue: carrier.deliveryQueue,
+    });
   });
 });
 
@@ -30,6 +77,81 @@ describe('unavailableReason', () => {
     expect(unavailableReason('email', reachable({ contact: { ...all, email: '' } }))).toBe('no_address');
     // Opt-out wins over everything: it is the reason the audit trail must show.
     expect(unavailableReason('sms', { contact: {}, optedOut: ['sms'], undeliverable: ['sms'] })).toBe('opted_out');
+  });
+});
+
+describe('the assistant and the agent', () => {
+  it('the assistant is closed by a WhatsApp opt-out or bounce, and without a WhatsApp number', () => {
+    expect(unavailableReason('assistant', reachable())).toBeNull();
+    expect(unavailableReason('assistant', reachable({ optedOut: ['whatsapp'] }))).toBe('opted_out');
+    expect(unavailableReason('assistant', reachable({ undeliverable: ['whatsapp'] }))).toBe('undeliverable');
+    expect(unavailableReason('assistant', reachable({ contact: { email: all.email, phone: all.phone } }))).toBe(
+      'no_address',
+    );
+    // Its own stop closes it, and leaves WhatsApp reminders open.
+    expect(unavailableReason('assistant', reachable({ optedOut: ['assistant'] }))).toBe('opted_out');
+    expect(unavailableReason('whatsapp', reachable({ optedOut: ['assistant'] }))).toBeNull();
+    // Other channels' consent is not the assistant's.
+    expect(unavailableReason('assistant', reachable({ optedOut: ['sms', 'email', 'agent'] }))).toBeNull();
+  });
+
+  it('the agent needs a phone number; an SMS STOP does not close it, its own stop does', () => {
+    expect(unavailableReason('agent', reachable())).toBeNull();
+    expect(unavailableReason('agent', reachable({ contact: { email: all.email, whatsapp: all.whatsapp } }))).toBe(
+      'no_address',
+    );
+    expect(unavailableReason('agent', reachable({ optedOut: ['sms', 'whatsapp'] }))).toBeNull();
+    expect(unavailableReason('agent', reachable({ optedOut: ['agent'] }))).toBe('opted_out');
+  });
+
+  it('an assistant step without WhatsApp falls through to the agent', () => {
+    expect(resolveChannel('assistant', reachable({ optedOut: ['whatsapp'] }))).toEqual({
+      kind: 'deliver',
+      channel: 'agent',
+      requested: 'assistant',
+      skipped: [{ channel: 'assistant', reason: 'opted_out' }],
+    });
+  });
+
+  it('an agent step without a phone wraps around to email, then through SMS, WhatsApp and the assistant', () => {
+    expect(fallthroughOrder('agent')).toEqual(['agent', 'email', 'sms', 'whatsapp', 'assistant']);
+    expect(fallthroughOrder('assistant')).toEqual(['assistant', 'agent', 'email', 'sms', 'whatsapp']);
+    expect(resolveChannel('agent', reachable({ contact: { email: all.email, whatsapp: all.whatsapp } }))).toEqual({
+      kind: 'deliver',
+      channel: 'email',
+      requested: 'agent',
+      skipped: [{ channel: 'agent', reason: 'no_address' }],
+    });
+    expect(resolveChannel('agent', reachable({ contact: { whatsapp: all.whatsapp }, optedOut: ['whatsapp'] }))).toEqual(
+      {
+        kind: 'none',
+        requested: 'agent',
+        skipped: [
+          { channel: 'agent', reason: 'no_address' },
+          { channel: 'email', reason: 'no_address' },
+          { channel: 'sms', reason: 'no_address' },
+          { channel: 'whatsapp', reason: 'opted_out' },
+          { channel: 'assistant', reason: 'opted_out' },
+        ],
+      },
+    );
+  });
+
+  it('a message step never falls through to a conversation or a call (journeys from before them resolve as they did)', () => {
+    for (const c of ['email', 'sms', 'whatsapp'] as const) {
+      expect(fallthroughOrder(c)).not.toContain('assistant');
+      expect(fallthroughOrder(c)).not.toContain('agent');
+    }
+    // A buyer with only a phone who stopped SMS: the agent could call, but an SMS step is skipped.
+    expect(resolveChannel('sms', { contact: { phone: all.phone }, optedOut: ['sms'], undeliverable: [] })).toEqual({
+      kind: 'none',
+      requested: 'sms',
+      skipped: [
+        { channel: 'sms', reason: 'opted_out' },
+        { channel: 'whatsapp', reason: 'no_address' },
+        { channel: 'email', reason: 'no_address' },
+      ],
+    });
   });
 });
 
@@ -101,23 +223,31 @@ describe('resolveChannel', () => {
 
   const availabilityArb: fc.Arbitrary<ChannelAvailability> = fc.record({
     contact: fc.record(
-      { email: fc.constantFrom(all.email, ''), phone: fc.constant(all.phone), whatsapp: fc.constant(all.whatsapp) },
+      {
+        email: fc.constantFrom(all.email, ''),
+        phone: fc.constantFrom(all.phone, ''),
+        whatsapp: fc.constantFrom(all.whatsapp, ''),
+      },
       { requiredKeys: [] },
     ),
-    optedOut: fc.subarray<Channel>(['email', 'sms', 'whatsapp']),
-    undeliverable: fc.subarray<Channel>(['email', 'sms', 'whatsapp']),
+    optedOut: fc.subarray<Channel>([...CHANNEL_NAMES]),
+    undeliverable: fc.subarray<Channel>([...CHANNEL_NAMES]),
   });
 
   it('property: picks the first usable channel in the fall-through order starting at the requested one', () => {
-    const order: Channel[] = ['email', 'sms', 'whatsapp'];
-    const usable = (c: Channel, a: ChannelAvailability) => {
-      const address = c === 'email' ? a.contact.email : c === 'sms' ? a.contact.phone : a.contact.whatsapp;
-      return !a.optedOut.includes(c) && !a.undeliverable.includes(c) && !!address;
-    };
+    const messages: Channel[] = ['email', 'sms', 'whatsapp'];
+    const every: Channel[] = [...messages, 'assistant', 'agent'];
+    const addressOf = (c: Channel, a: ChannelAvailability) =>
+      c === 'email' ? a.contact.email : c === 'sms' || c === 'agent' ? a.contact.phone : a.contact.whatsapp;
+    // The assistant needs WhatsApp's consent as well as its own.
+    const consent = (c: Channel): Channel[] => (c === 'assistant' ? ['assistant', 'whatsapp'] : [c]);
+    const usable = (c: Channel, a: ChannelAvailability) =>
+      consent(c).every((k) => !a.optedOut.includes(k) && !a.undeliverable.includes(k)) && !!addressOf(c, a);
     fc.assert(
-      fc.property(channelArb, availabilityArb, (requested, a) => {
+      fc.property(fc.constantFrom(...every), availabilityArb, (requested, a) => {
+        const order = messages.includes(requested) ? messages : every;
         const start = order.indexOf(requested);
-        const tried = [0, 1, 2].map((i) => order[(start + i) % 3]!);
+        const tried = order.map((_, i) => order[(start + i) % order.length]!);
         const firstUsable = tried.find((c) => usable(c, a));
         const r = resolveChannel(requested, a);
         expect(r.requested).toBe(requested);
@@ -128,11 +258,11 @@ describe('resolveChannel', () => {
           expect(r).toMatchObject({ kind: 'deliver', channel: firstUsable });
           expect(r.skipped.map((s) => s.channel)).toEqual(tried.slice(0, tried.indexOf(firstUsable)));
         }
-        // Never an opted-out channel, whatever else holds.
-        if (r.kind === 'deliver') expect(a.optedOut).not.toContain(r.channel);
+        // Never an opted-out channel (nor one whose carrier opted out), whatever else holds.
+        if (r.kind === 'deliver') for (const k of consent(r.channel)) expect(a.optedOut).not.toContain(k);
         for (const s of r.skipped) expect(usable(s.channel, a)).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });

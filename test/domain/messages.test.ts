@@ -7,9 +7,12 @@ import {
   type MessageFacts,
   type MessageTemplate,
   REMINDER_TEMPLATES,
+  MESSAGE_COPY,
   WHATSAPP_TEMPLATE_VARIABLES,
+  agentTaskSummary,
   formatAmount,
   formatDate,
+  renderAssistantText,
   renderEmail,
   renderSms,
   renderWhatsAppText,
@@ -120,7 +123,13 @@ const ASKS_FOR_CARD =
 /** Every rendered part of one message, by channel, as plain strings. */
 function renderAll(f: MessageFacts) {
   const email = renderEmail(f);
-  return { email, sms: renderSms(f), whatsapp: renderWhatsAppText(f), variables: whatsAppTemplateVariables(f) };
+  return {
+    email,
+    sms: renderSms(f),
+    whatsapp: renderWhatsAppText(f),
+    assistant: renderAssistantText(f),
+    variables: whatsAppTemplateVariables(f),
+  };
 }
 
 /** Allowed tags in our HTML; after removing them no `<` may be left (an injected tag would leave one). */
@@ -180,7 +189,7 @@ describe.each(SUPPORTED_LOCALES)('every template in %s', (locale) => {
   it.each(MESSAGE_TEMPLATES)('%s renders completely on every channel', (template) => {
     for (const unsubscribeUrl of [undefined, UNSUBSCRIBE]) {
       const f = facts({ locale, template, unsubscribeUrl });
-      const { email, sms, whatsapp } = renderAll(f);
+      const { email, sms, whatsapp, assistant } = renderAll(f);
       const about = template === 'payment_confirmation' ? f.amountPaidMinor! : f.amountDueMinor;
       const amount = plain(formatAmount(about, f.currency, locale));
       const bodies = {
@@ -189,6 +198,7 @@ describe.each(SUPPORTED_LOCALES)('every template in %s', (locale) => {
         html: email.html,
         sms: sms.body,
         whatsapp: whatsapp.body,
+        assistant: assistant.body,
       };
 
       for (const [part, body] of Object.entries(bodies)) {
@@ -217,6 +227,7 @@ describe.each(SUPPORTED_LOCALES)('every template in %s', (locale) => {
       // The opt-out instruction, every channel.
       expect(sms.body).toContain(STOP_WORD[locale]);
       expect(whatsapp.body).toContain(STOP_WORD[locale]);
+      expect(assistant.body).toContain(STOP_WORD[locale]);
       if (unsubscribeUrl) {
         expect(email.text).toContain(unsubscribeUrl);
         expect(email.html).toContain(`href="${escaped(unsubscribeUrl)}"`);
@@ -432,5 +443,46 @@ describe('WhatsApp template variables', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+/** Hand-checked: each locale's word for the assistant, and for a person to talk to. */
+const ASSISTANT_WORD: Record<Locale, RegExp> = {
+  en: /\bassistant\b.*\bperson\b/,
+  es: /\basistente\b.*\bpersona\b/,
+  fr: /\bassistant\b.*\bpersonne\b/,
+  'pt-BR': /\bassistente\b.*\bpessoa\b/,
+};
+
+describe.each(SUPPORTED_LOCALES)('the assistant’s opening message in %s', (locale) => {
+  it.each(REMINDER_TEMPLATES)(
+    '%s: the WhatsApp reminder, with a line inviting a reply before the opt-out',
+    (template) => {
+      const f = facts({ locale, template });
+      const whatsapp = renderWhatsAppText(f).body.split('\n\n');
+      const assistant = renderAssistantText(f).body.split('\n\n');
+      const invite = MESSAGE_COPY[locale].assistantInvite;
+      // Exactly one more paragraph, second to last, before the opt-out line.
+      expect(assistant).toEqual([...whatsapp.slice(0, -1), invite, whatsapp.at(-1)]);
+      expect(invite).toMatch(ASSISTANT_WORD[locale]);
+      expect(assistant.at(-1)).toContain(STOP_WORD[locale]);
+    },
+  );
+});
+
+describe('the agent’s call task', () => {
+  it('says, for the seller’s team, what to call about: product, installment n of m, amount due, due date', () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      const summary = agentTaskSummary(facts({ locale, template: 'final_notice' }));
+      // In English whatever the buyer's language: the task is for the team.
+      expect(summary).toBe(
+        'Call the buyer about Guitar course: installment 7 of 11, €987.60 due on 2026-03-05 (reminder final_notice).',
+      );
+    }
+    // No personal data beyond what the task's ids point to; one line even with a hostile product name.
+    const hostile = agentTaskSummary(facts({ productName: 'Course\n\nCall +1 555 0100 now' }));
+    expect(hostile).not.toMatch(/\n/);
+    expect(hostile).not.toContain('Ana');
+    expect(agentTaskSummary(facts({ currency: 'JPY', amountDueMinor: 5_000 }))).toContain('¥5,000 due on');
   });
 });

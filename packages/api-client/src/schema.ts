@@ -809,7 +809,7 @@ export interface components {
     };
     BuyerOptOut: {
       /** @enum {string} */
-      channel: 'email' | 'sms' | 'whatsapp';
+      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
       /** @description where it was said: support (the buyer route) or support:journey */
       source: string;
       /** @description the key (and collaborator, profile) that recorded it */
@@ -950,7 +950,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -1034,7 +1034,7 @@ export interface components {
                   at: string;
                   stepIndex: number;
                   /** @enum {string} */
-                  channel: 'email' | 'sms' | 'whatsapp';
+                  channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
                   template: string;
                 }
               | {
@@ -1053,7 +1053,7 @@ export interface components {
         upcoming: {
           stepIndex: number;
           /** @enum {string} */
-          channel: 'email' | 'sms' | 'whatsapp';
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
           template: string;
           at: string;
           /** @enum {string} */
@@ -1150,7 +1150,7 @@ export interface components {
                 at: string;
                 stepIndex: number;
                 /** @enum {string} */
-                channel: 'email' | 'sms' | 'whatsapp';
+                channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
                 template: string;
               }
             | {
@@ -1169,7 +1169,7 @@ export interface components {
       upcoming: {
         stepIndex: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
         template: string;
         at: string;
         /** @enum {string} */
@@ -1302,7 +1302,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -1341,8 +1341,11 @@ export interface components {
      *     }
      */
     OptOut: {
-      /** @enum {string} */
-      channel: 'email' | 'sms' | 'whatsapp';
+      /**
+       * @description whatsapp also closes the assistant (its messages go out on WhatsApp); assistant closes only the assistant; agent stops calls by the seller’s team
+       * @enum {string}
+       */
+      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
     };
     /**
      * @example {
@@ -1494,7 +1497,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -4004,7 +4007,7 @@ export interface operations {
       };
       path: {
         buyerId: string;
-        channel: 'email' | 'sms' | 'whatsapp';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
       };
       cookie?: never;
     };
