@@ -9,7 +9,11 @@ import { LOCAL_DATE_FORMAT, LOCAL_TIME_FORMAT, isCalendarDate, isTimeZone } from
  * kept here so that code does not carry zod.
  */
 
-export const channelSchema = z.enum(CHANNEL_NAMES);
+/**
+ * Open in the API contract (`x-open-enum`): channels join in minor versions, so clients must
+ * accept a channel they do not know (README: API versioning).
+ */
+export const channelSchema = z.enum(CHANNEL_NAMES).meta({ 'x-open-enum': true });
 
 export const localDateSchema = z
   .string()
