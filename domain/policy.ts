@@ -63,6 +63,16 @@ export const policySchema = z
         linkTtlDays: z.number().int().min(1).max(90),
       })
       .optional(),
+    /**
+     * The collections assistant. Optional: policies saved before it existed hold reminders for
+     * DEFAULT_HANDOFF_HOLD_HOURS while a person has the buyer's conversation.
+     */
+    assistant: z
+      .object({
+        /** How long an open handoff to a person holds the journey's reminders, at most (hours). */
+        handoffHoldHours: z.number().int().min(1).max(168),
+      })
+      .optional(),
     finalAction: z.object({
       action: finalActionSchema,
       /** Days after the due date at which the ladder ends and the final action is taken. */
@@ -108,6 +118,14 @@ export const DEFAULT_BUYER_AREA_LINK_TTL_DAYS = 30;
 /** Days a reminder's link to the buyer's payment area works under this policy. */
 export function buyerAreaLinkTtlDays(policy: Pick<Policy, 'buyerArea'>): number {
   return policy.buyerArea?.linkTtlDays ?? DEFAULT_BUYER_AREA_LINK_TTL_DAYS;
+}
+
+/** How long a handoff holds the reminders when the policy does not say. */
+export const DEFAULT_HANDOFF_HOLD_HOURS = 48;
+
+/** Hours an open handoff to a person holds the journey's reminders under this policy. */
+export function handoffHoldHours(policy: Pick<Policy, 'assistant'>): number {
+  return policy.assistant?.handoffHoldHours ?? DEFAULT_HANDOFF_HOLD_HOURS;
 }
 
 export const DEFAULT_POLICY_ID = 'default';
