@@ -120,13 +120,7 @@ export function buyerAreaLinkTtlDays(policy: Pick<Policy, 'buyerArea'>): number 
   return policy.buyerArea?.linkTtlDays ?? DEFAULT_BUYER_AREA_LINK_TTL_DAYS;
 }
 
-/** How long a handoff holds the reminders when the policy does not say. */
-export const DEFAULT_HANDOFF_HOLD_HOURS = 48;
-
-/** Hours an open handoff to a person holds the journey's reminders under this policy. */
-export function handoffHoldHours(policy: Pick<Policy, 'assistant'>): number {
-  return policy.assistant?.handoffHoldHours ?? DEFAULT_HANDOFF_HOLD_HOURS;
-}
+export { DEFAULT_HANDOFF_HOLD_HOURS, handoffHoldHours } from './handoff';
 
 export const DEFAULT_POLICY_ID = 'default';
 

@@ -10,7 +10,7 @@ import {
   checkDueDateChange,
   paymentInstant,
 } from '../domain/journey';
-import { handoffHoldHours } from '../domain/policy';
+import { handoffHoldHours } from '../domain/handoff';
 import { journeyStatus } from '../domain/status';
 import {
   DUE_DATE_REFUSED,

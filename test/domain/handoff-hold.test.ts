@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type JourneyEvent, type JourneyState, dispatch, nextAction, stageAt } from '../../domain/journey';
+import { type Actor, type JourneyEvent, type JourneyState, dispatch, nextAction, stageAt } from '../../domain/journey';
 import { DEFAULT_HANDOFF_HOLD_HOURS, defaultPolicy, handoffHoldHours, policySchema } from '../../domain/policy';
 import { START, apply, begin, sp } from './reference-journey';
 
@@ -17,7 +17,12 @@ const opened = (taskId: string, at: number, hours = 48): JourneyEvent => ({
   until: at + hours * HOUR,
   actor: { kind: 'system', id: 'assistant' },
 });
-const closed = (taskId: string, at: number): JourneyEvent => ({ type: 'handoff_closed', at, taskId });
+const closed = (taskId: string, at: number, actor?: Actor): JourneyEvent => ({
+  type: 'handoff_closed',
+  at,
+  taskId,
+  ...(actor && { actor }),
+});
 
 describe('handoff hold', () => {
   it('holds the ladder until the hold ends, and records the opening once (a redelivered signal changes nothing)', () => {
@@ -33,7 +38,7 @@ describe('handoff hold', () => {
   it('the close of the task resumes the ladder, and is recorded with its actor', () => {
     const at = sp(3, 16, 10);
     const held = apply(begin(), opened('task-1', at));
-    const result = dispatch(held, { ...closed('task-1', at + HOUR), actor: { kind: 'api_key', id: 'key-1' } });
+    const result = dispatch(held, closed('task-1', at + HOUR, { kind: 'api_key', id: 'key-1' }));
     expect(result.state.paused).toBeNull();
     expect(result.recorded).toMatchObject({ type: 'handoff_closed', taskId: 'task-1', actor: { id: 'key-1' } });
     expect(dispatch(result.state, closed('task-1', at + 2 * HOUR)).recorded).toBeNull();
