@@ -361,6 +361,28 @@ export async function closeAgentTaskRow(
   return existing && { task: existing, closed: false };
 }
 
+/** The conversation's open handoff, if any (a conversation has at most one person at a time). */
+export async function findOpenHandoffTask(
+  db: Database,
+  tenantId: string,
+  conversationId: string,
+): Promise<AgentTaskRow | null> {
+  const [row] = await db
+    .select()
+    .from(agentTasks)
+    .where(
+      and(
+        eq(agentTasks.tenantId, tenantId),
+        eq(agentTasks.conversationId, conversationId),
+        eq(agentTasks.kind, 'handoff'),
+        eq(agentTasks.status, 'open'),
+      ),
+    )
+    .orderBy(desc(agentTasks.openedAt))
+    .limit(1);
+  return row ?? null;
+}
+
 /** A page of a tenant's agent tasks, the newest first. */
 export async function listAgentTasks(
   db: Database,
@@ -391,9 +413,14 @@ export async function openJourneysOfBuyer(
   db: Database,
   tenantId: string,
   buyerId: string,
-): Promise<{ journeyId: string; installmentId: string }[]> {
+): Promise<{ journeyId: string; installmentId: string; policyId: string; policyVersion: number }[]> {
   return db
-    .select({ journeyId: journeys.id, installmentId: journeys.installmentId })
+    .select({
+      journeyId: journeys.id,
+      installmentId: journeys.installmentId,
+      policyId: journeys.policyId,
+      policyVersion: journeys.policyVersion,
+    })
     .from(journeys)
     .where(and(eq(journeys.tenantId, tenantId), eq(journeys.buyerId, buyerId), isNull(journeys.outcome)))
     .orderBy(asc(journeys.dueDate), asc(journeys.id));

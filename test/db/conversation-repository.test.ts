@@ -244,7 +244,12 @@ describeEachDatabase('conversation repository', (getDb) => {
     for (const i of [a, b, other]) await gateway.start(i, defaultPolicy);
     await gateway.cancel({ tenantId: 'tenant-a', installmentId: b.installmentId }, { reason: 'manual' });
     expect(await openJourneysOfBuyer(getDb(), 'tenant-a', buyerId)).toEqual([
-      { journeyId: `dunning/tenant-a/${a.installmentId}`, installmentId: a.installmentId },
+      {
+        journeyId: `dunning/tenant-a/${a.installmentId}`,
+        installmentId: a.installmentId,
+        policyId: 'default',
+        policyVersion: 1,
+      },
     ]);
     expect(await openJourneysOfBuyer(getDb(), 'tenant-b', buyerId)).toEqual([]);
   });
