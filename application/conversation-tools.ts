@@ -6,6 +6,7 @@
  * agent task. The tools only answer about the buyer's own installments in this tenant: any other
  * installment id is `unknown_installment`.
  */
+import { createHash } from 'node:crypto';
 import { findOpenHandoffTask, openJourneysOfBuyer } from '../db/conversation-repository';
 import { findInstallment } from '../db/journey-repository';
 import type {
@@ -177,11 +178,16 @@ export function createConversationTools(deps: ConversationToolDeps, binding: Con
     async handoffToHuman({ reason }): Promise<HandoffResult> {
       // One person at a time: a conversation already handed over keeps its task.
       const open = await findOpenHandoffTask(deps.db, tenantId, binding.conversationId);
-      const taskId = open?.id ?? binding.handoffTaskId ?? `${binding.conversationId}/handoff/${deps.now()}`;
+      const taskId = open?.id ?? binding.handoffTaskId ?? defaultHandoffTaskId(binding.conversationId, deps.now());
       await openHandoffTask(deps, { tenantId, buyerId, conversationId: binding.conversationId, reason, taskId });
       return { outcome: 'opened', taskId };
     },
   };
+}
+
+/** A task id of at most 48 characters, unique per conversation and instant (task ids are unique across tenants). */
+function defaultHandoffTaskId(conversationId: string, now: number): string {
+  return `handoff/${createHash('sha256').update(conversationId).digest('hex').slice(0, 24)}/${now}`;
 }
 
 /** Major units (what the buyer says, e.g. 50.25) in the currency's minor units; null unless a whole number of them. */

@@ -17,15 +17,17 @@ const queryLimit = z
  * it is one URL-encoded segment (`conversation%2Facme%2Fbuyer_77%2Fwhatsapp`).
  */
 export const conversationParams = z.object({
+  // Within the router's 256 characters once URL-encoded (its three `/` are `%2F`).
   conversationId: z
     .string()
     .min(1)
-    .max(300)
+    .max(240)
     .regex(
-      /^conversation\/[^/]{1,128}\/[^/]{1,128}\/(whatsapp|sms)$/,
+      /^conversation\/[A-Za-z0-9._:-]{1,100}\/[A-Za-z0-9._:-]{1,128}\/(whatsapp|sms)$/,
       'must be a conversation id, conversation/<tenant>/<buyer>/<channel>, URL-encoded as one path segment',
     )
-    .describe('The conversation id `conversation/<tenant>/<buyer>/<channel>`, URL-encoded (`/` as `%2F`)'),
+    .describe('The conversation id `conversation/<tenant>/<buyer>/<channel>`, URL-encoded (`/` as `%2F`)')
+    .meta({ example: 'conversation/acme/buyer_77/whatsapp' }),
 });
 
 export const conversationListQuery = z
@@ -105,7 +107,7 @@ export const agentTaskParams = z.object({
   taskId: z
     .string()
     .min(1)
-    .max(300)
+    .max(200)
     .regex(/^[\x21-\x7E]+$/, 'must be a task id')
     .describe('The task id (URL-encoded: it may contain `/`)'),
 });
