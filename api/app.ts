@@ -11,6 +11,8 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
 import type { JourneyGateway } from '../application/journey-gateway';
+import type { ConversationGateway } from '../application/conversation-gateway';
+import type { SellerNotifier } from '../application/agent-tasks';
 import auth from './plugins/auth';
 import { type ApiKeyStore } from '../application/key-stores';
 import { answerUnreadableRequest } from './client-errors';
@@ -22,6 +24,7 @@ import idempotency from './plugins/idempotency';
 import { openApiOptions } from './openapi';
 import { problem, sendProblem } from './problem';
 import collaboratorRoutes from './routes/collaborators';
+import conversationRoutes from './routes/conversations';
 import keyRoutes from './routes/keys';
 import profileRoutes from './routes/profiles';
 import tenantRoutes from './routes/tenant';
@@ -55,6 +58,10 @@ export interface AppDeps {
   webhooks?: WebhookSettings;
   /** The clock of the buyer's pages (links expire, "today" bounds a new due date); `Date.now` by default. */
   now?: () => number;
+  /** The buyers' conversation workflows (agent replies, handoff closes); none = agent replies answer 503. */
+  conversations?: ConversationGateway;
+  /** Tells the seller of agent tasks (opened from the API's side: none today; passed on for later use). */
+  sellerNotifier?: SellerNotifier;
 }
 
 /**
@@ -151,6 +158,11 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(purchaseRoutes, routeDeps);
+    await authenticated.register(conversationRoutes, {
+      ...routeDeps,
+      conversations: deps.conversations,
+      sellerNotifier: deps.sellerNotifier,
+    });
     await authenticated.register(policyRoutes, routeDeps);
     await authenticated.register(tenantRoutes, routeDeps);
     await authenticated.register(profileRoutes, routeDeps);

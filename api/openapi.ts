@@ -15,7 +15,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
  * The contract's version (semver). The major is the `/v1` in every path; see the README's
  * "API versioning" for what needs a new one.
  */
-export const API_VERSION = '1.1.0';
+export const API_VERSION = '1.2.0';
 
 const API_TAGS: OpenAPIV3.TagObject[] = [
   { name: 'journeys', description: 'Start journeys, read their status, and send them payments and changes' },
@@ -23,6 +23,11 @@ const API_TAGS: OpenAPIV3.TagObject[] = [
   {
     name: 'purchases',
     description: 'The purchase ledger: each purchase’s installment schedule and payments, on time or late',
+  },
+  {
+    name: 'conversations',
+    description:
+      'Buyers’ conversations with the collections assistant, and the agent tasks when a buyer needs a person',
   },
   { name: 'policies', description: 'Versioned dunning policies: the ladder, the guard and the limits' },
   { name: 'access', description: 'The tenant, permission profiles, collaborators and API keys (owner only)' },

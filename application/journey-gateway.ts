@@ -9,6 +9,7 @@ import type {
   ContactChange,
   DueDateChangeAccepted,
   DueDateChangeRequest,
+  HandoffRequest,
   OptOutRequest,
   PauseRequest,
   PaymentReceived,
@@ -72,6 +73,8 @@ export interface JourneyGateway {
   optIn(ref: JourneyRef, request: OptOutRequest): Promise<Delivery>;
   /** Records what the buyer did in their payment area on the journey. */
   recordBuyerAction(ref: JourneyRef, request: BuyerActionRequest): Promise<Delivery>;
+  /** A person took over the buyer's conversation (`opened`: hold the reminders) or gave it back (`closed`). */
+  handoff(ref: JourneyRef, request: HandoffRequest): Promise<Delivery>;
   /**
    * Confirms a payment recorded after the journey ended (its workflow is gone), in a workflow of
    * its own. Idempotent: a second start for the same payment does nothing.

@@ -22,6 +22,7 @@ import {
   buyerActionSignal,
   cancelSignal,
   changeDueDateUpdate,
+  handoffSignal,
   journeyWorkflowId,
   latePaymentConfirmationWorkflowId,
   optInSignal,
@@ -242,6 +243,10 @@ export class TemporalJourneyGateway implements JourneyGateway {
 
   recordBuyerAction(ref: JourneyRef, request: Parameters<JourneyGateway['recordBuyerAction']>[1]) {
     return this.deliver(() => this.handle(ref).signal(buyerActionSignal, request));
+  }
+
+  handoff(ref: JourneyRef, request: Parameters<JourneyGateway['handoff']>[1]) {
+    return this.deliver(() => this.handle(ref).signal(handoffSignal, request));
   }
 
   async confirmLatePayment(input: LatePaymentConfirmationInput): Promise<void> {

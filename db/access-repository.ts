@@ -100,7 +100,12 @@ export async function findTenant(db: Database, tenantId: string): Promise<Tenant
 export async function updateTenant(
   db: Database,
   tenantId: string,
-  changes: Partial<Pick<TenantRow, 'name' | 'defaultPolicyId' | 'checkoutUrlTemplate' | 'paymentMethodUrlTemplate'>>,
+  changes: Partial<
+    Pick<
+      TenantRow,
+      'name' | 'defaultPolicyId' | 'checkoutUrlTemplate' | 'paymentMethodUrlTemplate' | 'notificationEmail'
+    >
+  >,
 ): Promise<TenantRow> {
   await ensureTenant(db, tenantId);
   if (Object.keys(changes).length === 0) return (await findTenant(db, tenantId))!;

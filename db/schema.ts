@@ -32,6 +32,8 @@ export const tenants = pgTable('tenants', {
   /** The buyer area's links to the payment system's pages (domain/url-templates.ts); null = not offered. */
   checkoutUrlTemplate: text('checkout_url_template'),
   paymentMethodUrlTemplate: text('payment_method_url_template'),
+  /** Where the seller hears of work for a person (an agent task opened); null = no email, the task is still listed. */
+  notificationEmail: text('notification_email'),
   createdAt: createdAt(),
 });
 

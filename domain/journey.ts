@@ -129,6 +129,13 @@ export type JourneyEvent =
   | { type: 'final_action_taken'; at: number; action: FinalAction }
   /** The buyer acted in their payment area (a due-date change is its own event). */
   | { type: 'buyer_action'; at: number; action: BuyerAction; amountMinor?: number; actor?: Actor }
+  /**
+   * A person took over the buyer's conversation (agent task `taskId`): the ladder holds its
+   * reminders until `until` or the task's close, whichever comes first. A manual pause is left as it is.
+   */
+  | { type: 'handoff_opened'; at: number; taskId: string; until: number; actor?: Actor }
+  /** The agent task closed: the hold it put on the ladder is lifted (never a manual pause). */
+  | { type: 'handoff_closed'; at: number; taskId: string; actor?: Actor }
   | ConfirmationEvent;
 
 /**
@@ -152,7 +159,13 @@ export interface JourneyState {
   paidMinor: number;
   overpaidMinor: number;
   payments: { paymentId: string; amountMinor: number; at: number }[];
-  paused: { since: number; until: number | null } | null;
+  /**
+   * `heldBy: 'handoff'`: the pause is the hold of open agent tasks (see `handoffTasks`), lifted
+   * when the last of them closes; absent: a manual pause, which only a resume (or its `until`) lifts.
+   */
+  paused: { since: number; until: number | null; heldBy?: 'handoff' } | null;
+  /** Agent tasks open on this journey's buyer (handoff_opened, not yet closed). Absent in older state. */
+  handoffTasks?: string[];
   optedOut: Channel[];
   undeliverable: Channel[];
   /** Channels the current step could not use (absent in state from before it existed). */
@@ -498,7 +511,8 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
       };
     case 'paused':
       if (closed) return state;
-      if (state.paused && state.paused.until === event.until) return state;
+      // A manual pause over a handoff's hold replaces it: closing the task will not lift it.
+      if (state.paused && !state.paused.heldBy && state.paused.until === event.until) return state;
       return { ...state, paused: { since: state.paused?.since ?? event.at, until: event.until } };
     case 'resumed':
       if (closed || !state.paused) return state;
@@ -523,6 +537,10 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
     case 'buyer_action':
       // Nothing changes but the record: what the buyer did, for the audit trail and attribution.
       return closed || !(BUYER_ACTIONS as readonly string[]).includes(event.action) ? state : { ...state };
+    case 'handoff_opened':
+      return closed ? state : applyHandoffOpened(state, event);
+    case 'handoff_closed':
+      return closed ? state : applyHandoffClosed(state, event);
     case 'confirmation_sent':
     case 'confirmation_deferred':
     case 'confirmation_failed':
@@ -533,6 +551,40 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
       return confirmations === owed ? state : { ...state, confirmations: [...confirmations] };
     }
   }
+}
+
+/**
+ * A handoff holds the ladder until `until`: a journey not paused is paused by the hold, a hold
+ * already there lasts to the later `until`, a manual pause stays as it is (it was decided by
+ * someone, and only they lift it). A task already open changes nothing (a redelivered signal).
+ */
+function applyHandoffOpened(
+  state: JourneyState,
+  event: Extract<JourneyEvent, { type: 'handoff_opened' }>,
+): JourneyState {
+  const open = state.handoffTasks ?? [];
+  if (typeof event.taskId !== 'string' || !Number.isFinite(event.until) || open.includes(event.taskId)) return state;
+  const handoffTasks = [...open, event.taskId];
+  const paused = state.paused;
+  if (paused && !paused.heldBy) return { ...state, handoffTasks };
+  if (paused) {
+    const until = paused.until === null ? null : Math.max(paused.until, event.until);
+    return { ...state, handoffTasks, paused: { ...paused, until } };
+  }
+  if (event.until <= event.at) return { ...state, handoffTasks };
+  return { ...state, handoffTasks, paused: { since: event.at, until: event.until, heldBy: 'handoff' } };
+}
+
+/** The task's hold ends; the ladder resumes when no other open task holds it and the pause was the hold. */
+function applyHandoffClosed(
+  state: JourneyState,
+  event: Extract<JourneyEvent, { type: 'handoff_closed' }>,
+): JourneyState {
+  const open = state.handoffTasks ?? [];
+  if (!open.includes(event.taskId)) return state;
+  const handoffTasks = open.filter((id) => id !== event.taskId);
+  const lift = handoffTasks.length === 0 && state.paused?.heldBy === 'handoff';
+  return { ...state, handoffTasks, ...(lift && { paused: null }) };
 }
 
 function isCurrentStep(state: JourneyState, event: { revision: number; stepIndex: number }): boolean {

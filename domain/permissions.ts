@@ -15,6 +15,10 @@ export const PERMISSIONS = [
   'policies:write',
   'purchases:write',
   'purchases:read',
+  /** Read buyers' conversations with the assistant and the agent tasks. */
+  'conversations:read',
+  /** Reply to a buyer as a person (after a handoff) and close agent tasks. */
+  'conversations:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,7 +43,15 @@ export const BUILT_IN_PROFILES = {
   },
   support_agent: {
     name: 'Support agent',
-    permissions: ['journeys:read', 'due-dates:change', 'journeys:pause', 'contacts:write', 'purchases:read'],
+    permissions: [
+      'journeys:read',
+      'due-dates:change',
+      'journeys:pause',
+      'contacts:write',
+      'purchases:read',
+      'conversations:read',
+      'conversations:write',
+    ],
   },
   collections_manager: {
     name: 'Collections manager',
@@ -52,6 +64,8 @@ export const BUILT_IN_PROFILES = {
       'reports:read',
       'policies:write',
       'purchases:read',
+      'conversations:read',
+      'conversations:write',
     ],
   },
   analyst: {

@@ -63,6 +63,16 @@ export const policySchema = z
         linkTtlDays: z.number().int().min(1).max(90),
       })
       .optional(),
+    /**
+     * The collections assistant. Optional: policies saved before it existed hold reminders for
+     * DEFAULT_HANDOFF_HOLD_HOURS while a person has the buyer's conversation.
+     */
+    assistant: z
+      .object({
+        /** How long an open handoff to a person holds the journey's reminders, at most (hours). */
+        handoffHoldHours: z.number().int().min(1).max(168),
+      })
+      .optional(),
     finalAction: z.object({
       action: finalActionSchema,
       /** Days after the due date at which the ladder ends and the final action is taken. */
@@ -109,6 +119,8 @@ export const DEFAULT_BUYER_AREA_LINK_TTL_DAYS = 30;
 export function buyerAreaLinkTtlDays(policy: Pick<Policy, 'buyerArea'>): number {
   return policy.buyerArea?.linkTtlDays ?? DEFAULT_BUYER_AREA_LINK_TTL_DAYS;
 }
+
+export { DEFAULT_HANDOFF_HOLD_HOURS, handoffHoldHours } from './handoff';
 
 export const DEFAULT_POLICY_ID = 'default';
 

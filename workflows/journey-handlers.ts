@@ -10,12 +10,14 @@ import {
   checkDueDateChange,
   paymentInstant,
 } from '../domain/journey';
+import { handoffHoldHours } from '../domain/handoff';
 import { journeyStatus } from '../domain/status';
 import {
   DUE_DATE_REFUSED,
   buyerActionSignal,
   cancelSignal,
   changeDueDateUpdate,
+  handoffSignal,
   optInSignal,
   optOutSignal,
   pauseSignal,
@@ -117,6 +119,19 @@ export function registerJourneyHandlers(journey: HandledJourney): void {
         ...(actor && { actor }),
       }),
     ),
+  );
+  setHandler(
+    handoffSignal,
+    tolerant('handoff', ({ taskId, state, actor }) => {
+      if (typeof taskId !== 'string' || taskId.length === 0) throw new Error('a handoff needs a taskId');
+      const now = Date.now();
+      if (state === 'opened') {
+        const until = now + handoffHoldHours(journey.state().policy) * 3_600_000;
+        journey.apply({ type: 'handoff_opened', at: now, taskId, until, ...(actor && { actor }) });
+      } else if (state === 'closed') {
+        journey.apply({ type: 'handoff_closed', at: now, taskId, ...(actor && { actor }) });
+      } else throw new Error('a handoff is opened or closed');
+    }),
   );
   setHandler(
     changeDueDateUpdate,

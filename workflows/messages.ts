@@ -88,6 +88,16 @@ export const optOutSignal = defineSignal<[OptOutRequest]>('optOut');
 export const optInSignal = defineSignal<[OptOutRequest]>('optIn');
 /** The buyer acted in their payment area (paid, chose an amount, went to change the payment method). */
 export const buyerActionSignal = defineSignal<[BuyerActionRequest]>('buyerAction');
+export interface HandoffRequest {
+  /** The agent task (agent_tasks.id). */
+  taskId: string;
+  /** `opened`: hold the reminders (for the policy's `assistant.handoffHoldHours`); `closed`: lift the hold. */
+  state: 'opened' | 'closed';
+  actor?: Actor;
+}
+
+/** A person took over (or gave back) the buyer's conversation: the journey holds its reminders meanwhile. */
+export const handoffSignal = defineSignal<[HandoffRequest]>('handoff');
 export const changeDueDateUpdate = defineUpdate<DueDateChangeAccepted, [DueDateChangeRequest]>('changeDueDate');
 /**
  * Inside a query the workflow's clock stands still at its last event, which can be days old:

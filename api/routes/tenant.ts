@@ -16,6 +16,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       checkoutUrlTemplate: row?.checkoutUrlTemplate ?? null,
       paymentMethodUrlTemplate: row?.paymentMethodUrlTemplate ?? null,
     },
+    notificationEmail: row?.notificationEmail ?? null,
     createdAt: iso(row?.createdAt ?? null),
   });
 
@@ -41,20 +42,21 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
         operationId: 'updateTenant',
         tags: accessTags,
         summary:
-          "Rename the tenant or set the buyer area's links to the payment system (owner only); the default policy is set with PUT /v1/tenant/default-policy",
+          "Rename the tenant, set the buyer area's links to the payment system or the seller's notification email (owner only); the default policy is set with PUT /v1/tenant/default-policy",
         body: tenantPatch,
         response: { 200: tenantView.extend(recorded), ...errorResponses },
       },
     },
     async (request) => {
       const { tenantId } = request.principal;
-      const { name, buyerArea } = request.body;
+      const { name, buyerArea, notificationEmail } = request.body;
       const changes = {
         ...(name !== undefined && { name }),
         ...(buyerArea?.checkoutUrlTemplate !== undefined && { checkoutUrlTemplate: buyerArea.checkoutUrlTemplate }),
         ...(buyerArea?.paymentMethodUrlTemplate !== undefined && {
           paymentMethodUrlTemplate: buyerArea.paymentMethodUrlTemplate,
         }),
+        ...(notificationEmail !== undefined && { notificationEmail }),
       };
       const row = await updateTenant(db, tenantId, changes);
       return {

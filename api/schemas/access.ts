@@ -9,6 +9,7 @@ import type { ApiKeyRow, CollaboratorRow, ProfileRow } from '../../db/access-rep
 import { externalIdSchema, plainTextSchema } from '../../domain/installment';
 import { BUILT_IN_PROFILES, PERMISSIONS } from '../../domain/permissions';
 import { URL_TEMPLATE_PLACEHOLDERS, urlTemplateProblem } from '../../domain/url-templates';
+import { emailSchema } from '../../domain/value-schemas';
 
 export const accessTags = ['access'];
 export const ownerOnlyConfig = { ownerOnly: true } as const;
@@ -45,6 +46,10 @@ export const tenantView = z
       checkoutUrlTemplate: z.string().nullable(),
       paymentMethodUrlTemplate: z.string().nullable(),
     }),
+    notificationEmail: z
+      .string()
+      .nullable()
+      .meta({ description: 'Where the seller is emailed when a buyer needs a person (an agent task opens).' }),
     createdAt: z.string().nullable().meta({ description: 'Null until the tenant is first recorded.' }),
   })
   .meta({ id: 'Tenant' });
@@ -110,6 +115,12 @@ export const tenantPatch = z
       })
       .optional()
       .describe("Links of the buyer's payment area to the payment system's own pages (we never see card data)"),
+    notificationEmail: emailSchema
+      .nullable()
+      .optional()
+      .describe(
+        'Where the seller is emailed when an agent task opens (ids, reason and links only; never the buyer’s words). Null = no email',
+      ),
   })
   .meta({
     example: {

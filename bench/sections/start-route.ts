@@ -56,6 +56,7 @@ export const stubGateway: JourneyGateway = {
   optOut: unused,
   optIn: unused,
   recordBuyerAction: unused,
+  handoff: unused,
   confirmLatePayment: unused,
 };
 

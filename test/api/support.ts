@@ -25,6 +25,8 @@ export interface StartApiOptions {
   failedAuthPerMinute?: number;
   /** Provider webhooks and buyer links (link keys, public URL); none by default. */
   webhooks?: AppDeps['webhooks'];
+  /** The conversations' gateway (a double); none by default (agent replies answer 503). */
+  conversations?: AppDeps['conversations'];
 }
 
 export async function startApi(
@@ -36,6 +38,7 @@ export async function startApi(
   const app = await buildApp({
     ...(options.onRoute && { onRoute: options.onRoute }),
     ...(options.webhooks && { webhooks: options.webhooks }),
+    ...(options.conversations && { conversations: options.conversations }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

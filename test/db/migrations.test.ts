@@ -41,12 +41,15 @@ async function appendOnlyTriggers(db: Parameters<typeof query>[0]): Promise<numb
 describe('the schema module', () => {
   it('declares the tables the product needs', () => {
     expect(tables.map((t) => getTableName(t)).sort()).toEqual([
+      'agent_tasks',
       'api_keys',
       'attempts',
       'audit_log',
       'buyer_opt_outs',
       'collaborators',
       'contact_points',
+      'conversation_messages',
+      'conversations',
       'events',
       'idempotency_keys',
       'installments',

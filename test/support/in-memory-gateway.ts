@@ -25,7 +25,7 @@ import {
   isClosed,
   startJourney,
 } from '../../domain/journey';
-import type { Policy } from '../../domain/policy';
+import { type Policy, handoffHoldHours } from '../../domain/policy';
 import { type JourneyStatus, journeyStatus } from '../../domain/status';
 import { journeyWorkflowId } from '../../workflows/messages';
 
@@ -192,6 +192,18 @@ export class InMemoryJourneyGateway implements JourneyGateway {
       channel: request.channel,
       ...(request.actor && { actor: request.actor }),
     });
+  }
+
+  async handoff(ref: JourneyRef, request: Parameters<JourneyGateway['handoff']>[1]) {
+    this.calls.push({ method: 'handoff', ref, argument: request });
+    const state = this.journeys.get(this.key(ref));
+    const at = this.now();
+    const actor = request.actor && { actor: request.actor };
+    if (request.state === 'opened') {
+      const until = at + handoffHoldHours(state?.policy ?? {}) * 3_600_000;
+      return this.apply(ref, { type: 'handoff_opened', at, taskId: request.taskId, until, ...actor });
+    }
+    return this.apply(ref, { type: 'handoff_closed', at, taskId: request.taskId, ...actor });
   }
 
   /** Records the request only: the confirmation workflow itself runs on Temporal (see the time-skipping tests). */

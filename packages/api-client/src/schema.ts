@@ -412,6 +412,91 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/conversations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's conversations with buyers, the latest message first */
+    get: operations['listConversations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/conversations/{conversationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A conversation and its messages: who wrote each (buyer, assistant, agent, system), the engine, the tools called, the guardrail */
+    get: operations['getConversation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/conversations/{conversationId}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An agent's reply to the buyer, while the conversation is handed to a person and inside the channel's reply window (409 otherwise) */
+    post: operations['replyToConversation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent-tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Work for a person: conversations handed over and calls a ladder asks for, the newest first */
+    get: operations['listAgentTasks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent-tasks/{taskId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close a task: the buyer's reminders it held resume, and the assistant answers the conversation again (a repeated close answers the first) */
+    post: operations['closeAgentTask'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/policies': {
     parameters: {
       query?: never;
@@ -495,7 +580,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Rename the tenant or set the buyer area's links to the payment system (owner only); the default policy is set with PUT /v1/tenant/default-policy */
+    /** Rename the tenant, set the buyer area's links to the payment system or the seller's notification email (owner only); the default policy is set with PUT /v1/tenant/default-policy */
     patch: operations['updateTenant'];
     trace?: never;
   };
@@ -642,6 +727,48 @@ export interface components {
       }[];
       /** @description journeys that received the message */
       count: number;
+    };
+    /**
+     * @example {
+     *       "text": "Olá Ana, aqui é a Bia do suporte. Vamos ver juntas?"
+     *     }
+     */
+    AgentReply: {
+      /** @description What the agent says to the buyer, sent on the conversation’s channel */
+      text: string;
+    };
+    AgentReplySent: {
+      messageId: string;
+      /** @enum {string} */
+      status: 'sent';
+    };
+    AgentTask: {
+      taskId: string;
+      /**
+       * @description `handoff`: a conversation handed to a person; `call`: a ladder step asks for a call
+       * @enum {string}
+       */
+      kind: 'handoff' | 'call';
+      /** @enum {string} */
+      status: 'open' | 'closed';
+      buyerId: string;
+      conversationId: string | null;
+      journeyId: string | null;
+      reason: string;
+      /** @description the buyer's reminders are held until then, or until the task closes */
+      holdUntil: string | null;
+      openedAt: string;
+      closedAt: string | null;
+      closedBy: {
+        kind: string;
+        id: string;
+      } | null;
+      resolution: string | null;
+    };
+    AgentTaskPage: {
+      items: components['schemas']['AgentTask'][];
+      /** @description null on the last page */
+      nextCursor: string | null;
     };
     ApiKey: {
       id: string;
@@ -845,6 +972,46 @@ export interface components {
       /** @enum {string} */
       reason: 'refund' | 'subscription_canceled' | 'manual';
     };
+    /**
+     * @example {
+     *       "resolution": "The buyer will pay on the 10th"
+     *     }
+     */
+    CloseAgentTask: {
+      /** @description What was agreed (kept with the task; never sent to the buyer) */
+      resolution?: string;
+    };
+    ClosedAgentTask: {
+      taskId: string;
+      /**
+       * @description `handoff`: a conversation handed to a person; `call`: a ladder step asks for a call
+       * @enum {string}
+       */
+      kind: 'handoff' | 'call';
+      /** @enum {string} */
+      status: 'open' | 'closed';
+      buyerId: string;
+      conversationId: string | null;
+      journeyId: string | null;
+      reason: string;
+      /** @description the buyer's reminders are held until then, or until the task closes */
+      holdUntil: string | null;
+      openedAt: string;
+      closedAt: string | null;
+      closedBy: {
+        kind: string;
+        id: string;
+      } | null;
+      resolution: string | null;
+      /** @description true when the task had been closed before: its first close stands */
+      alreadyClosed: boolean;
+      /** @description the buyer's journeys told the handoff closed */
+      journeys: {
+        applied: number;
+        notRunning: number;
+        unavailable: number;
+      };
+    };
     Collaborator: {
       id: string;
       name: string;
@@ -866,6 +1033,69 @@ export interface components {
       /** @enum {string} */
       locale?: 'en' | 'es' | 'fr' | 'pt-BR';
       timezone?: string;
+    };
+    Conversation: {
+      conversationId: string;
+      buyerId: string;
+      /** @enum {string} */
+      channel: 'whatsapp' | 'sms';
+      /** @enum {string} */
+      status: 'open' | 'handoff' | 'closed';
+      locale: string;
+      openedAt: string;
+      lastMessageAt: string;
+      /** @description the buyer's last message: free-form replies go out only within the channel's window of it */
+      lastInboundAt: string | null;
+      closedAt: string | null;
+      /** @description this conversation with its messages */
+      url: string;
+      /** @description oldest first (the last 500) */
+      messages: components['schemas']['ConversationMessage'][];
+    };
+    ConversationMessage: {
+      messageId: string;
+      /** @enum {string} */
+      direction: 'inbound' | 'outbound';
+      /** @enum {string} */
+      author: 'buyer' | 'assistant' | 'agent' | 'system';
+      /** @description the API key that wrote an agent’s message */
+      authorId: string | null;
+      text: string;
+      /**
+       * @description the assistant's replies: who wrote it
+       * @enum {string|null}
+       */
+      engine: 'openai' | 'menu' | 'template' | null;
+      /** @description the tools the turn called, with arguments and results */
+      toolCalls:
+        | {
+            [key: string]: unknown;
+          }[]
+        | null;
+      /** @description why a guardrail replaced the model's words, when it did */
+      guardrail: string | null;
+      at: string;
+    };
+    ConversationPage: {
+      items: components['schemas']['ConversationSummary'][];
+      /** @description null on the last page */
+      nextCursor: string | null;
+    };
+    ConversationSummary: {
+      conversationId: string;
+      buyerId: string;
+      /** @enum {string} */
+      channel: 'whatsapp' | 'sms';
+      /** @enum {string} */
+      status: 'open' | 'handoff' | 'closed';
+      locale: string;
+      openedAt: string;
+      lastMessageAt: string;
+      /** @description the buyer's last message: free-form replies go out only within the channel's window of it */
+      lastInboundAt: string | null;
+      closedAt: string | null;
+      /** @description this conversation with its messages */
+      url: string;
     };
     /**
      * @description A policy document without a version: the first version is 1.
@@ -976,6 +1206,9 @@ export interface components {
       };
       buyerArea?: {
         linkTtlDays: number;
+      };
+      assistant?: {
+        handoffHoldHours: number;
       };
       finalAction: {
         /** @enum {string} */
@@ -1329,6 +1562,9 @@ export interface components {
       buyerArea?: {
         linkTtlDays: number;
       };
+      assistant?: {
+        handoffHoldHours: number;
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -1523,6 +1759,9 @@ export interface components {
       };
       buyerArea?: {
         linkTtlDays: number;
+      };
+      assistant?: {
+        handoffHoldHours: number;
       };
       finalAction: {
         /** @enum {string} */
@@ -1888,6 +2127,8 @@ export interface components {
         checkoutUrlTemplate: string | null;
         paymentMethodUrlTemplate: string | null;
       };
+      /** @description Where the seller is emailed when a buyer needs a person (an agent task opens). */
+      notificationEmail: string | null;
       /** @description Null until the tenant is first recorded. */
       createdAt: string | null;
     };
@@ -4399,6 +4640,501 @@ export interface operations {
       };
     };
   };
+  listConversations: {
+    parameters: {
+      query?: {
+        /** @description only conversations in this status */
+        status?: 'open' | 'handoff' | 'closed';
+        /** @description page size, at most 200 */
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConversationPage'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getConversation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The conversation id `conversation/<tenant>/<buyer>/<channel>`, URL-encoded (`/` as `%2F`) */
+        conversationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Conversation'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  replyToConversation: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        /** @description The conversation id `conversation/<tenant>/<buyer>/<channel>`, URL-encoded (`/` as `%2F`) */
+        conversationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AgentReply'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentReplySent'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listAgentTasks: {
+    parameters: {
+      query?: {
+        status?: 'open' | 'closed';
+        kind?: 'handoff' | 'call';
+        /** @description page size, at most 200 */
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentTaskPage'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  closeAgentTask: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        /** @description The task id (URL-encoded: it may contain `/`) */
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CloseAgentTask'] | null;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClosedAgentTask'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listPolicies: {
     parameters: {
       query?: never;
@@ -4995,6 +5731,11 @@ export interface operations {
             /** @description The payment system's page where the buyer changes the payment method; placeholders: {purchaseId}, {installmentId}, {installmentNumber}, {buyerId}, {amountMinor}, {currency} */
             paymentMethodUrlTemplate?: string | null;
           };
+          /**
+           * Format: email
+           * @description Where the seller is emailed when an agent task opens (ids, reason and links only; never the buyer’s words). Null = no email
+           */
+          notificationEmail?: string | null;
         };
       };
     };
@@ -5014,6 +5755,8 @@ export interface operations {
               checkoutUrlTemplate: string | null;
               paymentMethodUrlTemplate: string | null;
             };
+            /** @description Where the seller is emailed when a buyer needs a person (an agent task opens). */
+            notificationEmail: string | null;
             /** @description Null until the tenant is first recorded. */
             createdAt: string | null;
             recordedBy: components['schemas']['Actor'];
@@ -5214,6 +5957,8 @@ export interface operations {
             | 'policies:write'
             | 'purchases:write'
             | 'purchases:read'
+            | 'conversations:read'
+            | 'conversations:write'
           )[];
         };
       };
@@ -5438,6 +6183,8 @@ export interface operations {
             | 'policies:write'
             | 'purchases:write'
             | 'purchases:read'
+            | 'conversations:read'
+            | 'conversations:write'
           )[];
         };
       };
