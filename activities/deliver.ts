@@ -1,15 +1,7 @@
 import { buyerOptedOut } from '../db/buyer-consent-repository';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Logger } from 'pino';
-import type { Database } from '../db/client';
-import {
-  buyerContactRecord,
-  contactPointState,
-  lockBuyer,
-  recordOptOut,
-  recordSuppression,
-} from '../db/contact-repository';
-import { type AttemptRow, findAttempt, reserveAttempt, settleAttempt } from '../db/attempt-repository';
+import { buyerContactRecord, contactPointState, lockBuyer } from '../db/contact-repository';
+import { type AttemptRow, findAttempt, reserveAttempt } from '../db/attempt-repository';
 import { normalizeAddress } from '../domain/channels';
 import { contactRulesOf, guardSend } from '../domain/compliance';
 import { type DeliveryOutcome, outcomeOfGuard } from '../domain/delivery';
@@ -24,24 +16,14 @@ import {
   renderWhatsAppText,
   whatsAppTemplateVariables,
 } from '../domain/messages';
-import {
-  type ChannelSenders,
-  type OutgoingMessage,
-  type PermanentRefusal,
-  ProviderOutcomeUnknownError,
-  ProviderUnavailableError,
-  type SendOutcome,
-} from './channels/sender';
+import type { OutgoingMessage } from './channels/sender';
 import type { ReminderDelivery } from './contracts';
 import { buyerAreaLinkTtlDays } from '../domain/policy';
 import type { BuyerPurchase } from '../domain/purchase';
 import type { PublicHolidayLookup } from './holidays';
+import { type ProviderSendDeps, createProviderSend, parseRefusal } from './provider-send';
 
-export interface DeliveryDeps {
-  db: Database;
-  senders: ChannelSenders;
-  logger: Pick<Logger, 'info' | 'warn'>;
-  now: () => number;
+export interface DeliveryDeps extends ProviderSendDeps {
   publicHolidays: PublicHolidayLookup;
   /** Whether an approved WhatsApp template exists for this template and locale. */
   whatsappTemplateAvailable: (template: MessageTemplate, locale: Locale) => boolean;
@@ -56,13 +38,6 @@ export interface DeliveryDeps {
    * when the deployment can serve one; the same for the same inputs (built like `unsubscribeUrl`).
    */
   buyerAreaUrl?: ((binding: BuyerPurchase, at: number, ttlDays: number) => string) | undefined;
-}
-
-/** A refusal as stored on its attempt row, so a retried activity reports the same outcome. */
-interface StoredRefusal {
-  refusal: PermanentRefusal;
-  code: string;
-  detail: string;
 }
 
 /**
@@ -81,6 +56,10 @@ interface StoredRefusal {
  */
 export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDelivery) => Promise<DeliveryOutcome> {
   const { db, senders, logger } = deps;
+  const provider = createProviderSend(deps);
+  const settle = provider.settle;
+  const send = (d: ReminderDelivery, message: OutgoingMessage, resend = false) =>
+    provider.send({ ...d, what: 'reminder' }, message, resend);
   return deliverReminder;
 
   async function deliverReminder(d: ReminderDelivery): Promise<DeliveryOutcome> {
@@ -173,80 +152,6 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     });
   }
 
-  /**
-   * Step 2: the provider is called, and the row then says what happened. `resend`: an earlier
-   * try's outcome is unknown, so the row stays `sending` whatever happens short of an answer.
-   */
-  async function send(d: ReminderDelivery, message: OutgoingMessage, resend = false): Promise<DeliveryOutcome> {
-    const sender = senders[d.channel] as ChannelSenders[keyof ChannelSenders] & {
-      send(m: OutgoingMessage): Promise<SendOutcome>;
-    };
-    let outcome: SendOutcome;
-    try {
-      outcome = await sender.send(message);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof ProviderUnavailableError) {
-        // `retryable` means nothing went out, which a resend cannot say for the first try.
-        if (!resend) await settle(d.attemptId, { status: 'retryable', error: reason });
-        throw ApplicationFailure.create({
-          type: 'ProviderUnavailable',
-          message: reason,
-          ...(err.retryAfterSeconds !== undefined && { nextRetryDelay: `${err.retryAfterSeconds} seconds` }),
-        });
-      }
-      if (!(err instanceof ProviderOutcomeUnknownError)) {
-        // Not a provider answer (bad parameters, a fault of ours): nothing went out; retry.
-        if (!resend) await settle(d.attemptId, { status: 'retryable', error: reason });
-        throw err;
-      }
-      // Resend dedupes by the attempt's key: the retry sends the same message again, safely.
-      if (sender.idempotent) throw err;
-      // The request may have reached the provider: report it sent rather than risk a second message.
-      await settle(d.attemptId, { status: 'unconfirmed', error: reason });
-      logger.warn(
-        { attemptId: d.attemptId, channel: d.channel, error: reason },
-        'reminder outcome unknown: counted as sent, not sent again',
-      );
-      return { status: 'sent', providerMessageId: `unconfirmed:${d.attemptId}` };
-    }
-    if (outcome.kind === 'sent') {
-      await settle(d.attemptId, {
-        status: 'sent',
-        providerMessageId: outcome.providerMessageId,
-        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
-      });
-      logger.info(
-        {
-          journeyId: d.journeyId,
-          attemptId: d.attemptId,
-          channel: d.channel,
-          provider: sender.provider,
-          template: d.template,
-        },
-        'reminder sent',
-      );
-      return {
-        status: 'sent',
-        providerMessageId: outcome.providerMessageId,
-        ...(outcome.whatsappMode && { whatsappMode: outcome.whatsappMode }),
-      };
-    }
-    const stored: StoredRefusal = { refusal: outcome.refusal, code: outcome.code, detail: outcome.detail };
-    await settle(d.attemptId, { status: 'rejected', error: JSON.stringify(stored) });
-    logger.warn(
-      {
-        attemptId: d.attemptId,
-        channel: d.channel,
-        provider: sender.provider,
-        refusal: outcome.refusal,
-        code: outcome.code,
-      },
-      'reminder refused by the provider',
-    );
-    return refusalOutcome(d, stored, sender.provider);
-  }
-
   /** A retry: the outcome of the attempt already on record, sent again where that is safe; null when there is none. */
   async function continueEarlier(d: ReminderDelivery): Promise<DeliveryOutcome | null> {
     const earlier = await findAttempt(db, d.attemptId);
@@ -264,7 +169,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
       case 'retryable':
         return null;
       case 'rejected':
-        return refusalOutcome(d, parseRefusal(row.error), senders[d.channel].provider);
+        return provider.refusalOutcome(d, parseRefusal(row.error), senders[d.channel].provider);
       case 'sending': {
         if (senders[d.channel].idempotent) {
           // Resent with the same key, not judged again by the guard (a first send may be behind
@@ -294,30 +199,6 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
           providerMessageId: row.providerMessageId ?? row.id,
           ...(row.whatsappMode && { whatsappMode: row.whatsappMode as 'free_form' | 'template' }),
         };
-    }
-  }
-
-  /** A provider's refusal as the journey's decision: an opt-out or a bounce is the address's, for every journey. */
-  async function refusalOutcome(
-    d: ReminderDelivery,
-    stored: StoredRefusal,
-    provider: string,
-  ): Promise<DeliveryOutcome> {
-    const source = `${provider}:${stored.code}`;
-    switch (stored.refusal) {
-      case 'opted_out':
-        // The provider's unsubscribe list speaks for the buyer: every journey at this address hears it.
-        await recordOptOut(db, d.channel, d.to, source);
-        return { status: 'opted_out', source };
-      case 'undeliverable':
-        await recordSuppression(db, d.channel, d.to, source);
-        return { status: 'undeliverable', reason: source };
-      case 'template_missing':
-      case 'template_required':
-        return { status: 'undeliverable', reason: 'whatsapp_template_unavailable', scope: 'step' };
-      case 'rejected':
-        // The provider refused this message, not the address: this step uses another channel.
-        return { status: 'undeliverable', reason: source, scope: 'step' };
     }
   }
 
@@ -384,10 +265,6 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     }
   }
 
-  function settle(id: string, set: Parameters<typeof settleAttempt>[2]): Promise<void> {
-    return settleAttempt(db, id, set, deps.now());
-  }
-
   /** The buyer's public holidays around now (this year and the next: a delay can cross New Year). */
   function holidaysAround(d: ReminderDelivery, now: number): string[] {
     const observed = d.policy.holidays;
@@ -408,14 +285,4 @@ function bodyOf(message: OutgoingMessage): string {
     default:
       return message.body;
   }
-}
-
-function parseRefusal(error: string | null): StoredRefusal {
-  try {
-    const parsed = JSON.parse(error ?? '') as StoredRefusal;
-    if (parsed && typeof parsed.refusal === 'string') return parsed;
-  } catch {
-    // fall through: a row written by hand or by an older version
-  }
-  return { refusal: 'undeliverable', code: 'unknown', detail: error ?? '' };
 }
