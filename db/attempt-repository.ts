@@ -2,7 +2,7 @@
  * Attempts: one row per message a journey tried to send, written as an intent before the
  * provider is called and settled by its answer (or a status callback later).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, max } from 'drizzle-orm';
 import type { Database } from './client';
 import { attempts } from './schema';
 
@@ -48,4 +48,25 @@ export async function settleAttempt(
     .update(attempts)
     .set({ ...set, updatedAt: new Date(at) })
     .where(and(eq(attempts.id, id), eq(attempts.status, 'sending')));
+}
+
+/**
+ * The buyers we last wrote to at an address on these channels, the latest first (tenant and
+ * buyer ids): whose conversation a message from that address most likely continues.
+ */
+export async function buyersLastContactedAt(
+  db: Database,
+  channels: readonly string[],
+  recipient: string,
+): Promise<{ tenantId: string; buyerId: string }[]> {
+  const lastSent = max(attempts.sentAt);
+  const rows = await db
+    .select({ tenantId: attempts.tenantId, buyerId: attempts.buyerId, lastSent })
+    .from(attempts)
+    .where(
+      and(inArray(attempts.channel, [...channels]), eq(attempts.recipient, recipient), isNotNull(attempts.buyerId)),
+    )
+    .groupBy(attempts.tenantId, attempts.buyerId)
+    .orderBy(desc(lastSent));
+  return rows.map((r) => ({ tenantId: r.tenantId, buyerId: r.buyerId! }));
 }

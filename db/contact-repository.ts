@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, isNull, lte, notInArray, sql } from 'drizzle-orm'
 import { CHANNEL_TABLE, type Channel, carrierOf, normalizeAddress, replyWindowMs } from '../domain/channels';
 import type { BuyerContactRecord } from '../domain/compliance';
 import { MS_PER_DAY } from '../domain/local-time';
+import { CONVERSATION_REPLY_TEMPLATE } from '../domain/conversation';
 import { CONFIRMATION_TEMPLATES } from '../domain/templates';
 import { buyerOptedOut } from './buyer-consent-repository';
 import type { Database } from './client';
@@ -79,7 +80,8 @@ export async function lockBuyer(tx: Executor, tenantId: string, buyerId: string)
 
 /**
  * Instants of the buyer's contacts in the week before `now`, over all their journeys and
- * channels. Confirmations are transactional: they are not contacts the cap counts.
+ * channels. Confirmations and conversation replies answer the buyer: they are not contacts the
+ * cap counts.
  */
 export async function contactLedger(tx: Executor, tenantId: string, buyerId: string, now: number): Promise<number[]> {
   const rows = await tx
@@ -90,7 +92,7 @@ export async function contactLedger(tx: Executor, tenantId: string, buyerId: str
         eq(attempts.tenantId, tenantId),
         eq(attempts.buyerId, buyerId),
         inArray(attempts.status, [...CONTACT_STATUSES]),
-        notInArray(attempts.template, [...CONFIRMATION_TEMPLATES]),
+        notInArray(attempts.template, [...CONFIRMATION_TEMPLATES, CONVERSATION_REPLY_TEMPLATE]),
         gt(attempts.sentAt, new Date(now - WEEK_MS)),
       ),
     );
@@ -254,6 +256,7 @@ export interface JourneyAtAddress {
   tenantId: string;
   installmentId: string;
   journeyId: string;
+  buyerId: string;
   locale: string;
 }
 
@@ -281,6 +284,7 @@ export async function openJourneysAt(db: Database, channel: Channel, address: st
     tenantId: r.tenantId,
     installmentId: r.installmentId,
     journeyId: r.journeyId,
+    buyerId: r.buyer.id,
     locale: r.buyer.locale,
   }));
 }

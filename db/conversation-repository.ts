@@ -7,7 +7,8 @@
 import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ConversationChannel, ConversationStatus, MessageAuthor } from '../domain/conversation';
 import type { Database } from './client';
-import { agentTasks, conversationMessages, conversations, journeys } from './schema';
+import type { Buyer } from '../domain/installment';
+import { agentTasks, conversationMessages, conversations, installments, journeys } from './schema';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationMessageRow = typeof conversationMessages.$inferSelect;
@@ -424,4 +425,57 @@ export async function openJourneysOfBuyer(
     .from(journeys)
     .where(and(eq(journeys.tenantId, tenantId), eq(journeys.buyerId, buyerId), isNull(journeys.outcome)))
     .orderBy(asc(journeys.dueDate), asc(journeys.id));
+}
+
+/**
+ * The buyer as their latest journey knows them (name, locale, time zone): whom the assistant
+ * greets and whose "today" it reads dates against. Null when the tenant has no journey of theirs.
+ */
+export async function latestBuyer(db: Database, tenantId: string, buyerId: string): Promise<Buyer | null> {
+  const [row] = await db
+    .select({ buyer: installments.buyer })
+    .from(journeys)
+    .innerJoin(
+      installments,
+      and(eq(installments.tenantId, journeys.tenantId), eq(installments.installmentId, journeys.installmentId)),
+    )
+    .where(and(eq(journeys.tenantId, tenantId), eq(journeys.buyerId, buyerId)))
+    .orderBy(desc(journeys.updatedAt), desc(journeys.id))
+    .limit(1);
+  return row?.buyer ?? null;
+}
+
+/**
+ * Marks the conversation closed for inactivity as of `at`, unless the buyer wrote after it (the
+ * webhook recorded a message that reopens it).
+ */
+export async function closeIdleConversation(db: Database, conversationId: string, at: Date): Promise<void> {
+  await db
+    .update(conversations)
+    .set({ status: 'closed', closedAt: at, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        sql`${conversations.lastMessageAt} <= ${at.toISOString()}::timestamptz`,
+      ),
+    );
+}
+
+/** The conversations at an address that have not closed, the latest first: where a buyer's next message belongs. */
+export async function activeConversationsAt(
+  db: Database,
+  channel: ConversationChannel,
+  address: string,
+): Promise<ConversationRow[]> {
+  return db
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.channel, channel),
+        eq(conversations.address, address),
+        sql`${conversations.status} <> 'closed'`,
+      ),
+    )
+    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id));
 }

@@ -58,6 +58,12 @@ export interface AssistantTurnResult {
   handoff: { reason: HandoffReason; taskId: string } | null;
 }
 
+/**
+ * The attempt rows of a conversation's replies name this template: free text the buyer asked for
+ * by writing, so it is not a contact the frequency cap counts.
+ */
+export const CONVERSATION_REPLY_TEMPLATE = 'conversation_reply' as const;
+
 /** A conversation with no message either way for this long closes (the buyer's next message reopens it). */
 export const CONVERSATION_IDLE_MS = 24 * 3_600_000;
 /** Buyer message ids a conversation remembers to take a redelivered webhook once (older ones cannot come back). */

@@ -5,6 +5,7 @@
  */
 import type { Channel } from '../../domain/channels';
 import type { Locale } from '../../domain/locales';
+import type { CONVERSATION_REPLY_TEMPLATE } from '../../domain/conversation';
 import type { MessageTemplate } from '../../domain/messages';
 
 interface OutgoingBase {
@@ -13,7 +14,13 @@ interface OutgoingBase {
   /** The buyer's address: an email address, or an E.164 number (never with a `whatsapp:` prefix). */
   to: string;
   locale: Locale;
-  template: MessageTemplate;
+  /** The message's template; a conversation's reply is free text (`conversation_reply`), never a template. */
+  template: MessageTemplate | typeof CONVERSATION_REPLY_TEMPLATE;
+  /**
+   * Our number to send from, when it must be a particular one: a reply goes out from the number
+   * the buyer wrote to (a number per language). Absent: the locale's configured sender.
+   */
+  from?: string | undefined;
   /** Identifiers only (tenant, journey, step): providers keep them, so they never carry personal data. */
   tags: { tenant: string; journey: string; step: string };
 }

@@ -262,7 +262,11 @@ function addressing(
 function routing(config: TwilioSmsConfig, message: OutgoingSms | OutgoingWhatsApp, prefix: '' | 'whatsapp:') {
   const statusCallback = statusCallbackUrl(config.statusCallbackBaseUrl, message.attemptId);
   return {
-    ...addressing(senderForLocale(config.senders, message.locale), message.to, prefix),
+    ...addressing(
+      message.from ? { from: message.from } : senderForLocale(config.senders, message.locale),
+      message.to,
+      prefix,
+    ),
     ...(statusCallback ? { statusCallback } : {}),
   };
 }
