@@ -18,6 +18,8 @@ import { firstOf } from './application/key-stores';
 import { databasePolicies } from './application/policy-catalog';
 import { apiSettingsFromEnv } from './api/settings';
 import { TemporalJourneyGateway } from './application/temporal-journey-gateway';
+import { TemporalConversationGateway } from './application/temporal-conversation-gateway';
+import { assistantEngineFromEnv } from './activities/assistant/engine-from-env';
 import {
   connectionOptions,
   dataConverterFromEnv,
@@ -77,12 +79,14 @@ let config: {
   channels: ReturnType<typeof deliveryChannelsFromEnv>;
   api: ReturnType<typeof apiSettingsFromEnv>;
   codec: ReturnType<typeof payloadCodecFromEnv>;
+  assistant: ReturnType<typeof assistantEngineFromEnv>;
 };
 try {
   config = {
     channels: deliveryChannelsFromEnv(process.env),
     api: apiSettingsFromEnv(process.env, { defaultApiKeys: `demo:${DEV_KEY}` }),
     codec: payloadCodecFromEnv(process.env),
+    assistant: assistantEngineFromEnv(process.env),
   };
 } catch (err) {
   await fail(`Configuration: ${(err as Error).message}`);
@@ -229,6 +233,7 @@ const worker = await createJourneyWorker({
   db: database.db,
   logger,
   dataConverter,
+  assistantEngine: config.assistant,
 }).catch((err: unknown) => fail(`The worker could not start: ${(err as Error).message}`));
 await ensureReconcileSchedule(temporal.client, temporal.taskQueue);
 const workerRun = worker.run();
@@ -244,6 +249,7 @@ onStop('the worker', async () => {
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(temporal.client, temporal.taskQueue),
+  conversations: new TemporalConversationGateway(temporal.client, temporal.taskQueue),
   policies: databasePolicies(database.db),
   keys: firstOf(config.api.ownerKeys, databaseKeyStore(database.db)),
   logger: logger.child({ name: 'api' }),

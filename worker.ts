@@ -17,6 +17,19 @@ import { RedactingActivityInbound } from './activities/failure-redaction';
 import { type ActivityDeps, createActivities } from './activities';
 import type { OpenCallTask } from './activities/channels/agent-task';
 import { withOutboxFallback } from './activities/channels/outbox';
+import { createAgentTaskSender } from './activities/channels/agent-task';
+import type { ChannelSenders } from './activities/channels/sender';
+import { createConversationActivities } from './activities/conversation';
+import type { AssistantEngine } from './domain/assistant/engine';
+import { menuEngine } from './domain/assistant/menu';
+import { assistantEngineFromEnv } from './activities/assistant/engine-from-env';
+import { type AgentTaskDeps, openCallTask } from './application/agent-tasks';
+import { createConversationTools } from './application/conversation-tools';
+import { emailSellerNotifier } from './application/seller-notifier';
+import { TemporalConversationGateway } from './application/temporal-conversation-gateway';
+import { TemporalJourneyGateway } from './application/temporal-journey-gateway';
+import { databasePolicies } from './application/policy-catalog';
+import type { LinkKeyRing } from './application/link-keys';
 import {
   type ProviderConfig,
   ProviderConfigError,
@@ -57,6 +70,10 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
    * provider. One worker per distinct queue: the assistant's deliveries are on WhatsApp's.
    */
   deliveryChannels?: readonly Channel[];
+  /** Who answers buyers' messages: the model (OPENAI_API_KEY) or the menu; the menu by default. */
+  assistantEngine?: AssistantEngine | undefined;
+  /** Link keys and PUBLIC_BASE_URL: the assistant sends the buyer's area link; none = the payment URL. */
+  links?: { keys: LinkKeyRing; baseUrl: string } | null | undefined;
   /**
    * Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history.
    */
@@ -86,12 +103,26 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     deliveryChannels = CHANNELS,
     maxCachedWorkflows,
     workflowBundlePath: _bundle,
-    ...channels
+    assistantEngine = menuEngine,
+    links,
+    ...configured
   } = options;
   const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
+  const now = configured.now ?? Date.now;
+  const team = collectionsTeam({ db, client, taskQueue, logger, now, senders: configured.senders, links });
+  const channels = { ...configured, senders: team.senders };
+  const conversations = createConversationActivities({
+    db,
+    logger,
+    now,
+    senders: team.senders,
+    engine: assistantEngine,
+    toolsFor: team.toolsFor,
+  });
   const activities = {
     ...createActivities({ db, logger, ...channels }),
-    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now: channels.now ?? Date.now }),
+    ...conversations,
+    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now }),
   };
   const shared = {
     connection,
@@ -113,7 +144,11 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
       return Worker.create({
         ...shared,
         taskQueue: deliveryTaskQueue(taskQueue, channel),
-        activities: { deliverReminder: activities.deliverReminder },
+        // Replies to buyers' messages go out on their channel's queue, under the same limit.
+        activities: {
+          deliverReminder: activities.deliverReminder,
+          sendConversationMessage: activities.sendConversationMessage,
+        },
         // Enforced by the server across every worker polling this queue: the provider's own limit.
         ...(limit ? { maxTaskQueueActivitiesPerSecond: limit } : {}),
       });
@@ -166,6 +201,48 @@ export function deliveryQueues(
   return [...queues.values()];
 }
 
+/**
+ * The people side of collections, as the worker's activities act for it: agent tasks (a
+ * handoff's hold, a ladder's call task, the seller's notification) and the assistant's tools over
+ * the journeys. An agent step opens its call task here: the agent channel's provider is our own
+ * task list, whatever the other channels use.
+ */
+function collectionsTeam(deps: {
+  db: Database;
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  now: () => number;
+  senders: ChannelSenders | undefined;
+  links: JourneyWorkerOptions['links'];
+}) {
+  const configured = deps.senders ?? withOutboxFallback({});
+  const agentTasks: AgentTaskDeps = {
+    db: deps.db,
+    gateway: new TemporalJourneyGateway(deps.client, deps.taskQueue),
+    policies: databasePolicies(deps.db),
+    conversations: new TemporalConversationGateway(deps.client, deps.taskQueue),
+    notifier: emailSellerNotifier({ db: deps.db, sender: configured.email, apiBaseUrl: deps.links?.baseUrl ?? null }),
+    log: deps.logger,
+    now: deps.now,
+  };
+  const senders: ChannelSenders = {
+    ...configured,
+    // Unless the caller brings a task sender of its own (tests), not the outbox: a call nobody sees is no call.
+    agent:
+      configured.agent.provider === 'agent'
+        ? configured.agent
+        : createAgentTaskSender(async (task) => {
+            await openCallTask(agentTasks, task);
+          }),
+  };
+  return {
+    senders,
+    toolsFor: (binding: Parameters<typeof createConversationTools>[1]) =>
+      createConversationTools({ ...agentTasks, links: deps.links }, binding),
+  };
+}
+
 /** How often journeys that Temporal ended from outside get their records closed, and how far back each run looks. */
 export const RECONCILE_EVERY = '5 minutes';
 const RECONCILE_LOOKBACK_HOURS = 24;
@@ -198,7 +275,7 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string)
 
 export type DeliveryChannels = Pick<
   JourneyWorkerOptions,
-  'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl' | 'buyerAreaUrl'
+  'senders' | 'whatsappTemplateAvailable' | 'rateLimits' | 'unsubscribeUrl' | 'buyerAreaUrl' | 'links'
 > & {
   /** Which provider serves each channel (names only: safe to log). */
   summary: Record<Channel, string>;
@@ -244,7 +321,8 @@ export function deliveryChannelsFromEnv(
     buyerAreaUrl: links
       ? (binding, at, ttlDays) => createBuyerAreaUrl(binding, { ...links, now: at, ttlDays })
       : undefined,
-    summary: providerSummary(providers, options),
+    summary: providerSummary(providers),
+    links,
   };
 }
 
@@ -254,13 +332,14 @@ function whatsappTemplatesOf(providers: ProviderConfig): ActivityDeps['whatsappT
   return whatsapp ? (template, locale) => contentSidFor(whatsapp.templates, template, locale) !== null : () => true;
 }
 
-function providerSummary(providers: ProviderConfig, options: DeliveryChannelOptions): Record<Channel, string> {
+function providerSummary(providers: ProviderConfig): Record<Channel, string> {
   return {
     email: providers.email ? 'resend' : 'outbox',
     sms: providers.sms ? 'twilio' : 'outbox',
     whatsapp: providers.whatsapp ? 'twilio' : 'outbox',
     assistant: providers.whatsapp ? 'twilio' : 'outbox',
-    agent: options.openCallTask ? 'agent' : 'outbox',
+    // The worker opens call tasks itself (collectionsTeam) when not given a task sender.
+    agent: 'agent',
   };
 }
 
@@ -304,6 +383,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { summary: providers, ...channels } = deliveryChannelsFromEnv(process.env);
+  const assistantEngine = assistantEngineFromEnv(process.env);
   const database = await openDatabaseFromEnv();
   const dataConverter = dataConverterFromEnv();
   const connection = await NativeConnection.connect(await connectionOptions(settings)).catch((err: unknown) => {
@@ -318,6 +398,7 @@ async function main(): Promise<void> {
     logger,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     dataConverter,
+    assistantEngine,
     ...channels,
   });
   await ensureReconcileSchedule(

@@ -9,6 +9,7 @@ import { databasePolicies } from '../application/policy-catalog';
 import { type ApiSettings, apiSettingsFromEnv } from './settings';
 import { drainOnSignals } from './shutdown';
 import { TemporalJourneyGateway } from '../application/temporal-journey-gateway';
+import { TemporalConversationGateway } from '../application/temporal-conversation-gateway';
 
 const temporal = temporalSettingsFromEnv();
 if (!temporal) {
@@ -37,6 +38,7 @@ const { client, connection } = await connectClient(temporal).catch((err: unknown
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(client, temporal.taskQueue),
+  conversations: new TemporalConversationGateway(client, temporal.taskQueue),
   policies: databasePolicies(database.db),
   keys: firstOf(settings.ownerKeys, databaseKeyStore(database.db)),
   logger,

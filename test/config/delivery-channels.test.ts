@@ -21,7 +21,7 @@ describe('deliveryChannelsFromEnv', () => {
       sms: 'outbox',
       whatsapp: 'outbox',
       assistant: 'outbox',
-      agent: 'outbox',
+      agent: 'agent',
     });
     expect(channels.rateLimits).toEqual({ email: null, sms: null, whatsapp: null });
     expect(channels.unsubscribeUrl).toBeUndefined();
@@ -34,7 +34,7 @@ describe('deliveryChannelsFromEnv', () => {
       sms: 'twilio',
       whatsapp: 'outbox',
       assistant: 'outbox',
-      agent: 'outbox',
+      agent: 'agent',
     });
     expect(channels.rateLimits).toEqual({ email: 2, sms: 3, whatsapp: null });
     expect(channels.senders?.email.provider).toBe('resend');
