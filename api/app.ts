@@ -134,6 +134,7 @@ export async function buildApp(deps: AppDeps) {
     await signed.register(webhookRoutes, {
       db: deps.db,
       gateway: deps.gateway,
+      conversations: deps.conversations,
       settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
     });
   });

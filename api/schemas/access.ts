@@ -24,7 +24,8 @@ export const slugSchema = z
     /^[a-z][a-z0-9_-]{1,62}$/,
     'must be 2–63 characters: lowercase letters, digits, "_" or "-", starting with a letter',
   );
-export const permissionsSchema = z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length * 4);
+// Open (`x-open-enum`): permissions join with the capabilities that need them, in minor versions.
+export const permissionsSchema = z.array(z.enum(PERMISSIONS).meta({ 'x-open-enum': true })).max(PERMISSIONS.length * 4);
 export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const actorSchema = z

@@ -26,32 +26,17 @@ import {
   startWebhookApi,
   uniquePhone,
 } from './webhooks-support';
+import { type TwilioParams, twilioRequest as signedTwilioRequest } from '../support/twilio-request';
 
-type Params = Record<string, string>;
+type Params = TwilioParams;
 
-/** A request as Twilio makes it: form body, signed over the public URL and the parameters. */
+/** A request as Twilio makes it, to this file's app. */
 function twilioRequest(
   path: string,
   params: Params,
   options: { signedUrl?: string; token?: string; signedParams?: Params; signature?: string | null } = {},
 ) {
-  const signature =
-    options.signature === undefined
-      ? twilio.getExpectedTwilioSignature(
-          options.token ?? TWILIO_AUTH_TOKEN,
-          options.signedUrl ?? PUBLIC_BASE_URL + path,
-          options.signedParams ?? params,
-        )
-      : options.signature;
-  return {
-    method: 'POST' as const,
-    url: path,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(signature !== null && { 'x-twilio-signature': signature }),
-    },
-    payload: new URLSearchParams(params).toString(),
-  };
+  return signedTwilioRequest(path, params, { baseUrl: PUBLIC_BASE_URL, token: TWILIO_AUTH_TOKEN, ...options });
 }
 
 const inboundParams = (from: string, body: string): Params => ({

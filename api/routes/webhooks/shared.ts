@@ -6,6 +6,7 @@ import type { Channel } from '../../../domain/channels';
 import type { Actor } from '../../../domain/journey';
 import { messageJourneys } from '../../../application/fan-out';
 import type { JourneyGateway } from '../../../application/journey-gateway';
+import type { ConversationGateway } from '../../../application/conversation-gateway';
 import { type Problem, problem, problemResponse } from '../../problem';
 import { type LinkKeyRing, linkKeysFromEnv } from '../../../application/link-keys';
 import { publicBaseUrlProblem } from '../../../domain/urls';
@@ -48,6 +49,8 @@ export interface WebhookDeps {
   db: Database;
   gateway: JourneyGateway;
   settings: WebhookSettings;
+  /** Buyers' conversations: a message that is no keyword goes to the buyer's; none = not answered. */
+  conversations?: ConversationGateway | undefined;
 }
 
 const RESEND_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;

@@ -24,6 +24,8 @@ import type { Channel } from '../../../domain/channels';
 import { SUPPORTED_LOCALES, type Locale } from '../../../domain/locales';
 import type { Actor } from '../../../domain/journey';
 import { classifyInbound, replyFor } from '../../../domain/keywords';
+import { takeBuyerMessage } from '../../../application/buyer-messages';
+import type { ConversationChannel } from '../../../domain/conversation';
 import { type Problem, problem, sendProblem } from '../../problem';
 import {
   type WebhookDeps,
@@ -76,10 +78,13 @@ const statusQuery = z.object({ attempt: z.string().min(1).max(128).optional() })
 
 const inboundBody = z.object({
   From: address,
+  /** Our number the buyer wrote to (a number per language): the reply goes out from it. */
+  To: z.preprocess(blankToUndefined, address.optional()),
+  MessageSid: z.preprocess(blankToUndefined, z.string().min(1).max(64).optional()),
   Body: z.preprocess((v) => (v === undefined ? '' : v), z.string().max(4096)),
 });
 
-const channelOf = (address: string): Channel => (/^whatsapp:/i.test(address) ? 'whatsapp' : 'sms');
+const channelOf = (address: string): ConversationChannel => (/^whatsapp:/i.test(address) ? 'whatsapp' : 'sms');
 
 function escapeXml(text: string): string {
   return text.replace(
@@ -98,7 +103,7 @@ export function twiml(text: string | null): string {
 
 const isLocale = (value: string): value is Locale => (SUPPORTED_LOCALES as readonly string[]).includes(value);
 
-const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings }) => {
+const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings, conversations }) => {
   // Twilio posts forms; in this scope nothing else is parsed (other types get 415).
   app.removeAllContentTypeParsers();
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -192,11 +197,13 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
       schema: {
         operationId: 'receiveTwilioMessage',
         tags,
-        summary: 'Twilio inbound SMS or WhatsApp message: STOP / START / HELP (answers TwiML)',
+        summary:
+          'Twilio inbound SMS or WhatsApp message: STOP / START / HELP answered in TwiML; anything else goes to the buyer’s conversation',
         security: [],
         response: {
           200: {
-            description: 'TwiML: the reply to STOP / START / HELP, or none',
+            description:
+              'TwiML: the reply to STOP / START / HELP, or none (the assistant or an agent answers other messages through the conversation)',
             content: { 'text/xml': { schema: z.string() } },
           },
           ...webhookErrorResponses,
@@ -208,7 +215,7 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
       if (refused) return sendProblem(reply, refused);
       const body = inboundBody.safeParse(request.body ?? {});
       if (!body.success) return sendProblem(reply, malformed('body', body.error));
-      const { From: from, Body: text } = body.data;
+      const { From: from, To: to, MessageSid: sid, Body: text } = body.data;
       const channel = channelOf(from);
 
       // Any message from the buyer opens WhatsApp's 24-hour window.
@@ -224,6 +231,16 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
         await clearBuyerOptOutsAt(db, channel, from);
         journeys = await openJourneysAt(db, channel, from);
         await notifyJourneys(request.log, journeys, 'optIn', channel, gateway, TWILIO);
+      }
+
+      if (kind === 'other' && sid && conversations && text.trim() !== '') {
+        journeys ??= await openJourneysAt(db, channel, from);
+        const taken = await takeBuyerMessage(
+          { db, conversations, now: Date.now },
+          { channel, from, to, text, providerMessageId: sid },
+          journeys,
+        );
+        if (taken.kind === 'unknown_buyer') request.log.info({ channel }, 'a message from an address with no buyer');
       }
 
       let replyLocale: Locale = 'en';

@@ -29,7 +29,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Twilio inbound SMS or WhatsApp message: STOP / START / HELP (answers TwiML) */
+    /** Twilio inbound SMS or WhatsApp message: STOP / START / HELP answered in TwiML; anything else goes to the buyer’s conversation */
     post: operations['receiveTwilioMessage'];
     delete?: never;
     options?: never;
@@ -2213,7 +2213,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description TwiML: the reply to STOP / START / HELP, or none */
+      /** @description TwiML: the reply to STOP / START / HELP, or none (the assistant or an agent answers other messages through the conversation) */
       200: {
         headers: {
           [name: string]: unknown;
