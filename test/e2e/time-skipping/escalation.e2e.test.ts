@@ -8,6 +8,7 @@ import type { CallTaskRequest } from '../../../activities/channels/agent-task';
 import { withOutboxFallback } from '../../../activities/channels/outbox';
 import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { type Policy, defaultPolicy } from '../../../domain/policy';
+import { exportHistory } from '../../support/history-export';
 import { uniqueId } from '../../support/fixtures';
 import { skipWithout, timeSkipping } from '../servers';
 import { useTimeSkippingHarness } from './harness';
@@ -53,6 +54,7 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end escalation on the time-ski
         ]);
         expect(sent[1]).toMatchObject({ recipient: '+14155550161' });
         expect(tasks).toEqual([expect.objectContaining({ journeyId, taskId: sent[2]!.id })]);
+        await exportHistory('time-skipping/escalation-assistant-agent', handle);
 
         // A buyer without WhatsApp: the assistant steps fall through to the agent.
         const noWhatsApp = await h.newInstallment({ buyer: { phone: '+14155550162', whatsapp: undefined } });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HANDOFF_HOLD_HOURS } from '../../../domain/policy';
+import { exportHistory } from '../../support/history-export';
 import { eventually } from '../eventually';
 import { skipWithout, timeSkipping } from '../servers';
 import { useTimeSkippingHarness } from './harness';
@@ -35,6 +36,7 @@ describe.skipIf(skipWithout(timeSkipping, 'handoff holds on the time-skipping se
         const types = await h.eventTypes(journeyId);
         return types.includes('handoff_opened') && types.includes('handoff_closed') ? types : undefined;
       });
+      await exportHistory('time-skipping/handoff-held-then-resumed', handle);
     });
 
     it('a manual pause stays paused when the task closes', async () => {

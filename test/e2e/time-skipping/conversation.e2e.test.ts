@@ -1,0 +1,142 @@
+/**
+ * Tier 5, time-skipping: a buyer's WhatsApp conversation end to end, through the real API (the
+ * signed Twilio webhook, the conversation and agent-task routes), the real worker (the menu
+ * engine: no model key) and the real conversation workflow. The buyer asks what they owe and is
+ * answered in the outbox; asks for a person, and the journey holds its reminders; an agent
+ * answers through the API and closes the task; a day without messages closes the conversation.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../../api/app';
+import { envKeyStore } from '../../../application/key-stores';
+import { databasePolicies } from '../../../application/policy-catalog';
+import { TemporalConversationGateway } from '../../../application/temporal-conversation-gateway';
+import { listAttempts } from '../../../db/attempt-repository';
+import { findConversationWithMessages } from '../../../db/conversation-repository';
+import { findJourney } from '../../../db/journey-repository';
+import { CONVERSATION_REPLY_TEMPLATE, conversationWorkflowId } from '../../../domain/conversation';
+import { formatAmount } from '../../../domain/messages';
+import type { buyerConversation } from '../../../workflows/conversation';
+import { exportHistory } from '../../support/history-export';
+import { testLogger } from '../../support/test-log';
+import { twilioRequest } from '../../support/twilio-request';
+import { eventually } from '../eventually';
+import { skipWithout, timeSkipping } from '../servers';
+import { DAY, useTimeSkippingHarness } from './harness';
+
+const BASE_URL = 'https://api.example.com';
+const TOKEN = 'twilio-auth-token-for-e2e';
+const KEY = 'conversation-e2e-owner-key';
+/** Our Spanish-language WhatsApp number, which the buyer writes to (fictional). */
+const OUR_NUMBER = '+14155550100';
+
+describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping server'))(
+  'a buyer’s conversation end to end (time-skipping test server)',
+  () => {
+    const h = useTimeSkippingHarness();
+    let app: App;
+    let sid = 0;
+
+    beforeAll(async () => {
+      app = await buildApp({
+        db: h.db,
+        gateway: h.gateway,
+        conversations: new TemporalConversationGateway(h.env.client, h.taskQueue),
+        policies: databasePolicies(h.db),
+        keys: envKeyStore(`tenant-a:${KEY}`),
+        webhooks: { publicBaseUrl: BASE_URL, twilioAuthToken: TOKEN, resendWebhookSecret: null, linkKeys: null },
+        logger: testLogger(),
+      });
+      await app.ready();
+    });
+    afterAll(() => app?.close());
+
+    const buyerWrites = async (from: string, body: string, messageSid = `SM${String(++sid).padStart(32, '0')}`) => {
+      const params = { MessageSid: messageSid, From: `whatsapp:${from}`, To: `whatsapp:${OUR_NUMBER}`, Body: body };
+      const response = await app.inject(
+        twilioRequest('/webhooks/twilio/inbound', params, { baseUrl: BASE_URL, token: TOKEN }),
+      );
+      expect(response.statusCode, response.body).toBe(200);
+      return messageSid;
+    };
+    const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${KEY}` }, ...(payload && { payload }) });
+
+    it('answers, hands over to a person who replies and closes, and closes the conversation after a quiet day', async () => {
+      // North America's fictional range, one number of its own in this file's database.
+      const whatsapp = `+141555501${10 + Math.floor(Math.random() * 90)}`;
+      const { installment, handle: journey } = await h.startJourney({ buyer: { whatsapp, locale: 'es' } });
+      const conversationId = conversationWorkflowId(installment.tenantId, installment.buyer.id, 'whatsapp');
+      const replies = async () =>
+        (await listAttempts(h.db, conversationId)).filter((a) => a.template === CONVERSATION_REPLY_TEMPLATE);
+
+      await eventually('the journey on record', () =>
+        findJourney(h.db, installment.tenantId, installment.installmentId),
+      );
+
+      // The buyer asks what they owe: the assistant answers from the ledger, from our number.
+      const first = await buyerWrites(whatsapp, '¿Cuánto debo?');
+      const [answer] = await eventually('the answer in the outbox', async () => {
+        const sent = await replies();
+        return sent.length === 1 && sent[0]!.status === 'sent' ? sent : undefined;
+      });
+      expect(answer!.channel).toBe('whatsapp');
+      expect(answer!.recipient).toBe(whatsapp);
+      expect(answer!.whatsappMode).toBe('free_form');
+      expect(answer!.body).toContain(formatAmount(installment.amount.amountMinor, installment.amount.currency, 'es'));
+      // Twilio redelivers the webhook: still one message, one answer.
+      await buyerWrites(whatsapp, '¿Cuánto debo?', first);
+
+      // The buyer asks for a person: an agent task opens and the journey holds its reminders.
+      await buyerWrites(whatsapp, 'Quiero hablar con una persona, por favor');
+      const task = await eventually('the handoff task', async () => {
+        const tasks = (await api('GET', '/v1/agent-tasks?status=open')).json<{
+          items: { taskId: string; kind: string }[];
+        }>();
+        return tasks.items.find((t) => t.kind === 'handoff');
+      });
+      await eventually('the journey held', async () =>
+        (await h.status(journey)).stage === 'paused' ? true : undefined,
+      );
+      await eventually('the handoff acknowledged', async () => ((await replies()).length === 2 ? true : undefined));
+
+      // While a person has the conversation, the assistant stays quiet; the agent answers through the API.
+      await buyerWrites(whatsapp, '¿Hola?');
+      const path = `/v1/conversations/${encodeURIComponent(conversationId)}`;
+      const agentReply = await api('POST', `${path}/messages`, { text: 'Hola, soy Ana. Te ayudo con la fecha.' });
+      expect(agentReply.statusCode, agentReply.body).toBe(201);
+      const sent = await replies();
+      expect(sent.map((a) => a.body).at(-1)).toBe('Hola, soy Ana. Te ayudo con la fecha.');
+      expect(sent).toHaveLength(3);
+
+      // The agent closes the task: the journey resumes.
+      const closed = await api('POST', `/v1/agent-tasks/${encodeURIComponent(task.taskId)}/close`, {
+        resolution: 'called',
+      });
+      expect(closed.statusCode, closed.body).toBe(200);
+      await eventually('the journey resumed', async () =>
+        (await h.status(journey)).stage !== 'paused' ? true : undefined,
+      );
+
+      const history = await findConversationWithMessages(h.db, installment.tenantId, conversationId);
+      expect(history!.messages.filter((m) => m.author === 'buyer')).toHaveLength(3);
+      expect(history!.messages.filter((m) => m.author === 'agent')).toHaveLength(1);
+      expect(history!.messages.find((m) => m.author === 'assistant')!.toolCalls).toEqual(
+        expect.arrayContaining([expect.objectContaining({ tool: 'open_installments' })]),
+      );
+
+      // A quiet day closes the conversation: its workflow ends, its row says so.
+      const conversation: WorkflowHandle<typeof buyerConversation> = h.env.client.workflow.getHandle(conversationId);
+      await h.env.sleep(DAY + 60 * 60_000);
+      await eventually('the conversation closed', async () => {
+        const row = await findConversationWithMessages(h.db, installment.tenantId, conversationId);
+        return row?.conversation.status === 'closed' ? row : undefined;
+      });
+      expect((await conversation.describe()).status.name).toBe('COMPLETED');
+      // An agent can no longer write: the conversation (and WhatsApp's window) closed with the quiet day.
+      const late = await api('POST', `${path}/messages`, { text: '¿Sigues ahí?' });
+      expect(late.statusCode, late.body).toBe(409);
+      await exportHistory('time-skipping/conversation-handoff-closed', conversation);
+    });
+  },
+);
