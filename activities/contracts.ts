@@ -52,8 +52,8 @@ export interface ConversationActivityRef {
 export interface ConversationTurnInput extends ConversationActivityRef {
   /** The buyer's messages this turn answers (conversation_messages ids), oldest first. */
   messageIds: string[];
-  /** The turn's number over the conversation's life: its reply's key. */
-  turn: number;
+  /** The turn's key, unique over the conversation's life (its workflow chain and number): its reply's key. */
+  turn: string;
 }
 
 export interface ConversationTurnOutput {

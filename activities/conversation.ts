@@ -62,8 +62,9 @@ export interface ConversationActivityDeps extends ProviderSendDeps {
 const HISTORY_MESSAGES = 20;
 
 /** The keys of a conversation's outbound messages and its handoff tasks. */
-export const turnReplyId = (conversationId: string, turn: number) => `${conversationId}/turn/${turn}`;
-export const turnHandoffTaskId = (conversationId: string, turn: number) => `${conversationId}/handoff/${turn}`;
+export const turnReplyId = (conversationId: string, turn: string) => `${conversationId}/turn/${turn}`;
+/** A handoff's task id: short (it goes in API paths) and unique (the turn names its workflow chain's first run). */
+export const turnHandoffTaskId = (turn: string) => `handoff/${turn}`;
 
 export function createConversationActivities(deps: ConversationActivityDeps): ConversationActivities {
   const { db, now } = deps;
@@ -111,7 +112,7 @@ export function createConversationActivities(deps: ConversationActivityDeps): Co
           buyerId: input.buyerId,
           locale,
           conversationId: input.conversationId,
-          handoffTaskId: turnHandoffTaskId(input.conversationId, input.turn),
+          handoffTaskId: turnHandoffTaskId(input.turn),
         }),
       });
       await recordOutboundMessage(db, {

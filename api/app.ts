@@ -135,6 +135,7 @@ export async function buildApp(deps: AppDeps) {
       db: deps.db,
       gateway: deps.gateway,
       conversations: deps.conversations,
+      now: deps.now,
       settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
     });
   });

@@ -58,6 +58,9 @@ export async function buyerConversation(input: ConversationInput): Promise<void>
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8 },
   });
 
+  // A conversation closed for inactivity starts again as a new workflow (the same ID) whose count
+  // starts again: its messages' keys carry the chain's first run so they never meet the old ones.
+  const chain = workflowInfo().firstExecutionRunId;
   setHandler(conversationStateQuery, () => state);
   setHandler(buyerMessageSignal, ({ messageId, receivedAt }) => {
     state = takeBuyerMessage(state, { messageId, receivedAt: Date.parse(receivedAt) }, Date.now());
@@ -69,7 +72,7 @@ export async function buyerConversation(input: ConversationInput): Promise<void>
     agentReplyUpdate,
     async ({ text, actor }): Promise<AgentReplySent> => {
       state = { ...state, agentReplies: state.agentReplies + 1, lastActivityAt: Date.now() };
-      const messageId = `${ref.conversationId}/agent/${state.agentReplies}`;
+      const messageId = `${ref.conversationId}/${chain}/agent/${state.agentReplies}`;
       await recordAgentReply({ ...ref, messageId, text, actor });
       const outcome = await sendConversationMessage({ ...ref, messageId });
       return { messageId, status: outcome.status, ...(outcome.reason && { reason: outcome.reason }) };
@@ -108,7 +111,7 @@ export async function buyerConversation(input: ConversationInput): Promise<void>
 
   async function answer(messageIds: string[]): Promise<void> {
     state = { ...state, turns: state.turns + 1 };
-    const turn = await answerBuyer({ ...ref, messageIds, turn: state.turns });
+    const turn = await answerBuyer({ ...ref, messageIds, turn: `${chain}/${state.turns}` });
     if (turn.handoffTaskId) state = handedOff(state, turn.handoffTaskId);
     if (turn.replyMessageId) await sendConversationMessage({ ...ref, messageId: turn.replyMessageId });
     state = { ...state, lastActivityAt: Date.now() };

@@ -51,6 +51,8 @@ export interface WebhookDeps {
   settings: WebhookSettings;
   /** Buyers' conversations: a message that is no keyword goes to the buyer's; none = not answered. */
   conversations?: ConversationGateway | undefined;
+  /** The clock a buyer's message is recorded at (the reply window counts from it); `Date.now` by default. */
+  now?: (() => number) | undefined;
 }
 
 const RESEND_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;

@@ -103,7 +103,7 @@ export function twiml(text: string | null): string {
 
 const isLocale = (value: string): value is Locale => (SUPPORTED_LOCALES as readonly string[]).includes(value);
 
-const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings, conversations }) => {
+const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings, conversations, now }) => {
   // Twilio posts forms; in this scope nothing else is parsed (other types get 415).
   app.removeAllContentTypeParsers();
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -236,7 +236,7 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
       if (kind === 'other' && sid && conversations && text.trim() !== '') {
         journeys ??= await openJourneysAt(db, channel, from);
         const taken = await takeBuyerMessage(
-          { db, conversations, now: Date.now },
+          { db, conversations, now: now ?? Date.now },
           { channel, from, to, text, providerMessageId: sid },
           journeys,
         );

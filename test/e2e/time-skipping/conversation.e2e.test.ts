@@ -36,6 +36,8 @@ describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping se
     const h = useTimeSkippingHarness();
     let app: App;
     let sid = 0;
+    /** The API's clock follows the test server's skipped time, as a real deployment's follows the real one. */
+    let skipped = 0;
 
     beforeAll(async () => {
       app = await buildApp({
@@ -46,6 +48,7 @@ describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping se
         keys: envKeyStore(`tenant-a:${KEY}`),
         webhooks: { publicBaseUrl: BASE_URL, twilioAuthToken: TOKEN, resendWebhookSecret: null, linkKeys: null },
         logger: testLogger(),
+        now: () => Date.now() + skipped,
       });
       await app.ready();
     });
@@ -128,6 +131,7 @@ describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping se
       // A quiet day closes the conversation: its workflow ends, its row says so.
       const conversation: WorkflowHandle<typeof buyerConversation> = h.env.client.workflow.getHandle(conversationId);
       await h.env.sleep(DAY + 60 * 60_000);
+      skipped = (await h.env.currentTimeMs()) - Date.now();
       await eventually('the conversation closed', async () => {
         const row = await findConversationWithMessages(h.db, installment.tenantId, conversationId);
         return row?.conversation.status === 'closed' ? row : undefined;
@@ -136,6 +140,16 @@ describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping se
       // An agent can no longer write: the conversation (and WhatsApp's window) closed with the quiet day.
       const late = await api('POST', `${path}/messages`, { text: '¿Sigues ahí?' });
       expect(late.statusCode, late.body).toBe(409);
+
+      // The buyer writes again: the conversation opens again, with its history, and is answered anew.
+      await buyerWrites(whatsapp, 'Hola otra vez, ¿cuánto debo?');
+      await eventually('the answer to the reopened conversation', async () => {
+        const sent = await replies();
+        return sent.length === 4 && sent[3]!.status === 'sent' ? sent : undefined;
+      });
+      const reopened = await findConversationWithMessages(h.db, installment.tenantId, conversationId);
+      expect(reopened!.conversation.status).toBe('open');
+      expect(reopened!.messages.filter((m) => m.author === 'assistant').length).toBeGreaterThanOrEqual(3);
       await exportHistory('time-skipping/conversation-handoff-closed', conversation);
     });
   },
