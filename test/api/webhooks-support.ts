@@ -19,6 +19,7 @@ import { uniqueId } from '../support/fixtures';
 import { testLogger } from '../support/test-log';
 import { linkKeyRing } from '../../application/link-keys';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
+import type { ConversationGateway } from '../../application/conversation-gateway';
 import { TENANT_A_KEY, TENANT_B_KEY, startBody } from './support';
 
 export const PUBLIC_BASE_URL = 'https://api.example.com';
@@ -45,10 +46,13 @@ export async function startWebhookApi(
   db: Database,
   settings: WebhookSettings = ALL_SETTINGS,
   gateway = new InMemoryJourneyGateway(db),
+  /** Buyers' conversations: without one, a message that is no keyword is not taken. */
+  conversations?: ConversationGateway,
 ): Promise<WebhookHarness> {
   const app = await buildApp({
     db,
     gateway,
+    ...(conversations && { conversations }),
     policies: databasePolicies(db),
     keys: firstOf(envKeyStore(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`), databaseKeyStore(db)),
     webhooks: settings,
@@ -73,7 +77,7 @@ export interface SeededJourney extends JourneyRef {
 /** Starts a journey through the API in the given tenant, its buyer reachable at the given addresses. */
 export async function seedJourney(
   harness: WebhookHarness,
-  buyer: { phone?: string; whatsapp?: string; email?: string; locale?: string },
+  buyer: { id?: string; phone?: string; whatsapp?: string; email?: string; locale?: string },
   tenant: 'tenant-a' | 'tenant-b' = 'tenant-a',
 ): Promise<SeededJourney> {
   const installmentId = uniqueId('inst');
@@ -92,14 +96,23 @@ export async function seedJourney(
 /** An attempt row as the deliver activity leaves it once the provider took the message. */
 export async function insertAttempt(
   db: Database,
-  values: { channel: Channel; recipient: string; status?: string; providerMessageId?: string | null },
+  values: {
+    channel: Channel;
+    recipient: string;
+    status?: string;
+    providerMessageId?: string | null;
+    /** Whose attempt (default tenant-a / buyer-1). */
+    tenantId?: string;
+    buyerId?: string;
+    sentAt?: Date;
+  },
 ): Promise<string> {
   const id = uniqueId('att');
   await db.insert(attempts).values({
     id,
     journeyId: uniqueId('journey'),
-    tenantId: 'tenant-a',
-    buyerId: 'buyer-1',
+    tenantId: values.tenantId ?? 'tenant-a',
+    buyerId: values.buyerId ?? 'buyer-1',
     planRevision: 1,
     stepIndex: 0,
     channel: values.channel,
@@ -110,7 +123,7 @@ export async function insertAttempt(
     body: 'Reminder',
     status: values.status ?? 'sent',
     providerMessageId: values.providerMessageId ?? null,
-    sentAt: new Date(),
+    sentAt: values.sentAt ?? new Date(),
   });
   return id;
 }
