@@ -335,7 +335,7 @@ describeEachDatabase('conversation activities', (getDb) => {
     const { ref, inboundId } = await seedConversation();
     const tools = recordingTools();
     const activities = activitiesAt(NOW, { toolsFor: tools.toolsFor });
-    const input = { ...ref, messageIds: [inboundId], turn: 1 };
+    const input = { ...ref, messageIds: [inboundId], turn: 'run-a/1' };
 
     const first = await activities.answerBuyer(input);
     expect(first).toEqual({ replyMessageId: `${ref.conversationId}/turn/1`, handoffTaskId: null });
@@ -379,7 +379,7 @@ describeEachDatabase('conversation activities', (getDb) => {
       asked.push(messageId);
     }
     const engine = capturingMenu();
-    await activitiesAt(NOW, { engine }).answerBuyer({ ...ref, messageIds: asked, turn: 2 });
+    await activitiesAt(NOW, { engine }).answerBuyer({ ...ref, messageIds: asked, turn: 'run-a/2' });
 
     expect(engine.inputs).toHaveLength(1);
     const [input] = engine.inputs;
@@ -402,10 +402,10 @@ describeEachDatabase('conversation activities', (getDb) => {
     });
     const tools = recordingTools();
     const engine = capturingMenu();
-    const input = { ...ref, messageIds: [messageId], turn: 3 };
+    const input = { ...ref, messageIds: [messageId], turn: 'run-a/3' };
     const expected = {
       replyMessageId: `${ref.conversationId}/turn/3`,
-      handoffTaskId: `${ref.conversationId}/handoff/3`,
+      handoffTaskId: 'handoff/run-a/3',
     };
 
     expect(await activitiesAt(NOW, { engine, toolsFor: tools.toolsFor }).answerBuyer(input)).toEqual(expected);
@@ -447,7 +447,7 @@ describeEachDatabase('conversation activities', (getDb) => {
     const { ref, inboundId } = await seedConversation({ tenantId, buyerId: installment.buyer.id });
     const engine = capturingMenu();
 
-    await activitiesAt(NOW, { engine }).answerBuyer({ ...ref, messageIds: [inboundId], turn: 1 });
+    await activitiesAt(NOW, { engine }).answerBuyer({ ...ref, messageIds: [inboundId], turn: 'run-a/1' });
 
     const [input] = engine.inputs;
     expect(input!.context).toEqual({
