@@ -338,7 +338,7 @@ describeEachDatabase('conversation activities', (getDb) => {
     const input = { ...ref, messageIds: [inboundId], turn: 'run-a/1' };
 
     const first = await activities.answerBuyer(input);
-    expect(first).toEqual({ replyMessageId: `${ref.conversationId}/turn/1`, handoffTaskId: null });
+    expect(first).toEqual({ replyMessageId: `${ref.conversationId}/turn/run-a/1`, handoffTaskId: null });
     expect(tools.calls.map((c) => c.tool)).toEqual(['open_installments']);
     const reply = await findMessage(getDb(), ref.tenantId, first.replyMessageId!);
     const [owed] = (await evaluationTools('en').openInstallments()).installments;
@@ -360,7 +360,7 @@ describeEachDatabase('conversation activities', (getDb) => {
     const t0 = NOW - 2 * HOUR;
     const { ref, inboundId: earlier } = await seedConversation({ wroteAt: t0 });
     await recordOutboundMessage(getDb(), {
-      id: `${ref.conversationId}/turn/1`,
+      id: `${ref.conversationId}/turn/run-a/1`,
       conversationId: ref.conversationId,
       tenantId: ref.tenantId,
       author: 'assistant',
@@ -404,7 +404,7 @@ describeEachDatabase('conversation activities', (getDb) => {
     const engine = capturingMenu();
     const input = { ...ref, messageIds: [messageId], turn: 'run-a/3' };
     const expected = {
-      replyMessageId: `${ref.conversationId}/turn/3`,
+      replyMessageId: `${ref.conversationId}/turn/run-a/3`,
       handoffTaskId: 'handoff/run-a/3',
     };
 
