@@ -9,10 +9,8 @@ import type { ChannelSender, OutgoingMessage, SendOutcome } from '../../activiti
 import { type ActivityDeps, createActivities } from '../../activities/index';
 import { listAttempts } from '../../db/attempt-repository';
 import { contactLedger, recordOptOut } from '../../db/contact-repository';
-import type { InstallmentInput } from '../../domain/installment';
 import { describeEachDatabase } from '../support/databases';
-import { confirmationDeliveryFor, reminderDeliveryFor } from '../support/deliveries';
-import { makeInstallment, uniqueId } from '../support/fixtures';
+import { confirmationDeliveryFor, freshInstallment, reminderDeliveryFor } from '../support/deliveries';
 
 /** Tuesday 2026-12-01, 10:00 in New York. */
 const NOW = Date.UTC(2026, 11, 1, 15, 0);
@@ -32,13 +30,6 @@ class CountingSender implements ChannelSender {
     this.sent.push(message);
     return { kind: 'sent', providerMessageId: `msg-${this.sent.length}` };
   }
-}
-
-function freshInstallment(): InstallmentInput {
-  const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
-  return makeInstallment({
-    buyer: { id: uniqueId('buyer'), email: `${uniqueId('b')}@example.com`, phone: `+1415${n}`, whatsapp: `+1628${n}` },
-  });
 }
 
 describeEachDatabase('deliver activity: confirmations are transactional', (getDb) => {

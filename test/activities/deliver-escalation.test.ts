@@ -13,12 +13,10 @@ import { type ActivityDeps, createActivities } from '../../activities/index';
 import { listAttempts } from '../../db/attempt-repository';
 import { recordBuyerOptOut } from '../../db/buyer-consent-repository';
 import { contactPointState, recordInbound, recordOptOut } from '../../db/contact-repository';
-import type { InstallmentInput } from '../../domain/installment';
 import { MESSAGE_COPY } from '../../domain/messages';
 import { describeEachDatabase } from '../support/databases';
-import { reminderDeliveryFor as deliveryFor } from '../support/deliveries';
+import { reminderDeliveryFor as deliveryFor, freshInstallment } from '../support/deliveries';
 import { type FakeTwilioServer, localTwilioHttpClient, startFakeTwilioServer } from '../support/fake-twilio-server';
-import { makeInstallment, uniqueId } from '../support/fixtures';
 
 /** Tuesday 2026-12-01, 10:00 in New York. */
 const NOW = Date.UTC(2026, 11, 1, 15, 0);
@@ -28,21 +26,6 @@ const TEMPLATE_SID = `HX${'4'.repeat(32)}`;
 const INVITE = MESSAGE_COPY.en.assistantInvite;
 
 const silent: ActivityDeps['logger'] = { info: () => undefined, warn: () => undefined };
-
-/** A buyer of their own, with unique addresses, so tests sharing a database never share a ledger. */
-function freshInstallment(overrides: Parameters<typeof makeInstallment>[0] = {}): InstallmentInput {
-  const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
-  return makeInstallment({
-    ...overrides,
-    buyer: {
-      id: uniqueId('buyer'),
-      email: `${uniqueId('b')}@example.com`,
-      phone: `+1415${n}`,
-      whatsapp: `+1628${n}`,
-      ...overrides.buyer,
-    },
-  });
-}
 
 /** The seller's task list, as application/agent-tasks.ts keeps it: one task per task id. */
 class CallTasks {

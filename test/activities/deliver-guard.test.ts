@@ -32,13 +32,11 @@ import {
 } from '../../db/contact-repository';
 import { listAttempts } from '../../db/attempt-repository';
 import type { Channel } from '../../domain/channels';
-import type { InstallmentInput } from '../../domain/installment';
 import { defaultPolicy } from '../../domain/policy';
 import { describeEachDatabase } from '../support/databases';
 import { type FakeResendServer, startFakeResendServer } from '../support/fake-resend-server';
 import { type FakeTwilioServer, localTwilioHttpClient, startFakeTwilioServer } from '../support/fake-twilio-server';
-import { reminderDeliveryFor } from '../support/deliveries';
-import { makeInstallment, uniqueId } from '../support/fixtures';
+import { freshInstallment, reminderDeliveryFor } from '../support/deliveries';
 
 /** Tuesday 2026-12-01, 10:00 in New York. */
 const NOW = Date.UTC(2026, 11, 1, 15, 0);
@@ -68,21 +66,6 @@ class ScriptedSender implements ChannelSender {
 
 function sendersWith(channel: Channel, sender: ChannelSender): ChannelSenders {
   return withOutboxFallback({ [channel]: sender } as Partial<ChannelSenders>);
-}
-
-/** A buyer of their own, with unique addresses, so tests sharing a database never share a ledger. */
-function freshInstallment(overrides: Parameters<typeof makeInstallment>[0] = {}): InstallmentInput {
-  const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
-  return makeInstallment({
-    ...overrides,
-    buyer: {
-      id: uniqueId('buyer'),
-      email: `${uniqueId('b')}@example.com`,
-      phone: `+1415${n}`,
-      whatsapp: `+1628${n}`,
-      ...overrides.buyer,
-    },
-  });
 }
 
 const deliveryFor = reminderDeliveryFor;

@@ -3,7 +3,7 @@ import { type Channel, addressOn } from '../../domain/channels';
 import type { InstallmentInput } from '../../domain/installment';
 import { defaultPolicy } from '../../domain/policy';
 import { purchaseIdOf } from '../../domain/purchase';
-import { uniqueId } from './fixtures';
+import { makeInstallment, uniqueId } from './fixtures';
 
 /**
  * What the workflow hands the deliver activity for step 1 of this installment's journey, on
@@ -60,4 +60,19 @@ export function confirmationDeliveryFor(
     amountPaidMinor: paidMinor,
     amountDueMinor: inst.amount.amountMinor - paidMinor,
   };
+}
+
+/** A buyer of their own, with unique addresses, so tests sharing a database never share a ledger. */
+export function freshInstallment(overrides: Parameters<typeof makeInstallment>[0] = {}): InstallmentInput {
+  const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
+  return makeInstallment({
+    ...overrides,
+    buyer: {
+      id: uniqueId('buyer'),
+      email: `${uniqueId('b')}@example.com`,
+      phone: `+1415${n}`,
+      whatsapp: `+1628${n}`,
+      ...overrides.buyer,
+    },
+  });
 }
