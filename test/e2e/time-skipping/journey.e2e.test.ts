@@ -286,7 +286,10 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end journeys on the time-skipp
             : undefined;
         };
         while ((await eventually('the journey settled', settled)) === firstRun) {
-          if (toggles >= 3_000) throw new Error('the server never suggested continue-as-new');
+          if (toggles >= 5_000) {
+            const { historyLength } = await handle.describe();
+            throw new Error(`the server never suggested continue-as-new (${historyLength} events)`);
+          }
           for (let i = 0; i < 100; i++) {
             await handle.signal(pauseSignal, {});
             await handle.signal(resumeSignal, {});
