@@ -105,6 +105,8 @@ export async function buyerConversation(input: ConversationInput): Promise<void>
       await condition(allHandlersFinished);
       if (state.pending.length > 0) continue;
       await closeConversation({ ...ref, at: Date.now() });
+      // The buyer wrote while it closed: the row stayed open (it closes only what was quiet), and so does this.
+      if (state.pending.length > 0) continue;
       return;
     }
   }
