@@ -136,10 +136,11 @@ export function idleDeadline(state: ConversationState): number {
   return state.lastActivityAt + CONVERSATION_IDLE_MS;
 }
 
-export type AgentReplyRefusal = 'empty' | 'too_long' | 'window_closed';
+export type AgentReplyRefusal = 'empty' | 'too_long' | 'no_handoff' | 'window_closed';
 
 /**
- * Why an agent's reply cannot go out now, or null. Free-form text goes out only within the
+ * Why an agent's reply cannot go out now, or null: only while the conversation is handed to a
+ * person (an open handoff), and free-form text goes out only within the
  * channel's window of the buyer's last message (WhatsApp: 24 hours; SMS: any time).
  */
 export function agentReplyRefusal(
@@ -149,6 +150,8 @@ export function agentReplyRefusal(
 ): AgentReplyRefusal | null {
   if (typeof text !== 'string' || text.trim() === '') return 'empty';
   if (text.length > MAX_AGENT_REPLY_LENGTH) return 'too_long';
+  // A person writes while they have the conversation: otherwise the assistant answers too.
+  if (state.status !== 'handoff') return 'no_handoff';
   return windowOpen(state.lastInboundAt) ? null : 'window_closed';
 }
 

@@ -4,13 +4,17 @@
  * assistant answers each batch of messages in an activity, the reply goes out through the
  * channel's delivery queue, a handoff hands the conversation to a person until the task closes,
  * an agent's reply goes out through the same path, and a day without messages closes it. The
- * messages themselves live in Postgres: the history carries their ids, not their words.
+ * buyer's messages and the assistant's replies live in Postgres: the history carries their ids,
+ * not their words (an agent's reply passes through its update's arguments: encrypt payloads with
+ * TEMPORAL_PAYLOAD_KEYS).
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -38,9 +42,9 @@ import {
 import { deliveryTaskQueue } from './messages';
 
 const { answerBuyer, recordAgentReply, closeConversation } = proxyActivities<ConversationActivities>({
-  // A turn may call the model a few times (each with its own timeout and retries) and the tools.
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+  // A turn may call the model up to five times (each 20 s, retried twice by the SDK) and the tools.
+  startToCloseTimeout: '6 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', maximumAttempts: 10 },
 });
 
 export async function buyerConversation(input: ConversationInput): Promise<void> {
@@ -105,17 +109,28 @@ export async function buyerConversation(input: ConversationInput): Promise<void>
       await condition(allHandlersFinished);
       if (state.pending.length > 0) continue;
       await closeConversation({ ...ref, at: Date.now() });
-      // The buyer wrote while it closed: the row stayed open (it closes only what was quiet), and so does this.
+      // The buyer (or an agent) wrote while it closed: the row stayed open (it closes only what
+      // was quiet), and so does this.
+      await condition(allHandlersFinished);
       if (state.pending.length > 0) continue;
       return;
     }
   }
 
+  /**
+   * One turn. A turn that keeps failing (the database down for long, a bug) is given up, not the
+   * conversation: its messages stay on record for an agent, and the next message is answered.
+   */
   async function answer(messageIds: string[]): Promise<void> {
     state = { ...state, turns: state.turns + 1 };
-    const turn = await answerBuyer({ ...ref, messageIds, turn: `${chain}/${state.turns}` });
-    if (turn.handoffTaskId) state = handedOff(state, turn.handoffTaskId);
-    if (turn.replyMessageId) await sendConversationMessage({ ...ref, messageId: turn.replyMessageId });
+    try {
+      const turn = await answerBuyer({ ...ref, messageIds, turn: `${chain}/${state.turns}` });
+      if (turn.handoffTaskId) state = handedOff(state, turn.handoffTaskId);
+      if (turn.replyMessageId) await sendConversationMessage({ ...ref, messageId: turn.replyMessageId });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.warn('a turn was given up', { turn: state.turns, error: err.cause?.message ?? err.message });
+    }
     state = { ...state, lastActivityAt: Date.now() };
   }
 }

@@ -80,17 +80,25 @@ describe('inactivity and the reply window', () => {
     expect(idleDeadline(state)).toBe(T0 + 2 * HOUR + CONVERSATION_IDLE_MS);
   });
 
-  it('lets an agent write on WhatsApp only inside the 24-hour window, on SMS at any time', () => {
+  it('lets an agent write only while they have the conversation', () => {
     const state = takeBuyerMessage(newConversation(T0), { messageId: 'in/a', receivedAt: T0 }, T0);
+    const open = () => true;
+    expect(agentReplyRefusal(state, 'Hi, this is Ana', open)).toBe('no_handoff');
+    expect(agentReplyRefusal(handedOff(state, 'task-1'), 'Hi, this is Ana', open)).toBeNull();
+    expect(agentReplyRefusal(handoffClosed(handedOff(state, 'task-1'), 'task-1'), 'Hi', open)).toBe('no_handoff');
+  });
+
+  it('lets an agent write on WhatsApp only inside the 24-hour window, on SMS at any time', () => {
+    const state = handedOff(takeBuyerMessage(newConversation(T0), { messageId: 'in/a', receivedAt: T0 }, T0), 'task-1');
     const whatsapp = (now: number) => (at: number | null) => replyWindowOpen('whatsapp', at, now);
     expect(agentReplyRefusal(state, 'Hi, this is Ana', whatsapp(T0 + 23 * HOUR))).toBeNull();
     expect(agentReplyRefusal(state, 'Hi, this is Ana', whatsapp(T0 + 24 * HOUR))).toBe('window_closed');
-    expect(agentReplyRefusal(newConversation(T0), 'Hi', whatsapp(T0))).toBe('window_closed');
+    expect(agentReplyRefusal(handedOff(newConversation(T0), 'task-1'), 'Hi', whatsapp(T0))).toBe('window_closed');
     expect(replyWindowOpen('sms', null, T0)).toBe(true);
   });
 
   it('refuses an empty or over-long reply before anything else', () => {
-    const state = newConversation(T0);
+    const state = handedOff(newConversation(T0), 'task-1');
     const open = () => true;
     expect(agentReplyRefusal(state, '   ', open)).toBe('empty');
     expect(agentReplyRefusal(state, 42, open)).toBe('empty');
