@@ -14,6 +14,7 @@ import {
   closeIdleConversation,
   findConversation,
   findMessage,
+  findOpenHandoffTask,
   latestBuyer,
   recentMessages,
   recordOutboundMessage,
@@ -55,6 +56,8 @@ export interface ConversationActivityDeps extends ProviderSendDeps {
     conversationId: string;
     /** The task a handoff in this turn opens: a retried turn opens the same one. */
     handoffTaskId: string;
+    /** The turn's key: a retried turn's due-date request is the same update. */
+    turnKey: string;
   }): ConversationTools;
 }
 
@@ -91,11 +94,16 @@ export function createConversationActivities(deps: ConversationActivityDeps): Co
           handoffTaskId: handoffOf((answered.toolCalls ?? []) as ToolCallRecord[])?.taskId ?? null,
         };
       const conversation = await conversationOf(input);
+      // A person has this conversation (a handoff still open from before it last closed): stay quiet.
+      const heldBy = await findOpenHandoffTask(db, input.tenantId, input.conversationId);
+      if (heldBy) return { replyMessageId: null, handoffTaskId: heldBy.id };
+      const { history, message } = await turnMessages(input.conversationId, input.messageIds);
+      // Messages this conversation does not hold (a provider id reused elsewhere): nothing to answer.
+      if (message.trim() === '') return { replyMessageId: null, handoffTaskId: null };
       const at = now();
       const buyer = await latestBuyer(db, input.tenantId, input.buyerId);
       const tenant = await findTenant(db, input.tenantId);
       const locale: Locale = isLocale(conversation.locale) ? conversation.locale : 'en';
-      const { history, message } = await turnMessages(input.conversationId, input.messageIds);
       const result = await runAssistantTurn({
         engine: deps.engine,
         context: {
@@ -113,6 +121,7 @@ export function createConversationActivities(deps: ConversationActivityDeps): Co
           locale,
           conversationId: input.conversationId,
           handoffTaskId: turnHandoffTaskId(input.turn),
+          turnKey: `${input.conversationId}/${input.turn}`,
         }),
       });
       await recordOutboundMessage(db, {

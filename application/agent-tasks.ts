@@ -63,7 +63,7 @@ export interface OpenedTask {
   created: boolean;
   /** What became of each of the buyer's open journeys (handoffs only). */
   journeys: FanOutOutcome[];
-  notified: 'sent' | 'no_address' | 'refused' | 'not_configured';
+  notified: 'sent' | 'no_address' | 'refused' | 'not_configured' | 'failed';
 }
 
 /**
@@ -206,15 +206,25 @@ function isConversationChannel(channel: string): channel is ConversationChannel 
 
 async function notify(deps: AgentTaskDeps, task: AgentTaskRow): Promise<OpenedTask['notified']> {
   if (!deps.notifier) return 'not_configured';
-  return deps.notifier.taskOpened({
-    tenantId: task.tenantId,
-    taskId: task.id,
-    kind: task.kind,
-    reason: task.reason,
-    buyerId: task.buyerId,
-    conversationId: task.conversationId,
-    journeyId: task.journeyId,
-  });
+  // The task is stored and listed whatever the email does: a provider outage must not undo or
+  // repeat what opening it did (an assistant's turn would run its tools again).
+  return deps.notifier
+    .taskOpened({
+      tenantId: task.tenantId,
+      taskId: task.id,
+      kind: task.kind,
+      reason: task.reason,
+      buyerId: task.buyerId,
+      conversationId: task.conversationId,
+      journeyId: task.journeyId,
+    })
+    .catch((err: unknown) => {
+      deps.log.warn(
+        { taskId: task.id, error: err instanceof Error ? err.message : String(err) },
+        'the seller could not be notified of a task',
+      );
+      return 'failed' as const;
+    });
 }
 
 /** A line in the conversation's history that no one sent to the buyer: the handoff's open and close. */

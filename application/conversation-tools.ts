@@ -50,6 +50,11 @@ export interface ConversationBinding {
    * from the conversation and the clock.
    */
   handoffTaskId?: string;
+  /**
+   * The turn's key: a retried turn's due-date request is the same update (Temporal dedupes it by
+   * this), not a second change.
+   */
+  turnKey?: string;
 }
 
 /** The most installments open_installments lists (the oldest due first). */
@@ -138,7 +143,11 @@ export function createConversationTools(deps: ConversationToolDeps, binding: Con
     async requestNewDueDate({ installmentId, dueDate }): Promise<DueDateResult> {
       const journey = await journeyOf(installmentId);
       if (journey === 'unknown' || journey === null) return { outcome: 'unknown_installment' };
-      const result = await deps.gateway.changeDueDate(journey.ref, { dueDate, actor });
+      const result = await deps.gateway.changeDueDate(
+        journey.ref,
+        { dueDate, actor },
+        binding.turnKey ? { idempotencyKey: `${binding.turnKey}/${installmentId}/${dueDate}` } : {},
+      );
       if (result.kind === 'accepted')
         return { outcome: 'changed', installmentId, dueDate: date(result.result.dueDate) };
       if (result.kind === 'not_running') return { outcome: 'unavailable' };

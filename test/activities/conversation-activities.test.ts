@@ -17,6 +17,7 @@ import { contactLedger, recordInbound, recordOptOut, recordSuppression } from '.
 import {
   findConversation,
   findMessage,
+  openAgentTask,
   recordInboundMessage,
   recordOutboundMessage,
   upsertConversation,
@@ -331,6 +332,42 @@ describeEachDatabase('conversation activities', (getDb) => {
 
   // ——— answerBuyer ———
 
+  it('a conversation a person still has (a handoff open from before it last closed) is not answered by the assistant', async () => {
+    const { ref, inboundId } = await seedConversation();
+    await openAgentTask(getDb(), {
+      id: uniqueId('handoff'),
+      tenantId: ref.tenantId,
+      buyerId: ref.buyerId,
+      kind: 'handoff',
+      conversationId: ref.conversationId,
+      reason: 'buyer_asked',
+      at: new Date(NOW - MINUTE),
+    });
+    const tools = recordingTools();
+    const engine = capturingMenu();
+    const turn = await activitiesAt(NOW, { engine, toolsFor: tools.toolsFor }).answerBuyer({
+      ...ref,
+      messageIds: [inboundId],
+      turn: 'run-b/1',
+    });
+    expect(turn.replyMessageId).toBeNull();
+    expect(turn.handoffTaskId).toMatch(/^handoff-/);
+    expect(engine.inputs).toHaveLength(0);
+    expect(tools.calls).toHaveLength(0);
+  });
+
+  it('a turn over messages the conversation does not hold answers nothing', async () => {
+    const { ref } = await seedConversation();
+    const engine = capturingMenu();
+    const turn = await activitiesAt(NOW, { engine }).answerBuyer({
+      ...ref,
+      messageIds: ['in/elsewhere'],
+      turn: 'run-c/1',
+    });
+    expect(turn).toEqual({ replyMessageId: null, handoffTaskId: null });
+    expect(engine.inputs).toHaveLength(0);
+  });
+
   it('one turn: the tools run once, the reply is recorded once, and a retried turn returns the same reply', async () => {
     const { ref, inboundId } = await seedConversation();
     const tools = recordingTools();
@@ -416,6 +453,7 @@ describeEachDatabase('conversation activities', (getDb) => {
         locale: 'en',
         conversationId: ref.conversationId,
         handoffTaskId: expected.handoffTaskId,
+        turnKey: `${ref.conversationId}/run-a/3`,
       },
     ]);
     expect(tools.calls.map((c) => c.tool)).toEqual(['handoff_to_human']);
