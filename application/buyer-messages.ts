@@ -63,22 +63,27 @@ export async function takeBuyerMessage(
   return { kind: 'taken', conversationId };
 }
 
-/** Who writes from this address, and in which language to answer. */
+/**
+ * Who writes from this address, and in which language to answer: among the buyers at this address
+ * — with a conversation open there, or a running journey — the one we last wrote to (the message
+ * most likely answers it: a buyer chatting with one seller may be replying to another's
+ * reminder); else the open conversation; else the first journey.
+ */
 async function buyerWriting(
   db: Database,
   channel: ConversationChannel,
   address: string,
   journeys: readonly JourneyAtAddress[],
 ): Promise<{ tenantId: string; buyerId: string; locale: string } | null> {
-  const [open] = await activeConversationsAt(db, channel, address);
-  if (open) return { tenantId: open.tenantId, buyerId: open.buyerId, locale: open.locale };
-  if (journeys.length === 0) return null;
-  const sameBuyer = (a: { tenantId: string; buyerId: string }) => (j: JourneyAtAddress) =>
-    j.tenantId === a.tenantId && j.buyerId === a.buyerId;
-  // Several sellers may have journeys at one number: the one who wrote last is the one answered.
+  const candidates = [...(await activeConversationsAt(db, channel, address)), ...journeys].map(
+    ({ tenantId, buyerId, locale }) => ({ tenantId, buyerId, locale }),
+  );
+  if (candidates.length === 0) return null;
+  // Several sellers may write to one number: the one who wrote last is the one answered.
   const carried = CHANNELS.filter((c) => carrierOf(c) === channel);
   const contacted = await buyersLastContactedAt(db, carried, address);
-  const latest = contacted.map((b) => journeys.find(sameBuyer(b))).find((j) => j !== undefined);
-  const journey = latest ?? journeys[0]!;
-  return { tenantId: journey.tenantId, buyerId: journey.buyerId, locale: journey.locale };
+  const latest = contacted
+    .map((b) => candidates.find((c) => c.tenantId === b.tenantId && c.buyerId === b.buyerId))
+    .find((c) => c !== undefined);
+  return latest ?? candidates[0]!;
 }
