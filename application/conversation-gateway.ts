@@ -21,8 +21,15 @@ export type AgentReplyResult =
 export interface ConversationGateway {
   /** Hands a recorded buyer message to the conversation, starting it when none runs (signal-with-start). */
   buyerWrote(ref: ConversationRef, message: { messageId: string; receivedAt: string }): Promise<void>;
-  /** An agent's reply, sent through the conversation (its update answers sent or refused). */
-  agentReply(ref: ConversationRef, request: { text: string; actor: Actor }): Promise<AgentReplyResult>;
+  /**
+   * An agent's reply, sent through the conversation (its update answers sent or refused).
+   * `idempotencyKey`: a retry with the same key attaches to the first reply, never sends a second.
+   */
+  agentReply(
+    ref: ConversationRef,
+    request: { text: string; actor: Actor },
+    options?: { idempotencyKey?: string },
+  ): Promise<AgentReplyResult>;
   /** The agent closed the handoff: the assistant answers the next message again. */
   handoffClosed(ref: ConversationRef, request: { taskId: string; actor: Actor }): Promise<'delivered' | 'not_running'>;
 }

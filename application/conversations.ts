@@ -99,7 +99,14 @@ export type AgentReplyOutcome =
 /** An agent's reply to the buyer, through the conversation's workflow (which records it in the history). */
 export async function sendAgentReply(
   deps: { db: Database; conversations?: ConversationGateway | undefined },
-  input: { tenantId: string; conversationId: string; text: string; actor: Actor },
+  input: {
+    tenantId: string;
+    conversationId: string;
+    text: string;
+    actor: Actor;
+    /** The caller's Idempotency-Key: a retry after a timeout is the same reply, never a second message. */
+    idempotencyKey?: string | undefined;
+  },
 ): Promise<AgentReplyOutcome> {
   const row = await findConversation(deps.db, input.tenantId, input.conversationId);
   if (!row || !isConversationChannel(row.channel)) return { kind: 'not_found' };
@@ -107,6 +114,7 @@ export async function sendAgentReply(
   const result = await deps.conversations.agentReply(
     { tenantId: row.tenantId, buyerId: row.buyerId, channel: row.channel },
     { text: input.text, actor: input.actor },
+    input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {},
   );
   if (result.kind === 'not_running') return result;
   if (result.kind === 'refused') return result;

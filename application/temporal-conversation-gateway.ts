@@ -42,10 +42,17 @@ export class TemporalConversationGateway implements ConversationGateway {
     );
   }
 
-  async agentReply(ref: ConversationRef, request: { text: string; actor: Actor }): Promise<AgentReplyResult> {
+  async agentReply(
+    ref: ConversationRef,
+    request: { text: string; actor: Actor },
+    options: { idempotencyKey?: string } = {},
+  ): Promise<AgentReplyResult> {
     try {
       const result = await callTemporal(this.client, this.timeoutMs, () =>
-        this.handle(ref).executeUpdate(agentReplyUpdate, { args: [request] }),
+        this.handle(ref).executeUpdate(agentReplyUpdate, {
+          args: [request],
+          ...(options.idempotencyKey && { updateId: `agent-reply:${options.idempotencyKey}` }),
+        }),
       );
       return { kind: 'sent', result };
     } catch (err) {

@@ -177,7 +177,7 @@ const routes: FastifyPluginAsyncZod<ConversationRouteDeps> = async (app, deps) =
       const actor = actorOf(request);
       const outcome = await sendAgentReply(
         { db, conversations: deps.conversations },
-        { tenantId, conversationId, text: request.body.text, actor },
+        { tenantId, conversationId, text: request.body.text, actor, idempotencyKey: request.idempotencyClaim?.key },
       );
       switch (outcome.kind) {
         case 'not_found':
