@@ -17,6 +17,7 @@ import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import type { AssistantTurnResult } from '../../domain/conversation';
 import type { AssistantEngine, AssistantTurnInput } from '../../domain/assistant/engine';
 import { assistantInput } from '../../domain/assistant/prompt';
+import { linkStandIns } from '../../domain/assistant/links';
 import { templatedReply } from '../../domain/assistant/replies';
 import { callTool, handoffOf, parseToolCall } from '../../domain/assistant/toolbox';
 import { TOOL_ARGUMENTS, TOOL_NAMES, type ToolCallRecord, type ToolName } from '../../domain/assistant/tools';
@@ -51,6 +52,8 @@ export function createOpenAiEngine({ client, model, maxToolRounds = 4 }: OpenAiE
     const { instructions, input } = assistantInput(context, history, message);
     const items: ResponseInputItem[] = [...input];
     const toolCalls: ToolCallRecord[] = [];
+    // Links (the buyer-area link is a bearer token) reach the model as placeholders only.
+    const links = linkStandIns();
     const fallback = (): AssistantTurnResult => ({
       reply: templatedReply(toolCalls, context),
       engine: 'template',
@@ -77,7 +80,7 @@ export function createOpenAiEngine({ client, model, maxToolRounds = 4 }: OpenAiE
       const calls = response.output.filter((item): item is FunctionCall & typeof item => item.type === 'function_call');
       if (calls.length === 0) {
         return {
-          reply: response.output_text,
+          reply: links.restore(response.output_text),
           engine: 'openai',
           toolCalls,
           guardrail: null,
@@ -97,7 +100,7 @@ export function createOpenAiEngine({ client, model, maxToolRounds = 4 }: OpenAiE
         } else {
           output = parsed.error;
         }
-        items.push({ type: 'function_call_output', call_id: call.call_id, output: JSON.stringify(output) });
+        items.push({ type: 'function_call_output', call_id: call.call_id, output: JSON.stringify(links.hide(output)) });
       }
     }
     return fallback();

@@ -134,6 +134,21 @@ describe('the tool loop', () => {
     expect(JSON.parse(outputsOf(third!)[1]!.output as string)).toMatchObject({ outcome: 'changed' });
   });
 
+  it('gives the model links as placeholders only, and the buyer the real link', async () => {
+    fake.steps(
+      { calls: [{ name: 'payment_link', arguments: { installmentId: null } }] },
+      { text: 'Aqui está o seu link: [link-a]' },
+    );
+    const outcome = await turn('Quero pagar').result;
+    const [output] = outputsOf(fake.bodies()[1]!);
+    expect(output!.output).not.toMatch(/https?:/);
+    expect(JSON.parse(output!.output as string)).toMatchObject({ outcome: 'link', url: '[link-a]' });
+    const link = outcome.toolCalls.find((c) => c.tool === 'payment_link')!.result;
+    expect(link).toMatchObject({ outcome: 'link' });
+    expect(outcome.reply).toBe(`Aqui está o seu link: ${(link as { url: string }).url}`);
+    expect(outcome.reply).toMatch(/^Aqui está o seu link: https:\/\//);
+  });
+
   it('answers bad arguments with an error the model can read, and runs nothing', async () => {
     fake.steps(
       { calls: [{ name: 'request_new_due_date', arguments: { installmentId: 'inst-2', dueDate: 'amanhã' } }] },
