@@ -12,11 +12,12 @@ import { envKeyStore } from '../../../application/key-stores';
 import { databasePolicies } from '../../../application/policy-catalog';
 import { TemporalConversationGateway } from '../../../application/temporal-conversation-gateway';
 import { listAttempts } from '../../../db/attempt-repository';
-import { findConversationWithMessages } from '../../../db/conversation-repository';
+import { findConversationWithMessages, upsertConversation } from '../../../db/conversation-repository';
 import { findJourney } from '../../../db/journey-repository';
-import { CONVERSATION_REPLY_TEMPLATE, conversationWorkflowId } from '../../../domain/conversation';
+import { CONVERSATION_REPLY_TEMPLATE, SEEN_MESSAGES_KEPT, conversationWorkflowId } from '../../../domain/conversation';
 import { formatAmount } from '../../../domain/messages';
 import type { buyerConversation } from '../../../workflows/conversation';
+import { conversationStateQuery } from '../../../workflows/conversation-messages';
 import { exportHistory } from '../../support/history-export';
 import { testLogger } from '../../support/test-log';
 import { twilioRequest } from '../../support/twilio-request';
@@ -151,6 +152,55 @@ describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping se
       expect(reopened!.conversation.status).toBe('open');
       expect(reopened!.messages.filter((m) => m.author === 'assistant').length).toBeGreaterThanOrEqual(3);
       await exportHistory('time-skipping/conversation-handoff-closed', conversation);
+    });
+
+    it('a long conversation continues as new with its state: every message taken once, the turns counted on', async () => {
+      const buyerId = `buyer-long-${Math.random().toString(36).slice(2, 8)}`;
+      const ref = { tenantId: 'tenant-a', buyerId, channel: 'whatsapp' as const };
+      const conversationId = conversationWorkflowId(ref.tenantId, ref.buyerId, ref.channel);
+      await upsertConversation(h.db, {
+        id: conversationId,
+        ...ref,
+        address: '+14155550199',
+        locale: 'en',
+        at: new Date(await h.env.currentTimeMs()),
+      });
+      const gateway = new TemporalConversationGateway(h.env.client, h.taskQueue);
+      const handle: WorkflowHandle<typeof buyerConversation> = h.env.client.workflow.getHandle(conversationId);
+      // Ids the conversation does not hold: each turn answers nothing, and the history still grows.
+      let sent = 0;
+      const firstRun = await (async () => {
+        await gateway.buyerWrote(ref, { messageId: `in/long-${sent++}`, receivedAt: new Date().toISOString() });
+        return (await handle.describe()).runId;
+      })();
+      while ((await handle.describe()).runId === firstRun) {
+        if (sent >= 6_000)
+          throw new Error(`never continued as new (${(await handle.describe()).historyLength} events)`);
+        await Promise.all(
+          Array.from({ length: 50 }, () =>
+            gateway.buyerWrote(ref, { messageId: `in/long-${sent++}`, receivedAt: new Date().toISOString() }),
+          ),
+        );
+        // The workflow looks at the server's suggestion when it has answered everything: let it.
+        await eventually('the burst answered', async () => {
+          const { runId } = await handle.describe();
+          return runId !== firstRun || (await handle.query(conversationStateQuery)).pending.length === 0
+            ? true
+            : undefined;
+        });
+      }
+      const carried = await eventually('the next run answering', async () => {
+        const state = await handle.query(conversationStateQuery);
+        return state.pending.length === 0 ? state : undefined;
+      });
+      expect(carried.turns).toBeGreaterThan(0);
+      expect(carried.seen.length).toBeLessThanOrEqual(SEEN_MESSAGES_KEPT);
+      // A message redelivered from before the new run is still taken once.
+      const lastSeen = carried.seen.at(-1)!;
+      await gateway.buyerWrote(ref, { messageId: lastSeen, receivedAt: new Date().toISOString() });
+      expect((await handle.query(conversationStateQuery)).pending).toEqual([]);
+      const runs = [h.env.client.workflow.getHandle(conversationId, firstRun), handle];
+      await exportHistory('time-skipping/conversation-continued-as-new', ...runs);
     });
   },
 );
