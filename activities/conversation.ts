@@ -7,8 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { findAttempt, reserveAttempt } from '../db/attempt-repository';
-import { buyerOptedOut } from '../db/buyer-consent-repository';
-import { contactPointState } from '../db/contact-repository';
+import { buyerConsentAt } from '../db/contact-repository';
 import { findTenant } from '../db/access-repository';
 import {
   closeIdleConversation,
@@ -257,8 +256,8 @@ export function createConversationActivities(deps: ConversationActivityDeps): Co
     lastInboundAt: number | null,
     at: number,
   ): Promise<string | null> {
-    const point = await contactPointState(db, ref.channel, address);
-    if (point.optedOut || (await buyerOptedOut(db, ref))) return 'opted_out';
+    const point = await buyerConsentAt(db, { ...ref, address });
+    if (point.optedOut) return 'opted_out';
     if (point.suppressed) return 'suppressed';
     const lastWrote = Math.max(lastInboundAt ?? -Infinity, point.lastInboundAt ?? -Infinity);
     return replyWindowOpen(ref.channel, Number.isFinite(lastWrote) ? lastWrote : null, at) ? null : 'window_closed';

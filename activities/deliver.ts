@@ -1,6 +1,5 @@
-import { buyerOptedOut } from '../db/buyer-consent-repository';
 import { ApplicationFailure } from '@temporalio/common';
-import { buyerContactRecord, contactPointState, lockBuyer } from '../db/contact-repository';
+import { buyerConsentAt, buyerContactRecord, lockBuyer } from '../db/contact-repository';
 import { type AttemptRow, findAttempt, reserveAttempt } from '../db/attempt-repository';
 import { normalizeAddress } from '../domain/channels';
 import { contactRulesOf, guardSend } from '../domain/compliance';
@@ -174,9 +173,8 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
         if (senders[d.channel].idempotent) {
           // Resent with the same key, not judged again by the guard (a first send may be behind
           // it) — but never to an address that opted out or bounced since.
-          const point = await contactPointState(db, d.channel, d.to);
-          const optedOut = point.optedOut || (await buyerOptedOut(db, d));
-          if (!optedOut && !point.suppressed) return 'resend';
+          const { optedOut, suppressed } = await buyerConsentAt(db, { ...d, address: d.to });
+          if (!optedOut && !suppressed) return 'resend';
           await settle(row.id, {
             status: 'unconfirmed',
             error: 'not sent again: the address opted out or bounced meanwhile',

@@ -120,21 +120,34 @@ export async function contactPointState(tx: Executor, channel: Channel, address:
   };
 }
 
+/**
+ * Whether this buyer may be written to at this address on this channel: the address's consent
+ * (STOP, unsubscribe link, complaint) and the buyer's, recorded by support (on the channel or its
+ * carrier: a WhatsApp stop closes the assistant), and whether the address can be reached.
+ */
+export async function buyerConsentAt(
+  tx: Executor,
+  ref: { tenantId: string; buyerId: string; channel: Channel; address: string },
+): Promise<ContactPointState> {
+  const [point, buyerStopped] = await Promise.all([
+    contactPointState(tx, ref.channel, ref.address),
+    buyerOptedOut(tx, ref),
+  ]);
+  return { ...point, optedOut: point.optedOut || buyerStopped };
+}
+
 /** The guard's view of one buyer at one address, for one channel. */
 export async function buyerContactRecord(
   tx: Executor,
   ref: { tenantId: string; buyerId: string; channel: Channel; address: string; now: number },
 ): Promise<BuyerContactRecord> {
-  const [contacts, point, buyerStopped] = await Promise.all([
+  const [contacts, point] = await Promise.all([
     contactLedger(tx, ref.tenantId, ref.buyerId, ref.now),
-    contactPointState(tx, ref.channel, ref.address),
-    buyerOptedOut(tx, ref),
+    buyerConsentAt(tx, ref),
   ]);
   return {
     contacts,
-    // The address's consent (STOP, unsubscribe link, complaint) or the buyer's, recorded by support
-    // (on this channel or its carrier: a WhatsApp stop closes the assistant).
-    optedOut: point.optedOut || buyerStopped ? [ref.channel] : [],
+    optedOut: point.optedOut ? [ref.channel] : [],
     suppressed: point.suppressed ? [ref.channel] : [],
     // Only a channel with a reply window (its carrier's) cares when the buyer last wrote.
     lastWhatsAppInboundAt: replyWindowMs(ref.channel) === null ? null : point.lastInboundAt,
