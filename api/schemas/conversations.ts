@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONVERSATION_CHANNELS } from '../../domain/conversation';
+import { CONVERSATION_CHANNELS, MAX_AGENT_REPLY_LENGTH } from '../../domain/conversation';
 import { LIST_LIMIT_MAX, cursorSchema } from './journeys';
 
 export const conversationTags = ['conversations'];
@@ -87,7 +87,7 @@ export const agentReplyBody = z
       .string()
       .trim()
       .min(1, 'must not be empty')
-      .max(1600, 'must be at most 1600 characters')
+      .max(MAX_AGENT_REPLY_LENGTH, `must be at most ${MAX_AGENT_REPLY_LENGTH} characters`)
       .describe('What the agent says to the buyer, sent on the conversation’s channel'),
   })
   .strict()
