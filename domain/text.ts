@@ -34,6 +34,27 @@ export const freeTextSchema = (max: number) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
+/** Control characters but the line breaks and tabs a written message has, and bidi overrides. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_IN_MESSAGES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * A message a person writes (an agent's reply, a note): lines and tabs allowed, other control
+ * characters not (PostgreSQL refuses NUL), well-formed, within `max` characters.
+ */
+export const messageTextSchema = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((s, ctx) => {
+      if (!s.isWellFormed()) ctx.addIssue({ code: 'custom', message: ILL_FORMED_TEXT });
+      else if (FORBIDDEN_IN_MESSAGES.test(s))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must not contain control characters other than line breaks and tabs',
+        });
+    });
+
 /** Human-readable text (names, product titles): trimmed, not empty, bounded, and clean. */
 export const plainTextSchema = (max: number) => freeTextSchema(max).trim().min(1);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_CHANNELS, MAX_AGENT_REPLY_LENGTH } from '../../domain/conversation';
 import { LIST_LIMIT_MAX, cursorSchema } from './journeys';
+import { messageTextSchema } from '../../domain/text';
 
 export const conversationTags = ['conversations'];
 
@@ -83,11 +84,9 @@ export const conversationDetail = conversationSummary
 
 export const agentReplyBody = z
   .object({
-    text: z
-      .string()
+    text: messageTextSchema(MAX_AGENT_REPLY_LENGTH)
       .trim()
       .min(1, 'must not be empty')
-      .max(MAX_AGENT_REPLY_LENGTH, `must be at most ${MAX_AGENT_REPLY_LENGTH} characters`)
       .describe('What the agent says to the buyer, sent on the conversation’s channel'),
   })
   .strict()
@@ -146,10 +145,8 @@ export const agentTaskPage = z
 
 export const closeTaskBody = z
   .object({
-    resolution: z
-      .string()
+    resolution: messageTextSchema(1000)
       .trim()
-      .max(1000, 'must be at most 1000 characters')
       .optional()
       .describe('What was agreed (kept with the task; never sent to the buyer)'),
   })

@@ -192,10 +192,10 @@ describeEachDatabase('conversations API', (getDb) => {
       expect((windowClosed.json() as Problem).reason).toBe('window_closed');
     });
 
-    it('refuses an empty or over-long text naming `text`, and another tenant’s conversation (404) without calling it', async () => {
+    it('refuses an empty, over-long or NUL-carrying text naming `text`, and another tenant’s conversation (404) without calling it', async () => {
       const { conversationId } = await buyerInConversation();
       const calls = conversations.calls.length;
-      for (const text of ['', '   ', 'x'.repeat(1601)]) {
+      for (const text of ['', '   ', 'x'.repeat(1601), 'hello\u0000there']) {
         const response = await api.call({ method: 'POST', url: `${url(conversationId)}/messages`, payload: { text } });
         expect(response.statusCode).toBe(400);
         expect((response.json() as Problem).errors?.map((e) => e.path)).toEqual(['text']);
