@@ -29,6 +29,17 @@ export class TemporalConversationGateway implements ConversationGateway {
   }
 
   async buyerWrote(ref: ConversationRef, message: { messageId: string; receivedAt: string }): Promise<void> {
+    try {
+      await this.signalWithStart(ref, message);
+    } catch (err) {
+      // The conversation's run ended (continued as new, or closed) in the very moment of the
+      // signal: a second try reaches the next run, or starts one.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      await this.signalWithStart(ref, message);
+    }
+  }
+
+  private async signalWithStart(ref: ConversationRef, message: { messageId: string; receivedAt: string }) {
     await callTemporal(this.client, this.timeoutMs, () =>
       this.client.workflow.signalWithStart<typeof buyerConversation, [typeof message]>(CONVERSATION_WORKFLOW_TYPE, {
         workflowId: conversationWorkflowId(ref.tenantId, ref.buyerId, ref.channel),
