@@ -6,6 +6,7 @@ import type { ConversationChannel } from '../domain/conversation';
 import type { Actor, AuditEvent } from '../domain/journey';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { DeliveryOutcome, ReminderDelivery } from '../domain/delivery';
+import type { WebhookQueueRef } from '../domain/webhook-events';
 
 export type { ReminderDelivery };
 
@@ -82,4 +83,27 @@ export interface ConversationActivities {
   sendConversationMessage(input: ConversationActivityRef & { messageId: string }): Promise<ConversationMessageOutcome>;
   /** Marks the conversation closed (inactivity). */
   closeConversation(input: ConversationActivityRef & { at: number }): Promise<void>;
+}
+
+export type { WebhookQueueRef };
+
+/** What became of one HTTP delivery of an event to an endpoint. */
+export interface WebhookDeliveryOutcome {
+  /**
+   * `delivered`: the receiver answered 2xx now; `already_settled`: a try before this one delivered
+   * it, or the endpoint is gone or disabled (nothing sent); a failed try throws instead, for
+   * Temporal to retry with backoff.
+   */
+  status: 'delivered' | 'already_settled';
+  /** From the event's occurrence to the receiver's answer (ms); absent when nothing was sent. */
+  lagMs?: number;
+}
+
+export interface WebhookActivities {
+  /** The ids of the queue's pending deliveries, oldest first (at most `limit`). */
+  pendingWebhookDeliveries(input: WebhookQueueRef & { limit: number }): Promise<string[]>;
+  /** One signed HTTP delivery (a try is logged whatever its result); throws when the receiver did not take it. */
+  deliverWebhook(input: { deliveryId: string }): Promise<WebhookDeliveryOutcome>;
+  /** The retries ran out: the delivery is `failed` in the log, until someone redelivers it. */
+  markWebhookFailed(input: { deliveryId: string }): Promise<void>;
 }

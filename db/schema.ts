@@ -209,6 +209,8 @@ export const journeys = pgTable(
     status: jsonb('status').$type<JourneyStatus>().notNull(),
     /** Sequence of the newest event reflected here: older projections never overwrite newer ones. */
     lastSeq: integer('last_seq').notNull(),
+    /** The stage last announced to the tenant's webhooks (`journey.stage_changed`); null before the first. */
+    publishedStage: text('published_stage'),
     startedAt: createdAt(),
     closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -516,4 +518,105 @@ export const agentTasks = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('agent_tasks_tenant_status_idx').on(t.tenantId, t.status, t.openedAt)],
+);
+
+/** A tenant's receiver of outbound webhooks: where, and which event types (domain/webhook-events.ts). */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    url: text('url').notNull(),
+    description: text('description'),
+    eventTypes: jsonb('event_types').$type<string[]>().notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_endpoints_tenant_idx').on(t.tenantId, t.createdAt)],
+);
+
+/**
+ * An endpoint's signing secrets: the current one (no expiry) and, after a rotation, the previous
+ * ones until their grace period ends. Every delivery is signed with each secret still valid.
+ */
+export const webhookSecrets = pgTable(
+  'webhook_secrets',
+  {
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    secret: text('secret').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('webhook_secrets_endpoint_idx').on(t.endpointId)],
+);
+
+/** Every event published, once per occurrence (`source_key`), whatever endpoints it went to. */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    sourceKey: text('source_key').notNull(),
+    journeyId: text('journey_id').notNull(),
+    installmentId: text('installment_id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('webhook_events_source_uq').on(t.tenantId, t.sourceKey)],
+);
+
+/**
+ * One event for one endpoint: the delivery log. Delivered in `seq` order per endpoint and journey;
+ * `pending` until a receiver answers 2xx (`delivered`) or the retries run out (`failed`).
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    tenantId: text('tenant_id').notNull(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => webhookEvents.id),
+    journeyId: text('journey_id').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_uq').on(t.endpointId, t.eventId),
+    index('webhook_deliveries_queue_idx').on(t.endpointId, t.journeyId, t.status, t.seq),
+    index('webhook_deliveries_log_idx').on(t.endpointId, t.seq),
+  ],
+);
+
+/** Each HTTP try of a delivery: what the receiver answered (or why there was no answer) and how long it took. */
+export const webhookDeliveryAttempts = pgTable(
+  'webhook_delivery_attempts',
+  {
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );

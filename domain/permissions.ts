@@ -19,6 +19,10 @@ export const PERMISSIONS = [
   'conversations:read',
   /** Reply to a buyer as a person (after a handoff) and close agent tasks. */
   'conversations:write',
+  /** See the tenant's webhook endpoints and their delivery log. */
+  'webhooks:read',
+  /** Add, change and remove webhook endpoints, rotate their secrets, redeliver events. */
+  'webhooks:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -5959,6 +5959,8 @@ export interface operations {
             | 'purchases:read'
             | 'conversations:read'
             | 'conversations:write'
+            | 'webhooks:read'
+            | 'webhooks:write'
           )[];
         };
       };
@@ -6185,6 +6187,8 @@ export interface operations {
             | 'purchases:read'
             | 'conversations:read'
             | 'conversations:write'
+            | 'webhooks:read'
+            | 'webhooks:write'
           )[];
         };
       };
