@@ -19,6 +19,7 @@ import { databasePolicies } from './application/policy-catalog';
 import { apiSettingsFromEnv } from './api/settings';
 import { TemporalJourneyGateway } from './application/temporal-journey-gateway';
 import { TemporalConversationGateway } from './application/temporal-conversation-gateway';
+import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
 import { assistantEngineFromEnv } from './activities/assistant/engine-from-env';
 import {
   connectionOptions,
@@ -254,6 +255,10 @@ const app = await buildApp({
   keys: firstOf(config.api.ownerKeys, databaseKeyStore(database.db)),
   logger: logger.child({ name: 'api' }),
   webhooks: config.api.webhooks,
+  webhookEndpoints: {
+    targets: { allowPrivate: config.api.allowPrivateWebhookTargets },
+    waker: new TemporalWebhookWaker(temporal.client, temporal.taskQueue),
+  },
 });
 onStop('the API', () => app.close());
 await app

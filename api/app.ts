@@ -34,6 +34,8 @@ import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
+import webhookEndpointRoutes from './routes/webhook-endpoints';
+import type { WebhookEndpointDeps } from '../application/webhook-endpoints';
 import buyerAreaRoutes from '../web/routes/buyer-area';
 
 export interface AppDeps {
@@ -62,6 +64,11 @@ export interface AppDeps {
   conversations?: ConversationGateway;
   /** Tells the seller of agent tasks (opened from the API's side: none today; passed on for later use). */
   sellerNotifier?: SellerNotifier;
+  /**
+   * The tenants' outbound webhook endpoints: where they may point (private targets, the host
+   * resolver) and the waker of delivery queues; none = public targets only, redelivery answers 503.
+   */
+  webhookEndpoints?: Pick<WebhookEndpointDeps, 'targets' | 'waker'>;
 }
 
 /**
@@ -170,6 +177,12 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(profileRoutes, routeDeps);
     await authenticated.register(collaboratorRoutes, routeDeps);
     await authenticated.register(keyRoutes, routeDeps);
+    await authenticated.register(webhookEndpointRoutes, {
+      ...routeDeps,
+      now: deps.now ?? Date.now,
+      targets: deps.webhookEndpoints?.targets ?? { allowPrivate: false },
+      waker: deps.webhookEndpoints?.waker,
+    });
   });
 
   return app;

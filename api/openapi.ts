@@ -32,6 +32,10 @@ const API_TAGS: OpenAPIV3.TagObject[] = [
   { name: 'policies', description: 'Versioned dunning policies: the ladder, the guard and the limits' },
   { name: 'access', description: 'The tenant, permission profiles, collaborators and API keys (owner only)' },
   { name: 'webhooks', description: 'Provider callbacks, authenticated by the provider’s signature instead of a key' },
+  {
+    name: 'webhook endpoints',
+    description: 'Outbound webhooks: where the tenant’s systems are told what happens, their secrets and delivery log',
+  },
 ];
 
 export function openApiOptions(): SwaggerOptions {

@@ -45,3 +45,14 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
     .type('application/problem+json')
     .send({ ...body, requestId: reply.request.id });
 }
+
+/** A list's `cursor` that no page of ours returned (a page cursor is ours alone to make). */
+export function sendBadCursor(reply: FastifyReply): FastifyReply {
+  return sendProblem(
+    reply,
+    problem(400, 'invalid-request', 'Invalid request', {
+      detail: 'The cursor is not one this API returned.',
+      errors: [{ in: 'query', path: 'cursor', message: 'must be a cursor returned by a previous page' }],
+    }),
+  );
+}

@@ -4,11 +4,14 @@
  */
 import { type ApiKeyStore, envKeyStore } from '../application/key-stores';
 import { type WebhookSettings, webhookSettingsFromEnv } from './routes/webhooks/index';
+import { allowPrivateTargetsFromEnv } from '../application/webhook-url-check';
 
 export interface ApiSettings {
   /** Owner keys from `API_KEYS`, besides the keys tenants create through the API. */
   ownerKeys: ApiKeyStore & { size: number };
   webhooks: WebhookSettings;
+  /** `WEBHOOKS_ALLOW_PRIVATE_TARGETS=true`: tenants may register endpoints on private networks. */
+  allowPrivateWebhookTargets: boolean;
 }
 
 /** Throws an Error whose message names the variable. `defaultApiKeys` applies when API_KEYS is unset (npm run dev). */
@@ -16,5 +19,6 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv, options: { defaultApi
   return {
     ownerKeys: envKeyStore(env.API_KEYS || options.defaultApiKeys),
     webhooks: webhookSettingsFromEnv(env),
+    allowPrivateWebhookTargets: allowPrivateTargetsFromEnv(env),
   };
 }

@@ -40,15 +40,16 @@ export function decodeTimeCursor(raw: string): TimeCursor | null {
   }
 }
 
-async function page<Row>(
+/** A page of `limit` rows and the cursor after its last one (null on the last page): one row more is read to know. */
+export async function pageOf<Row>(
   rows: (limit: number) => Promise<Row[]>,
   limit: number,
-  cursorOf: (row: Row) => TimeCursor,
+  cursorOf: (row: Row) => string,
 ): Promise<{ items: Row[]; nextCursor: string | null }> {
   const found = await rows(limit + 1);
   const items = found.slice(0, limit);
   const last = items.at(-1);
-  return { items, nextCursor: found.length > limit && last ? encodeTimeCursor(cursorOf(last)) : null };
+  return { items, nextCursor: found.length > limit && last ? cursorOf(last) : null };
 }
 
 export function conversationPage(
@@ -56,10 +57,10 @@ export function conversationPage(
   tenantId: string,
   query: { status?: ConversationStatus | undefined; limit: number; after?: TimeCursor | undefined },
 ) {
-  return page(
+  return pageOf(
     (limit) => listConversations(db, tenantId, { status: query.status }, { limit, after: query.after }),
     query.limit,
-    (row) => ({ at: row.lastMessageAt, id: row.id }),
+    (row) => encodeTimeCursor({ at: row.lastMessageAt, id: row.id }),
   );
 }
 
@@ -73,10 +74,10 @@ export function agentTaskPage(
     after?: TimeCursor | undefined;
   },
 ) {
-  return page(
+  return pageOf(
     (limit) => listAgentTasks(db, tenantId, { status: query.status, kind: query.kind }, { limit, after: query.after }),
     query.limit,
-    (row) => ({ at: row.openedAt, id: row.id }),
+    (row) => encodeTimeCursor({ at: row.openedAt, id: row.id }),
   );
 }
 

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { newId } from './ids';
 import type { Database } from '../db/client';
 import { type ApiKeyRow, findKeyHolder, insertApiKey, touchKey } from '../db/access-repository';
 import { PERMISSIONS, type Permission, isPermission } from '../domain/permissions';
@@ -103,7 +104,7 @@ export async function issueApiKey(
 ): Promise<{ key: ApiKeyRow; secret: string }> {
   const secret = newSecret();
   const row = await insertApiKey(db, {
-    id: `key_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+    id: newId('key'),
     tenantId: key.tenantId,
     collaboratorId: key.collaboratorId,
     name: key.name,

@@ -1,6 +1,5 @@
 /** `/v1/collaborators`: the people and systems the owner authorizes, each through one profile. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   findCollaborator,
@@ -11,6 +10,7 @@ import {
   updateCollaborator,
 } from '../../db/access-repository';
 import type { Database } from '../../db/client';
+import { newId } from '../../application/ids';
 import { auditWrite } from '../audit';
 import { errorResponses, problem, sendProblem } from '../problem';
 import type { RouteDeps } from '../route-deps';
@@ -70,7 +70,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       const { name, profileId } = request.body;
       if (!(await profileKnown(db, tenantId, profileId))) return sendProblem(reply, unknownProfile(profileId));
       const row = await insertCollaborator(db, tenantId, {
-        id: `col_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+        id: newId('col'),
         name,
         profileId,
       });

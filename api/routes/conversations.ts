@@ -21,7 +21,7 @@ import { tally } from '../../application/fan-out';
 import type { ConversationMessageRow, ConversationRow } from '../../db/conversation-repository';
 import { auditWrite } from '../audit';
 import { actorOf } from '../plugins/auth';
-import { errorResponses, problem, sendProblem } from '../problem';
+import { errorResponses, problem, sendBadCursor, sendProblem } from '../problem';
 import type { RouteDeps } from '../route-deps';
 import {
   agentReplyBody,
@@ -91,15 +91,6 @@ function taskOf(row: AgentTaskRow) {
   };
 }
 
-const badCursor = (reply: FastifyReply) =>
-  sendProblem(
-    reply,
-    problem(400, 'invalid-request', 'Invalid request', {
-      detail: 'The cursor is not one this API returned.',
-      errors: [{ in: 'query', path: 'cursor', message: 'must be a cursor returned by a previous page' }],
-    }),
-  );
-
 const conversationNotFound = (reply: FastifyReply, conversationId: string) =>
   sendProblem(
     reply,
@@ -128,7 +119,7 @@ const routes: FastifyPluginAsyncZod<ConversationRouteDeps> = async (app, deps) =
     async (request, reply) => {
       const { status, limit, cursor } = request.query;
       const after = cursor === undefined ? undefined : decodeTimeCursor(cursor);
-      if (after === null) return badCursor(reply);
+      if (after === null) return sendBadCursor(reply);
       const found = await conversationPage(db, request.principal.tenantId, { status, limit, after });
       return { items: found.items.map(summaryOf), nextCursor: found.nextCursor };
     },
@@ -226,7 +217,7 @@ const routes: FastifyPluginAsyncZod<ConversationRouteDeps> = async (app, deps) =
     async (request, reply) => {
       const { status, kind, limit, cursor } = request.query;
       const after = cursor === undefined ? undefined : decodeTimeCursor(cursor);
-      if (after === null) return badCursor(reply);
+      if (after === null) return sendBadCursor(reply);
       const found = await agentTaskPage(db, request.principal.tenantId, { status, kind, limit, after });
       return { items: found.items.map(taskOf), nextCursor: found.nextCursor };
     },

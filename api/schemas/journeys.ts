@@ -265,7 +265,7 @@ export const bulkStartResult = z
 
 const listOf = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter((s) => s !== '') : v), z.array(item).min(1).max(10));
-const queryInt = (min: number, max: number) =>
+export const queryInt = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && /^-?\d{1,6}$/.test(v) ? Number(v) : v),
     z.number().int().min(min).max(max),

@@ -9,9 +9,9 @@
  *  - a collaborator whose profile lacks the route's permission (or any collaborator, on an
  *    owner-only route) → 403, and nothing written (no gateway call, no row added or changed);
  *  - a caller who has the permission → neither 401 nor 403;
- *  - another tenant's key never sees or changes tenant A's data: journey-scoped routes answer 404
- *    (400 when the example body no longer validates), tenant A's rows and gateway calls stay as
- *    they were, and no answer names tenant A's ids;
+ *  - another tenant's key never sees or changes tenant A's data: routes under a journey or a
+ *    webhook endpoint answer 404 (400 when the example body no longer validates), tenant A's rows
+ *    and gateway calls stay as they were, and no answer names tenant A's ids;
  *  - nobody gets a 5xx.
  */
 import type { RouteOptions } from 'fastify';
@@ -25,6 +25,8 @@ import { BUILT_IN_PROFILES, type BuiltInProfileId, type Permission } from '../..
 import { query } from '../db/sql';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
+import { insertWebhookDelivery } from '../support/webhook-deliveries';
+import { endpointCreate } from '../../api/schemas/webhooks';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 import {
   type ApiHarness,
@@ -91,14 +93,17 @@ async function discoverRoutes(): Promise<DiscoveredRoute[]> {
 }
 
 const ROUTES = await discoverRoutes();
+const webhookEndpointBody = endpointCreate.meta()?.example as object;
 const PROFILES = Object.keys(BUILT_IN_PROFILES) as BuiltInProfileId[];
 type Caller =
   { kind: 'none' } | { kind: 'owner' } | { kind: 'other-tenant' } | { kind: 'profile'; profileId: BuiltInProfileId };
+// Another tenant calls before the owner: it aims at tenant A's data while that still exists
+// (the owner's DELETE of a route removes it).
 const CALLERS: Caller[] = [
   { kind: 'none' },
+  { kind: 'other-tenant' },
   { kind: 'owner' },
   ...PROFILES.map((profileId) => ({ kind: 'profile' as const, profileId })),
-  { kind: 'other-tenant' },
 ];
 const MATRIX_SIZE = ROUTES.length * CALLERS.length;
 console.log(
@@ -106,7 +111,8 @@ console.log(
 );
 
 const callerName = (c: Caller) => (c.kind === 'profile' ? `profile ${c.profileId}` : c.kind);
-const isJourneyScoped = (url: string) => url.includes(':installmentId');
+/** Routes under one of tenant A's resources by id: another tenant is told it does not exist. */
+const isResourceScoped = (url: string) => url.includes(':installmentId') || url.includes(':endpointId');
 
 /**
  * Every row of every table in the public schema (so tables added later count too), as a count
@@ -184,9 +190,15 @@ describeEachDatabase(
     /** Strings no answer to another tenant may contain. */
     const tenantAMarkers: string[] = ['tenant-a'];
 
+    /** The owner's DELETE of an endpoint removes one of its own: the routes after it still find `endpointId`. */
+    const deletedValues: Record<string, string> = {};
     const urlOf = (route: DiscoveredRoute) =>
       route.url.replace(/:(\w+)/g, (_, name: string) =>
-        encodeURIComponent(paramValues[name] ?? `matrix-missing-${name}`),
+        encodeURIComponent(
+          (route.method === 'DELETE' ? deletedValues[name] : undefined) ??
+            paramValues[name] ??
+            `matrix-missing-${name}`,
+        ),
       );
     const keyOf = (caller: Caller): string | null => {
       switch (caller.kind) {
@@ -214,6 +226,23 @@ describeEachDatabase(
       api = await startApi(getDb(), () => Date.now(), { onRoute: collect(registered) });
       const started = await api.call({ method: 'POST', url: '/v1/journeys', payload: fixture });
       expect(started.statusCode).toBe(201);
+      // Tenant A's webhook endpoints (one for the DELETE route) and a delivery in its log.
+      const endpointIds = [];
+      for (const _ of [1, 2]) {
+        const endpoint = await api.call({ method: 'POST', url: '/v1/webhook-endpoints', payload: webhookEndpointBody });
+        expect(endpoint.statusCode, endpoint.body).toBe(201);
+        endpointIds.push((endpoint.json() as { id: string }).id);
+      }
+      paramValues.endpointId = endpointIds[0]!;
+      deletedValues.endpointId = endpointIds[1]!;
+      const delivery = await insertWebhookDelivery(getDb(), {
+        tenantId: 'tenant-a',
+        endpointId: paramValues.endpointId,
+        at: Date.now(),
+        status: 'failed',
+        tries: 1,
+      });
+      paramValues.deliveryId = delivery.deliveryId;
       for (const profileId of PROFILES) {
         const key = await createCollaboratorKey(api, profileId);
         keys.set(profileId, key);
@@ -261,7 +290,7 @@ describeEachDatabase(
             const response = await send(route, caller);
             expect(response.statusCode, label).toBeLessThan(500);
             expect([401, 403], label).not.toContain(response.statusCode);
-            if (isJourneyScoped(route.url)) {
+            if (isResourceScoped(route.url)) {
               expect(route.body === undefined ? [404] : [400, 404], `${label}: ${response.body}`).toContain(
                 response.statusCode,
               );

@@ -2,14 +2,24 @@
  * A fast-check fuzz of every endpoint the OpenAPI document lists: malformed bodies (near-valid
  * mutations of each route's example, random JSON, broken JSON), path parameters, query strings
  * and headers. Whatever arrives: no 5xx, every 4xx is problem+json, and a refused request writes
- * nothing (journeys, events, payments, purchases and their payments, and the gateway's calls, are
- * unchanged).
+ * nothing (journeys, events, payments, purchases and their payments, webhook endpoints, secrets
+ * and deliveries, and the gateway's calls, are unchanged).
  */
 import { count } from 'drizzle-orm';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { events, journeys, payments, purchasePayments, purchases } from '../../db/schema';
+import {
+  events,
+  journeys,
+  payments,
+  purchasePayments,
+  purchases,
+  webhookDeliveries,
+  webhookEndpoints,
+  webhookSecrets,
+} from '../../db/schema';
+import { insertWebhookDelivery } from '../support/webhook-deliveries';
 import { describeEachDatabase } from '../support/databases';
 import { type ApiHarness, TENANT_A_KEY, TENANT_B_KEY, startApi, startBody } from './support';
 
@@ -112,6 +122,8 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
   let api: ApiHarness;
   let endpoints: Endpoint[] = [];
   const knownIds = ['fuzz-known-1', 'fuzz-known-2'];
+  /** A webhook endpoint of tenant A and a delivery in its log, as path parameters. */
+  const webhookIds: string[] = [];
   let cases = 0;
 
   beforeAll(async () => {
@@ -131,6 +143,15 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
       });
       expect(started.statusCode).toBe(201);
     }
+    const endpoint = await api.call({
+      method: 'POST',
+      url: '/v1/webhook-endpoints',
+      payload: { url: 'https://hooks.example.com/fuzz', eventTypes: ['journey.closed'] },
+    });
+    expect(endpoint.statusCode, endpoint.body).toBe(201);
+    const endpointId = (endpoint.json() as { id: string }).id;
+    const delivery = await insertWebhookDelivery(getDb(), { tenantId: 'tenant-a', endpointId, at: Date.now() });
+    webhookIds.push(endpointId, delivery.deliveryId);
     const docs = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
       paths: Record<
         string,
@@ -159,12 +180,15 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
 
   const snapshot = async () => {
     const db = getDb();
-    const [[j], [e], [p], [pu], [pp]] = await Promise.all([
+    const [[j], [e], [p], [pu], [pp], [we], [ws], [wd]] = await Promise.all([
       db.select({ n: count() }).from(journeys),
       db.select({ n: count() }).from(events),
       db.select({ n: count() }).from(payments),
       db.select({ n: count() }).from(purchases),
       db.select({ n: count() }).from(purchasePayments),
+      db.select({ n: count() }).from(webhookEndpoints),
+      db.select({ n: count() }).from(webhookSecrets),
+      db.select({ n: count() }).from(webhookDeliveries),
     ]);
     return {
       journeys: j!.n,
@@ -172,6 +196,9 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
       payments: p!.n,
       purchases: pu!.n,
       purchasePayments: pp!.n,
+      webhookEndpoints: we!.n,
+      webhookSecrets: ws!.n,
+      webhookDeliveries: wd!.n,
       gatewayWrites: api.gateway.writes,
       calls: api.gateway.calls.length,
     };
@@ -197,7 +224,7 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
       const request = fc.record({
         params: fc.array(
           fc.oneof(
-            { weight: 2, arbitrary: fc.constantFrom(...knownIds, 'fuzz-pur', 'fuzz-sub', 'buyer_77') },
+            { weight: 2, arbitrary: fc.constantFrom(...knownIds, ...webhookIds, 'fuzz-pur', 'fuzz-sub', 'buyer_77') },
             { weight: 3, arbitrary: weirdSegment },
           ),
           { minLength: 4, maxLength: 4 },
@@ -217,6 +244,8 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
                 'daysOverdueMax',
                 'buyerId',
                 'productId',
+                'status',
+                'eventType',
                 'x',
                 'stage[]',
               ),

@@ -7,6 +7,8 @@ import { startJourneyExample } from '../../api/schemas/journeys';
 import type { Database } from '../../db/client';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
 import { testLogger } from '../support/test-log';
+import type { WebhookQueueRef, WebhookWaker } from '../../domain/webhook-events';
+import type { HostResolver, WebhookTargetSettings } from '../../application/webhook-url-check';
 
 export const TENANT_A_KEY = 'key-tenant-a-secret';
 export const TENANT_B_KEY = 'key-tenant-b-secret';
@@ -14,6 +16,8 @@ export const TENANT_B_KEY = 'key-tenant-b-secret';
 export interface ApiHarness {
   app: App;
   gateway: InMemoryJourneyGateway;
+  /** The delivery queues the API woke (redeliveries). */
+  waker: RecordingWebhookWaker;
   /** `app.inject` with tenant A's key unless the options say otherwise. */
   call(options: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>;
 }
@@ -27,6 +31,28 @@ export interface StartApiOptions {
   webhooks?: AppDeps['webhooks'];
   /** The conversations' gateway (a double); none by default (agent replies answer 503). */
   conversations?: AppDeps['conversations'];
+  /** Where webhook endpoints may point; by default public targets only, every name resolving to a public address. */
+  webhookTargets?: WebhookTargetSettings;
+}
+
+/** Our waker's interface, recording the queues instead of signalling Temporal. */
+export class RecordingWebhookWaker implements WebhookWaker {
+  readonly woken: WebhookQueueRef[] = [];
+  async wake(queues: readonly WebhookQueueRef[]): Promise<void> {
+    this.woken.push(...queues);
+  }
+}
+
+/** A public address (example.com's): what every name resolves to unless `names` says otherwise. */
+export const PUBLIC_ADDRESS = '93.184.215.14';
+
+/** A DNS double: `names` maps a host to its addresses (an empty list: the name does not resolve). */
+export function fakeResolver(names: Record<string, string[]> = {}): HostResolver {
+  return async (host) => {
+    const addresses = names[host] ?? [PUBLIC_ADDRESS];
+    if (addresses.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return addresses;
+  };
 }
 
 export async function startApi(
@@ -35,7 +61,12 @@ export async function startApi(
   options: StartApiOptions = {},
 ): Promise<ApiHarness> {
   const gateway = new InMemoryJourneyGateway(db, now);
+  const waker = new RecordingWebhookWaker();
   const app = await buildApp({
+    webhookEndpoints: {
+      targets: options.webhookTargets ?? { allowPrivate: false, resolveHost: fakeResolver() },
+      waker,
+    },
     ...(options.onRoute && { onRoute: options.onRoute }),
     ...(options.webhooks && { webhooks: options.webhooks }),
     ...(options.conversations && { conversations: options.conversations }),
@@ -51,6 +82,7 @@ export async function startApi(
   return {
     app,
     gateway,
+    waker,
     call: ({ key = TENANT_A_KEY, headers, ...options }) =>
       app.inject({ ...options, headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...headers } }),
   };
