@@ -16,6 +16,7 @@ import {
   insertWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
+  pendingJourneysOfEndpoint,
   requeueWebhookDelivery,
   rotateWebhookSecret,
   updateWebhookEndpoint,
@@ -90,7 +91,20 @@ export async function changeWebhookEndpoint(
     if (refusal) return { kind: 'url_refused', message: refusal };
   }
   const endpoint = await updateWebhookEndpoint(deps.db, tenantId, endpointId, changes, new Date(deps.now()));
-  return endpoint ? { kind: 'updated', endpoint } : { kind: 'not_found' };
+  if (!endpoint) return { kind: 'not_found' };
+  if (changes.enabled === true) await wakePendingQueues(deps, tenantId, endpointId);
+  return { kind: 'updated', endpoint };
+}
+
+/**
+ * A disabled endpoint's deliveries wait in their queues, unsent; enabled again, its queues are
+ * woken so they go out now rather than with the journey's next event. Without a waker (a
+ * deployment without delivery) they wait for that event.
+ */
+async function wakePendingQueues(deps: WebhookEndpointDeps, tenantId: string, endpointId: string) {
+  if (!deps.waker) return;
+  const journeyIds = await pendingJourneysOfEndpoint(deps.db, tenantId, endpointId);
+  if (journeyIds.length > 0) await deps.waker.wake(journeyIds.map((journeyId) => ({ endpointId, journeyId })));
 }
 
 export function webhookEndpoint(db: Database, tenantId: string, endpointId: string) {

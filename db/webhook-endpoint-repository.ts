@@ -228,6 +228,21 @@ export async function findWebhookDelivery(
   return { delivery, attempts };
 }
 
+/** The journeys with deliveries still pending for the endpoint: its queues to wake. */
+export async function pendingJourneysOfEndpoint(db: Database, tenantId: string, endpointId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ journeyId: webhookDeliveries.journeyId })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, 'pending'),
+      ),
+    );
+  return rows.map((r) => r.journeyId);
+}
+
 /**
  * Puts a delivery back in its queue (`pending`), whatever its status; its tries so far stay on
  * record. Its event and journey (to wake its queue), or null when there is no such delivery.

@@ -50,7 +50,10 @@ export const endpointPatch = z
     url: urlSchema.optional(),
     eventTypes: eventTypesSchema.optional(),
     description: descriptionSchema.nullable().optional().describe('null removes it'),
-    enabled: z.boolean().optional().describe('false stops queueing events for it; what is queued is still sent'),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('false: nothing is sent to it and no new event is queued; true again sends what waited'),
   })
   .meta({ id: 'UpdateWebhookEndpoint', example: { eventTypes: ['journey.closed'], enabled: true } });
 

@@ -286,6 +286,23 @@ describeEachDatabase('webhook endpoints API', (getDb) => {
       ).toBe(404);
     });
 
+    it('enabled again, wakes the queues of the deliveries that waited while it was disabled', async () => {
+      const created = await create({ enabled: false });
+      const waiting = [await insertDelivery(created.id), await insertDelivery(created.id)];
+      await insertDelivery(created.id, { status: 'failed', tries: 1 });
+      const path = `/v1/webhook-endpoints/${created.id}`;
+      const wokenBefore = api.waker.woken.length;
+      expect((await api.call({ method: 'PATCH', url: path, payload: { description: 'still off' } })).statusCode).toBe(
+        200,
+      );
+      expect(api.waker.woken.length).toBe(wokenBefore);
+      const enabled = await api.call({ method: 'PATCH', url: path, payload: { enabled: true } });
+      expect(enabled.statusCode, enabled.body).toBe(200);
+      const woken = api.waker.woken.slice(wokenBefore);
+      expect(woken.map((q) => q.journeyId).sort()).toEqual(waiting.map((d) => d.journeyId).sort());
+      expect(woken.every((q) => q.endpointId === created.id)).toBe(true);
+    });
+
     it('removes an endpoint with its secrets, deliveries and tries; the event stays', async () => {
       const created = await create();
       const { deliveryId, eventId } = await insertDelivery(created.id, { status: 'failed', tries: 2 });

@@ -2332,7 +2332,7 @@ export interface components {
       )[];
       /** @description null removes it */
       description?: string | null;
-      /** @description false stops queueing events for it; what is queued is still sent */
+      /** @description false: nothing is sent to it and no new event is queued; true again sends what waited */
       enabled?: boolean;
     };
     WebhookDelivery: {
