@@ -936,7 +936,7 @@ export interface components {
     };
     BuyerOptOut: {
       /** @enum {string} */
-      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
       /** @description where it was said: support (the buyer route) or support:journey */
       source: string;
       /** @description the key (and collaborator, profile) that recorded it */
@@ -1180,7 +1180,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -1267,7 +1267,7 @@ export interface components {
                   at: string;
                   stepIndex: number;
                   /** @enum {string} */
-                  channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+                  channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
                   template: string;
                 }
               | {
@@ -1286,7 +1286,7 @@ export interface components {
         upcoming: {
           stepIndex: number;
           /** @enum {string} */
-          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
           template: string;
           at: string;
           /** @enum {string} */
@@ -1383,7 +1383,7 @@ export interface components {
                 at: string;
                 stepIndex: number;
                 /** @enum {string} */
-                channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+                channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
                 template: string;
               }
             | {
@@ -1402,7 +1402,7 @@ export interface components {
       upcoming: {
         stepIndex: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         template: string;
         at: string;
         /** @enum {string} */
@@ -1535,7 +1535,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -1581,7 +1581,7 @@ export interface components {
        * @description whatsapp also closes the assistant (its messages go out on WhatsApp); assistant closes only the assistant; agent stops calls by the seller’s team
        * @enum {string}
        */
-      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
     };
     /**
      * @example {
@@ -1733,7 +1733,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -4248,7 +4248,7 @@ export interface operations {
       };
       path: {
         buyerId: string;
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
       };
       cookie?: never;
     };
