@@ -24,7 +24,7 @@ export function inAppSourceKey(attemptId: string): string {
   return `attempt/${attemptId}/in_app`;
 }
 
-/** What the seller's app receives: IDs, the amounts' words, the link; the buyer's name and addresses stay out. */
+/** What the seller's app receives: IDs, the localized words and the link; the buyer's name and addresses stay out. */
 export function inAppDraft(message: OutgoingInApp): WebhookEventDraft {
   return {
     sourceKey: inAppSourceKey(message.attemptId),
@@ -53,33 +53,30 @@ export function createInAppSender(publisher?: WebhookPublisher): ChannelSender<O
     // Publishing is keyed by the attempt id: publishing again is the same event.
     idempotent: true,
     async send(message: OutgoingInApp): Promise<SendOutcome> {
-      if (!publisher || !(await subscribed(publisher, message.tenantId))) {
-        return {
-          kind: 'refused',
-          refusal: 'rejected',
-          code: NO_ENDPOINT,
-          detail: `no enabled webhook endpoint of the tenant subscribes to ${IN_APP_EVENT}`,
-        };
-      }
+      if (!publisher || !(await subscribed(publisher, message.tenantId))) return noEndpoint;
       const [published] = await publish(publisher, inAppDraft(message));
       if (!published) throw new ProviderOutcomeUnknownError('the webhook publisher answered no event');
+      // The endpoint was disabled between the question and the publishing: nobody will show it.
+      if (published.deliveries === 0) return noEndpoint;
       return { kind: 'sent', providerMessageId: published.eventId };
     },
   };
 }
+
+const noEndpoint: SendOutcome = {
+  kind: 'refused',
+  refusal: 'rejected',
+  code: NO_ENDPOINT,
+  detail: `no enabled webhook endpoint of the tenant subscribes to ${IN_APP_EVENT}`,
+};
 
 /** Nothing was published yet: the activity retries, and the guard judges the send again. */
 async function subscribed(publisher: WebhookPublisher, tenantId: string): Promise<boolean> {
   try {
     return await publisher.hasSubscriber(tenantId, IN_APP_EVENT);
   } catch (err) {
-    throw new ProviderUnavailableError(
-      `the webhook endpoints could not be read: ${err instanceof Error ? err.message : String(err)}`,
-      undefined,
-      {
-        cause: err,
-      },
-    );
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ProviderUnavailableError(`the webhook endpoints could not be read: ${reason}`, undefined, { cause: err });
   }
 }
 
@@ -91,11 +88,7 @@ async function publish(publisher: WebhookPublisher, draft: WebhookEventDraft) {
   try {
     return await publisher.publish([draft]);
   } catch (err) {
-    throw new ProviderOutcomeUnknownError(
-      `the webhook event could not be confirmed: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        cause: err,
-      },
-    );
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ProviderOutcomeUnknownError(`the webhook event could not be confirmed: ${reason}`, { cause: err });
   }
 }

@@ -91,6 +91,14 @@ describe('the in-app sender', () => {
     expect(publisher.publishCalls).toBe(0);
   });
 
+  it('refuses no_endpoint when the endpoint was disabled between the question and the publishing', async () => {
+    const raced: WebhookPublisher = {
+      hasSubscriber: async () => true,
+      publish: async () => [{ eventId: 'evt_9', deliveries: 0 }],
+    };
+    expect(await createInAppSender(raced).send(notification())).toMatchObject({ kind: 'refused', code: NO_ENDPOINT });
+  });
+
   it('a publisher that cannot read its endpoints: retried later, nothing published', async () => {
     const broken: WebhookPublisher = {
       hasSubscriber: () => Promise.reject(new Error('database unavailable')),
