@@ -18,6 +18,8 @@ import { type ActivityDeps, createActivities } from './activities';
 import type { OpenCallTask } from './activities/channels/agent-task';
 import { withOutboxFallback } from './activities/channels/outbox';
 import { createAgentTaskSender } from './activities/channels/agent-task';
+import { createInAppSender } from './activities/channels/in-app';
+import type { WebhookPublisher } from './domain/webhook-events';
 import type { ChannelSenders } from './activities/channels/sender';
 import { createConversationActivities } from './activities/conversation';
 import type { AssistantEngine } from './domain/assistant/engine';
@@ -78,6 +80,11 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
    * Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history.
    */
   maxCachedWorkflows?: number;
+  /**
+   * Where in-app steps publish their `in_app_notification` events (the tenant's webhooks). Without
+   * one, in-app steps fall through to the message channels, as for a tenant with no endpoint.
+   */
+  webhookPublisher?: WebhookPublisher | undefined;
 }
 
 /** The workers of one process: journeys (workflows and recording) and one per delivery channel. */
@@ -105,11 +112,21 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     workflowBundlePath: _bundle,
     assistantEngine = menuEngine,
     links,
+    webhookPublisher,
     ...configured
   } = options;
   const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
   const now = configured.now ?? Date.now;
-  const team = collectionsTeam({ db, client, taskQueue, logger, now, senders: configured.senders, links });
+  const team = collectionsTeam({
+    db,
+    client,
+    taskQueue,
+    logger,
+    now,
+    senders: configured.senders,
+    links,
+    webhookPublisher,
+  });
   const channels = { ...configured, senders: team.senders };
   const conversations = createConversationActivities({
     db,
@@ -215,6 +232,7 @@ function collectionsTeam(deps: {
   now: () => number;
   senders: ChannelSenders | undefined;
   links: JourneyWorkerOptions['links'];
+  webhookPublisher: WebhookPublisher | undefined;
 }) {
   const configured = deps.senders ?? withOutboxFallback({});
   const agentTasks: AgentTaskDeps = {
@@ -235,6 +253,8 @@ function collectionsTeam(deps: {
         : createAgentTaskSender(async (task) => {
             await openCallTask(agentTasks, task);
           }),
+    // The seller's app hears in-app steps through the tenant's webhooks.
+    in_app: deps.webhookPublisher ? createInAppSender(deps.webhookPublisher) : configured.in_app,
   };
   return {
     senders,
@@ -340,6 +360,8 @@ function providerSummary(providers: ProviderConfig): Record<Channel, string> {
     assistant: providers.whatsapp ? 'twilio' : 'outbox',
     // The worker opens call tasks itself (collectionsTeam) when not given a task sender.
     agent: 'agent',
+    // Published to the tenant's webhooks by the worker's publisher (collectionsTeam).
+    in_app: 'webhook',
   };
 }
 

@@ -11,6 +11,7 @@ import {
   agentTaskSummary,
   renderAssistantText,
   renderEmail,
+  renderInApp,
   renderSms,
   renderWhatsAppText,
   whatsAppTemplateVariables,
@@ -137,7 +138,7 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
         template: d.template,
         provider: senders[d.channel].provider,
         recipient: normalizeAddress(d.channel, d.to),
-        subject: message.channel === 'email' ? message.subject : null,
+        subject: subjectOf(message),
         body: bodyOf(message),
         whatsappMode: whatsappMode ?? null,
         status: 'sending',
@@ -260,6 +261,19 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
           journeyId: d.journeyId,
           summary: agentTaskSummary(d),
         };
+      case 'in_app':
+        return {
+          ...base,
+          channel: 'in_app',
+          tenantId: d.tenantId,
+          journeyId: d.journeyId,
+          installmentId: d.installmentId,
+          buyerId: d.buyerId,
+          step: { revision: d.planRevision, index: d.stepIndex },
+          at,
+          ...renderInApp(d),
+          link: d.paymentUrl,
+        };
     }
   }
 
@@ -273,7 +287,13 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
   }
 }
 
-/** What the attempt row keeps as the message: the email's text, a text's body, or the agent task's summary. */
+/** What the attempt row keeps as the message's subject: the email's, or the notification's title. */
+function subjectOf(message: OutgoingMessage): string | null {
+  if (message.channel === 'email') return message.subject;
+  return message.channel === 'in_app' ? message.title : null;
+}
+
+/** What the attempt row keeps as the message: the email's text, a text's or notification's body, the agent summary. */
 function bodyOf(message: OutgoingMessage): string {
   switch (message.channel) {
     case 'email':

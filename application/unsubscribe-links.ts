@@ -13,7 +13,14 @@ import { linkExpiry, sealedTokens } from './sealed-tokens';
 
 const tokens = sealedTokens('dunning-unsubscribe-link');
 
-const CHANNEL_CODES: Readonly<Record<Channel, number>> = { email: 1, sms: 2, whatsapp: 3, assistant: 4, agent: 5 };
+const CHANNEL_CODES: Readonly<Record<Channel, number>> = {
+  email: 1,
+  sms: 2,
+  whatsapp: 3,
+  assistant: 4,
+  agent: 5,
+  in_app: 6,
+};
 const CHANNEL_BY_CODE = new Map<number, Channel>(
   Object.entries(CHANNEL_CODES).map(([channel, code]) => [code, channel as Channel]),
 );

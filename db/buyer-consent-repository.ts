@@ -48,6 +48,8 @@ export async function clearBuyerOptOut(db: Executor, ref: StopRef): Promise<bool
  */
 export async function clearBuyerOptOutsAt(db: Executor, channel: Channel, address: string): Promise<void> {
   const field = CHANNEL_TABLE[channel].addressField;
+  // A channel without addresses (in-app) is never at one.
+  if (field === null) return;
   const normalized = normalizeAddress(channel, address);
   const buyersAtAddress = db
     .selectDistinct({ tenantId: installments.tenantId, buyerId: installments.buyerId })

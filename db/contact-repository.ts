@@ -277,6 +277,8 @@ export interface JourneyAtAddress {
 export async function openJourneysAt(db: Database, channel: Channel, address: string): Promise<JourneyAtAddress[]> {
   const normalized = normalizeAddress(channel, address);
   const { addressField, addressKind } = CHANNEL_TABLE[channel];
+  // A channel without addresses (in-app) is never at one.
+  if (addressField === null) return [];
   const stored = sql`(${installments.buyer}->>${addressField}::text)`;
   const matchesAddress =
     addressKind === 'email' ? sql`lower(${stored}) = ${normalized}` : sql`${stored} = ${normalized}`;

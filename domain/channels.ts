@@ -1,9 +1,10 @@
 /**
- * Channels a reminder step can name: three that send a message, and two that escalate — the
+ * Channels a reminder step can name: three that send a message, two that escalate — the
  * assistant (a WhatsApp conversation it opens with the step's approved template, then answers) and
- * a human agent (a task for the seller's team: call this buyer).
+ * a human agent (a task for the seller's team: call this buyer) — and the seller's own app
+ * (`in_app`: an `in_app_notification` webhook event their app or members area shows the buyer).
  */
-export const CHANNEL_NAMES = ['email', 'sms', 'whatsapp', 'assistant', 'agent'] as const;
+export const CHANNEL_NAMES = ['email', 'sms', 'whatsapp', 'assistant', 'agent', 'in_app'] as const;
 export type Channel = (typeof CHANNEL_NAMES)[number];
 
 /** Where a buyer can be reached: one field per kind of address. */
@@ -24,16 +25,21 @@ export interface ChannelSpec {
    */
   carrier: Channel;
   /**
-   * `message`: a message the buyer reads. `escalation`: a conversation or a person. A message step
-   * falls through message channels only, so a reminder (or a confirmation) never becomes a
-   * conversation or a call by accident; an escalation step falls through to the next escalation,
-   * then wraps around to the messages.
+   * `message`: a message the buyer reads. `escalation`: a conversation or a person.
+   * `notification`: shown by the seller's own app, which only the step that names it may use. A
+   * message step falls through message channels only, so a reminder (or a confirmation) never
+   * becomes a conversation or a call by accident; an escalation step falls through to the next
+   * escalation, then wraps around to the messages; a notification step falls through the messages.
+   * No step falls through to a notification: the seller chose where their app is listening.
    */
-  tier: 'message' | 'escalation';
-  /** The buyer's contact field that holds this channel's address. */
-  addressField: keyof ContactPoints;
-  /** How its addresses are written and compared: emails lower-case, phone numbers in E.164. */
-  addressKind: 'email' | 'phone';
+  tier: 'message' | 'escalation' | 'notification';
+  /**
+   * The buyer's contact field that holds this channel's address; null when the channel needs none
+   * (the seller's app knows the buyer by their ID, which stands in for the address).
+   */
+  addressField: keyof ContactPoints | null;
+  /** How its addresses are written and compared: emails lower-case, E.164 numbers; null: the buyer's ID as given. */
+  addressKind: 'email' | 'phone' | null;
   /** Its place when a step falls through to the next channel (1 first, wrapping around). */
   fallthroughRank: number;
   /**
@@ -110,6 +116,19 @@ export const CHANNEL_TABLE: Readonly<Record<Channel, ChannelSpec>> = {
     replyWindowHours: null,
     deliveryQueue: 'agent',
   },
+  in_app: {
+    carrier: 'in_app',
+    tier: 'notification',
+    addressField: null,
+    addressKind: null,
+    fallthroughRank: 6,
+    // No opt-in: the seller's app shows it to a buyer already signed in there. A buyer who wants
+    // none asks the seller's support, who record it through the opt-out API, as for the agent.
+    optOut: 'support_request',
+    replyWindowHours: null,
+    // The webhook pipeline has its own queues and retries: publishing is a database write.
+    deliveryQueue: 'in_app',
+  },
 };
 
 /** Every channel, in the order a step falls through them (wrapping around). */
@@ -128,17 +147,36 @@ export function consentChannels(channel: Channel): Channel[] {
   return carrier === channel ? [channel] : [channel, carrier];
 }
 
-/** The buyer's address on a channel, if they have one. */
-export function addressOn(channel: Channel, contact: ContactPoints): string | undefined {
-  return contact[CHANNEL_TABLE[carrierOf(channel)].addressField];
+/** Whether a channel reaches the buyer at an address of theirs (not the in-app channel: by their ID). */
+export function needsAddress(channel: Channel): boolean {
+  return CHANNEL_TABLE[carrierOf(channel)].addressField !== null;
 }
 
-/** Addresses are compared in one form: lower-case email; E.164 without a `whatsapp:` prefix. */
+/** The buyer's address on a channel, if they have one (never on a channel that needs none). */
+export function addressOn(channel: Channel, contact: ContactPoints): string | undefined {
+  const field = CHANNEL_TABLE[carrierOf(channel)].addressField;
+  return field === null ? undefined : contact[field];
+}
+
+/**
+ * Where a delivery on `channel` goes, as its attempt row records it: the buyer's address, or on a
+ * channel that needs none their ID (never personal data).
+ */
+export function recipientOn(channel: Channel, buyer: ContactPoints & { id: string }): string | undefined {
+  return needsAddress(channel) ? addressOn(channel, buyer) : buyer.id;
+}
+
+/** Addresses are compared in one form: lower-case email; E.164 without a `whatsapp:` prefix; an ID as given. */
 export function normalizeAddress(channel: Channel, address: string): string {
   const trimmed = address.trim();
-  return CHANNEL_TABLE[carrierOf(channel)].addressKind === 'email'
-    ? trimmed.toLowerCase()
-    : trimmed.replace(/^whatsapp:/i, '');
+  switch (CHANNEL_TABLE[carrierOf(channel)].addressKind) {
+    case 'email':
+      return trimmed.toLowerCase();
+    case 'phone':
+      return trimmed.replace(/^whatsapp:/i, '');
+    case null:
+      return trimmed;
+  }
 }
 
 /** How long after the buyer's last message free-form text may go out on a channel; null when at any time. */
@@ -164,25 +202,32 @@ export function unavailableReason(channel: Channel, a: ChannelAvailability): Cha
   const channels = consentChannels(channel);
   if (channels.some((c) => a.optedOut.includes(c))) return 'opted_out';
   if (channels.some((c) => a.undeliverable.includes(c))) return 'undeliverable';
-  return addressOn(channel, a.contact) ? null : 'no_address';
+  return !needsAddress(channel) || addressOn(channel, a.contact) ? null : 'no_address';
 }
 
 /**
  * The channels a step requesting `requested` tries, in order: from it, wrapping around
- * {@link CHANNELS}; a message step only through message channels (see {@link ChannelSpec.tier}),
- * so journeys that began before the escalation channels existed resolve exactly as they did.
+ * {@link CHANNELS} through the tiers its own tier falls through (see {@link ChannelSpec.tier}),
+ * so journeys that began before a channel existed resolve exactly as they did.
  */
 export function fallthroughOrder(requested: Channel): readonly Channel[] {
   return FALLTHROUGH_ORDERS[requested];
 }
 
+/** The tiers a step of each tier falls through after its own channel. */
+const FALLS_THROUGH: Readonly<Record<ChannelSpec['tier'], readonly ChannelSpec['tier'][]>> = {
+  message: ['message'],
+  escalation: ['escalation', 'message'],
+  notification: ['message'],
+};
+
 const FALLTHROUGH_ORDERS = Object.fromEntries(
   CHANNELS.map((requested, start) => {
-    const escalation = CHANNEL_TABLE[requested].tier === 'escalation';
-    const order: Channel[] = [];
-    for (let i = 0; i < CHANNELS.length; i++) {
+    const tiers = FALLS_THROUGH[CHANNEL_TABLE[requested].tier];
+    const order: Channel[] = [requested];
+    for (let i = 1; i < CHANNELS.length; i++) {
       const channel = CHANNELS[(start + i) % CHANNELS.length]!;
-      if (escalation || CHANNEL_TABLE[channel].tier === 'message') order.push(channel);
+      if (tiers.includes(CHANNEL_TABLE[channel].tier)) order.push(channel);
     }
     return [requested, order] as const;
   }),

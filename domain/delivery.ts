@@ -1,4 +1,4 @@
-import { type Channel, addressOn } from './channels';
+import { type Channel, recipientOn } from './channels';
 import type { SendDecision } from './compliance';
 import { type ConfirmationEvent, type PendingConfirmation, confirmationKey } from './confirmations';
 import type { DeferralReason, JourneyEvent, JourneyState } from './journey';
@@ -155,7 +155,7 @@ export interface ReminderDelivery extends MessageFacts {
   stepIndex: number;
   channel: Channel;
   requestedChannel: Channel;
-  /** The buyer's address on `channel` (email or E.164 number). */
+  /** The buyer's address on `channel` (email or E.164 number), or their ID on a channel without addresses (in-app). */
   to: string;
   /** The buyer's time zone and country: the guard's quiet hours and public holidays. */
   timeZone: string;
@@ -185,7 +185,7 @@ function deliveryBase(subject: DeliverySubject, channel: Channel, journeyId: str
     planRevision: subject.planRevision,
     channel,
     locale: buyer.locale,
-    to: addressOn(channel, buyer)!,
+    to: recipientOn(channel, buyer)!,
     buyerName: buyer.name,
     productName: installment.product.name,
     currency: installment.amount.currency,

@@ -187,10 +187,18 @@ const STYLE = {
   footerLink: 'color:#52606d;',
 } as const;
 
+/** What a message is about, in its words: the email's subject and paragraphs, the in-app title and body. */
+function headline({ template, values }: Context): { subject: string; paragraphs: string[] } {
+  return {
+    subject: oneLine(fill(template.subject, values)),
+    paragraphs: template.paragraphs.map((p) => fill(p, values)),
+  };
+}
+
 export function renderEmail(facts: MessageFacts): RenderedEmail {
-  const { copy, template, values } = contextFor(facts, 'email');
-  const subject = oneLine(fill(template.subject, values));
-  const paragraphs = template.paragraphs.map((p) => fill(p, values));
+  const context = contextFor(facts, 'email');
+  const { copy, template, values } = context;
+  const { subject, paragraphs } = headline(context);
   const actionLine = fill(copy.actionLine, values);
   const unsubscribe = facts.unsubscribeUrl ? facts.unsubscribeUrl : null;
   const optOutText = unsubscribe ? fill(copy.optOut.emailUnsubscribeText, values) : copy.optOut.emailReply;
@@ -270,6 +278,26 @@ function whatsAppLines(facts: MessageFacts, extra: readonly string[]): string[] 
     ...extra,
     copy.optOut.whatsapp,
   ];
+}
+
+export interface RenderedInApp {
+  /** Short, one line: the email's subject. */
+  title: string;
+  /** Plain text: the email's paragraphs. */
+  body: string;
+  /** The label of the link's button ("Pay now"). */
+  action: string;
+}
+
+/**
+ * The in-app notification the seller's app shows: the email's subject and paragraphs, without the
+ * greeting (the buyer's name stays out of webhook events), the link (the event carries it beside
+ * the text, for the app to render) or an opt-out line (the buyer asks the seller's support).
+ */
+export function renderInApp(facts: MessageFacts): RenderedInApp {
+  const context = contextFor(facts, 'in_app');
+  const { subject, paragraphs } = headline(context);
+  return { title: subject, body: paragraphs.join('\n\n'), action: context.template.action };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type OpenCallTask, createAgentTaskSender } from './agent-task';
 import { assistantSenderOf } from './assistant';
+import { createInAppSender } from './in-app';
 import type { ChannelSender, ChannelSenders, OutgoingMessage } from './sender';
 
 /**
@@ -32,7 +33,9 @@ export interface OutboxFallbackOptions {
 
 /**
  * Outbox senders for every channel a provider does not cover. The assistant sends through the
- * WhatsApp sender when it has none of its own: its messages are WhatsApp messages.
+ * WhatsApp sender when it has none of its own: its messages are WhatsApp messages. The in-app
+ * channel never goes to the outbox: a notification no app shows is none, so without a webhook
+ * publisher its steps fall through (activities/channels/in-app.ts).
  */
 export function withOutboxFallback(
   configured: Partial<ChannelSenders>,
@@ -45,5 +48,6 @@ export function withOutboxFallback(
     whatsapp,
     assistant: configured.assistant ?? assistantSenderOf(whatsapp),
     agent: configured.agent ?? (options.openCallTask ? createAgentTaskSender(options.openCallTask) : outboxSender()),
+    in_app: configured.in_app ?? createInAppSender(),
   };
 }

@@ -72,6 +72,28 @@ export interface OutgoingAgentTask extends OutgoingBase {
   summary: string;
 }
 
+/**
+ * A notification for the seller's app or members area to show the buyer, published as an
+ * `in_app_notification` webhook event. `to` is the buyer's ID: the seller's app knows them by it.
+ */
+export interface OutgoingInApp extends OutgoingBase {
+  channel: 'in_app';
+  tenantId: string;
+  journeyId: string;
+  installmentId: string;
+  buyerId: string;
+  /** The step it belongs to (its plan revision and index in the ladder). */
+  step: { revision: number; index: number };
+  /** When it was composed (epoch ms): the event's occurrence, the same on every try. */
+  at: number;
+  /** Localized: a short title and a plain-text body (domain/messages.ts renderInApp). */
+  title: string;
+  body: string;
+  /** The localized label for the link's button, and the link: the buyer's payment area or the payment URL. */
+  action: string;
+  link: string;
+}
+
 /** The message each channel sends: a new channel needs its shape here. */
 export interface OutgoingByChannel {
   email: OutgoingEmail;
@@ -79,6 +101,7 @@ export interface OutgoingByChannel {
   whatsapp: OutgoingWhatsApp;
   assistant: OutgoingAssistant;
   agent: OutgoingAgentTask;
+  in_app: OutgoingInApp;
 }
 
 export type OutgoingMessage = OutgoingByChannel[Channel];

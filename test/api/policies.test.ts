@@ -54,6 +54,19 @@ describeEachDatabase('policies API', (getDb) => {
       expect(v9.statusCode).toBe(404);
     });
 
+    it('takes in-app steps, and names the step of an unknown channel (400)', async () => {
+      const steps = defaultPolicy.steps.map((s, i) => (i === 1 ? { ...s, channel: 'in_app' as const } : s));
+      const created = await create(draft({ steps }));
+      expect(created.statusCode, created.body).toBe(201);
+      expect((created.json() as Policy).steps[1]).toMatchObject({ channel: 'in_app' });
+      const unknown = await create({
+        ...draft(),
+        steps: steps.map((s, i) => (i === 2 ? { ...s, channel: 'fax' } : s)),
+      });
+      expect(unknown.statusCode).toBe(400);
+      expect(problemOf(unknown).errors?.map((e) => e.path)).toEqual(['steps.2.channel']);
+    });
+
     it('answers 409 when the id is taken, and for the built-in default', async () => {
       const body = draft();
       expect((await create(body)).statusCode).toBe(201);

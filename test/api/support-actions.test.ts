@@ -161,6 +161,20 @@ describeEachDatabase('support actions API', (getDb) => {
     });
     expect(unknownChannel.statusCode).toBe(400);
     expect(unknownChannel.json().errors[0].path).toBe('channel');
+
+    // The in-app channel has no STOP keyword or link: the buyer asks support, who record it here.
+    const inApp = await api.call({
+      method: 'POST',
+      url: `/v1/buyers/${buyer.id}/opt-outs`,
+      payload: { channel: 'in_app' },
+    });
+    expect(inApp.statusCode).toBe(200);
+    expect(inApp.json()).toMatchObject({ count: 2, optOut: { channel: 'in_app', source: 'support' } });
+    expect(
+      api.gateway.calls.filter(
+        (c) => c.method === 'optOut' && (c.argument as { channel: string }).channel === 'in_app',
+      ),
+    ).toHaveLength(2);
   });
 
   describe('a buyer’s stop that lasts', () => {

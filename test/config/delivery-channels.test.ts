@@ -22,9 +22,12 @@ describe('deliveryChannelsFromEnv', () => {
       whatsapp: 'outbox',
       assistant: 'outbox',
       agent: 'agent',
+      in_app: 'webhook',
     });
     expect(channels.rateLimits).toEqual({ email: null, sms: null, whatsapp: null });
     expect(channels.unsubscribeUrl).toBeUndefined();
+    // Never the outbox: without the worker's webhook publisher an in-app step falls through.
+    expect(channels.senders?.in_app.provider).toBe('webhook');
   });
 
   it('each provider is switched on by its variables, with its rate limit for the channel queue', () => {
@@ -35,6 +38,7 @@ describe('deliveryChannelsFromEnv', () => {
       whatsapp: 'outbox',
       assistant: 'outbox',
       agent: 'agent',
+      in_app: 'webhook',
     });
     expect(channels.rateLimits).toEqual({ email: 2, sms: 3, whatsapp: null });
     expect(channels.senders?.email.provider).toBe('resend');
@@ -69,13 +73,14 @@ describe('deliveryChannelsFromEnv', () => {
 });
 
 describe('deliveryQueues', () => {
-  it('one worker per provider queue: the assistant shares WhatsApp’s queue and its rate limit; the agent has its own', () => {
-    const all = ['email', 'sms', 'whatsapp', 'assistant', 'agent'] as const;
+  it('one worker per provider queue: the assistant shares WhatsApp’s queue and its rate limit; the agent and in-app have their own', () => {
+    const all = ['email', 'sms', 'whatsapp', 'assistant', 'agent', 'in_app'] as const;
     expect(deliveryQueues(all, { email: 2, sms: 3, whatsapp: 10 })).toEqual([
       { queue: 'email', channel: 'email', limit: 2 },
       { queue: 'sms', channel: 'sms', limit: 3 },
       { queue: 'whatsapp', channel: 'whatsapp', limit: 10 },
       { queue: 'agent', channel: 'agent', limit: null },
+      { queue: 'in_app', channel: 'in_app', limit: null },
     ]);
     // A process dedicated to the assistant polls WhatsApp's queue, under WhatsApp's limit.
     expect(deliveryQueues(['assistant'], { whatsapp: 10 })).toEqual([

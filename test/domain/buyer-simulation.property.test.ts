@@ -339,7 +339,7 @@ const newStats = (): Stats => ({
   buyers: 0,
   journeys: 0,
   sends: 0,
-  sendsByChannel: { email: 0, sms: 0, whatsapp: 0, assistant: 0, agent: 0 },
+  sendsByChannel: { email: 0, sms: 0, whatsapp: 0, assistant: 0, agent: 0, in_app: 0 },
   whatsapp: { free_form: 0, template: 0 },
   deferrals: {},
   guardRefusals: {},
@@ -361,6 +361,7 @@ const noChannel = (): Record<Channel, boolean> => ({
   whatsapp: false,
   assistant: false,
   agent: false,
+  in_app: false,
 });
 
 /** Every rule of contact, re-derived from the log. Returns the violations found (empty when none). */

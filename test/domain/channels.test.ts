@@ -10,6 +10,7 @@ import {
   carrierOf,
   fallthroughOrder,
   normalizeAddress,
+  recipientOn,
   replyWindowMs,
   resolveChannel,
   unavailableReason,
@@ -25,15 +26,15 @@ const reachable = (over: Partial<ChannelAvailability> = {}): ChannelAvailability
 });
 
 describe('channelSchema', () => {
-  it('knows the three message channels, the assistant and the human agent', () => {
-    expect(channelSchema.options).toEqual(['email', 'sms', 'whatsapp', 'assistant', 'agent']);
+  it("knows the three message channels, the assistant, the human agent and the seller's app", () => {
+    expect(channelSchema.options).toEqual(['email', 'sms', 'whatsapp', 'assistant', 'agent', 'in_app']);
     expect(channelSchema.safeParse('pigeon').success).toBe(false);
   });
 });
 
 describe('the channel table', () => {
-  it('ranks the assistant and the agent after WhatsApp, in that order', () => {
-    expect(CHANNELS).toEqual(['email', 'sms', 'whatsapp', 'assistant', 'agent']);
+  it('ranks the assistant and the agent after WhatsApp, in that order, and the in-app channel last', () => {
+    expect(CHANNELS).toEqual(['email', 'sms', 'whatsapp', 'assistant', 'agent', 'in_app']);
     expect(new Set(CHANNEL_NAMES.map((c) => CHANNEL_TABLE[c].fallthroughRank)).size).toBe(CHANNEL_NAMES.length);
   });
 
@@ -155,6 +156,48 @@ describe('the assistant and the agent', () => {
   });
 });
 
+describe('the in-app channel', () => {
+  it("needs no address: the seller's app knows the buyer by their ID, which its attempt row records", () => {
+    expect(unavailableReason('in_app', reachable({ contact: {} }))).toBeNull();
+    expect(addressOn('in_app', all)).toBeUndefined();
+    expect(recipientOn('in_app', { ...all, id: 'buyer-7' })).toBe('buyer-7');
+    expect(recipientOn('email', { ...all, id: 'buyer-7' })).toBe(all.email);
+    expect(normalizeAddress('in_app', ' buyer-7 ')).toBe('buyer-7');
+    expect(replyWindowMs('in_app')).toBeNull();
+    expect(CHANNEL_TABLE.in_app).toMatchObject({
+      carrier: 'in_app',
+      optOut: 'support_request',
+      deliveryQueue: 'in_app',
+    });
+  });
+
+  it("is closed by its own opt-out only (recorded by support), never by another channel's", () => {
+    expect(unavailableReason('in_app', reachable({ optedOut: ['in_app'] }))).toBe('opted_out');
+    expect(
+      unavailableReason('in_app', reachable({ optedOut: ['email', 'sms', 'whatsapp', 'assistant', 'agent'] })),
+    ).toBeNull();
+    expect(unavailableReason('email', reachable({ optedOut: ['in_app'] }))).toBeNull();
+  });
+
+  it('an in-app step falls through the message channels: email, SMS, WhatsApp', () => {
+    expect(fallthroughOrder('in_app')).toEqual(['in_app', 'email', 'sms', 'whatsapp']);
+    expect(resolveChannel('in_app', reachable({ undeliverable: ['in_app'] }))).toEqual({
+      kind: 'deliver',
+      channel: 'email',
+      requested: 'in_app',
+      skipped: [{ channel: 'in_app', reason: 'undeliverable' }],
+    });
+  });
+
+  it('no other step falls through to it: every existing order is what running journeys replayed', () => {
+    expect(fallthroughOrder('email')).toEqual(['email', 'sms', 'whatsapp']);
+    expect(fallthroughOrder('sms')).toEqual(['sms', 'whatsapp', 'email']);
+    expect(fallthroughOrder('whatsapp')).toEqual(['whatsapp', 'email', 'sms']);
+    expect(fallthroughOrder('assistant')).toEqual(['assistant', 'agent', 'email', 'sms', 'whatsapp']);
+    expect(fallthroughOrder('agent')).toEqual(['agent', 'email', 'sms', 'whatsapp', 'assistant']);
+  });
+});
+
 describe('resolveChannel', () => {
   it('uses the requested channel when it is available', () => {
     expect(resolveChannel('sms', reachable())).toEqual({
@@ -236,18 +279,25 @@ describe('resolveChannel', () => {
 
   it('property: picks the first usable channel in the fall-through order starting at the requested one', () => {
     const messages: Channel[] = ['email', 'sms', 'whatsapp'];
-    const every: Channel[] = [...messages, 'assistant', 'agent'];
+    const escalations: Channel[] = [...messages, 'assistant', 'agent'];
     const addressOf = (c: Channel, a: ChannelAvailability) =>
-      c === 'email' ? a.contact.email : c === 'sms' || c === 'agent' ? a.contact.phone : a.contact.whatsapp;
+      c === 'in_app'
+        ? 'by the buyer ID'
+        : c === 'email'
+          ? a.contact.email
+          : c === 'sms' || c === 'agent'
+            ? a.contact.phone
+            : a.contact.whatsapp;
     // The assistant needs WhatsApp's consent as well as its own.
     const consent = (c: Channel): Channel[] => (c === 'assistant' ? ['assistant', 'whatsapp'] : [c]);
     const usable = (c: Channel, a: ChannelAvailability) =>
       consent(c).every((k) => !a.optedOut.includes(k) && !a.undeliverable.includes(k)) && !!addressOf(c, a);
     fc.assert(
-      fc.property(fc.constantFrom(...every), availabilityArb, (requested, a) => {
-        const order = messages.includes(requested) ? messages : every;
+      fc.property(fc.constantFrom(...CHANNEL_NAMES), availabilityArb, (requested, a) => {
+        // In-app first, then the messages from the first; nobody else falls through to it.
+        const order = requested === 'in_app' ? messages : messages.includes(requested) ? messages : escalations;
         const start = order.indexOf(requested);
-        const tried = order.map((_, i) => order[(start + i) % order.length]!);
+        const tried = start < 0 ? [requested, ...order] : order.map((_, i) => order[(start + i) % order.length]!);
         const firstUsable = tried.find((c) => usable(c, a));
         const r = resolveChannel(requested, a);
         expect(r.requested).toBe(requested);

@@ -501,27 +501,33 @@ describe('eventForDelivery', () => {
 });
 
 describe('the escalation channels', () => {
-  it('an agent call is a contact: quiet hours, the weekday and the cap hold it; no WhatsApp mode', () => {
-    // 22:00 in São Paulo: quiet.
-    const night = TUESDAY_NOON_SP + 10 * HOUR;
-    expect(guardSend(request({ channel: 'agent', now: night }))).toEqual({
-      verdict: 'delay',
-      reason: 'quiet_hours',
-      until: Date.UTC(2026, 2, 11, 11, 0), // Wednesday 08:00 in São Paulo
-    });
-    // Sunday 15 March, noon: not an allowed weekday.
-    expect(guardSend(request({ channel: 'agent', now: TUESDAY_NOON_SP + 5 * DAY }))).toMatchObject({
-      verdict: 'delay',
-      reason: 'weekday',
-    });
-    const full = buyer({ contacts: [TUESDAY_NOON_SP - 3 * HOUR, TUESDAY_NOON_SP - 2 * HOUR, TUESDAY_NOON_SP - HOUR] });
-    expect(guardSend(request({ channel: 'agent', now: TUESDAY_NOON_SP, buyer: full }))).toEqual({
-      verdict: 'delay',
-      reason: 'frequency_cap',
-      until: TUESDAY_NOON_SP - 3 * HOUR + WEEK + 1,
-    });
-    expect(guardSend(request({ channel: 'agent', now: TUESDAY_NOON_SP }))).toEqual({ verdict: 'allow' });
-  });
+  // The seller's app shows an in-app notification to the buyer: a contact like a call.
+  it.each(['agent', 'in_app'] as const)(
+    '%s is a contact: quiet hours, the weekday and the cap hold it; no WhatsApp mode',
+    (channel) => {
+      // 22:00 in São Paulo: quiet.
+      const night = TUESDAY_NOON_SP + 10 * HOUR;
+      expect(guardSend(request({ channel, now: night }))).toEqual({
+        verdict: 'delay',
+        reason: 'quiet_hours',
+        until: Date.UTC(2026, 2, 11, 11, 0), // Wednesday 08:00 in São Paulo
+      });
+      // Sunday 15 March, noon: not an allowed weekday.
+      expect(guardSend(request({ channel, now: TUESDAY_NOON_SP + 5 * DAY }))).toMatchObject({
+        verdict: 'delay',
+        reason: 'weekday',
+      });
+      const full = buyer({
+        contacts: [TUESDAY_NOON_SP - 3 * HOUR, TUESDAY_NOON_SP - 2 * HOUR, TUESDAY_NOON_SP - HOUR],
+      });
+      expect(guardSend(request({ channel, now: TUESDAY_NOON_SP, buyer: full }))).toEqual({
+        verdict: 'delay',
+        reason: 'frequency_cap',
+        until: TUESDAY_NOON_SP - 3 * HOUR + WEEK + 1,
+      });
+      expect(guardSend(request({ channel, now: TUESDAY_NOON_SP }))).toEqual({ verdict: 'allow' });
+    },
+  );
 
   it('the assistant’s opening message follows WhatsApp’s window: free-form inside, the template outside, refused without one', () => {
     const assistant = (over: Partial<SendRequest> = {}) =>

@@ -14,6 +14,7 @@ import {
   formatDate,
   renderAssistantText,
   renderEmail,
+  renderInApp,
   renderSms,
   renderWhatsAppText,
   reminderTemplateSchema,
@@ -466,6 +467,35 @@ describe.each(SUPPORTED_LOCALES)('the assistant’s opening message in %s', (loc
       expect(assistant).toEqual([...whatsapp.slice(0, -1), invite, whatsapp.at(-1)]);
       expect(invite).toMatch(ASSISTANT_WORD[locale]);
       expect(assistant.at(-1)).toContain(STOP_WORD[locale]);
+    },
+  );
+});
+
+describe.each(SUPPORTED_LOCALES)('the in-app notification in %s', (locale) => {
+  it.each(MESSAGE_TEMPLATES)(
+    '%s: the email’s subject as title and its paragraphs as body, without the buyer’s name',
+    (template) => {
+      const f = facts({ locale, template, buyerName: 'Ana Maria Souza' });
+      const inApp = renderInApp(f);
+      const email = renderEmail(f);
+      expect(inApp.title).toBe(email.subject);
+      expect(inApp.title).not.toMatch(/\n/);
+      // The email's paragraphs, each one as the email's text has it, in order.
+      const paragraphs = inApp.body.split('\n\n');
+      expect(paragraphs.length).toBeGreaterThan(0);
+      const emailParagraphs = email.text.split('\n\n');
+      expect(emailParagraphs.slice(1, 1 + paragraphs.length)).toEqual(paragraphs);
+      expect(inApp.action).toBe(MESSAGE_COPY[locale].templates[template].action);
+      const about = template === 'payment_confirmation' ? f.amountPaidMinor! : f.amountDueMinor;
+      expect(plain(inApp.body)).toContain(plain(formatAmount(about, f.currency, locale)));
+      expect(inApp.body).toMatch(INSTALLMENT_WORD[locale]);
+      // The event carries the link beside the text, and personal data nowhere: no name, no link, no stop word.
+      for (const part of [inApp.title, inApp.body]) {
+        expect(part).not.toContain('Ana');
+        expect(part).not.toContain(URL_);
+        expect(part).not.toMatch(/\{\w+\}|undefined|null|NaN/);
+        for (const threat of THREATENING) expect(plain(part)).not.toMatch(threat);
+      }
     },
   );
 });

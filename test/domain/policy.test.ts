@@ -53,6 +53,14 @@ describe('default policy', () => {
 });
 
 describe('policy validation names the field', () => {
+  it('takes a step on any channel of the table, the in-app one too; an unknown channel → steps.N.channel', () => {
+    const p = clone();
+    p.steps[2]!.channel = 'in_app';
+    expect(issuePaths(p)).toEqual([]);
+    (p.steps[3] as { channel: string }).channel = 'pigeon';
+    expect(issuePaths(p)).toEqual(['steps.3.channel']);
+  });
+
   it('steps out of order → steps.N.offsetDays', () => {
     const p = clone();
     p.steps[4]!.offsetDays = 2; // after +3

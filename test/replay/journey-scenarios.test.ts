@@ -429,6 +429,48 @@ describe('dunningJourney replay: journey scenarios', () => {
     expect(captured.activityIds).toContain('deliver/r0/s6/whatsapp');
   });
 
+  it('an in-app step goes to its own queue addressed by the buyer ID; without an endpoint it falls through to email, and the next in-app step tries again', async () => {
+    const policy = {
+      ...defaultPolicy,
+      steps: defaultPolicy.steps.map((s, i) => (i === 2 || i === 5 ? { ...s, channel: 'in_app' as const } : s)),
+    };
+    const installment = makeInstallment();
+    const h = journey(installment, { policy })
+      .reminder('email')
+      .reminder('email')
+      .reminder('in_app', { status: 'undeliverable', reason: 'webhook:no_endpoint', scope: 'step' })
+      .reminder('email') // still step 2
+      .reminder('whatsapp')
+      .reminder('email')
+      .reminder('in_app') // step 5: the tenant has an endpoint now
+      .finish();
+    const captured = await replayJourney(h);
+    expect(captured.activityIds).toEqual(h.activities.map((a) => a.activityId));
+    const delivered = captured.activities.filter((a) => a.activityType === DELIVER_REMINDER);
+    expect(delivered.map((a) => a.activityId)).toEqual([
+      ...WHOLE_LADDER.slice(0, 2),
+      'deliver/r0/s2/in_app',
+      'deliver/r0/s2/email',
+      'deliver/r0/s3/whatsapp',
+      'deliver/r0/s4/email',
+      'deliver/r0/s5/in_app',
+      'deliver/r0/s6/whatsapp',
+    ]);
+    expect(captured.delivery('deliver/r0/s2/in_app')).toMatchObject({
+      channel: 'in_app',
+      requestedChannel: 'in_app',
+      to: installment.buyer.id,
+    });
+    expect(captured.delivery('deliver/r0/s2/email')).toMatchObject({ requestedChannel: 'in_app', channel: 'email' });
+    // Replay runs on a queue of its own: the delivery queues are named after it.
+    const journeyQueue = captured.activities.find((a) => a.activityType === RECORD_JOURNEY)!.taskQueue;
+    expect(delivered.filter((a) => a.activityId.endsWith('/in_app')).map((a) => a.taskQueue)).toEqual([
+      deliveryTaskQueue(journeyQueue, 'in_app'),
+      deliveryTaskQueue(journeyQueue, 'in_app'),
+    ]);
+    expect(captured.result).toMatchObject({ outcome: 'written_off', attempts: { sent: 7, failed: 1 } });
+  });
+
   it('(g) the guard holds a reminder for the buyer’s cap across journeys: deferred to the instant it names, then sent', async () => {
     const until = '2026-11-28T20:30:00.000Z'; // the pre-due step is due at 15:00Z that day
     const h = journey()

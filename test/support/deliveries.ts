@@ -1,5 +1,5 @@
 import type { ReminderDelivery } from '../../activities/contracts';
-import { type Channel, addressOn } from '../../domain/channels';
+import { type Channel, recipientOn } from '../../domain/channels';
 import type { InstallmentInput } from '../../domain/installment';
 import { defaultPolicy } from '../../domain/policy';
 import { purchaseIdOf } from '../../domain/purchase';
@@ -28,7 +28,7 @@ export function reminderDeliveryFor(
     requestedChannel: channel,
     template: 'overdue_early',
     locale: inst.buyer.locale,
-    to: addressOn(channel, inst.buyer)!,
+    to: recipientOn(channel, inst.buyer)!,
     buyerName: inst.buyer.name,
     productName: inst.product.name,
     amountDueMinor: inst.amount.amountMinor,

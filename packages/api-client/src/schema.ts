@@ -1041,7 +1041,7 @@ export interface components {
     };
     BuyerOptOut: {
       /** @enum {string} */
-      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
       /** @description where it was said: support (the buyer route) or support:journey */
       source: string;
       /** @description the key (and collaborator, profile) that recorded it */
@@ -1285,7 +1285,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -1420,7 +1420,7 @@ export interface components {
                   at: string;
                   stepIndex: number;
                   /** @enum {string} */
-                  channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+                  channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
                   template: string;
                 }
               | {
@@ -1439,7 +1439,7 @@ export interface components {
         upcoming: {
           stepIndex: number;
           /** @enum {string} */
-          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
           template: string;
           at: string;
           /** @enum {string} */
@@ -1536,7 +1536,7 @@ export interface components {
                 at: string;
                 stepIndex: number;
                 /** @enum {string} */
-                channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+                channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
                 template: string;
               }
             | {
@@ -1555,7 +1555,7 @@ export interface components {
       upcoming: {
         stepIndex: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         template: string;
         at: string;
         /** @enum {string} */
@@ -1688,7 +1688,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -1734,7 +1734,7 @@ export interface components {
        * @description whatsapp also closes the assistant (its messages go out on WhatsApp); assistant closes only the assistant; agent stops calls by the seller’s team
        * @enum {string}
        */
-      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+      channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
     };
     /**
      * @example {
@@ -1886,7 +1886,7 @@ export interface components {
       steps: {
         offsetDays: number;
         /** @enum {string} */
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
         /** @enum {string} */
         template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
         sendAt: string;
@@ -4523,7 +4523,7 @@ export interface operations {
       };
       path: {
         buyerId: string;
-        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent';
+        channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
       };
       cookie?: never;
     };
