@@ -49,6 +49,18 @@ import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, tempo
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
 import { WORKFLOWS_PATH, loadWorkflowBundle } from './workflow-bundle';
+import { activityMetrics } from './telemetry/activity-metrics';
+import { temporalCoreMetrics } from './telemetry/exposition';
+import { type Metrics, createMetrics } from './telemetry/metrics';
+import { startMetricsServer } from './telemetry/metrics-server';
+import { freeLoopbackAddress, metricsSettingsFromEnv } from './telemetry/settings';
+import {
+  TRACING_WORKFLOW_INTERCEPTORS,
+  tracingActivityInterceptors,
+  tracingClientInterceptors,
+  tracingSinks,
+} from './telemetry/temporal-tracing';
+import { type Tracing, tracingFromEnv } from './telemetry/tracing';
 
 export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'> {
   connection: NativeConnection;
@@ -78,6 +90,13 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
    * Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history.
    */
   maxCachedWorkflows?: number;
+  /** Sends, guard decisions, provider errors and webhook deliveries are counted here (README, "Metrics"). */
+  metrics?: Metrics | undefined;
+  /**
+   * Traces (README, "Tracing"). A prebuilt bundle traces its workflows only when built with tracing
+   * (`npm run build:workflows -- --tracing`).
+   */
+  tracing?: Tracing | null | undefined;
 }
 
 /** The workers of one process: journeys (workflows and recording) and one per delivery channel. */
@@ -105,9 +124,16 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     workflowBundlePath: _bundle,
     assistantEngine = menuEngine,
     links,
+    metrics,
+    tracing,
     ...configured
   } = options;
-  const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
+  const client = new Client({
+    connection,
+    namespace,
+    ...(dataConverter && { dataConverter }),
+    ...(tracing && { interceptors: tracingClientInterceptors() }),
+  });
   const now = configured.now ?? Date.now;
   const team = collectionsTeam({ db, client, taskQueue, logger, now, senders: configured.senders, links });
   const channels = { ...configured, senders: team.senders };
@@ -128,7 +154,15 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     connection,
     namespace,
     ...(dataConverter && { dataConverter }),
-    interceptors: { activity: [() => ({ inbound: new RedactingActivityInbound() })] },
+    interceptors: {
+      // Outermost first: the span covers the whole try; the counters see the outcome before redaction.
+      activity: [
+        ...(tracing ? [tracingActivityInterceptors()] : []),
+        ...(metrics ? [activityMetrics(metrics)] : []),
+        () => ({ inbound: new RedactingActivityInbound() }),
+      ],
+      ...(tracing && !options.workflowBundlePath && { workflowModules: [TRACING_WORKFLOW_INTERCEPTORS] }),
+    },
   };
   // deliverReminder stays on the journeys' queue for deliveries scheduled there before the
   // channel queues existed (it plans them again); new ones go to their channel's queue.
@@ -137,6 +171,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     taskQueue,
     ...code,
     activities,
+    ...(tracing && { sinks: tracingSinks(tracing) }),
     ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
   });
   const deliveries = await Promise.all(
@@ -346,14 +381,20 @@ function providerSummary(providers: ProviderConfig): Record<Channel, string> {
 const SDK_LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /**
- * The SDK's own logs (worker state, workflow `log.*`, activity logs) go through our logger, so a
- * process writes one JSON log. WARN by default: INFO logs every worker state change.
- * Once per process, before the first worker or connection.
+ * The SDK's runtime, once per process, before the first worker or connection. Its own logs
+ * (worker state, workflow `log.*`, activity logs) go through our logger, so a process writes one
+ * JSON log; WARN by default: INFO logs every worker state change. With `metricsAddress`, its
+ * worker metrics (`temporal_…`) are served there in Prometheus text, for our `/metrics` to include.
  */
-export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = process.env): void {
+export function installSdkRuntime(
+  logger: Logger,
+  options: { env?: NodeJS.ProcessEnv; metricsAddress?: string | null } = {},
+): void {
+  const { env = process.env, metricsAddress } = options;
   const wanted = (env.TEMPORAL_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
   const level = SDK_LOG_LEVELS.includes(wanted) ? wanted : 'WARN';
   Runtime.install({
+    ...(metricsAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }),
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
       // Delivery workers poll activities only, by design: the SDK's warning about it is noise.
       if (message.startsWith('No workflows registered')) return;
@@ -374,7 +415,11 @@ export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = proce
 
 async function main(): Promise<void> {
   const logger = createLogger('worker');
-  installSdkLogging(logger);
+  const metricsSettings = metricsSettingsFromEnv(process.env);
+  const temporalMetrics =
+    metricsSettings.port === null ? null : (metricsSettings.temporalAddress ?? (await freeLoopbackAddress()));
+  installSdkRuntime(logger, { metricsAddress: temporalMetrics });
+  const tracing = tracingFromEnv(process.env, 'dunning-worker');
   const settings = temporalSettingsFromEnv();
   if (!settings) {
     console.error(
@@ -386,6 +431,7 @@ async function main(): Promise<void> {
   const assistantEngine = assistantEngineFromEnv(process.env);
   const database = await openDatabaseFromEnv();
   const dataConverter = dataConverterFromEnv();
+  const metrics = createMetrics();
   const connection = await NativeConnection.connect(await connectionOptions(settings)).catch((err: unknown) => {
     console.error(temporalUnreachable(settings, err));
     process.exit(1);
@@ -399,18 +445,40 @@ async function main(): Promise<void> {
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     dataConverter,
     assistantEngine,
+    metrics,
+    tracing,
     ...channels,
   });
+  const metricsServer =
+    metricsSettings.port === null
+      ? null
+      : await startMetricsServer(
+          {
+            registry: metrics.registry,
+            token: metricsSettings.token,
+            extra: temporalMetrics ? temporalCoreMetrics(temporalMetrics) : undefined,
+          },
+          { port: metricsSettings.port },
+        );
   await ensureReconcileSchedule(
     new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
     settings.taskQueue,
   );
   logger.info(
-    { taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind, providers },
+    {
+      taskQueue: settings.taskQueue,
+      namespace: settings.namespace,
+      database: database.kind,
+      providers,
+      metricsPort: metricsServer?.port ?? null,
+      tracing: tracing !== null,
+    },
     'worker polling',
   );
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.
   await worker.run();
+  await metricsServer?.close();
+  await tracing?.shutdown();
   await connection.close();
   await database.close();
 }
