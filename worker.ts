@@ -48,18 +48,14 @@ import { createReconcileEndedJourneys } from './activities/reconcile';
 import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from './client';
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
-import { WORKFLOWS_PATH, loadWorkflowBundle } from './workflow-bundle';
+import { WORKFLOWS_PATH, bundleTraces, loadWorkflowBundle } from './workflow-bundle';
 import { activityMetrics } from './telemetry/activity-metrics';
 import { temporalCoreMetrics } from './telemetry/exposition';
 import { type Metrics, createMetrics } from './telemetry/metrics';
 import { startMetricsServer } from './telemetry/metrics-server';
 import { freeLoopbackAddress, metricsSettingsFromEnv } from './telemetry/settings';
-import {
-  TRACING_WORKFLOW_INTERCEPTORS,
-  tracingActivityInterceptors,
-  tracingClientInterceptors,
-  tracingSinks,
-} from './telemetry/temporal-tracing';
+import { tracingActivityInterceptors, tracingClientInterceptors, tracingSinks } from './telemetry/temporal-tracing';
+import { TRACING_WORKFLOW_INTERCEPTORS } from './telemetry/workflow-interceptors';
 import { type Tracing, tracingFromEnv } from './telemetry/tracing';
 
 export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'> {
@@ -108,9 +104,14 @@ export interface JourneyWorkers {
 }
 
 export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<JourneyWorkers> {
-  const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
-    ? { workflowBundle: await loadWorkflowBundle(options.workflowBundlePath) }
+  const bundle = options.workflowBundlePath ? await loadWorkflowBundle(options.workflowBundlePath) : null;
+  const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundle
+    ? { workflowBundle: bundle }
     : { workflowsPath: WORKFLOWS_PATH };
+  // A prebuilt bundle traces its workflows when it was built to; one bundled here, when tracing is on.
+  const workflowsTrace = bundle ? bundleTraces(bundle.code) : Boolean(options.tracing);
+  if (options.tracing && !workflowsTrace)
+    options.logger.warn('tracing is on but the workflow bundle was built without it: workflows make no spans');
   const {
     connection,
     namespace,
@@ -161,7 +162,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
         ...(metrics ? [activityMetrics(metrics)] : []),
         () => ({ inbound: new RedactingActivityInbound() }),
       ],
-      ...(tracing && !options.workflowBundlePath && { workflowModules: [TRACING_WORKFLOW_INTERCEPTORS] }),
+      ...(tracing && !bundle && { workflowModules: [TRACING_WORKFLOW_INTERCEPTORS] }),
     },
   };
   // deliverReminder stays on the journeys' queue for deliveries scheduled there before the
@@ -171,7 +172,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     taskQueue,
     ...code,
     activities,
-    ...(tracing && { sinks: tracingSinks(tracing) }),
+    ...(workflowsTrace && { sinks: tracingSinks(tracing ?? null) }),
     ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
   });
   const deliveries = await Promise.all(

@@ -4,24 +4,18 @@
  * workflow's spans (RunWorkflow, StartActivity) follow them, and the activity's RunActivity span
  * is their child — so an API request, its workflow and the provider call share one trace.
  *
- * The workflow interceptors only add spans and Temporal headers (no command, no yield on histories
- * from SDK 1.13.2 on: see the SDK's flags), and are bundled only when tracing is on.
+ * The workflow interceptors (telemetry/workflow-interceptors.ts) are bundled only when tracing is on.
  */
-import { createRequire } from 'node:module';
 import type { ClientInterceptors } from '@temporalio/client';
 import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
   OpenTelemetryWorkflowClientInterceptor,
+  type OpenTelemetryWorkflowExporter,
   makeWorkflowExporter,
 } from '@temporalio/interceptors-opentelemetry';
-import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import type { Tracing } from './tracing';
-
-/** The module a workflow bundle includes for tracing (`workflowInterceptorModules`). */
-export const TRACING_WORKFLOW_INTERCEPTORS = createRequire(import.meta.url).resolve(
-  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
-);
 
 export function tracingClientInterceptors(): ClientInterceptors {
   return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
@@ -34,7 +28,15 @@ export function tracingActivityInterceptors(): ActivityInterceptorsFactory {
   });
 }
 
-/** The sink the workflow interceptors hand their finished spans to. */
-export function tracingSinks(tracing: Tracing) {
-  return { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) };
+/**
+ * The sink the workflow interceptors hand their finished spans to. Without tracing (a bundle built
+ * with tracing, run with it off) the spans are dropped here rather than logged as calls to a
+ * missing sink.
+ */
+export function tracingSinks(tracing: Tracing | null): InjectedSinks<{ exporter: OpenTelemetryWorkflowExporter }> {
+  return {
+    exporter: tracing
+      ? makeWorkflowExporter(tracing.spanProcessor, tracing.resource)
+      : { export: { fn: () => undefined } },
+  };
 }
