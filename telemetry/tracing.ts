@@ -8,8 +8,12 @@
  * One provider per process, registered globally (the Temporal client interceptor, the activity
  * interceptor and the Fastify instrumentation all take their tracer from it); the workflow
  * sandbox makes its spans itself and hands them out through a sink to the same processor.
+ * Outgoing `fetch` calls made inside a trace (Resend, OpenAI, webhooks) are spans of their own:
+ * the provider call is a child of the deliver activity's span. (Twilio's SDK uses Node's http
+ * module through axios, which is not instrumented.)
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { Resource, envDetectorSync } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -72,10 +76,29 @@ export function startTracing(options: { serviceName: string; spanProcessors: Spa
   const resource = new Resource({ 'service.name': options.serviceName }).merge(envDetectorSync.detect());
   const provider = new NodeTracerProvider({ resource, spanProcessors: options.spanProcessors });
   provider.register();
+  const outgoing = outgoingFetchSpans();
+  outgoing.setTracerProvider(provider);
   return {
     provider,
     spanProcessor: provider.activeSpanProcessor,
     resource: provider.resource,
-    shutdown: () => provider.shutdown(),
+    async shutdown() {
+      outgoing.disable();
+      await provider.shutdown();
+    },
   };
+}
+
+/**
+ * Spans for `fetch` calls inside a trace only (a scrape's or a background call's would be roots of
+ * their own), with the URL without its query: a webhook endpoint's query may hold its owner's token.
+ */
+function outgoingFetchSpans(): UndiciInstrumentation {
+  return new UndiciInstrumentation({
+    requireParentforSpans: true,
+    requestHook: (span, request) => {
+      span.setAttribute('url.full', `${request.origin}${request.path.split('?')[0]}`);
+      span.setAttribute('url.query', '');
+    },
+  });
 }

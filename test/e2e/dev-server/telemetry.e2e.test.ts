@@ -6,8 +6,8 @@
  *    result beside the Temporal SDK's own `temporal_…` series (one scrape target), and the API's
  *    latency for the start route.
  *  - the spans, caught by an in-memory exporter: the API's request (Fastify), the client's
- *    StartWorkflow, the workflow's RunWorkflow and StartActivity, and the deliver activity's
- *    RunActivity share one trace ID.
+ *    StartWorkflow, the workflow's RunWorkflow and StartActivity, the deliver activity's
+ *    RunActivity and, inside it, the call to the provider (a fake Resend) share one trace ID.
  *
  * The Temporal series the example dashboard reads are checked against the worker's scrape here.
  * The runtime is installed here, before the harness connects: its metrics endpoint is set once per process.
@@ -31,6 +31,9 @@ import { installSdkRuntime } from '../../../worker';
 import { journeyWorkflowId } from '../../../workflows/messages';
 import { dashboardQueries, seriesIn } from '../../support/dashboard';
 import { eventually } from '../eventually';
+import { startFakeResendServer } from '../../support/fake-resend-server';
+import { createResendEmailSender } from '../../../activities/channels/resend-email';
+import { withOutboxFallback } from '../../../activities/channels/outbox';
 import { useDevServerHarness } from './harness';
 import { dueNowInstallment, dueNowPolicy } from './real-time';
 
@@ -43,9 +46,14 @@ const spans = new InMemorySpanExporter();
 const tracing = startTracing({ serviceName: 'dunning-test', spanProcessors: [new SimpleSpanProcessor(spans)] });
 const workerMetrics = createMetrics();
 const apiMetrics = createMetrics();
+// Email goes to a fake Resend through the real SDK: the provider call is an HTTP request to trace.
+const resend = await startFakeResendServer();
+const senders = withOutboxFallback({
+  email: createResendEmailSender({ apiKey: 're_test_key', from: 'Acme <billing@acme.test>', baseUrl: resend.url }),
+});
 
 // Bundled at start (no prebuilt bundle): the workflow's tracing interceptors go in with it.
-const h = useDevServerHarness({}, { tracing, metrics: workerMetrics, workflowBundlePath: undefined });
+const h = useDevServerHarness({}, { tracing, metrics: workerMetrics, workflowBundlePath: undefined, senders });
 let app: App;
 let workerScrape: MetricsServer;
 
@@ -75,6 +83,7 @@ afterAll(async () => {
   await app?.close();
   await workerScrape?.close();
   await tracing.shutdown();
+  await resend.close();
 });
 
 const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
@@ -102,23 +111,23 @@ describe('telemetry of a journey started, reminded and paid through the API', ()
     });
     expect(paid.statusCode).toBe(202);
     await h.row(full, (row) => row.outcome === 'paid_before_due', 'the journey closed as paid');
+    await h.client.workflow.getHandle(journeyId).result();
   });
 
   it('moves the worker’s sends, served with the Temporal SDK’s own metrics on one endpoint', async () => {
-    const text = await eventually('the worker’s metrics', async () => {
-      const body = await (await fetch(`http://127.0.0.1:${workerScrape.port}/metrics`)).text();
-      return /^temporal_/m.test(body) ? body : undefined;
-    });
-    expect(text).toMatch(/^dunning_reminder_sends_total\{channel="email",result="sent"\} [1-9]/m);
-    expect(text).toMatch(/^temporal_\w+(\{[^}]*\})? \d/m);
-    expect(text).toContain(h.taskQueue);
-    expect(text).not.toContain(installment.installmentId);
-    // Every Temporal series the example dashboard reads is one a worker serves.
+    // Every Temporal series the example dashboard reads is one a worker serves (some once a workflow completed).
     const dashboardSeries = dashboardQueries()
       .flatMap((q) => seriesIn(q.expr))
       .filter((series) => series.startsWith('temporal_'));
     expect(dashboardSeries.length).toBeGreaterThan(0);
-    for (const series of dashboardSeries) expect(text).toMatch(new RegExp(`^${series}[{ ]`, 'm'));
+    const served = (body: string, series: string) => new RegExp(`^${series}[{ ]`, 'm').test(body);
+    const text = await eventually('the worker’s metrics', async () => {
+      const body = await (await fetch(`http://127.0.0.1:${workerScrape.port}/metrics`)).text();
+      return dashboardSeries.every((series) => served(body, series)) ? body : undefined;
+    });
+    expect(text).toMatch(/^dunning_reminder_sends_total\{channel="email",result="sent"\} [1-9]/m);
+    expect(text).toContain(h.taskQueue);
+    expect(text).not.toContain(installment.installmentId);
   });
 
   it('moves the API’s latency for the start route, and counts the journey in its stage and outcome', async () => {
@@ -165,6 +174,10 @@ describe('telemetry of a journey started, reminded and paid through the API', ()
     expect(run.parentSpanId).toBe(start.spanContext().spanId);
     const scheduled = trace.inTrace.find((s) => s.spanContext().spanId === deliver.parentSpanId);
     expect(scheduled?.name).toBe('StartActivity:deliverReminder');
+    // The provider call is the deliver activity's child, and carries the trace to the provider.
+    const providerCall = trace.inTrace.find((s) => s.parentSpanId === deliver.spanContext().spanId);
+    expect(providerCall?.attributes['url.full']).toBe(`${resend.url}/emails`);
+    expect(String(resend.requests[0]!.headers.traceparent)).toContain(trace.request.spanContext().traceId);
     // The URL's IDs stay out of the request span: its path is the route's pattern.
     expect(trace.request.attributes['url.path']).toBe('/v1/journeys');
   });
