@@ -156,7 +156,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     namespace,
     ...(dataConverter && { dataConverter }),
     interceptors: {
-      // Outermost first: the span covers the whole try; the counters see the outcome before redaction.
+      // Outermost first: the span covers the whole try; it and the counters see failures redacted, as histories do.
       activity: [
         ...(tracing ? [tracingActivityInterceptors()] : []),
         ...(metrics ? [activityMetrics(metrics)] : []),
