@@ -21,8 +21,14 @@ const PROVIDER_FAILURES: Record<string, string> = {
 /** The provider's own refusal codes read `provider:code` (e.g. `twilio:21211`); our reasons have no colon. */
 const isProviderCode = (reason: string): boolean => reason.includes(':');
 
-export function recordReminderOutcome(metrics: Metrics, channel: string, outcome: DeliveryOutcome): void {
-  metrics.reminderSends.inc({ channel, result: outcome.status });
+/** What a delivery is, from deliverReminder's argument: its channel and kind. */
+interface DeliveryLabels {
+  channel: string;
+  kind: 'reminder' | 'confirmation';
+}
+
+function recordDeliveryOutcome(metrics: Metrics, { channel, kind }: DeliveryLabels, outcome: DeliveryOutcome): void {
+  metrics.sends.inc({ channel, kind, result: outcome.status });
   switch (outcome.status) {
     case 'sent':
       return;
@@ -41,13 +47,13 @@ export function recordReminderOutcome(metrics: Metrics, channel: string, outcome
   }
 }
 
-export function recordReminderFailure(metrics: Metrics, channel: string, err: unknown): void {
-  metrics.reminderSends.inc({ channel, result: 'failed' });
+function recordDeliveryFailure(metrics: Metrics, { channel, kind }: DeliveryLabels, err: unknown): void {
+  metrics.sends.inc({ channel, kind, result: 'failed' });
   const code = PROVIDER_FAILURES[failureType(err)];
   if (code) metrics.providerErrors.inc({ channel, code });
 }
 
-export function recordWebhookOutcome(metrics: Metrics, outcome: WebhookDeliveryOutcome): void {
+function recordWebhookOutcome(metrics: Metrics, outcome: WebhookDeliveryOutcome): void {
   metrics.webhookDeliveries.inc({ result: outcome.status });
   if (outcome.status === 'delivered' && outcome.lagMs !== undefined)
     metrics.webhookDeliveryLag.observe(outcome.lagMs / 1000);
@@ -59,9 +65,13 @@ function failureType(err: unknown): string {
   return typeof type === 'string' ? type : typeof name === 'string' ? name : '';
 }
 
-function channelOf(args: unknown[]): string {
-  const channel = (args[0] as { channel?: unknown } | undefined)?.channel;
-  return CHANNEL_NAMES.includes(channel as Channel) ? (channel as Channel) : 'other';
+function deliveryOf(args: unknown[]): DeliveryLabels {
+  const { channel, kind } = (args[0] ?? {}) as { channel?: unknown; kind?: unknown };
+  return {
+    channel: CHANNEL_NAMES.includes(channel as Channel) ? (channel as Channel) : 'other',
+    // Deliveries from before confirmations carry no kind: they are reminders.
+    kind: kind === 'confirmation' ? 'confirmation' : 'reminder',
+  };
 }
 
 export class MetricsActivityInbound implements ActivityInboundCallsInterceptor {
@@ -72,13 +82,13 @@ export class MetricsActivityInbound implements ActivityInboundCallsInterceptor {
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     if (this.activityType === 'deliverReminder') {
-      const channel = channelOf(input.args);
+      const delivery = deliveryOf(input.args);
       try {
         const outcome = (await next(input)) as DeliveryOutcome;
-        recordReminderOutcome(this.metrics, channel, outcome);
+        recordDeliveryOutcome(this.metrics, delivery, outcome);
         return outcome;
       } catch (err) {
-        recordReminderFailure(this.metrics, channel, err);
+        recordDeliveryFailure(this.metrics, delivery, err);
         throw err;
       }
     }

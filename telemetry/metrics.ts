@@ -16,7 +16,7 @@ export interface JourneyCount {
 
 export interface Metrics {
   readonly registry: Registry;
-  readonly reminderSends: Counter<'channel' | 'result'>;
+  readonly sends: Counter<'channel' | 'kind' | 'result'>;
   readonly guardDecisions: Counter<'rule' | 'decision'>;
   readonly providerErrors: Counter<'channel' | 'code'>;
   readonly webhookDeliveries: Counter<'result'>;
@@ -59,10 +59,10 @@ export function createMetrics(registry = new Registry()): Metrics {
   });
   return {
     registry,
-    reminderSends: new Counter({
-      name: 'dunning_reminder_sends_total',
-      help: 'Reminder deliveries by channel and result (sent, undeliverable, opted_out, deferred, failed: the try threw)',
-      labelNames: ['channel', 'result'] as const,
+    sends: new Counter({
+      name: 'dunning_sends_total',
+      help: 'Deliveries by channel, kind (reminder, confirmation) and result (sent, undeliverable, opted_out, deferred, failed: the try threw)',
+      labelNames: ['channel', 'kind', 'result'] as const,
       registers,
     }),
     guardDecisions: new Counter({

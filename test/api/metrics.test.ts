@@ -90,7 +90,7 @@ describeEachDatabase('the API’s /metrics', (getDb) => {
 
   it('appends the Temporal SDK’s series to ours: one scrape target per process', async () => {
     const text = await scrape();
-    expect(text).toContain('# TYPE dunning_reminder_sends_total counter');
+    expect(text).toContain('# TYPE dunning_sends_total counter');
     expect(text.trimEnd().endsWith('temporal_worker_start 1')).toBe(true);
   });
 

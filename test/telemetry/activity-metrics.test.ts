@@ -50,8 +50,21 @@ describe('the delivery activities’ metrics', () => {
     expect(await deliver(metrics, outcome, 'email')).toBe(outcome);
     await deliver(metrics, outcome, 'email');
     await deliver(metrics, outcome, 'sms');
-    expect(await count(metrics, 'dunning_reminder_sends_total', { channel: 'email', result: 'sent' })).toBe(2);
-    expect(await count(metrics, 'dunning_reminder_sends_total', { channel: 'sms', result: 'sent' })).toBe(1);
+    expect(await count(metrics, 'dunning_sends_total', { channel: 'email', result: 'sent' })).toBe(2);
+    expect(await count(metrics, 'dunning_sends_total', { channel: 'sms', result: 'sent' })).toBe(1);
+    expect(await count(metrics, 'dunning_sends_total', { kind: 'reminder' })).toBe(3);
+  });
+
+  it('tell a payment’s confirmation from a reminder', async () => {
+    const metrics = createMetrics();
+    await run(metrics, 'deliverReminder', [{ ...delivery, channel: 'email', kind: 'confirmation' }], async () => ({
+      status: 'sent',
+      providerMessageId: 're_1',
+    }));
+    expect(
+      await count(metrics, 'dunning_sends_total', { channel: 'email', kind: 'confirmation', result: 'sent' }),
+    ).toBe(1);
+    expect(await count(metrics, 'dunning_sends_total', { kind: 'reminder' })).toBe(0);
   });
 
   it('count a deferral as the guard’s decision by its rule', async () => {
@@ -59,7 +72,7 @@ describe('the delivery activities’ metrics', () => {
     await deliver(metrics, { status: 'deferred', reason: 'quiet_hours', until: '2026-12-03T08:00:00Z' });
     await deliver(metrics, { status: 'deferred', reason: 'frequency_cap', until: '2026-12-05T08:00:00Z' });
     await deliver(metrics, { status: 'deferred', reason: 'quiet_hours', until: '2026-12-04T08:00:00Z' });
-    expect(await count(metrics, 'dunning_reminder_sends_total', { result: 'deferred' })).toBe(3);
+    expect(await count(metrics, 'dunning_sends_total', { result: 'deferred' })).toBe(3);
     expect(await count(metrics, 'dunning_guard_decisions_total', { rule: 'quiet_hours', decision: 'deferred' })).toBe(
       2,
     );
@@ -76,8 +89,8 @@ describe('the delivery activities’ metrics', () => {
     expect(await count(metrics, 'dunning_guard_decisions_total', { rule: 'suppressed', decision: 'refused' })).toBe(1);
     expect(await count(metrics, 'dunning_provider_errors_total', { channel: 'sms', code: 'twilio:21211' })).toBe(1);
     expect(await count(metrics, 'dunning_provider_errors_total', { channel: 'sms', code: 'twilio:21610' })).toBe(1);
-    expect(await count(metrics, 'dunning_reminder_sends_total', { result: 'undeliverable' })).toBe(2);
-    expect(await count(metrics, 'dunning_reminder_sends_total', { result: 'opted_out' })).toBe(2);
+    expect(await count(metrics, 'dunning_sends_total', { result: 'undeliverable' })).toBe(2);
+    expect(await count(metrics, 'dunning_sends_total', { result: 'opted_out' })).toBe(2);
   });
 
   it('count a thrown try as failed, a provider’s failure by what it means, and rethrow it', async () => {
@@ -88,7 +101,7 @@ describe('the delivery activities’ metrics', () => {
     );
     const ours = new Error('connection terminated');
     await expect(run(metrics, 'deliverReminder', [delivery], () => Promise.reject(ours))).rejects.toBe(ours);
-    expect(await count(metrics, 'dunning_reminder_sends_total', { channel: 'sms', result: 'failed' })).toBe(2);
+    expect(await count(metrics, 'dunning_sends_total', { channel: 'sms', result: 'failed' })).toBe(2);
     expect(await count(metrics, 'dunning_provider_errors_total', { code: 'unavailable' })).toBe(1);
     // A fault of ours is not the provider's error.
     expect(await count(metrics, 'dunning_provider_errors_total', {})).toBe(1);
@@ -115,7 +128,7 @@ describe('the delivery activities’ metrics', () => {
   it('leave every other activity alone', async () => {
     const metrics = createMetrics();
     await run(metrics, 'recordJourney', [delivery], async () => undefined);
-    expect(await count(metrics, 'dunning_reminder_sends_total', {})).toBe(0);
+    expect(await count(metrics, 'dunning_sends_total', {})).toBe(0);
   });
 
   it('never put an id, an address or free text in a label', async () => {
@@ -129,6 +142,6 @@ describe('the delivery activities’ metrics', () => {
     const text = await metrics.registry.metrics();
     for (const secret of ['secret', '5555550123', 'pigeon', 'the buyer']) expect(text).not.toContain(secret);
     expect(await count(metrics, 'dunning_provider_errors_total', { code: 'other' })).toBe(1);
-    expect(await count(metrics, 'dunning_reminder_sends_total', { channel: 'other' })).toBe(1);
+    expect(await count(metrics, 'dunning_sends_total', { channel: 'other' })).toBe(1);
   });
 });

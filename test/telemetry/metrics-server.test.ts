@@ -12,7 +12,7 @@ describe('the worker’s metrics server', () => {
   let server: MetricsServer;
   let url: string;
   beforeAll(async () => {
-    metrics.reminderSends.inc({ channel: 'email', result: 'sent' });
+    metrics.sends.inc({ channel: 'email', kind: 'reminder', result: 'sent' });
     server = await startMetricsServer(
       { registry: metrics.registry, token: 'scrape-token', extra: async () => 'temporal_request 3\n' },
       { port: 0, host: '127.0.0.1' },
@@ -26,7 +26,7 @@ describe('the worker’s metrics server', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
-    expect(text).toContain('dunning_reminder_sends_total{channel="email",result="sent"} 1');
+    expect(text).toContain('dunning_sends_total{channel="email",kind="reminder",result="sent"} 1');
     expect(text).toContain('process_cpu_seconds_total');
     expect(text.trimEnd().endsWith('temporal_request 3')).toBe(true);
   });

@@ -83,7 +83,7 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
       /^dunning_http_request_duration_seconds_count\{method="POST",route="\/v1\/journeys",status_code="201"\} 1$/m,
     );
     expect(metrics).toMatch(/^dunning_journeys\{stage="pre_due",outcome="none"\} 1$/m);
-    expect(metrics).toContain('# TYPE dunning_reminder_sends_total counter');
+    expect(metrics).toContain('# TYPE dunning_sends_total counter');
     expect(metrics).toMatch(/^temporal_worker_task_slots_available\{/m);
 
     expect((await dev.stop('SIGINT')).code).toBe(0);

@@ -98,7 +98,7 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
     const scraped = await (
       await fetch(workerMetrics, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
     ).text();
-    expect(scraped).toMatch(/^dunning_reminder_sends_total\{channel="email",result="sent"\} 1$/m);
+    expect(scraped).toMatch(/^dunning_sends_total\{channel="email",kind="reminder",result="sent"\} 1$/m);
     expect(scraped).toMatch(/^temporal_activity_execution_latency_bucket\{/m);
 
     // The worker dies without draining; another process takes over from the history.
