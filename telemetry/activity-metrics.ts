@@ -1,11 +1,12 @@
 /**
  * Counts what the delivery activities report, from the outside: an activity inbound interceptor
- * reads `deliverReminder`'s outcome (domain/delivery.ts) and `deliverWebhook`'s
- * (activities/contracts.ts), and what they throw, so the activities stay free of metrics code.
+ * reads `deliverReminder`'s outcome (domain/delivery.ts), `sendConversationMessage`'s and
+ * `deliverWebhook`'s (activities/contracts.ts), and what they throw, so the activities stay free
+ * of metrics code.
  */
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { WebhookDeliveryOutcome } from '../activities/contracts';
+import type { ConversationMessageOutcome, WebhookDeliveryOutcome } from '../activities/contracts';
 import { CHANNEL_NAMES, type Channel } from '../domain/channels';
 import type { DeliveryOutcome } from '../domain/delivery';
 import { type Metrics, labelValue } from './metrics';
@@ -21,10 +22,10 @@ const PROVIDER_FAILURES: Record<string, string> = {
 /** The provider's own refusal codes read `provider:code` (e.g. `twilio:21211`); our reasons have no colon. */
 const isProviderCode = (reason: string): boolean => reason.includes(':');
 
-/** What a delivery is, from deliverReminder's argument: its channel and kind. */
+/** What a send is, from its activity's argument: its channel and kind. */
 interface DeliveryLabels {
   channel: string;
-  kind: 'reminder' | 'confirmation';
+  kind: 'reminder' | 'confirmation' | 'reply';
 }
 
 function recordDeliveryOutcome(metrics: Metrics, { channel, kind }: DeliveryLabels, outcome: DeliveryOutcome): void {
@@ -47,6 +48,13 @@ function recordDeliveryOutcome(metrics: Metrics, { channel, kind }: DeliveryLabe
   }
 }
 
+/** A reply is sent or refused (by the guard or the provider); a provider's refusal keeps its code. */
+function recordReplyOutcome(metrics: Metrics, { channel, kind }: DeliveryLabels, outcome: ConversationMessageOutcome) {
+  metrics.sends.inc({ channel, kind, result: outcome.status });
+  if (outcome.reason && isProviderCode(outcome.reason))
+    metrics.providerErrors.inc({ channel, code: labelValue(outcome.reason) });
+}
+
 function recordDeliveryFailure(metrics: Metrics, { channel, kind }: DeliveryLabels, err: unknown): void {
   metrics.sends.inc({ channel, kind, result: 'failed' });
   const code = PROVIDER_FAILURES[failureType(err)];
@@ -65,14 +73,43 @@ function failureType(err: unknown): string {
   return typeof type === 'string' ? type : typeof name === 'string' ? name : '';
 }
 
-function deliveryOf(args: unknown[]): DeliveryLabels {
-  const { channel, kind } = (args[0] ?? {}) as { channel?: unknown; kind?: unknown };
-  return {
-    channel: CHANNEL_NAMES.includes(channel as Channel) ? (channel as Channel) : 'other',
-    // Deliveries from before confirmations carry no kind: they are reminders.
-    kind: kind === 'confirmation' ? 'confirmation' : 'reminder',
-  };
+function channelOf(args: unknown[]): string {
+  const channel = (args[0] as { channel?: unknown } | undefined)?.channel;
+  return CHANNEL_NAMES.includes(channel as Channel) ? (channel as Channel) : 'other';
 }
+
+function deliveryOf(args: unknown[]): DeliveryLabels {
+  // Deliveries from before confirmations carry no kind: they are reminders.
+  const kind = (args[0] as { kind?: unknown } | undefined)?.kind === 'confirmation' ? 'confirmation' : 'reminder';
+  return { channel: channelOf(args), kind };
+}
+
+function replyOf(args: unknown[]): DeliveryLabels {
+  return { channel: channelOf(args), kind: 'reply' };
+}
+
+/** What an activity's result or failure counts for. */
+interface ActivityRecorder {
+  succeeded(metrics: Metrics, args: unknown[], result: unknown): void;
+  failed(metrics: Metrics, args: unknown[], err: unknown): void;
+}
+
+const RECORDERS: Record<string, ActivityRecorder> = {
+  deliverReminder: {
+    succeeded: (metrics, args, outcome) => recordDeliveryOutcome(metrics, deliveryOf(args), outcome as DeliveryOutcome),
+    failed: (metrics, args, err) => recordDeliveryFailure(metrics, deliveryOf(args), err),
+  },
+  // A reply in a buyer's conversation (the assistant's, an agent's) is a send on its channel too.
+  sendConversationMessage: {
+    succeeded: (metrics, args, outcome) =>
+      recordReplyOutcome(metrics, replyOf(args), outcome as ConversationMessageOutcome),
+    failed: (metrics, args, err) => recordDeliveryFailure(metrics, replyOf(args), err),
+  },
+  deliverWebhook: {
+    succeeded: (metrics, _args, outcome) => recordWebhookOutcome(metrics, outcome as WebhookDeliveryOutcome),
+    failed: (metrics) => metrics.webhookDeliveries.inc({ result: 'failed' }),
+  },
+};
 
 export class MetricsActivityInbound implements ActivityInboundCallsInterceptor {
   constructor(
@@ -81,28 +118,16 @@ export class MetricsActivityInbound implements ActivityInboundCallsInterceptor {
   ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    if (this.activityType === 'deliverReminder') {
-      const delivery = deliveryOf(input.args);
-      try {
-        const outcome = (await next(input)) as DeliveryOutcome;
-        recordDeliveryOutcome(this.metrics, delivery, outcome);
-        return outcome;
-      } catch (err) {
-        recordDeliveryFailure(this.metrics, delivery, err);
-        throw err;
-      }
+    const recorder = RECORDERS[this.activityType];
+    if (!recorder) return next(input);
+    try {
+      const result = await next(input);
+      recorder.succeeded(this.metrics, input.args, result);
+      return result;
+    } catch (err) {
+      recorder.failed(this.metrics, input.args, err);
+      throw err;
     }
-    if (this.activityType === 'deliverWebhook') {
-      try {
-        const outcome = (await next(input)) as WebhookDeliveryOutcome;
-        recordWebhookOutcome(this.metrics, outcome);
-        return outcome;
-      } catch (err) {
-        this.metrics.webhookDeliveries.inc({ result: 'failed' });
-        throw err;
-      }
-    }
-    return next(input);
   }
 }
 

@@ -61,7 +61,7 @@ export function createMetrics(registry = new Registry()): Metrics {
     registry,
     sends: new Counter({
       name: 'dunning_sends_total',
-      help: 'Deliveries by channel, kind (reminder, confirmation) and result (sent, undeliverable, opted_out, deferred, failed: the try threw)',
+      help: 'Sends to buyers by channel, kind (reminder, confirmation, reply) and result (sent, undeliverable, opted_out, deferred, refused, failed: the try threw)',
       labelNames: ['channel', 'kind', 'result'] as const,
       registers,
     }),

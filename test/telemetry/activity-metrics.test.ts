@@ -125,6 +125,26 @@ describe('the delivery activities’ metrics', () => {
     expect(text).toMatch(/dunning_webhook_delivery_lag_seconds_bucket\{le="5"\} 1\n/);
   });
 
+  it('count a conversation’s reply as a send on its channel, a provider’s refusal by its code', async () => {
+    const metrics = createMetrics();
+    const reply = (outcome: unknown) =>
+      run(
+        metrics,
+        'sendConversationMessage',
+        [{ conversationId: 'conv-secret-3', channel: 'whatsapp' }],
+        async () => outcome,
+      );
+    await reply({ status: 'sent' });
+    await reply({ status: 'refused', reason: 'window_closed' });
+    await reply({ status: 'refused', reason: 'twilio:63016' });
+    expect(await count(metrics, 'dunning_sends_total', { channel: 'whatsapp', kind: 'reply', result: 'sent' })).toBe(1);
+    expect(await count(metrics, 'dunning_sends_total', { kind: 'reply', result: 'refused' })).toBe(2);
+    expect(await count(metrics, 'dunning_provider_errors_total', { channel: 'whatsapp', code: 'twilio:63016' })).toBe(
+      1,
+    );
+    expect(await metrics.registry.metrics()).not.toContain('conv-secret');
+  });
+
   it('leave every other activity alone', async () => {
     const metrics = createMetrics();
     await run(metrics, 'recordJourney', [delivery], async () => undefined);
