@@ -3,7 +3,7 @@
  * one place reads the environment, so every process talks to the same namespace the same way.
  */
 import { readFile } from 'node:fs/promises';
-import { Client, Connection, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { Client, type ClientInterceptors, Connection, type WorkflowExecutionStatusName } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
@@ -67,11 +67,19 @@ export function dataConverterFromEnv(env: Record<string, string | undefined> = p
   return codec ? { payloadCodecs: [codec] } : undefined;
 }
 
-export async function connectClient(settings: TemporalSettings): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(
+  settings: TemporalSettings,
+  options: { interceptors?: ClientInterceptors | undefined } = {},
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect(await connectionOptions(settings));
   const dataConverter = dataConverterFromEnv();
   return {
-    client: new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
+    client: new Client({
+      connection,
+      namespace: settings.namespace,
+      ...(dataConverter && { dataConverter }),
+      ...(options.interceptors && { interceptors: options.interceptors }),
+    }),
     connection,
   };
 }

@@ -31,7 +31,13 @@ import {
 import { buildCodecServer, codecCorsOrigins } from './codec/server';
 import { payloadCodecFromEnv } from './codec/encryption-codec';
 import { openDatabaseFromEnv } from './db/client';
-import { createJourneyWorker, deliveryChannelsFromEnv, ensureReconcileSchedule, installSdkLogging } from './worker';
+import { createJourneyWorker, deliveryChannelsFromEnv, ensureReconcileSchedule, installSdkRuntime } from './worker';
+import { countJourneysByStage } from './db/journey-repository';
+import { temporalCoreMetrics } from './telemetry/exposition';
+import { createMetrics } from './telemetry/metrics';
+import { freeLoopbackAddress, metricsSettingsFromEnv } from './telemetry/settings';
+import { tracingClientInterceptors } from './telemetry/temporal-tracing';
+import { tracingFromEnv } from './telemetry/tracing';
 import { createLogger } from './application/logging';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 import { startDevServer } from './scripts/temporal-dev-server';
@@ -47,7 +53,6 @@ const CODEC_PORT = Number(process.env.CODEC_PORT ?? 8888);
 
 const pretty = { target: 'pino-pretty', options: { ignore: 'pid,hostname' } };
 const logger = createLogger('dev', { transport: pretty });
-installSdkLogging(logger);
 
 /** Stopped in reverse order of starting, whatever way we stop. */
 const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
@@ -81,6 +86,8 @@ let config: {
   api: ReturnType<typeof apiSettingsFromEnv>;
   codec: ReturnType<typeof payloadCodecFromEnv>;
   assistant: ReturnType<typeof assistantEngineFromEnv>;
+  metrics: ReturnType<typeof metricsSettingsFromEnv>;
+  tracing: ReturnType<typeof tracingFromEnv>;
 };
 try {
   config = {
@@ -88,6 +95,8 @@ try {
     api: apiSettingsFromEnv(process.env, { defaultApiKeys: `demo:${DEV_KEY}` }),
     codec: payloadCodecFromEnv(process.env),
     assistant: assistantEngineFromEnv(process.env),
+    metrics: metricsSettingsFromEnv(process.env),
+    tracing: tracingFromEnv(process.env, 'dunning'),
   };
 } catch (err) {
   await fail(`Configuration: ${(err as Error).message}`);
@@ -95,6 +104,13 @@ try {
 }
 const { summary: providers, ...channels } = config.channels;
 const dataConverter = dataConverterFromEnv();
+const { tracing } = config;
+if (tracing) onStop('tracing', () => tracing.shutdown());
+// The SDK's runtime, before any connection: its worker metrics join the API's /metrics, so one
+// scrape of this one process has everything.
+const temporalMetricsAddress = config.metrics.temporalAddress ?? (await freeLoopbackAddress());
+installSdkRuntime(logger, { metricsAddress: temporalMetricsAddress });
+const metrics = createMetrics();
 
 // 2. The database.
 const pgliteDir = process.env.PGLITE_DIR ?? `${DATA_DIR}/pglite`;
@@ -104,6 +120,7 @@ const database = await openDatabaseFromEnv({ ...process.env, PGLITE_DIR: pgliteD
   ),
 );
 onStop('the database', () => database.close());
+metrics.countJourneysWith(() => countJourneysByStage(database.db));
 logger.info(database.kind === 'pglite' ? `database: PGlite in ${pgliteDir}` : 'database: PostgreSQL (DATABASE_URL)');
 
 // 3. The codec server, before the UI that calls it.
@@ -150,7 +167,12 @@ async function connectTo(
     taskQueue,
     uiUrl,
     native,
-    client: new Client({ connection, namespace, ...(dataConverter && { dataConverter }) }),
+    client: new Client({
+      connection,
+      namespace,
+      ...(dataConverter && { dataConverter }),
+      ...(tracing && { interceptors: tracingClientInterceptors() }),
+    }),
   };
 }
 
@@ -235,6 +257,8 @@ const worker = await createJourneyWorker({
   logger,
   dataConverter,
   assistantEngine: config.assistant,
+  metrics,
+  tracing,
 }).catch((err: unknown) => fail(`The worker could not start: ${(err as Error).message}`));
 await ensureReconcileSchedule(temporal.client, temporal.taskQueue);
 const workerRun = worker.run();
@@ -259,6 +283,8 @@ const app = await buildApp({
     targets: { allowPrivate: config.api.allowPrivateWebhookTargets },
     waker: new TemporalWebhookWaker(temporal.client, temporal.taskQueue),
   },
+  metrics: { metrics, token: config.metrics.token, extra: temporalCoreMetrics(temporalMetricsAddress) },
+  tracing,
 });
 onStop('the API', () => app.close());
 await app
@@ -282,6 +308,7 @@ const example = JSON.stringify({
 console.log(`
   Dunning orchestrator is ready.
     API docs      ${api}/docs
+    Metrics       ${api}/metrics${config.metrics.token ? '  (Authorization: Bearer $METRICS_TOKEN)' : ''}${tracing ? '; traces go to OTEL_EXPORTER_OTLP_ENDPOINT' : ''}
     API key       ${process.env.API_KEYS ? '(from API_KEYS)' : `${DEV_KEY}  (tenant "demo"; set API_KEYS to choose your own)`}
     Temporal UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows
     Temporal      TEMPORAL_ADDRESS=${temporal.address}  (for \`npm run worker\`, \`npm run api\`, the \`temporal\` CLI)${codecUrl ? `\n    Codec server  ${codecUrl}  (the UI decodes journey payloads through it)` : ''}

@@ -18,6 +18,7 @@ const layers = {
   codec: './codec',
   scripts: './scripts',
   packages: './packages',
+  telemetry: './telemetry',
 };
 const entryPoints = ['./worker.ts', './dev.ts', './api/main.ts'];
 const zone = (target, from, message, except) => ({ target, from, message, ...(except && { except }) });
@@ -33,6 +34,7 @@ const layerZones = [
       layers.db,
       layers.codec,
       layers.scripts,
+      layers.telemetry,
       './client.ts',
       ...entryPoints,
     ],
@@ -48,6 +50,7 @@ const layerZones = [
       layers.web,
       layers.codec,
       layers.scripts,
+      layers.telemetry,
       './client.ts',
       ...entryPoints,
     ],
@@ -62,6 +65,7 @@ const layerZones = [
       layers.db,
       layers.codec,
       layers.scripts,
+      layers.telemetry,
       './client.ts',
       ...entryPoints,
     ],
@@ -96,6 +100,7 @@ const layerZones = [
       layers.web,
       layers.db,
       layers.scripts,
+      layers.telemetry,
       ...entryPoints,
     ],
     'codec/ stands alone.',
@@ -111,6 +116,18 @@ const layerZones = [
     'scripts/ are tools: they use application/, never api/.',
   ),
   zone('./worker.ts', [layers.api, './dev.ts'], 'The worker does not import the API.'),
+  zone(
+    layers.telemetry,
+    [
+      ...Object.values(layers).filter((l) => ![layers.domain, layers.activities, layers.telemetry].includes(l)),
+      './client.ts',
+      ...entryPoints,
+    ],
+    'telemetry/ records what others report: it imports domain/ and activity contracts only, its data comes in.',
+  ),
+  zone(layers.telemetry, layers.activities, 'telemetry/ reads activity results through activities/contracts only.', [
+    './contracts.ts',
+  ]),
   zone(
     layers.packages,
     [...Object.values(layers).filter((layer) => layer !== layers.packages), './client.ts', ...entryPoints],

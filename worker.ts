@@ -50,7 +50,15 @@ import { createReconcileEndedJourneys } from './activities/reconcile';
 import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, temporalUnreachable } from './client';
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
-import { WORKFLOWS_PATH, loadWorkflowBundle } from './workflow-bundle';
+import { WORKFLOWS_PATH, bundleTraces, loadWorkflowBundle } from './workflow-bundle';
+import { activityMetrics } from './telemetry/activity-metrics';
+import { temporalCoreMetrics } from './telemetry/exposition';
+import { type Metrics, createMetrics } from './telemetry/metrics';
+import { startMetricsServer } from './telemetry/metrics-server';
+import { freeLoopbackAddress, metricsSettingsFromEnv } from './telemetry/settings';
+import { tracingActivityInterceptors, tracingClientInterceptors, tracingSinks } from './telemetry/temporal-tracing';
+import { TRACING_WORKFLOW_INTERCEPTORS } from './telemetry/workflow-interceptors';
+import { type Tracing, tracingFromEnv } from './telemetry/tracing';
 
 export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'> {
   connection: NativeConnection;
@@ -85,6 +93,13 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
    * one, in-app steps fall through to the message channels, as for a tenant with no endpoint.
    */
   webhookPublisher?: WebhookPublisher | undefined;
+  /** Sends, guard decisions, provider errors and webhook deliveries are counted here (README, "Metrics"). */
+  metrics?: Metrics | undefined;
+  /**
+   * Traces (README, "Tracing"). A prebuilt bundle traces its workflows only when built with tracing
+   * (`npm run build:workflows -- --tracing`).
+   */
+  tracing?: Tracing | null | undefined;
 }
 
 /** The workers of one process: journeys (workflows and recording) and one per delivery channel. */
@@ -96,9 +111,14 @@ export interface JourneyWorkers {
 }
 
 export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<JourneyWorkers> {
-  const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
-    ? { workflowBundle: await loadWorkflowBundle(options.workflowBundlePath) }
+  const bundle = options.workflowBundlePath ? await loadWorkflowBundle(options.workflowBundlePath) : null;
+  const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundle
+    ? { workflowBundle: bundle }
     : { workflowsPath: WORKFLOWS_PATH };
+  // A prebuilt bundle traces its workflows when it was built to; one bundled here, when tracing is on.
+  const workflowsTrace = bundle ? bundleTraces(bundle.code) : Boolean(options.tracing);
+  if (options.tracing && !workflowsTrace)
+    options.logger.warn('tracing is on but the workflow bundle was built without it: workflows make no spans');
   const {
     connection,
     namespace,
@@ -113,9 +133,16 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     assistantEngine = menuEngine,
     links,
     webhookPublisher,
+    metrics,
+    tracing,
     ...configured
   } = options;
-  const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
+  const client = new Client({
+    connection,
+    namespace,
+    ...(dataConverter && { dataConverter }),
+    ...(tracing && { interceptors: tracingClientInterceptors() }),
+  });
   const now = configured.now ?? Date.now;
   const team = collectionsTeam({
     db,
@@ -145,7 +172,15 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     connection,
     namespace,
     ...(dataConverter && { dataConverter }),
-    interceptors: { activity: [() => ({ inbound: new RedactingActivityInbound() })] },
+    interceptors: {
+      // Outermost first: the span covers the whole try; it and the counters see failures redacted, as histories do.
+      activity: [
+        ...(tracing ? [tracingActivityInterceptors()] : []),
+        ...(metrics ? [activityMetrics(metrics)] : []),
+        () => ({ inbound: new RedactingActivityInbound() }),
+      ],
+      ...(tracing && !bundle && { workflowModules: [TRACING_WORKFLOW_INTERCEPTORS] }),
+    },
   };
   // deliverReminder stays on the journeys' queue for deliveries scheduled there before the
   // channel queues existed (it plans them again); new ones go to their channel's queue.
@@ -154,6 +189,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     taskQueue,
     ...code,
     activities,
+    ...(workflowsTrace && { sinks: tracingSinks(tracing ?? null) }),
     ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
   });
   const deliveries = await Promise.all(
@@ -368,14 +404,20 @@ function providerSummary(providers: ProviderConfig): Record<Channel, string> {
 const SDK_LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /**
- * The SDK's own logs (worker state, workflow `log.*`, activity logs) go through our logger, so a
- * process writes one JSON log. WARN by default: INFO logs every worker state change.
- * Once per process, before the first worker or connection.
+ * The SDK's runtime, once per process, before the first worker or connection. Its own logs
+ * (worker state, workflow `log.*`, activity logs) go through our logger, so a process writes one
+ * JSON log; WARN by default: INFO logs every worker state change. With `metricsAddress`, its
+ * worker metrics (`temporal_…`) are served there in Prometheus text, for our `/metrics` to include.
  */
-export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = process.env): void {
+export function installSdkRuntime(
+  logger: Logger,
+  options: { env?: NodeJS.ProcessEnv; metricsAddress?: string | null } = {},
+): void {
+  const { env = process.env, metricsAddress } = options;
   const wanted = (env.TEMPORAL_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
   const level = SDK_LOG_LEVELS.includes(wanted) ? wanted : 'WARN';
   Runtime.install({
+    ...(metricsAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }),
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
       // Delivery workers poll activities only, by design: the SDK's warning about it is noise.
       if (message.startsWith('No workflows registered')) return;
@@ -396,7 +438,11 @@ export function installSdkLogging(logger: Logger, env: NodeJS.ProcessEnv = proce
 
 async function main(): Promise<void> {
   const logger = createLogger('worker');
-  installSdkLogging(logger);
+  const metricsSettings = metricsSettingsFromEnv(process.env);
+  const temporalMetrics =
+    metricsSettings.port === null ? null : (metricsSettings.temporalAddress ?? (await freeLoopbackAddress()));
+  installSdkRuntime(logger, { metricsAddress: temporalMetrics });
+  const tracing = tracingFromEnv(process.env, 'dunning-worker');
   const settings = temporalSettingsFromEnv();
   if (!settings) {
     console.error(
@@ -408,6 +454,7 @@ async function main(): Promise<void> {
   const assistantEngine = assistantEngineFromEnv(process.env);
   const database = await openDatabaseFromEnv();
   const dataConverter = dataConverterFromEnv();
+  const metrics = createMetrics();
   const connection = await NativeConnection.connect(await connectionOptions(settings)).catch((err: unknown) => {
     console.error(temporalUnreachable(settings, err));
     process.exit(1);
@@ -421,18 +468,40 @@ async function main(): Promise<void> {
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     dataConverter,
     assistantEngine,
+    metrics,
+    tracing,
     ...channels,
   });
+  const metricsServer =
+    metricsSettings.port === null
+      ? null
+      : await startMetricsServer(
+          {
+            registry: metrics.registry,
+            token: metricsSettings.token,
+            extra: temporalMetrics ? temporalCoreMetrics(temporalMetrics) : undefined,
+          },
+          { port: metricsSettings.port },
+        );
   await ensureReconcileSchedule(
     new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
     settings.taskQueue,
   );
   logger.info(
-    { taskQueue: settings.taskQueue, namespace: settings.namespace, database: database.kind, providers },
+    {
+      taskQueue: settings.taskQueue,
+      namespace: settings.namespace,
+      database: database.kind,
+      providers,
+      metricsPort: metricsServer?.port ?? null,
+      tracing: tracing !== null,
+    },
     'worker polling',
   );
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.
   await worker.run();
+  await metricsServer?.close();
+  await tracing?.shutdown();
   await connection.close();
   await database.close();
 }

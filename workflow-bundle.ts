@@ -13,6 +13,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, type Logger, bundleWorkflowCode } from '@temporalio/worker';
+import { TRACING_WORKFLOW_INTERCEPTORS } from './telemetry/workflow-interceptors';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -28,16 +29,17 @@ const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;(?:charset=u
 const MAP_URL = /\n\/\/# sourceMappingURL=[^\n]*\s*$/;
 
 /**
- * Bundles the workflow code with the options a worker bundling at start uses too (none beyond
- * the path: no workflow interceptors, the default payload converter), so a replay of this bundle
- * runs what production runs. `workflowsPath` is for the bench's own workflows.
+ * Bundles the workflow code with the options a worker bundling at start uses too (the path, the
+ * default payload converter, and the tracing interceptors when `tracing`), so a replay of this
+ * bundle runs what production runs. `workflowsPath` is for the bench's own workflows.
  */
 export async function buildWorkflowBundle(
-  options: { workflowsPath?: string; logger?: Logger } = {},
+  options: { workflowsPath?: string; logger?: Logger; tracing?: boolean } = {},
 ): Promise<WorkflowBundleFiles> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
     logger: options.logger ?? new DefaultLogger('WARN'),
+    ...(options.tracing && { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] }),
   });
   return splitSourceMap(code);
 }
@@ -112,6 +114,11 @@ export function bundledModules(code: string): BundledModule[] {
 export function packageOf(moduleId: string): string | null {
   const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(moduleId);
   return match ? match[1]! : null;
+}
+
+/** Whether bundled code carries the tracing interceptors (`npm run build:workflows -- --tracing`). */
+export function bundleTraces(code: string): boolean {
+  return bundledModules(code).some((m) => m.package === '@temporalio/interceptors-opentelemetry');
 }
 
 /** Bytes per package (our own modules each under their own id), biggest first. */

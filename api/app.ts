@@ -20,6 +20,9 @@ import deprecation from './plugins/deprecation';
 import errors from './plugins/errors';
 import failedAuthLimit, { FailedAuthBudget } from './plugins/failed-auth-limit';
 import inputGuard from './plugins/input-guard';
+import metrics, { type MetricsPluginOptions } from './plugins/metrics';
+import { registerTracing } from './plugins/tracing';
+import type { Tracing } from '../telemetry/tracing';
 import idempotency from './plugins/idempotency';
 import { openApiOptions } from './openapi';
 import { problem, sendProblem } from './problem';
@@ -69,6 +72,10 @@ export interface AppDeps {
    * resolver) and the waker of delivery queues; none = public targets only, redelivery answers 503.
    */
   webhookEndpoints?: Pick<WebhookEndpointDeps, 'targets' | 'waker'>;
+  /** Latency per route and `/metrics` (README, "Metrics"); none = neither. */
+  metrics?: MetricsPluginOptions;
+  /** Spans for requests (README, "Tracing"); none = no instrumentation at all. */
+  tracing?: Tracing | null;
 }
 
 /**
@@ -118,6 +125,8 @@ export async function buildApp(deps: AppDeps) {
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  // Before every route: the instrumentation wraps routes as they are declared.
+  if (deps.tracing) await registerTracing(app, deps.tracing);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
@@ -125,6 +134,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(errors);
+  if (deps.metrics) await app.register(metrics, deps.metrics);
   await app.register(deprecation);
   await app.register(inputGuard);
   await app.register(swagger, openApiOptions());

@@ -11,6 +11,11 @@ import { drainOnSignals } from './shutdown';
 import { TemporalJourneyGateway } from '../application/temporal-journey-gateway';
 import { TemporalConversationGateway } from '../application/temporal-conversation-gateway';
 import { TemporalWebhookWaker } from '../application/temporal-webhook-waker';
+import { countJourneysByStage } from '../db/journey-repository';
+import { createMetrics } from '../telemetry/metrics';
+import { metricsSettingsFromEnv } from '../telemetry/settings';
+import { tracingClientInterceptors } from '../telemetry/temporal-tracing';
+import { type Tracing, tracingFromEnv } from '../telemetry/tracing';
 
 const temporal = temporalSettingsFromEnv();
 if (!temporal) {
@@ -20,8 +25,12 @@ if (!temporal) {
   process.exit(1);
 }
 let settings: ApiSettings;
+let tracing: Tracing | null;
+let metricsToken: string | undefined;
 try {
   settings = apiSettingsFromEnv(process.env);
+  tracing = tracingFromEnv(process.env, 'dunning-api');
+  metricsToken = metricsSettingsFromEnv(process.env).token;
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);
@@ -32,7 +41,11 @@ const database = await openDatabaseFromEnv();
 if (settings.ownerKeys.size === 0) {
   logger.warn('API_KEYS is not set: only keys created through the API (by an owner) will work');
 }
-const { client, connection } = await connectClient(temporal).catch((err: unknown) => {
+const metrics = createMetrics();
+metrics.countJourneysWith(() => countJourneysByStage(database.db));
+const { client, connection } = await connectClient(temporal, {
+  interceptors: tracing ? tracingClientInterceptors() : undefined,
+}).catch((err: unknown) => {
   console.error(temporalUnreachable(temporal, err));
   process.exit(1);
 });
@@ -48,8 +61,12 @@ const app = await buildApp({
     targets: { allowPrivate: settings.allowPrivateWebhookTargets },
     waker: new TemporalWebhookWaker(client, temporal.taskQueue),
   },
+  metrics: { metrics, token: metricsToken },
+  tracing,
 });
 
-void drainOnSignals(app, { cleanups: [() => connection.close(), () => database.close()] });
+void drainOnSignals(app, {
+  cleanups: [() => connection.close(), () => database.close(), async () => tracing?.shutdown()],
+});
 
 await app.listen({ host: process.env.HOST ?? '0.0.0.0', port: Number(process.env.PORT ?? 3000) });

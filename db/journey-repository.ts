@@ -444,3 +444,13 @@ export function journeySearch(
   const merged = unionAll(first!, second, ...rest).as('merged');
   return db.select().from(merged).orderBy(asc(merged.dueDate), asc(merged.id)).limit(page.limit);
 }
+
+/** Journeys per stage and outcome (`none` while open) over every tenant: the metrics' `dunning_journeys`. */
+export async function countJourneysByStage(db: Database): Promise<{ stage: string; outcome: string; count: number }[]> {
+  const outcome = sql<string>`coalesce(${journeys.outcome}, 'none')`;
+  const rows = await db
+    .select({ stage: journeys.stage, outcome, count: sql<number>`count(*)::int` })
+    .from(journeys)
+    .groupBy(journeys.stage, outcome);
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}

@@ -31,6 +31,10 @@ export interface StartApiOptions {
   webhooks?: AppDeps['webhooks'];
   /** The conversations' gateway (a double); none by default (agent replies answer 503). */
   conversations?: AppDeps['conversations'];
+  /** Latency per route and /metrics; none by default. */
+  metrics?: AppDeps['metrics'];
+  /** Request spans; none by default. */
+  tracing?: AppDeps['tracing'];
   /** Where webhook endpoints may point; by default public targets only, every name resolving to a public address. */
   webhookTargets?: WebhookTargetSettings;
 }
@@ -70,6 +74,8 @@ export async function startApi(
     ...(options.onRoute && { onRoute: options.onRoute }),
     ...(options.webhooks && { webhooks: options.webhooks }),
     ...(options.conversations && { conversations: options.conversations }),
+    ...(options.metrics && { metrics: options.metrics }),
+    ...(options.tracing && { tracing: options.tracing }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

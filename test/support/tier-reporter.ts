@@ -10,6 +10,7 @@ const TIERS: { dir: string; label: string }[] = [
   { dir: 'db', label: '3 database (PostgreSQL + PGlite)' },
   { dir: 'activities', label: '3 activities' },
   { dir: 'codec', label: '3 payload encryption + codec server' },
+  { dir: 'telemetry', label: '3 metrics + traces' },
   { dir: 'api', label: '4 API (inject)' },
   { dir: 'contract', label: '4 API contract (Schemathesis)' },
   { dir: 'web', label: '4 web pages (inject + Chromium)' },

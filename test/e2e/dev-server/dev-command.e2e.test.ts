@@ -76,6 +76,16 @@ describe.skipIf(skipWithout(devServer, '`npm run dev`'))('npm run dev', () => {
     const { journeyId } = await startJourney();
     await waitForUi(`DunningTenant = "demo" AND DunningStage = "pre_due"`, journeyId);
 
+    // One process, one /metrics with everything: the API's, the worker's and the Temporal SDK's.
+    expect(printed).toContain(`http://localhost:${ports.api}/metrics`);
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.api}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^dunning_http_request_duration_seconds_count\{method="POST",route="\/v1\/journeys",status_code="201"\} 1$/m,
+    );
+    expect(metrics).toMatch(/^dunning_journeys\{stage="pre_due",outcome="none"\} 1$/m);
+    expect(metrics).toContain('# TYPE dunning_sends_total counter');
+    expect(metrics).toMatch(/^temporal_worker_task_slots_available\{/m);
+
     expect((await dev.stop('SIGINT')).code).toBe(0);
     for (const port of Object.values(ports)) expect(await portInUse(port)).toBe(false);
   });

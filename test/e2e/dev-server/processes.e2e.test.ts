@@ -16,6 +16,7 @@ import { type DevServerEnv, devServer, e2e, skipWithout, startTestDevServer } fr
 import { dueNowInstallment, dueNowPolicy } from './real-time';
 
 const KEY = 'e2e-owner-key';
+const METRICS_TOKEN = 'e2e-metrics-token';
 const TENANT = 'acme';
 
 const skip =
@@ -31,9 +32,13 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
   const workers: ProductProcess[] = [];
   let dunning: DunningClient;
 
+  /** Each worker's /metrics port (METRICS_PORT), in the order they started. */
+  const metricsPorts: number[] = [];
   const startWorker = async () => {
-    const worker = startScript('worker', env);
+    const metricsPort = await freePort();
+    const worker = startScript('worker', { ...env, METRICS_PORT: String(metricsPort) });
     workers.push(worker);
+    metricsPorts.push(metricsPort);
     await worker.waitFor('worker polling');
     return worker;
   };
@@ -53,6 +58,7 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      METRICS_TOKEN,
     };
     // Both migrate at start, at once: the advisory lock lets one do it.
     api = startScript('api', env);
@@ -86,6 +92,14 @@ describe.skipIf(skip)('npm run api and npm run worker as processes, on PostgreSQ
       return status.attempts.sent === 1 ? status : undefined;
     });
     expect(reminded).toMatchObject({ source: 'workflow', stage: 'pre_due', policy: { id: 'due-now', version: 1 } });
+    // The worker's /metrics (METRICS_PORT, behind METRICS_TOKEN): its send, with the Temporal SDK's series.
+    const workerMetrics = `http://127.0.0.1:${metricsPorts[0]}/metrics`;
+    expect((await fetch(workerMetrics)).status).toBe(401);
+    const scraped = await (
+      await fetch(workerMetrics, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    expect(scraped).toMatch(/^dunning_sends_total\{channel="email",kind="reminder",result="sent"\} 1$/m);
+    expect(scraped).toMatch(/^temporal_activity_execution_latency_bucket\{/m);
 
     // The worker dies without draining; another process takes over from the history.
     const crashed = await workers[0]!.stop('SIGKILL');
