@@ -19,6 +19,9 @@ import { databasePolicies } from './application/policy-catalog';
 import { apiSettingsFromEnv } from './api/settings';
 import { TemporalJourneyGateway } from './application/temporal-journey-gateway';
 import { TemporalConversationGateway } from './application/temporal-conversation-gateway';
+import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
+import { createWebhookPublisher } from './application/webhook-publisher';
+import { webhookTargetRulesFromEnv } from './application/webhook-settings';
 import { assistantEngineFromEnv } from './activities/assistant/engine-from-env';
 import {
   connectionOptions,
@@ -224,7 +227,11 @@ async function startTemporal(): Promise<Temporal> {
 
 const temporal = await startTemporal();
 
-// 5. The worker and the API.
+// 5. The worker and the API, publishing to the tenants' webhooks through one publisher.
+const webhookPublisher = createWebhookPublisher({
+  db: database.db,
+  waker: new TemporalWebhookWaker(temporal.client, temporal.taskQueue),
+});
 const worker = await createJourneyWorker({
   ...channels,
   connection: temporal.native,
@@ -234,6 +241,8 @@ const worker = await createJourneyWorker({
   logger,
   dataConverter,
   assistantEngine: config.assistant,
+  webhookPublisher,
+  allowPrivateWebhookTargets: webhookTargetRulesFromEnv(process.env).allowPrivate,
 }).catch((err: unknown) => fail(`The worker could not start: ${(err as Error).message}`));
 await ensureReconcileSchedule(temporal.client, temporal.taskQueue);
 const workerRun = worker.run();
@@ -254,6 +263,7 @@ const app = await buildApp({
   keys: firstOf(config.api.ownerKeys, databaseKeyStore(database.db)),
   logger: logger.child({ name: 'api' }),
   webhooks: config.api.webhooks,
+  webhookPublisher,
 });
 onStop('the API', () => app.close());
 await app

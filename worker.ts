@@ -49,8 +49,13 @@ import { connectionOptions, dataConverterFromEnv, temporalSettingsFromEnv, tempo
 import type { Database } from './db/client';
 import { openDatabaseFromEnv } from './db/client';
 import { WORKFLOWS_PATH, loadWorkflowBundle } from './workflow-bundle';
+import { createWebhookActivities } from './activities/webhooks';
+import { createWebhookPublisher } from './application/webhook-publisher';
+import { webhookTargetRulesFromEnv } from './application/webhook-settings';
+import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
+import type { JourneyWebhookPublisher } from './domain/webhook-payloads';
 
-export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'> {
+export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger' | 'publisher'> {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
@@ -78,6 +83,12 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
    * Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history.
    */
   maxCachedWorkflows?: number;
+  /** Where journeys' events go out to the tenants' webhooks; built on this worker's client and queue when absent. */
+  webhookPublisher?: JourneyWebhookPublisher | undefined;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: webhooks may go to loopback, link-local and private addresses. */
+  allowPrivateWebhookTargets?: boolean | undefined;
+  /** How long a webhook receiver has to answer one try (10 s by default). */
+  webhookTimeoutMs?: number | undefined;
 }
 
 /** The workers of one process: journeys (workflows and recording) and one per delivery channel. */
@@ -105,12 +116,18 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     workflowBundlePath: _bundle,
     assistantEngine = menuEngine,
     links,
+    allowPrivateWebhookTargets = false,
+    webhookTimeoutMs,
+    webhookPublisher: givenPublisher,
     ...configured
   } = options;
   const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
   const now = configured.now ?? Date.now;
+  // One publisher for the process: the in-app channel's sender publishes through it too.
+  const webhookPublisher =
+    givenPublisher ?? createWebhookPublisher({ db, waker: new TemporalWebhookWaker(client, taskQueue) });
   const team = collectionsTeam({ db, client, taskQueue, logger, now, senders: configured.senders, links });
-  const channels = { ...configured, senders: team.senders };
+  const channels = { ...configured, senders: team.senders, publisher: webhookPublisher };
   const conversations = createConversationActivities({
     db,
     logger,
@@ -122,7 +139,14 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   const activities = {
     ...createActivities({ db, logger, ...channels }),
     ...conversations,
-    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now }),
+    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now, publisher: webhookPublisher }),
+    ...createWebhookActivities({
+      db,
+      // The receiver checks the signature's timestamp against its own clock: the wall clock, also under time skipping.
+      now: Date.now,
+      allowPrivateTargets: allowPrivateWebhookTargets,
+      timeoutMs: webhookTimeoutMs,
+    }),
   };
   const shared = {
     connection,
@@ -399,6 +423,7 @@ async function main(): Promise<void> {
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     dataConverter,
     assistantEngine,
+    allowPrivateWebhookTargets: webhookTargetRulesFromEnv(process.env).allowPrivate,
     ...channels,
   });
   await ensureReconcileSchedule(

@@ -34,6 +34,7 @@ import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
+import type { WebhookPublisher } from '../domain/webhook-events';
 import buyerAreaRoutes from '../web/routes/buyer-area';
 
 export interface AppDeps {
@@ -62,6 +63,8 @@ export interface AppDeps {
   conversations?: ConversationGateway;
   /** Tells the seller of agent tasks (opened from the API's side: none today; passed on for later use). */
   sellerNotifier?: SellerNotifier;
+  /** Where providers' reports on reminders go out to the tenants' webhooks; none = not published. */
+  webhookPublisher?: WebhookPublisher;
 }
 
 /**
@@ -137,6 +140,7 @@ export async function buildApp(deps: AppDeps) {
       conversations: deps.conversations,
       now: deps.now,
       settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
+      publisher: deps.webhookPublisher,
     });
   });
   // The buyer's payment area: web pages under a signed link, with their own limits and answers.

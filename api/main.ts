@@ -10,6 +10,8 @@ import { type ApiSettings, apiSettingsFromEnv } from './settings';
 import { drainOnSignals } from './shutdown';
 import { TemporalJourneyGateway } from '../application/temporal-journey-gateway';
 import { TemporalConversationGateway } from '../application/temporal-conversation-gateway';
+import { TemporalWebhookWaker } from '../application/temporal-webhook-waker';
+import { createWebhookPublisher } from '../application/webhook-publisher';
 
 const temporal = temporalSettingsFromEnv();
 if (!temporal) {
@@ -43,6 +45,10 @@ const app = await buildApp({
   keys: firstOf(settings.ownerKeys, databaseKeyStore(database.db)),
   logger,
   webhooks: settings.webhooks,
+  webhookPublisher: createWebhookPublisher({
+    db: database.db,
+    waker: new TemporalWebhookWaker(client, temporal.taskQueue),
+  }),
 });
 
 void drainOnSignals(app, { cleanups: [() => connection.close(), () => database.close()] });

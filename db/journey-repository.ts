@@ -2,7 +2,7 @@ import { type SQL, and, asc, eq, getTableName, gte, inArray, lte, sql } from 'dr
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { InstallmentInput } from '../domain/installment';
 import type { JourneyRecord } from '../domain/journey-record';
-import type { AuditEvent, EndedOutsideReason } from '../domain/journey';
+import type { AuditEvent, EndedOutsideReason, RecordedEvent } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import { ensureTenant } from './access-repository';
@@ -242,19 +242,36 @@ export async function recordLatePayment(
   });
 }
 
+/** What a write from outside the workflow put on record: the events (with their numbers) and the status after. */
+export interface AppendedEvents {
+  ref: { tenantId: string; journeyId: string; installmentId: string };
+  status: JourneyStatus;
+  events: RecordedEvent[];
+}
+
 /**
  * Appends events to a journey whose workflow has ended (what a late payment's confirmation did),
  * after its last sequence number. Safe to repeat: an event already on record (the same payload)
- * is not appended again.
+ * is not appended again, and is returned with the number it has.
  */
-export async function appendJourneyEvents(db: Database, journeyId: string, appended: AuditEvent[]): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function appendJourneyEvents(
+  db: Database,
+  journeyId: string,
+  appended: AuditEvent[],
+): Promise<AppendedEvents> {
+  return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ lastSeq: journeys.lastSeq, tenantId: journeys.tenantId })
+      .select({
+        lastSeq: journeys.lastSeq,
+        tenantId: journeys.tenantId,
+        installmentId: journeys.installmentId,
+        status: journeys.status,
+      })
       .from(journeys)
       .where(eq(journeys.id, journeyId))
       .for('update');
     if (!row) throw new Error(`no journey ${journeyId} on record`);
+    const recorded: RecordedEvent[] = [];
     let seq = row.lastSeq;
     for (const event of appended) {
       const [known] = await tx
@@ -262,15 +279,25 @@ export async function appendJourneyEvents(db: Database, journeyId: string, appen
         .from(events)
         .where(and(eq(events.journeyId, journeyId), eq(events.payload, event)))
         .limit(1);
-      if (known) continue;
+      if (known) {
+        recorded.push({ ...event, seq: known.seq } as RecordedEvent);
+        continue;
+      }
       seq++;
       await tx.insert(events).values(eventRow(journeyId, row.tenantId, { ...event, seq }));
+      recorded.push({ ...event, seq } as RecordedEvent);
     }
-    if (seq === row.lastSeq) return;
-    await tx
-      .update(journeys)
-      .set({ lastSeq: seq, updatedAt: sql`now()` })
-      .where(eq(journeys.id, journeyId));
+    if (seq !== row.lastSeq) {
+      await tx
+        .update(journeys)
+        .set({ lastSeq: seq, updatedAt: sql`now()` })
+        .where(eq(journeys.id, journeyId));
+    }
+    return {
+      ref: { tenantId: row.tenantId, journeyId, installmentId: row.installmentId },
+      status: row.status,
+      events: recorded,
+    };
   });
 }
 
@@ -304,21 +331,25 @@ export async function findInstallment(
 
 /**
  * Closes the record of a journey whose workflow Temporal ended without the journey recording it
- * (see settleEndedOutside). Does nothing to a journey already closed on record. Returns whether
- * it closed it.
+ * (see settleEndedOutside). Does nothing to a journey already closed on record. Returns what it
+ * recorded, or null when it closed nothing.
  */
 export async function closeJourneyEndedOutside(
   db: Database,
   journeyId: string,
   reason: EndedOutsideReason,
   at: number,
-): Promise<boolean> {
+): Promise<AppendedEvents | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(journeys).where(eq(journeys.id, journeyId)).for('update');
-    if (!row || row.outcome !== null) return false;
+    if (!row || row.outcome !== null) return null;
     const { status, event } = settleEndedOutside(row.status, reason, at);
-    await appendSettlement(tx, row, status, event);
-    return true;
+    const seq = await appendSettlement(tx, row, status, event);
+    return {
+      ref: { tenantId: row.tenantId, journeyId: row.id, installmentId: row.installmentId },
+      status,
+      events: [{ ...event, seq } as RecordedEvent],
+    };
   });
 }
 
