@@ -40,7 +40,9 @@ export function createWebhookPublisher({ db, waker }: WebhookPublisherDeps): Jou
       if (stage) {
         const published = await takePublishedStage(tx, stage);
         const changed = published === undefined ? null : stageChangedDraft(published, stage);
-        if (changed) all.push(changed);
+        // The close stays a journey's last word: a stage change of the same batch goes before it.
+        const closing = all.findIndex((d) => d.type === 'journey.closed');
+        if (changed) all.splice(closing === -1 ? all.length : closing, 0, changed);
       }
       const rows: WebhookEventRow[] = all.map((draft) => ({
         id: webhookEventId(draft.tenantId, draft.sourceKey),
