@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { appendJourneyEvents, recordJourney } from '../db/journey-repository';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
-import { publishRecorded } from './webhooks/publish-recorded';
 import { withOutboxFallback } from './channels/outbox';
 import { type DeliveryDeps, createDeliverReminder } from './deliver';
 import { createPublicHolidayLookup } from './holidays';
@@ -93,12 +92,12 @@ export function createActivities({
         journeyId: record.journeyId,
         installmentId: record.installment.installmentId,
       };
-      await publishRecorded(publisher, { ref, status: record.status, events: record.events });
+      await publisher?.publishRecorded({ ref, status: record.status, events: record.events });
     },
 
     async appendJourneyEvents({ journeyId, events }): Promise<void> {
       const appended = await refusingBadData(() => appendJourneyEvents(db, journeyId, events));
-      await publishRecorded(publisher, appended);
+      await publisher?.publishRecorded(appended);
     },
   };
 }

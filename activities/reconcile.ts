@@ -12,7 +12,6 @@ import { closeJourneyEndedOutside } from '../db/journey-repository';
 import { JOURNEY_WORKFLOW_TYPE } from '../workflows/messages';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import type { ReconcileInput, ReconcileResult } from './contracts';
-import { publishRecorded } from './webhooks/publish-recorded';
 
 export interface ReconcileDeps {
   db: Database;
@@ -41,7 +40,7 @@ export function createReconcileEndedJourneys({ db, client, logger, now, publishe
       const settled = await closeJourneyEndedOutside(db, execution.workflowId, ended.reason, ended.closedAt);
       if (settled) {
         closed++;
-        await publishRecorded(publisher, settled);
+        await publisher?.publishRecorded(settled);
         logger.info(
           { journeyId: execution.workflowId, reason: ended.reason },
           'closed the record of a journey Temporal ended from outside',

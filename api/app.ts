@@ -34,7 +34,7 @@ import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
-import type { WebhookPublisher } from '../domain/webhook-events';
+import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import buyerAreaRoutes from '../web/routes/buyer-area';
 
 export interface AppDeps {
@@ -64,7 +64,7 @@ export interface AppDeps {
   /** Tells the seller of agent tasks (opened from the API's side: none today; passed on for later use). */
   sellerNotifier?: SellerNotifier;
   /** Where providers' reports on reminders go out to the tenants' webhooks; none = not published. */
-  webhookPublisher?: WebhookPublisher;
+  webhookPublisher?: JourneyWebhookPublisher;
 }
 
 /**
@@ -160,7 +160,7 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(auth, { keys: deps.keys });
     await authenticated.register(rateLimit, rateLimitOptions(deps.rateLimitPerMinute));
     await authenticated.register(idempotency, { db: deps.db });
-    const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies };
+    const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies, publisher: deps.webhookPublisher };
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(purchaseRoutes, routeDeps);

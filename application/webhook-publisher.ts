@@ -18,7 +18,12 @@ import {
   takePublishedStage,
 } from '../db/webhook-delivery-repository';
 import type { PublishedEvent, WebhookEventDraft, WebhookWaker } from '../domain/webhook-events';
-import { type JourneyWebhookPublisher, type StageAnnouncement, stageChangedDraft } from '../domain/webhook-payloads';
+import {
+  type JourneyWebhookPublisher,
+  type StageAnnouncement,
+  journeyWebhooks,
+  stageChangedDraft,
+} from '../domain/webhook-payloads';
 
 const hashOf = (...parts: string[]): string =>
   createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 26);
@@ -90,7 +95,10 @@ export function createWebhookPublisher({ db, waker }: WebhookPublisherDeps): Jou
 
   return {
     publish: (drafts) => publishJourney(drafts, null),
-    publishJourney,
+    publishRecorded: (batch) => {
+      const { drafts, stage } = journeyWebhooks(batch);
+      return publishJourney(drafts, stage);
+    },
     hasSubscriber: (tenantId, type) => hasSubscribedEndpoint(db, tenantId, type),
   };
 }

@@ -4,6 +4,7 @@ import type { InstallmentInput } from '../domain/installment';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { AuditEvent, EndedOutsideReason, RecordedEvent } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
+import type { RecordedBatch } from '../domain/webhook-payloads';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import { ensureTenant } from './access-repository';
 import { isMissingTenant } from './availability';
@@ -212,7 +213,9 @@ export async function listPayments(db: Database, journeyId: string) {
 
 /** What recording a late payment did: `recorded` with the payment's event number and the settled status. */
 export type LatePaymentRecord =
-  { kind: 'recorded'; seq: number; status: JourneyStatus } | { kind: 'duplicate' } | { kind: 'not_found' };
+  | { kind: 'recorded'; seq: number; status: JourneyStatus; batch: AppendedEvents }
+  | { kind: 'duplicate' }
+  | { kind: 'not_found' };
 
 /**
  * Records a payment for a journey that has already ended (its workflow is closed), settling
@@ -238,16 +241,12 @@ export async function recordLatePayment(
     if (inserted.length === 0) return { kind: 'duplicate' };
     const { status, event } = settleLatePayment(row.status, payment);
     const seq = await appendSettlement(tx, row, status, event);
-    return { kind: 'recorded', seq, status };
+    return { kind: 'recorded', seq, status, batch: settledBatch(row, status, event, seq) };
   });
 }
 
-/** What a write from outside the workflow put on record: the events (with their numbers) and the status after. */
-export interface AppendedEvents {
-  ref: { tenantId: string; journeyId: string; installmentId: string };
-  status: JourneyStatus;
-  events: RecordedEvent[];
-}
+/** What a write from outside the workflow put on record (its webhooks are published from it). */
+export type AppendedEvents = RecordedBatch;
 
 /**
  * Appends events to a journey whose workflow has ended (what a late payment's confirmation did),
@@ -344,12 +343,7 @@ export async function closeJourneyEndedOutside(
     const [row] = await tx.select().from(journeys).where(eq(journeys.id, journeyId)).for('update');
     if (!row || row.outcome !== null) return null;
     const { status, event } = settleEndedOutside(row.status, reason, at);
-    const seq = await appendSettlement(tx, row, status, event);
-    return {
-      ref: { tenantId: row.tenantId, journeyId: row.id, installmentId: row.installmentId },
-      status,
-      events: [{ ...event, seq } as RecordedEvent],
-    };
+    return settledBatch(row, status, event, await appendSettlement(tx, row, status, event));
   });
 }
 
@@ -371,6 +365,15 @@ function projectionOf(status: JourneyStatus) {
 }
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** A settlement as its webhooks are published from it. */
+function settledBatch(row: JourneyRow, status: JourneyStatus, event: AuditEvent, seq: number): AppendedEvents {
+  return {
+    ref: { tenantId: row.tenantId, journeyId: row.id, installmentId: row.installmentId },
+    status,
+    events: [{ ...event, seq } as RecordedEvent],
+  };
+}
 
 /**
  * Settles a journey already on record from outside its workflow (a late payment, an ending

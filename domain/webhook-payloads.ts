@@ -191,20 +191,27 @@ export function stageChangedDraft(published: string | null, next: StageAnnouncem
   };
 }
 
-/**
- * The publisher a journey's records go through: with a stage announcement, the stage change is
- * decided and recorded in the same transaction as the events (a retry neither loses nor repeats it).
- */
+/** What a write put on a journey's record: the events (with their numbers) and the status after them. */
+export interface RecordedBatch {
+  ref: JourneyRef;
+  events: readonly RecordedEvent[];
+  status: JourneyStatus;
+}
+
+/** The publisher a journey's records go through (the worker's activities, the API's settlements). */
 export interface JourneyWebhookPublisher extends WebhookPublisher {
-  publishJourney(drafts: readonly WebhookEventDraft[], stage: StageAnnouncement | null): Promise<PublishedEvent[]>;
+  /**
+   * Publishes a batch's drafts and, in the same transaction, the stage change it makes (so a
+   * retry neither loses nor repeats it). Safe to call again with the same batch.
+   */
+  publishRecorded(batch: RecordedBatch): Promise<PublishedEvent[]>;
 }
 
 /** What publishing a batch of a journey's recorded events takes: its drafts and where its stage now stands. */
-export function journeyWebhooks(
-  ref: JourneyRef,
-  events: readonly RecordedEvent[],
-  status: JourneyStatus,
-): { drafts: WebhookEventDraft[]; stage: StageAnnouncement } {
+export function journeyWebhooks({ ref, events, status }: RecordedBatch): {
+  drafts: WebhookEventDraft[];
+  stage: StageAnnouncement;
+} {
   return {
     drafts: journeyWebhookDrafts(ref, events, status),
     stage: { ref, stage: status.stage, seq: Math.max(0, ...events.map((e) => e.seq)), at: Date.parse(status.asOf) },

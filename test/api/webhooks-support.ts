@@ -7,7 +7,7 @@ import { asc } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp, type App } from '../../api/app';
-import type { WebhookPublisher } from '../../domain/webhook-events';
+import type { JourneyWebhookPublisher } from '../../domain/webhook-payloads';
 import { createWebhookPublisher } from '../../application/webhook-publisher';
 import { recordJourney } from '../../db/journey-repository';
 import { listEndpointDeliveries } from '../../db/webhook-delivery-repository';
@@ -55,7 +55,7 @@ export async function startWebhookApi(
   /** Buyers' conversations: without one, a message that is no keyword is not taken. */
   conversations?: ConversationGateway,
   /** Where providers' reports go out to the tenants' webhooks: none = not published. */
-  webhookPublisher?: WebhookPublisher,
+  webhookPublisher?: JourneyWebhookPublisher,
 ): Promise<WebhookHarness> {
   const app = await buildApp({
     db,

@@ -147,7 +147,7 @@ describe('stageChangedDraft', () => {
 
   it("takes the batch's newest event number and the status's instant", () => {
     const { recorded, state } = run([sent]);
-    const { stage } = journeyWebhooks(ref, recorded, journeyStatus(state, T0 + 2 * HOUR));
+    const { stage } = journeyWebhooks({ ref, events: recorded, status: journeyStatus(state, T0 + 2 * HOUR) });
     expect(stage).toEqual({ ref, stage: 'pre_due', seq: 2, at: T0 + 2 * HOUR });
   });
 });

@@ -5,13 +5,17 @@
  * server time, until it takes it — once per event ID, and never ahead of the journey's earlier
  * events; an endpoint whose name resolves to loopback is refused when the connection is made.
  */
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportJourneyPayment } from '../../../application/journey-payments';
+import { builtInPolicies } from '../../../application/policy-catalog';
 import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { TemporalWebhookWaker } from '../../../application/temporal-webhook-waker';
 import { createWebhookPublisher, webhookEventId } from '../../../application/webhook-publisher';
 import { listDeliveryTries, listEndpointDeliveries } from '../../../db/webhook-delivery-repository';
-import type { WebhookEventDraft } from '../../../domain/webhook-events';
+import type { WebhookEventDraft, WebhookEventType } from '../../../domain/webhook-events';
 import type { webhookDeliveries } from '../../../workflows/webhook-deliveries';
+import { latePaymentConfirmationWorkflowId } from '../../../workflows/messages';
 import { webhookDeliveriesWorkflowId } from '../../../workflows/webhook-messages';
 import { uniqueId } from '../../support/fixtures';
 import { exportHistory } from '../../support/history-export';
@@ -72,6 +76,15 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
       }));
     }
 
+    /** A tenant of its own whose endpoint (at a fresh receiver) hears of these types, and a gateway to its journeys. */
+    async function subscribedTenant(eventTypes: WebhookEventType[]) {
+      const tenantId = uniqueId('tenant');
+      const secret = newWebhookSecret();
+      const hooks = await receiver([secret]);
+      await registerEndpoint(h.db, { tenantId, url: hooks.url, eventTypes, secrets: [{ secret }] });
+      return { tenantId, hooks, gateway: new TemporalJourneyGateway(h.env.client, allowedQueue) };
+    }
+
     /** Awaiting the queue's workflow lets the server skip its backoff and its idle wait. */
     const queueDone = (endpointId: string, journeyId: string) =>
       h.env.client.workflow
@@ -79,16 +92,12 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
         .result();
 
     it('tells the receiver of a journey start, its reminder, the payment and the close, in order and verified', async () => {
-      const tenantId = uniqueId('tenant');
-      const secret = newWebhookSecret();
-      const hooks = await receiver([secret]);
-      await registerEndpoint(h.db, {
-        tenantId,
-        url: hooks.url,
-        eventTypes: ['journey.started', 'reminder.sent', 'payment.recorded', 'journey.closed'],
-        secrets: [{ secret }],
-      });
-      const gateway = new TemporalJourneyGateway(h.env.client, allowedQueue);
+      const { tenantId, hooks, gateway } = await subscribedTenant([
+        'journey.started',
+        'reminder.sent',
+        'payment.recorded',
+        'journey.closed',
+      ]);
       const { installment, journeyId, handle } = await h.startJourney({ tenantId }, gateway);
       await h.untilSent(handle, 1);
       const payment = { paymentId: uniqueId('pay'), amountMinor: installment.amount.amountMinor, currency: 'USD' };
@@ -121,6 +130,47 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
       for (const personal of [installment.buyer.email, installment.buyer.phone, installment.buyer.name]) {
         expect(sent).not.toContain(personal!);
       }
+    });
+
+    it("tells of a payment after the journey ended: the payment, the new outcome, then the buyer's confirmation", async () => {
+      const { tenantId, hooks, gateway } = await subscribedTenant([
+        'reminder.sent',
+        'payment.recorded',
+        'journey.closed',
+      ]);
+      const { installment, journeyId, handle } = await h.startJourney({ tenantId }, gateway);
+      expect(await handle.result()).toMatchObject({ outcome: 'written_off' });
+      await h.closedJourney(installment);
+      // The API's path for a payment reported after the end, with the API's publisher.
+      const deps = {
+        db: h.db,
+        gateway,
+        policies: builtInPolicies,
+        logger: pino({ level: 'silent' }),
+        publisher: publisherOn(allowedQueue),
+      };
+      const payment = { paymentId: uniqueId('late'), amountMinor: installment.amount.amountMinor, currency: 'USD' };
+      expect(await reportJourneyPayment(deps, h.ref(installment), payment)).toEqual({ kind: 'accepted' });
+      // Awaiting it lets the server skip time, should quiet hours hold the confirmation.
+      await h.env.client.workflow
+        .getHandle(
+          latePaymentConfirmationWorkflowId(installment.tenantId, installment.installmentId, payment.paymentId),
+        )
+        .result();
+
+      const taken = await eventually('the confirmation told', async () => {
+        const ofJourney = hooks.taken().filter((p) => p.journeyId === journeyId);
+        return ofJourney.some((p) => p.data.kind === 'confirmation') ? ofJourney : undefined;
+      });
+      const afterEnd = taken.slice(taken.findIndex((p) => p.type === 'journey.closed'));
+      expect(afterEnd.map((p) => [p.type, p.data.outcome ?? p.data.kind ?? null])).toEqual([
+        ['journey.closed', 'written_off'],
+        ['payment.recorded', null],
+        ['journey.closed', 'recovered'],
+        ['reminder.sent', 'confirmation'],
+      ]);
+      expect(afterEnd[1]!.data).toMatchObject({ paymentId: payment.paymentId, amountMinor: payment.amountMinor });
+      expect(taken.filter((p) => p.type === 'reminder.sent' && p.data.kind === 'reminder').length).toBeGreaterThan(0);
     });
 
     it('retries after 500s and a hang, delivers once per event ID, keeps the journey order, and signs with the rotated secret too', async () => {
