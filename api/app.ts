@@ -63,7 +63,7 @@ export interface AppDeps {
   conversations?: ConversationGateway;
   /** Tells the seller of agent tasks (opened from the API's side: none today; passed on for later use). */
   sellerNotifier?: SellerNotifier;
-  /** Where providers' reports on reminders go out to the tenants' webhooks; none = not published. */
+  /** Where what the API learns of journeys (providers' reports, late payments, closes) goes out to webhooks. */
   webhookPublisher?: JourneyWebhookPublisher;
 }
 
