@@ -115,7 +115,8 @@ function amountsOf(status: JourneyStatus): Record<string, unknown> {
 
 /**
  * The drafts of a batch of recorded events and the status they lead to, in the events' order; a
- * status with an outcome adds `journey.closed` last. Its key names the outcome: a late payment
+ * status with an outcome adds `journey.closed` last. Its key names the close (its instant: an
+ * installment started again after a termination closes anew) and the outcome: a late payment
  * that turns `written_off` into `recovered` announces the new outcome once, a batch recorded
  * after the close with the same outcome announces nothing again.
  */
@@ -154,7 +155,7 @@ function closedDraft(ref: JourneyRef, status: JourneyStatus, outcome: string): W
   const closedAt = status.closedAt ?? status.asOf;
   return {
     ...ref,
-    sourceKey: `${ref.journeyId}/closed/${outcome}`,
+    sourceKey: `${ref.journeyId}/closed/${closedAt}/${outcome}`,
     type: 'journey.closed',
     occurredAt: Date.parse(closedAt),
     data: {

@@ -27,6 +27,8 @@ export interface StartApiOptions {
   webhooks?: AppDeps['webhooks'];
   /** The conversations' gateway (a double); none by default (agent replies answer 503). */
   conversations?: AppDeps['conversations'];
+  /** Where the API publishes to the tenants' webhooks; none by default. */
+  webhookPublisher?: AppDeps['webhookPublisher'];
 }
 
 export async function startApi(
@@ -39,6 +41,7 @@ export async function startApi(
     ...(options.onRoute && { onRoute: options.onRoute }),
     ...(options.webhooks && { webhooks: options.webhooks }),
     ...(options.conversations && { conversations: options.conversations }),
+    ...(options.webhookPublisher && { webhookPublisher: options.webhookPublisher }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

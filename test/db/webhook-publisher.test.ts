@@ -104,7 +104,8 @@ describeEachDatabase('webhook publisher', (getDb) => {
       ]),
     );
     const closed = events.find((e) => e.type === 'journey.closed')!;
-    expect(closed.id).toBe(webhookEventId(tenantId, `${sim.journeyId}/closed/paid_before_due`));
+    const closedAt = new Date(T0 + DAY).toISOString();
+    expect(closed.id).toBe(webhookEventId(tenantId, `${sim.journeyId}/closed/${closedAt}/paid_before_due`));
     expect(closed.data).toMatchObject({ outcome: 'paid_before_due', amountPaidMinor: 4_990, outstandingMinor: 0 });
     // IDs and amounts only.
     const text = JSON.stringify(events);

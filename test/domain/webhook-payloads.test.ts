@@ -17,6 +17,7 @@ const HOUR = 3_600_000;
 const inst = makeInstallment({ tenantId: 'tenant-w', installmentId: 'inst-w' });
 const ref = { tenantId: 'tenant-w', journeyId: 'journey/tenant-w/inst-w', installmentId: 'inst-w' };
 const agent = { kind: 'api_key' as const, id: 'key-7', collaboratorId: 'col-1' };
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A journey through the real state machine: its recorded events and its state after them. */
 function run(events: JourneyEvent[]): { recorded: RecordedEvent[]; state: JourneyState } {
@@ -69,7 +70,7 @@ describe('journeyWebhookDrafts', () => {
       ['journey.paused', `${ref.journeyId}/event/9`],
       ['journey.resumed', `${ref.journeyId}/event/10`],
       ['payment.recorded', `${ref.journeyId}/event/11`],
-      ['journey.closed', `${ref.journeyId}/closed/paid_before_due`],
+      ['journey.closed', `${ref.journeyId}/closed/${iso(T0 + 10 * HOUR)}/paid_before_due`],
     ]);
     expect(drafts.every((d) => d.tenantId === ref.tenantId && d.installmentId === ref.installmentId)).toBe(true);
     expect(drafts.find((d) => d.type === 'due_date.changed')!.data).toEqual({
@@ -101,7 +102,7 @@ describe('journeyWebhookDrafts', () => {
     const { recorded, state } = run([{ type: 'final_action_taken', at: T0 + HOUR, action: 'write_off' }]);
     const closed = journeyStatus(state, T0 + 2 * HOUR);
     const first = journeyWebhookDrafts(ref, recorded, closed);
-    expect(first.at(-1)!.sourceKey).toBe(`${ref.journeyId}/closed/written_off`);
+    expect(first.at(-1)!.sourceKey).toBe(`${ref.journeyId}/closed/${iso(T0 + HOUR)}/written_off`);
     const late = settleLatePayment(closed, {
       paymentId: 'late',
       amountMinor: 4_990,
@@ -111,7 +112,7 @@ describe('journeyWebhookDrafts', () => {
     const after = journeyWebhookDrafts(ref, [{ ...late.event, seq: 3 } as RecordedEvent], late.status);
     expect(after.map((d) => [d.type, d.sourceKey])).toEqual([
       ['payment.recorded', `${ref.journeyId}/event/3`],
-      ['journey.closed', `${ref.journeyId}/closed/recovered`],
+      ['journey.closed', `${ref.journeyId}/closed/${iso(T0 + HOUR)}/recovered`],
     ]);
   });
 
