@@ -20,6 +20,7 @@ import { apiSettingsFromEnv } from './api/settings';
 import { TemporalJourneyGateway } from './application/temporal-journey-gateway';
 import { TemporalConversationGateway } from './application/temporal-conversation-gateway';
 import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
+import { createWebhookPublisher } from './application/webhook-publisher';
 import { assistantEngineFromEnv } from './activities/assistant/engine-from-env';
 import {
   connectionOptions,
@@ -247,7 +248,9 @@ async function startTemporal(): Promise<Temporal> {
 
 const temporal = await startTemporal();
 
-// 5. The worker and the API.
+// 5. The worker and the API, publishing to the tenants' webhooks through one publisher.
+const webhookWaker = new TemporalWebhookWaker(temporal.client, temporal.taskQueue);
+const webhookPublisher = createWebhookPublisher({ db: database.db, waker: webhookWaker });
 const worker = await createJourneyWorker({
   ...channels,
   connection: temporal.native,
@@ -259,6 +262,8 @@ const worker = await createJourneyWorker({
   assistantEngine: config.assistant,
   metrics,
   tracing,
+  webhookPublisher,
+  allowPrivateWebhookTargets: config.api.allowPrivateWebhookTargets,
 }).catch((err: unknown) => fail(`The worker could not start: ${(err as Error).message}`));
 await ensureReconcileSchedule(temporal.client, temporal.taskQueue);
 const workerRun = worker.run();
@@ -281,8 +286,9 @@ const app = await buildApp({
   webhooks: config.api.webhooks,
   webhookEndpoints: {
     targets: { allowPrivate: config.api.allowPrivateWebhookTargets },
-    waker: new TemporalWebhookWaker(temporal.client, temporal.taskQueue),
+    waker: webhookWaker,
   },
+  webhookPublisher,
   metrics: { metrics, token: config.metrics.token, extra: temporalCoreMetrics(temporalMetricsAddress) },
   tracing,
 });

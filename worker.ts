@@ -59,8 +59,13 @@ import { freeLoopbackAddress, metricsSettingsFromEnv } from './telemetry/setting
 import { tracingActivityInterceptors, tracingClientInterceptors, tracingSinks } from './telemetry/temporal-tracing';
 import { TRACING_WORKFLOW_INTERCEPTORS } from './telemetry/workflow-interceptors';
 import { type Tracing, tracingFromEnv } from './telemetry/tracing';
+import { createWebhookActivities } from './activities/webhooks';
+import { createWebhookPublisher } from './application/webhook-publisher';
+import { allowPrivateTargetsFromEnv } from './application/webhook-url-check';
+import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
+import type { JourneyWebhookPublisher } from './domain/webhook-payloads';
 
-export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'> {
+export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger' | 'publisher'> {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
@@ -88,11 +93,12 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
    * Journeys kept in memory between workflow tasks (the SDK's default when absent); 0 replays every task from history.
    */
   maxCachedWorkflows?: number;
-  /**
-   * Where in-app steps publish their `in_app_notification` events (the tenant's webhooks). Without
-   * one, in-app steps fall through to the message channels, as for a tenant with no endpoint.
-   */
-  webhookPublisher?: WebhookPublisher | undefined;
+  /** Where journeys' events go out to the tenants' webhooks; built on this worker's client and queue when absent. */
+  webhookPublisher?: JourneyWebhookPublisher | undefined;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: webhooks may go to loopback, link-local and private addresses. */
+  allowPrivateWebhookTargets?: boolean | undefined;
+  /** How long a webhook receiver has to answer one try (10 s by default). */
+  webhookTimeoutMs?: number | undefined;
   /** Sends, guard decisions, provider errors and webhook deliveries are counted here (README, "Metrics"). */
   metrics?: Metrics | undefined;
   /**
@@ -132,7 +138,9 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     workflowBundlePath: _bundle,
     assistantEngine = menuEngine,
     links,
-    webhookPublisher,
+    allowPrivateWebhookTargets = false,
+    webhookTimeoutMs,
+    webhookPublisher: givenPublisher,
     metrics,
     tracing,
     ...configured
@@ -144,6 +152,9 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     ...(tracing && { interceptors: tracingClientInterceptors() }),
   });
   const now = configured.now ?? Date.now;
+  // One publisher for the process: the in-app channel's sender publishes through it too.
+  const webhookPublisher =
+    givenPublisher ?? createWebhookPublisher({ db, waker: new TemporalWebhookWaker(client, taskQueue) });
   const team = collectionsTeam({
     db,
     client,
@@ -154,7 +165,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     links,
     webhookPublisher,
   });
-  const channels = { ...configured, senders: team.senders };
+  const channels = { ...configured, senders: team.senders, publisher: webhookPublisher };
   const conversations = createConversationActivities({
     db,
     logger,
@@ -166,7 +177,14 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   const activities = {
     ...createActivities({ db, logger, ...channels }),
     ...conversations,
-    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now }),
+    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now, publisher: webhookPublisher }),
+    ...createWebhookActivities({
+      db,
+      // The receiver checks the signature's timestamp against its own clock: the wall clock, also under time skipping.
+      now: Date.now,
+      allowPrivateTargets: allowPrivateWebhookTargets,
+      timeoutMs: webhookTimeoutMs,
+    }),
   };
   const shared = {
     connection,
@@ -470,6 +488,7 @@ async function main(): Promise<void> {
     assistantEngine,
     metrics,
     tracing,
+    allowPrivateWebhookTargets: allowPrivateTargetsFromEnv(process.env),
     ...channels,
   });
   const metricsServer =

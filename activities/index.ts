@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { appendJourneyEvents, recordJourney } from '../db/journey-repository';
+import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import { withOutboxFallback } from './channels/outbox';
 import { type DeliveryDeps, createDeliverReminder } from './deliver';
 import { createPublicHolidayLookup } from './holidays';
@@ -20,6 +21,8 @@ export interface ActivityDeps extends Partial<
   logger: Pick<Logger, 'info' | 'warn'>;
   /** The activities' clock (tests pass their own). */
   now?: () => number;
+  /** Where what a journey records goes out to the tenant's webhooks; none = nothing published. */
+  publisher?: JourneyWebhookPublisher | undefined;
 }
 
 /** The SQLSTATE of a database error, wherever a driver or drizzle wrapped it. */
@@ -62,6 +65,7 @@ export function createActivities({
   db,
   logger,
   now = Date.now,
+  publisher,
   ...channels
 }: ActivityDeps): JourneyActivities & LatePaymentConfirmationActivities {
   const deliverReminder = createDeliverReminder({
@@ -80,12 +84,20 @@ export function createActivities({
       return refusingBadData(() => deliverReminder(delivery));
     },
 
+    // Published after the record commits, also when a retry finds it recorded: publishing is idempotent.
     async recordJourney(record: JourneyRecord): Promise<void> {
       await refusingBadData(() => recordJourney(db, record));
+      const ref = {
+        tenantId: record.installment.tenantId,
+        journeyId: record.journeyId,
+        installmentId: record.installment.installmentId,
+      };
+      await publisher?.publishRecorded({ ref, status: record.status, events: record.events });
     },
 
     async appendJourneyEvents({ journeyId, events }): Promise<void> {
-      await refusingBadData(() => appendJourneyEvents(db, journeyId, events));
+      const appended = await refusingBadData(() => appendJourneyEvents(db, journeyId, events));
+      await publisher?.publishRecorded(appended);
     },
   };
 }

@@ -10,6 +10,7 @@ import { executionOf } from '../client';
 import type { Database } from '../db/client';
 import { closeJourneyEndedOutside } from '../db/journey-repository';
 import { JOURNEY_WORKFLOW_TYPE } from '../workflows/messages';
+import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import type { ReconcileInput, ReconcileResult } from './contracts';
 
 export interface ReconcileDeps {
@@ -17,6 +18,7 @@ export interface ReconcileDeps {
   client: Client;
   logger: Pick<Logger, 'info' | 'warn'>;
   now: () => number;
+  publisher?: JourneyWebhookPublisher | undefined;
 }
 
 /** The visibility query for journeys that ended from outside since `since`. */
@@ -25,7 +27,7 @@ export function endedOutsideQuery(since: number): string {
   return `WorkflowType = '${JOURNEY_WORKFLOW_TYPE}' AND ExecutionStatus IN (${statuses}) AND CloseTime >= '${new Date(since).toISOString()}'`;
 }
 
-export function createReconcileEndedJourneys({ db, client, logger, now }: ReconcileDeps) {
+export function createReconcileEndedJourneys({ db, client, logger, now, publisher }: ReconcileDeps) {
   return async function reconcileEndedJourneys({ lookbackHours }: ReconcileInput): Promise<ReconcileResult> {
     let seen = 0;
     let closed = 0;
@@ -35,8 +37,10 @@ export function createReconcileEndedJourneys({ db, client, logger, now }: Reconc
       seen++;
       const ended = executionOf(execution.status.name, execution.closeTime?.getTime() ?? now());
       if (ended.state !== 'ended_outside') continue;
-      if (await closeJourneyEndedOutside(db, execution.workflowId, ended.reason, ended.closedAt)) {
+      const settled = await closeJourneyEndedOutside(db, execution.workflowId, ended.reason, ended.closedAt);
+      if (settled) {
         closed++;
+        await publisher?.publishRecorded(settled);
         logger.info(
           { journeyId: execution.workflowId, reason: ended.reason },
           'closed the record of a journey Temporal ended from outside',

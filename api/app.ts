@@ -39,6 +39,7 @@ import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 import webhookEndpointRoutes from './routes/webhook-endpoints';
 import type { WebhookEndpointDeps } from '../application/webhook-endpoints';
+import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import buyerAreaRoutes from '../web/routes/buyer-area';
 
 export interface AppDeps {
@@ -76,6 +77,8 @@ export interface AppDeps {
   metrics?: MetricsPluginOptions;
   /** Spans for requests (README, "Tracing"); none = no instrumentation at all. */
   tracing?: Tracing | null;
+  /** Where what the API learns of journeys (providers' reports, late payments, closes) goes out to webhooks. */
+  webhookPublisher?: JourneyWebhookPublisher;
 }
 
 /**
@@ -154,6 +157,7 @@ export async function buildApp(deps: AppDeps) {
       conversations: deps.conversations,
       now: deps.now,
       settings: deps.webhooks ?? NO_WEBHOOK_SETTINGS,
+      publisher: deps.webhookPublisher,
     });
   });
   // The buyer's payment area: web pages under a signed link, with their own limits and answers.
@@ -173,7 +177,7 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(auth, { keys: deps.keys });
     await authenticated.register(rateLimit, rateLimitOptions(deps.rateLimitPerMinute));
     await authenticated.register(idempotency, { db: deps.db });
-    const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies };
+    const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies, publisher: deps.webhookPublisher };
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(purchaseRoutes, routeDeps);

@@ -16,6 +16,7 @@ import { createMetrics } from '../telemetry/metrics';
 import { metricsSettingsFromEnv } from '../telemetry/settings';
 import { tracingClientInterceptors } from '../telemetry/temporal-tracing';
 import { type Tracing, tracingFromEnv } from '../telemetry/tracing';
+import { createWebhookPublisher } from '../application/webhook-publisher';
 
 const temporal = temporalSettingsFromEnv();
 if (!temporal) {
@@ -49,6 +50,7 @@ const { client, connection } = await connectClient(temporal, {
   console.error(temporalUnreachable(temporal, err));
   process.exit(1);
 });
+const webhookWaker = new TemporalWebhookWaker(client, temporal.taskQueue);
 const app = await buildApp({
   db: database.db,
   gateway: new TemporalJourneyGateway(client, temporal.taskQueue),
@@ -59,8 +61,9 @@ const app = await buildApp({
   webhooks: settings.webhooks,
   webhookEndpoints: {
     targets: { allowPrivate: settings.allowPrivateWebhookTargets },
-    waker: new TemporalWebhookWaker(client, temporal.taskQueue),
+    waker: webhookWaker,
   },
+  webhookPublisher: createWebhookPublisher({ db: database.db, waker: webhookWaker }),
   metrics: { metrics, token: metricsToken },
   tracing,
 });

@@ -6,13 +6,17 @@
  */
 import { recordLatePayment } from '../db/journey-repository';
 import { paymentInstant } from '../domain/journey';
+import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import { type PartialPaymentRefusal, checkPartialPayment } from '../domain/partial-payments';
 import type { PaymentReceived } from '../workflows/messages';
 import type { JourneyRef } from './journey-gateway';
 import { currentJourneyStatus } from './journey-status';
 import { type LatePaymentConfirmationDeps, confirmLatePayment } from './late-payment-confirmation';
 
-export type JourneyPaymentDeps = LatePaymentConfirmationDeps;
+export interface JourneyPaymentDeps extends LatePaymentConfirmationDeps {
+  /** Where a payment recorded after the journey ended goes out to the tenant's webhooks. */
+  publisher?: JourneyWebhookPublisher | undefined;
+}
 
 export type JourneyPaymentResult =
   | { kind: 'accepted' }
@@ -48,6 +52,9 @@ export async function reportJourneyPayment(
   const late = await recordLatePayment(deps.db, ref, { ...payment, at });
   if (late.kind === 'not_found') return { kind: 'not_found' };
   // Only a payment recorded now is confirmed: a repeated report (duplicate) was confirmed the first time.
-  if (late.kind === 'recorded') await confirmLatePayment(deps, ref, payment, late);
+  if (late.kind === 'recorded') {
+    await deps.publisher?.publishRecorded(late.batch);
+    await confirmLatePayment(deps, ref, payment, late);
+  }
   return { kind: 'accepted' };
 }

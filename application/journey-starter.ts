@@ -12,6 +12,7 @@ import {
 } from '../db/journey-repository';
 import type { InstallmentInput } from '../domain/installment';
 import type { Policy } from '../domain/policy';
+import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import { type Actor, startJourney } from '../domain/journey';
 import { journeyStatus } from '../domain/status';
 import { journeyWorkflowId } from '../workflows/messages';
@@ -31,7 +32,7 @@ export type StartResult =
  * it stands after. Temporal unreachable: the row as it was (reconciled later).
  */
 export async function reconcileJourney(
-  deps: { db: Database; gateway: JourneyGateway },
+  deps: { db: Database; gateway: JourneyGateway; publisher?: JourneyWebhookPublisher | undefined },
   row: JourneyRow,
 ): Promise<JourneyRow> {
   if (row.outcome !== null || row.runId === PENDING_RUN_ID) return row;
@@ -43,7 +44,8 @@ export async function reconcileJourney(
     throw err;
   }
   if (execution?.state !== 'ended_outside') return row;
-  await closeJourneyEndedOutside(deps.db, row.id, execution.reason, execution.closedAt);
+  const settled = await closeJourneyEndedOutside(deps.db, row.id, execution.reason, execution.closedAt);
+  if (settled) await deps.publisher?.publishRecorded(settled);
   return (await findJourney(deps.db, row.tenantId, row.installmentId)) ?? row;
 }
 
@@ -87,7 +89,12 @@ const MAX_CLAIMS_PER_STATEMENT = 500;
  * Starts that arrive together share that statement: the claims of one turn of the event loop
  * (concurrent requests, a bulk start) are written at once.
  */
-export function createJourneyStarter(deps: { db: Database; gateway: JourneyGateway; policies: PolicyCatalog }) {
+export function createJourneyStarter(deps: {
+  db: Database;
+  gateway: JourneyGateway;
+  policies: PolicyCatalog;
+  publisher?: JourneyWebhookPublisher | undefined;
+}) {
   const claims = new DataLoader<Claim, ClaimResult>((batch) => claimTogether(deps.db, batch), {
     cache: false,
     maxBatchSize: MAX_CLAIMS_PER_STATEMENT,

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { WebhookQueueRef, WebhookWaker } from '../domain/webhook-events';
 import {
   WEBHOOK_DELIVERIES_WORKFLOW_TYPE,
@@ -20,16 +20,27 @@ export class TemporalWebhookWaker implements WebhookWaker {
 
   async wake(queues: readonly WebhookQueueRef[]): Promise<void> {
     for (const queue of queues) {
-      await callTemporal(this.client, this.timeoutMs, () =>
-        this.client.workflow.signalWithStart(WEBHOOK_DELIVERIES_WORKFLOW_TYPE, {
-          workflowId: webhookDeliveriesWorkflowId(queue),
-          // On the journeys' queue: the worker that runs journeys delivers their webhooks too.
-          taskQueue: this.taskQueue,
-          args: [queue],
-          signal: webhookDeliveriesPendingSignal,
-          signalArgs: [],
-        }),
-      );
+      try {
+        await this.signalWithStart(queue);
+      } catch (err) {
+        // The queue's run ended (idle, or continued as new) in the very moment of the signal: a
+        // second try reaches the next run, or starts one.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        await this.signalWithStart(queue);
+      }
     }
+  }
+
+  private async signalWithStart(queue: WebhookQueueRef): Promise<void> {
+    await callTemporal(this.client, this.timeoutMs, () =>
+      this.client.workflow.signalWithStart(WEBHOOK_DELIVERIES_WORKFLOW_TYPE, {
+        workflowId: webhookDeliveriesWorkflowId(queue),
+        // On the journeys' queue: the worker that runs journeys delivers their webhooks too.
+        taskQueue: this.taskQueue,
+        args: [queue],
+        signal: webhookDeliveriesPendingSignal,
+        signalArgs: [],
+      }),
+    );
   }
 }

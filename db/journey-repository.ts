@@ -2,8 +2,9 @@ import { type SQL, and, asc, eq, getTableName, gte, inArray, lte, sql } from 'dr
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { InstallmentInput } from '../domain/installment';
 import type { JourneyRecord } from '../domain/journey-record';
-import type { AuditEvent, EndedOutsideReason } from '../domain/journey';
+import type { AuditEvent, EndedOutsideReason, RecordedEvent } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
+import type { RecordedBatch } from '../domain/webhook-payloads';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
 import { ensureTenant } from './access-repository';
 import { isMissingTenant } from './availability';
@@ -212,7 +213,9 @@ export async function listPayments(db: Database, journeyId: string) {
 
 /** What recording a late payment did: `recorded` with the payment's event number and the settled status. */
 export type LatePaymentRecord =
-  { kind: 'recorded'; seq: number; status: JourneyStatus } | { kind: 'duplicate' } | { kind: 'not_found' };
+  | { kind: 'recorded'; seq: number; status: JourneyStatus; batch: AppendedEvents }
+  | { kind: 'duplicate' }
+  | { kind: 'not_found' };
 
 /**
  * Records a payment for a journey that has already ended (its workflow is closed), settling
@@ -238,23 +241,36 @@ export async function recordLatePayment(
     if (inserted.length === 0) return { kind: 'duplicate' };
     const { status, event } = settleLatePayment(row.status, payment);
     const seq = await appendSettlement(tx, row, status, event);
-    return { kind: 'recorded', seq, status };
+    return { kind: 'recorded', seq, status, batch: settledBatch(row, status, event, seq) };
   });
 }
+
+/** What a write from outside the workflow put on record (its webhooks are published from it). */
+export type AppendedEvents = RecordedBatch;
 
 /**
  * Appends events to a journey whose workflow has ended (what a late payment's confirmation did),
  * after its last sequence number. Safe to repeat: an event already on record (the same payload)
- * is not appended again.
+ * is not appended again, and is returned with the number it has.
  */
-export async function appendJourneyEvents(db: Database, journeyId: string, appended: AuditEvent[]): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function appendJourneyEvents(
+  db: Database,
+  journeyId: string,
+  appended: AuditEvent[],
+): Promise<AppendedEvents> {
+  return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ lastSeq: journeys.lastSeq, tenantId: journeys.tenantId })
+      .select({
+        lastSeq: journeys.lastSeq,
+        tenantId: journeys.tenantId,
+        installmentId: journeys.installmentId,
+        status: journeys.status,
+      })
       .from(journeys)
       .where(eq(journeys.id, journeyId))
       .for('update');
     if (!row) throw new Error(`no journey ${journeyId} on record`);
+    const recorded: RecordedEvent[] = [];
     let seq = row.lastSeq;
     for (const event of appended) {
       const [known] = await tx
@@ -262,15 +278,25 @@ export async function appendJourneyEvents(db: Database, journeyId: string, appen
         .from(events)
         .where(and(eq(events.journeyId, journeyId), eq(events.payload, event)))
         .limit(1);
-      if (known) continue;
+      if (known) {
+        recorded.push({ ...event, seq: known.seq } as RecordedEvent);
+        continue;
+      }
       seq++;
       await tx.insert(events).values(eventRow(journeyId, row.tenantId, { ...event, seq }));
+      recorded.push({ ...event, seq } as RecordedEvent);
     }
-    if (seq === row.lastSeq) return;
-    await tx
-      .update(journeys)
-      .set({ lastSeq: seq, updatedAt: sql`now()` })
-      .where(eq(journeys.id, journeyId));
+    if (seq !== row.lastSeq) {
+      await tx
+        .update(journeys)
+        .set({ lastSeq: seq, updatedAt: sql`now()` })
+        .where(eq(journeys.id, journeyId));
+    }
+    return {
+      ref: { tenantId: row.tenantId, journeyId, installmentId: row.installmentId },
+      status: row.status,
+      events: recorded,
+    };
   });
 }
 
@@ -304,21 +330,20 @@ export async function findInstallment(
 
 /**
  * Closes the record of a journey whose workflow Temporal ended without the journey recording it
- * (see settleEndedOutside). Does nothing to a journey already closed on record. Returns whether
- * it closed it.
+ * (see settleEndedOutside). Does nothing to a journey already closed on record. Returns what it
+ * recorded, or null when it closed nothing.
  */
 export async function closeJourneyEndedOutside(
   db: Database,
   journeyId: string,
   reason: EndedOutsideReason,
   at: number,
-): Promise<boolean> {
+): Promise<AppendedEvents | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(journeys).where(eq(journeys.id, journeyId)).for('update');
-    if (!row || row.outcome !== null) return false;
+    if (!row || row.outcome !== null) return null;
     const { status, event } = settleEndedOutside(row.status, reason, at);
-    await appendSettlement(tx, row, status, event);
-    return true;
+    return settledBatch(row, status, event, await appendSettlement(tx, row, status, event));
   });
 }
 
@@ -340,6 +365,15 @@ function projectionOf(status: JourneyStatus) {
 }
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** A settlement as its webhooks are published from it. */
+function settledBatch(row: JourneyRow, status: JourneyStatus, event: AuditEvent, seq: number): AppendedEvents {
+  return {
+    ref: { tenantId: row.tenantId, journeyId: row.id, installmentId: row.installmentId },
+    status,
+    events: [{ ...event, seq } as RecordedEvent],
+  };
+}
 
 /**
  * Settles a journey already on record from outside its workflow (a late payment, an ending

@@ -3,11 +3,18 @@
  * read and write names the tenant: another tenant's endpoint is not found. Deleting an endpoint
  * takes its secrets, deliveries and tries with it (the foreign keys cascade); the events stay.
  */
-import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { ensureTenant } from './access-repository';
 import type { Database } from './client';
 import type { TimeCursor } from './conversation-repository';
-import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints, webhookEvents, webhookSecrets } from './schema';
+import { listDeliveryTries } from './webhook-delivery-repository';
+import {
+  webhookDeliveries,
+  type webhookDeliveryAttempts,
+  webhookEndpoints,
+  webhookEvents,
+  webhookSecrets,
+} from './schema';
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookSecretRow = typeof webhookSecrets.$inferSelect;
@@ -220,12 +227,7 @@ export async function findWebhookDelivery(
     )
     .limit(1);
   if (!delivery) return null;
-  const attempts = await db
-    .select()
-    .from(webhookDeliveryAttempts)
-    .where(eq(webhookDeliveryAttempts.deliveryId, deliveryId))
-    .orderBy(asc(webhookDeliveryAttempts.attempt));
-  return { delivery, attempts };
+  return { delivery, attempts: await listDeliveryTries(db, deliveryId) };
 }
 
 /** The journeys with deliveries still pending for the endpoint: its queues to wake. */

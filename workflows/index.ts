@@ -2,3 +2,4 @@ export { dunningJourney } from './journey';
 export { reconcileJourneys } from './reconcile';
 export { confirmLatePayment } from './late-payment-confirmation';
 export { buyerConversation } from './conversation';
+export { webhookDeliveries } from './webhook-deliveries';

@@ -22,7 +22,7 @@ import {
 
 const tags = ['purchases'];
 
-const purchaseRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
+const purchaseRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies, publisher }) => {
   const ledgerNotFound = (purchaseId: string) =>
     problem(404, 'purchase-not-found', 'No purchase with this id', { detail: `purchase ${purchaseId}` });
 
@@ -123,7 +123,7 @@ const purchaseRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatew
         return sendProblem(reply, paymentProblem({ kind: 'currency_mismatch', expected: ledger.currency }));
       if (entry.installmentId && entry.journey) {
         const ref = { tenantId, installmentId: entry.installmentId };
-        const result = await reportJourneyPayment({ db, gateway, policies, logger: request.log }, ref, {
+        const result = await reportJourneyPayment({ db, gateway, policies, publisher, logger: request.log }, ref, {
           ...payment,
           actor: actorOf(request),
         });

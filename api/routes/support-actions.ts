@@ -55,8 +55,8 @@ async function reachOpen(
  * repeating one is harmless (ended journeys are not reached again), and `Idempotency-Key`
  * replays the first answer.
  */
-const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
-  const starter = createJourneyStarter({ db, gateway, policies });
+const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies, publisher }) => {
+  const starter = createJourneyStarter({ db, gateway, policies, publisher });
 
   app.post(
     '/v1/purchases/:purchaseId/refund',

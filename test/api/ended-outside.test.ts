@@ -4,10 +4,13 @@
  * reason, and a terminated journey's installment can be started again, its events numbered on.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createWebhookPublisher } from '../../application/webhook-publisher';
 import { findJourney, listEvents } from '../../db/journey-repository';
+import { listEndpointDeliveries } from '../../db/webhook-delivery-repository';
 import { journeyWorkflowId } from '../../workflows/messages';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
+import { newWebhookSecret, registerEndpoint } from '../support/webhook-receiver';
 import { type ApiHarness, startApi, startBody } from './support';
 
 describeEachDatabase('journeys ended from outside the product', (getDb) => {
@@ -49,6 +52,34 @@ describeEachDatabase('journeys ended from outside the product', (getDb) => {
     });
     // Started again once: the same start now finds it running.
     expect((await start(installmentId)).statusCode).toBe(200);
+  });
+
+  it("tells the tenant's webhooks of each close it records, also of a journey started again and ended again", async () => {
+    const db = getDb();
+    const tenantId = 'tenant-a';
+    const endpointId = await registerEndpoint(db, {
+      tenantId,
+      url: 'https://hooks.example.com/in',
+      eventTypes: ['journey.closed'],
+      secrets: [{ secret: newWebhookSecret() }],
+    });
+    // A clock that moves: each termination closes at an instant of its own.
+    let clock = Date.parse('2026-11-20T12:00:00Z');
+    const publishing = await startApi(db, () => (clock += 60_000), {
+      webhookPublisher: createWebhookPublisher({ db, waker: { wake: async () => {} } }),
+    });
+    const installmentId = uniqueId('inst');
+    const begin = () => publishing.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+    expect((await begin()).statusCode).toBe(201);
+    for (let round = 0; round < 2; round++) {
+      publishing.gateway.terminate({ tenantId, installmentId });
+      expect((await begin()).statusCode).toBe(201);
+    }
+    await publishing.app.close();
+    const journeyId = journeyWorkflowId(tenantId, installmentId);
+    const closes = (await listEndpointDeliveries(db, endpointId)).filter((d) => d.delivery.journeyId === journeyId);
+    expect(closes.map((d) => d.type)).toEqual(['journey.closed', 'journey.closed']);
+    expect(new Set(closes.map((d) => d.delivery.eventId)).size).toBe(2);
   });
 
   it('a start finds the termination by itself, without a read first', async () => {

@@ -37,6 +37,8 @@ export interface StartApiOptions {
   tracing?: AppDeps['tracing'];
   /** Where webhook endpoints may point; by default public targets only, every name resolving to a public address. */
   webhookTargets?: WebhookTargetSettings;
+  /** Where the API publishes to the tenants' webhooks; none by default. */
+  webhookPublisher?: AppDeps['webhookPublisher'];
 }
 
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
@@ -76,6 +78,7 @@ export async function startApi(
     ...(options.conversations && { conversations: options.conversations }),
     ...(options.metrics && { metrics: options.metrics }),
     ...(options.tracing && { tracing: options.tracing }),
+    ...(options.webhookPublisher && { webhookPublisher: options.webhookPublisher }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

@@ -15,6 +15,7 @@ import {
   insertAttempt,
   seedJourney,
   startWebhookApi,
+  withReminderWebhooks,
 } from './webhooks-support';
 
 /** The svix scheme: `v1,` + base64(HMAC-SHA256(base64-decoded secret, `${id}.${timestamp}.${body}`)). */
@@ -104,6 +105,29 @@ describeEachDatabase('Resend webhook', (getDb) => {
     expect(response.statusCode, response.body).toBe(204);
     expect((await attemptRow(getDb(), id)).status).toBe('delivered');
     expect(await contactPoint(getDb(), address)).toBeNull();
+  });
+
+  it("tells the tenant's webhooks that the reminder was delivered, then bounced, once each however often Resend says it", async () => {
+    const hooks = await withReminderWebhooks(getDb());
+    const address = uniqueEmail();
+    const emailId = uniqueId('re');
+    const id = await insertAttempt(getDb(), {
+      channel: 'email',
+      recipient: address,
+      providerMessageId: emailId,
+      tenantId: hooks.tenantId,
+      journeyId: hooks.journeyId,
+    });
+    const bounce = { bounce: { message: 'No such user', subType: 'General', type: 'Permanent' } };
+    for (let i = 0; i < 2; i++) {
+      await hooks.harness.inject(resendRequest(emailEvent('email.delivered', emailId, address)));
+      await hooks.harness.inject(resendRequest(emailEvent('email.bounced', emailId, address, bounce)));
+    }
+    await hooks.harness.app.close();
+    expect(await hooks.told()).toEqual([
+      ['reminder.delivered', `attempt/${id}/delivered`],
+      ['reminder.failed', `attempt/${id}/bounced`],
+    ]);
   });
 
   it('a permanent bounce marks the attempt bounced and makes email unavailable for the address', async () => {

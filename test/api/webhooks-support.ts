@@ -7,6 +7,12 @@ import { asc } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp, type App } from '../../api/app';
+import type { JourneyWebhookPublisher } from '../../domain/webhook-payloads';
+import { createWebhookPublisher } from '../../application/webhook-publisher';
+import { recordJourney } from '../../db/journey-repository';
+import { listEndpointDeliveries } from '../../db/webhook-delivery-repository';
+import { simulateJourney } from '../db/journey-sim';
+import { newWebhookSecret, registerEndpoint } from '../support/webhook-receiver';
 import type { JourneyRef } from '../../application/journey-gateway';
 import { databaseKeyStore } from '../../application/key-stores';
 import { envKeyStore, firstOf } from '../../application/key-stores';
@@ -15,7 +21,7 @@ import type { WebhookSettings } from '../../api/routes/webhooks/index';
 import type { Database } from '../../db/client';
 import { attempts, contactPoints, events, journeys } from '../../db/schema';
 import type { Channel } from '../../domain/channels';
-import { uniqueId } from '../support/fixtures';
+import { makeInstallment, uniqueId } from '../support/fixtures';
 import { testLogger } from '../support/test-log';
 import { linkKeyRing } from '../../application/link-keys';
 import { InMemoryJourneyGateway } from '../support/in-memory-gateway';
@@ -48,11 +54,14 @@ export async function startWebhookApi(
   gateway = new InMemoryJourneyGateway(db),
   /** Buyers' conversations: without one, a message that is no keyword is not taken. */
   conversations?: ConversationGateway,
+  /** Where providers' reports go out to the tenants' webhooks: none = not published. */
+  webhookPublisher?: JourneyWebhookPublisher,
 ): Promise<WebhookHarness> {
   const app = await buildApp({
     db,
     gateway,
     ...(conversations && { conversations }),
+    ...(webhookPublisher && { webhookPublisher }),
     policies: databasePolicies(db),
     keys: firstOf(envKeyStore(`tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`), databaseKeyStore(db)),
     webhooks: settings,
@@ -101,8 +110,9 @@ export async function insertAttempt(
     recipient: string;
     status?: string;
     providerMessageId?: string | null;
-    /** Whose attempt (default tenant-a / buyer-1). */
+    /** Whose attempt (default tenant-a / buyer-1, a journey of its own). */
     tenantId?: string;
+    journeyId?: string;
     buyerId?: string;
     sentAt?: Date;
   },
@@ -110,7 +120,7 @@ export async function insertAttempt(
   const id = uniqueId('att');
   await db.insert(attempts).values({
     id,
-    journeyId: uniqueId('journey'),
+    journeyId: values.journeyId ?? uniqueId('journey'),
     tenantId: values.tenantId ?? 'tenant-a',
     buyerId: values.buyerId ?? 'buyer-1',
     planRevision: 1,
@@ -173,4 +183,28 @@ export function consentCalls(gateway: InMemoryJourneyGateway, refs: readonly Jou
       return `${c.method} ${c.ref.tenantId}/${c.ref.installmentId} ${arg.channel} ${arg.actor?.kind}:${arg.actor?.id}`;
     })
     .sort();
+}
+
+/**
+ * An API that publishes providers' reports to the tenants' webhooks, and a journey on record of a
+ * tenant of its own whose endpoint hears of its reminders; `told()` lists what was queued for it.
+ */
+export async function withReminderWebhooks(db: Database) {
+  const tenantId = uniqueId('tenant');
+  const endpointId = await registerEndpoint(db, {
+    tenantId,
+    url: 'https://hooks.example.com/in',
+    eventTypes: ['reminder.delivered', 'reminder.failed'],
+    secrets: [{ secret: newWebhookSecret() }],
+  });
+  const record = simulateJourney(makeInstallment({ tenantId }), Date.parse('2026-11-26T18:00:00Z')).flush();
+  await recordJourney(db, record);
+  const publisher = createWebhookPublisher({ db, waker: { wake: async () => {} } });
+  const harness = await startWebhookApi(db, ALL_SETTINGS, undefined, undefined, publisher);
+  return {
+    harness,
+    tenantId,
+    journeyId: record.journeyId,
+    told: async () => (await listEndpointDeliveries(db, endpointId)).map((d) => [d.type, d.sourceKey]),
+  };
 }

@@ -25,6 +25,7 @@ import {
   seedJourney,
   startWebhookApi,
   uniquePhone,
+  withReminderWebhooks,
 } from './webhooks-support';
 import { type TwilioParams, twilioRequest as signedTwilioRequest } from '../support/twilio-request';
 
@@ -269,6 +270,24 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       const late = await api.inject(twilioRequest(path, statusParams(sid, 'sent', phone)));
       expect(late.statusCode).toBe(204);
       expect((await attemptRow(getDb(), id)).status).toBe('delivered');
+    });
+
+    it("tell the tenant's webhooks that the reminder was not delivered, with Twilio's code, once", async () => {
+      const hooks = await withReminderWebhooks(getDb());
+      const phone = uniquePhone();
+      const sid = newSid();
+      const id = await insertAttempt(getDb(), {
+        channel: 'sms',
+        recipient: phone,
+        tenantId: hooks.tenantId,
+        journeyId: hooks.journeyId,
+      });
+      const path = `/webhooks/twilio/status?attempt=${id}`;
+      for (let i = 0; i < 2; i++) {
+        await hooks.harness.inject(twilioRequest(path, statusParams(sid, 'undelivered', phone, '30006')));
+      }
+      await hooks.harness.app.close();
+      expect(await hooks.told()).toEqual([['reminder.failed', `attempt/${id}/undelivered`]]);
     });
 
     it('find the attempt by message SID when the URL names none; read counts as delivered', async () => {

@@ -139,8 +139,8 @@ export function summaryOf(journey: JourneyRow, today = todayUtc()) {
 
 type StartBody = z.output<typeof startJourneyBody>;
 
-const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
-  const starter = createJourneyStarter({ db, gateway, policies });
+const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies, publisher }) => {
+  const starter = createJourneyStarter({ db, gateway, policies, publisher });
 
   app.post(
     '/v1/journeys/bulk',

@@ -29,8 +29,8 @@ import {
 
 const tags = ['journeys'];
 
-const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies }) => {
-  const starter = createJourneyStarter({ db, gateway, policies });
+const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gateway, policies, publisher }) => {
+  const starter = createJourneyStarter({ db, gateway, policies, publisher });
   const refOf = (tenantId: string, installmentId: string): JourneyRef => ({ tenantId, installmentId });
 
   /**
@@ -120,7 +120,7 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
           }),
         );
       // Open on record but not answering: Temporal may have ended it from outside.
-      const row = await reconcileJourney({ db, gateway }, found);
+      const row = await reconcileJourney({ db, gateway, publisher }, found);
       return { journeyId, source: 'database' as const, ...row.status };
     },
   );
@@ -142,7 +142,11 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
     async (request, reply) => {
       const ref = refOf(request.principal.tenantId, request.params.installmentId);
       const payment = { ...request.body, actor: actorOf(request) };
-      const result = await reportJourneyPayment({ db, gateway, policies, logger: request.log }, ref, payment);
+      const result = await reportJourneyPayment(
+        { db, gateway, policies, publisher, logger: request.log },
+        ref,
+        payment,
+      );
       if (result.kind === 'accepted') return acknowledge(reply, ref, 'delivered');
       if (result.kind === 'not_found') return notRunning(reply, ref);
       return sendProblem(reply, paymentProblem(result));

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Resend } from 'resend';
 import { z } from 'zod';
 import { advanceAttemptStatus, recordOptOut, recordSuppression } from '../../../db/contact-repository';
+import { publishAttemptStatus } from '../../../application/attempt-webhooks';
 import type { Actor } from '../../../domain/journey';
 import { problem, sendProblem } from '../../problem';
 import {
@@ -55,7 +56,7 @@ const bounced = z.object({
 /** A bounce Resend (like SES, under it) classes as permanent: the address does not exist or never accepts mail. */
 const isPermanent = (type: string) => type.trim().toLowerCase() === 'permanent';
 
-const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings }) => {
+const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings, publisher }) => {
   // The signature covers the raw bytes: keep the body as a string in this scope, parse after verifying.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) =>
@@ -134,7 +135,8 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
         case 'email.delivered': {
           const parsed = delivered.safeParse(event);
           if (!parsed.success) return sendProblem(reply, malformed('body', parsed.error));
-          await advanceAttemptStatus(db, { providerMessageId: parsed.data.data.email_id }, 'delivered');
+          const attempt = await advanceAttemptStatus(db, { providerMessageId: parsed.data.data.email_id }, 'delivered');
+          await publishAttemptStatus(db, publisher, attempt);
           break;
         }
         case 'email.bounced': {
@@ -142,9 +144,10 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
           if (!parsed.success) return sendProblem(reply, malformed('body', parsed.error));
           const { email_id, to, bounce } = parsed.data.data;
           const kind = [bounce.type, bounce.subType].filter(Boolean).join('/');
-          await advanceAttemptStatus(db, { providerMessageId: email_id }, 'bounced', {
+          const attempt = await advanceAttemptStatus(db, { providerMessageId: email_id }, 'bounced', {
             error: `resend:bounce:${kind}`,
           });
+          await publishAttemptStatus(db, publisher, attempt);
           if (isPermanent(bounce.type)) {
             for (const recipient of to) await recordSuppression(db, 'email', addressOf(recipient)!, 'resend:bounce');
           }

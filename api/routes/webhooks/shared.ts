@@ -4,6 +4,7 @@ import type { Database } from '../../../db/client';
 import { type JourneyAtAddress, openJourneysAt } from '../../../db/contact-repository';
 import type { Channel } from '../../../domain/channels';
 import type { Actor } from '../../../domain/journey';
+import type { WebhookPublisher } from '../../../domain/webhook-events';
 import { messageJourneys } from '../../../application/fan-out';
 import type { JourneyGateway } from '../../../application/journey-gateway';
 import type { ConversationGateway } from '../../../application/conversation-gateway';
@@ -53,6 +54,8 @@ export interface WebhookDeps {
   conversations?: ConversationGateway | undefined;
   /** The clock a buyer's message is recorded at (the reply window counts from it); `Date.now` by default. */
   now?: (() => number) | undefined;
+  /** Tells the tenants' webhooks what providers said of a reminder (delivered, failed); none = not told. */
+  publisher?: WebhookPublisher | undefined;
 }
 
 const RESEND_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;

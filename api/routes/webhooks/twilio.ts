@@ -25,6 +25,7 @@ import { SUPPORTED_LOCALES, type Locale } from '../../../domain/locales';
 import type { Actor } from '../../../domain/journey';
 import { classifyInbound, replyFor } from '../../../domain/keywords';
 import { takeBuyerMessage } from '../../../application/buyer-messages';
+import { publishAttemptStatus } from '../../../application/attempt-webhooks';
 import type { ConversationChannel } from '../../../domain/conversation';
 import { type Problem, problem, sendProblem } from '../../problem';
 import {
@@ -103,7 +104,10 @@ export function twiml(text: string | null): string {
 
 const isLocale = (value: string): value is Locale => (SUPPORTED_LOCALES as readonly string[]).includes(value);
 
-const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway, settings, conversations, now }) => {
+const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (
+  app,
+  { db, gateway, settings, conversations, now, publisher },
+) => {
   // Twilio posts forms; in this scope nothing else is parsed (other types get 415).
   app.removeAllContentTypeParsers();
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -172,6 +176,7 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
       // A callback URL naming an attempt we do not have (yet): fall back to Twilio's message id.
       if (!attempt && query.data.attempt)
         attempt = await advanceAttemptStatus(db, { providerMessageId: sid }, status, detail);
+      await publishAttemptStatus(db, publisher, attempt);
 
       const recipient = to ?? attempt?.recipient;
       if (status === 'undelivered' && code && recipient) {

@@ -1,8 +1,8 @@
 /**
  * Tier 5, time-skipping: a ladder with an in-app step, run by the real worker (the in-app
- * deliveries on their own queue) with a webhook publisher of our own interface in memory. With an
- * endpoint subscribed, the step publishes an `in_app_notification` in the buyer's language and
- * counts as sent; without one it falls through to email, in the same step.
+ * deliveries on their own queue) and the real webhook pipeline. With an endpoint subscribed, the
+ * step's `in_app_notification` reaches the seller's receiver, signed, in the buyer's language, and
+ * counts as sent; without one the step falls through to email.
  */
 import { describe, expect, it } from 'vitest';
 import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
@@ -11,7 +11,8 @@ import { renderInApp } from '../../../domain/messages';
 import { type Policy, defaultPolicy } from '../../../domain/policy';
 import { exportHistory } from '../../support/history-export';
 import { uniqueId } from '../../support/fixtures';
-import { InMemoryWebhookPublisher } from '../../support/in-memory-webhook-publisher';
+import { newWebhookSecret, registerEndpoint, startWebhookReceiver } from '../../support/webhook-receiver';
+import { eventually } from '../eventually';
 import { skipWithout, timeSkipping } from '../servers';
 import { useTimeSkippingHarness } from './harness';
 
@@ -47,8 +48,10 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end in-app channel on the time
 
     it('without an endpoint the in-app step falls through to email; with one it publishes the notification and counts as sent', async () => {
       const queue = uniqueId('e2e-in-app');
-      const publisher = new InMemoryWebhookPublisher();
-      const workers = await h.startWorkers({ taskQueue: queue, webhookPublisher: publisher });
+      // The seller's receiver runs on 127.0.0.1: this worker is allowed private targets, as an operator would allow it.
+      const workers = await h.startWorkers({ taskQueue: queue, allowPrivateWebhookTargets: true });
+      const secret = newWebhookSecret();
+      const app = await startWebhookReceiver([secret]);
       try {
         const gateway = new TemporalJourneyGateway(h.env.client, queue);
         /** Runs the ladder to its end (a write-off), in server time. */
@@ -71,11 +74,16 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end in-app channel on the time
           [1, 'email', 'email', 'outbox', 'sent'],
         ]);
         expect(fell[0]!.error).toContain('no_endpoint');
-        expect(publisher.events).toHaveLength(0);
+        expect(app.tries).toHaveLength(0);
         await exportHistory('time-skipping/in-app-no-endpoint', first.handle);
 
-        // The seller's app listens now: a French buyer's step is published in French.
-        publisher.subscribe(unheard.tenantId, 'in_app_notification');
+        // The seller's app listens now: a French buyer's step reaches it in French.
+        await registerEndpoint(h.db, {
+          tenantId: unheard.tenantId,
+          url: app.url,
+          eventTypes: ['in_app_notification'],
+          secrets: [{ secret }],
+        });
         const heard = await h.newInstallment({ buyer: { locale: 'fr' } });
         const second = await runToEnd(heard);
         expect(second.attempts).toMatchObject({ sent: 2, failed: 0 });
@@ -86,9 +94,13 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end in-app channel on the time
         ]);
         const words = firstStepWords(heard);
         expect(words.title).toContain(heard.product.name);
-        expect(publisher.events).toEqual([
+        const shown = await eventually('the notification delivered', async () =>
+          app.taken().find((p) => p.journeyId === second.journeyId),
+        );
+        expect(app.tries.every((t) => t.verifiedWith[0] === true)).toBe(true);
+        expect([shown]).toEqual([
           expect.objectContaining({
-            eventId: sent[0]!.providerMessageId,
+            id: sent[0]!.providerMessageId,
             type: 'in_app_notification',
             tenantId: heard.tenantId,
             journeyId: second.journeyId,
@@ -108,6 +120,7 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end in-app channel on the time
         await exportHistory('time-skipping/in-app-published', second.handle);
       } finally {
         await workers.stop();
+        await app.close();
       }
     });
   },
