@@ -61,6 +61,11 @@ describe('the schema module', () => {
       'purchase_payments',
       'purchases',
       'tenants',
+      'webhook_deliveries',
+      'webhook_delivery_attempts',
+      'webhook_endpoints',
+      'webhook_events',
+      'webhook_secrets',
     ]);
   });
 });
