@@ -93,9 +93,16 @@ describeEachDatabase('Resend webhook', (getDb) => {
     await api.app.close();
   });
 
-  async function sentEmail(address = uniqueEmail()) {
+  /** An email attempt as the deliver activity records it; of a recorded journey when given. */
+  async function sentEmail(address = uniqueEmail(), journey: { tenantId?: string; journeyId?: string } = {}) {
     const emailId = uniqueId('re');
-    const id = await insertAttempt(getDb(), { channel: 'email', recipient: address, providerMessageId: emailId });
+    const id = await insertAttempt(getDb(), {
+      channel: 'email',
+      recipient: address,
+      providerMessageId: emailId,
+      ...(journey.tenantId && { tenantId: journey.tenantId }),
+      ...(journey.journeyId && { journeyId: journey.journeyId }),
+    });
     return { address, emailId, id };
   }
 
@@ -109,15 +116,7 @@ describeEachDatabase('Resend webhook', (getDb) => {
 
   it("tells the tenant's webhooks that the reminder was delivered, then bounced, once each however often Resend says it", async () => {
     const hooks = await withReminderWebhooks(getDb());
-    const address = uniqueEmail();
-    const emailId = uniqueId('re');
-    const id = await insertAttempt(getDb(), {
-      channel: 'email',
-      recipient: address,
-      providerMessageId: emailId,
-      tenantId: hooks.tenantId,
-      journeyId: hooks.journeyId,
-    });
+    const { address, emailId, id } = await sentEmail(uniqueEmail(), hooks);
     const bounce = { bounce: { message: 'No such user', subType: 'General', type: 'Permanent' } };
     for (let i = 0; i < 2; i++) {
       await hooks.harness.inject(resendRequest(emailEvent('email.delivered', emailId, address)));
@@ -148,6 +147,16 @@ describeEachDatabase('Resend webhook', (getDb) => {
     const point = await contactPoint(getDb(), address);
     expect(point).toMatchObject({ suppressionReason: 'resend:bounce', optedOutAt: null });
     expect(point?.suppressedAt).toBeInstanceOf(Date);
+  });
+
+  it('a permanent bounce with the webhooks failing: the suppression is on record, and the 5xx makes Resend retry', async () => {
+    const hooks = await withReminderWebhooks(getDb(), { publishFails: true });
+    const { address, emailId } = await sentEmail(uniqueEmail(), hooks);
+    const bounce = { bounce: { message: 'No such user', subType: 'General', type: 'Permanent' } };
+    const response = await hooks.harness.inject(resendRequest(emailEvent('email.bounced', emailId, address, bounce)));
+    await hooks.harness.app.close();
+    expect(response.statusCode).toBe(500);
+    expect(await contactPoint(getDb(), address)).toMatchObject({ suppressionReason: 'resend:bounce' });
   });
 
   it('a transient bounce marks the attempt but suppresses nothing', async () => {

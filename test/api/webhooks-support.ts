@@ -189,7 +189,7 @@ export function consentCalls(gateway: InMemoryJourneyGateway, refs: readonly Jou
  * An API that publishes providers' reports to the tenants' webhooks, and a journey on record of a
  * tenant of its own whose endpoint hears of its reminders; `told()` lists what was queued for it.
  */
-export async function withReminderWebhooks(db: Database) {
+export async function withReminderWebhooks(db: Database, options: { publishFails?: boolean } = {}) {
   const tenantId = uniqueId('tenant');
   const endpointId = await registerEndpoint(db, {
     tenantId,
@@ -199,7 +199,14 @@ export async function withReminderWebhooks(db: Database) {
   });
   const record = simulateJourney(makeInstallment({ tenantId }), Date.parse('2026-11-26T18:00:00Z')).flush();
   await recordJourney(db, record);
-  const publisher = createWebhookPublisher({ db, waker: { wake: async () => {} } });
+  const working = createWebhookPublisher({ db, waker: { wake: async () => {} } });
+  // A database or network failure while publishing, after the callback's own writes.
+  const publisher: JourneyWebhookPublisher = options.publishFails
+    ? {
+        ...working,
+        publish: () => Promise.reject(new Error('publishing failed')),
+      }
+    : working;
   const harness = await startWebhookApi(db, ALL_SETTINGS, undefined, undefined, publisher);
   return {
     harness,

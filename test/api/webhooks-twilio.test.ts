@@ -290,6 +290,25 @@ describeEachDatabase('Twilio webhooks', (getDb) => {
       expect(await hooks.told()).toEqual([['reminder.failed', `attempt/${id}/undelivered`]]);
     });
 
+    it('21610 with the webhooks failing: the opt-out is on record, and the 5xx makes Twilio call again', async () => {
+      const hooks = await withReminderWebhooks(getDb(), { publishFails: true });
+      const phone = uniquePhone();
+      const sid = newSid();
+      const id = await insertAttempt(getDb(), {
+        channel: 'sms',
+        recipient: phone,
+        providerMessageId: sid,
+        tenantId: hooks.tenantId,
+        journeyId: hooks.journeyId,
+      });
+      const response = await hooks.harness.inject(
+        twilioRequest(`/webhooks/twilio/status?attempt=${id}`, statusParams(sid, 'failed', phone, '21610')),
+      );
+      await hooks.harness.app.close();
+      expect(response.statusCode).toBe(500);
+      expect(await contactPoint(getDb(), 'sms', phone)).toMatchObject({ optOutSource: 'twilio:21610' });
+    });
+
     it('find the attempt by message SID when the URL names none; read counts as delivered', async () => {
       const phone = uniquePhone();
       const sid = newSid();

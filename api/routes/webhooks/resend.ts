@@ -147,10 +147,12 @@ const resendRoutes: FastifyPluginAsync<WebhookDeps> = async (app, { db, gateway,
           const attempt = await advanceAttemptStatus(db, { providerMessageId: email_id }, 'bounced', {
             error: `resend:bounce:${kind}`,
           });
-          await publishAttemptStatus(db, publisher, attempt);
           if (isPermanent(bounce.type)) {
             for (const recipient of to) await recordSuppression(db, 'email', addressOf(recipient)!, 'resend:bounce');
           }
+          // Told last, as in Twilio's status route: a failed publish answers 5xx so Resend
+          // retries, and the suppression is already on record.
+          await publishAttemptStatus(db, publisher, attempt);
           break;
         }
         case 'email.complained': {

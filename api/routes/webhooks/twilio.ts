@@ -176,8 +176,6 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (
       // A callback URL naming an attempt we do not have (yet): fall back to Twilio's message id.
       if (!attempt && query.data.attempt)
         attempt = await advanceAttemptStatus(db, { providerMessageId: sid }, status, detail);
-      await publishAttemptStatus(db, publisher, attempt);
-
       const recipient = to ?? attempt?.recipient;
       if (status === 'undelivered' && code && recipient) {
         const channel = to ? channelOf(to) : (attempt!.channel as Channel);
@@ -192,6 +190,10 @@ const twilioRoutes: FastifyPluginAsync<WebhookDeps> = async (
           await recordWindowClosed(db, channel, recipient, attempt?.sentAt ?? null);
         }
       }
+      // Told last: the consent writes above must not wait on the tenants' webhooks. A failed
+      // publish answers 5xx so Twilio calls again; everything above is idempotent, and the
+      // event is keyed by attempt and status, so the retry publishes it once.
+      await publishAttemptStatus(db, publisher, attempt);
       return reply.code(204).send();
     },
   );
