@@ -8,10 +8,27 @@ import { idempotencyKeys } from '../../db/schema';
 import { problem, sendProblem } from '../problem';
 import { idempotencyHeaders } from '../schemas/common';
 
+/**
+ * A route whose answer holds a secret shown once (a new API key, a webhook signing secret): the
+ * answer is stored without it, so `idempotency_keys` never holds a secret, and a replay cannot
+ * fetch one (after a rotation because of a leak, nor at all). A replay of its success is a 409
+ * naming what the first request made instead: the client looks it up, and rotates or revokes
+ * if that answer was lost.
+ */
+export interface SecretInAnswer {
+  /** The answer's field holding the secret. */
+  secret: string;
+  /** The answer's field naming what the secret belongs to. */
+  id: string;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set when this request holds the reservation of its Idempotency-Key. */
     idempotencyClaim: { tenantId: string; key: string } | null;
+  }
+  interface FastifyContextConfig {
+    secretInAnswer?: SecretInAnswer;
   }
 }
 
@@ -190,6 +207,17 @@ export default fp<{ db: Database }>(
         );
       }
       reply.header('idempotent-replayed', 'true');
+      const shownOnce = request.routeOptions.config.secretInAnswer;
+      if (shownOnce && stored.statusCode < 300) {
+        const made = (stored.responseBody as Record<string, unknown>)[shownOnce.id];
+        return sendProblem(
+          reply,
+          problem(409, 'idempotency-key-secret-shown-once', 'The first request with this Idempotency-Key succeeded', {
+            detail: `It made ${String(made)}; the secret was in that answer only and is not kept. Rotate or revoke it if that answer was lost.`,
+            errors: [headerError('already answered with a secret shown once')],
+          }),
+        );
+      }
       return reply
         .code(stored.statusCode)
         .type(stored.statusCode >= 400 ? 'application/problem+json' : 'application/json')
@@ -213,6 +241,9 @@ export default fp<{ db: Database }>(
         await release(request);
         return payload;
       }
+      const shownOnce = request.routeOptions.config.secretInAnswer;
+      if (shownOnce && body !== null && typeof body === 'object')
+        delete (body as Record<string, unknown>)[shownOnce.secret];
       try {
         await db
           .update(idempotencyKeys)

@@ -28,12 +28,11 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
   app.post(
     '/v1/keys',
     {
-      config: ownerOnlyConfig,
+      // The secret is never kept with an Idempotency-Key's answer: a replay is a 409 naming the key.
+      config: { ...ownerOnlyConfig, secretInAnswer: { secret: 'secret', id: 'id' } },
       schema: {
         operationId: 'createKey',
         tags: accessTags,
-        // Deliberately without Idempotency-Key: a replay would have to store the secret. A retry
-        // makes a second key; list and revoke the extra one.
         summary: 'Create an API key for the owner or a collaborator; the secret is in this answer only (owner only)',
         body: keyCreate,
         response: {

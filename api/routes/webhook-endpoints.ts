@@ -52,6 +52,9 @@ export type WebhookEndpointRouteDeps = RouteDeps & Omit<WebhookEndpointDeps, 'db
 
 const READ = { permission: 'webhooks:read' } as const;
 const WRITE = { permission: 'webhooks:write' } as const;
+/** The signing secret is never kept with an Idempotency-Key's answer (api/plugins/idempotency.ts). */
+const createConfig = { ...WRITE, secretInAnswer: { secret: 'secret', id: 'id' } } as const;
+const rotateConfig = { ...WRITE, secretInAnswer: { secret: 'secret', id: 'endpointId' } } as const;
 
 function endpointOut(row: WebhookEndpointRow) {
   return {
@@ -144,12 +147,12 @@ const routes: FastifyPluginAsyncZod<WebhookEndpointRouteDeps> = async (app, rout
   app.post(
     '/v1/webhook-endpoints',
     {
-      config: WRITE,
+      config: createConfig,
       schema: {
         operationId: 'createWebhookEndpoint',
         tags: webhookTags,
         summary:
-          'Add an endpoint: https, on a public address; its signing secret is in this answer only (a retry with the same Idempotency-Key gets the same answer)',
+          'Add an endpoint: https, on a public address; its signing secret is in this answer only (a retry with the same Idempotency-Key is a 409 naming the endpoint)',
         body: endpointCreate,
         response: { 201: endpointCreated, ...errorResponses },
       },
@@ -235,12 +238,12 @@ const routes: FastifyPluginAsyncZod<WebhookEndpointRouteDeps> = async (app, rout
   app.post(
     '/v1/webhook-endpoints/:endpointId/rotate-secret',
     {
-      config: WRITE,
+      config: rotateConfig,
       schema: {
         operationId: 'rotateWebhookSecret',
         tags: webhookTags,
         summary:
-          'A new signing secret (in this answer only); the previous one still signs for the grace period, so the receiver can switch without losing an event',
+          'A new signing secret (in this answer only; a retry with the same Idempotency-Key is a 409); the previous one still signs for the grace period, so the receiver can switch without losing an event',
         params: endpointParams,
         body: rotateSecretBody.nullish().meta({ example: { graceHours: 24 } }),
         response: { 200: secretRotated, ...errorResponses },

@@ -9,6 +9,7 @@ import { and, count, eq, gt, isNull, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditLog,
+  idempotencyKeys,
   webhookDeliveries,
   webhookDeliveryAttempts,
   webhookEndpoints,
@@ -320,6 +321,41 @@ describeEachDatabase('webhook endpoints API', (getDb) => {
       ).toEqual([]);
       expect(await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId))).toHaveLength(1);
     });
+  });
+
+  describe('a secret shown once and an Idempotency-Key', () => {
+    const routes: [string, () => Promise<string>, string][] = [
+      ['creating an endpoint', async () => '/v1/webhook-endpoints', 'id'],
+      ['rotating its secret', async () => `/v1/webhook-endpoints/${(await create()).id}/rotate-secret`, 'endpointId'],
+      ['creating an API key', async () => '/v1/keys', 'id'],
+    ];
+    for (const [what, urlOf, idField] of routes) {
+      it(`${what}: the stored answer holds no secret, and a replay is a 409 naming what was made`, async () => {
+        const url = await urlOf();
+        const key = uniqueId('idem');
+        const payload = url === '/v1/keys' ? { name: uniqueId('ci') } : url.endsWith('rotate-secret') ? {} : body();
+        const first = await api.call({ method: 'POST', url, payload, headers: { 'idempotency-key': key } });
+        expect(first.statusCode, first.body).toBeLessThan(300);
+        const { secret, [idField]: made } = first.json() as Record<string, string>;
+        expect(secret).toBeTruthy();
+
+        const [stored] = await getDb().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+        expect(stored?.statusCode).toBe(first.statusCode);
+        expect(JSON.stringify(stored?.responseBody)).not.toContain(secret!);
+        expect(stored?.responseBody).toMatchObject({ [idField]: made });
+
+        const before = await endpointCount();
+        const again = await api.call({ method: 'POST', url, payload, headers: { 'idempotency-key': key } });
+        expect(again.statusCode, again.body).toBe(409);
+        expect(again.body).not.toContain(secret!);
+        expect(again.json()).toMatchObject({
+          type: 'https://dunning.dev/problems/idempotency-key-secret-shown-once',
+          errors: [{ in: 'header', path: 'idempotency-key' }],
+        });
+        expect(again.json().detail).toContain(made);
+        expect(await endpointCount()).toBe(before);
+      });
+    }
   });
 
   describe('rotating the secret', () => {

@@ -700,7 +700,7 @@ export interface paths {
     /** The tenant’s webhook endpoints (never their secrets), the newest first */
     get: operations['listWebhookEndpoints'];
     put?: never;
-    /** Add an endpoint: https, on a public address; its signing secret is in this answer only (a retry with the same Idempotency-Key gets the same answer) */
+    /** Add an endpoint: https, on a public address; its signing secret is in this answer only (a retry with the same Idempotency-Key is a 409 naming the endpoint) */
     post: operations['createWebhookEndpoint'];
     delete?: never;
     options?: never;
@@ -736,7 +736,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A new signing secret (in this answer only); the previous one still signs for the grace period, so the receiver can switch without losing an event */
+    /** A new signing secret (in this answer only; a retry with the same Idempotency-Key is a 409); the previous one still signs for the grace period, so the receiver can switch without losing an event */
     post: operations['rotateWebhookSecret'];
     delete?: never;
     options?: never;
