@@ -130,6 +130,13 @@ export async function rotateWebhookSecret(
 ): Promise<void> {
   const until = input.previousValidUntil.toISOString();
   await db.transaction(async (tx) => {
+    // One rotation of an endpoint at a time: a second one waiting here then sees the first's new
+    // secret and gives it its grace period, rather than leaving two secrets with no expiry.
+    await tx
+      .select({ id: webhookEndpoints.id })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, endpointId))
+      .for('update');
     await tx
       .update(webhookSecrets)
       .set({

@@ -396,6 +396,18 @@ describeEachDatabase('webhook endpoints API', (getDb) => {
       expect(await secretsOf(created.id)).toHaveLength(3);
     });
 
+    it('two rotations at once leave one current secret, the others in their grace period', async () => {
+      for (let round = 0; round < 5; round++) {
+        const created = await create();
+        const path = `/v1/webhook-endpoints/${created.id}/rotate-secret`;
+        const rotations = await Promise.all([1, 2].map(() => api.call({ method: 'POST', url: path })));
+        expect(rotations.map((r) => r.statusCode)).toEqual([200, 200]);
+        const rows = await secretsOf(created.id);
+        expect(rows).toHaveLength(3);
+        expect(rows.filter((r) => r.expiresAt === null)).toHaveLength(1);
+      }
+    });
+
     it('refuses a grace period beyond a week (400 naming graceHours) and an unknown endpoint (404)', async () => {
       const created = await create();
       const path = `/v1/webhook-endpoints/${created.id}/rotate-secret`;
