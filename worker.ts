@@ -500,7 +500,7 @@ async function main(): Promise<void> {
             token: metricsSettings.token,
             extra: temporalMetrics ? temporalCoreMetrics(temporalMetrics) : undefined,
           },
-          { port: metricsSettings.port },
+          { port: metricsSettings.port, host: metricsSettings.host },
         );
   await ensureReconcileSchedule(
     new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),

@@ -36,10 +36,15 @@ export function webhookUrlProblem(url: string, rules: WebhookTargetRules): Webho
  * unicast addresses pass by default (an IPv4 address mapped into IPv6 is judged as IPv4).
  */
 export function forbiddenAddress(ip: string, rules: WebhookTargetRules): string | null {
-  if (!ipaddr.isValid(ip)) return 'invalid';
-  const range = ipaddr.process(ip).range();
+  const range = addressRange(ip);
+  if (range === null) return 'invalid';
   if (range === 'unicast') return null;
   const privateRanges = ['loopback', 'private', 'linkLocal', 'uniqueLocal', 'carrierGradeNat'];
   if (rules.allowPrivate && privateRanges.includes(range)) return null;
   return range;
+}
+
+/** An IP address's range (`unicast`, `loopback`, `private`…; mapped IPv4 judged as IPv4); null for no address. */
+export function addressRange(ip: string): string | null {
+  return ipaddr.isValid(ip) ? ipaddr.process(ip).range() : null;
 }

@@ -1,10 +1,11 @@
 /**
  * What a `/metrics` endpoint answers, on the API (api/plugins/metrics.ts) and on the worker
  * (telemetry/metrics-server.ts): our registry, then the Temporal SDK's own series, so each process
- * is one scrape target; and who may read it (`METRICS_TOKEN`, when set).
+ * is one scrape target; and who may read it (`METRICS_TOKEN`, or loopback clients without one).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
+import { addressRange } from '../domain/webhook-targets';
 
 /** Extra Prometheus text appended to ours (the Temporal SDK's series); '' when there is none. */
 export type MetricsSource = () => Promise<string>;
@@ -13,7 +14,7 @@ export interface Exposition {
   registry: Registry;
   /** The Temporal SDK's own metrics (see temporalCoreMetrics), in a process that runs workers. */
   extra?: MetricsSource | undefined;
-  /** `METRICS_TOKEN`: when set, a scrape must send `Authorization: Bearer <token>`. */
+  /** `METRICS_TOKEN`: when set, a scrape must send `Authorization: Bearer <token>`; unset, loopback clients only. */
   token?: string | undefined;
 }
 
@@ -23,9 +24,17 @@ export async function metricsText({ registry, extra }: Exposition): Promise<stri
   return theirs ? `${ours.trimEnd()}\n${theirs}` : ours;
 }
 
-/** Whether an Authorization header carries the token (compared in constant time); any header when no token is set. */
-export function scrapeAllowed(token: string | undefined, authorization: string | undefined): boolean {
-  if (!token) return true;
+/**
+ * Whether a scrape may read: with a token set, one whose Authorization header carries it
+ * (compared in constant time); without one, only a client on this machine — the series tell
+ * every tenant's journey counts and the API's routes, so nothing is public by default.
+ */
+export function scrapeAllowed(
+  token: string | undefined,
+  authorization: string | undefined,
+  clientAddress: string | undefined,
+): boolean {
+  if (!token) return addressRange(clientAddress ?? '') === 'loopback';
   const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(token));

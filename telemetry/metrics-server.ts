@@ -1,6 +1,7 @@
 /**
  * The worker's `/metrics` (METRICS_PORT): a bare HTTP server, since the worker has no web
- * framework of its own. It answers GET /metrics and nothing else.
+ * framework of its own. It answers GET /metrics and nothing else. It listens on loopback unless
+ * given a host (`METRICS_HOST`): nothing is public by default.
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,8 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+const LOOPBACK = '127.0.0.1';
+
 export async function startMetricsServer(
   exposition: Exposition,
   listen: { port: number; host?: string | undefined },
@@ -22,7 +25,7 @@ export async function startMetricsServer(
       response.writeHead(404).end();
       return;
     }
-    if (!scrapeAllowed(exposition.token, request.headers.authorization)) {
+    if (!scrapeAllowed(exposition.token, request.headers.authorization, request.socket.remoteAddress)) {
       response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
       return;
     }
@@ -33,7 +36,7 @@ export async function startMetricsServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(listen.port, listen.host ?? '0.0.0.0', () => resolve());
+    server.listen(listen.port, listen.host ?? LOOPBACK, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

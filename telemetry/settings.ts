@@ -1,8 +1,8 @@
 /**
- * Where metrics are served, from the environment (README, "Metrics"): `METRICS_PORT` (the worker's
- * own `/metrics`; the API serves it on its port), `METRICS_TOKEN`, and `TEMPORAL_METRICS_ADDRESS`,
- * where the Temporal SDK's endpoint listens for the process's `/metrics` to read (a free loopback
- * port when unset: nobody scrapes it directly).
+ * Where metrics are served, from the environment (README, "Metrics"): `METRICS_PORT` and
+ * `METRICS_HOST` (the worker's own `/metrics`; the API serves it on its port), `METRICS_TOKEN`,
+ * and `TEMPORAL_METRICS_ADDRESS`, where the Temporal SDK's endpoint listens for the process's
+ * `/metrics` to read (a free loopback port when unset: nobody scrapes it directly).
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export interface MetricsSettings {
   /** The worker's `/metrics` port; null = the worker serves none. */
   port: number | null;
+  /** `METRICS_HOST`: the address the worker's `/metrics` listens on; undefined = loopback only. */
+  host: string | undefined;
   token: string | undefined;
   /** `host:port` for the Temporal SDK's Prometheus endpoint; null = pick a free loopback port. */
   temporalAddress: string | null;
@@ -27,7 +29,7 @@ export function metricsSettingsFromEnv(env: NodeJS.ProcessEnv): MetricsSettings 
   const temporalAddress = env.TEMPORAL_METRICS_ADDRESS || null;
   if (temporalAddress !== null && !/^[^\s:]+:\d{1,5}$/.test(temporalAddress))
     throw new MetricsConfigError('TEMPORAL_METRICS_ADDRESS must be host:port, e.g. 127.0.0.1:9465');
-  return { port, token: env.METRICS_TOKEN || undefined, temporalAddress };
+  return { port, host: env.METRICS_HOST || undefined, token: env.METRICS_TOKEN || undefined, temporalAddress };
 }
 
 /** A loopback address nothing listens on right now, for the Temporal SDK's endpoint. */

@@ -1,7 +1,8 @@
 /**
  * The API's `/metrics` (Prometheus text, outside the API document like /health) and its latency
  * per route: the route's pattern (`/v1/journeys/:installmentId`), never the URL, which carries IDs.
- * With `METRICS_TOKEN` set a scrape must send it as a bearer token.
+ * With `METRICS_TOKEN` set a scrape must send it as a bearer token; without, only a client on this
+ * machine (its address as `TRUST_PROXY` says, so a proxy on the same host does not make everyone local).
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -28,12 +29,14 @@ async function metricsPlugin(app: FastifyInstance, { metrics, extra, token }: Me
     );
   });
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (!scrapeAllowed(token, request.headers.authorization)) {
+    if (!scrapeAllowed(token, request.headers.authorization, request.ip)) {
       reply.header('www-authenticate', 'Bearer');
       return sendProblem(
         reply,
         problem(401, 'unauthorized', 'Metrics need the metrics token', {
-          detail: 'Send METRICS_TOKEN as "Authorization: Bearer <token>".',
+          detail: token
+            ? 'Send METRICS_TOKEN as "Authorization: Bearer <token>".'
+            : 'Without METRICS_TOKEN only this machine may read /metrics: set it to scrape from elsewhere.',
         }),
       );
     }

@@ -102,6 +102,29 @@ describeEachDatabase('the API’s /metrics', (getDb) => {
   });
 });
 
+describe('the API’s /metrics without METRICS_TOKEN', () => {
+  it('answers a client on this machine only: nothing is public by default', async () => {
+    const { openDatabase } = await import('../../db/client');
+    const handle = openDatabase({ dataDir: 'memory://' });
+    await handle.migrate();
+    const api = await startApi(handle.db, Date.now, { metrics: { metrics: createMetrics() } });
+    const from = (remoteAddress: string) => api.call({ method: 'GET', url: '/metrics', key: null, remoteAddress });
+    for (const local of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const response = await from(local);
+      expect(response.statusCode, local).toBe(200);
+      expect(response.body).toContain('dunning_');
+    }
+    for (const outside of ['203.0.113.9', '10.0.0.4', '2001:db8::1']) {
+      const response = await from(outside);
+      expect(response.statusCode, outside).toBe(401);
+      expect(response.json().detail).toMatch(/METRICS_TOKEN/);
+      expect(response.body).not.toContain('dunning_');
+    }
+    await api.app.close();
+    await handle.close();
+  });
+});
+
 describe('the API without metrics', () => {
   it('has no /metrics', async () => {
     const { openDatabase } = await import('../../db/client');

@@ -98,6 +98,17 @@ describe('docker-compose.yml', () => {
     expect(new Set([worker, api, codec].map((s) => s!.environment!.TEMPORAL_PAYLOAD_KEYS)).size).toBe(1);
   });
 
+  it('lets a scrape through Docker’s network read /metrics: a token by default, the worker on every interface', () => {
+    const { worker, api } = services;
+    // Without a token both answer loopback only, and a scrape through a published port is not loopback.
+    for (const service of [worker, api])
+      expect(String(service!.environment!.METRICS_TOKEN)).toMatch(/^\$\{METRICS_TOKEN:-.+\}$/);
+    expect(worker!.environment!.METRICS_HOST).toBe('0.0.0.0');
+    expect(worker!.ports).toContain(
+      `127.0.0.1:${worker!.environment!.METRICS_PORT}:${worker!.environment!.METRICS_PORT}`,
+    );
+  });
+
   it('points the worker and the API at the same database and task queue', () => {
     const { worker, api } = services;
     expect(worker!.environment!.DATABASE_URL).toMatch(/^postgres:\/\//);

@@ -1,7 +1,9 @@
 /**
  * The worker's /metrics (METRICS_PORT): Prometheus text with ours and the Temporal SDK's series,
- * behind METRICS_TOKEN when it is set; nothing else answers.
+ * behind METRICS_TOKEN when it is set, on loopback and for this machine only when nothing is set;
+ * nothing else answers.
  */
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../telemetry/metrics';
 import { type MetricsServer, startMetricsServer } from '../../telemetry/metrics-server';
@@ -46,12 +48,50 @@ describe('the worker’s metrics server', () => {
   });
 });
 
+/** An address of this machine that is not loopback, when it has one. */
+const outsideAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+
+describe('the worker’s metrics server without a token or a host', () => {
+  let server: MetricsServer;
+  beforeAll(async () => {
+    server = await startMetricsServer({ registry: createMetrics().registry }, { port: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('listens on loopback only, and answers a scrape from this machine', async () => {
+    expect((await fetch(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(200);
+    if (outsideAddress) await expect(fetch(`http://${outsideAddress}:${server.port}/metrics`)).rejects.toThrow();
+  });
+
+  it.skipIf(!outsideAddress)('on every address (METRICS_HOST) without a token, answers this machine only', async () => {
+    const open = await startMetricsServer({ registry: createMetrics().registry }, { port: 0, host: '0.0.0.0' });
+    try {
+      expect((await fetch(`http://127.0.0.1:${open.port}/metrics`)).status).toBe(200);
+      expect((await fetch(`http://${outsideAddress}:${open.port}/metrics`)).status).toBe(401);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('metrics settings', () => {
-  it('read METRICS_PORT, METRICS_TOKEN and TEMPORAL_METRICS_ADDRESS; no port means no worker endpoint', () => {
-    expect(metricsSettingsFromEnv({})).toEqual({ port: null, token: undefined, temporalAddress: null });
+  it('read METRICS_PORT, METRICS_HOST, METRICS_TOKEN and TEMPORAL_METRICS_ADDRESS; no port means no worker endpoint', () => {
+    expect(metricsSettingsFromEnv({})).toEqual({
+      port: null,
+      host: undefined,
+      token: undefined,
+      temporalAddress: null,
+    });
     expect(
-      metricsSettingsFromEnv({ METRICS_PORT: '9464', METRICS_TOKEN: 't', TEMPORAL_METRICS_ADDRESS: '127.0.0.1:9465' }),
-    ).toEqual({ port: 9464, token: 't', temporalAddress: '127.0.0.1:9465' });
+      metricsSettingsFromEnv({
+        METRICS_PORT: '9464',
+        METRICS_HOST: '0.0.0.0',
+        METRICS_TOKEN: 't',
+        TEMPORAL_METRICS_ADDRESS: '127.0.0.1:9465',
+      }),
+    ).toEqual({ port: 9464, host: '0.0.0.0', token: 't', temporalAddress: '127.0.0.1:9465' });
   });
 
   it('name the variable that is wrong', () => {
