@@ -1,8 +1,9 @@
 /**
- * docker-compose cannot run on our machines (no Docker engine): these checks keep it correct by
+ * docker-compose and the Dockerfile cannot run on our machines (no Docker engine): these checks keep them correct by
  * reading it. The set-up script it runs is exercised against a real server in
  * test/e2e/dev-server/compose-setup.e2e.test.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +115,23 @@ describe('docker-compose.yml', () => {
     expect(worker!.environment!.DATABASE_URL).toMatch(/^postgres:\/\//);
     expect(worker!.environment!.DATABASE_URL).toBe(api!.environment!.DATABASE_URL);
     expect(worker!.environment!.TEMPORAL_TASK_QUEUE).toBe(api!.environment!.TEMPORAL_TASK_QUEUE);
+  });
+});
+
+describe('Dockerfile', () => {
+  /** The arguments the image's RUN gives the bundle script, as /bin/sh expands them with these build args. */
+  const bundleArgs = (buildArgs: Record<string, string>) => {
+    const run = /^RUN npx tsx scripts\/build-workflow-bundle\.ts (.*)$/m.exec(read('Dockerfile'))?.[1];
+    expect(run).toBeDefined();
+    return execFileSync('/bin/sh', ['-c', `echo ${run}`], { env: { PATH: process.env.PATH, ...buildArgs } })
+      .toString()
+      .trim();
+  };
+
+  it('builds the workflow bundle without tracing interceptors unless the TRACING build arg asks', () => {
+    expect(read('Dockerfile')).toMatch(/^ARG TRACING=$/m);
+    expect(bundleArgs({})).toBe('build/workflow-bundle.js');
+    expect(bundleArgs({ TRACING: '1' })).toBe('build/workflow-bundle.js --tracing');
   });
 });
 
