@@ -22,6 +22,7 @@ import {
   updateWebhookEndpoint,
 } from '../db/webhook-endpoint-repository';
 import type { WebhookEventType, WebhookWaker } from '../domain/webhook-events';
+import { GATEWAY_CONCURRENCY, mapLimit } from './concurrency';
 import { encodeTimeCursor, pageOf } from './conversations';
 import { newId } from './ids';
 import { type WebhookTargetSettings, webhookUrlRefusal } from './webhook-url-check';
@@ -97,14 +98,22 @@ export async function changeWebhookEndpoint(
 }
 
 /**
- * A disabled endpoint's deliveries wait in their queues, unsent; enabled again, its queues are
- * woken so they go out now rather than with the journey's next event. Without a waker (a
- * deployment without delivery) they wait for that event.
+ * The queues an endpoint enabled again wakes within the PATCH, a few at a time: an endpoint off
+ * for a while may have thousands, and waking them all would time the request out half done.
+ */
+export const WAKE_IN_REQUEST = 100;
+
+/**
+ * A disabled endpoint's deliveries wait in their queues, unsent; enabled again, up to
+ * WAKE_IN_REQUEST of its queues are woken so they go out now rather than with the journey's next
+ * event. The rest are woken by the reconcile schedule's sweep of pending deliveries (or by their
+ * journey's next event). Without a waker (a deployment without delivery) they wait for those.
  */
 async function wakePendingQueues(deps: WebhookEndpointDeps, tenantId: string, endpointId: string) {
-  if (!deps.waker) return;
-  const journeyIds = await pendingJourneysOfEndpoint(deps.db, tenantId, endpointId);
-  if (journeyIds.length > 0) await deps.waker.wake(journeyIds.map((journeyId) => ({ endpointId, journeyId })));
+  const waker = deps.waker;
+  if (!waker) return;
+  const journeyIds = await pendingJourneysOfEndpoint(deps.db, tenantId, endpointId, WAKE_IN_REQUEST);
+  await mapLimit(journeyIds, GATEWAY_CONCURRENCY, (journeyId) => waker.wake([{ endpointId, journeyId }]));
 }
 
 export function webhookEndpoint(db: Database, tenantId: string, endpointId: string) {

@@ -238,7 +238,12 @@ export async function findWebhookDelivery(
 }
 
 /** The journeys with deliveries still pending for the endpoint: its queues to wake. */
-export async function pendingJourneysOfEndpoint(db: Database, tenantId: string, endpointId: string): Promise<string[]> {
+export async function pendingJourneysOfEndpoint(
+  db: Database,
+  tenantId: string,
+  endpointId: string,
+  limit: number,
+): Promise<string[]> {
   const rows = await db
     .selectDistinct({ journeyId: webhookDeliveries.journeyId })
     .from(webhookDeliveries)
@@ -248,7 +253,8 @@ export async function pendingJourneysOfEndpoint(db: Database, tenantId: string, 
         eq(webhookDeliveries.endpointId, endpointId),
         eq(webhookDeliveries.status, 'pending'),
       ),
-    );
+    )
+    .limit(limit);
   return rows.map((r) => r.journeyId);
 }
 

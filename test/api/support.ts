@@ -44,7 +44,15 @@ export interface StartApiOptions {
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
 export class RecordingWebhookWaker implements WebhookWaker {
   readonly woken: WebhookQueueRef[] = [];
+  /** How long a wake takes (as a signal to Temporal would), and the most wakes seen at once. */
+  delayMs = 0;
+  mostAtOnce = 0;
+  private atOnce = 0;
   async wake(queues: readonly WebhookQueueRef[]): Promise<void> {
+    this.atOnce += 1;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.atOnce);
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.atOnce -= 1;
     this.woken.push(...queues);
   }
 }

@@ -16,6 +16,8 @@ import {
   webhookEvents,
   webhookSecrets,
 } from '../../db/schema';
+import { GATEWAY_CONCURRENCY } from '../../application/concurrency';
+import { WAKE_IN_REQUEST } from '../../application/webhook-endpoints';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import { type DeliveryRowOptions, insertWebhookDelivery } from '../support/webhook-deliveries';
@@ -302,6 +304,29 @@ describeEachDatabase('webhook endpoints API', (getDb) => {
       const woken = api.waker.woken.slice(wokenBefore);
       expect(woken.map((q) => q.journeyId).sort()).toEqual(waiting.map((d) => d.journeyId).sort());
       expect(woken.every((q) => q.endpointId === created.id)).toBe(true);
+    });
+
+    it('enabled again with many queues waiting, wakes a bounded number within the request, a few at a time', async () => {
+      const created = await create({ enabled: false });
+      for (let i = 0; i < WAKE_IN_REQUEST + 5; i++) await insertDelivery(created.id);
+      const wokenBefore = api.waker.woken.length;
+      api.waker.delayMs = 2;
+      api.waker.mostAtOnce = 0;
+      try {
+        const enabled = await api.call({
+          method: 'PATCH',
+          url: `/v1/webhook-endpoints/${created.id}`,
+          payload: { enabled: true },
+        });
+        expect(enabled.statusCode, enabled.body).toBe(200);
+      } finally {
+        api.waker.delayMs = 0;
+      }
+      const woken = api.waker.woken.slice(wokenBefore);
+      expect(woken).toHaveLength(WAKE_IN_REQUEST);
+      expect(new Set(woken.map((q) => q.journeyId)).size).toBe(WAKE_IN_REQUEST);
+      expect(api.waker.mostAtOnce).toBeGreaterThan(1);
+      expect(api.waker.mostAtOnce).toBeLessThanOrEqual(GATEWAY_CONCURRENCY);
     });
 
     it('removes an endpoint with its secrets, deliveries and tries; the event stays', async () => {
