@@ -87,6 +87,9 @@ export interface ConversationActivities {
 
 export type { WebhookQueueRef };
 
+/** The refusal code of an in-app step whose tenant has no endpoint for it (the metrics read it too). */
+export const NO_ENDPOINT = 'no_endpoint';
+
 /** What became of one HTTP delivery of an event to an endpoint. */
 export interface WebhookDeliveryOutcome {
   /**
@@ -97,6 +100,8 @@ export interface WebhookDeliveryOutcome {
   status: 'delivered' | 'already_settled';
   /** From the event's occurrence to the receiver's answer (ms); absent when nothing was sent. */
   lagMs?: number;
+  /** Sent again by hand after it had been delivered (its lag says nothing of the pipeline's). */
+  redelivered?: boolean;
 }
 
 export interface WebhookActivities {

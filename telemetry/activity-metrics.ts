@@ -6,7 +6,7 @@
  */
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { ConversationMessageOutcome, WebhookDeliveryOutcome } from '../activities/contracts';
+import { type ConversationMessageOutcome, NO_ENDPOINT, type WebhookDeliveryOutcome } from '../activities/contracts';
 import { CHANNEL_NAMES, type Channel } from '../domain/channels';
 import type { DeliveryOutcome } from '../domain/delivery';
 import { type Metrics, labelValue } from './metrics';
@@ -19,8 +19,13 @@ const PROVIDER_FAILURES: Record<string, string> = {
   ProviderUnavailableError: 'unavailable',
   ProviderOutcomeUnknownError: 'outcome_unknown',
 };
+/**
+ * Refusals that read `provider:code` but no provider made: the in-app channel's tenant has no
+ * endpoint for it (activities/channels/in-app.ts). The send's result counts it; it is no error.
+ */
+const NOT_PROVIDER_ERRORS = new Set([`webhook:${NO_ENDPOINT}`]);
 /** The provider's own refusal codes read `provider:code` (e.g. `twilio:21211`); our reasons have no colon. */
-const isProviderCode = (reason: string): boolean => reason.includes(':');
+const isProviderCode = (reason: string): boolean => reason.includes(':') && !NOT_PROVIDER_ERRORS.has(reason);
 
 /** What a send is, from its activity's argument: its channel and kind. */
 interface DeliveryLabels {
@@ -63,7 +68,8 @@ function recordDeliveryFailure(metrics: Metrics, { channel, kind }: DeliveryLabe
 
 function recordWebhookOutcome(metrics: Metrics, outcome: WebhookDeliveryOutcome): void {
   metrics.webhookDeliveries.inc({ result: outcome.status });
-  if (outcome.status === 'delivered' && outcome.lagMs !== undefined)
+  // A manual redelivery would measure from the original event (days later): lag is the first delivery's.
+  if (outcome.status === 'delivered' && outcome.lagMs !== undefined && !outcome.redelivered)
     metrics.webhookDeliveryLag.observe(outcome.lagMs / 1000);
 }
 

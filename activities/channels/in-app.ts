@@ -6,6 +6,7 @@
  * only this step falls through; a later in-app step asks again.
  */
 import type { WebhookEventDraft, WebhookEventType, WebhookPublisher } from '../../domain/webhook-events';
+import { NO_ENDPOINT } from '../contracts';
 import {
   type ChannelSender,
   type OutgoingInApp,
@@ -16,8 +17,7 @@ import {
 
 export const IN_APP_EVENT = 'in_app_notification' satisfies WebhookEventType;
 
-/** The refusal code of an in-app step whose tenant has no endpoint for it. */
-export const NO_ENDPOINT = 'no_endpoint';
+export { NO_ENDPOINT };
 
 /** The event's source key: one event per attempt. */
 export function inAppSourceKey(attemptId: string): string {

@@ -93,7 +93,13 @@ export function createWebhookActivities({
       durationMs: Math.round(performance.now() - started),
       delivered,
     });
-    if (delivered) return { status: 'delivered', lagMs: Math.max(0, answeredAt - found.event.occurredAt.getTime()) };
+    if (delivered)
+      return {
+        status: 'delivered',
+        lagMs: Math.max(0, answeredAt - found.event.occurredAt.getTime()),
+        // Delivered before and put back in its queue by POST …/redeliver.
+        redelivered: found.delivery.deliveredAt !== null,
+      };
     if (failure instanceof ForbiddenTargetError) {
       throw ApplicationFailure.nonRetryable(failure.message, 'WebhookTargetForbidden');
     }

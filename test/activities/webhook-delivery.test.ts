@@ -12,6 +12,7 @@ import { createWebhookPublisher } from '../../application/webhook-publisher';
 import type { Database } from '../../db/client';
 import { webhookEndpoints } from '../../db/schema';
 import { listDeliveryTries, listEndpointDeliveries } from '../../db/webhook-delivery-repository';
+import { requeueWebhookDelivery } from '../../db/webhook-endpoint-repository';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import {
@@ -99,6 +100,17 @@ describeEachDatabase('webhook delivery activity', (getDb) => {
     // A later try (an activity retried after its success was lost) sends nothing.
     expect(await activities().deliverWebhook({ deliveryId: q.deliveryId })).toEqual({ status: 'already_settled' });
     expect(q.hooks.tries).toHaveLength(1);
+  });
+
+  it('tells a redelivery of a delivered delivery from its first delivery (the lag metric keeps the first)', async () => {
+    const db = getDb();
+    const q = await queued(db, [{ secret: newWebhookSecret() }]);
+    expect(await activities().deliverWebhook({ deliveryId: q.deliveryId })).toMatchObject({ redelivered: false });
+    await requeueWebhookDelivery(db, q.tenantId, q.endpointId, q.deliveryId);
+    expect(await activities().deliverWebhook({ deliveryId: q.deliveryId })).toMatchObject({
+      status: 'delivered',
+      redelivered: true,
+    });
   });
 
   it('follows no redirect: a 3xx is a refusal to retry, logged with its status', async () => {

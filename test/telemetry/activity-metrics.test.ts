@@ -93,6 +93,14 @@ describe('the delivery activities’ metrics', () => {
     expect(await count(metrics, 'dunning_sends_total', { result: 'opted_out' })).toBe(2);
   });
 
+  it('count an in-app step whose tenant has no endpoint as the send’s result only, not a provider’s error', async () => {
+    const metrics = createMetrics();
+    await deliver(metrics, { status: 'undeliverable', reason: 'webhook:no_endpoint' }, 'in_app');
+    expect(await count(metrics, 'dunning_sends_total', { channel: 'in_app', result: 'undeliverable' })).toBe(1);
+    expect(await count(metrics, 'dunning_provider_errors_total', {})).toBe(0);
+    expect(await count(metrics, 'dunning_guard_decisions_total', {})).toBe(0);
+  });
+
   it('count a thrown try as failed, a provider’s failure by what it means, and rethrow it', async () => {
     const metrics = createMetrics();
     const unavailable = ApplicationFailure.create({ type: 'ProviderUnavailable', message: 'Twilio 503' });
@@ -114,9 +122,11 @@ describe('the delivery activities’ metrics', () => {
     await webhook(async () => ({ status: 'delivered', lagMs: 2_500 }));
     await webhook(async () => ({ status: 'delivered', lagMs: 7_200_000 }));
     await webhook(async () => ({ status: 'already_settled' }));
+    // Sent again by hand three days on: a delivery, but not the pipeline's lag.
+    await webhook(async () => ({ status: 'delivered', lagMs: 3 * 86_400_000, redelivered: true }));
     const refused = new Error('receiver answered 500');
     await expect(webhook(() => Promise.reject(refused))).rejects.toBe(refused);
-    expect(await count(metrics, 'dunning_webhook_deliveries_total', { result: 'delivered' })).toBe(2);
+    expect(await count(metrics, 'dunning_webhook_deliveries_total', { result: 'delivered' })).toBe(3);
     expect(await count(metrics, 'dunning_webhook_deliveries_total', { result: 'already_settled' })).toBe(1);
     expect(await count(metrics, 'dunning_webhook_deliveries_total', { result: 'failed' })).toBe(1);
     const text = await metrics.registry.metrics();
