@@ -8,9 +8,11 @@
  * One provider per process, registered globally (the Temporal client interceptor, the activity
  * interceptor and the Fastify instrumentation all take their tracer from it); the workflow
  * sandbox makes its spans itself and hands them out through a sink to the same processor.
- * Outgoing `fetch` calls made inside a trace (Resend, OpenAI, webhooks) are spans of their own:
- * the provider call is a child of the deliver activity's span. (Twilio's SDK uses Node's http
- * module through axios, which is not instrumented.)
+ * Outgoing `fetch` calls made inside a trace (Resend, OpenAI) are spans of their own: the provider
+ * call is a child of the deliver activity's span. Node's http module is not instrumented, so
+ * Twilio's SDK (axios) and the webhook POST (activities/webhooks/http-post.ts, on node:http to
+ * check the address at connect time) have no span of their own: the `deliverWebhook` activity's
+ * span is the try.
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -91,7 +93,7 @@ export function startTracing(options: { serviceName: string; spanProcessors: Spa
 
 /**
  * Spans for `fetch` calls inside a trace only (a scrape's or a background call's would be roots of
- * their own), with the URL without its query: a webhook endpoint's query may hold its owner's token.
+ * their own), with the URL without its query: a provider's may hold a token.
  */
 function outgoingFetchSpans(): UndiciInstrumentation {
   return new UndiciInstrumentation({
