@@ -77,6 +77,18 @@ export async function insertDeliveries(tx: Executor, rows: readonly NewDelivery[
     .onConflictDoNothing();
 }
 
+/**
+ * Holds these journeys' delivery queues until the transaction ends. A delivery's `seq` is taken
+ * at insert, not at commit: without the lock, two publishers of one journey (a provider's
+ * callback and the worker's record) could commit a higher seq first, and its queue would send it
+ * before the lower one appeared. Taken in sorted order, so two publishers never wait on each other.
+ */
+export async function lockJourneyQueues(tx: Transaction, journeyIds: readonly string[]): Promise<void> {
+  for (const journeyId of [...new Set(journeyIds)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${journeyId}, 0))`);
+  }
+}
+
 /** The queues (endpoint and journey) of these events' deliveries still waiting to be sent. */
 export async function pendingQueuesOf(db: Executor, eventIds: readonly string[]): Promise<WebhookQueueRef[]> {
   if (eventIds.length === 0) return [];
