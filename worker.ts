@@ -153,8 +153,8 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   });
   const now = configured.now ?? Date.now;
   // One publisher for the process: the in-app channel's sender publishes through it too.
-  const webhookPublisher =
-    givenPublisher ?? createWebhookPublisher({ db, waker: new TemporalWebhookWaker(client, taskQueue) });
+  const webhookWaker = new TemporalWebhookWaker(client, taskQueue);
+  const webhookPublisher = givenPublisher ?? createWebhookPublisher({ db, waker: webhookWaker });
   const team = collectionsTeam({
     db,
     client,
@@ -177,7 +177,14 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   const activities = {
     ...createActivities({ db, logger, ...channels }),
     ...conversations,
-    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now, publisher: webhookPublisher }),
+    reconcileEndedJourneys: createReconcileEndedJourneys({
+      db,
+      client,
+      logger,
+      now,
+      publisher: webhookPublisher,
+      waker: webhookWaker,
+    }),
     ...createWebhookActivities({
       db,
       // The receiver checks the signature's timestamp against its own clock: the wall clock, also under time skipping.

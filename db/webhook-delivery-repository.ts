@@ -3,7 +3,7 @@
  * every HTTP try of a delivery. Writes are keyed (an event by its source, a delivery by endpoint
  * and event, a try by its number), so a retried publish or activity changes nothing twice.
  */
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookQueueRef } from '../domain/webhook-events';
 import type { StageAnnouncement } from '../domain/webhook-payloads';
 import type { Database } from './client';
@@ -112,6 +112,28 @@ export async function takePublishedStage(tx: Transaction, next: StageAnnouncemen
   if (!row || next.seq < row.lastSeq || row.publishedStage === next.stage) return undefined;
   await tx.update(journeys).set({ publishedStage: next.stage }).where(eq(journeys.id, next.ref.journeyId));
   return row.publishedStage;
+}
+
+/**
+ * The queues (endpoint and journey) with a delivery pending since before `before` on an enabled
+ * endpoint, the longest waiting first, at most `limit`: those whose wake-up may have been lost.
+ */
+export async function strandedQueues(db: Executor, before: Date, limit: number): Promise<WebhookQueueRef[]> {
+  const oldest = sql`min(${webhookDeliveries.createdAt})`;
+  return db
+    .select({ endpointId: webhookDeliveries.endpointId, journeyId: webhookDeliveries.journeyId })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        lt(webhookDeliveries.createdAt, before),
+        eq(webhookEndpoints.enabled, true),
+      ),
+    )
+    .groupBy(webhookDeliveries.endpointId, webhookDeliveries.journeyId)
+    .orderBy(asc(oldest), asc(webhookDeliveries.endpointId), asc(webhookDeliveries.journeyId))
+    .limit(limit);
 }
 
 /** The ids of one queue's pending deliveries, oldest first. */
