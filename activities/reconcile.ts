@@ -12,11 +12,11 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { executionOf } from '../client';
 import type { Database } from '../db/client';
-import { closeJourneyEndedOutside } from '../db/journey-repository';
+import { closeJourneyEndedOutside, endedOutsideOnRecord } from '../db/journey-repository';
 import { JOURNEY_WORKFLOW_TYPE } from '../workflows/messages';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import type { WebhookWaker } from '../domain/webhook-events';
-import { strandedQueues } from '../db/webhook-delivery-repository';
+import { batchPublished, strandedQueues } from '../db/webhook-delivery-repository';
 import type { ReconcileInput, ReconcileResult } from './contracts';
 
 export interface ReconcileDeps {
@@ -66,7 +66,12 @@ export function createReconcileEndedJourneys({ db, client, logger, now, publishe
       const ended = executionOf(execution.status.name, execution.closeTime?.getTime() ?? now());
       if (ended.state !== 'ended_outside') continue;
       const settled = await closeJourneyEndedOutside(db, execution.workflowId, ended.reason, ended.closedAt);
-      if (settled) {
+      if (!settled) {
+        // Closed before (by this activity's earlier try, or the API's start or read): if
+        // publishing failed after that close committed, its journey.closed goes out now.
+        const onRecord = publisher ? await endedOutsideOnRecord(db, execution.workflowId) : null;
+        if (onRecord && !(await batchPublished(db, onRecord))) await publisher?.publishRecorded(onRecord);
+      } else {
         closed++;
         await publisher?.publishRecorded(settled);
         logger.info(

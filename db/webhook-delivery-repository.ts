@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookQueueRef } from '../domain/webhook-events';
-import type { StageAnnouncement } from '../domain/webhook-payloads';
+import { type RecordedBatch, type StageAnnouncement, recordedEventSourceKey } from '../domain/webhook-payloads';
 import type { Database } from './client';
 import {
   journeys,
@@ -29,6 +29,26 @@ export async function insertWebhookEvents(tx: Executor, rows: readonly WebhookEv
     .insert(webhookEvents)
     .values([...rows])
     .onConflictDoNothing();
+}
+
+/**
+ * Whether a batch recorded outside the workflow was published: its last event's webhook event is
+ * on record (publishing writes a batch's events in one transaction, whatever endpoints they go to).
+ */
+export async function batchPublished(db: Executor, { ref, events }: RecordedBatch): Promise<boolean> {
+  const last = events.at(-1);
+  if (!last) return true;
+  const [row] = await db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.tenantId, ref.tenantId),
+        eq(webhookEvents.sourceKey, recordedEventSourceKey(ref.journeyId, last.seq)),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** The enabled endpoints of these tenants, with the event types each subscribes to. */

@@ -10,10 +10,15 @@ import pino from 'pino';
 import { expect, it } from 'vitest';
 import { STRANDED_AFTER_MS, STRANDED_QUEUES_PER_RUN, createReconcileEndedJourneys } from '../../activities/reconcile';
 import type { Database } from '../../db/client';
+import { createWebhookPublisher } from '../../application/webhook-publisher';
+import { recordJourney } from '../../db/journey-repository';
 import { webhookDeliveries, webhookEndpoints } from '../../db/schema';
+import { listEndpointDeliveries } from '../../db/webhook-delivery-repository';
+import type { JourneyWebhookPublisher } from '../../domain/webhook-payloads';
+import { simulateJourney } from '../db/journey-sim';
 import type { WebhookQueueRef } from '../../domain/webhook-events';
 import { describeEachDatabase } from '../support/databases';
-import { uniqueId } from '../support/fixtures';
+import { makeInstallment, uniqueId } from '../support/fixtures';
 import { insertWebhookDelivery } from '../support/webhook-deliveries';
 import { newWebhookSecret, registerEndpoint } from '../support/webhook-receiver';
 
@@ -116,5 +121,58 @@ describeEachDatabase('reconcile: stranded webhook queues', (getDb) => {
       { endpointId: enabled, journeyId: other.journeyId },
     ]);
     expect(result.woken).toBe(tried.length - 1);
+  });
+
+  it('publishes again the journey.closed of a close whose publishing failed after it committed', async () => {
+    const db = getDb();
+    const tenantId = uniqueId('tenant');
+    const endpointId = await registerEndpoint(db, {
+      tenantId,
+      url: 'https://hooks.example.com/in',
+      eventTypes: ['journey.closed'],
+      secrets: [{ secret: newWebhookSecret() }],
+    });
+    const sim = simulateJourney(makeInstallment({ tenantId }), Date.parse('2026-11-26T18:00:00Z'));
+    const record = sim.flush();
+    await recordJourney(db, record);
+    const terminated = {
+      workflowId: record.journeyId,
+      status: { name: 'TERMINATED' },
+      closeTime: new Date('2026-11-27T10:00:00Z'),
+    };
+    const client = {
+      workflow: {
+        list: () => ({
+          async *[Symbol.asyncIterator]() {
+            yield terminated;
+          },
+        }),
+      },
+    } as unknown as Client;
+    const real = createWebhookPublisher({ db, waker: { wake: async () => {} } });
+    let failures = 1;
+    const publisher: JourneyWebhookPublisher = {
+      ...real,
+      publishRecorded: async (batch) => {
+        if (failures-- > 0) throw new Error('connection terminated');
+        return real.publishRecorded(batch);
+      },
+    };
+    const reconcile = createReconcileEndedJourneys({
+      db,
+      client,
+      logger: pino({ level: 'silent' }),
+      now: Date.now,
+      publisher,
+    });
+    // The first try closes the record, then fails to publish; Temporal retries the activity.
+    await expect(reconcile({ lookbackHours: 48 })).rejects.toThrow('connection terminated');
+    expect(await reconcile({ lookbackHours: 48 })).toMatchObject({ seen: 1, closed: 0 });
+    const closes = async () =>
+      (await listEndpointDeliveries(db, endpointId)).filter((d) => d.type === 'journey.closed');
+    expect(await closes()).toHaveLength(1);
+    // Published once: a later run finds it on record and adds nothing.
+    await reconcile({ lookbackHours: 48 });
+    expect(await closes()).toHaveLength(1);
   });
 });
