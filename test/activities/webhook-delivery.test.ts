@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { WEBHOOK_USER_AGENT, createWebhookActivities } from '../../activities/webhooks';
+import { ForbiddenTargetError, postWebhook } from '../../activities/webhooks/http-post';
 import { createWebhookPublisher } from '../../application/webhook-publisher';
 import type { Database } from '../../db/client';
 import { webhookDeliveries, webhookEndpoints } from '../../db/schema';
@@ -213,5 +214,18 @@ describeEachDatabase('webhook delivery activity', (getDb) => {
     expect(failure).toMatchObject({ type: 'WebhookTargetForbidden', nonRetryable: true });
     expect(q.hooks.tries).toEqual([]);
     expect((await listDeliveryTries(db, q.deliveryId)).map((t) => t.error)).toEqual(['url_refused:forbidden_address']);
+  });
+
+  it('refuses at connect time a name that resolves to loopback, when private targets are not allowed', async () => {
+    const hooks = await startWebhookReceiver([newWebhookSecret()]);
+    receivers.push(hooks);
+    // A name, not an address: only the connection's lookup can see where it leads.
+    const failure = await postWebhook(`http://localhost:${hooks.port}/hooks`, {}, '{}', {
+      rules: { allowPrivate: false },
+      timeoutMs: 5_000,
+    }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ForbiddenTargetError);
+    expect(failure).toMatchObject({ range: 'loopback' });
+    expect(hooks.tries).toEqual([]);
   });
 });

@@ -223,12 +223,12 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
       );
     });
 
-    it('refuses at connect time an endpoint whose name resolves to loopback, when private targets are not allowed', async () => {
+    it('refuses at send time an endpoint on http://localhost once private targets are not allowed', async () => {
       const tenantId = uniqueId('tenant');
       const journeyId = uniqueId('journey');
       const secret = newWebhookSecret();
       const hooks = await receiver([secret]);
-      // A name, not an address: only the connection's lookup can see where it leads.
+      // Registered while private targets were allowed (the URL check would refuse it now).
       const endpointId = await registerEndpoint(h.db, {
         tenantId,
         url: `http://localhost:${hooks.port}/hooks`,
@@ -243,7 +243,7 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
       const [delivery] = await listEndpointDeliveries(h.db, endpointId);
       expect(delivery!.delivery.status).toBe('failed');
       const tries = await listDeliveryTries(h.db, delivery!.delivery.id);
-      expect(tries.map((t) => [t.statusCode, t.error])).toEqual([[null, 'forbidden_address:loopback']]);
+      expect(tries.map((t) => [t.statusCode, t.error])).toEqual([[null, 'url_refused:scheme']]);
       await exportHistory(
         'time-skipping/webhook-deliveries-refused',
         h.env.client.workflow.getHandle(webhookDeliveriesWorkflowId({ endpointId, journeyId })),
