@@ -63,7 +63,11 @@ import { createWebhookActivities } from './activities/webhooks';
 import { createWebhookPublisher } from './application/webhook-publisher';
 import { allowPrivateTargetsFromEnv } from './application/webhook-url-check';
 import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
+import { webhookTaskQueue } from './workflows/webhook-messages';
 import type { JourneyWebhookPublisher } from './domain/webhook-payloads';
+
+/** Webhook tries run at once per worker process unless `webhookConcurrency` says otherwise. */
+export const DEFAULT_WEBHOOK_CONCURRENCY = 20;
 
 export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger' | 'publisher'> {
   connection: NativeConnection;
@@ -99,6 +103,11 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
   allowPrivateWebhookTargets?: boolean | undefined;
   /** How long a webhook receiver has to answer one try (10 s by default). */
   webhookTimeoutMs?: number | undefined;
+  /**
+   * Webhook tries this process runs at once, on the webhooks' own task queue
+   * (`<taskQueue>-webhooks`): receivers that hang take these slots, not the journeys'.
+   */
+  webhookConcurrency?: number | undefined;
   /** Sends, guard decisions, provider errors and webhook deliveries are counted here (README, "Metrics"). */
   metrics?: Metrics | undefined;
   /**
@@ -108,7 +117,7 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
   tracing?: Tracing | null | undefined;
 }
 
-/** The workers of one process: journeys (workflows and recording) and one per delivery channel. */
+/** The workers of one process: journeys (workflows and recording), one per delivery channel, and the webhooks'. */
 export interface JourneyWorkers {
   readonly workers: readonly Worker[];
   /** Runs every worker until shutdown; if one fails, the others are shut down too. */
@@ -140,6 +149,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     links,
     allowPrivateWebhookTargets = false,
     webhookTimeoutMs,
+    webhookConcurrency = DEFAULT_WEBHOOK_CONCURRENCY,
     webhookPublisher: givenPublisher,
     metrics,
     tracing,
@@ -153,8 +163,8 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
   });
   const now = configured.now ?? Date.now;
   // One publisher for the process: the in-app channel's sender publishes through it too.
-  const webhookPublisher =
-    givenPublisher ?? createWebhookPublisher({ db, waker: new TemporalWebhookWaker(client, taskQueue) });
+  const webhookWaker = new TemporalWebhookWaker(client, taskQueue);
+  const webhookPublisher = givenPublisher ?? createWebhookPublisher({ db, waker: webhookWaker });
   const team = collectionsTeam({
     db,
     client,
@@ -174,17 +184,26 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     engine: assistantEngine,
     toolsFor: team.toolsFor,
   });
+  const webhookActivities = createWebhookActivities({
+    db,
+    // The receiver checks the signature's timestamp against its own clock: the wall clock, also under time skipping.
+    now: Date.now,
+    allowPrivateTargets: allowPrivateWebhookTargets,
+    timeoutMs: webhookTimeoutMs,
+  });
   const activities = {
     ...createActivities({ db, logger, ...channels }),
     ...conversations,
-    reconcileEndedJourneys: createReconcileEndedJourneys({ db, client, logger, now, publisher: webhookPublisher }),
-    ...createWebhookActivities({
+    reconcileEndedJourneys: createReconcileEndedJourneys({
       db,
-      // The receiver checks the signature's timestamp against its own clock: the wall clock, also under time skipping.
-      now: Date.now,
-      allowPrivateTargets: allowPrivateWebhookTargets,
-      timeoutMs: webhookTimeoutMs,
+      client,
+      logger,
+      now,
+      publisher: webhookPublisher,
+      waker: webhookWaker,
     }),
+    // Also here: webhook activities scheduled on the journeys' queue before it had a webhooks queue.
+    ...webhookActivities,
   };
   const shared = {
     connection,
@@ -225,7 +244,13 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
       });
     }),
   );
-  const workers = [journeys, ...deliveries];
+  const webhooks = await Worker.create({
+    ...shared,
+    taskQueue: webhookTaskQueue(taskQueue),
+    activities: webhookActivities,
+    maxConcurrentActivityTaskExecutions: webhookConcurrency,
+  });
+  const workers = [journeys, ...deliveries, webhooks];
   const shutdown = (): void => {
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   };

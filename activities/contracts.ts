@@ -36,6 +36,8 @@ export interface ReconcileResult {
   seen: number;
   /** Of those, the ones whose record was still open and is now closed. */
   closed: number;
+  /** Webhook queues woken because their deliveries had waited too long (absent from runs before this was added). */
+  woken?: number;
 }
 
 export interface ReconcileActivities {

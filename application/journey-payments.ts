@@ -4,9 +4,10 @@
  * it once by payment id), or — once the journey has ended — its record, which a late payment
  * still settles (and the buyer gets its confirmation).
  */
-import { recordLatePayment } from '../db/journey-repository';
+import { latePaymentOnRecord, recordLatePayment } from '../db/journey-repository';
+import { batchPublished } from '../db/webhook-delivery-repository';
 import { paymentInstant } from '../domain/journey';
-import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
+import type { JourneyWebhookPublisher, RecordedBatch } from '../domain/webhook-payloads';
 import { type PartialPaymentRefusal, checkPartialPayment } from '../domain/partial-payments';
 import type { PaymentReceived } from '../workflows/messages';
 import type { JourneyRef } from './journey-gateway';
@@ -51,10 +52,35 @@ export async function reportJourneyPayment(
   const at = paymentInstant(payment.paidAt, Date.now());
   const late = await recordLatePayment(deps.db, ref, { ...payment, at });
   if (late.kind === 'not_found') return { kind: 'not_found' };
-  // Only a payment recorded now is confirmed: a repeated report (duplicate) was confirmed the first time.
-  if (late.kind === 'recorded') {
-    await deps.publisher?.publishRecorded(late.batch);
-    await confirmLatePayment(deps, ref, payment, late);
-  }
+  if (late.kind === 'recorded') await publishThenConfirm(deps, ref, payment, late.batch);
+  else await publishLostSettlement(deps, ref, payment);
   return { kind: 'accepted' };
+}
+
+/** A late payment's webhooks, then its confirmation, which a failed publishing must not cost the buyer. */
+async function publishThenConfirm(
+  deps: JourneyPaymentDeps,
+  ref: JourneyRef,
+  payment: PaymentReceived,
+  batch: RecordedBatch,
+): Promise<void> {
+  const seq = batch.events.at(-1)!.seq;
+  try {
+    await deps.publisher?.publishRecorded(batch);
+  } finally {
+    await confirmLatePayment(deps, ref, payment, { seq, status: batch.status });
+  }
+}
+
+/**
+ * A repeated report of a payment already on record (duplicate) was published and confirmed the
+ * first time — unless that first call failed after the payment committed (its caller got a 5xx
+ * and retries): then its webhooks were never recorded, and they go out now, as does the
+ * confirmation (started once per payment, whoever asks twice).
+ */
+async function publishLostSettlement(deps: JourneyPaymentDeps, ref: JourneyRef, payment: PaymentReceived) {
+  if (!deps.publisher) return;
+  const settled = await latePaymentOnRecord(deps.db, ref, payment.paymentId);
+  if (!settled || (await batchPublished(deps.db, settled))) return;
+  await publishThenConfirm(deps, ref, payment, settled);
 }

@@ -7,13 +7,15 @@ import {
   type ClaimResult,
   claimJourneys,
   closeJourneyEndedOutside,
+  endedOutsideOnRecord,
   findJourney,
   recordJourney,
 } from '../db/journey-repository';
+import { batchPublished } from '../db/webhook-delivery-repository';
 import type { InstallmentInput } from '../domain/installment';
 import type { Policy } from '../domain/policy';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
-import { type Actor, startJourney } from '../domain/journey';
+import { type Actor, ENDED_OUTSIDE_REASONS, startJourney } from '../domain/journey';
 import { journeyStatus } from '../domain/status';
 import { journeyWorkflowId } from '../workflows/messages';
 import { mapLimit } from './concurrency';
@@ -35,7 +37,11 @@ export async function reconcileJourney(
   deps: { db: Database; gateway: JourneyGateway; publisher?: JourneyWebhookPublisher | undefined },
   row: JourneyRow,
 ): Promise<JourneyRow> {
-  if (row.outcome !== null || row.runId === PENDING_RUN_ID) return row;
+  if (row.outcome !== null) {
+    await publishLostEndedOutsideClose(deps, row);
+    return row;
+  }
+  if (row.runId === PENDING_RUN_ID) return row;
   let execution: Awaited<ReturnType<JourneyGateway['execution']>>;
   try {
     execution = await deps.gateway.execution({ tenantId: row.tenantId, installmentId: row.installmentId });
@@ -47,6 +53,21 @@ export async function reconcileJourney(
   const settled = await closeJourneyEndedOutside(deps.db, row.id, execution.reason, execution.closedAt);
   if (settled) await deps.publisher?.publishRecorded(settled);
   return (await findJourney(deps.db, row.tenantId, row.installmentId)) ?? row;
+}
+
+/**
+ * A record closed because Temporal ended its journey from outside, whose journey.closed was lost
+ * (publishing failed after the close committed, and the caller's retry found the record closed):
+ * published now, before a start can open the record again and hide the close.
+ */
+async function publishLostEndedOutsideClose(
+  deps: { db: Database; publisher?: JourneyWebhookPublisher | undefined },
+  row: JourneyRow,
+): Promise<void> {
+  const reason = row.status.cancelReason;
+  if (!deps.publisher || !(ENDED_OUTSIDE_REASONS as readonly (string | null)[]).includes(reason)) return;
+  const onRecord = await endedOutsideOnRecord(deps.db, row.id);
+  if (onRecord && !(await batchPublished(deps.db, onRecord))) await deps.publisher.publishRecorded(onRecord);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Where the product's events go out from: each draft recorded once (its ID a hash of tenant and
  * source key, so publishing it again is the same event), one delivery queued for every enabled
- * endpoint of the tenant subscribed to its type, all in one transaction; then the queues'
+ * endpoint of the tenant subscribed to its type, all in one transaction (holding the journey's
+ * queues, so they are filled in the order publishers commit); then the queues'
  * delivery workflows are woken. Safe to repeat at any point: a retry finds the rows written and
  * wakes the queues again.
  */
@@ -14,6 +15,7 @@ import {
   hasSubscribedEndpoint,
   insertDeliveries,
   insertWebhookEvents,
+  lockJourneyQueues,
   pendingQueuesOf,
   takePublishedStage,
 } from '../db/webhook-delivery-repository';
@@ -42,6 +44,9 @@ export function createWebhookPublisher({ db, waker }: WebhookPublisherDeps): Jou
   async function record(drafts: readonly WebhookEventDraft[], stage: StageAnnouncement | null) {
     return db.transaction(async (tx) => {
       const all = [...drafts];
+      // Before anything of the batch is written: the journeys' deliveries are queued in the order
+      // their transactions commit.
+      await lockJourneyQueues(tx, [...all.map((d) => d.journeyId), ...(stage ? [stage.ref.journeyId] : [])]);
       if (stage) {
         const published = await takePublishedStage(tx, stage);
         const changed = published === undefined ? null : stageChangedDraft(published, stage);

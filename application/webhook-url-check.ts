@@ -7,9 +7,11 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  PRIVATE_RANGES,
   type WebhookTargetRules,
   type WebhookUrlProblem,
   forbiddenAddress,
+  hostOf,
   webhookUrlProblem,
 } from '../domain/webhook-targets';
 
@@ -29,14 +31,6 @@ export const lookupHost: HostResolver = async (host) => {
   return found.map((entry) => entry.address);
 };
 
-const PRIVATE_RANGES: Record<string, string> = {
-  loopback: 'loopback',
-  private: 'private network',
-  linkLocal: 'link-local, e.g. a cloud metadata service',
-  uniqueLocal: 'IPv6 unique local',
-  carrierGradeNat: 'carrier-grade NAT',
-};
-
 const SWITCH = 'unless the operator allows private targets (WEBHOOKS_ALLOW_PRIVATE_TARGETS=true)';
 
 function rangeRefusal(range: string, how: 'is' | 'resolves to'): string {
@@ -54,15 +48,10 @@ function urlRefusal(problem: WebhookUrlProblem, url: string, rules: WebhookTarge
     case 'credentials':
       return 'must not contain a user name or password: the signature tells your receiver the request is ours';
     case 'forbidden_address': {
-      const host = hostOf(url);
+      const host = hostOf(new URL(url));
       return rangeRefusal(isIP(host) ? (forbiddenAddress(host, rules) ?? 'reserved') : 'loopback', 'is');
     }
   }
-}
-
-/** The host without the brackets of an IPv6 literal. */
-function hostOf(url: string): string {
-  return new URL(url).hostname.replace(/^\[|\]$/g, '');
 }
 
 async function resolveWithin(resolve: HostResolver, host: string): Promise<readonly string[]> {
@@ -84,7 +73,7 @@ export async function webhookUrlRefusal(url: string, settings: WebhookTargetSett
   const rules: WebhookTargetRules = { allowPrivate: settings.allowPrivate };
   const problem = webhookUrlProblem(url, rules);
   if (problem) return urlRefusal(problem, url, rules);
-  const host = hostOf(url);
+  const host = hostOf(new URL(url));
   if (isIP(host)) return null;
   let addresses: readonly string[];
   try {

@@ -2,7 +2,7 @@ import { type SQL, and, asc, eq, getTableName, gte, inArray, lte, sql } from 'dr
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { InstallmentInput } from '../domain/installment';
 import type { JourneyRecord } from '../domain/journey-record';
-import type { AuditEvent, EndedOutsideReason, RecordedEvent } from '../domain/journey';
+import { type AuditEvent, type EndedOutsideReason, type RecordedEvent, TEMPORAL_OPERATOR } from '../domain/journey';
 import type { JourneyStatus } from '../domain/status';
 import type { RecordedBatch } from '../domain/webhook-payloads';
 import { type LatePayment, settleEndedOutside, settleLatePayment } from '../domain/settlement';
@@ -243,6 +243,45 @@ export async function recordLatePayment(
     const seq = await appendSettlement(tx, row, status, event);
     return { kind: 'recorded', seq, status, batch: settledBatch(row, status, event, seq) };
   });
+}
+
+/**
+ * A settlement already on record, as its webhooks are published from it — again, when the first
+ * publishing failed after the settlement committed: the latest event of the journey that `match`
+ * picks, with the journey's status now. Null when the journey is not closed or has no such event.
+ */
+async function settlementOnRecord(db: Database, journey: SQL, match: SQL): Promise<AppendedEvents | null> {
+  const [row] = await db.select().from(journeys).where(journey).limit(1);
+  if (!row || row.outcome === null) return null;
+  const [event] = await db
+    .select({ seq: events.seq, payload: events.payload })
+    .from(events)
+    .where(and(eq(events.journeyId, row.id), match))
+    .orderBy(sql`${events.seq} desc`)
+    .limit(1);
+  return event ? settledBatch(row, row.status, event.payload, event.seq) : null;
+}
+
+/** A late payment's settlement on record (see settlementOnRecord), or null. */
+export function latePaymentOnRecord(
+  db: Database,
+  ref: { tenantId: string; installmentId: string },
+  paymentId: string,
+): Promise<AppendedEvents | null> {
+  return settlementOnRecord(
+    db,
+    and(eq(journeys.tenantId, ref.tenantId), eq(journeys.installmentId, ref.installmentId))!,
+    and(eq(events.type, 'payment_received'), sql`${events.payload}->>'paymentId' = ${paymentId}`)!,
+  );
+}
+
+/** The close of a journey Temporal ended from outside, on record (see settlementOnRecord), or null. */
+export function endedOutsideOnRecord(db: Database, journeyId: string): Promise<AppendedEvents | null> {
+  return settlementOnRecord(
+    db,
+    eq(journeys.id, journeyId),
+    and(eq(events.type, 'canceled'), sql`${events.payload}->'actor'->>'id' = ${TEMPORAL_OPERATOR.id}`)!,
+  );
 }
 
 /** What a write from outside the workflow put on record (its webhooks are published from it). */

@@ -3,9 +3,9 @@
  * every HTTP try of a delivery. Writes are keyed (an event by its source, a delivery by endpoint
  * and event, a try by its number), so a retried publish or activity changes nothing twice.
  */
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WebhookQueueRef } from '../domain/webhook-events';
-import type { StageAnnouncement } from '../domain/webhook-payloads';
+import { type RecordedBatch, type StageAnnouncement, recordedEventSourceKey } from '../domain/webhook-payloads';
 import type { Database } from './client';
 import {
   journeys,
@@ -29,6 +29,26 @@ export async function insertWebhookEvents(tx: Executor, rows: readonly WebhookEv
     .insert(webhookEvents)
     .values([...rows])
     .onConflictDoNothing();
+}
+
+/**
+ * Whether a batch recorded outside the workflow was published: its last event's webhook event is
+ * on record (publishing writes a batch's events in one transaction, whatever endpoints they go to).
+ */
+export async function batchPublished(db: Executor, { ref, events }: RecordedBatch): Promise<boolean> {
+  const last = events.at(-1);
+  if (!last) return true;
+  const [row] = await db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.tenantId, ref.tenantId),
+        eq(webhookEvents.sourceKey, recordedEventSourceKey(ref.journeyId, last.seq)),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** The enabled endpoints of these tenants, with the event types each subscribes to. */
@@ -77,6 +97,18 @@ export async function insertDeliveries(tx: Executor, rows: readonly NewDelivery[
     .onConflictDoNothing();
 }
 
+/**
+ * Holds these journeys' delivery queues until the transaction ends. A delivery's `seq` is taken
+ * at insert, not at commit: without the lock, two publishers of one journey (a provider's
+ * callback and the worker's record) could commit a higher seq first, and its queue would send it
+ * before the lower one appeared. Taken in sorted order, so two publishers never wait on each other.
+ */
+export async function lockJourneyQueues(tx: Transaction, journeyIds: readonly string[]): Promise<void> {
+  for (const journeyId of [...new Set(journeyIds)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${journeyId}, 0))`);
+  }
+}
+
 /** The queues (endpoint and journey) of these events' deliveries still waiting to be sent. */
 export async function pendingQueuesOf(db: Executor, eventIds: readonly string[]): Promise<WebhookQueueRef[]> {
   if (eventIds.length === 0) return [];
@@ -100,6 +132,28 @@ export async function takePublishedStage(tx: Transaction, next: StageAnnouncemen
   if (!row || next.seq < row.lastSeq || row.publishedStage === next.stage) return undefined;
   await tx.update(journeys).set({ publishedStage: next.stage }).where(eq(journeys.id, next.ref.journeyId));
   return row.publishedStage;
+}
+
+/**
+ * The queues (endpoint and journey) with a delivery pending since before `before` on an enabled
+ * endpoint, the longest waiting first, at most `limit`: those whose wake-up may have been lost.
+ */
+export async function strandedQueues(db: Executor, before: Date, limit: number): Promise<WebhookQueueRef[]> {
+  const oldest = sql`min(${webhookDeliveries.createdAt})`;
+  return db
+    .select({ endpointId: webhookDeliveries.endpointId, journeyId: webhookDeliveries.journeyId })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        lt(webhookDeliveries.createdAt, before),
+        eq(webhookEndpoints.enabled, true),
+      ),
+    )
+    .groupBy(webhookDeliveries.endpointId, webhookDeliveries.journeyId)
+    .orderBy(asc(oldest), asc(webhookDeliveries.endpointId), asc(webhookDeliveries.journeyId))
+    .limit(limit);
 }
 
 /** The ids of one queue's pending deliveries, oldest first. */

@@ -21,10 +21,6 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-export function isWebhookEventType(value: string): value is WebhookEventType {
-  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
-}
-
 /**
  * An event to publish, before it has an ID. `sourceKey` names the occurrence it reports, unique
  * in the tenant (e.g. `<journeyId>/event/7`, `attempt/<attemptId>/delivered`): publishing the same

@@ -141,7 +141,7 @@ export function journeyWebhookDrafts(
         : described.data;
     drafts.push({
       ...ref,
-      sourceKey: `${ref.journeyId}/event/${event.seq}`,
+      sourceKey: recordedEventSourceKey(ref.journeyId, event.seq),
       type: described.type,
       occurredAt: event.at,
       data,
@@ -149,6 +149,11 @@ export function journeyWebhookDrafts(
   }
   if (status.outcome !== null) drafts.push(closedDraft(ref, status, status.outcome));
   return drafts;
+}
+
+/** The source key of the webhook event a journey's recorded event is told by. */
+export function recordedEventSourceKey(journeyId: string, seq: number): string {
+  return `${journeyId}/event/${seq}`;
 }
 
 function closedDraft(ref: JourneyRef, status: JourneyStatus, outcome: string): WebhookEventDraft {

@@ -17,7 +17,7 @@ import {
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/contracts';
 import type { WebhookQueueRef } from '../domain/webhook-events';
-import { webhookDeliveriesPendingSignal } from './webhook-messages';
+import { webhookDeliveriesPendingSignal, webhookTaskQueue } from './webhook-messages';
 
 /** Deliveries read from the queue at a time. */
 const BATCH = 50;
@@ -31,14 +31,25 @@ const DELIVERY: ActivityOptions = {
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 };
 
-const { pendingWebhookDeliveries, markWebhookFailed } = proxyActivities<WebhookActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+/** The queue's activities run on the webhooks' task queue (see webhookTaskQueue), not the journeys'. */
+const onWebhookQueue = (): string => webhookTaskQueue(workflowInfo().taskQueue);
+
+function queueActivities() {
+  return proxyActivities<WebhookActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+    taskQueue: onWebhookQueue(),
+  });
+}
 
 /** One delivery, under its own readable activity ID; false when it needed no sending (already settled). */
 async function deliver(deliveryId: string): Promise<boolean> {
-  const { deliverWebhook } = proxyActivities<WebhookActivities>({ ...DELIVERY, activityId: `deliver/${deliveryId}` });
+  const { deliverWebhook } = proxyActivities<WebhookActivities>({
+    ...DELIVERY,
+    activityId: `deliver/${deliveryId}`,
+    taskQueue: onWebhookQueue(),
+  });
+  const { markWebhookFailed } = queueActivities();
   try {
     return (await deliverWebhook({ deliveryId })).status === 'delivered';
   } catch (err) {
@@ -61,7 +72,7 @@ export async function webhookDeliveries(queue: WebhookQueueRef): Promise<void> {
     }
     if (woken) {
       woken = false;
-      const ids = await pendingWebhookDeliveries({ ...queue, limit: BATCH });
+      const ids = await queueActivities().pendingWebhookDeliveries({ ...queue, limit: BATCH });
       let moved = false;
       for (const id of ids) moved = (await deliver(id)) || moved;
       // A full batch that moved on may have more behind it; deliveries left pending (a disabled

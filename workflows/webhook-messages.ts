@@ -15,5 +15,14 @@ export function webhookDeliveriesWorkflowId({ endpointId, journeyId }: WebhookQu
   return `webhooks/${endpointId}/${journeyId}`;
 }
 
+/**
+ * The webhook activities' own task queue, beside the journeys' one: a tenant's receiver that hangs
+ * for its whole timeout on every try, retried for days, takes only this queue's worker slots,
+ * never those the journeys record and converse with.
+ */
+export function webhookTaskQueue(journeyTaskQueue: string): string {
+  return `${journeyTaskQueue}-webhooks`;
+}
+
 /** New (or redelivered) deliveries wait in the queue's table rows: the workflow reads them in order. */
 export const webhookDeliveriesPendingSignal = defineSignal('webhookDeliveriesPending');

@@ -1,14 +1,15 @@
 /**
  * One POST to a tenant's endpoint, and nothing more: no redirect followed (a 3xx is an answer
- * like any other non-2xx), the response body never read, and the address the connection goes to
- * checked when the name is resolved — at connect time, so a name that resolved to a public address
- * when the endpoint was registered cannot be pointed at the private network later (DNS rebinding).
+ * like any other non-2xx), the response body never read (the connection is closed once the
+ * status is in), and the address the connection goes to checked when the name is resolved — at
+ * connect time, so a name that resolved to a public address when the endpoint was registered
+ * cannot be pointed at the private network later (DNS rebinding).
  */
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { type WebhookTargetRules, forbiddenAddress } from '../../domain/webhook-targets';
+import { type WebhookTargetRules, forbiddenAddress, hostOf } from '../../domain/webhook-targets';
 
 /** The endpoint's address is one webhooks may not go to (SSRF): retrying cannot change that. */
 export class ForbiddenTargetError extends Error {
@@ -63,7 +64,7 @@ export function postWebhook(
 ): Promise<number> {
   const target = new URL(url);
   // A literal address never goes through the lookup: check it here.
-  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  const literal = hostOf(target);
   if (isIP(literal)) {
     const range = forbiddenAddress(literal, rules);
     if (range) return Promise.reject(new ForbiddenTargetError(range));
@@ -80,8 +81,9 @@ export function postWebhook(
     const deadline = setTimeout(() => request.destroy(new WebhookTimeoutError(timeoutMs)), timeoutMs);
     request.on('response', (response) => {
       clearTimeout(deadline);
-      // The receiver's body is not ours to keep: drain and drop it.
-      response.resume();
+      // The status is the answer; the body is not ours to read. Draining it would let a receiver
+      // hold the connection (and this worker's socket) forever with an endless body: close it.
+      response.destroy();
       resolve(response.statusCode ?? 0);
     });
     request.on('error', (err) => {

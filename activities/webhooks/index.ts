@@ -12,6 +12,7 @@ import {
   recordDeliveryTry,
 } from '../../db/webhook-delivery-repository';
 import type { WebhookEventType, WebhookPayload } from '../../domain/webhook-events';
+import { webhookUrlProblem } from '../../domain/webhook-targets';
 import type { WebhookActivities, WebhookDeliveryOutcome } from '../contracts';
 import { ForbiddenTargetError, WebhookTimeoutError, postWebhook } from './http-post';
 import { webhookSignature } from './signature';
@@ -66,6 +67,20 @@ export function createWebhookActivities({
     // Removed endpoints take their deliveries with them; a disabled one is not sent to.
     if (!found || found.delivery.status === 'delivered' || !found.endpoint.enabled)
       return { status: 'already_settled' };
+    // The URL's rules as they are now, not as they were when it was registered: an http:// or
+    // literal private endpoint accepted while private targets were allowed stops once they are not.
+    const urlProblem = webhookUrlProblem(found.endpoint.url, rules);
+    if (urlProblem) {
+      await recordDeliveryTry(db, {
+        deliveryId,
+        at: new Date(at),
+        statusCode: null,
+        error: `url_refused:${urlProblem}`,
+        durationMs: 0,
+        delivered: false,
+      });
+      throw ApplicationFailure.nonRetryable(`the endpoint's URL is refused (${urlProblem})`, 'WebhookTargetForbidden');
+    }
     const body = JSON.stringify(payloadOf(found.event));
     const timestamp = Math.floor(at / 1000);
     const headers = {

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createWebhookPublisher } from '../../application/webhook-publisher';
+import type { JourneyWebhookPublisher } from '../../domain/webhook-payloads';
+import type { Database } from '../../db/client';
 import { findJourney, listEvents } from '../../db/journey-repository';
 import { listEndpointDeliveries } from '../../db/webhook-delivery-repository';
 import { journeyWorkflowId } from '../../workflows/messages';
@@ -12,6 +14,15 @@ import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import { newWebhookSecret, registerEndpoint } from '../support/webhook-receiver';
 import { type ApiHarness, startApi, startBody } from './support';
+
+/** An endpoint of the tenant that hears of closes. */
+const closesEndpoint = (db: Database, tenantId: string) =>
+  registerEndpoint(db, {
+    tenantId,
+    url: 'https://hooks.example.com/in',
+    eventTypes: ['journey.closed'],
+    secrets: [{ secret: newWebhookSecret() }],
+  });
 
 describeEachDatabase('journeys ended from outside the product', (getDb) => {
   let api: ApiHarness;
@@ -57,12 +68,7 @@ describeEachDatabase('journeys ended from outside the product', (getDb) => {
   it("tells the tenant's webhooks of each close it records, also of a journey started again and ended again", async () => {
     const db = getDb();
     const tenantId = 'tenant-a';
-    const endpointId = await registerEndpoint(db, {
-      tenantId,
-      url: 'https://hooks.example.com/in',
-      eventTypes: ['journey.closed'],
-      secrets: [{ secret: newWebhookSecret() }],
-    });
+    const endpointId = await closesEndpoint(db, tenantId);
     // A clock that moves: each termination closes at an instant of its own.
     let clock = Date.parse('2026-11-20T12:00:00Z');
     const publishing = await startApi(db, () => (clock += 60_000), {
@@ -80,6 +86,33 @@ describeEachDatabase('journeys ended from outside the product', (getDb) => {
     const closes = (await listEndpointDeliveries(db, endpointId)).filter((d) => d.delivery.journeyId === journeyId);
     expect(closes.map((d) => d.type)).toEqual(['journey.closed', 'journey.closed']);
     expect(new Set(closes.map((d) => d.delivery.eventId)).size).toBe(2);
+  });
+
+  it('a close whose publishing failed is published by the retried start, before the journey begins again', async () => {
+    const db = getDb();
+    const tenantId = 'tenant-a';
+    const endpointId = await closesEndpoint(db, tenantId);
+    const real = createWebhookPublisher({ db, waker: { wake: async () => {} } });
+    let failures = 1;
+    const flaky: JourneyWebhookPublisher = {
+      ...real,
+      publishRecorded: async (batch) => {
+        if (batch.events.some((e) => e.type === 'canceled') && failures-- > 0) throw new Error('connection terminated');
+        return real.publishRecorded(batch);
+      },
+    };
+    const publishing = await startApi(db, () => Date.parse('2026-11-20T12:00:00Z'), { webhookPublisher: flaky });
+    const installmentId = uniqueId('inst');
+    const begin = () => publishing.call({ method: 'POST', url: '/v1/journeys', payload: startBody(installmentId) });
+    expect((await begin()).statusCode).toBe(201);
+    publishing.gateway.terminate({ tenantId, installmentId });
+    // The close commits, its publishing fails: the caller gets a 5xx and starts again.
+    expect((await begin()).statusCode).toBeGreaterThanOrEqual(500);
+    expect((await begin()).statusCode).toBe(201);
+    await publishing.app.close();
+    const journeyId = journeyWorkflowId(tenantId, installmentId);
+    const closes = (await listEndpointDeliveries(db, endpointId)).filter((d) => d.delivery.journeyId === journeyId);
+    expect(closes.map((d) => d.type)).toEqual(['journey.closed']);
   });
 
   it('a start finds the termination by itself, without a read first', async () => {

@@ -4,7 +4,8 @@
  * enabled endpoint of its tenant, in the journey's order; a retried record (or a repeated publish)
  * adds nothing and wakes the same queues; the stage is announced when it changes, once.
  */
-import { eq } from 'drizzle-orm';
+import { setTimeout } from 'node:timers/promises';
+import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { expect, it } from 'vitest';
 import { createActivities } from '../../activities';
@@ -12,7 +13,7 @@ import { createWebhookPublisher, webhookEventId } from '../../application/webhoo
 import type { Database } from '../../db/client';
 import { recordJourney } from '../../db/journey-repository';
 import { webhookEndpoints, webhookEvents } from '../../db/schema';
-import { listEndpointDeliveries } from '../../db/webhook-delivery-repository';
+import { listEndpointDeliveries, pendingDeliveryIds } from '../../db/webhook-delivery-repository';
 import type { WebhookQueueRef } from '../../domain/webhook-events';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events';
 import { describeEachDatabase } from '../support/databases';
@@ -42,7 +43,7 @@ async function endpoint(db: Database, tenantId: string, eventTypes: readonly str
 const typesOf = async (db: Database, endpointId: string) =>
   (await listEndpointDeliveries(db, endpointId)).map((d) => d.type);
 
-describeEachDatabase('webhook publisher', (getDb) => {
+describeEachDatabase('webhook publisher', (getDb, { kind }) => {
   it("queues a journey's events once per subscribed endpoint, in order, however often a record is retried", async () => {
     const db = getDb();
     const tenantId = uniqueId('tenant');
@@ -168,5 +169,47 @@ describeEachDatabase('webhook publisher', (getDb) => {
     expect(await typesOf(db, endpointId)).toEqual([]);
     await activities.recordJourney(resumed);
     expect(await typesOf(db, endpointId)).toEqual([]);
+  });
+
+  // PGlite has one connection: its transactions cannot interleave.
+  it.runIf(kind === 'postgres')("queues a journey's deliveries in the order their publishers commit", async () => {
+    const db = getDb();
+    const tenantId = uniqueId('tenant');
+    const endpointId = await endpoint(db, tenantId, ['payment.recorded']);
+    const journeyId = uniqueId('journey');
+    const draft = (n: number) => ({
+      sourceKey: `${journeyId}/event/${n}`,
+      tenantId,
+      journeyId,
+      installmentId: 'inst-1',
+      type: 'payment.recorded' as const,
+      occurredAt: T0 + n,
+      data: { paymentId: `pay-${n}`, amountMinor: 100, currency: 'USD' },
+    });
+    // The first publish stays open a second after queueing its delivery (its seq taken, not
+    // committed), as a slow provider callback's transaction would.
+    const slow = webhookEventId(tenantId, draft(1).sourceKey);
+    const trigger = `slow_${slow.replace(/[^A-Za-z0-9]/g, '')}`.toLowerCase();
+    await db.execute(
+      sql.raw(`create function ${trigger}() returns trigger language plpgsql as $$
+        begin if new.event_id = '${slow}' then perform pg_sleep(1); end if; return new; end $$;
+        create trigger ${trigger} after insert on webhook_deliveries for each row execute function ${trigger}();`),
+    );
+    try {
+      const publisher = createWebhookPublisher({ db, waker: recordingWaker() });
+      const queue = () => pendingDeliveryIds(db, { endpointId, journeyId }, 10);
+      const seen: string[][] = [];
+      const first = publisher.publish([draft(1)]).then(async () => void seen.push(await queue()));
+      await setTimeout(300);
+      const second = publisher.publish([draft(2)]).then(async () => void seen.push(await queue()));
+      await Promise.all([first, second]);
+      const final = await queue();
+      expect(final).toHaveLength(2);
+      // Whatever the queue's workflow read at any moment is the start of the final order: nothing
+      // it sent could be overtaken by a delivery appearing before it.
+      for (const read of seen) expect(final.slice(0, read.length)).toEqual(read);
+    } finally {
+      await db.execute(sql.raw(`drop trigger ${trigger} on webhook_deliveries; drop function ${trigger}();`));
+    }
   });
 });

@@ -13,8 +13,8 @@ import type { Database } from '../../db/client';
 import { webhookEndpoints, webhookSecrets } from '../../db/schema';
 import type { WebhookEventType, WebhookPayload } from '../../domain/webhook-events';
 
-/** A fresh endpoint secret in the documented form: `whsec_` + base64 of 32 random bytes. */
-export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+/** A fresh endpoint secret, as the endpoints API makes one. */
+export { newWebhookSecret } from '../../application/webhook-endpoints';
 
 export interface ReceivedTry {
   id: string;

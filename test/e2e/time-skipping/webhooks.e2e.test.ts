@@ -3,7 +3,8 @@
  * receiver in order and verified by an independent implementation of the signature scheme; a
  * receiver that fails (500s, a hang past the time limit) gets the event again with backoff, in
  * server time, until it takes it — once per event ID, and never ahead of the journey's earlier
- * events; an endpoint whose name resolves to loopback is refused when the connection is made.
+ * events, on the webhooks' own task queue; an http://localhost endpoint is refused at send time
+ * once private targets are not allowed.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { listDeliveryTries, listEndpointDeliveries } from '../../../db/webhook-d
 import type { WebhookEventDraft, WebhookEventType } from '../../../domain/webhook-events';
 import type { webhookDeliveries } from '../../../workflows/webhook-deliveries';
 import { latePaymentConfirmationWorkflowId } from '../../../workflows/messages';
-import { webhookDeliveriesWorkflowId } from '../../../workflows/webhook-messages';
+import { webhookDeliveriesWorkflowId, webhookTaskQueue } from '../../../workflows/webhook-messages';
 import { uniqueId } from '../../support/fixtures';
 import { exportHistory } from '../../support/history-export';
 import {
@@ -217,18 +218,25 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
         [3, null, 'timeout'],
         [4, 200, null],
       ]);
+      // Every try and read of the queue ran on the webhooks' task queue, not the journeys' slots.
+      const history = await h.env.client.workflow
+        .getHandle(webhookDeliveriesWorkflowId({ endpointId, journeyId }))
+        .fetchHistory();
+      const queues = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name ?? []);
+      expect(queues.length).toBeGreaterThan(0);
+      expect(new Set(queues)).toEqual(new Set([webhookTaskQueue(allowedQueue)]));
       await exportHistory(
         'time-skipping/webhook-deliveries-retried',
         h.env.client.workflow.getHandle(webhookDeliveriesWorkflowId({ endpointId, journeyId })),
       );
     });
 
-    it('refuses at connect time an endpoint whose name resolves to loopback, when private targets are not allowed', async () => {
+    it('refuses at send time an endpoint on http://localhost once private targets are not allowed', async () => {
       const tenantId = uniqueId('tenant');
       const journeyId = uniqueId('journey');
       const secret = newWebhookSecret();
       const hooks = await receiver([secret]);
-      // A name, not an address: only the connection's lookup can see where it leads.
+      // Registered while private targets were allowed (the URL check would refuse it now).
       const endpointId = await registerEndpoint(h.db, {
         tenantId,
         url: `http://localhost:${hooks.port}/hooks`,
@@ -243,7 +251,7 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
       const [delivery] = await listEndpointDeliveries(h.db, endpointId);
       expect(delivery!.delivery.status).toBe('failed');
       const tries = await listDeliveryTries(h.db, delivery!.delivery.id);
-      expect(tries.map((t) => [t.statusCode, t.error])).toEqual([[null, 'forbidden_address:loopback']]);
+      expect(tries.map((t) => [t.statusCode, t.error])).toEqual([[null, 'url_refused:scheme']]);
       await exportHistory(
         'time-skipping/webhook-deliveries-refused',
         h.env.client.workflow.getHandle(webhookDeliveriesWorkflowId({ endpointId, journeyId })),
