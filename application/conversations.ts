@@ -11,12 +11,12 @@ import {
   type AgentTaskStatus,
   type ConversationMessageRow,
   type ConversationRow,
-  type TimeCursor,
   findConversation,
   findConversationWithMessages,
   listAgentTasks,
   listConversations,
 } from '../db/conversation-repository';
+import type { TimeCursor } from '../db/time-cursor';
 import { CONVERSATION_CHANNELS, type ConversationChannel, type ConversationStatus } from '../domain/conversation';
 import type { Actor } from '../domain/journey';
 import type { ConversationGateway } from './conversation-gateway';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/client';
-import type { TimeCursor } from '../db/conversation-repository';
+import type { TimeCursor } from '../db/time-cursor';
 import {
   type WebhookDeliveryFilter,
   type WebhookEndpointChanges,

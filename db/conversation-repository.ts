@@ -4,8 +4,9 @@
  * repeated handoff one task. Lists are pages in a stable order (newest first, then id) after a
  * cursor, like the journeys' lists.
  */
-import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { ConversationChannel, ConversationStatus, MessageAuthor } from '../domain/conversation';
+import { type TimeCursor, olderThan } from './time-cursor';
 import type { Database } from './client';
 import type { Buyer } from '../domain/installment';
 import { agentTasks, conversationMessages, conversations, installments, journeys } from './schema';
@@ -17,11 +18,6 @@ export type AgentTaskKind = 'handoff' | 'call';
 export type AgentTaskStatus = 'open' | 'closed';
 
 /** A position in a newest-first list: the last row of the previous page. */
-export interface TimeCursor {
-  at: Date;
-  id: string;
-}
-
 export interface ConversationUpsert {
   /** `conversationWorkflowId(tenantId, buyerId, channel)`. */
   id: string;
@@ -131,13 +127,7 @@ export async function listConversations(
 ): Promise<ConversationRow[]> {
   const conditions = [eq(conversations.tenantId, tenantId)];
   if (filter.status) conditions.push(eq(conversations.status, filter.status));
-  if (page.after)
-    conditions.push(
-      or(
-        lt(conversations.lastMessageAt, page.after.at),
-        and(eq(conversations.lastMessageAt, page.after.at), lt(conversations.id, page.after.id)),
-      )!,
-    );
+  if (page.after) conditions.push(olderThan(conversations.lastMessageAt, conversations.id, page.after));
   return db
     .select()
     .from(conversations)
@@ -394,13 +384,7 @@ export async function listAgentTasks(
   const conditions = [eq(agentTasks.tenantId, tenantId)];
   if (filter.status) conditions.push(eq(agentTasks.status, filter.status));
   if (filter.kind) conditions.push(eq(agentTasks.kind, filter.kind));
-  if (page.after)
-    conditions.push(
-      or(
-        lt(agentTasks.openedAt, page.after.at),
-        and(eq(agentTasks.openedAt, page.after.at), lt(agentTasks.id, page.after.id)),
-      )!,
-    );
+  if (page.after) conditions.push(olderThan(agentTasks.openedAt, agentTasks.id, page.after));
   return db
     .select()
     .from(agentTasks)

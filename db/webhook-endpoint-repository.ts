@@ -6,7 +6,7 @@
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { ensureTenant } from './access-repository';
 import type { Database } from './client';
-import type { TimeCursor } from './conversation-repository';
+import { type TimeCursor, olderThan } from './time-cursor';
 import { listDeliveryTries } from './webhook-delivery-repository';
 import {
   webhookDeliveries,
@@ -75,13 +75,7 @@ export function listWebhookEndpoints(
   page: { limit: number; after?: TimeCursor | undefined },
 ): Promise<WebhookEndpointRow[]> {
   const conditions = [eq(webhookEndpoints.tenantId, tenantId)];
-  if (page.after)
-    conditions.push(
-      or(
-        lt(webhookEndpoints.createdAt, page.after.at),
-        and(eq(webhookEndpoints.createdAt, page.after.at), lt(webhookEndpoints.id, page.after.id)),
-      )!,
-    );
+  if (page.after) conditions.push(olderThan(webhookEndpoints.createdAt, webhookEndpoints.id, page.after));
   return db
     .select()
     .from(webhookEndpoints)
