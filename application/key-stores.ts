@@ -7,8 +7,13 @@ import { PERMISSIONS, type Permission, isPermission } from '../domain/permission
 /** Who is calling: resolved from the API key on every request. */
 export interface Principal {
   tenantId: string;
-  /** A stable, non-secret identifier of the key, recorded as the actor of every write. */
+  /**
+   * A stable, non-secret identifier of the caller, recorded as the actor of every write: the API
+   * key's id, or for a person signed in to the seller app their user id (`usr_…`, = `userId`).
+   */
   keyId: string;
+  /** Set when a person signed in to the seller app (a session), not an API key, is calling. */
+  userId?: string;
   role: 'owner' | 'collaborator';
   collaboratorId?: string;
   profileId?: string;

@@ -64,10 +64,95 @@ export const collaborators = pgTable(
     id: text('id').notNull(),
     name: text('name').notNull(),
     profileId: text('profile_id').notNull(),
+    /**
+     * Lower-case email of a person invited to the seller app; null for a system that only holds
+     * API keys. The person becomes `user_id` when they accept the invite (`accepted_at`).
+     */
+    email: text('email'),
+    userId: text('user_id'),
+    invitedAt: timestamp('invited_at', { withTimezone: true, mode: 'date' }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    // One active seat per person and tenant; a removed collaborator may be invited again.
+    uniqueIndex('collaborators_tenant_email_uq')
+      .on(t.tenantId, t.email)
+      .where(sql`${t.email} is not null and ${t.disabledAt} is null`),
+    // "Accounts I assist": the tenants a signed-in person collaborates with.
+    index('collaborators_user_idx')
+      .on(t.userId)
+      .where(sql`${t.userId} is not null`),
+  ],
+);
+
+/** A person who signs in to the seller app by an emailed link: an owner, a collaborator, or both. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    /** Lower-case. Personal data: never in logs, URLs or the audit log (which records the id). */
+    email: text('email').notNull(),
+    name: text('name'),
+    createdAt: createdAt(),
+    lastSignedInAt: timestamp('last_signed_in_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email)],
+);
+
+/** The people who own a tenant: everything is open to them, as to the owner's API keys. */
+export const tenantOwners = pgTable(
+  'tenant_owners',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] }), index('tenant_owners_user_idx').on(t.userId)],
+);
+
+/**
+ * Single-use links sent by email: a sign-in link, or a collaborator's invite (`tenant_id` and
+ * `collaborator_id` set). Only a SHA-256 digest of the token is stored.
+ */
+export const signInLinks = pgTable(
+  'sign_in_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    /** `sign_in` or `invite`. */
+    purpose: text('purpose').notNull(),
+    email: text('email').notNull(),
+    tenantId: text('tenant_id'),
+    collaboratorId: text('collaborator_id'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  },
+  // Link requests are rate limited per address: the recent ones are counted by this index.
+  (t) => [index('sign_in_links_email_idx').on(t.email, t.createdAt)],
+);
+
+/**
+ * Seller app sessions (the session plugin's store). The row's id is a SHA-256 digest of the
+ * cookie's session id, so a copy of this table opens no session.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    /** The plugin's session object: the signed-in user, the account (tenant) in use, the CSRF secret. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('web_sessions_user_idx').on(t.userId), index('web_sessions_expires_idx').on(t.expiresAt)],
 );
 
 /**

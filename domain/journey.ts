@@ -73,10 +73,11 @@ export interface ContactUpdate {
 
 export interface Actor {
   /**
-   * Who asked: an API key id, `system`, a provider webhook, or the buyer through their payment
-   * area (`id` = the buyer's id in the tenant). Never personal data.
+   * Who asked: an API key id, a person signed in to the seller app (`user`, `id` = their user
+   * id), `system`, a provider webhook, or the buyer through their payment area (`id` = the
+   * buyer's id in the tenant). Never personal data.
    */
-  kind: 'api_key' | 'system' | 'provider' | 'buyer';
+  kind: 'api_key' | 'user' | 'system' | 'provider' | 'buyer';
   id: string;
   /** For a collaborator's key: who, and through which permission profile. */
   collaboratorId?: string;

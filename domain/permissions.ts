@@ -82,3 +82,32 @@ export type BuiltInProfileId = keyof typeof BUILT_IN_PROFILES;
 export function isPermission(value: string): value is Permission {
   return (PERMISSIONS as readonly string[]).includes(value);
 }
+
+/** What a route or a page asks of whoever calls it. Every one declares a permission or `ownerOnly`. */
+export interface AccessRule {
+  permission?: Permission | undefined;
+  ownerOnly?: boolean | undefined;
+}
+
+/** Why a caller is refused; `null` from `refusal` means allowed. */
+export type Refusal =
+  | { reason: 'owner_only' }
+  | { reason: 'missing_permission'; permission: Permission }
+  /** The route declares neither: fail closed. */
+  | { reason: 'undeclared' };
+
+/**
+ * The one authorization rule, for API keys and signed-in people alike: the owner may do
+ * everything; a collaborator only what their profile holds, never owner-only things.
+ */
+export function refusal(
+  caller: { role: 'owner' | 'collaborator'; permissions: ReadonlySet<Permission> },
+  rule: AccessRule,
+): Refusal | null {
+  if (rule.ownerOnly) return caller.role === 'owner' ? null : { reason: 'owner_only' };
+  if (rule.permission)
+    return caller.permissions.has(rule.permission)
+      ? null
+      : { reason: 'missing_permission', permission: rule.permission };
+  return { reason: 'undeclared' };
+}

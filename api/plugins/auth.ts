@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../../domain/journey';
-import type { Permission } from '../../domain/permissions';
+import { type Permission, refusal } from '../../domain/permissions';
 import type { ApiKeyStore, Principal } from '../../application/key-stores';
 import { problem, sendProblem } from '../problem';
 
@@ -44,18 +44,17 @@ export default fp<{ keys: ApiKeyStore }>(
       if (!principal) return sendProblem(reply, problem(401, 'unauthorized', 'The API key is not valid'));
       request.principal = principal;
 
-      const { permission, ownerOnly } = request.routeOptions.config;
-      if (ownerOnly) {
-        if (principal.role !== 'owner')
-          return sendProblem(reply, problem(403, 'forbidden', 'Only the tenant’s owner may do this'));
-      } else if (permission) {
-        if (!principal.permissions.has(permission)) {
-          return sendProblem(
-            reply,
-            problem(403, 'forbidden', `This key’s profile lacks the permission ${permission}`, { reason: permission }),
-          );
-        }
-      } else {
+      const refused = refusal(principal, request.routeOptions.config);
+      if (refused?.reason === 'owner_only')
+        return sendProblem(reply, problem(403, 'forbidden', 'Only the tenant’s owner may do this'));
+      if (refused?.reason === 'missing_permission')
+        return sendProblem(
+          reply,
+          problem(403, 'forbidden', `This key’s profile lacks the permission ${refused.permission}`, {
+            reason: refused.permission,
+          }),
+        );
+      if (refused?.reason === 'undeclared') {
         request.log.error({ url: request.routeOptions.url }, 'route declares no permission: refused');
         return sendProblem(reply, problem(403, 'forbidden', 'This route is not open to API keys'));
       }
