@@ -5,6 +5,9 @@
  * `config.ownerOnly` with domain/permissions.ts `refusal` — one authorization path.
  */
 import type { Principal } from '../../application/key-stores';
+import type { Invitations } from '../../application/invitations';
+import type { Reports } from '../../application/reports';
+import type { Database } from '../../db/client';
 import type { Locale } from '../../domain/locales';
 
 /** A tenant the signed-in person may act for, for the account switcher. */
@@ -33,4 +36,19 @@ declare module 'fastify' {
     /** Set on seller-app routes once the session resolved; pages read it, never the cookie. */
     seller: SellerContext;
   }
+}
+
+/**
+ * What the seller-app route plugins receive (web/routes/panel.ts, web/routes/team.ts, the
+ * sign-in routes): registered by the sessions scope, so `request.seller` is set on every route
+ * that declares `config.permission` or `config.ownerOnly`.
+ */
+export interface SellerRouteDeps {
+  db: Database;
+  reports: Reports;
+  invitations: Invitations;
+  /** The clock (tests move it). */
+  now: () => number;
+  /** TEMPORAL_UI_URL and the namespace, for links to a journey's workflow; null = no links. */
+  temporalUi: { url: string; namespace: string } | null;
 }
