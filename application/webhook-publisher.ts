@@ -11,6 +11,7 @@ import type { Database } from '../db/client';
 import {
   type NewDelivery,
   type WebhookEventRow,
+  anyEnabledEndpoint,
   enabledEndpoints,
   hasSubscribedEndpoint,
   insertDeliveries,
@@ -38,9 +39,41 @@ const deliveryId = (endpointId: string, eventId: string): string => `whd_${hashO
 export interface WebhookPublisherDeps {
   db: Database;
   waker: WebhookWaker;
+  /**
+   * How long a tenant found without an enabled endpoint is believed to have none (default 5 s):
+   * most tenants have none, and asking on every record would double the recording's round trips.
+   * A tenant's first endpoint hears events from at most this long after it was added.
+   */
+  quietTenantTtlMs?: number;
+  now?: () => number;
 }
 
-export function createWebhookPublisher({ db, waker }: WebhookPublisherDeps): JourneyWebhookPublisher {
+export function createWebhookPublisher({
+  db,
+  waker,
+  quietTenantTtlMs = 5_000,
+  now = Date.now,
+}: WebhookPublisherDeps): JourneyWebhookPublisher {
+  const quietUntil = new Map<string, number>();
+
+  /**
+   * Whether any of the tenants has an enabled endpoint. With `trustQuiet`, a tenant found without
+   * one in the last `quietTenantTtlMs` is believed still without (the recording's hot path);
+   * explicit publishes (in-app notifications, what the API learns) always ask.
+   */
+  async function anyoneListens(tenantIds: readonly string[], trustQuiet: boolean): Promise<boolean> {
+    const at = now();
+    if (trustQuiet && tenantIds.every((id) => (quietUntil.get(id) ?? 0) > at)) return false;
+    if (await anyEnabledEndpoint(db, tenantIds)) {
+      for (const id of tenantIds) quietUntil.delete(id);
+      return true;
+    }
+    // Bounded: entries are dropped as they expire, so the map holds the tenants of the last few seconds.
+    for (const [id, until] of quietUntil) if (until <= at) quietUntil.delete(id);
+    for (const id of tenantIds) quietUntil.set(id, at + quietTenantTtlMs);
+    return false;
+  }
+
   async function record(drafts: readonly WebhookEventDraft[], stage: StageAnnouncement | null) {
     return db.transaction(async (tx) => {
       const all = [...drafts];
@@ -86,8 +119,18 @@ export function createWebhookPublisher({ db, waker }: WebhookPublisherDeps): Jou
     });
   }
 
-  async function publishJourney(drafts: readonly WebhookEventDraft[], stage: StageAnnouncement | null) {
+  async function publishJourney(
+    drafts: readonly WebhookEventDraft[],
+    stage: StageAnnouncement | null,
+    trustQuiet: boolean,
+  ) {
     if (drafts.length === 0 && !stage) return [];
+    // Nobody listens: nothing to record or wake. A tenant's first endpoint hears what happens from
+    // then on (within quietTenantTtlMs); a journey's stage is announced once it changes after the
+    // first record it heard.
+    const tenants = new Set([...drafts.map((d) => d.tenantId), ...(stage ? [stage.ref.tenantId] : [])]);
+    if (!(await anyoneListens([...tenants], trustQuiet)))
+      return drafts.map((d) => ({ eventId: webhookEventId(d.tenantId, d.sourceKey), deliveries: 0 }));
     const published = await record(drafts, stage);
     await waker.wake(
       await pendingQueuesOf(
@@ -99,10 +142,10 @@ export function createWebhookPublisher({ db, waker }: WebhookPublisherDeps): Jou
   }
 
   return {
-    publish: (drafts) => publishJourney(drafts, null),
+    publish: (drafts) => publishJourney(drafts, null, false),
     publishRecorded: (batch) => {
       const { drafts, stage } = journeyWebhooks(batch);
-      return publishJourney(drafts, stage);
+      return publishJourney(drafts, stage, true);
     },
     hasSubscriber: (tenantId, type) => hasSubscribedEndpoint(db, tenantId, type),
   };

@@ -61,6 +61,17 @@ export async function enabledEndpoints(tx: Executor, tenantIds: readonly string[
     .orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id));
 }
 
+/** Whether any of these tenants has an enabled endpoint at all (most have none: publishing is then free). */
+export async function anyEnabledEndpoint(db: Executor, tenantIds: readonly string[]): Promise<boolean> {
+  if (tenantIds.length === 0) return false;
+  const [row] = await db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(and(inArray(webhookEndpoints.tenantId, [...tenantIds]), eq(webhookEndpoints.enabled, true)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Whether an enabled endpoint of the tenant subscribes to this event type. */
 export async function hasSubscribedEndpoint(db: Executor, tenantId: string, type: string): Promise<boolean> {
   const [row] = await db

@@ -118,6 +118,48 @@ describeEachDatabase('webhook publisher', (getDb, { kind }) => {
     expect(wokenQueues).toEqual(new Set([everything, paymentsOnly].map((e) => `${e} ${queue(e).journeyId}`)));
   });
 
+  it('writes and wakes nothing for a tenant with no enabled endpoint; its first endpoint hears what happens next', async () => {
+    const db = getDb();
+    const tenantId = uniqueId('tenant');
+    await endpoint(db, tenantId, WEBHOOK_EVENT_TYPES, false);
+    const waker = recordingWaker();
+    let clock = T0;
+    const activities = createActivities({
+      db,
+      logger: pino({ level: 'silent' }),
+      publisher: createWebhookPublisher({ db, waker, now: () => clock }),
+    });
+    const sim = simulateJourney(makeInstallment({ tenantId }), T0);
+    await activities.recordJourney(sim.flush());
+    sim.apply({ type: 'paused', at: T0 + HOUR, until: null, actor: { kind: 'api_key', id: 'key-1' } });
+    await activities.recordJourney(sim.flush());
+
+    expect(await db.select().from(webhookEvents).where(eq(webhookEvents.tenantId, tenantId))).toEqual([]);
+    expect(waker.woken).toEqual([]);
+
+    // The tenant is believed quiet a few seconds (no query per record), then asked again.
+    const listener = await endpoint(db, tenantId, WEBHOOK_EVENT_TYPES);
+    sim.apply({ type: 'resumed', at: T0 + DAY });
+    const resumed = sim.flush();
+    await activities.recordJourney(resumed);
+    expect(await typesOf(db, listener)).toEqual([]);
+    // The first record it hears (a retry, here) sets the stage it knows; the close is announced from there.
+    clock += 5_001;
+    await activities.recordJourney(resumed);
+    sim.apply({ type: 'payment_received', at: T0 + DAY, paymentId: 'pay-1', amountMinor: 4_990, currency: 'USD' });
+    await activities.recordJourney(sim.flush());
+    expect(await typesOf(db, listener)).toEqual([
+      'journey.resumed',
+      'payment.recorded',
+      'journey.stage_changed',
+      'journey.closed',
+    ]);
+    const announced = await db.select().from(webhookEvents).where(eq(webhookEvents.type, 'journey.stage_changed'));
+    expect(announced.filter((e) => e.tenantId === tenantId).map((e) => e.data)).toEqual([
+      { from: 'pre_due', to: 'closed' },
+    ]);
+  });
+
   it('publishes a draft again as the same event and delivery, and tells whether a tenant has a subscriber', async () => {
     const db = getDb();
     const tenantId = uniqueId('tenant');
