@@ -24,6 +24,25 @@ export const DEFAULT_PAID_WITHIN_DAYS = 7;
 export const DEFAULT_CURVE_DAYS = 30;
 /** "Expected upcoming" looks this many days ahead, today (UTC) included. */
 export const UPCOMING_DAYS = 30;
+/** A report's period: by default the last 30 days (UTC), at most 366. */
+export const DEFAULT_PERIOD_DAYS = 30;
+export const MAX_PERIOD_DAYS = 366;
+
+/** The period of schedule due dates a report covers, from what was asked; or which field is wrong and why. */
+export function reportPeriod(
+  asked: { from?: LocalDate | undefined; to?: LocalDate | undefined },
+  now: number,
+): { from: LocalDate; to: LocalDate } | { field: 'from' | 'to'; message: string } {
+  const to = asked.to ?? (asked.from ? maxDate(asked.from, utcToday(now)) : utcToday(now));
+  const from = asked.from ?? addDays(to, -(DEFAULT_PERIOD_DAYS - 1));
+  if (from > to) return { field: 'to', message: 'must not be before from' };
+  if (daysBetween(from, to) >= MAX_PERIOD_DAYS)
+    return { field: asked.to ? 'to' : 'from', message: `the period must be at most ${MAX_PERIOD_DAYS} days` };
+  return { from, to };
+}
+
+const utcToday = (now: number) => instantToZoned(now, 'UTC').date;
+const maxDate = (a: LocalDate, b: LocalDate) => (a > b ? a : b);
 
 /** A delivery attempt that went out (the contact ledger's statuses, with a send time). */
 export interface AttemptFacts {
@@ -161,7 +180,7 @@ export function inRecoveryNow(ledger: readonly InstallmentFacts[], now: number):
 
 /** The schedule due dates "expected upcoming" covers: UPCOMING_DAYS from today (UTC). */
 export function upcomingRange(now: number): { from: LocalDate; to: LocalDate } {
-  const from = instantToZoned(now, 'UTC').date;
+  const from = utcToday(now);
   return { from, to: addDays(from, UPCOMING_DAYS - 1) };
 }
 
