@@ -1,16 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from '../application/access';
-import { type AuditEcho, auditActor, recordAudit } from '../application/audit';
+import { type AuditEcho, auditActor, logAudit, recordAudit } from '../application/audit';
 import type { Database } from '../db/client';
 
 /** Who made a request: the key (or signed-in person), and for a collaborator who and through which profile. */
 export const recordedBy = (request: FastifyRequest) => auditActor(request.principal);
 
 /** The request log's line for each audited write (ids only, like the audit log itself). */
-export function auditEcho(request: FastifyRequest): AuditEcho {
-  return ({ action, tenantId, target, actor }) =>
-    request.log.info({ audit: { action, tenantId, target, actor } }, `audit: ${action}`);
-}
+export const auditEcho = (request: FastifyRequest): AuditEcho => logAudit(request.log);
 
 /**
  * Appends a tenant-level write (profiles, collaborators, keys, policies, the tenant) to the

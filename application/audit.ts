@@ -28,6 +28,12 @@ export interface AuditedWrite {
 /** Where a recorded write is also reported (the request log); targets hold ids only. */
 export type AuditEcho = (write: AuditedWrite & { tenantId: string }) => void;
 
+/** The echo that writes each audited write as a line of a (pino-like) log: ids only. */
+export function logAudit(log: { info(entry: object, message: string): void }): AuditEcho {
+  return ({ action, tenantId, target, actor }) =>
+    log.info({ audit: { action, tenantId, target, actor } }, `audit: ${action}`);
+}
+
 /** Appends the write to the tenant's append-only log; returns its author for the answer. */
 export async function recordAudit(
   db: Database,

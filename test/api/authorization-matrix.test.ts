@@ -145,6 +145,8 @@ describe('authorization matrix: route discovery', () => {
       'POST /v1/keys',
       'PATCH /v1/tenant',
       'DELETE /v1/profiles/:profileId',
+      'POST /v1/collaborators/:collaboratorId/resend-invite',
+      'GET /v1/audit-log',
     ]) {
       expect(names).toContain(known);
     }
@@ -157,11 +159,11 @@ describe('authorization matrix: route discovery', () => {
     expect(both).toEqual([]);
   });
 
-  it('the tenant, its profiles, collaborators and keys are managed by the owner alone', () => {
+  it('the tenant, its profiles, collaborators, keys and audit log are the owner’s alone', () => {
     const management = ROUTES.filter(
-      (r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys)(\/|$)/.test(r.url),
+      (r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys|audit-log)(\/|$)/.test(r.url),
     );
-    expect(management.length).toBeGreaterThanOrEqual(11);
+    expect(management.length).toBeGreaterThanOrEqual(13);
     expect(management.filter((r) => !r.ownerOnly).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 });
