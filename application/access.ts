@@ -214,6 +214,8 @@ export async function addCollaborator(
     profileId: input.profileId,
     ...(email !== undefined && { email, invitedAt: deps.now() }),
   });
+  // The check above and the insert are not atomic: the unique seat index settles a race.
+  if (!row) return { kind: 'email_taken', field: 'email' };
   const done = await audited(deps, caller, row, 'collaborator.created', {
     collaboratorId: row.id,
     profileId: row.profileId,

@@ -243,17 +243,19 @@ export async function findSeatByEmail(
   return row ?? null;
 }
 
+/** Inserts a collaborator; null when the person already has an active seat in the tenant (same email). */
 export async function insertCollaborator(
   db: Database,
   tenantId: string,
   collaborator: { id: string; name: string; profileId: string; email?: string | null; invitedAt?: Date | null },
-): Promise<CollaboratorRow> {
+): Promise<CollaboratorRow | null> {
   await ensureTenant(db, tenantId);
   const [row] = await db
     .insert(collaborators)
     .values({ tenantId, ...collaborator })
+    .onConflictDoNothing()
     .returning();
-  return row!;
+  return row ?? null;
 }
 
 export async function updateCollaborator(

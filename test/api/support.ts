@@ -39,6 +39,8 @@ export interface StartApiOptions {
   webhookTargets?: WebhookTargetSettings;
   /** Where the API publishes to the tenants' webhooks; none by default. */
   webhookPublisher?: AppDeps['webhookPublisher'];
+  /** Sends collaborators' invites (a recording double); none by default (inviting by email answers 503). */
+  invitations?: AppDeps['invitations'];
 }
 
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
@@ -87,6 +89,7 @@ export async function startApi(
     ...(options.metrics && { metrics: options.metrics }),
     ...(options.tracing && { tracing: options.tracing }),
     ...(options.webhookPublisher && { webhookPublisher: options.webhookPublisher }),
+    ...(options.invitations && { invitations: options.invitations }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

@@ -6,7 +6,7 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { InvitationRequest, Invitations } from '../../application/invitations';
+import type { Invitations } from '../../application/invitations';
 import { ALL_PERMISSIONS, type Principal } from '../../application/key-stores';
 import type { Reports } from '../../application/reports';
 import type { Database } from '../../db/client';
@@ -14,18 +14,12 @@ import { BUILT_IN_PROFILES, type BuiltInProfileId, refusal } from '../../domain/
 import { chooseLocale } from '../../web/locale-choice';
 import team from '../../web/routes/team';
 import type { SellerContext } from '../../web/seller/context';
+import { RecordingInvitations } from '../support/invitations';
 import { pagesApp } from './fixtures';
 
 export const TEAM_TENANT = 'team-a';
 export const OWNER_USER = 'usr_owner0000000001';
 export const CSRF = 'csrf-test-token';
-
-export class RecordingInvitations implements Invitations {
-  readonly sent: InvitationRequest[] = [];
-  async send(request: InvitationRequest): Promise<void> {
-    this.sent.push(request);
-  }
-}
 
 function principalFor(collaboratorProfile: string | undefined): Principal {
   if (collaboratorProfile === undefined)

@@ -17,7 +17,8 @@ import { TEAM_COPY } from '../../web/team/copy';
 import { blockingViolations } from '../support/axe';
 import { VIEWPORTS, chromiumFor, openPage } from '../support/browser-pages';
 import { launchChromium } from '../support/chromium';
-import { OWNER_USER, RecordingInvitations, TEAM_TENANT, type TeamHarness, startTeamPages } from './team-support';
+import { RecordingInvitations } from '../support/invitations';
+import { OWNER_USER, TEAM_TENANT, type TeamHarness, startTeamPages } from './team-support';
 
 const ARTIFACTS = new URL('../../artifacts/seller-app/', import.meta.url).pathname;
 const PAGES = {
