@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { AccessRefusal } from '../../application/access';
+import { externalIdSchema } from '../../domain/installment';
 import { collaboratorCreate, keyCreate, profileCreate, profilePatch } from '../../api/schemas/access';
 import type { TeamActionError, TeamFieldError } from './copy';
 
@@ -62,7 +63,11 @@ export const parseProfileEdit = (body: unknown) => parse(profilePatch, formValue
 export const parseCollaboratorAdd = (body: unknown) =>
   parse(collaboratorCreate, formValues(body, ['name', 'email', 'profileId']));
 export const parseKeyCreate = (body: unknown) => parse(keyCreate, formValues(body, ['name', 'collaboratorId']));
-export const parseProfileChoice = (body: unknown) => formValues(body, ['profileId']).profileId as string;
+/** The profile chosen to move a collaborator to; '' (an unknown profile) when it cannot be an id. */
+export function parseProfileChoice(body: unknown): string {
+  const id = externalIdSchema.safeParse(formValues(body, ['profileId']).profileId);
+  return id.success ? id.data : '';
+}
 
 /** How a refusal of the rules shows on the page: beside a field, or as an alert above the list. */
 export type PageRefusal =

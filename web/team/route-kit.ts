@@ -1,6 +1,7 @@
 /** What every Collaboration Center route shares: the use cases' dependencies, the caller, the redirects. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessDeps, Caller } from '../../application/access';
+import { externalIdSchema } from '../../domain/installment';
 import { logAudit } from '../../application/audit';
 import type { SellerRouteDeps } from '../seller/context';
 import type { TeamActionError, TeamNotice } from './copy';
@@ -24,8 +25,14 @@ export function redirectDone(reply: FastifyReply, section: TeamSection, notice: 
   return reply.redirect(`${TEAM_PATH}/${section}?notice=${notice}`, 303);
 }
 
-export const param = (request: FastifyRequest, name: string): string =>
-  String((request.params as Record<string, unknown>)[name] ?? '');
+/**
+ * A profile, collaborator or key id from the path, or '' (which finds nothing: a 404 page) when
+ * it cannot be one of ours: nothing a browser sends reaches a query as an unreadable id.
+ */
+export function param(request: FastifyRequest, name: string): string {
+  const id = externalIdSchema.safeParse((request.params as Record<string, unknown>)[name]);
+  return id.success ? id.data : '';
+}
 export const queryValue = (request: FastifyRequest, name: string): unknown =>
   (request.query as Record<string, unknown> | undefined)?.[name];
 
