@@ -10,6 +10,7 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
+import type { Invitations } from '../application/invitations';
 import type { JourneyGateway } from '../application/journey-gateway';
 import type { ConversationGateway } from '../application/conversation-gateway';
 import type { SellerNotifier } from '../application/agent-tasks';
@@ -28,6 +29,7 @@ import { openApiOptions } from './openapi';
 import { problem, sendProblem } from './problem';
 import collaboratorRoutes from './routes/collaborators';
 import conversationRoutes from './routes/conversations';
+import auditLogRoutes from './routes/audit-log';
 import keyRoutes from './routes/keys';
 import profileRoutes from './routes/profiles';
 import tenantRoutes from './routes/tenant';
@@ -85,6 +87,8 @@ export interface AppDeps {
   reports?: Reports;
   /** TEMPORAL_UI_URL and the namespace, for the payment details' link to a journey's workflow; none = no link. */
   temporalUi?: { url: string; namespace: string } | null;
+  /** Sends collaborators' invites (the seller app's sign-in links); none = inviting by email answers 503. */
+  invitations?: Invitations;
 }
 
 /**
@@ -183,7 +187,13 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(auth, { keys: deps.keys });
     await authenticated.register(rateLimit, rateLimitOptions(deps.rateLimitPerMinute));
     await authenticated.register(idempotency, { db: deps.db });
-    const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies, publisher: deps.webhookPublisher };
+    const routeDeps = {
+      db: deps.db,
+      gateway: deps.gateway,
+      policies: deps.policies,
+      publisher: deps.webhookPublisher,
+      invitations: deps.invitations,
+    };
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(purchaseRoutes, routeDeps);
@@ -202,6 +212,7 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(profileRoutes, routeDeps);
     await authenticated.register(collaboratorRoutes, routeDeps);
     await authenticated.register(keyRoutes, routeDeps);
+    await authenticated.register(auditLogRoutes, routeDeps);
     await authenticated.register(webhookEndpointRoutes, {
       ...routeDeps,
       now: deps.now ?? Date.now,

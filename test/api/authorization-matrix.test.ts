@@ -148,6 +148,8 @@ describe('authorization matrix: route discovery', () => {
       'GET /v1/reports/overview',
       'GET /v1/reports/payments/:installmentId',
       'GET /v1/reports/payments/export',
+      'POST /v1/collaborators/:collaboratorId/resend-invite',
+      'GET /v1/audit-log',
     ]) {
       expect(names).toContain(known);
     }
@@ -160,11 +162,11 @@ describe('authorization matrix: route discovery', () => {
     expect(both).toEqual([]);
   });
 
-  it('the tenant, its profiles, collaborators and keys are managed by the owner alone', () => {
+  it('the tenant, its profiles, collaborators, keys and audit log are the owner’s alone', () => {
     const management = ROUTES.filter(
-      (r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys)(\/|$)/.test(r.url),
+      (r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys|audit-log)(\/|$)/.test(r.url),
     );
-    expect(management.length).toBeGreaterThanOrEqual(11);
+    expect(management.length).toBeGreaterThanOrEqual(13);
     expect(management.filter((r) => !r.ownerOnly).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 });

@@ -41,6 +41,8 @@ export interface StartApiOptions {
   webhookPublisher?: AppDeps['webhookPublisher'];
   /** The Temporal UI the payment details link to; none by default. */
   temporalUi?: AppDeps['temporalUi'];
+  /** Sends collaborators' invites (a recording double); none by default (inviting by email answers 503). */
+  invitations?: AppDeps['invitations'];
 }
 
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
@@ -90,6 +92,7 @@ export async function startApi(
     ...(options.tracing && { tracing: options.tracing }),
     ...(options.webhookPublisher && { webhookPublisher: options.webhookPublisher }),
     ...(options.temporalUi && { temporalUi: options.temporalUi }),
+    ...(options.invitations && { invitations: options.invitations }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

@@ -800,7 +800,7 @@ export interface paths {
     /** The tenant’s collaborators (owner only) */
     get: operations['listCollaborators'];
     put?: never;
-    /** Add a collaborator acting through a profile (owner only); give it keys with POST /v1/keys */
+    /** Add a collaborator acting through a profile (owner only): with an email, a person, invited at once and pending until they accept; without, a system to give keys with POST /v1/keys */
     post: operations['createCollaborator'];
     delete?: never;
     options?: never;
@@ -823,6 +823,23 @@ export interface paths {
     head?: never;
     /** Rename a collaborator, change its profile, or disable / re-enable it (a disabled collaborator’s keys open nothing) (owner only) */
     patch: operations['updateCollaborator'];
+    trace?: never;
+  };
+  '/v1/collaborators/{collaboratorId}/resend-invite': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a pending collaborator’s invite again: a new link replaces the unused one (owner only) */
+    post: operations['resendCollaboratorInvite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/v1/keys': {
@@ -854,6 +871,23 @@ export interface paths {
     put?: never;
     /** Revoke a key at once (idempotent: revoking again keeps the first time) (owner only) */
     post: operations['revokeKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit-log': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s audit log, the newest first: every write to the tenant, its profiles, collaborators, keys, policies and webhook endpoints, with its author (owner only) */
+    get: operations['listAuditLog'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -974,9 +1008,12 @@ export interface components {
       /** @enum {boolean} */
       accepted: true;
     };
-    /** @description Who made the change: the key, and for a collaborator’s key the collaborator and profile. */
+    /** @description Who made the change: the key (or signed-in person), and for a collaborator the collaborator and profile. */
     Actor: {
+      /** @description The API key’s id, or for a person signed in to the seller app their user id. */
       keyId: string;
+      /** @description Set when a person signed in to the seller app made the change. */
+      userId?: string;
       collaboratorId?: string;
       profileId?: string;
     };
@@ -1091,6 +1128,17 @@ export interface components {
         } | null;
       }[];
       nextCursor: string | null;
+    };
+    AuditEntry: {
+      id: string;
+      /** @description What was done, e.g. profile.updated, collaborator.created, key.revoked. */
+      action: string;
+      actor: components['schemas']['Actor'];
+      /** @description The ids the write concerned (never personal data). */
+      target: {
+        [key: string]: unknown;
+      };
+      at: string;
     };
     BulkStartItemResult: {
       /** @description position of the item in `items` */
@@ -1327,8 +1375,18 @@ export interface components {
       id: string;
       name: string;
       profileId: string;
+      /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+      email: string | null;
+      /**
+       * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+       * @enum {string}
+       */
+      status: 'pending' | 'active' | 'disabled';
       disabled: boolean;
       createdAt: string;
+      /** @description When the latest invite was sent. */
+      invitedAt: string | null;
+      acceptedAt: string | null;
       disabledAt: string | null;
     };
     /**
@@ -8058,6 +8116,11 @@ export interface operations {
         'application/json': {
           name: string;
           profileId: string;
+          /**
+           * Format: email
+           * @description A person to invite by email (pending until they accept); omit for a system.
+           */
+          email?: string;
         };
       };
     };
@@ -8072,8 +8135,18 @@ export interface operations {
             id: string;
             name: string;
             profileId: string;
+            /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+            email: string | null;
+            /**
+             * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+             * @enum {string}
+             */
+            status: 'pending' | 'active' | 'disabled';
             disabled: boolean;
             createdAt: string;
+            /** @description When the latest invite was sent. */
+            invitedAt: string | null;
+            acceptedAt: string | null;
             disabledAt: string | null;
             recordedBy: components['schemas']['Actor'];
           };
@@ -8184,8 +8257,132 @@ export interface operations {
             id: string;
             name: string;
             profileId: string;
+            /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+            email: string | null;
+            /**
+             * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+             * @enum {string}
+             */
+            status: 'pending' | 'active' | 'disabled';
             disabled: boolean;
             createdAt: string;
+            /** @description When the latest invite was sent. */
+            invitedAt: string | null;
+            acceptedAt: string | null;
+            disabledAt: string | null;
+            recordedBy: components['schemas']['Actor'];
+          };
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  resendCollaboratorInvite: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        collaboratorId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            profileId: string;
+            /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+            email: string | null;
+            /**
+             * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+             * @enum {string}
+             */
+            status: 'pending' | 'active' | 'disabled';
+            disabled: boolean;
+            createdAt: string;
+            /** @description When the latest invite was sent. */
+            invitedAt: string | null;
+            acceptedAt: string | null;
             disabledAt: string | null;
             recordedBy: components['schemas']['Actor'];
           };
@@ -8504,6 +8701,107 @@ export interface operations {
             lastUsedAt: string | null;
             revokedAt: string | null;
             recordedBy: components['schemas']['Actor'];
+          };
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listAuditLog: {
+    parameters: {
+      query?: {
+        /** @description page size, at most 200 */
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditEntry'][];
+            /** @description null on the last page */
+            nextCursor: string | null;
           };
         };
       };
