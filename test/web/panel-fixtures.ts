@@ -177,15 +177,23 @@ export function owner(locale: Locale = 'en'): SellerContext {
   return sellerAs(locale, { role: 'owner', permissions: ALL_PERMISSIONS });
 }
 
-export function collaborator(locale: Locale, permissions: Permission[]): SellerContext {
-  return sellerAs(locale, { role: 'collaborator', permissions: new Set(permissions), collaboratorId: 'col_1' });
+export function collaborator(locale: Locale, permissions: Permission[], tenantId = TENANT): SellerContext {
+  return sellerAs(
+    locale,
+    { role: 'collaborator', permissions: new Set(permissions), collaboratorId: 'col_1' },
+    tenantId,
+  );
 }
 
-function sellerAs(locale: Locale, who: Pick<Principal, 'role' | 'permissions' | 'collaboratorId'>): SellerContext {
+function sellerAs(
+  locale: Locale,
+  who: Pick<Principal, 'role' | 'permissions' | 'collaboratorId'>,
+  tenantId = TENANT,
+): SellerContext {
   return {
     user: { id: 'usr_1', email: 'seller@example.com', name: 'Seller' },
-    accounts: [{ tenantId: TENANT, tenantName: 'Estúdio Luz', role: who.role }],
-    principal: { tenantId: TENANT, keyId: 'usr_1', userId: 'usr_1', ...who },
+    accounts: [{ tenantId, tenantName: 'Estúdio Luz', role: who.role }],
+    principal: { tenantId, keyId: 'usr_1', userId: 'usr_1', ...who },
     tenantName: 'Estúdio Luz',
     csrfToken: 'csrf-token-value',
     locale,
