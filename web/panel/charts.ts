@@ -32,7 +32,7 @@ const CHART_CONFIG = {
   aria: false,
   font: 'system-ui, sans-serif',
   axis: { labelFontSize: 12, titleFontSize: 12, labelColor: '#1b1f24', titleColor: '#1b1f24', gridColor: '#e3e6ea' },
-  legend: { labelFontSize: 12, titleFontSize: 12, labelColor: '#1b1f24', titleColor: '#1b1f24', orient: 'bottom' },
+  legend: { labelFontSize: 12, labelLimit: 0, labelColor: '#1b1f24', titleColor: '#1b1f24', orient: 'bottom' },
   view: { stroke: null },
 } as const;
 
@@ -67,8 +67,12 @@ export function stripStyles(svg: string): string {
   return svg.replace(/\sstyle="[^"]*"/g, '').replace(/<style[\s\S]*?<\/style>/g, '');
 }
 
-/** The root `<svg>` becomes one image with a name and a description (its marks are not read one by one). */
-function nameSvg(svg: string, title: string, description: string): string {
+/**
+ * The root `<svg>` becomes one image with a name and a description. The roles and ARIA vega still
+ * writes on some marks go: inside an image they would be nameless images of their own.
+ */
+function nameSvg(drawn: string, title: string, description: string): string {
+  const svg = drawn.replace(/\s(role|aria-[a-z]+)="[^"]*"/g, '');
   const open = svg.indexOf('>');
   const root = svg
     .slice(0, open)
