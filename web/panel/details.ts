@@ -7,7 +7,8 @@ import type { PaymentDetails, TimelineEntry } from '../../application/reports';
 import { safeHref } from '../page-frame';
 import type { SellerPage } from '../seller/render';
 import { channelName, type PanelWords } from './overview';
-import { PANEL_PATHS, detailsHref } from './tracking';
+import { PANEL_PATHS } from './navigation';
+import { detailsHref } from './tracking';
 
 export interface TimelineLine {
   at: string;
@@ -134,7 +135,9 @@ function presentEntry(entry: TimelineEntry, { copy, format }: PanelWords): Timel
     at: entry.at,
     when: format.instant(entry.at),
     what:
-      entry.kind === 'attempt' && entry.channel ? d.attempt({ channel: channelName(copy, entry.channel) }) : entry.type,
+      entry.kind === 'attempt' && entry.channel
+        ? d.attempt({ channel: channelName(copy, entry.channel) })
+        : ((copy.events as Record<string, string>)[entry.type] ?? entry.type),
     kind: entry.kind,
     facts,
     who: entry.actor ? `${actorKind} · ${entry.actor.id}` : null,

@@ -5,7 +5,7 @@
 import type { AgentTaskRow } from '../../db/conversation-repository';
 import type { SellerPage } from '../seller/render';
 import type { PanelWords } from './overview';
-import { PANEL_PATHS } from './tracking';
+import { PANEL_PATHS } from './navigation';
 
 export interface TaskLine {
   id: string;

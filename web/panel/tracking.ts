@@ -6,15 +6,8 @@ import type { TrackingPage, TrackingRow } from '../../application/reports';
 import type { SellerPage } from '../seller/render';
 import type { FilterForm } from './filter-form';
 import { filterQuery } from './filters';
+import { PANEL_PATHS } from './navigation';
 import type { PanelWords } from './overview';
-
-export const PANEL_PATHS = {
-  overview: '/app/overview',
-  payments: '/app/payments',
-  tasks: '/app/tasks',
-  trackingCsv: '/app/exports/payments.csv',
-  attributionCsv: '/app/exports/attribution.csv',
-} as const;
 
 export interface TrackingLine {
   href: string | null;

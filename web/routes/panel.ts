@@ -24,7 +24,8 @@ import { type PanelFilters, type ReadFilters, readFilters } from '../panel/filte
 import { panelFormat } from '../panel/format';
 import { type PanelWords, presentOverview } from '../panel/overview';
 import { presentTasks } from '../panel/tasks';
-import { PANEL_PATHS, presentTracking } from '../panel/tracking';
+import { PANEL_ACCESS, PANEL_PATHS } from '../panel/navigation';
+import { presentTracking } from '../panel/tracking';
 import type { SellerRouteDeps } from '../seller/context';
 import { renderSellerPage } from '../seller/render';
 
@@ -33,7 +34,7 @@ const TASKS_PER_PAGE = 50;
 const panelRoutes: FastifyPluginAsync<SellerRouteDeps> = async (app, deps) => {
   const reports: Reports = deps.reports;
 
-  app.get(PANEL_PATHS.overview, { config: { permission: 'reports:read' } }, async (request, reply) => {
+  app.get(PANEL_PATHS.overview, { config: { ...PANEL_ACCESS.reports } }, async (request, reply) => {
     const view = viewOf(request, deps.now());
     const { read, words } = view;
     const form = formOf('overview', PANEL_PATHS.overview, view);
@@ -56,7 +57,7 @@ const panelRoutes: FastifyPluginAsync<SellerRouteDeps> = async (app, deps) => {
     );
   });
 
-  app.get(PANEL_PATHS.payments, { config: { permission: 'reports:read' } }, async (request, reply) => {
+  app.get(PANEL_PATHS.payments, { config: { ...PANEL_ACCESS.reports } }, async (request, reply) => {
     const view = viewOf(request, deps.now());
     if (view.read.problems.length > 0) return sendTracking(reply, view, null);
     return sendTracking(reply, view, await reports.tracking(trackingQuery(request, view.read.filters)));
@@ -64,13 +65,13 @@ const panelRoutes: FastifyPluginAsync<SellerRouteDeps> = async (app, deps) => {
 
   app.get<{ Params: { installmentId: string } }>(
     `${PANEL_PATHS.payments}/:installmentId`,
-    { config: { permission: 'reports:read' } },
+    { config: { ...PANEL_ACCESS.reports } },
     async (request, reply) => details(request, reply, { installmentId: request.params.installmentId }),
   );
 
   app.get<{ Params: { purchaseId: string; number: string } }>(
     '/app/purchases/:purchaseId/installments/:number',
-    { config: { permission: 'reports:read' } },
+    { config: { ...PANEL_ACCESS.reports } },
     async (request, reply) => {
       const number = /^[1-9]\d{0,3}$/.test(request.params.number) ? Number(request.params.number) : null;
       if (number === null) return notFound(request, reply);
@@ -84,7 +85,7 @@ const panelRoutes: FastifyPluginAsync<SellerRouteDeps> = async (app, deps) => {
     return renderSellerPage(reply, 'panel-payment', presentDetails(found, wordsOf(request)));
   }
 
-  app.get(PANEL_PATHS.tasks, { config: { permission: 'conversations:read' } }, async (request, reply) => {
+  app.get(PANEL_PATHS.tasks, { config: { ...PANEL_ACCESS.tasks } }, async (request, reply) => {
     const { tenantId } = request.seller.principal;
     const words = wordsOf(request);
     const lang = keptLang(request);
@@ -100,14 +101,14 @@ const panelRoutes: FastifyPluginAsync<SellerRouteDeps> = async (app, deps) => {
     return renderSellerPage(reply, 'panel-tasks', presentTasks(tasks, installments, words, { lang, badCursor: false }));
   });
 
-  app.get(PANEL_PATHS.trackingCsv, { config: { permission: 'reports:read' } }, async (request, reply) => {
+  app.get(PANEL_PATHS.trackingCsv, { config: { ...PANEL_ACCESS.reports } }, async (request, reply) => {
     const view = viewOf(request, deps.now());
     if (view.read.problems.length > 0) return sendTracking(reply, view, null);
     const { cursor: _cursor, ...query } = trackingQuery(request, view.read.filters);
     return sendCsv(reply, `payments-${query.from}-${query.to}.csv`, reports.trackingCsv(query));
   });
 
-  app.get(PANEL_PATHS.attributionCsv, { config: { permission: 'reports:read' } }, async (request, reply) => {
+  app.get(PANEL_PATHS.attributionCsv, { config: { ...PANEL_ACCESS.reports } }, async (request, reply) => {
     const view = viewOf(request, deps.now());
     if (view.read.problems.length > 0) return sendTracking(reply, view, null);
     const filter = reportFilter(request, view.read.filters);

@@ -1,5 +1,5 @@
 import type { Channel } from '../../../domain/channels';
-import type { Actor, Outcome, Stage } from '../../../domain/journey';
+import type { Actor, AuditEvent, Outcome, Stage } from '../../../domain/journey';
 import type { EntryStanding } from '../../../domain/ledger';
 import type { FilterProblem } from '../filters';
 
@@ -37,6 +37,8 @@ export interface PanelCopy {
   stages: Record<Stage, string>;
   outcomes: Record<Outcome, string>;
   actors: Record<Actor['kind'], string>;
+  /** A journey's events on the timeline (a type this build does not know shows its code). */
+  events: Record<AuditEvent['type'], string>;
   overview: {
     title: string;
     period: (v: { from: string; to: string }) => string;
