@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { PANEL_COPY } from '../../web/panel/copy';
-import { collaborator, fakeReports, owner, panelApp, TENANT } from './panel-fixtures';
+import { EMPTY_OVERVIEW, collaborator, fakeReports, owner, panelApp, TENANT } from './panel-fixtures';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -135,6 +135,18 @@ describe('panel routes', () => {
 
     app = await panelApp({ seller: () => collaborator('en', ['conversations:read', 'journeys:read']) });
     for (const url of urls) expect((await app.inject(url)).statusCode, url).toBe(403);
+  });
+
+  it('says plainly when the period holds nothing, and draws no chart', async () => {
+    app = await panelApp({
+      reports: fakeReports({ overview: EMPTY_OVERVIEW, curve: [], daily: [] }),
+      seller: () => owner('pt-BR'),
+    });
+    const response = await app.inject('/app/overview?from=2020-01-01&to=2020-01-31');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(PANEL_COPY['pt-BR'].overview.empty);
+    expect(response.body).not.toContain('<svg');
+    expect(response.body).not.toContain(PANEL_COPY['pt-BR'].overview.kpis);
   });
 
   it('sends the pages with the seller app headers (no cache, a CSP without inline styles)', async () => {

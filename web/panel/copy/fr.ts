@@ -132,7 +132,7 @@ export const fr: PanelCopy = {
     installmentOf: ({ n }) => `Nº ${n}`,
     product: 'Produit',
     buyer: 'Acheteur',
-    dueDate: 'Échéance',
+    dueDate: 'Date d’échéance',
     amount: 'Montant',
     paid: 'Payé',
     outstanding: 'Restant dû',
