@@ -45,6 +45,13 @@ describe('panel filters', () => {
     });
   });
 
+  it('ends a period that starts in the future where it starts, as the reports API does', () => {
+    expect(readFilters({ from: '2026-04-01' }, TODAY)).toMatchObject({
+      filters: { from: '2026-04-01', to: '2026-04-01' },
+      problems: [],
+    });
+  });
+
   it('falls back to today for the default start when the end cannot be read', () => {
     expect(readFilters({ to: '2026-13-01' }, TODAY)).toMatchObject({
       values: { from: '2026-02-14' },
@@ -70,7 +77,7 @@ describe('panel filters', () => {
 
   it('refuses a period that ends before it starts, or longer than a year', () => {
     expect(readFilters({ from: '2026-03-10', to: '2026-03-01' }, TODAY).problems).toEqual([
-      { field: 'from', problem: 'from_after_to' },
+      { field: 'to', problem: 'from_after_to' },
     ]);
     expect(readFilters({ from: '2025-01-01', to: '2026-01-02' }, TODAY).problems).toEqual([
       { field: 'from', problem: 'period_too_long' },

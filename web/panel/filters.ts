@@ -70,7 +70,8 @@ export function readFilters(query: unknown, today: LocalDate): ReadFilters {
   const values = Object.fromEntries(FILTER_FIELDS.map((f) => [f, text(raw[f])])) as Record<FilterField, string>;
   const refuse = (field: FilterField, problem: FilterProblem) => problems.push({ field, problem });
 
-  values.to ||= today;
+  // The reports API's defaults (domain/reports.ts on the reports branch): a start in the future ends there.
+  values.to ||= isLocalDate(values.from) && values.from > today ? values.from : today;
   values.from ||= addDays(isLocalDate(values.to) ? values.to : today, -(DEFAULT_PERIOD_DAYS - 1));
   const datesRead = (['from', 'to'] as const).filter((field) => {
     const ok = isLocalDate(values[field]);
@@ -79,7 +80,7 @@ export function readFilters(query: unknown, today: LocalDate): ReadFilters {
   });
   if (datesRead.length === 2) {
     const days = daysBetween(values.from, values.to);
-    if (days < 0) refuse('from', 'from_after_to');
+    if (days < 0) refuse('to', 'from_after_to');
     else if (days + 1 > MAX_PERIOD_DAYS) refuse('from', 'period_too_long');
   }
 

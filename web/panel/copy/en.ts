@@ -22,7 +22,7 @@ export const en: PanelCopy = {
   },
   problems: {
     invalid_date: 'Enter a date such as 2026-03-31.',
-    from_after_to: 'The start of the period must not be after its end.',
+    from_after_to: 'The end of the period must not be before its start.',
     period_too_long: 'Choose a period of at most a year.',
     invalid_id: 'Enter an ID without spaces, up to 200 characters.',
     invalid_country: 'Enter the country’s two-letter code, such as BR.',

@@ -22,7 +22,7 @@ export const es: PanelCopy = {
   },
   problems: {
     invalid_date: 'Escribe una fecha como 2026-03-31.',
-    from_after_to: 'El inicio del período no puede ser posterior a su fin.',
+    from_after_to: 'El fin del período no puede ser anterior a su inicio.',
     period_too_long: 'Elige un período de un año como máximo.',
     invalid_id: 'Escribe un ID sin espacios, de hasta 200 caracteres.',
     invalid_country: 'Escribe el código de dos letras del país, como BR.',

@@ -22,7 +22,7 @@ export const fr: PanelCopy = {
   },
   problems: {
     invalid_date: 'Saisissez une date comme 2026-03-31.',
-    from_after_to: 'Le début de la période ne peut pas être après sa fin.',
+    from_after_to: 'La fin de la période ne peut pas être avant son début.',
     period_too_long: 'Choisissez une période d’un an au plus.',
     invalid_id: 'Saisissez un identifiant sans espace, de 200 caractères au plus.',
     invalid_country: 'Saisissez le code du pays en deux lettres, comme FR.',

@@ -22,7 +22,7 @@ export const ptBR: PanelCopy = {
   },
   problems: {
     invalid_date: 'Informe uma data como 2026-03-31.',
-    from_after_to: 'O início do período não pode ser depois do fim.',
+    from_after_to: 'O fim do período não pode ser antes do início.',
     period_too_long: 'Escolha um período de no máximo um ano.',
     invalid_id: 'Informe um ID sem espaços, com até 200 caracteres.',
     invalid_country: 'Informe o código de duas letras do país, como BR.',
