@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { e2e, skipWithout } from '../e2e/servers';
 
 export const VIEWPORTS = { phone: { width: 360, height: 800 }, desktop: { width: 1280, height: 900 } } as const;
-export type Viewport = (typeof VIEWPORTS)[keyof typeof VIEWPORTS];
+export type Viewport = { width: number; height: number };
 
 export interface ChromiumPlan {
   path: string | null;
