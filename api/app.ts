@@ -41,6 +41,7 @@ import webhookEndpointRoutes from './routes/webhook-endpoints';
 import type { WebhookEndpointDeps } from '../application/webhook-endpoints';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import buyerAreaRoutes from '../web/routes/buyer-area';
+import { type SellerAppOptions, sellerApp } from '../web/seller/app';
 
 export interface AppDeps {
   db: Database;
@@ -79,6 +80,11 @@ export interface AppDeps {
   tracing?: Tracing | null;
   /** Where what the API learns of journeys (providers' reports, late payments, closes) goes out to webhooks. */
   webhookPublisher?: JourneyWebhookPublisher;
+  /**
+   * The seller app under /app: sign-in, sessions, and the pages (`routes`: the panel's and the
+   * team's plugins); none = no /app at all. Its clock is `now`.
+   */
+  sellerApp?: Omit<SellerAppOptions, 'db' | 'now'>;
 }
 
 /**
@@ -170,6 +176,8 @@ export async function buildApp(deps: AppDeps) {
     linkKeys: webhookSettings.linkKeys,
     secureCookies: webhookSettings.publicBaseUrl?.startsWith('https:') ?? false,
   });
+  // The seller's app: pages for people signed in by an emailed link, in a scope of its own.
+  if (deps.sellerApp) await app.register(sellerApp, { ...deps.sellerApp, db: deps.db, now: deps.now ?? Date.now });
 
   await app.register(async (authenticated) => {
     // Before the key lookup: an address that keeps failing costs no database work.

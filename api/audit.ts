@@ -2,10 +2,18 @@ import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../db/audit-repository';
 import type { Database } from '../db/client';
 
-/** Who made a request: the key, and for a collaborator's key who and through which profile. */
+/**
+ * Who made a request: the key (or, through a seller-app session, the signed-in person: `userId`,
+ * which is then also the `keyId`), and for a collaborator who and through which profile.
+ */
 export function recordedBy(request: FastifyRequest) {
-  const { keyId, collaboratorId, profileId } = request.principal;
-  return { keyId, ...(collaboratorId && { collaboratorId }), ...(profileId && { profileId }) };
+  const { keyId, userId, collaboratorId, profileId } = request.principal;
+  return {
+    keyId,
+    ...(userId && { userId }),
+    ...(collaboratorId && { collaboratorId }),
+    ...(profileId && { profileId }),
+  };
 }
 
 /**

@@ -204,8 +204,13 @@ export const auditLog = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     tenantId: text('tenant_id').notNull(),
     action: text('action').notNull(),
-    /** The API key, and for a collaborator's key who and through which profile. */
-    actor: jsonb('actor').$type<{ keyId: string; collaboratorId?: string; profileId?: string }>().notNull(),
+    /**
+     * The API key, or the person signed in to the seller app (`userId`, also as `keyId`), and for a
+     * collaborator who and through which profile.
+     */
+    actor: jsonb('actor')
+      .$type<{ keyId: string; userId?: string; collaboratorId?: string; profileId?: string }>()
+      .notNull(),
     target: jsonb('target').$type<Record<string, unknown>>().notNull(),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
