@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/client';
 import {
   acceptSeat,
+  addTenantOwner,
   consumeLink,
   countLinksSince,
   dropUnusedInvites,
@@ -18,7 +19,7 @@ import {
   listAccounts,
   recordSignIn,
 } from '../db/user-repository';
-import { findTenant } from '../db/access-repository';
+import { ensureTenant, findTenant } from '../db/access-repository';
 import type { Locale } from '../domain/locales';
 import { withoutTrailingSlash } from '../domain/urls';
 import { newId } from './ids';
@@ -56,8 +57,8 @@ function newLinkToken(): { token: string; tokenHash: string } {
 
 export const linkTokenHash = (token: string) => sha256Hex(token);
 
-function appUrl(deps: SignInDeps, path: string, query: Record<string, string>): string {
-  return `${withoutTrailingSlash(deps.baseUrl)}${path}?${new URLSearchParams(query).toString()}`;
+function appUrl(baseUrl: string, path: string, query: Record<string, string>): string {
+  return `${withoutTrailingSlash(baseUrl)}${path}?${new URLSearchParams(query).toString()}`;
 }
 
 /**
@@ -71,18 +72,37 @@ export async function requestSignInLink(
   const email = request.email.toLowerCase();
   const user = await findUserByEmail(deps.db, email);
   if (!user || (await listAccounts(deps.db, user.id)).length === 0) return;
+  if ((await countLinksSince(deps.db, email, 'sign_in', new Date(deps.now() - LINK_WINDOW_MS))) >= LINKS_PER_ADDRESS)
+    return;
+  const { link, linkId } = await createSignInLink(deps, email, request.next);
+  await deps.mailer.send({ kind: 'sign_in', to: email, locale: request.locale, link, linkId });
+}
+
+/** A new sign-in link for the address, not sent (`npm run dev` prints its owner's at start). */
+export async function createSignInLink(
+  deps: Omit<SignInDeps, 'mailer'>,
+  email: string,
+  next?: string,
+): Promise<{ link: string; linkId: string }> {
   const now = deps.now();
-  if ((await countLinksSince(deps.db, email, 'sign_in', new Date(now - LINK_WINDOW_MS))) >= LINKS_PER_ADDRESS) return;
   const { token, tokenHash } = newLinkToken();
   await insertLink(deps.db, {
     tokenHash,
     purpose: 'sign_in',
-    email,
+    email: email.toLowerCase(),
     createdAt: new Date(now),
     expiresAt: new Date(now + SIGN_IN_LINK_TTL_MS),
   });
-  const link = appUrl(deps, '/app/sign-in/confirm', { token, ...(request.next && { next: request.next }) });
-  await deps.mailer.send({ kind: 'sign_in', to: email, locale: request.locale, link, linkId: tokenHash.slice(0, 16) });
+  const link = appUrl(deps.baseUrl, '/app/sign-in/confirm', { token, ...(next && { next }) });
+  return { link, linkId: tokenHash.slice(0, 16) };
+}
+
+/** Makes the person (by lower-case email) an owner of the tenant, both made if new; their user id. */
+export async function ensureTenantOwner(db: Database, tenantId: string, email: string): Promise<string> {
+  await ensureTenant(db, tenantId);
+  const user = await ensureUser(db, { newId: newId('usr'), email: email.toLowerCase() });
+  await addTenantOwner(db, tenantId, user.id);
+  return user.id;
 }
 
 /** Uses a sign-in link: the user it signs in, or null (unknown, used or expired). */
@@ -122,7 +142,7 @@ export function createInvitations(deps: SignInDeps & { locale?: Locale }): Invit
         kind: 'invite',
         to: request.email.toLowerCase(),
         locale: deps.locale ?? 'en',
-        link: appUrl(deps, '/app/invites/accept', { token }),
+        link: appUrl(deps.baseUrl, '/app/invites/accept', { token }),
         linkId: tokenHash.slice(0, 16),
         tenantName: tenant?.name ?? request.tenantId,
       });

@@ -13,6 +13,8 @@ export interface MessagePage {
   heading: string;
   lines: string[];
   link?: { href: string; label: string } | undefined;
+  /** Why the request was refused (the page's `data-refusal`, which tests read), when it was. */
+  refusal?: string | undefined;
 }
 
 const TEMPLATE = 'sign-in-message';
@@ -39,6 +41,7 @@ export function answerSignedOut(reply: FastifyReply): FastifyReply {
       heading: copy.signedOutTitle,
       lines: [copy.signedOutBody],
       link: { href: '/app/sign-in', label: copy.signInAgain },
+      refusal: 'signed_out',
     },
     401,
   );
@@ -52,7 +55,8 @@ export function answerRefused(reply: FastifyReply, refused: Refusal | 'not_your_
       : refused.reason === 'missing_permission'
         ? copy.missingPermission({ permission: refused.permission })
         : copy.ownerOnly;
-  return renderMessage(reply, { title: copy.forbiddenTitle, heading: copy.forbiddenTitle, lines: [why] }, 403);
+  const refusal = refused === 'not_your_account' ? refused : refused.reason;
+  return renderMessage(reply, { title: copy.forbiddenTitle, heading: copy.forbiddenTitle, lines: [why], refusal }, 403);
 }
 
 /** Signed in, but every seat was removed: say so, and offer sign-out. */
@@ -61,7 +65,7 @@ export function answerNoAccount(reply: FastifyReply, signOutToken: string): Fast
   return renderSignedOutPage(
     reply,
     TEMPLATE,
-    { title: copy.noneTitle, heading: copy.noneTitle, lines: [copy.noneBody] },
+    { title: copy.noneTitle, heading: copy.noneTitle, lines: [copy.noneBody], refusal: 'no_account' },
     { status: 403, signOutToken },
   );
 }
