@@ -10,7 +10,9 @@ import { createInvitations } from '../../application/sign-in';
 import { updateCollaborator } from '../../db/access-repository';
 import { listAudit } from '../../db/audit-repository';
 import { collaborators, permissionProfiles, signInLinks, users, webSessions } from '../../db/schema';
-import { countSessionsOf } from '../../db/session-store';
+import { countSessionsOf, deleteExpiredSessions } from '../../db/session-store';
+import { SELLER_COPY } from '../../web/seller/copy';
+import { wordedSignInEmail } from '../../web/seller/mailer';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import { type SellerHarness, seedCollaborator, seedOwner, startSellerApp } from './seller-support';
@@ -71,6 +73,33 @@ describeEachDatabase('seller app sign-in', (getDb) => {
     expect(rows.map((r) => r.tokenHash)).not.toContain(token);
     const email = seller.mailer.sent.find((e) => e.to === owner.email)!;
     expect(email.link).not.toContain(owner.email.split('@')[0]);
+  });
+
+  it('words the email and the pages in the browser’s language, or the one the page was asked in', async () => {
+    const owner = await seedOwner(getDb());
+    const browser = seller.browser();
+    browser.headers = { 'accept-language': 'pt-PT,pt;q=0.9,en;q=0.5' };
+    const form = await browser.get('/app/sign-in');
+    expect(form.body).toContain('<html lang="pt-BR">');
+    expect(form.body).toContain(SELLER_COPY['pt-BR'].signIn.submit);
+    const sent = await browser.post('/app/sign-in', { email: owner.email.toUpperCase() });
+    expect(sent.body).toContain(SELLER_COPY['pt-BR'].signIn.sentTitle);
+    expect(seller.mailer.sent.at(-1)).toMatchObject({ kind: 'sign_in', to: owner.email, locale: 'pt-BR' });
+    expect(wordedSignInEmail(seller.mailer.sent.at(-1)!).subject).toBe(SELLER_COPY['pt-BR'].emails.signInSubject);
+    await browser.get('/app/sign-in?lang=fr');
+    await browser.post('/app/sign-in', { email: owner.email, lang: 'fr' });
+    expect(seller.mailer.sent.at(-1)?.locale).toBe('fr');
+  });
+
+  it('sweeps expired session rows, and never reads one', async () => {
+    const owner = await seedOwner(getDb());
+    const browser = seller.browser();
+    await browser.signIn(owner.email);
+    clock += 9 * HOUR;
+    expect((await browser.get('/app/accounts')).statusCode).toBe(303);
+    expect(await countSessionsOf(getDb(), owner.userId)).toBe(1);
+    await deleteExpiredSessions(getDb(), new Date(clock));
+    expect(await countSessionsOf(getDb(), owner.userId)).toBe(0);
   });
 
   it('refuses a form with no email address or a malformed one, naming the field', async () => {
