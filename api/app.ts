@@ -45,6 +45,8 @@ import webhookEndpointRoutes from './routes/webhook-endpoints';
 import type { WebhookEndpointDeps } from '../application/webhook-endpoints';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import buyerAreaRoutes from '../web/routes/buyer-area';
+import { type SellerAppOptions, sellerApp } from '../web/seller/app';
+import { createInvitations } from '../application/sign-in';
 
 export interface AppDeps {
   db: Database;
@@ -89,6 +91,11 @@ export interface AppDeps {
   temporalUi?: { url: string; namespace: string } | null;
   /** Sends collaborators' invites (the seller app's sign-in links); none = inviting by email answers 503. */
   invitations?: Invitations;
+  /**
+   * The seller app under /app: sign-in, sessions, and the pages (`routes`: the panel's and the
+   * team's plugins); none = no /app at all. Its clock is `now`.
+   */
+  sellerApp?: Omit<SellerAppOptions, 'db' | 'now'>;
 }
 
 /**
@@ -180,6 +187,22 @@ export async function buildApp(deps: AppDeps) {
     linkKeys: webhookSettings.linkKeys,
     secureCookies: webhookSettings.publicBaseUrl?.startsWith('https:') ?? false,
   });
+  // One instance of each for the API and the pages: the same numbers, the same invites.
+  const now = deps.now ?? Date.now;
+  const temporalUi = deps.temporalUi ?? deps.sellerApp?.temporalUi ?? null;
+  const reports = deps.reports ?? createReports({ db: deps.db, now, temporalUi });
+  const invitations =
+    deps.invitations ??
+    (deps.sellerApp &&
+      createInvitations({
+        db: deps.db,
+        now,
+        mailer: deps.sellerApp.mailer,
+        baseUrl: deps.sellerApp.publicBaseUrl,
+      }));
+  // The seller's app: pages for people signed in by an emailed link, in a scope of its own.
+  if (deps.sellerApp)
+    await app.register(sellerApp, { ...deps.sellerApp, db: deps.db, now, reports, invitations, temporalUi });
 
   await app.register(async (authenticated) => {
     // Before the key lookup: an address that keeps failing costs no database work.
@@ -192,16 +215,12 @@ export async function buildApp(deps: AppDeps) {
       gateway: deps.gateway,
       policies: deps.policies,
       publisher: deps.webhookPublisher,
-      invitations: deps.invitations,
+      invitations,
     };
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(purchaseRoutes, routeDeps);
-    await authenticated.register(reportRoutes, {
-      reports:
-        deps.reports ?? createReports({ db: deps.db, now: deps.now ?? Date.now, temporalUi: deps.temporalUi ?? null }),
-      now: deps.now ?? Date.now,
-    });
+    await authenticated.register(reportRoutes, { reports, now });
     await authenticated.register(conversationRoutes, {
       ...routeDeps,
       conversations: deps.conversations,

@@ -8,7 +8,7 @@ export function isBuiltInProfileId(id: string): id is BuiltInProfileId {
 }
 
 /** The permissions of a profile: built-in profiles need no row; a custom one comes from its row. */
-function profilePermissions(profileId: string, row: string[] | null): string[] | null {
+export function profilePermissions(profileId: string, row: string[] | null): string[] | null {
   if (isBuiltInProfileId(profileId)) return [...BUILT_IN_PROFILES[profileId].permissions];
   return row;
 }

@@ -43,6 +43,10 @@ export interface StartApiOptions {
   temporalUi?: AppDeps['temporalUi'];
   /** Sends collaborators' invites (a recording double); none by default (inviting by email answers 503). */
   invitations?: AppDeps['invitations'];
+  /** The seller app under /app (sessions, sign-in, pages); none by default. */
+  sellerApp?: AppDeps['sellerApp'];
+  /** Which proxies to believe (tests of https behind a proxy); none by default. */
+  trustProxy?: AppDeps['trustProxy'];
 }
 
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
@@ -93,6 +97,8 @@ export async function startApi(
     ...(options.webhookPublisher && { webhookPublisher: options.webhookPublisher }),
     ...(options.temporalUi && { temporalUi: options.temporalUi }),
     ...(options.invitations && { invitations: options.invitations }),
+    ...(options.sellerApp && { sellerApp: options.sellerApp }),
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

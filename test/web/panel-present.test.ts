@@ -11,10 +11,9 @@ import { presentDetails } from '../../web/panel/details';
 import { presentFilterForm } from '../../web/panel/filter-form';
 import { readFilters } from '../../web/panel/filters';
 import { panelFormat } from '../../web/panel/format';
-import { panelNavigation } from '../../web/panel/navigation';
 import { type PanelWords, presentOverview } from '../../web/panel/overview';
 import { presentTasks } from '../../web/panel/tasks';
-import { ATTRIBUTION, CURVE, DAILY, DETAILS, EMPTY_OVERVIEW, OVERVIEW, collaborator, owner } from './panel-fixtures';
+import { ATTRIBUTION, CURVE, DAILY, DETAILS, EMPTY_OVERVIEW, OVERVIEW } from './panel-fixtures';
 
 const words = (locale: Locale): PanelWords => ({ copy: PANEL_COPY[locale], format: panelFormat(locale), locale });
 
@@ -148,23 +147,5 @@ describe('panel details', () => {
   it('drops a Temporal UI link that is not http(s)', () => {
     const details = { ...DETAILS, installment: { ...DETAILS.installment, temporalUiUrl: 'javascript:alert(1)' } };
     expect(presentDetails(details, words('en')).temporal).toBeNull();
-  });
-});
-
-describe('panel navigation', () => {
-  it('offers only the pages the person may open, marking the current one', () => {
-    const analyst = collaborator('fr', ['reports:read']).principal;
-    expect(panelNavigation({ locale: 'fr', principal: analyst }, '/app/payments/inst_2')).toEqual({
-      label: PANEL_COPY.fr.nav.label,
-      links: [
-        { href: '/app/overview', label: PANEL_COPY.fr.nav.overview, current: false },
-        { href: '/app/payments', label: PANEL_COPY.fr.nav.payments, current: true },
-      ],
-    });
-    const agent = collaborator('en', ['conversations:read']).principal;
-    expect(panelNavigation({ locale: 'en', principal: agent }, '/app/tasks').links.map((l) => l.href)).toEqual([
-      '/app/tasks',
-    ]);
-    expect(panelNavigation({ locale: 'en', principal: owner().principal }, '/app').links).toHaveLength(3);
   });
 });
