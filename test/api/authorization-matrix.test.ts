@@ -48,8 +48,9 @@ interface DiscoveredRoute {
 
 /**
  * Routes outside authentication: the docs, the health check, provider webhooks, unsubscribe links
- * and the buyer's payment area (those authenticate by signature and have their own tests), and
- * the pages' stylesheet. Everything else needs a key.
+ * and the buyer's payment area (those authenticate by signature and have their own tests), the
+ * pages' stylesheet, and the seller app's pages (sessions, not keys: their own matrix is
+ * test/web/seller-authorization.test.ts). Everything else needs a key.
  */
 const isPublic = (url: string) =>
   url === '/health' ||
@@ -58,7 +59,9 @@ const isPublic = (url: string) =>
   url.startsWith('/webhooks/') ||
   url.startsWith('/unsubscribe/') ||
   url.startsWith('/pay/') ||
-  url.startsWith('/assets/');
+  url.startsWith('/assets/') ||
+  url === '/app' ||
+  url.startsWith('/app/');
 
 function collect(into: DiscoveredRoute[]) {
   return (route: RouteOptions) => {
