@@ -58,10 +58,21 @@ async function migratePostgresLocked(url: string): Promise<void> {
   }
 }
 
+/**
+ * What every session of ours runs with. No JIT compilation: our statements are short, and a
+ * report over a month of a big tenant's ledger looks costly enough to the planner to spend
+ * seconds compiling what runs in less (4.5 s of 5.2 s at 1M installments).
+ */
+export const SESSION_SETTINGS = { jit: 'off' } as const;
+
 export function openDatabase(options: DatabaseOptions = {}): DatabaseHandle {
   const { url } = options;
   if (url) {
-    const sql = postgres(url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const sql = postgres(url, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: SESSION_SETTINGS,
+    });
     const db = drizzlePostgres(sql, { schema }) as unknown as Database;
     return {
       db,
