@@ -481,6 +481,10 @@ export const purchaseInstallments = pgTable(
     primaryKey({ columns: [t.tenantId, t.purchaseId, t.number] }),
     // The reports' periods: a tenant's installments due between two dates, in tracking's page order.
     index('purchase_installments_tenant_due_idx').on(t.tenantId, t.dueDate, t.purchaseId, t.number),
+    // A payment's details are asked for by the payment system's installment id.
+    index('purchase_installments_installment_idx')
+      .on(t.tenantId, t.installmentId)
+      .where(sql`${t.installmentId} is not null`),
     foreignKey({
       name: 'purchase_installments_purchase_fk',
       columns: [t.tenantId, t.purchaseId],

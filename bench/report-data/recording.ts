@@ -73,23 +73,33 @@ export async function explain(db: Database, statement: RecordedStatement): Promi
 }
 
 /**
- * The big tables the plan reads whole: a sequential scan, or an index read from end to end (no
- * index condition: what the planner does instead when sequential scans are off and no index
- * serves the query). "Seq Scan on journeys", "full Index Scan on purchases"…
+ * The big tables the plan reads whole — a sequential scan — or reads all of a tenant's rows of:
+ * an index read with no condition, or with none but the tenant (what the planner does instead
+ * when sequential scans are off and no index serves the query). "Seq Scan on journeys",
+ * "Index Scan on purchases of a whole tenant"…
  */
 export function fullScansOfBigTables(plan: PlanNode): string[] {
   const found: string[] = [];
-  const walk = (node: PlanNode) => {
-    const table = node['Relation Name'] ?? '';
+  const walk = (node: PlanNode, table: string) => {
     if ((BIG_TABLES as readonly string[]).includes(table)) {
       if (node['Node Type'] === 'Seq Scan') found.push(`Seq Scan on ${table}`);
-      else if (/^Index (Only )?Scan$/.test(node['Node Type']) && !node['Index Cond'])
-        found.push(`full ${node['Node Type']} on ${table}`);
+      else if (/Index (Only )?Scan$/.test(node['Node Type']) && !constrainsMoreThanTenant(node['Index Cond']))
+        found.push(`${node['Node Type']} on ${table} of a whole tenant`);
     }
-    node.Plans?.forEach(walk);
+    // A bitmap index scan names no table: its bitmap heap scan above it does.
+    node.Plans?.forEach((child) =>
+      walk(child, child['Relation Name'] ?? (child['Node Type'] === 'Bitmap Index Scan' ? table : '')),
+    );
   };
-  walk(plan);
+  walk(plan, plan['Relation Name'] ?? '');
   return [...new Set(found)];
+}
+
+/** Whether an index condition compares some column besides `tenant_id` (to a value, another row, or null). */
+function constrainsMoreThanTenant(condition: string | undefined): boolean {
+  if (!condition) return false;
+  const rest = condition.replace(/\(([a-z_0-9]+\.)?tenant_id = [^()]*(\([^()]*\))?[^()]*\)/g, '');
+  return /[=<>]|IS NULL\)/.test(rest);
 }
 
 /** The full scans of big tables in the plans of these statements (the reads among them). */
@@ -116,7 +126,9 @@ export async function inRolledBackTransaction(
     await client
       .begin(async (tx) => {
         if (prepare) await tx.unsafe(prepare);
-        await work(drizzle(tx as unknown as postgres.Sql, { schema }) as unknown as Database);
+        // drizzle reads the client's options (its type parsers), which a transaction's handle lacks.
+        const session = Object.assign(tx, { options: client.options }) as unknown as postgres.Sql;
+        await work(drizzle(session, { schema }) as unknown as Database);
         throw new RolledBack();
       })
       .catch((err: unknown) => {
