@@ -33,8 +33,10 @@ import profileRoutes from './routes/profiles';
 import tenantRoutes from './routes/tenant';
 import journeyRoutes from './routes/journeys';
 import type { PolicyCatalog } from '../application/policy-catalog';
+import { type Reports, createReports } from '../application/reports';
 import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
+import reportRoutes from './routes/reports';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 import webhookEndpointRoutes from './routes/webhook-endpoints';
@@ -79,6 +81,10 @@ export interface AppDeps {
   tracing?: Tracing | null;
   /** Where what the API learns of journeys (providers' reports, late payments, closes) goes out to webhooks. */
   webhookPublisher?: JourneyWebhookPublisher;
+  /** The seller's numbers; by default read from `db` (createReports). */
+  reports?: Reports;
+  /** TEMPORAL_UI_URL and the namespace, for the payment details' link to a journey's workflow; none = no link. */
+  temporalUi?: { url: string; namespace: string } | null;
 }
 
 /**
@@ -181,6 +187,11 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(purchaseRoutes, routeDeps);
+    await authenticated.register(reportRoutes, {
+      reports:
+        deps.reports ?? createReports({ db: deps.db, now: deps.now ?? Date.now, temporalUi: deps.temporalUi ?? null }),
+      now: deps.now ?? Date.now,
+    });
     await authenticated.register(conversationRoutes, {
       ...routeDeps,
       conversations: deps.conversations,

@@ -23,6 +23,14 @@ import type { Channel } from '../domain/channels';
 import type { LocalDate } from '../domain/local-time';
 import type { EntryStanding } from '../domain/ledger';
 
+import type { Database } from '../db/client';
+import { expectedUpcomingSql, inRecoveryNowSql, periodTotalsSql } from '../db/report-overview';
+import { overviewOf } from '../domain/reports';
+import { attributionPage, attributionReport, dailyRecovered, recoveryCurve } from './report-attribution';
+import { attributionCsv, trackingCsv } from './report-csv';
+import { paymentDetails } from './report-details';
+import { trackingPage } from './report-tracking';
+
 export interface ReportFilter {
   tenantId: string;
   from: LocalDate;
@@ -176,4 +184,36 @@ export interface Reports {
   /** CSV text in chunks (header first), every row of the filter, for streaming. */
   trackingCsv(query: TrackingQuery): AsyncIterable<string>;
   attributionCsv(filter: ReportFilter & { windowDays?: number }): AsyncIterable<string>;
+}
+
+export { BadReportCursor } from './report-cursor';
+
+export interface ReportsDeps {
+  db: Database;
+  now: () => number;
+  /** The Temporal UI and namespace the details link to; null when unknown. */
+  temporalUi: { url: string; namespace: string } | null;
+}
+
+export function createReports(deps: ReportsDeps): Reports {
+  const { db, now } = deps;
+  return {
+    async overview(filter) {
+      const at = now();
+      const [period, recoveryNow, upcoming] = await Promise.all([
+        periodTotalsSql(db, filter, at),
+        inRecoveryNowSql(db, filter, at),
+        expectedUpcomingSql(db, filter, at),
+      ]);
+      return overviewOf({ period, recoveryNow, upcoming }, filter.currency);
+    },
+    tracking: (query) => trackingPage(db, query, now()),
+    paymentDetails: (tenantId, ref) => paymentDetails(deps, tenantId, ref),
+    attribution: (filter) => attributionReport(db, filter, now()),
+    attributionRows: (filter) => attributionPage(db, filter, now()),
+    recoveryCurve: (filter) => recoveryCurve(db, filter, now()),
+    dailyRecovered: (filter) => dailyRecovered(db, filter, now()),
+    trackingCsv: (query) => trackingCsv(db, query, now()),
+    attributionCsv: (filter) => attributionCsv(db, filter, now()),
+  };
 }

@@ -39,6 +39,8 @@ export interface StartApiOptions {
   webhookTargets?: WebhookTargetSettings;
   /** Where the API publishes to the tenants' webhooks; none by default. */
   webhookPublisher?: AppDeps['webhookPublisher'];
+  /** The Temporal UI the payment details link to; none by default. */
+  temporalUi?: AppDeps['temporalUi'];
 }
 
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
@@ -87,6 +89,7 @@ export async function startApi(
     ...(options.metrics && { metrics: options.metrics }),
     ...(options.tracing && { tracing: options.tracing }),
     ...(options.webhookPublisher && { webhookPublisher: options.webhookPublisher }),
+    ...(options.temporalUi && { temporalUi: options.temporalUi }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),
