@@ -121,7 +121,7 @@ const MARKER_TABLE = 'bench_report_data';
 export async function openReportDatabase(
   adminUrl: string,
   installments: number,
-): Promise<{ handle: DatabaseHandle; counts: GeneratedCounts; generatedNow: boolean }> {
+): Promise<{ handle: DatabaseHandle; url: string; counts: GeneratedCounts; generatedNow: boolean }> {
   const name = installments === 1_000_000 ? 'dunning_bench_reports' : `dunning_bench_reports_${installments}`;
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -130,7 +130,7 @@ export async function openReportDatabase(
   const handle = openDatabase({ url: url.toString(), maxConnections: 4 });
   // New migrations (indexes) apply to the data already there.
   await handle.migrate();
-  if (generated) return { handle, counts: generated, generatedNow: false };
+  if (generated) return { handle, url: url.toString(), counts: generated, generatedNow: false };
   const bar = progressBar();
   try {
     const counts = await generateReportData(handle.db, installments, bar.progress);
@@ -140,7 +140,7 @@ export async function openReportDatabase(
         insert into ${MARKER_TABLE} (version, installments, counts)
         values (${GENERATOR_VERSION}, ${installments}, ${literal(JSON.stringify(counts))}::jsonb)`),
     );
-    return { handle, counts, generatedNow: true };
+    return { handle, url: url.toString(), counts, generatedNow: true };
   } finally {
     bar.stop();
   }

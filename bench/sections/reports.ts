@@ -60,6 +60,14 @@ function cases(installmentId: string): Case[] {
 
 const reportsOn = (db: Database) => createReports({ db, now: () => ANCHOR_NOW, temporalUi: null });
 
+/** Measures, saying what while it does (a case at 1M takes up to a minute). */
+async function measured(label: string, measure: () => Promise<number[]>): Promise<number[]> {
+  process.stdout.write(`  measuring ${label}… `);
+  const times = await measure();
+  console.log(`p50 ${fmt.ms(median(times))} (${times.length} calls)`);
+  return times;
+}
+
 const percentile = (values: readonly number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -84,7 +92,7 @@ export const reports: Section = {
     const adminUrl = process.env.BENCH_REPORTS_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const size = Number(process.env.BENCH_REPORTS_INSTALLMENTS ?? 1_000_000);
     const started = Date.now();
-    const { handle, counts, generatedNow } = await openReportDatabase(adminUrl, size);
+    const { handle, url, counts, generatedNow } = await openReportDatabase(adminUrl, size);
     console.log(
       `  ${generatedNow ? 'generated' : 'reused'} ${counts.installments} ledger installments, ${counts.journeys} journeys, ` +
         `${counts.events} events, ${counts.attempts} attempts (${((Date.now() - started) / 1000).toFixed(0)} s)`,
@@ -93,25 +101,24 @@ export const reports: Section = {
       select installment_id from journeys where tenant_id = ${BIG_TENANT} and outcome = 'recovered'
       order by due_date desc limit 1`)) as unknown as { installment_id: string }[];
     await handle.close();
-    const url = new URL(adminUrl);
-    url.pathname = `/dunning_bench_reports${size === 1_000_000 ? '' : `_${size}`}`;
     const all = cases(sample!.installment_id);
     const calls = Math.max(MIN_CALLS, runs);
 
     // Indexed and naive are measured alike: one connection, in a transaction.
     const indexed = new Map<Case, number[]>();
-    await inRolledBackTransaction(url.toString(), '', async (db) => {
+    await inRolledBackTransaction(url, '', async (db) => {
       const r = reportsOn(db);
-      for (const c of all) indexed.set(c, await timings(() => c.call(r), calls));
+      for (const c of all) indexed.set(c, await measured(c.label, () => timings(() => c.call(r), calls)));
     });
     const naive = new Map<Case, number[]>();
     const drop = REPORT_INDEXES.map((name) => `drop index ${name}`).join('; ');
-    await inRolledBackTransaction(url.toString(), drop, async (db) => {
+    await inRolledBackTransaction(url, drop, async (db) => {
       const r = reportsOn(db);
-      for (const c of all) naive.set(c, await timings(() => c.call(r), NAIVE_CALLS, NAIVE_BUDGET_MS));
+      for (const c of all)
+        naive.set(c, await measured(`naive ${c.label}`, () => timings(() => c.call(r), NAIVE_CALLS, NAIVE_BUDGET_MS)));
     });
 
-    const recording = recordingDatabase(url.toString());
+    const recording = recordingDatabase(url);
     const figures: Figure[] = [];
     try {
       const r = reportsOn(recording.db);
