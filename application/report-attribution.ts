@@ -21,7 +21,7 @@ import {
   type CurvePoint,
   type DailyRecovered,
   type ReportFilter,
-} from './reports';
+} from './report-types';
 import { BadReportCursor, decodeCursor, encodeCursor, isKeyText } from './report-cursor';
 import { DEFAULT_PAGE_SIZE } from './report-tracking';
 

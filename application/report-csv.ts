@@ -9,7 +9,7 @@ import { minorToDecimal } from '../domain/assistant/amounts';
 import { spreadsheetSafe } from '../domain/spreadsheet';
 import { attributionPage } from './report-attribution';
 import { trackingPage } from './report-tracking';
-import type { AttributionRow, ReportFilter, TrackingQuery, TrackingRow } from './reports';
+import type { AttributionRow, ReportFilter, TrackingQuery, TrackingRow } from './report-types';
 
 /** Rows per page read for an export. */
 const EXPORT_PAGE = 500;

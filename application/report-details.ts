@@ -10,7 +10,7 @@ import { redactText } from '../domain/redaction';
 import { purchaseAmounts } from '../domain/reports';
 import { journeyWorkflowId } from '../workflows/messages';
 import { trackingRow } from './report-tracking';
-import type { InstallmentRef, PaymentDetails, ReportsDeps, TimelineEntry } from './reports';
+import type { InstallmentRef, PaymentDetails, ReportsDeps, TimelineEntry } from './report-types';
 
 export async function paymentDetails(
   deps: ReportsDeps,

@@ -6,7 +6,7 @@ import type { Database } from '../db/client';
 import { type TrackingFactRow, type TrackingKey, trackingSql } from '../db/report-tracking';
 import { isLocalDate } from '../domain/local-time';
 import { BadReportCursor, decodeCursor, encodeCursor, isKeyText } from './report-cursor';
-import { type TrackingPage, type TrackingQuery, type TrackingRow } from './reports';
+import { type TrackingPage, type TrackingQuery, type TrackingRow } from './report-types';
 
 export const DEFAULT_PAGE_SIZE = 50;
 

@@ -83,6 +83,8 @@ export interface InstallmentResult {
   outstandingMinor: number;
   /** What a recovered installment got after its due date (capped); 0 for the others. */
   recoveredMinor: number;
+  /** Paid before the end of the due date in the buyer's zone (not capped). */
+  paidBeforeDueMinor: number;
 }
 
 /** An installment's standing and what it adds to the numbers, at `now`. */
@@ -111,6 +113,7 @@ export function installmentResult(facts: InstallmentFacts, now: number): Install
     paidMinor,
     outstandingMinor: state.outstandingMinor,
     recoveredMinor: cls === 'recovered' ? paidMinor - Math.min(paidBeforeDue, facts.amountMinor) : 0,
+    paidBeforeDueMinor: paidBeforeDue,
   };
 }
 

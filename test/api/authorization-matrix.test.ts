@@ -145,6 +145,9 @@ describe('authorization matrix: route discovery', () => {
       'POST /v1/keys',
       'PATCH /v1/tenant',
       'DELETE /v1/profiles/:profileId',
+      'GET /v1/reports/overview',
+      'GET /v1/reports/payments/:installmentId',
+      'GET /v1/reports/payments/export',
     ]) {
       expect(names).toContain(known);
     }

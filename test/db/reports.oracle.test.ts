@@ -16,8 +16,10 @@ import {
   expectedUpcoming,
   funnel,
   inRecoveryNow,
+  installmentResult,
   overviewOf,
   periodTotals,
+  purchaseAmounts,
   recoveryCurve,
   reportCurrency,
 } from '../../domain/reports';
@@ -33,6 +35,7 @@ import {
   REPORT_NOW,
   ledgerArb,
   oracleFacts,
+  purchaseKey,
   writeLedger,
 } from '../support/report-ledger';
 
@@ -191,6 +194,21 @@ describeEachDatabase('reports against the oracle', (getDb) => {
         );
 
         expect(await r.recoveryCurve({ ...filter, days: 20 })).toEqual(recoveryCurve(period, REPORT_NOW, 20));
+
+        const purchase = oracleFacts(tenantId, ledger).filter((f) => f.purchaseKey === purchaseKey(ledger[0]!));
+        const details = await r.paymentDetails(tenantId, { installmentId: purchase[0]!.installmentId! });
+        const expectedRows = purchase.map((f) => {
+          const result = installmentResult(f, REPORT_NOW);
+          const received = f.payments.reduce((sum, p) => sum + p.amountMinor, 0);
+          return { ...result, amountMinor: f.amountMinor, paidMinor: received, number: f.number };
+        });
+        expect(details?.amounts).toEqual(purchaseAmounts(expectedRows));
+        expect(details?.installments.map((i) => [i.installmentNumber, i.standing, i.paidMinor])).toEqual(
+          expectedRows.map((e) => [e.number, e.standing, e.paidMinor]),
+        );
+        const byNumber = { purchaseId: purchaseKey(ledger[0]!), number: purchase[0]!.number };
+        expect(await r.paymentDetails(tenantId, byNumber)).toEqual(details);
+        expect(await r.paymentDetails(`${tenantId}-other`, byNumber)).toBeNull();
         expect(await r.dailyRecovered(filter)).toEqual(dailyRecovered(period, REPORT_NOW, currency));
       }),
       { numRuns: 40 },
