@@ -6,6 +6,7 @@
 import { openTestDatabase, type DriverKind } from '../support/databases';
 import { startApi, TENANT_A_KEY } from '../api/support';
 import { createTenant } from '../../scripts/create-tenant';
+import { RecordingInvitations } from '../support/invitations';
 
 export interface ContractServer {
   /** The document the running app serves about itself. */
@@ -17,7 +18,8 @@ export interface ContractServer {
 
 export async function startContractServer(kind: DriverKind = 'pglite'): Promise<ContractServer> {
   const database = await openTestDatabase(kind);
-  const api = await startApi(database.db);
+  // Invites are recorded, as the installation's mailer would send them.
+  const api = await startApi(database.db, undefined, { invitations: new RecordingInvitations() });
   // The tenant as an operator creates it. The run authenticates with the installation's key from
   // the environment (API_KEYS), not a database key: its stateful phase lists keys and revokes
   // them, and revoking its own would leave every later request a 401.
