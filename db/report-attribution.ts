@@ -7,7 +7,7 @@
 import type { FunnelCounts, StepCredit } from '../domain/reports';
 import type { Database } from './client';
 import { RECOVERED, RECOVERED_MINOR } from './report-overview';
-import { DELIVERED_STATUSES, type PeriodFilter, ledgerFacts, sentAttempt } from './report-ledger';
+import { DELIVERED_STATUSES, type PeriodFilter, ledgerFacts, sentReminder } from './report-ledger';
 import { Statement } from './statement';
 
 /** Where a page of attribution rows ended: the payment's instant (ms) and the journey id. */
@@ -41,7 +41,7 @@ function attributed(s: Statement, filter: AttributionFilter, now: number): strin
     from (${facts}) f
     left join lateral (
       select a.step_index, a.channel, a.template, a.sent_at from attempts a
-      where a.tenant_id = ${s.value(filter.tenantId, 'text')} and a.journey_id = f.journey_id and ${sentAttempt(s, 'a')}
+      where a.tenant_id = ${s.value(filter.tenantId, 'text')} and a.journey_id = f.journey_id and ${sentReminder(s, 'a')}
         and a.sent_at < f.settled_at
         and a.sent_at >= f.settled_at - ${s.value(filter.windowDays, 'int')} * interval '24 hours'
       order by a.sent_at desc, a.id desc
@@ -99,7 +99,7 @@ export function funnelSql(
          and f.settled_at <= a.sent_at + ${s.value(filter.paidWithinDays, 'int')} * interval '24 hours'))::int as "paidWithin"
      from (${facts}) f
      join attempts a on a.tenant_id = ${s.value(filter.tenantId, 'text')} and a.journey_id = f.journey_id
-       and ${sentAttempt(s, 'a')}
+       and ${sentReminder(s, 'a')}
      group by a.step_index, a.channel, a.template`,
   );
 }

@@ -12,6 +12,7 @@
  *  - `purchase`: the installments of one purchase (a purchase of one is keyed by its installment's id).
  */
 import { CONTACT_STATUSES } from './contact-repository';
+import { CONFIRMATION_STEP_INDEX } from '../domain/delivery';
 import { statesOf } from './journey-state';
 import type { Statement } from './statement';
 
@@ -72,6 +73,11 @@ export const DELIVERED_STATUSES: readonly string[] = ['delivered', 'complained']
 /** `a.status in (…)` for the attempts that went out (the contact ledger's statuses) and have a send time. */
 export function sentAttempt(s: Statement, alias: string): string {
   return `${alias}.sent_at is not null and ${alias}.status = any(${s.value([...CONTACT_STATUSES], 'text[]')})`;
+}
+
+/** A sent step of the ladder (a reminder), not a payment's confirmation: what attribution and the funnel count. */
+export function sentReminder(s: Statement, alias: string): string {
+  return `${sentAttempt(s, alias)} and ${alias}.step_index <> ${s.value(CONFIRMATION_STEP_INDEX, 'int')}`;
 }
 
 /** The columns of a ledger installment, from the aliases pi (schedule), p (purchase), i (installment), j (journey). */

@@ -220,6 +220,14 @@ export function reminderDelivery(
   };
 }
 
+/** The step index of a confirmation's attempt: not a step of the ladder (reports count steps from 0). */
+export const CONFIRMATION_STEP_INDEX = -1;
+
+/** Whether an attempt was a step of the ladder (a reminder), not a confirmation. */
+export function isLadderStep(stepIndex: number): boolean {
+  return stepIndex >= 0;
+}
+
 /**
  * The delivery of a confirmation on `channel`, with the facts as they stood when it was owed
  * (the balance right after that payment, the dates of that change). One attempt per confirmation
@@ -235,8 +243,7 @@ export function confirmationDelivery(
     ...deliveryBase(subject, channel, journeyId),
     kind: 'confirmation',
     attemptId: `${journeyId}/${confirmationKey(owed.confirms, channel)}`,
-    // Not a step of the ladder.
-    stepIndex: -1,
+    stepIndex: CONFIRMATION_STEP_INDEX,
     requestedChannel: channel,
     template: owed.template,
     amountDueMinor: owed.amountDueMinor,

@@ -8,6 +8,7 @@
  * that brings the total to the amount settles it, on time when before the end of the due date in
  * the buyer's zone.
  */
+import { isLadderStep } from './delivery';
 import { type EntryStanding, type LedgerPayment, entryState, isOpenStanding } from './ledger';
 import {
   type LocalDate,
@@ -298,7 +299,7 @@ function lastAttemptBefore(attempts: readonly AttemptFacts[], paidAt: number, wi
   const earliest = paidAt - windowDays * MS_PER_DAY;
   let best: AttemptFacts | undefined;
   for (const a of attempts) {
-    if (a.sentAt >= paidAt || a.sentAt < earliest) continue;
+    if (!isLadderStep(a.stepIndex) || a.sentAt >= paidAt || a.sentAt < earliest) continue;
     if (!best || a.sentAt > best.sentAt || (a.sentAt === best.sentAt && a.id > best.id)) best = a;
   }
   return best;
@@ -358,7 +359,7 @@ export function funnel(period: readonly InstallmentFacts[], now: number, paidWit
   for (const facts of period) {
     if (!facts.journey) continue;
     const settledAt = installmentResult(facts, now).settledAt;
-    for (const a of facts.journey.attempts) {
+    for (const a of facts.journey.attempts.filter((attempt) => isLadderStep(attempt.stepIndex))) {
       const key = `${a.stepIndex}\u0000${a.channel}\u0000${a.template}`;
       const row = rows.get(key) ?? {
         stepIndex: a.stepIndex,

@@ -12,6 +12,7 @@ import {
   creditsByStep,
   dailyRecovered,
   expectedUpcoming,
+  funnel,
   inRecoveryNow,
   installmentResult,
   overviewOf,
@@ -63,11 +64,13 @@ describe('report definitions', () => {
         expect(rows.map((r) => r.journeyId).sort()).toEqual(recovered.map((f) => f.journey!.id).sort());
         for (const row of rows) {
           const attempts = facts.find((f) => f.journey?.id === row.journeyId)!.journey!.attempts;
+          // Reminders only: a payment's confirmation (step -1) is never credited with a recovery.
           const inWindow = attempts.filter(
-            (a) => a.sentAt < row.paymentAt && a.sentAt >= row.paymentAt - windowDays * MS_PER_DAY,
+            (a) => a.stepIndex >= 0 && a.sentAt < row.paymentAt && a.sentAt >= row.paymentAt - windowDays * MS_PER_DAY,
           );
           if (row.step === null) expect(inWindow).toEqual([]);
           else {
+            expect(row.step.stepIndex).toBeGreaterThanOrEqual(0);
             expect(row.step.sentAt).toBeLessThan(row.paymentAt);
             expect(row.step.sentAt).toBeGreaterThanOrEqual(row.paymentAt - windowDays * MS_PER_DAY);
             expect(Math.max(...inWindow.map((a) => a.sentAt))).toBe(row.step.sentAt);
@@ -75,6 +78,11 @@ describe('report definitions', () => {
         }
         const credits = creditsByStep(rows);
         expect(credits.reduce((sum, c) => sum + c.recovered, 0)).toBe(rows.length);
+        // The funnel is the ladder's: a confirmation is no step of it.
+        const steps = funnel(facts, REPORT_NOW, windowDays);
+        expect(steps.every((row) => row.stepIndex >= 0)).toBe(true);
+        const reminders = facts.flatMap((f) => f.journey?.attempts ?? []).filter((a) => a.stepIndex >= 0);
+        expect(steps.reduce((sum, row) => sum + row.sent, 0)).toBe(reminders.length);
       }),
     );
   });
