@@ -40,11 +40,15 @@ import { freeLoopbackAddress, metricsSettingsFromEnv } from './telemetry/setting
 import { tracingClientInterceptors } from './telemetry/temporal-tracing';
 import { tracingFromEnv } from './telemetry/tracing';
 import { createLogger } from './application/logging';
+import { createSignInLink, ensureTenantOwner } from './application/sign-in';
+import { printedSignInMailer } from './web/seller/mailer';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 import { startDevServer } from './scripts/temporal-dev-server';
 import { findTemporalCli, provideTemporalCli } from './scripts/temporal-tools';
 
 const DEV_KEY = 'dev-key-change-me';
+/** The dev tenant's owner in the seller app (/app); the dev key's tenant is "demo". */
+const DEV_OWNER_EMAIL = process.env.DEV_OWNER_EMAIL || 'owner@example.com';
 const DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
 const HOST = process.env.HOST ?? '127.0.0.1';
 const API_PORT = Number(process.env.PORT ?? 3000);
@@ -291,6 +295,13 @@ const app = await buildApp({
   webhookPublisher,
   metrics: { metrics, token: config.metrics.token, extra: temporalCoreMetrics(temporalMetricsAddress) },
   tracing,
+  sellerApp: {
+    // A new secret each run: sessions end with the process, which suits a development machine.
+    sessionSecret: config.api.sessionSecret ?? randomBytes(32).toString('base64url'),
+    publicBaseUrl: process.env.PUBLIC_BASE_URL,
+    mailer: printedSignInMailer((line) => console.log(`  ${line}`)),
+    temporalUi: { url: temporal.uiUrl, namespace: temporal.namespace },
+  },
 });
 onStop('the API', () => app.close());
 await app
@@ -298,6 +309,11 @@ await app
   .catch((err: unknown) =>
     fail(`The API could not listen on ${HOST}:${API_PORT} (${(err as Error).message}): set PORT.`),
   );
+
+// The seller app's owner of the dev tenant, and a link to sign in with at once.
+const signInDeps = { db: database.db, now: Date.now, baseUrl: process.env.PUBLIC_BASE_URL };
+await ensureTenantOwner(database.db, 'demo', DEV_OWNER_EMAIL);
+const { link: ownerSignInLink } = await createSignInLink(signInDeps, DEV_OWNER_EMAIL);
 
 const api = `http://localhost:${API_PORT}`;
 const key = process.env.API_KEYS ? '<your key>' : DEV_KEY;
@@ -320,6 +336,8 @@ console.log(`
     Temporal      TEMPORAL_ADDRESS=${temporal.address}  (for \`npm run worker\`, \`npm run api\`, the \`temporal\` CLI)${codecUrl ? `\n    Codec server  ${codecUrl}  (the UI decodes journey payloads through it)` : ''}
     Channels      email: ${providers.email}, sms: ${providers.sms}, whatsapp: ${providers.whatsapp}
     Buyer area    ${process.env.PUBLIC_BASE_URL}/pay/…  (every reminder carries its signed link; the outbox keeps them)
+    Seller app    ${process.env.PUBLIC_BASE_URL}/app  (owner of "demo": DEV_OWNER_EMAIL, default owner@example.com; sign-in links are printed here)
+    Sign in       ${ownerSignInLink}  (works once, for 15 minutes)
     Database      ${database.kind === 'pglite' ? `PGlite in ${pgliteDir}` : 'PostgreSQL (DATABASE_URL)'}
 
   Start a journey:

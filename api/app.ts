@@ -10,6 +10,7 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
+import type { Invitations } from '../application/invitations';
 import type { JourneyGateway } from '../application/journey-gateway';
 import type { ConversationGateway } from '../application/conversation-gateway';
 import type { SellerNotifier } from '../application/agent-tasks';
@@ -28,19 +29,24 @@ import { openApiOptions } from './openapi';
 import { problem, sendProblem } from './problem';
 import collaboratorRoutes from './routes/collaborators';
 import conversationRoutes from './routes/conversations';
+import auditLogRoutes from './routes/audit-log';
 import keyRoutes from './routes/keys';
 import profileRoutes from './routes/profiles';
 import tenantRoutes from './routes/tenant';
 import journeyRoutes from './routes/journeys';
 import type { PolicyCatalog } from '../application/policy-catalog';
+import { type Reports, createReports } from '../application/reports';
 import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
+import reportRoutes from './routes/reports';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 import webhookEndpointRoutes from './routes/webhook-endpoints';
 import type { WebhookEndpointDeps } from '../application/webhook-endpoints';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import buyerAreaRoutes from '../web/routes/buyer-area';
+import { type SellerAppOptions, sellerApp } from '../web/seller/app';
+import { createInvitations } from '../application/sign-in';
 
 export interface AppDeps {
   db: Database;
@@ -79,6 +85,17 @@ export interface AppDeps {
   tracing?: Tracing | null;
   /** Where what the API learns of journeys (providers' reports, late payments, closes) goes out to webhooks. */
   webhookPublisher?: JourneyWebhookPublisher;
+  /** The seller's numbers; by default read from `db` (createReports). */
+  reports?: Reports;
+  /** TEMPORAL_UI_URL and the namespace, for the payment details' link to a journey's workflow; none = no link. */
+  temporalUi?: { url: string; namespace: string } | null;
+  /** Sends collaborators' invites (the seller app's sign-in links); none = inviting by email answers 503. */
+  invitations?: Invitations;
+  /**
+   * The seller app under /app: sign-in, sessions, and the pages (`routes`: the panel's and the
+   * team's plugins); none = no /app at all. Its clock is `now`.
+   */
+  sellerApp?: Omit<SellerAppOptions, 'db' | 'now'>;
 }
 
 /**
@@ -170,6 +187,22 @@ export async function buildApp(deps: AppDeps) {
     linkKeys: webhookSettings.linkKeys,
     secureCookies: webhookSettings.publicBaseUrl?.startsWith('https:') ?? false,
   });
+  // One instance of each for the API and the pages: the same numbers, the same invites.
+  const now = deps.now ?? Date.now;
+  const temporalUi = deps.temporalUi ?? deps.sellerApp?.temporalUi ?? null;
+  const reports = deps.reports ?? createReports({ db: deps.db, now, temporalUi });
+  const invitations =
+    deps.invitations ??
+    (deps.sellerApp &&
+      createInvitations({
+        db: deps.db,
+        now,
+        mailer: deps.sellerApp.mailer,
+        baseUrl: deps.sellerApp.publicBaseUrl,
+      }));
+  // The seller's app: pages for people signed in by an emailed link, in a scope of its own.
+  if (deps.sellerApp)
+    await app.register(sellerApp, { ...deps.sellerApp, db: deps.db, now, reports, invitations, temporalUi });
 
   await app.register(async (authenticated) => {
     // Before the key lookup: an address that keeps failing costs no database work.
@@ -177,10 +210,17 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(auth, { keys: deps.keys });
     await authenticated.register(rateLimit, rateLimitOptions(deps.rateLimitPerMinute));
     await authenticated.register(idempotency, { db: deps.db });
-    const routeDeps = { db: deps.db, gateway: deps.gateway, policies: deps.policies, publisher: deps.webhookPublisher };
+    const routeDeps = {
+      db: deps.db,
+      gateway: deps.gateway,
+      policies: deps.policies,
+      publisher: deps.webhookPublisher,
+      invitations,
+    };
     await authenticated.register(journeyRoutes, routeDeps);
     await authenticated.register(supportActionRoutes, routeDeps);
     await authenticated.register(purchaseRoutes, routeDeps);
+    await authenticated.register(reportRoutes, { reports, now });
     await authenticated.register(conversationRoutes, {
       ...routeDeps,
       conversations: deps.conversations,
@@ -191,6 +231,7 @@ export async function buildApp(deps: AppDeps) {
     await authenticated.register(profileRoutes, routeDeps);
     await authenticated.register(collaboratorRoutes, routeDeps);
     await authenticated.register(keyRoutes, routeDeps);
+    await authenticated.register(auditLogRoutes, routeDeps);
     await authenticated.register(webhookEndpointRoutes, {
       ...routeDeps,
       now: deps.now ?? Date.now,

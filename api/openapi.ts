@@ -36,6 +36,11 @@ const API_TAGS: OpenAPIV3.TagObject[] = [
     name: 'webhook endpoints',
     description: 'Outbound webhooks: where the tenant’s systems are told what happens, their secrets and delivery log',
   },
+  {
+    name: 'reports',
+    description:
+      'The seller’s numbers for a period: collection efficiency, payment tracking and details, attribution, the recovery curve, CSV exports',
+  },
 ];
 
 export function openApiOptions(): SwaggerOptions {

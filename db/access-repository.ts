@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { BUILT_IN_PROFILES, type BuiltInProfileId } from '../domain/permissions';
 import type { Database } from './client';
 import { apiKeys, collaborators, permissionProfiles, tenants } from './schema';
@@ -8,7 +8,7 @@ export function isBuiltInProfileId(id: string): id is BuiltInProfileId {
 }
 
 /** The permissions of a profile: built-in profiles need no row; a custom one comes from its row. */
-function profilePermissions(profileId: string, row: string[] | null): string[] | null {
+export function profilePermissions(profileId: string, row: string[] | null): string[] | null {
   if (isBuiltInProfileId(profileId)) return [...BUILT_IN_PROFILES[profileId].permissions];
   return row;
 }
@@ -211,24 +211,58 @@ export async function findCollaborator(
   return row ?? null;
 }
 
+/** How many collaborators (not disabled) act through each of the tenant's profiles. */
+export async function countCollaboratorsByProfile(db: Database, tenantId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ profileId: collaborators.profileId, count: sql<number>`count(*)::int` })
+    .from(collaborators)
+    .where(and(eq(collaborators.tenantId, tenantId), isNull(collaborators.disabledAt)))
+    .groupBy(collaborators.profileId);
+  return new Map(rows.map((r) => [r.profileId, Number(r.count)]));
+}
+
+/** The tenant's seat (not disabled) of a person, by lower-case email; another id than `except`'s. */
+export async function findSeatByEmail(
+  db: Database,
+  tenantId: string,
+  email: string,
+  except?: string,
+): Promise<CollaboratorRow | null> {
+  const [row] = await db
+    .select()
+    .from(collaborators)
+    .where(
+      and(
+        eq(collaborators.tenantId, tenantId),
+        eq(collaborators.email, email),
+        isNull(collaborators.disabledAt),
+        except === undefined ? undefined : ne(collaborators.id, except),
+      ),
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+/** Inserts a collaborator; null when the person already has an active seat in the tenant (same email). */
 export async function insertCollaborator(
   db: Database,
   tenantId: string,
-  collaborator: { id: string; name: string; profileId: string },
-): Promise<CollaboratorRow> {
+  collaborator: { id: string; name: string; profileId: string; email?: string | null; invitedAt?: Date | null },
+): Promise<CollaboratorRow | null> {
   await ensureTenant(db, tenantId);
   const [row] = await db
     .insert(collaborators)
     .values({ tenantId, ...collaborator })
+    .onConflictDoNothing()
     .returning();
-  return row!;
+  return row ?? null;
 }
 
 export async function updateCollaborator(
   db: Database,
   tenantId: string,
   collaboratorId: string,
-  changes: { name?: string; profileId?: string; disabledAt?: Date | null },
+  changes: { name?: string; profileId?: string; disabledAt?: Date | null; invitedAt?: Date },
 ): Promise<CollaboratorRow | null> {
   if (Object.keys(changes).length === 0) return findCollaborator(db, tenantId, collaboratorId);
   const [row] = await db

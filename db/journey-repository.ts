@@ -527,3 +527,17 @@ export async function countJourneysByStage(db: Database): Promise<{ stage: strin
     .groupBy(journeys.stage, outcome);
   return rows.map((row) => ({ ...row, count: Number(row.count) }));
 }
+
+/** The installment each of these journeys runs for (a page of agent tasks links to its payments). */
+export async function installmentsOfJourneys(
+  db: Database,
+  tenantId: string,
+  journeyIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (journeyIds.length === 0) return new Map();
+  const rows = await db
+    .select({ journeyId: journeys.id, installmentId: journeys.installmentId })
+    .from(journeys)
+    .where(and(eq(journeys.tenantId, tenantId), inArray(journeys.id, [...journeyIds])));
+  return new Map(rows.map((row) => [row.journeyId, row.installmentId]));
+}

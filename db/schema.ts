@@ -198,14 +198,23 @@ export const policies = pgTable(
  * itself): who did what. Journey writes are audited in `events`. A trigger refuses UPDATE,
  * DELETE and TRUNCATE.
  */
+/** Who made a tenant-level write: ids only, never a name or an email. (A type: answers take it as a record.) */
+export type AuditActor = {
+  /** The API key's id, or for a person signed in to the seller app their user id (= `userId`). */
+  keyId: string;
+  userId?: string;
+  collaboratorId?: string;
+  profileId?: string;
+};
+
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     tenantId: text('tenant_id').notNull(),
     action: text('action').notNull(),
-    /** The API key, and for a collaborator's key who and through which profile. */
-    actor: jsonb('actor').$type<{ keyId: string; collaboratorId?: string; profileId?: string }>().notNull(),
+    /** The API key (or the signed-in person), and for a collaborator who and through which profile. */
+    actor: jsonb('actor').$type<AuditActor>().notNull(),
     target: jsonb('target').$type<Record<string, unknown>>().notNull(),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

@@ -21,12 +21,17 @@ export function redactText(text: string): string {
   return SECRETS_IN_TEXT.reduce((masked, [pattern, mask]) => masked.replace(pattern, mask), text);
 }
 
+/** Query parameters that are bearer secrets whatever they look like: the seller app's sign-in and invite links. */
+const SECRET_QUERY_NAMES: ReadonlySet<string> = new Set(['token']);
+
 /** A URL with the path masked, and each query value masked as the client meant it (percent-decoded). */
 export function redactUrl(url: string): string {
   const at = url.indexOf('?');
   if (at < 0) return redactText(url);
   const query = new URLSearchParams(url.slice(at + 1));
-  const masked = [...query].map(([name, value]) => `${redactText(name)}=${redactText(value)}`).join('&');
+  const masked = [...query]
+    .map(([name, value]) => `${redactText(name)}=${SECRET_QUERY_NAMES.has(name) ? '[token]' : redactText(value)}`)
+    .join('&');
   return `${redactText(url.slice(0, at))}?${masked}`;
 }
 

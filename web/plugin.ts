@@ -28,6 +28,11 @@ const STYLESHEET = new URL('./static/pages.css', import.meta.url);
 export interface WebPagesOptions {
   /** Where the stylesheet is served ("/assets/" by default); its name carries a hash of its content. */
   assetsPrefix?: string;
+  /**
+   * Whether this registration serves the stylesheet (default yes). A second area registering the
+   * view engine in its own scope says no: the route exists once, the URL is the same.
+   */
+  serveStylesheet?: boolean;
 }
 
 /**
@@ -35,7 +40,7 @@ export interface WebPagesOptions {
  * `reply.view` reaches the routes registered beside it.
  */
 export const webPages = fp<WebPagesOptions>(
-  async (app, { assetsPrefix = '/assets/' }) => {
+  async (app, { assetsPrefix = '/assets/', serveStylesheet = true }) => {
     const css = await readFile(STYLESHEET);
     // A new stylesheet gets a new URL, so browsers may keep each one for a year.
     const stylesheet = `${assetsPrefix}pages.${createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
@@ -44,6 +49,7 @@ export const webPages = fp<WebPagesOptions>(
       templates: TEMPLATES,
       defaultContext: { stylesheet },
     });
+    if (!serveStylesheet) return;
     app.get(stylesheet, { schema: { hide: true } }, async (_request, reply) =>
       reply
         .header('content-type', 'text/css; charset=utf-8')
@@ -81,24 +87,38 @@ export function renderLinkProblem(
   return sendPage(reply, status, 'link-problem', presentLinkProblem(reason, chosen, reply.request.url));
 }
 
-function sendPage(reply: FastifyReply, status: number, template: string, data: object): FastifyReply {
-  return (
-    reply
-      .code(status)
-      // The page shows personal data under a bearer link: no cache keeps it, no referrer carries the
-      // link to the checkout, no search engine lists it, no other site frames it.
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-robots-tag', 'noindex, nofollow')
-      .header('x-content-type-options', 'nosniff')
-      // No script runs on these pages and nothing loads from elsewhere. form-action stays open: a
-      // form's route may redirect to the payment provider's checkout.
-      .header(
-        'content-security-policy',
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
-      )
-      .view(template, data)
-  );
+/**
+ * What a page's answer says about itself. The buyer's pages show personal data under a bearer
+ * link: no referrer carries the link to the checkout, and form-action stays open (a form's route
+ * may redirect to the payment provider's checkout).
+ */
+export interface PagePolicy {
+  referrerPolicy: 'no-referrer' | 'same-origin';
+  formAction: 'any' | 'self';
+}
+
+const BUYER_PAGE_POLICY: PagePolicy = { referrerPolicy: 'no-referrer', formAction: 'any' };
+
+/** Sends a page: no cache keeps it, no search engine lists it, no other site frames it, no script runs. */
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  template: string,
+  data: object,
+  policy: PagePolicy = BUYER_PAGE_POLICY,
+): FastifyReply {
+  const formAction = policy.formAction === 'self' ? " form-action 'self';" : '';
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', policy.referrerPolicy)
+    .header('x-robots-tag', 'noindex, nofollow')
+    .header('x-content-type-options', 'nosniff')
+    .header(
+      'content-security-policy',
+      `default-src 'none'; style-src 'self'; img-src 'self';${formAction} base-uri 'none'; frame-ancestors 'none'`,
+    )
+    .view(template, data);
 }
 
 /** `lang` from the query, or from the posted form (every form of the area posts it). */

@@ -17,9 +17,15 @@ declare module 'fastify' {
   }
 }
 
+/** The journey actor of a request: an API key, or a person signed in to the seller app (`user`). */
 export function actorOf(request: FastifyRequest): Actor {
-  const { keyId, collaboratorId, profileId } = request.principal;
-  return { kind: 'api_key', id: keyId, ...(collaboratorId && { collaboratorId }), ...(profileId && { profileId }) };
+  const { keyId, userId, collaboratorId, profileId } = request.principal;
+  return {
+    kind: userId ? 'user' : 'api_key',
+    id: userId ?? keyId,
+    ...(collaboratorId && { collaboratorId }),
+    ...(profileId && { profileId }),
+  };
 }
 
 /**

@@ -2,17 +2,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  findCollaborator,
-  findProfile,
-  insertCollaborator,
-  isBuiltInProfileId,
-  listCollaborators,
-  updateCollaborator,
-} from '../../db/access-repository';
-import type { Database } from '../../db/client';
-import { newId } from '../../application/ids';
-import { auditWrite } from '../audit';
-import { errorResponses, problem, sendProblem } from '../problem';
+  type AccessDeps,
+  addCollaborator,
+  changeCollaborator,
+  resendInvite,
+  tenantCollaborators,
+} from '../../application/access';
+import { accessProblem } from '../access-problems';
+import { callerOf } from '../audit';
+import { errorResponses, sendProblem } from '../problem';
 import type { RouteDeps } from '../route-deps';
 import {
   accessTags,
@@ -25,17 +23,8 @@ import {
   recorded,
 } from '../schemas/access';
 
-async function profileKnown(db: Database, tenantId: string, profileId: string): Promise<boolean> {
-  return isBuiltInProfileId(profileId) || (await findProfile(db, tenantId, profileId)) !== null;
-}
-
-const unknownProfile = (profileId: string) =>
-  problem(422, 'unknown-profile', 'Unknown profile', {
-    errors: [{ in: 'body', path: 'profileId', message: `no profile "${profileId}" for this tenant` }],
-  });
-
-const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
-  const now = () => new Date();
+const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, invitations }) => {
+  const deps: AccessDeps = { db, invitations, now: () => new Date() };
 
   app.get(
     '/v1/collaborators',
@@ -49,7 +38,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       },
     },
     async (request) => ({
-      collaborators: (await listCollaborators(db, request.principal.tenantId)).map(collaboratorOut),
+      collaborators: (await tenantCollaborators(db, request.principal.tenantId)).map(collaboratorOut),
     }),
   );
 
@@ -60,24 +49,16 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       schema: {
         operationId: 'createCollaborator',
         tags: accessTags,
-        summary: 'Add a collaborator acting through a profile (owner only); give it keys with POST /v1/keys',
+        summary:
+          'Add a collaborator acting through a profile (owner only): with an email, a person, invited at once and pending until they accept; without, a system to give keys with POST /v1/keys',
         body: collaboratorCreate,
         response: { 201: collaboratorView.extend(recorded), ...errorResponses },
       },
     },
     async (request, reply) => {
-      const { tenantId } = request.principal;
-      const { name, profileId } = request.body;
-      if (!(await profileKnown(db, tenantId, profileId))) return sendProblem(reply, unknownProfile(profileId));
-      const row = await insertCollaborator(db, tenantId, {
-        id: newId('col'),
-        name,
-        profileId,
-      });
-      return reply.code(201).send({
-        ...collaboratorOut(row),
-        recordedBy: await auditWrite(db, request, 'collaborator.created', { collaboratorId: row.id, profileId }),
-      });
+      const result = await addCollaborator(deps, callerOf(request), request.body);
+      if (result.kind !== 'done') return sendProblem(reply, accessProblem(result, request.body.profileId));
+      return reply.code(201).send({ ...collaboratorOut(result.value), recordedBy: result.recordedBy });
     },
   );
 
@@ -96,31 +77,34 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       },
     },
     async (request, reply) => {
-      const { tenantId } = request.principal;
       const { collaboratorId } = request.params;
-      const { name, profileId, disabled } = request.body;
-      const current = await findCollaborator(db, tenantId, collaboratorId);
-      if (!current)
+      const result = await changeCollaborator(deps, callerOf(request), collaboratorId, request.body);
+      if (result.kind !== 'done')
         return sendProblem(
           reply,
-          problem(404, 'collaborator-not-found', 'No such collaborator', { detail: `collaborator ${collaboratorId}` }),
+          accessProblem(result, result.kind === 'unknown_profile' ? request.body.profileId! : collaboratorId),
         );
-      if (profileId !== undefined && !(await profileKnown(db, tenantId, profileId)))
-        return sendProblem(reply, unknownProfile(profileId));
-      const changes: { name?: string; profileId?: string; disabledAt?: Date | null } = {};
-      if (name !== undefined) changes.name = name;
-      if (profileId !== undefined) changes.profileId = profileId;
-      // Disabling again keeps the first time; enabling clears it.
-      if (disabled === true && current.disabledAt === null) changes.disabledAt = now();
-      if (disabled === false) changes.disabledAt = null;
-      const row = (await updateCollaborator(db, tenantId, collaboratorId, changes)) ?? current;
-      return {
-        ...collaboratorOut(row),
-        recordedBy: await auditWrite(db, request, 'collaborator.updated', {
-          collaboratorId,
-          fields: Object.keys(request.body),
-        }),
-      };
+      return { ...collaboratorOut(result.value), recordedBy: result.recordedBy };
+    },
+  );
+
+  app.post(
+    '/v1/collaborators/:collaboratorId/resend-invite',
+    {
+      config: ownerOnlyConfig,
+      schema: {
+        operationId: 'resendCollaboratorInvite',
+        tags: accessTags,
+        summary: 'Send a pending collaborator’s invite again: a new link replaces the unused one (owner only)',
+        params: collaboratorParams,
+        response: { 200: collaboratorView.extend(recorded), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { collaboratorId } = request.params;
+      const result = await resendInvite(deps, callerOf(request), collaboratorId);
+      if (result.kind !== 'done') return sendProblem(reply, accessProblem(result, collaboratorId));
+      return { ...collaboratorOut(result.value), recordedBy: result.recordedBy };
     },
   );
 };

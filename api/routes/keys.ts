@@ -1,15 +1,15 @@
 /** `/v1/keys`: API keys of the owner and the collaborators; a secret is shown once, only its digest kept. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findCollaborator, listApiKeys, revokeApiKey } from '../../db/access-repository';
-import { issueApiKey } from '../../application/key-stores';
-import { auditWrite } from '../audit';
-import { errorResponses, problem, sendProblem } from '../problem';
+import { type AccessDeps, createKey, revokeKey, tenantKeys } from '../../application/access';
+import { accessProblem } from '../access-problems';
+import { callerOf } from '../audit';
+import { errorResponses, sendProblem } from '../problem';
 import type { RouteDeps } from '../route-deps';
 import { accessTags, keyCreate, keyOut, keyParams, keyView, ownerOnlyConfig, recorded } from '../schemas/access';
 
 const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
-  const now = () => new Date();
+  const deps: AccessDeps = { db, now: () => new Date() };
 
   app.get(
     '/v1/keys',
@@ -22,7 +22,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
         response: { 200: z.object({ keys: z.array(keyView) }), ...errorResponses },
       },
     },
-    async (request) => ({ keys: (await listApiKeys(db, request.principal.tenantId)).map(keyOut) }),
+    async (request) => ({ keys: (await tenantKeys(db, request.principal.tenantId)).map(keyOut) }),
   );
 
   app.post(
@@ -45,28 +45,10 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       },
     },
     async (request, reply) => {
-      const { tenantId } = request.principal;
-      const { name, collaboratorId } = request.body;
-      if (collaboratorId !== undefined) {
-        const collaborator = await findCollaborator(db, tenantId, collaboratorId);
-        const refuse = (status: 409 | 422, slug: string, title: string, message: string) =>
-          sendProblem(
-            reply,
-            problem(status, slug, title, { errors: [{ in: 'body', path: 'collaboratorId', message }] }),
-          );
-        if (!collaborator)
-          return refuse(
-            422,
-            'unknown-collaborator',
-            'Unknown collaborator',
-            `no collaborator "${collaboratorId}" for this tenant`,
-          );
-        if (collaborator.disabledAt)
-          return refuse(409, 'collaborator-disabled', 'The collaborator is disabled', 'enable the collaborator first');
-      }
-      const { key, secret } = await issueApiKey(db, { tenantId, collaboratorId: collaboratorId ?? null, name });
-      const actor = await auditWrite(db, request, 'key.created', { keyId: key.id, collaboratorId: key.collaboratorId });
-      return reply.code(201).send({ ...keyOut(key), secret, recordedBy: actor });
+      const result = await createKey(deps, callerOf(request), request.body);
+      if (result.kind !== 'done') return sendProblem(reply, accessProblem(result, request.body.collaboratorId ?? ''));
+      const { key, secret } = result.value;
+      return reply.code(201).send({ ...keyOut(key), secret, recordedBy: result.recordedBy });
     },
   );
 
@@ -84,9 +66,9 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     },
     async (request, reply) => {
       const { keyId } = request.params;
-      const row = await revokeApiKey(db, request.principal.tenantId, keyId, now());
-      if (!row) return sendProblem(reply, problem(404, 'key-not-found', 'No such key', { detail: `key ${keyId}` }));
-      return { ...keyOut(row), recordedBy: await auditWrite(db, request, 'key.revoked', { keyId }) };
+      const result = await revokeKey(deps, callerOf(request), keyId);
+      if (result.kind !== 'done') return sendProblem(reply, accessProblem(result, keyId));
+      return { ...keyOut(result.value), recordedBy: result.recordedBy };
     },
   );
 };

@@ -1,33 +1,24 @@
 /** `/v1/profiles`: permission profiles, built in (read-only) and the tenant's own, for its owner. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  deleteProfile,
-  insertProfile,
-  isBuiltInProfileId,
-  listProfiles,
-  updateProfile,
-} from '../../db/access-repository';
-import { BUILT_IN_PROFILES } from '../../domain/permissions';
-import { auditWrite } from '../audit';
-import { errorResponses, problem, sendProblem } from '../problem';
+import { type AccessDeps, changeProfile, createProfile, removeProfile, tenantProfiles } from '../../application/access';
+import { accessProblem } from '../access-problems';
+import { callerOf } from '../audit';
+import { errorResponses, sendProblem } from '../problem';
 import type { RouteDeps } from '../route-deps';
 import {
   accessTags,
-  builtInView,
-  customView,
   ownerOnlyConfig,
   profileCreate,
+  profileOut,
   profileParams,
   profilePatch,
   profileView,
   recorded,
 } from '../schemas/access';
 
-const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
-
 const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
-  const now = () => new Date();
+  const deps: AccessDeps = { db, now: () => new Date() };
 
   app.get(
     '/v1/profiles',
@@ -40,13 +31,7 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
         response: { 200: z.object({ profiles: z.array(profileView) }), ...errorResponses },
       },
     },
-    async (request) => {
-      const builtIn = (Object.keys(BUILT_IN_PROFILES) as (keyof typeof BUILT_IN_PROFILES)[]).map(builtInView);
-      const custom = (await listProfiles(db, request.principal.tenantId))
-        .filter((p) => !isBuiltInProfileId(p.id))
-        .map(customView);
-      return { profiles: [...builtIn, ...custom] };
-    },
+    async (request) => ({ profiles: (await tenantProfiles(db, request.principal.tenantId)).map(profileOut) }),
   );
 
   app.post(
@@ -62,31 +47,11 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
       },
     },
     async (request, reply) => {
-      const { tenantId } = request.principal;
-      const { id, name } = request.body;
-      const conflict = () =>
-        sendProblem(
-          reply,
-          problem(409, 'profile-exists', 'A profile with this id exists', {
-            errors: [{ in: 'body', path: 'id', message: `profile "${id}" already exists` }],
-          }),
-        );
-      if (isBuiltInProfileId(id)) return conflict();
-      const row = await insertProfile(db, tenantId, { id, name, permissions: unique(request.body.permissions) });
-      if (!row) return conflict();
-      return reply.code(201).send({
-        ...customView(row),
-        recordedBy: await auditWrite(db, request, 'profile.created', { profileId: id, permissions: row.permissions }),
-      });
+      const result = await createProfile(deps, callerOf(request), request.body);
+      if (result.kind !== 'done') return sendProblem(reply, accessProblem(result, request.body.id));
+      return reply.code(201).send({ ...profileOut(result.value), recordedBy: result.recordedBy });
     },
   );
-
-  const builtInRefused = (profileId: string) =>
-    problem(409, 'built-in-profile', 'Built-in profiles cannot be changed', {
-      detail: `profile "${profileId}" is built in; create a custom profile instead`,
-    });
-  const profileNotFound = (profileId: string) =>
-    problem(404, 'profile-not-found', 'No such profile', { detail: `profile ${profileId}` });
 
   app.patch(
     '/v1/profiles/:profileId',
@@ -104,20 +69,9 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     },
     async (request, reply) => {
       const { profileId } = request.params;
-      if (isBuiltInProfileId(profileId)) return sendProblem(reply, builtInRefused(profileId));
-      const { name, permissions } = request.body;
-      const row = await updateProfile(
-        db,
-        request.principal.tenantId,
-        profileId,
-        { ...(name !== undefined && { name }), ...(permissions !== undefined && { permissions: unique(permissions) }) },
-        now(),
-      );
-      if (!row) return sendProblem(reply, profileNotFound(profileId));
-      return {
-        ...customView(row),
-        recordedBy: await auditWrite(db, request, 'profile.updated', { profileId, fields: Object.keys(request.body) }),
-      };
+      const result = await changeProfile(deps, callerOf(request), profileId, request.body);
+      if (result.kind !== 'done') return sendProblem(reply, accessProblem(result, profileId));
+      return { ...profileOut(result.value), recordedBy: result.recordedBy };
     },
   );
 
@@ -135,23 +89,9 @@ const routes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
     },
     async (request, reply) => {
       const { profileId } = request.params;
-      if (isBuiltInProfileId(profileId)) return sendProblem(reply, builtInRefused(profileId));
-      const result = await deleteProfile(db, request.principal.tenantId, profileId);
-      if (result === 'not_found') return sendProblem(reply, profileNotFound(profileId));
-      if (result === 'in_use') {
-        return sendProblem(
-          reply,
-          problem(409, 'profile-in-use', 'Collaborators use this profile', {
-            detail: 'Move its collaborators (enabled or disabled) to another profile first.',
-            reason: 'profile_in_use',
-          }),
-        );
-      }
-      return {
-        id: profileId,
-        deleted: true as const,
-        recordedBy: await auditWrite(db, request, 'profile.deleted', { profileId }),
-      };
+      const result = await removeProfile(deps, callerOf(request), profileId);
+      if (result.kind !== 'done') return sendProblem(reply, accessProblem(result, profileId));
+      return { id: profileId, deleted: true as const, recordedBy: result.recordedBy };
     },
   );
 };

@@ -5,9 +5,11 @@
  * Each write is appended to the tenant's audit log and its actor returned as `recordedBy`.
  */
 import { z } from 'zod';
-import type { ApiKeyRow, CollaboratorRow, ProfileRow } from '../../db/access-repository';
+import { type ProfileSummary, collaboratorStatus } from '../../application/access';
+import type { ApiKeyRow, CollaboratorRow } from '../../db/access-repository';
+import type { AuditRow } from '../../db/audit-repository';
 import { externalIdSchema, plainTextSchema } from '../../domain/installment';
-import { BUILT_IN_PROFILES, PERMISSIONS } from '../../domain/permissions';
+import { PERMISSIONS } from '../../domain/permissions';
 import { URL_TEMPLATE_PLACEHOLDERS, urlTemplateProblem } from '../../domain/url-templates';
 import { emailSchema } from '../../domain/value-schemas';
 
@@ -29,10 +31,21 @@ export const permissionsSchema = z.array(z.enum(PERMISSIONS).meta({ 'x-open-enum
 export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const actorSchema = z
-  .object({ keyId: z.string(), collaboratorId: z.string().optional(), profileId: z.string().optional() })
+  .object({
+    keyId: z
+      .string()
+      .meta({ description: 'The API key’s id, or for a person signed in to the seller app their user id.' }),
+    userId: z
+      .string()
+      .optional()
+      .meta({ description: 'Set when a person signed in to the seller app made the change.' }),
+    collaboratorId: z.string().optional(),
+    profileId: z.string().optional(),
+  })
   .meta({
     id: 'Actor',
-    description: 'Who made the change: the key, and for a collaborator’s key the collaborator and profile.',
+    description:
+      'Who made the change: the key (or signed-in person), and for a collaborator the collaborator and profile.',
   });
 export const recorded = { recordedBy: actorSchema };
 
@@ -69,8 +82,18 @@ export const collaboratorView = z
     id: z.string(),
     name: z.string(),
     profileId: z.string(),
+    email: z
+      .string()
+      .nullable()
+      .meta({ description: 'The invited person’s email (lower-case); null for a system that only holds API keys.' }),
+    status: z.enum(['pending', 'active', 'disabled']).meta({
+      description:
+        'pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).',
+    }),
     disabled: z.boolean(),
     createdAt: z.string(),
+    invitedAt: z.string().nullable().meta({ description: 'When the latest invite was sent.' }),
+    acceptedAt: z.string().nullable(),
     disabledAt: z.string().nullable(),
   })
   .meta({ id: 'Collaborator' });
@@ -139,7 +162,13 @@ export const profilePatch = z
   .strictObject({ name: nameSchema.optional(), permissions: permissionsSchema.optional() })
   .meta({ example: { permissions: ['journeys:read', 'journeys:pause', 'contacts:write'] } });
 export const collaboratorCreate = z
-  .strictObject({ name: nameSchema, profileId: externalIdSchema })
+  .strictObject({
+    name: nameSchema,
+    profileId: externalIdSchema,
+    email: emailSchema
+      .optional()
+      .meta({ description: 'A person to invite by email (pending until they accept); omit for a system.' }),
+  })
   .meta({ example: { name: 'Billing service', profileId: 'payment_system' } });
 export const collaboratorPatch = z
   .strictObject({
@@ -159,15 +188,8 @@ export const profileParams = z.object({ profileId: idParam });
 export const collaboratorParams = z.object({ collaboratorId: idParam });
 export const keyParams = z.object({ keyId: idParam });
 
-export function builtInView(id: keyof typeof BUILT_IN_PROFILES) {
-  const p = BUILT_IN_PROFILES[id];
-  return { id, name: p.name, permissions: [...p.permissions], builtIn: true, createdAt: null, updatedAt: null };
-}
-export const customView = (p: ProfileRow) => ({
-  id: p.id,
-  name: p.name,
-  permissions: p.permissions,
-  builtIn: false,
+export const profileOut = (p: ProfileSummary) => ({
+  ...p,
   createdAt: iso(p.createdAt),
   updatedAt: iso(p.updatedAt),
 });
@@ -175,8 +197,12 @@ export const collaboratorOut = (c: CollaboratorRow) => ({
   id: c.id,
   name: c.name,
   profileId: c.profileId,
+  email: c.email,
+  status: collaboratorStatus(c),
   disabled: c.disabledAt !== null,
   createdAt: c.createdAt.toISOString(),
+  invitedAt: iso(c.invitedAt),
+  acceptedAt: iso(c.acceptedAt),
   disabledAt: iso(c.disabledAt),
 });
 export const keyOut = (k: ApiKeyRow) => ({
@@ -187,4 +213,23 @@ export const keyOut = (k: ApiKeyRow) => ({
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
+});
+
+export const auditEntryView = z
+  .object({
+    id: z.string(),
+    action: z.string().meta({ description: 'What was done, e.g. profile.updated, collaborator.created, key.revoked.' }),
+    actor: actorSchema,
+    target: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'The ids the write concerned (never personal data).' }),
+    at: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+export const auditEntryOut = (row: AuditRow) => ({
+  id: String(row.id),
+  action: row.action,
+  actor: row.actor,
+  target: row.target,
+  at: row.at.toISOString(),
 });

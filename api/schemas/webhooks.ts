@@ -77,7 +77,9 @@ export const deliveryParams = z.object({ endpointId: externalIdSchema, deliveryI
 const limitSchema = queryInt(1, LIST_LIMIT_MAX).default(50).describe(`page size, at most ${LIST_LIMIT_MAX}`);
 const pageCursor = cursorSchema.optional().describe('`nextCursor` of the previous page');
 
-export const endpointListQuery = z.object({ limit: limitSchema, cursor: pageCursor }).strict();
+/** A newest-first list's page: its size and where the previous one ended. */
+export const pageQuery = z.object({ limit: limitSchema, cursor: pageCursor }).strict();
+export const endpointListQuery = pageQuery;
 
 export const deliveryListQuery = z
   .object({

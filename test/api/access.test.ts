@@ -5,6 +5,7 @@ import { sha256Hex } from '../../application/key-stores';
 import { apiKeys, tenants } from '../../db/schema';
 import { BUILT_IN_PROFILES } from '../../domain/permissions';
 import { createTenant } from '../../scripts/create-tenant';
+import { listAccounts } from '../../db/user-repository';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
 import { type ApiHarness, TENANT_A_KEY, TENANT_B_KEY, createCollaboratorKey, startApi } from './support';
@@ -456,6 +457,19 @@ describeEachDatabase('access management API', (getDb) => {
         name: 'Acme',
       });
       await expect(createTenant(getDb(), { id: 'bad id' })).rejects.toThrow();
+    });
+
+    it('makes the owner’s user with --owner-email, once however often it runs', async () => {
+      const id = uniqueId('acme');
+      const first = await createTenant(getDb(), { id, ownerEmail: 'Owner.Of.Acme@Example.com' });
+      const again = await createTenant(getDb(), { id, ownerEmail: 'owner.of.acme@example.com' });
+      expect(first.ownerUserId).toMatch(/^usr_/);
+      expect(again.ownerUserId).toBe(first.ownerUserId);
+      const accounts = await listAccounts(getDb(), first.ownerUserId!);
+      expect(accounts).toEqual([{ tenantId: id, tenantName: id, role: 'owner' }]);
+      await expect(createTenant(getDb(), { id: uniqueId('acme'), ownerEmail: 'not-an-email' })).rejects.toThrow(
+        /--owner-email/,
+      );
     });
 
     it('holds names to the API’s rules, refusing before it writes anything', async () => {

@@ -48,8 +48,9 @@ interface DiscoveredRoute {
 
 /**
  * Routes outside authentication: the docs, the health check, provider webhooks, unsubscribe links
- * and the buyer's payment area (those authenticate by signature and have their own tests), and
- * the pages' stylesheet. Everything else needs a key.
+ * and the buyer's payment area (those authenticate by signature and have their own tests), the
+ * pages' stylesheet, and the seller app's pages (sessions, not keys: their own matrix is
+ * test/web/seller-authorization.test.ts). Everything else needs a key.
  */
 const isPublic = (url: string) =>
   url === '/health' ||
@@ -58,7 +59,9 @@ const isPublic = (url: string) =>
   url.startsWith('/webhooks/') ||
   url.startsWith('/unsubscribe/') ||
   url.startsWith('/pay/') ||
-  url.startsWith('/assets/');
+  url.startsWith('/assets/') ||
+  url === '/app' ||
+  url.startsWith('/app/');
 
 function collect(into: DiscoveredRoute[]) {
   return (route: RouteOptions) => {
@@ -145,6 +148,11 @@ describe('authorization matrix: route discovery', () => {
       'POST /v1/keys',
       'PATCH /v1/tenant',
       'DELETE /v1/profiles/:profileId',
+      'GET /v1/reports/overview',
+      'GET /v1/reports/payments/:installmentId',
+      'GET /v1/reports/payments/export',
+      'POST /v1/collaborators/:collaboratorId/resend-invite',
+      'GET /v1/audit-log',
     ]) {
       expect(names).toContain(known);
     }
@@ -157,11 +165,11 @@ describe('authorization matrix: route discovery', () => {
     expect(both).toEqual([]);
   });
 
-  it('the tenant, its profiles, collaborators and keys are managed by the owner alone', () => {
+  it('the tenant, its profiles, collaborators, keys and audit log are the owner’s alone', () => {
     const management = ROUTES.filter(
-      (r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys)(\/|$)/.test(r.url),
+      (r) => r.url === '/v1/tenant' || /^\/v1\/(profiles|collaborators|keys|audit-log)(\/|$)/.test(r.url),
     );
-    expect(management.length).toBeGreaterThanOrEqual(11);
+    expect(management.length).toBeGreaterThanOrEqual(13);
     expect(management.filter((r) => !r.ownerOnly).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 });

@@ -215,6 +215,8 @@ describeEachDatabase('fuzz of every endpoint', (getDb) => {
         'PUT /v1/purchases/{purchaseId}',
         'POST /v1/purchases/{purchaseId}/payments',
         'POST /v1/buyers/{buyerId}/contact',
+        'GET /v1/reports/payments',
+        'GET /v1/reports/attribution/export',
       ]),
     );
   });

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app';
 import { createLogger, safeError } from '../../application/logging';
-import { redactText } from '../../domain/redaction';
+import { redactText, redactUrl } from '../../domain/redaction';
 import { databaseKeyStore, envKeyStore, firstOf } from '../../application/key-stores';
 import { databasePolicies } from '../../application/policy-catalog';
 import { createUnsubscribeUrl } from '../../application/unsubscribe-links';
@@ -40,6 +40,14 @@ describe('redactText', () => {
   it('leaves IDs, times and amounts alone', () => {
     const text = 'journey acme/inst_2026_0042 step 3 at 2026-12-02T10:00:00+00:00 amount 19990 BRL';
     expect(redactText(text)).toBe(text);
+  });
+
+  it('masks the seller app’s sign-in and invite link tokens in a logged URL', () => {
+    const token = 'Zx3v_9QmL2aB7cD1eF4gH6iJ8kL0mN2oP4qR6sT8uV0';
+    expect(redactUrl(`/app/sign-in/confirm?token=${token}&next=%2Fapp%2Fpayments`)).toBe(
+      '/app/sign-in/confirm?token=[token]&next=/app/payments',
+    );
+    expect(redactUrl(`/app/invites/accept?lang=es&token=${token}`)).not.toContain(token);
   });
 });
 

@@ -39,6 +39,14 @@ export interface StartApiOptions {
   webhookTargets?: WebhookTargetSettings;
   /** Where the API publishes to the tenants' webhooks; none by default. */
   webhookPublisher?: AppDeps['webhookPublisher'];
+  /** The Temporal UI the payment details link to; none by default. */
+  temporalUi?: AppDeps['temporalUi'];
+  /** Sends collaborators' invites (a recording double); none by default (inviting by email answers 503). */
+  invitations?: AppDeps['invitations'];
+  /** The seller app under /app (sessions, sign-in, pages); none by default. */
+  sellerApp?: AppDeps['sellerApp'];
+  /** Which proxies to believe (tests of https behind a proxy); none by default. */
+  trustProxy?: AppDeps['trustProxy'];
 }
 
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
@@ -87,6 +95,10 @@ export async function startApi(
     ...(options.metrics && { metrics: options.metrics }),
     ...(options.tracing && { tracing: options.tracing }),
     ...(options.webhookPublisher && { webhookPublisher: options.webhookPublisher }),
+    ...(options.temporalUi && { temporalUi: options.temporalUi }),
+    ...(options.invitations && { invitations: options.invitations }),
+    ...(options.sellerApp && { sellerApp: options.sellerApp }),
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { sessionSecretFromEnv } from '../../api/settings';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,6 +109,15 @@ describe('docker-compose.yml', () => {
     expect(worker!.ports).toContain(
       `127.0.0.1:${worker!.environment!.METRICS_PORT}:${worker!.environment!.METRICS_PORT}`,
     );
+  });
+
+  it('gives the API (a production image) a session secret the seller app accepts', () => {
+    const setting = String(services.api!.environment!.SESSION_SECRET);
+    const fallback = /^\$\{SESSION_SECRET:-(.+)\}$/.exec(setting)?.[1];
+    expect(fallback).toBeDefined();
+    expect(() => sessionSecretFromEnv({ NODE_ENV: 'production', SESSION_SECRET: fallback })).not.toThrow();
+    expect(() => sessionSecretFromEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
+    expect(() => sessionSecretFromEnv({ SESSION_SECRET: 'short' })).toThrow(/at least 32/);
   });
 
   it('points the worker and the API at the same database and task queue', () => {

@@ -14,32 +14,23 @@ import { type Locale, SUPPORTED_LOCALES, isLocale } from '../../domain/locales';
 import { formatDate } from '../../domain/messages';
 import { WEB_COPY } from '../../web/copy';
 import { renderBuyerArea, renderLinkProblem } from '../../web/plugin';
-import { e2e, skipWithout } from '../e2e/servers';
 import { blockingViolations } from '../support/axe';
+import { VIEWPORTS, type Viewport, chromiumFor, openPage } from '../support/browser-pages';
 import { launchChromium } from '../support/chromium';
 import { DUE_DATE_CHANGED, fixtureView, pagesApp } from './fixtures';
 
 const ARTIFACTS = new URL('../../artifacts/buyer-area/', import.meta.url).pathname;
-const VIEWPORTS = { phone: { width: 360, height: 800 }, desktop: { width: 1280, height: 900 } } as const;
 
-const chromiumPath = 'path' in e2e.chromium ? e2e.chromium.path : null;
-const skip = skipWithout(
-  chromiumPath ? { available: true, description: chromiumPath } : { available: false, reason: reasonOf(e2e.chromium) },
-  'the buyer pages in a browser',
-);
+const chromium = chromiumFor('the buyer pages in a browser');
 
-function reasonOf(plan: { reason: string } | { path: string }): string {
-  return 'reason' in plan ? plan.reason : '';
-}
-
-describe.skipIf(skip)('the buyer pages in a real browser', () => {
+describe.skipIf(chromium.skip)('the buyer pages in a real browser', () => {
   let app: FastifyInstance;
   let origin: string;
   let browser: Browser;
   const posted: Record<string, string>[] = [];
 
   beforeAll(async () => {
-    if (!chromiumPath) throw new Error(`${reasonOf(e2e.chromium)} (CI requires the browser tests)`);
+    if (!chromium.path) throw new Error(`${chromium.missing} (CI requires the browser tests)`);
     app = await pagesApp((a) => {
       void a.register(formbody);
       // The fixture purchase, seen by a buyer whose locale is in the path.
@@ -61,20 +52,15 @@ describe.skipIf(skip)('the buyer pages in a real browser', () => {
     });
     origin = await app.listen({ host: '127.0.0.1', port: 0 });
     await mkdir(ARTIFACTS, { recursive: true });
-    browser = await launchChromium(chromiumPath);
+    browser = await launchChromium(chromium.path);
   });
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
 
-  /** A page in a fresh context; the pages' CSP forbids scripts, so axe's injection bypasses it. */
-  async function open(url: string, viewport: { width: number; height: number }, javaScriptEnabled = true) {
-    const context = await browser.newContext({ viewport, bypassCSP: true, javaScriptEnabled });
-    const page = await context.newPage();
-    const response = await page.goto(`${origin}${url}`);
-    return { page, status: response?.status(), close: () => context.close() };
-  }
+  const open = (url: string, viewport: Viewport, javaScriptEnabled = true) =>
+    openPage(browser, `${origin}${url}`, viewport, javaScriptEnabled);
 
   describe.each(SUPPORTED_LOCALES)('in %s', (locale: Locale) => {
     it.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])(

@@ -412,6 +412,176 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reports/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Collection efficiency, installments paid on time and recovered, the recovered amount, what is in recovery now and what is expected in the next 30 days */
+    get: operations['getReportOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payment tracking: the period's installments with their standing, in due date order, a page at a time */
+    get: operations['listReportPayments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/payments/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payment tracking as CSV: every installment the filter selects */
+    get: operations['exportReportPayments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/payments/{installmentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payment details: the purchase, the buyer, amounts paid on time, late, overdue and pending, and the journey's timeline with its Temporal UI link */
+    get: operations['getReportPayment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/purchases/{purchaseId}/installments/{number}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payment details of an installment known by its purchase and number (one the payment system gave no id) */
+    get: operations['getReportPurchaseInstallment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/attribution': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which step and channel recovered each payment (the last attempt sent before it within the window), and per step and channel the funnel sent → delivered → paid within N days */
+    get: operations['getReportAttribution'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/attribution/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each recovered installment with the step and channel it is credited to, a page at a time */
+    get: operations['listReportAttribution'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/attribution/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Attribution as CSV: every recovered installment of the period with its credited step and channel */
+    get: operations['exportReportAttribution'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/recovery-curve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The cumulative share of the period's overdue installments paid by each day after the due date */
+    get: operations['getReportRecoveryCurve'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/daily-recovered': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The amount recovered each day (UTC) in the period */
+    get: operations['getReportDailyRecovered'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/conversations': {
     parameters: {
       query?: never;
@@ -630,7 +800,7 @@ export interface paths {
     /** The tenant’s collaborators (owner only) */
     get: operations['listCollaborators'];
     put?: never;
-    /** Add a collaborator acting through a profile (owner only); give it keys with POST /v1/keys */
+    /** Add a collaborator acting through a profile (owner only): with an email, a person, invited at once and pending until they accept; without, a system to give keys with POST /v1/keys */
     post: operations['createCollaborator'];
     delete?: never;
     options?: never;
@@ -653,6 +823,23 @@ export interface paths {
     head?: never;
     /** Rename a collaborator, change its profile, or disable / re-enable it (a disabled collaborator’s keys open nothing) (owner only) */
     patch: operations['updateCollaborator'];
+    trace?: never;
+  };
+  '/v1/collaborators/{collaboratorId}/resend-invite': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a pending collaborator’s invite again: a new link replaces the unused one (owner only) */
+    post: operations['resendCollaboratorInvite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/v1/keys': {
@@ -684,6 +871,23 @@ export interface paths {
     put?: never;
     /** Revoke a key at once (idempotent: revoking again keeps the first time) (owner only) */
     post: operations['revokeKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit-log': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s audit log, the newest first: every write to the tenant, its profiles, collaborators, keys, policies and webhook endpoints, with its author (owner only) */
+    get: operations['listAuditLog'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -804,9 +1008,12 @@ export interface components {
       /** @enum {boolean} */
       accepted: true;
     };
-    /** @description Who made the change: the key, and for a collaborator’s key the collaborator and profile. */
+    /** @description Who made the change: the key (or signed-in person), and for a collaborator the collaborator and profile. */
     Actor: {
+      /** @description The API key’s id, or for a person signed in to the seller app their user id. */
       keyId: string;
+      /** @description Set when a person signed in to the seller app made the change. */
+      userId?: string;
       collaboratorId?: string;
       profileId?: string;
     };
@@ -885,6 +1092,53 @@ export interface components {
       createdAt: string;
       lastUsedAt: string | null;
       revokedAt: string | null;
+    };
+    AttributionReport: {
+      windowDays: number;
+      paidWithinDays: number;
+      byStep: {
+        stepIndex: number | null;
+        channel: string | null;
+        recovered: number;
+        recoveredMinor: number;
+      }[];
+      funnel: {
+        stepIndex: number;
+        channel: string;
+        template: string;
+        sent: number;
+        delivered: number;
+        paidWithin: number;
+      }[];
+    };
+    AttributionRows: {
+      rows: {
+        installmentId: string;
+        journeyId: string;
+        /** @description ISO 8601 instant */
+        paymentAt: string;
+        recoveredMinor: number;
+        currency: string;
+        step: {
+          stepIndex: number;
+          channel: string;
+          template: string;
+          /** @description ISO 8601 instant */
+          sentAt: string;
+        } | null;
+      }[];
+      nextCursor: string | null;
+    };
+    AuditEntry: {
+      id: string;
+      /** @description What was done, e.g. profile.updated, collaborator.created, key.revoked. */
+      action: string;
+      actor: components['schemas']['Actor'];
+      /** @description The ids the write concerned (never personal data). */
+      target: {
+        [key: string]: unknown;
+      };
+      at: string;
     };
     BulkStartItemResult: {
       /** @description position of the item in `items` */
@@ -1121,8 +1375,18 @@ export interface components {
       id: string;
       name: string;
       profileId: string;
+      /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+      email: string | null;
+      /**
+       * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+       * @enum {string}
+       */
+      status: 'pending' | 'active' | 'disabled';
       disabled: boolean;
       createdAt: string;
+      /** @description When the latest invite was sent. */
+      invitedAt: string | null;
+      acceptedAt: string | null;
       disabledAt: string | null;
     };
     /**
@@ -1369,6 +1633,11 @@ export interface components {
       secret: string;
       recordedBy: components['schemas']['Actor'];
     };
+    DailyRecovered: {
+      /** @description YYYY-MM-DD */
+      date: string;
+      recoveredMinor: number;
+    }[];
     /**
      * @example {
      *       "policyId": "gentle"
@@ -1786,6 +2055,69 @@ export interface components {
       /** Format: date-time */
       until?: string;
     };
+    PaymentDetails: {
+      purchase: {
+        purchaseId: string | null;
+        productId: string;
+        productName: string;
+        currency: string;
+      };
+      buyer: {
+        buyerId: string;
+        name: string;
+        email: string | null;
+        country: string | null;
+      };
+      amounts: {
+        paidOnTimeMinor: number;
+        paidLateMinor: number;
+        overdueMinor: number;
+        pendingMinor: number;
+      };
+      installments: components['schemas']['TrackingRow'][];
+      installment: {
+        installmentId: string | null;
+        purchaseId: string | null;
+        installmentNumber: number;
+        productId: string;
+        productName: string;
+        buyerId: string;
+        buyerName: string;
+        /** @description YYYY-MM-DD */
+        dueDate: string;
+        amountMinor: number;
+        paidMinor: number;
+        outstandingMinor: number;
+        currency: string;
+        /** @enum {string} */
+        standing: 'paid_on_time' | 'paid_late' | 'overdue' | 'due_today' | 'upcoming' | 'canceled';
+        journey: {
+          id: string;
+          stage: string;
+          outcome: string | null;
+        } | null;
+        timeline: {
+          /** @description ISO 8601 instant */
+          at: string;
+          /** @enum {string} */
+          kind: 'attempt' | 'event';
+          type: string;
+          channel?: string;
+          template?: string;
+          status?: string;
+          provider?: string;
+          actor?: {
+            kind: string;
+            id: string;
+          };
+          detail?: {
+            [key: string]: unknown;
+          };
+        }[];
+        temporalUiUrl: string | null;
+        workflowId: string | null;
+      };
+    };
     /**
      * @example {
      *       "paymentId": "pay_5521",
@@ -2165,6 +2497,37 @@ export interface components {
         [key: string]: string | number | boolean;
       };
     };
+    RecoveryCurve: {
+      day: number;
+      share: number;
+    }[];
+    ReportOverview: {
+      /** @description the currency of every amount; null when nothing was expected */
+      currency: string | null;
+      /** @description every currency with expected amounts in the period, most first */
+      currencies: string[];
+      expectedMinor: number;
+      paidMinor: number;
+      /** @description paid / expected, 0–100, one decimal */
+      collectionEfficiency: number | null;
+      installments: {
+        expected: number;
+        paidOnTime: number;
+        recovered: number;
+        paidLateWithoutJourney: number;
+        open: number;
+      };
+      recoveredMinor: number;
+      inRecoveryNow: {
+        journeys: number;
+        outstandingMinor: number;
+      };
+      expectedUpcoming: {
+        days: number;
+        installments: number;
+        amountMinor: number;
+      };
+    };
     /**
      * @example {
      *       "filter": {
@@ -2301,6 +2664,32 @@ export interface components {
       notificationEmail: string | null;
       /** @description Null until the tenant is first recorded. */
       createdAt: string | null;
+    };
+    TrackingPage: {
+      rows: components['schemas']['TrackingRow'][];
+      nextCursor: string | null;
+    };
+    TrackingRow: {
+      installmentId: string | null;
+      purchaseId: string | null;
+      installmentNumber: number;
+      productId: string;
+      productName: string;
+      buyerId: string;
+      buyerName: string;
+      /** @description YYYY-MM-DD */
+      dueDate: string;
+      amountMinor: number;
+      paidMinor: number;
+      outstandingMinor: number;
+      currency: string;
+      /** @enum {string} */
+      standing: 'paid_on_time' | 'paid_late' | 'overdue' | 'due_today' | 'upcoming' | 'canceled';
+      journey: {
+        id: string;
+        stage: string;
+        outcome: string | null;
+      } | null;
     };
     /**
      * @example {
@@ -4915,6 +5304,1065 @@ export interface operations {
       };
     };
   };
+  getReportOverview: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportOverview'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listReportPayments: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+        standing?: 'paid_on_time' | 'paid_late' | 'overdue' | 'due_today' | 'upcoming' | 'canceled';
+        buyerId?: string;
+        /** @description page size, at most 200 (default 50) */
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrackingPage'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportReportPayments: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+        standing?: 'paid_on_time' | 'paid_late' | 'overdue' | 'due_today' | 'upcoming' | 'canceled';
+        buyerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSV (header first), amounts as decimals with their currency */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getReportPayment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        installmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentDetails'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getReportPurchaseInstallment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        purchaseId: string;
+        number: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentDetails'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getReportAttribution: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+        /** @description attempts sent at most this many days before the payment are credited (default 7) */
+        windowDays?: number;
+        /** @description the funnel counts an attempt as paid when the payment came at most this many days after it (default 7) */
+        paidWithinDays?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttributionReport'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listReportAttribution: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+        /** @description attempts sent at most this many days before the payment are credited (default 7) */
+        windowDays?: number;
+        /** @description page size, at most 200 (default 50) */
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttributionRows'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportReportAttribution: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+        /** @description attempts sent at most this many days before the payment are credited (default 7) */
+        windowDays?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSV (header first), amounts as decimals with their currency */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getReportRecoveryCurve: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+        /** @description days after the due date (default 30) */
+        days?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCurve'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getReportDailyRecovered: {
+    parameters: {
+      query?: {
+        /** @description first schedule due date of the period (YYYY-MM-DD); default 29 days before `to` */
+        from?: string;
+        /** @description last schedule due date of the period, inclusive; default today (UTC); at most 366 days after `from` */
+        to?: string;
+        productId?: string;
+        /** @description the buyer's country (ISO 3166-1 alpha-2) */
+        country?: string;
+        /** @description installments whose journey ran this policy */
+        policyId?: string;
+        /** @description installments whose journey sent at least one message on this channel */
+        channel?: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+        /** @description default: the currency with the most expected in the period */
+        currency?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DailyRecovered'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listConversations: {
     parameters: {
       query?: {
@@ -6668,6 +8116,11 @@ export interface operations {
         'application/json': {
           name: string;
           profileId: string;
+          /**
+           * Format: email
+           * @description A person to invite by email (pending until they accept); omit for a system.
+           */
+          email?: string;
         };
       };
     };
@@ -6682,8 +8135,18 @@ export interface operations {
             id: string;
             name: string;
             profileId: string;
+            /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+            email: string | null;
+            /**
+             * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+             * @enum {string}
+             */
+            status: 'pending' | 'active' | 'disabled';
             disabled: boolean;
             createdAt: string;
+            /** @description When the latest invite was sent. */
+            invitedAt: string | null;
+            acceptedAt: string | null;
             disabledAt: string | null;
             recordedBy: components['schemas']['Actor'];
           };
@@ -6794,8 +8257,132 @@ export interface operations {
             id: string;
             name: string;
             profileId: string;
+            /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+            email: string | null;
+            /**
+             * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+             * @enum {string}
+             */
+            status: 'pending' | 'active' | 'disabled';
             disabled: boolean;
             createdAt: string;
+            /** @description When the latest invite was sent. */
+            invitedAt: string | null;
+            acceptedAt: string | null;
+            disabledAt: string | null;
+            recordedBy: components['schemas']['Actor'];
+          };
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  resendCollaboratorInvite: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        collaboratorId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            profileId: string;
+            /** @description The invited person’s email (lower-case); null for a system that only holds API keys. */
+            email: string | null;
+            /**
+             * @description pending: invited, not yet accepted; active: accepted, or a system without email; disabled: removed (its keys open nothing).
+             * @enum {string}
+             */
+            status: 'pending' | 'active' | 'disabled';
+            disabled: boolean;
+            createdAt: string;
+            /** @description When the latest invite was sent. */
+            invitedAt: string | null;
+            acceptedAt: string | null;
             disabledAt: string | null;
             recordedBy: components['schemas']['Actor'];
           };
@@ -7114,6 +8701,107 @@ export interface operations {
             lastUsedAt: string | null;
             revokedAt: string | null;
             recordedBy: components['schemas']['Actor'];
+          };
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listAuditLog: {
+    parameters: {
+      query?: {
+        /** @description page size, at most 200 */
+        limit?: number;
+        /** @description `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AuditEntry'][];
+            /** @description null on the last page */
+            nextCursor: string | null;
           };
         };
       };

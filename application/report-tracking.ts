@@ -1,0 +1,54 @@
+/**
+ * Payment tracking: a page of the period's ledger installments (db/report-tracking.ts) as rows
+ * the API, the panel and the CSV export show, with an opaque cursor for the next page.
+ */
+import type { Database } from '../db/client';
+import { type TrackingFactRow, type TrackingKey, trackingSql } from '../db/report-tracking';
+import { isLocalDate } from '../domain/local-time';
+import { BadReportCursor, decodeCursor, encodeCursor, isKeyText } from './report-cursor';
+import { type TrackingPage, type TrackingQuery, type TrackingRow } from './report-types';
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+export async function trackingPage(db: Database, query: TrackingQuery, now: number): Promise<TrackingPage> {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = query.cursor === undefined ? undefined : decodeTrackingCursor(query.cursor);
+  const rows = await trackingSql(db, { ...query, limit: limit + 1, after }, now);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(trackingRow),
+    nextCursor: rows.length > limit && last ? encodeTrackingCursor(last) : null,
+  };
+}
+
+export function trackingRow(row: TrackingFactRow): TrackingRow {
+  return {
+    installmentId: row.installmentId,
+    purchaseId: row.purchaseId,
+    installmentNumber: row.number,
+    productId: row.productId,
+    productName: row.productName,
+    buyerId: row.buyerId,
+    buyerName: row.buyer.name,
+    dueDate: row.dueDate,
+    amountMinor: row.amountMinor,
+    paidMinor: row.paidMinor,
+    outstandingMinor: Math.max(0, row.amountMinor - row.paidMinor),
+    currency: row.currency,
+    standing: row.standing,
+    journey: row.journeyId ? { id: row.journeyId, stage: row.journeyStage ?? '', outcome: row.journeyOutcome } : null,
+  };
+}
+
+function encodeTrackingCursor(key: TrackingKey): string {
+  return encodeCursor([key.dueDate, key.purchaseKey, key.number]);
+}
+
+function decodeTrackingCursor(raw: string): TrackingKey {
+  const [dueDate, purchaseKey, number] = decodeCursor(raw, 3);
+  if (typeof dueDate !== 'string' || !isLocalDate(dueDate) || !isKeyText(purchaseKey)) throw new BadReportCursor();
+  if (!Number.isInteger(number) || (number as number) < 0 || (number as number) > 1_000_000)
+    throw new BadReportCursor();
+  return { dueDate, purchaseKey, number: number as number };
+}

@@ -1,0 +1,74 @@
+/**
+ * Payment tracking in SQL: the period's ledger installments with their standing, in due date
+ * order, a page at a time after a keyset (due date, purchase key, number) — never an offset.
+ */
+import type { Buyer } from '../domain/installment';
+import type { EntryStanding } from '../domain/ledger';
+import type { Database } from './client';
+import { type PeriodFilter, ledgerFacts } from './report-ledger';
+import { Statement } from './statement';
+
+/** Where a page ended: the last row's due date, purchase key and installment number. */
+export interface TrackingKey {
+  dueDate: string;
+  purchaseKey: string;
+  number: number;
+}
+
+export interface TrackingFactRow extends TrackingKey {
+  purchaseId: string | null;
+  installmentId: string | null;
+  productId: string;
+  productName: string;
+  buyerId: string;
+  buyer: Buyer;
+  amountMinor: number;
+  paidMinor: number;
+  /** Paid before the end of the due date in the buyer's zone. */
+  paidBeforeDueMinor: number;
+  currency: string;
+  standing: EntryStanding;
+  journeyId: string | null;
+  journeyStage: string | null;
+  journeyOutcome: string | null;
+}
+
+/** The columns of a TrackingFactRow from a ledger fact row `f`. */
+export const trackingColumns = `f.due_date::text as "dueDate", f.purchase_key as "purchaseKey", f.number,
+  f.purchase_id as "purchaseId", f.installment_id as "installmentId", f.product_id as "productId",
+  f.product_name as "productName", f.buyer_id as "buyerId", f.buyer, f.amount_minor::float8 as "amountMinor",
+  f.paid_minor::float8 as "paidMinor", f.paid_before_due_minor::float8 as "paidBeforeDueMinor", f.currency, f.standing, f.journey_id as "journeyId",
+  f.journey_stage as "journeyStage", f.journey_outcome as "journeyOutcome"`;
+
+/** Up to `limit` rows after `after`, in (due date, purchase key, number) order. */
+export function trackingSql(
+  db: Database,
+  query: PeriodFilter & {
+    standing?: EntryStanding | undefined;
+    buyerId?: string | undefined;
+    limit: number;
+    after?: TrackingKey | undefined;
+  },
+  now: number,
+): Promise<TrackingFactRow[]> {
+  const s = new Statement();
+  const facts = ledgerFacts(s, query, { kind: 'due', from: query.from, to: query.to }, now);
+  const conditions: string[] = [];
+  if (query.standing) conditions.push(`f.standing = ${s.value(query.standing, 'text')}`);
+  if (query.buyerId) conditions.push(`f.buyer_id = ${s.value(query.buyerId, 'text')}`);
+  if (query.after)
+    conditions.push(
+      `(f.due_date, f.purchase_key, f.number) > (${s.value(query.after.dueDate, 'date')}, ${s.value(
+        query.after.purchaseKey,
+        'text',
+      )}, ${s.value(query.after.number, 'int')})`,
+    );
+  return s.run<TrackingFactRow>(
+    db,
+    `select ${trackingColumns}
+     from (${facts}) f
+     ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
+     order by f.due_date, f.purchase_key, f.number
+     limit ${s.value(query.limit, 'int')}`,
+  );
+}
