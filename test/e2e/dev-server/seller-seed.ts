@@ -42,6 +42,20 @@ export interface PlannedPurchase {
   installments: PlannedInstallment[];
 }
 
+/** A purchase of `buyer` whose installments are numbered in the order given: [due in days, amount, fate]. */
+export function purchaseOf(buyer: string, ...installments: [number, number, Fate][]): PlannedPurchase {
+  return {
+    purchaseId: `pur-${buyer}`,
+    buyerId: `buyer-${buyer}`,
+    installments: installments.map(([dueInDays, amountMinor, fate], i) => ({
+      number: i + 1,
+      dueInDays,
+      amountMinor,
+      fate,
+    })),
+  };
+}
+
 export interface SellerLedger {
   currency: string;
   product: { id: string; name: string };
