@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- section…]`: every goal of the performance issue, each measured against a
  * baseline in the same run (so the ratios compare across machines), with PASS/FAIL. The
- * database sections run on a throwaway PostgreSQL 15 cluster of the bench's own. Exit code 1
+ * database sections run on a throwaway PostgreSQL 15 cluster of the bench's own, except the
+ * reports' (its generated data is kept in the machine's PostgreSQL between runs). Exit code 1
  * when a goal fails. BENCH_SECONDS and BENCH_RUNS lengthen or shorten the measurements.
  */
 import { freePort } from '../scripts/temporal-dev-server';
@@ -13,11 +14,12 @@ import { memory } from './sections/memory';
 import { plan } from './sections/plan';
 import { recording } from './sections/recording';
 import { replay } from './sections/replay';
+import { reports } from './sections/reports';
 import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [plan, startRoute, recording, delivery, memory, lists, replay, bundle];
+const SECTIONS: Section[] = [plan, startRoute, recording, delivery, memory, lists, reports, replay, bundle];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);

@@ -33,7 +33,38 @@ export interface PeriodFilter extends LedgerFilter {
 }
 
 export type LedgerScope =
-  { kind: 'due'; from: string; to: string } | { kind: 'open_journeys' } | { kind: 'purchase'; purchaseKey: string };
+  | { kind: 'due'; from: string; to: string; page?: LedgerPage | undefined }
+  | { kind: 'open_journeys' }
+  | { kind: 'purchase'; purchaseKey: string };
+
+/** A ledger installment's place in page order: its schedule due date, purchase key and number. */
+export interface LedgerKey {
+  dueDate: string;
+  purchaseKey: string;
+  number: number;
+}
+
+/**
+ * The first `limit` installments after `after` in page order: each part reads only that many,
+ * in the order of its index, instead of the whole period (a first page at 1M installments reads
+ * 51 schedule rows, not 37,000).
+ */
+export interface LedgerPage {
+  limit: number;
+  after?: LedgerKey | undefined;
+}
+
+/** ` and (key) > (after) order by key limit n` for one part of the ledger, whose key columns are `key`. */
+function pageOf(s: Statement, page: LedgerPage | undefined, key: [string, string, string]) {
+  if (!page) return { where: '', order: '' };
+  const { after } = page;
+  return {
+    where: after
+      ? ` and (${key.join(', ')}) > (${s.value(after.dueDate, 'date')}, ${s.value(after.purchaseKey, 'text')}, ${s.value(after.number, 'int')})`
+      : '',
+    order: ` order by ${key.join(', ')} limit ${s.value(page.limit, 'int')}`,
+  };
+}
 
 /** Statuses of an attempt the buyer got (the funnel's "delivered"). */
 export const DELIVERED_STATUSES: readonly string[] = ['delivered', 'complained'];
@@ -93,16 +124,31 @@ function entries(s: Statement, filter: LedgerFilter, scope: LedgerScope): string
   if (scope.kind === 'due') {
     const from = s.value(scope.from, 'date');
     const to = s.value(scope.to, 'date');
+    const installmentKey = (due: string): [string, string, string] => [
+      due,
+      'coalesce(i.purchase_id, i.installment_id)',
+      'i.installment_number',
+    ];
+    const { page } = scope;
+    const first = pageOf(s, page, ['pi.due_date', 'pi.purchase_id', 'pi.number']);
+    const second = pageOf(s, page, installmentKey('j.original_due_date'));
+    const third = pageOf(s, page, installmentKey('i.due_date'));
+    // On a page, nothing due after the schedule's last row on it can come before that row (when
+    // the schedule fills the page): the other parts read a day or two, not the period.
+    const dueBy = page
+      ? `(select case when count(*) < ${s.value(page.limit, 'int')} then ${to} else max(due_date) end from scheduled)`
+      : to;
     // The second and third parts are the installments no schedule names (`pi.number is null`).
     return `
-      ${scheduled(`pi.due_date between ${from} and ${to}`)}
+      with scheduled as (${scheduled(`pi.due_date between ${from} and ${to}${first.where}`)}${first.order})
+      select * from scheduled
       union all
-      ${fromInstallment('journeys j join installments i on i.tenant_id = j.tenant_id and i.installment_id = j.installment_id')}
-      where j.tenant_id = ${tenant} and j.original_due_date between ${from} and ${to} and pi.number is null ${where}
+      (${fromInstallment('journeys j join installments i on i.tenant_id = j.tenant_id and i.installment_id = j.installment_id')}
+      where j.tenant_id = ${tenant} and j.original_due_date between ${from} and ${dueBy} and pi.number is null ${where}${second.where}${second.order})
       union all
-      ${fromInstallment(`installments i ${JOURNEY_OF_INSTALLMENT}`)}
-      where i.tenant_id = ${tenant} and j.id is null and i.due_date between ${from} and ${to}
-        and pi.number is null ${where}`;
+      (${fromInstallment(`installments i ${JOURNEY_OF_INSTALLMENT}`)}
+      where i.tenant_id = ${tenant} and j.id is null and i.due_date between ${from} and ${dueBy}
+        and pi.number is null ${where}${third.where}${third.order})`;
   }
   if (scope.kind === 'purchase') {
     const key = s.value(scope.purchaseKey, 'text');

@@ -5,15 +5,11 @@
 import type { Buyer } from '../domain/installment';
 import type { EntryStanding } from '../domain/ledger';
 import type { Database } from './client';
-import { type PeriodFilter, ledgerFacts } from './report-ledger';
+import { type LedgerKey, type PeriodFilter, ledgerFacts } from './report-ledger';
 import { Statement } from './statement';
 
 /** Where a page ended: the last row's due date, purchase key and installment number. */
-export interface TrackingKey {
-  dueDate: string;
-  purchaseKey: string;
-  number: number;
-}
+export type TrackingKey = LedgerKey;
 
 export interface TrackingFactRow extends TrackingKey {
   purchaseId: string | null;
@@ -52,7 +48,9 @@ export function trackingSql(
   now: number,
 ): Promise<TrackingFactRow[]> {
   const s = new Statement();
-  const facts = ledgerFacts(s, query, { kind: 'due', from: query.from, to: query.to }, now);
+  // Without a filter on the facts (standing, buyer), a page needs only `limit` rows of the ledger.
+  const page = query.standing || query.buyerId ? undefined : { limit: query.limit, after: query.after };
+  const facts = ledgerFacts(s, query, { kind: 'due', from: query.from, to: query.to, page }, now);
   const conditions: string[] = [];
   if (query.standing) conditions.push(`f.standing = ${s.value(query.standing, 'text')}`);
   if (query.buyerId) conditions.push(`f.buyer_id = ${s.value(query.buyerId, 'text')}`);

@@ -271,6 +271,8 @@ export const installments = pgTable(
     index('installments_buyer_email_idx').on(sql`lower(${t.buyer}->>'email')`),
     index('installments_buyer_phone_idx').on(sql`(${t.buyer}->>'phone')`),
     index('installments_buyer_whatsapp_idx').on(sql`(${t.buyer}->>'whatsapp')`),
+    // The reports read a period's installments that no schedule names by their due date.
+    index('installments_tenant_due_idx').on(t.tenantId, t.dueDate),
   ],
 );
 
@@ -313,6 +315,8 @@ export const journeys = pgTable(
     uniqueIndex('journeys_installment_uq').on(t.tenantId, t.installmentId),
     // Lists are ordered by (due_date, id): each index ends with them, after the columns a filter fixes.
     index('journeys_tenant_due_idx').on(t.tenantId, t.dueDate, t.id),
+    // The reports' periods select by the schedule's due date, which a journey's reschedule leaves as it was.
+    index('journeys_tenant_original_due_idx').on(t.tenantId, t.originalDueDate),
     index('journeys_tenant_state_idx').on(t.tenantId, journeyState(t), t.dueDate, t.id),
     index('journeys_tenant_product_idx').on(t.tenantId, t.productId, t.dueDate, t.id),
     index('journeys_tenant_product_state_idx').on(t.tenantId, t.productId, journeyState(t), t.dueDate, t.id),
@@ -484,6 +488,12 @@ export const purchaseInstallments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.purchaseId, t.number] }),
+    // The reports' periods: a tenant's installments due between two dates, in tracking's page order.
+    index('purchase_installments_tenant_due_idx').on(t.tenantId, t.dueDate, t.purchaseId, t.number),
+    // A payment's details are asked for by the payment system's installment id.
+    index('purchase_installments_installment_idx')
+      .on(t.tenantId, t.installmentId)
+      .where(sql`${t.installmentId} is not null`),
     foreignKey({
       name: 'purchase_installments_purchase_fk',
       columns: [t.tenantId, t.purchaseId],
