@@ -132,6 +132,8 @@ describe.skipIf(skip)('the seller app on `npm run dev`, in Chromium', () => {
   let dataDir: string;
   let dev: ProductProcess;
   let origin: string;
+  /** The Temporal UI's address, as npm run dev printed it. */
+  let temporalUi: string;
   let env: NodeJS.ProcessEnv;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -157,6 +159,7 @@ describe.skipIf(skip)('the seller app on `npm run dev`, in Chromium', () => {
     dev = startScript('dev', env);
     await dev.waitFor('is ready', 120_000);
     origin = `http://localhost:${port}`;
+    temporalUi = dev.output().match(/Temporal UI\s+(\S+)\/namespaces\//)![1]!;
     await mkdir(ARTIFACTS, { recursive: true });
     browser = await launchChromium(chromiumPath);
     owner = await newPerson();
@@ -268,6 +271,26 @@ describe.skipIf(skip)('the seller app on `npm run dev`, in Chromium', () => {
     expect.soft(await owner.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await shoot(owner, 'owner-overview-phone');
     await owner.setViewportSize(DESKTOP);
+  });
+
+  it("shows a recovered payment's journey, and its link opens the workflow in the Temporal UI", async () => {
+    const [journey] = await sql<{ id: string }[]>`
+      select id from journeys where tenant_id = ${OWNER.tenantId} and installment_id = 'pur-ana-2'`;
+    const response = await owner.goto(`${origin}/app/purchases/pur-ana/installments/2?lang=en`);
+    expect(response?.status()).toBe(200);
+    await owner.getByRole('heading', { name: PANEL.details.title({ product: POTTERY.product.name, n: 2 }) }).waitFor();
+    const timeline = owner.getByRole('region', { name: PANEL.details.timeline }).getByRole('listitem');
+    await expect
+      .poll(() => timeline.allInnerTexts())
+      .toContainEqual(expect.stringContaining(PANEL.details.attempt({ channel: PANEL.channels.email })));
+    await shoot(owner, 'owner-payment-details');
+
+    const inTemporal = owner.getByRole('link', { name: PANEL.details.temporal });
+    const href = await inTemporal.getAttribute('href');
+    expect(href).toBe(`${temporalUi}/namespaces/default/workflows/${encodeURIComponent(journey!.id)}`);
+    await inTemporal.click();
+    await owner.getByText(journey!.id).first().waitFor({ timeout: 30_000 });
+    await shoot(owner, 'owner-temporal-ui');
   });
 
   it('an invited collaborator sees what the profile allows, and loses it at the next page load once the owner edits it', async () => {
