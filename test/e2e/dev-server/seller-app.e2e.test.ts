@@ -36,7 +36,7 @@ import {
   printedLink,
   signIn,
 } from './seller-browser';
-import { type OverviewTruth, overviewTruth } from './seller-oracle';
+import { type OverviewTruth, overdueBuyers, overviewTruth } from './seller-oracle';
 import { type JourneyState, type SellerLedger, purchaseOf, seedLedger } from './seller-seed';
 
 const ARTIFACTS = new URL('../../../artifacts/seller-app/', import.meta.url).pathname;
@@ -271,6 +271,20 @@ describe.skipIf(skip)('the seller app on `npm run dev`, in Chromium', () => {
     expect.soft(await owner.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await shoot(owner, 'owner-overview-phone');
     await owner.setViewportSize(DESKTOP);
+  });
+
+  it('tracks the payments: filtered to the overdue, the table lists exactly the installments the database has overdue', async () => {
+    await owner.goto(`${origin}/app/payments?lang=en`);
+    await owner.getByLabel(PANEL.filters.standing).selectOption({ label: PANEL.standings.overdue });
+    await owner.getByRole('button', { name: PANEL.filters.apply }).click();
+    await owner.waitForURL(/standing=overdue/);
+    const rows = owner.getByRole('table', { name: PANEL.tracking.caption }).locator('tbody').getByRole('row');
+    // Each row names its buyer's id under the name.
+    const shown = await rows.locator('small').allTextContents();
+    const expected = await overdueBuyers(sql, OWNER.tenantId, { from: addDays(today(), -29), to: today() });
+    expect(expected.length).toBeGreaterThan(1);
+    expect(shown.sort()).toEqual([...expected].sort());
+    await shoot(owner, 'owner-tracking-overdue');
   });
 
   it("shows a recovered payment's journey, and its link opens the workflow in the Temporal UI", async () => {

@@ -113,3 +113,23 @@ export async function overviewTruth(
     upcoming: { installments: row.upcoming_installments, amountMinor: row.upcoming_minor },
   };
 }
+
+/** The buyers of the period's installments still unpaid after their due date (the buyer's day), one per installment. */
+export async function overdueBuyers(
+  sql: postgres.Sql,
+  tenantId: string,
+  period: { from: string; to: string },
+): Promise<string[]> {
+  const rows = await sql<{ buyer_id: string }[]>`
+    select p.buyer_id
+    from purchase_installments s
+    join purchases p on p.tenant_id = s.tenant_id and p.purchase_id = s.purchase_id
+    where s.tenant_id = ${tenantId} and not s.canceled
+      and s.due_date between ${period.from}::date and ${period.to}::date
+      and (now() at time zone (p.buyer->>'timezone'))::date > s.due_date
+      and coalesce((select sum(x.amount_minor) from purchase_payments x
+        where x.tenant_id = s.tenant_id and x.purchase_id = s.purchase_id and x.installment_number = s.number), 0)
+        < s.amount_minor
+  `;
+  return rows.map((r) => r.buyer_id);
+}
