@@ -91,6 +91,8 @@ describeEachDatabase('fuzz of the seller app', (getDb) => {
           expect(answer.statusCode, what).toBeLessThan(500);
           if (answer.statusCode >= 300 && answer.statusCode < 400)
             expect(String(answer.headers.location), what).toMatch(/^\/app(\/|$|\?)/);
+          else if (route.url.startsWith('/app/exports/') && answer.statusCode === 200)
+            expect(String(answer.headers['content-type']), what).toMatch(/^text\/csv/);
           else if (!route.url.startsWith('/app/probe/'))
             expect(String(answer.headers['content-type']), what).toMatch(/^text\/html/);
         }),
