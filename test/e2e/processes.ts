@@ -21,10 +21,13 @@ export interface ProductProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `npm run <script>` as its own process: the script's command line, from the project root. */
-export function startScript(script: string, env: NodeJS.ProcessEnv): ProductProcess {
+/**
+ * Runs `npm run <script> -- <extraArgs>` as its own process: the script's command line, from the
+ * project root.
+ */
+export function startScript(script: string, env: NodeJS.ProcessEnv, extraArgs: readonly string[] = []): ProductProcess {
   const { executable, args } = npmScriptCommand(script);
-  const child = spawn(executable, args, {
+  const child = spawn(executable, [...args, ...extraArgs], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
