@@ -24,7 +24,12 @@ const CONCURRENCY = 8;
 const NOW = Date.UTC(2026, 10, 20, 15);
 
 function firstRecord(run: string, n: number): JourneyRecord {
-  const installment = makeInstallment({ installmentId: `rec-${run}-${n}`, buyer: { id: `buyer-${run}-${n}` } });
+  // Each of its own purchase, as journeys mostly are (a purchase's rows are projected together).
+  const installment = makeInstallment({
+    installmentId: `rec-${run}-${n}`,
+    purchaseId: `purchase-${run}-${n}`,
+    buyer: { id: `buyer-${run}-${n}` },
+  });
   const { state, recorded } = startJourney(installment, defaultPolicy, NOW);
   return {
     journeyId: `journey-${run}-${n}`,

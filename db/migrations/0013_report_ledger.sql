@@ -34,6 +34,10 @@ CREATE INDEX "report_ledger_open_idx" ON "report_ledger" USING btree ("tenant_id
 -- the scope `purchase`): idempotent and order-independent, so every writer just calls it.
 CREATE FUNCTION report_ledger_refresh(p_tenant text, p_key text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  -- One refresh of a purchase at a time, until its transaction ends: a second writer waits, then
+  -- reads what the first committed (a refresh that ran beside it would miss its rows), and two
+  -- writers never lock each other's projection rows in opposite orders.
+  PERFORM pg_advisory_xact_lock(hashtextextended('report_ledger ' || p_tenant || ' ' || p_key, 0));
   DELETE FROM report_ledger WHERE tenant_id = p_tenant AND purchase_key = p_key;
   INSERT INTO report_ledger
   SELECT e.tenant_id, e.purchase_key, e.purchase_id, e.number, e.installment_id, e.product_id, e.country,
