@@ -77,6 +77,27 @@ describeEachDatabase('the Collaboration Center pages', (getDb) => {
       expect(edit.html).toContain(escaped(en.permissions['journeys:pause']));
     });
 
+    it('keeps the seat pending and says so when the invite cannot be sent; sending again works', async () => {
+      team.invitations.failNext = true;
+      const added = await team.post('/app/team/collaborators', {
+        name: 'Bruno Unsent',
+        email: 'bruno.unsent@example.com',
+        profileId: 'analyst',
+      });
+      expect(added.statusCode).toBe(303);
+      expect(added.headers.location).toBe('/app/team/collaborators?notice=collaborator_invite_failed');
+      const { status, html } = await page('/app/team/collaborators?notice=collaborator_invite_failed');
+      expect(status).toBe(200);
+      expect(html).toContain(escaped(en.notices.collaborator_invite_failed));
+      const card = html.slice(html.indexOf('Bruno Unsent'));
+      expect(card).toContain(escaped(en.collaborators.statuses.pending));
+      const id = /\/app\/team\/collaborators\/(col_[^/"]+)\/resend-invite/.exec(card)?.[1];
+      expect(id).toBeDefined();
+      const resent = await team.post(`/app/team/collaborators/${id}/resend-invite`);
+      expect(resent.statusCode).toBe(303);
+      expect(team.invitations.sent.at(-1)).toMatchObject({ collaboratorId: id, email: 'bruno.unsent@example.com' });
+    });
+
     it('answers bad input with the form, a 4xx and the field named', async () => {
       const bad = await team.post('/app/team/profiles', { id: 'Bad Id!', name: '', permissions: ['not:a-permission'] });
       expect(bad.statusCode).toBe(422);
