@@ -182,6 +182,16 @@ async function profileKnown(db: Database, tenantId: string, profileId: string): 
   return isBuiltInProfileId(profileId) || (await findProfile(db, tenantId, profileId)) !== null;
 }
 
+/** The seat was added (pending, audited) but its invite could not be sent: "send again" retries it. */
+export class InviteNotSent extends Error {
+  constructor(
+    readonly collaboratorId: string,
+    cause: unknown,
+  ) {
+    super('the collaborator was added but the invite could not be sent', { cause });
+  }
+}
+
 function invite(invitations: Invitations, caller: Caller, row: CollaboratorRow & { email: string }) {
   return invitations.send({
     tenantId: row.tenantId,
@@ -222,7 +232,10 @@ export async function addCollaborator(
     invited: email !== undefined,
   });
   // After the row and its audit line: a failed send leaves a pending seat the owner can invite again.
-  if (row.email !== null && deps.invitations) await invite(deps.invitations, caller, { ...row, email: row.email });
+  if (row.email !== null && deps.invitations)
+    await invite(deps.invitations, caller, { ...row, email: row.email }).catch((cause: unknown) => {
+      throw new InviteNotSent(row.id, cause);
+    });
   return done;
 }
 

@@ -29,16 +29,32 @@ export const UPCOMING_DAYS = 30;
 export const DEFAULT_PERIOD_DAYS = 30;
 export const MAX_PERIOD_DAYS = 366;
 
+/** Why a period was refused: the API says `message`, the panel translates `problem`. */
+export type PeriodProblem = 'from_after_to' | 'period_too_long';
+export type PeriodRefusal = { field: 'from' | 'to'; problem: PeriodProblem; message: string };
+
 /** The period of schedule due dates a report covers, from what was asked; or which field is wrong and why. */
 export function reportPeriod(
   asked: { from?: LocalDate | undefined; to?: LocalDate | undefined },
   now: number,
-): { from: LocalDate; to: LocalDate } | { field: 'from' | 'to'; message: string } {
-  const to = asked.to ?? (asked.from ? maxDate(asked.from, utcToday(now)) : utcToday(now));
+): { from: LocalDate; to: LocalDate } | PeriodRefusal {
+  return periodAsOf(asked, utcToday(now));
+}
+
+/** `reportPeriod` for a given "today" (the panel's, read once per request). */
+export function periodAsOf(
+  asked: { from?: LocalDate | undefined; to?: LocalDate | undefined },
+  today: LocalDate,
+): { from: LocalDate; to: LocalDate } | PeriodRefusal {
+  const to = asked.to ?? (asked.from ? maxDate(asked.from, today) : today);
   const from = asked.from ?? addDays(to, -(DEFAULT_PERIOD_DAYS - 1));
-  if (from > to) return { field: 'to', message: 'must not be before from' };
+  if (from > to) return { field: 'to', problem: 'from_after_to', message: 'must not be before from' };
   if (daysBetween(from, to) >= MAX_PERIOD_DAYS)
-    return { field: asked.to ? 'to' : 'from', message: `the period must be at most ${MAX_PERIOD_DAYS} days` };
+    return {
+      field: asked.to ? 'to' : 'from',
+      problem: 'period_too_long',
+      message: `the period must be at most ${MAX_PERIOD_DAYS} days`,
+    };
   return { from, to };
 }
 

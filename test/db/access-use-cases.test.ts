@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import {
   type AccessDeps,
   type Caller,
+  InviteNotSent,
   addCollaborator,
   changeProfile,
   collaboratorStatus,
@@ -98,9 +99,14 @@ describeEachDatabase('access use cases', (getDb) => {
       },
     };
     const d: AccessDeps = { db: getDb(), invitations: failing, now: () => NOW };
-    await expect(
-      addCollaborator(d, ownerSession(tenantId), { name: 'Bo', email: 'bo@example.com', profileId: 'analyst' }),
-    ).rejects.toThrow('mail server down');
+    const failure = await addCollaborator(d, ownerSession(tenantId), {
+      name: 'Bo',
+      email: 'bo@example.com',
+      profileId: 'analyst',
+    }).catch((error: unknown) => error);
+    // The failure names the seat it left pending, so a page can say "send again" for it.
+    expect(failure).toBeInstanceOf(InviteNotSent);
+    expect((failure as InviteNotSent).collaboratorId).toBe(failing.sent[0]!.collaboratorId);
     const collaboratorId = failing.sent[0]!.collaboratorId;
     expect(collaboratorStatus((await findCollaborator(getDb(), tenantId, collaboratorId))!)).toBe('pending');
     expect(await resendInvite(d, ownerSession(tenantId), collaboratorId)).toMatchObject({ kind: 'done' });

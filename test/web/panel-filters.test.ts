@@ -2,7 +2,8 @@
  * The panel's query reading: what reaches the reports, and what a person is told to fix.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_PERIOD_DAYS, filterQuery, readFilters } from '../../web/panel/filters';
+import { MAX_PERIOD_DAYS, periodAsOf } from '../../domain/reports';
+import { filterQuery, readFilters } from '../../web/panel/filters';
 
 const TODAY = '2026-03-15';
 
@@ -80,11 +81,28 @@ describe('panel filters', () => {
       { field: 'to', problem: 'from_after_to' },
     ]);
     expect(readFilters({ from: '2025-01-01', to: '2026-01-02' }, TODAY).problems).toEqual([
-      { field: 'from', problem: 'period_too_long' },
+      { field: 'to', problem: 'period_too_long' },
     ]);
     // A leap year's 366 days are one year.
     expect(MAX_PERIOD_DAYS).toBe(366);
     expect(readFilters({ from: '2024-01-01', to: '2024-12-31' }, TODAY).problems).toEqual([]);
+  });
+
+  it('refuses and defaults periods exactly as the reports API does', () => {
+    const asked = [
+      {},
+      { from: '2025-01-01' },
+      { to: '2026-01-02' },
+      { from: '2025-01-01', to: '2026-01-02' },
+      { from: '2026-03-10', to: '2026-03-01' },
+      { from: '2026-04-01' },
+    ] as const;
+    for (const period of asked) {
+      const read = readFilters(period, TODAY);
+      const api = periodAsOf(period, TODAY);
+      if ('problem' in api) expect(read.problems).toEqual([{ field: api.field, problem: api.problem }]);
+      else expect(read.filters).toMatchObject(api);
+    }
   });
 
   it('reads a repeated parameter as garbage, never as its first value', () => {

@@ -37,6 +37,19 @@ describe('panel routes', () => {
       expect(reports.calls.find((c) => c.method === method)?.args[0]).toEqual({ ...expected, currency: 'BRL' });
   });
 
+  it('offers the owner every page in the navigation', async () => {
+    app = await panelApp();
+    const body = (await app.inject('/app/overview')).body;
+    const nav = /<ul class="seller-nav">([^]*?)<\/ul>/.exec(body)?.[1] ?? '';
+    expect([...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      '/app/overview',
+      '/app/payments',
+      '/app/tasks',
+      '/app/team',
+      '/app/accounts',
+    ]);
+  });
+
   it('passes standing, buyer and cursor to tracking, and links the next page with the same filters', async () => {
     const reports = fakeReports();
     app = await panelApp({ reports });

@@ -67,6 +67,12 @@ describeEachDatabase('panel tasks page', (getDb) => {
     await app?.close();
   });
 
+  it('offers in the navigation only the pages its profile opens: Tasks and Accounts', async () => {
+    const body = (await app.inject('/app/tasks')).body;
+    const nav = [...body.matchAll(/<ul class="seller-nav">([^]*?)<\/ul>/g)].map((m) => m[1]).join('');
+    expect([...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/app/tasks', '/app/accounts']);
+  });
+
   it('lists the open tasks of the account, newest first, the call linking to its payment', async () => {
     const response = await app.inject('/app/tasks');
     expect(response.statusCode).toBe(200);

@@ -41,6 +41,13 @@ describeEachDatabase('the Collaboration Center pages', (getDb) => {
     return id!;
   }
 
+  /** Adds a person through the form; the page the owner is sent back to (with its notice). */
+  async function invitePerson(name: string, email: string, profileId: string) {
+    const added = await team.post('/app/team/collaborators', { name, email, profileId });
+    expect(added.statusCode).toBe(303);
+    return added.headers.location;
+  }
+
   /** Creates a key through the page and reads its secret from the one page that shows it. */
   async function createKeyThroughPage(name: string, collaboratorId = '') {
     const created = await team.post('/app/team/keys', { name, collaboratorId });
@@ -143,13 +150,9 @@ describeEachDatabase('the Collaboration Center pages', (getDb) => {
   describe('collaborators', () => {
     it('invites a person by email: pending, the invite sent once per request, the email lower-cased', async () => {
       const before = team.invitations.sent.length;
-      const added = await team.post('/app/team/collaborators', {
-        name: 'Ana Souza',
-        email: 'Ana.Souza@Example.com',
-        profileId: 'support_agent',
-      });
-      expect(added.statusCode).toBe(303);
-      expect(added.headers.location).toBe('/app/team/collaborators?notice=collaborator_invited');
+      expect(await invitePerson('Ana Souza', 'Ana.Souza@Example.com', 'support_agent')).toBe(
+        '/app/team/collaborators?notice=collaborator_invited',
+      );
       const sent = team.invitations.sent.slice(before);
       expect(sent).toEqual([
         expect.objectContaining({
@@ -180,6 +183,23 @@ describeEachDatabase('the Collaboration Center pages', (getDb) => {
         sent[0]!.collaboratorId,
         sent[0]!.collaboratorId,
       ]);
+    });
+
+    it('keeps the seat pending and says so when the invite cannot be sent; sending again works', async () => {
+      team.invitations.failNext = true;
+      expect(await invitePerson('Bruno Unsent', 'bruno.unsent@example.com', 'analyst')).toBe(
+        '/app/team/collaborators?notice=collaborator_invite_failed',
+      );
+      const { status, html } = await page('/app/team/collaborators?notice=collaborator_invite_failed');
+      expect(status).toBe(200);
+      expect(html).toContain(escaped(en.notices.collaborator_invite_failed));
+      const card = html.slice(html.indexOf('Bruno Unsent'));
+      expect(card).toContain(escaped(en.collaborators.statuses.pending));
+      const id = /\/app\/team\/collaborators\/(col_[^/"]+)\/resend-invite/.exec(card)?.[1];
+      expect(id).toBeDefined();
+      const resent = await team.post(`/app/team/collaborators/${id}/resend-invite`);
+      expect(resent.statusCode).toBe(303);
+      expect(team.invitations.sent.at(-1)).toMatchObject({ collaboratorId: id, email: 'bruno.unsent@example.com' });
     });
 
     it('answers bad input with the form, a 4xx and the field named', async () => {

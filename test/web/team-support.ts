@@ -4,6 +4,7 @@
  * for a collaborator when the request says `x-test-collaborator: <profile id>`), the same
  * authorization rule checks each route's config, and invites go to a recording fake.
  */
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Invitations } from '../../application/invitations';
@@ -60,6 +61,7 @@ export async function startTeamPages(db: Database, options: { invitations?: bool
   const app = await pagesApp((a) => {
     void a.register(async (scope) => {
       await scope.register(formbody);
+      await scope.register(cookie);
       scope.decorateRequest('seller', null as unknown as SellerContext);
       scope.addHook('onRequest', async (request) => {
         const collaborator = request.headers['x-test-collaborator'];

@@ -7,7 +7,8 @@
 import type { TrackingQuery } from '../../application/reports';
 import { CHANNEL_NAMES } from '../../domain/channels';
 import { ENTRY_STANDINGS } from '../../domain/ledger';
-import { type LocalDate, addDays, daysBetween, isLocalDate } from '../../domain/local-time';
+import { type LocalDate, addDays, isLocalDate } from '../../domain/local-time';
+import { periodAsOf } from '../../domain/reports';
 
 /** The query parameter of each filter, in the order the form shows them. */
 export const FILTER_FIELDS = [
@@ -37,11 +38,8 @@ export const FILTER_PROBLEMS = [
 ] as const;
 export type FilterProblem = (typeof FILTER_PROBLEMS)[number];
 
-/** The period when the query names none, and the presets offered beside the dates. */
-export const DEFAULT_PERIOD_DAYS = 30;
+/** The presets offered beside the dates (the default and the limit are domain/reports.ts `periodAsOf`'s). */
 export const PERIOD_PRESETS = [7, 30, 90] as const;
-/** A longer period is refused rather than left to scan years of ledger. */
-export const MAX_PERIOD_DAYS = 366;
 
 /** What the query asks of the reports: a tracking query without the tenant (the session's) or page size. */
 export type PanelFilters = Omit<TrackingQuery, 'tenantId' | 'limit'>;
@@ -70,18 +68,21 @@ export function readFilters(query: unknown, today: LocalDate): ReadFilters {
   const values = Object.fromEntries(FILTER_FIELDS.map((f) => [f, text(raw[f])])) as Record<FilterField, string>;
   const refuse = (field: FilterField, problem: FilterProblem) => problems.push({ field, problem });
 
-  // The reports API's defaults (domain/reports.ts on the reports branch): a start in the future ends there.
-  values.to ||= isLocalDate(values.from) && values.from > today ? values.from : today;
-  values.from ||= addDays(isLocalDate(values.to) ? values.to : today, -(DEFAULT_PERIOD_DAYS - 1));
-  const datesRead = (['from', 'to'] as const).filter((field) => {
-    const ok = isLocalDate(values[field]);
-    if (!ok) refuse(field, 'invalid_date');
-    return ok;
-  });
-  if (datesRead.length === 2) {
-    const days = daysBetween(values.from, values.to);
-    if (days < 0) refuse('to', 'from_after_to');
-    else if (days + 1 > MAX_PERIOD_DAYS) refuse('from', 'period_too_long');
+  const typed = (field: 'from' | 'to') => {
+    const value = values[field];
+    if (value === '') return undefined;
+    if (isLocalDate(value)) return value;
+    refuse(field, 'invalid_date');
+    return undefined;
+  };
+  const asked = { from: typed('from'), to: typed('to') };
+  // A date that cannot be read is left out, so the other still gets a default to show in the form.
+  const period = periodAsOf(asked, today);
+  if ('problem' in period) {
+    if (problems.length === 0) refuse(period.field, period.problem);
+  } else {
+    values.from ||= period.from;
+    values.to ||= period.to;
   }
 
   const optional = <T extends string>(field: FilterField, valid: (v: string) => v is T, problem: FilterProblem) => {

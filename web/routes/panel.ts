@@ -15,7 +15,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { agentTaskPage, decodeTimeCursor } from '../../application/conversations';
-import type { InstallmentRef, ReportFilter, Reports, TrackingPage } from '../../application/reports';
+import {
+  BadReportCursor,
+  type InstallmentRef,
+  type ReportFilter,
+  type Reports,
+  type TrackingPage,
+} from '../../application/reports';
 import { installmentsOfJourneys } from '../../db/journey-repository';
 import { PANEL_COPY } from '../panel/copy';
 import { presentDetails } from '../panel/details';
@@ -60,7 +66,14 @@ const panelRoutes: FastifyPluginAsync<SellerRouteDeps> = async (app, deps) => {
   app.get(PANEL_PATHS.payments, { config: { ...PANEL_ACCESS.reports } }, async (request, reply) => {
     const view = viewOf(request, deps.now());
     if (view.read.problems.length > 0) return sendTracking(reply, view, null);
-    return sendTracking(reply, view, await reports.tracking(trackingQuery(request, view.read.filters)));
+    try {
+      return sendTracking(reply, view, await reports.tracking(trackingQuery(request, view.read.filters)));
+    } catch (error) {
+      // A cursor can look like one of ours and still not be: the reports decode it, the page says so.
+      if (!(error instanceof BadReportCursor)) throw error;
+      view.read.problems.push({ field: 'cursor', problem: 'bad_cursor' });
+      return sendTracking(reply, view, null);
+    }
   });
 
   app.get<{ Params: { installmentId: string } }>(

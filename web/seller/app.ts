@@ -111,6 +111,7 @@ export const sellerApp: FastifyPluginAsync<SellerAppOptions> = async (app, optio
     reports: options.reports ?? NO_REPORTS,
     invitations: options.invitations ?? createInvitations(mailDeps),
     temporalUi: options.temporalUi ?? null,
+    secureCookies: secure,
   };
   for (const routes of [...SELLER_PAGE_ROUTES, ...(options.extraRoutes ?? [])]) await app.register(routes, routeDeps);
 };

@@ -51,4 +51,6 @@ export interface SellerRouteDeps {
   now: () => number;
   /** TEMPORAL_UI_URL and the namespace, for links to a journey's workflow; null = no links. */
   temporalUi: { url: string; namespace: string } | null;
+  /** The seller app runs on https (PUBLIC_BASE_URL), so its cookies are `Secure`; absent = true. */
+  secureCookies?: boolean;
 }

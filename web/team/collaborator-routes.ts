@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type AccessResult,
+  InviteNotSent,
   addCollaborator,
   changeCollaborator,
   collaboratorStatus,
@@ -66,7 +67,11 @@ const routes: FastifyPluginAsync<SellerRouteDeps> = async (app, options) => {
   app.post(COLLABORATORS, { config: OWNER_ONLY }, async (request, reply) => {
     const parsed = parseCollaboratorAdd(request.body);
     if (!parsed.ok) return page(request, reply, parsed, 422);
-    const result = await addCollaborator(deps, sellerCaller(request), parsed.input);
+    const result = await addCollaborator(deps, sellerCaller(request), parsed.input).catch((error: unknown) => {
+      if (error instanceof InviteNotSent) return null;
+      throw error;
+    });
+    if (result === null) return redirectDone(reply, 'collaborators', 'collaborator_invite_failed');
     if (result.kind === 'done')
       return redirectDone(reply, 'collaborators', parsed.input.email ? 'collaborator_invited' : 'collaborator_added');
     const refused = pageRefusal(result);

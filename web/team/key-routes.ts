@@ -18,12 +18,15 @@ const KEYS = `${TEAM_PATH}/keys`;
 const CREATED = `${KEYS}/created`;
 const SECRET_COOKIE = 'team_new_key';
 
-function handOver(reply: FastifyReply, secret: string | null): FastifyReply {
-  const lifetime = secret === null ? 'Max-Age=0' : 'Max-Age=300';
-  return reply.header(
-    'set-cookie',
-    `${SECRET_COOKIE}=${secret ?? ''}; Path=${CREATED}; ${lifetime}; HttpOnly; Secure; SameSite=Strict`,
-  );
+function handOver(reply: FastifyReply, secret: string | null, secure: boolean): FastifyReply {
+  // Secure only on https, as the session cookie: over plain http a browser would drop it and never show the secret.
+  return reply.setCookie(SECRET_COOKIE, secret ?? '', {
+    path: CREATED,
+    maxAge: secret === null ? 0 : 300,
+    httpOnly: true,
+    secure,
+    sameSite: 'strict',
+  });
 }
 
 function handedOver(request: FastifyRequest): string | null {
@@ -37,6 +40,7 @@ function handedOver(request: FastifyRequest): string | null {
 const routes: FastifyPluginAsync<SellerRouteDeps> = async (app, options) => {
   const { db } = options;
   const deps = accessDeps(options);
+  const secure = options.secureCookies ?? true;
 
   async function page(request: FastifyRequest, reply: FastifyReply, form: FormState = {}, status = 200) {
     const { seller } = request;
@@ -71,14 +75,14 @@ const routes: FastifyPluginAsync<SellerRouteDeps> = async (app, options) => {
       const refused = pageRefusal(result);
       return page(request, reply, { values: parsed.input, ...shownOnForm(refused) }, refused.status);
     }
-    return handOver(reply, result.value.secret).redirect(CREATED, 303);
+    return handOver(reply, result.value.secret, secure).redirect(CREATED, 303);
   });
 
   app.get(CREATED, { config: OWNER_ONLY }, async (request, reply) => {
     const secret = handedOver(request);
     if (secret === null) return reply.redirect(KEYS, 303);
     const frame = teamFrame(request.seller, 'keys');
-    return renderSellerPage(handOver(reply, null), 'team-key-created', {
+    return renderSellerPage(handOver(reply, null, secure), 'team-key-created', {
       ...frame,
       title: frame.t.keys.createdTitle,
       secret,

@@ -12,6 +12,8 @@ export const en: TeamCopy = {
     profile_created: 'The profile was created.',
     profile_updated: 'The profile was saved. Its collaborators act with the new permissions now.',
     profile_deleted: 'The profile was deleted.',
+    collaborator_invite_failed:
+      'The collaborator was added, but the invite could not be emailed. The seat stays pending: use “Send invite again” below.',
     collaborator_invited: 'The collaborator was added and an invite was emailed. They stay pending until they accept.',
     collaborator_added: 'The collaborator was added. Create an API key for it below.',
     collaborator_moved: 'The collaborator now acts through the new profile.',

@@ -12,6 +12,8 @@ export const es: TeamCopy = {
     profile_created: 'Se creó el perfil.',
     profile_updated: 'Se guardó el perfil. Sus colaboradores ya actúan con los nuevos permisos.',
     profile_deleted: 'Se eliminó el perfil.',
+    collaborator_invite_failed:
+      'Se agregó al colaborador, pero no se pudo enviar la invitación por correo. El acceso sigue pendiente: usa «Enviar invitación de nuevo» abajo.',
     collaborator_invited:
       'Se añadió el colaborador y se le envió una invitación por correo. Queda pendiente hasta que la acepte.',
     collaborator_added: 'Se añadió el colaborador. Crea una clave de API para él abajo.',

@@ -13,6 +13,8 @@ export const fr: TeamCopy = {
     profile_updated:
       'Le profil a été enregistré. Ses collaborateurs agissent dès maintenant avec les nouvelles permissions.',
     profile_deleted: 'Le profil a été supprimé.',
+    collaborator_invite_failed:
+      'Le collaborateur a été ajouté, mais l’invitation n’a pas pu être envoyée. L’accès reste en attente : utilisez « Renvoyer l’invitation » ci-dessous.',
     collaborator_invited:
       'Le collaborateur a été ajouté et une invitation lui a été envoyée par e-mail. Il reste en attente jusqu’à ce qu’il l’accepte.',
     collaborator_added: 'Le collaborateur a été ajouté. Créez-lui une clé d’API ci-dessous.',

@@ -12,6 +12,8 @@ export const ptBR: TeamCopy = {
     profile_created: 'O perfil foi criado.',
     profile_updated: 'O perfil foi salvo. Seus colaboradores já agem com as novas permissões.',
     profile_deleted: 'O perfil foi excluído.',
+    collaborator_invite_failed:
+      'O colaborador foi adicionado, mas o convite não pôde ser enviado por e-mail. O acesso fica pendente: use “Enviar convite novamente” abaixo.',
     collaborator_invited:
       'O colaborador foi adicionado e um convite foi enviado por e-mail. Ele fica pendente até aceitar.',
     collaborator_added: 'O colaborador foi adicionado. Crie uma chave de API para ele abaixo.',

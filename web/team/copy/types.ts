@@ -6,6 +6,7 @@ export const TEAM_NOTICES = [
   'profile_updated',
   'profile_deleted',
   'collaborator_invited',
+  'collaborator_invite_failed',
   'collaborator_added',
   'collaborator_moved',
   'collaborator_removed',
