@@ -24,7 +24,7 @@ const CONCURRENCY = 8;
 const NOW = Date.UTC(2026, 10, 20, 15);
 
 function firstRecord(run: string, n: number): JourneyRecord {
-  // Each of its own purchase, as journeys mostly are (a purchase's rows are projected together).
+  // Each of its own purchase, as journeys mostly are.
   const installment = makeInstallment({
     installmentId: `rec-${run}-${n}`,
     purchaseId: `purchase-${run}-${n}`,
