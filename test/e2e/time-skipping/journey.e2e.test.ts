@@ -326,6 +326,12 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end journeys on the time-skipp
           amountPaidMinor: 1_000,
         });
       });
+    });
+
+    // On a server of its own: the scenarios above skip the shared server's clock far ahead, and
+    // a journey due "8 days after the server's now" must stay within the dates an installment allows.
+    describe('a worker restart', () => {
+      const h = useTimeSkippingHarness();
 
       it('(i) a worker restarted mid-journey carries on from the history: nothing sent twice, nothing skipped', async () => {
         // Workers of their own, caching no journey: this server does not move a journey off the
