@@ -23,6 +23,7 @@
 import type { Channel } from '../domain/channels';
 import type { LocalDate } from '../domain/local-time';
 import type { EntryStanding } from '../domain/ledger';
+import type { FunnelCounts } from '../domain/reports';
 import type { Database } from '../db/client';
 
 export interface ReportFilter {
@@ -134,15 +135,8 @@ export interface AttributionRow {
   step: { stepIndex: number; channel: string; template: string; sentAt: string } | null;
 }
 
-export interface FunnelRow {
-  stepIndex: number;
-  channel: string;
-  template: string;
-  sent: number;
-  delivered: number;
-  /** Attempts after which the installment was paid within `paidWithinDays`. */
-  paidWithin: number;
-}
+/** Per step, channel and template: sent, delivered, and paid within `paidWithinDays` (domain/reports.ts). */
+export type FunnelRow = FunnelCounts;
 
 export interface AttributionReport {
   windowDays: number;

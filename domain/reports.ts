@@ -363,6 +363,7 @@ export interface FunnelCounts {
   template: string;
   sent: number;
   delivered: number;
+  /** Attempts after which the installment was paid within `paidWithinDays`. */
   paidWithin: number;
 }
 
