@@ -105,15 +105,17 @@ describe.skipIf(skipWithout(timeSkipping, 'outbound webhooks on the time-skippin
       expect(await gateway.reportPayment(h.ref(installment), payment)).toBe('delivered');
       expect(await handle.result()).toMatchObject({ outcome: 'paid_before_due' });
 
-      const taken = await eventually('the close delivered', async () => {
+      // The payment that closes the journey is confirmed to the buyer after the close.
+      const taken = await eventually('the confirmation delivered', async () => {
         const ofJourney = hooks.taken().filter((p) => p.journeyId === journeyId);
-        return ofJourney.some((p) => p.type === 'journey.closed') ? ofJourney : undefined;
+        return ofJourney.some((p) => p.data.kind === 'confirmation') ? ofJourney : undefined;
       });
-      expect(taken.map((p) => p.type)).toEqual([
-        'journey.started',
-        'reminder.sent',
-        'payment.recorded',
-        'journey.closed',
+      expect(taken.map((p) => [p.type, p.data.kind ?? null])).toEqual([
+        ['journey.started', null],
+        ['reminder.sent', 'reminder'],
+        ['payment.recorded', null],
+        ['journey.closed', null],
+        ['reminder.sent', 'confirmation'],
       ]);
       expect(taken[2]).toMatchObject({
         tenantId,
