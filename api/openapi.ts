@@ -15,7 +15,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
  * The contract's version (semver). The major is the `/v1` in every path; see the README's
  * "API versioning" for what needs a new one.
  */
-export const API_VERSION = '1.4.0';
+export const API_VERSION = '1.5.0';
 
 const API_TAGS: OpenAPIV3.TagObject[] = [
   { name: 'journeys', description: 'Start journeys, read their status, and send them payments and changes' },
