@@ -724,3 +724,42 @@ export const webhookDeliveryAttempts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );
+
+/**
+ * The reports' ledger, one narrow row per ledger installment (db/report-ledger.ts says what one
+ * is), with its payments already summed: the overview reads a period's rows by due date instead
+ * of joining six tables and summing payments per row. Kept exact by triggers (migration 0013)
+ * that recompute a purchase's rows from the base tables whenever one of them changes.
+ */
+export const reportLedger = pgTable(
+  'report_ledger',
+  {
+    tenantId: text('tenant_id').notNull(),
+    purchaseKey: text('purchase_key').notNull(),
+    purchaseId: text('purchase_id'),
+    number: integer('number').notNull(),
+    installmentId: text('installment_id'),
+    productId: text('product_id'),
+    country: text('country'),
+    currency: text('currency').notNull(),
+    amountMinor: minor('amount_minor'),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    currentDueDate: date('current_due_date', { mode: 'string' }).notNull(),
+    canceled: boolean('canceled').notNull(),
+    timeZone: text('time_zone').notNull(),
+    dueEnd: timestamp('due_end', { withTimezone: true, mode: 'date' }).notNull(),
+    journeyId: text('journey_id'),
+    journeyState: text('journey_state'),
+    policyId: text('policy_id'),
+    paidMinor: minor('paid_minor'),
+    paidBeforeDueMinor: minor('paid_before_due_minor'),
+    settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('report_ledger_tenant_due_idx').on(t.tenantId, t.dueDate),
+    index('report_ledger_purchase_idx').on(t.tenantId, t.purchaseKey),
+    index('report_ledger_open_idx')
+      .on(t.tenantId, t.journeyState)
+      .where(sql`${t.journeyId} is not null`),
+  ],
+);

@@ -60,6 +60,7 @@ describe('the schema module', () => {
       'purchase_installments',
       'purchase_payments',
       'purchases',
+      'report_ledger',
       'sign_in_links',
       'tenant_owners',
       'tenants',

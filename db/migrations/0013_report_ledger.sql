@@ -1,0 +1,165 @@
+CREATE TABLE "report_ledger" (
+	"tenant_id" text NOT NULL,
+	"purchase_key" text NOT NULL,
+	"purchase_id" text,
+	"number" integer NOT NULL,
+	"installment_id" text,
+	"product_id" text,
+	"country" text,
+	"currency" text NOT NULL,
+	"amount_minor" bigint NOT NULL,
+	"due_date" date NOT NULL,
+	"current_due_date" date NOT NULL,
+	"canceled" boolean NOT NULL,
+	"time_zone" text NOT NULL,
+	"due_end" timestamp with time zone NOT NULL,
+	"journey_id" text,
+	"journey_state" text,
+	"policy_id" text,
+	"paid_minor" bigint NOT NULL,
+	"paid_before_due_minor" bigint NOT NULL,
+	"settled_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE INDEX "report_ledger_tenant_due_idx" ON "report_ledger" USING btree ("tenant_id","due_date");--> statement-breakpoint
+CREATE INDEX "report_ledger_purchase_idx" ON "report_ledger" USING btree ("tenant_id","purchase_key");--> statement-breakpoint
+CREATE INDEX "report_ledger_open_idx" ON "report_ledger" USING btree ("tenant_id","journey_state") WHERE "report_ledger"."journey_id" is not null;--> statement-breakpoint
+-- A purchase's ledger rows recomputed from the base tables (the SQL of db/report-ledger.ts for
+-- the scope `purchase`): idempotent and order-independent, so every writer just calls it.
+CREATE FUNCTION report_ledger_refresh(p_tenant text, p_key text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM report_ledger WHERE tenant_id = p_tenant AND purchase_key = p_key;
+  INSERT INTO report_ledger
+  SELECT e.tenant_id, e.purchase_key, e.purchase_id, e.number, e.installment_id, e.product_id, e.country,
+    e.currency, e.amount_minor, e.due_date, e.current_due_date, e.canceled, e.time_zone, e.due_end,
+    e.journey_id, e.journey_state, e.policy_id, pay.paid_minor, pay.paid_before_due_minor, pay.settled_at
+  FROM (
+    SELECT l.*, ((l.due_date + 1)::timestamp AT TIME ZONE l.time_zone) AS due_end
+    FROM (
+      SELECT p_tenant AS tenant_id, pi.purchase_id AS purchase_key, pi.purchase_id, pi.number,
+        coalesce(pi.installment_id, i.installment_id) AS installment_id,
+        coalesce(p.product_id, i.product_id) AS product_id,
+        coalesce(p.buyer, i.buyer)->>'country' AS country,
+        coalesce(p.buyer, i.buyer)->>'timezone' AS time_zone,
+        pi.amount_minor, coalesce(p.currency, i.currency) AS currency,
+        pi.due_date, coalesce(j.due_date, i.due_date, pi.due_date) AS current_due_date, pi.canceled,
+        j.id AS journey_id, coalesce(j.outcome, j.stage) AS journey_state, j.policy_id
+      FROM purchase_installments pi
+      JOIN purchases p ON p.tenant_id = pi.tenant_id AND p.purchase_id = pi.purchase_id
+      LEFT JOIN LATERAL (
+        SELECT * FROM installments x
+        WHERE x.tenant_id = pi.tenant_id AND x.purchase_id = pi.purchase_id AND x.installment_number = pi.number
+        UNION ALL
+        SELECT * FROM installments x
+        WHERE x.tenant_id = pi.tenant_id AND x.installment_id = pi.purchase_id AND x.purchase_id IS NULL
+          AND x.installment_number = pi.number
+        LIMIT 1
+      ) i ON true
+      LEFT JOIN journeys j ON j.tenant_id = i.tenant_id AND j.installment_id = i.installment_id
+      WHERE pi.tenant_id = p_tenant AND pi.purchase_id = p_key
+      UNION ALL
+      SELECT p_tenant, coalesce(i.purchase_id, i.installment_id), coalesce(pi.purchase_id, i.purchase_id),
+        i.installment_number, i.installment_id,
+        coalesce(p.product_id, i.product_id), coalesce(p.buyer, i.buyer)->>'country',
+        coalesce(p.buyer, i.buyer)->>'timezone', i.amount_minor, coalesce(p.currency, i.currency),
+        coalesce(j.original_due_date, i.due_date), coalesce(j.due_date, i.due_date), false,
+        j.id, coalesce(j.outcome, j.stage), j.policy_id
+      FROM installments i
+      LEFT JOIN journeys j ON j.tenant_id = i.tenant_id AND j.installment_id = i.installment_id
+      LEFT JOIN purchase_installments pi ON pi.tenant_id = i.tenant_id
+        AND pi.purchase_id = coalesce(i.purchase_id, i.installment_id) AND pi.number = i.installment_number
+      LEFT JOIN purchases p ON p.tenant_id = i.tenant_id AND p.purchase_id = coalesce(i.purchase_id, i.installment_id)
+      WHERE i.tenant_id = p_tenant AND pi.number IS NULL
+        AND (i.purchase_id = p_key OR (i.purchase_id IS NULL AND i.installment_id = p_key))
+    ) l
+  ) e
+  LEFT JOIN LATERAL (
+    SELECT coalesce(sum(x.amount_minor), 0) AS paid_minor,
+      coalesce(sum(x.amount_minor) FILTER (WHERE x.paid_at < e.due_end), 0) AS paid_before_due_minor,
+      min(x.paid_at) FILTER (WHERE x.running >= e.amount_minor) AS settled_at
+    FROM (
+      SELECT y.amount_minor, y.paid_at, sum(y.amount_minor) OVER (ORDER BY y.paid_at, y.payment_id) AS running
+      FROM (
+        SELECT pp.payment_id, pp.amount_minor, pp.paid_at FROM purchase_payments pp
+        WHERE pp.tenant_id = p_tenant AND pp.purchase_id = e.purchase_key AND pp.installment_number = e.number
+        UNION ALL
+        SELECT py.payment_id, py.amount_minor, py.paid_at FROM payments py
+        WHERE py.journey_id = e.journey_id AND NOT EXISTS (
+          SELECT 1 FROM purchase_payments pp2
+          WHERE pp2.tenant_id = p_tenant AND pp2.purchase_id = e.purchase_key AND pp2.payment_id = py.payment_id)
+      ) y
+    ) x
+  ) pay ON true;
+END $$;
+--> statement-breakpoint
+-- The ledger key of an installment row, and of a journey or payment through its installment.
+CREATE FUNCTION report_ledger_refresh_installment(p_tenant text, p_installment text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE k text;
+BEGIN
+  FOR k IN SELECT DISTINCT coalesce(i.purchase_id, i.installment_id) FROM installments i
+    WHERE i.tenant_id = p_tenant AND i.installment_id = p_installment LOOP
+    PERFORM report_ledger_refresh(p_tenant, k);
+  END LOOP;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION report_ledger_on_purchase_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN PERFORM report_ledger_refresh(OLD.tenant_id, OLD.purchase_id); END IF;
+  IF TG_OP <> 'DELETE' THEN PERFORM report_ledger_refresh(NEW.tenant_id, NEW.purchase_id); END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION report_ledger_on_installment() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN PERFORM report_ledger_refresh(OLD.tenant_id, coalesce(OLD.purchase_id, OLD.installment_id)); END IF;
+  IF TG_OP <> 'DELETE' THEN PERFORM report_ledger_refresh(NEW.tenant_id, coalesce(NEW.purchase_id, NEW.installment_id)); END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION report_ledger_on_journey() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN PERFORM report_ledger_refresh_installment(OLD.tenant_id, OLD.installment_id); END IF;
+  IF TG_OP <> 'DELETE' THEN PERFORM report_ledger_refresh_installment(NEW.tenant_id, NEW.installment_id); END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION report_ledger_on_payment() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT j.tenant_id, j.installment_id FROM journeys j
+    WHERE j.id IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD.journey_id END, CASE WHEN TG_OP <> 'DELETE' THEN NEW.journey_id END) LOOP
+    PERFORM report_ledger_refresh_installment(r.tenant_id, r.installment_id);
+  END LOOP;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_purchases AFTER INSERT OR UPDATE OR DELETE ON purchases
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_purchase_row();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_purchase_installments AFTER INSERT OR UPDATE OR DELETE ON purchase_installments
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_purchase_row();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_purchase_payments AFTER INSERT OR UPDATE OR DELETE ON purchase_payments
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_purchase_row();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_installments AFTER INSERT OR UPDATE OR DELETE ON installments
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_installment();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_journeys AFTER INSERT OR UPDATE OR DELETE ON journeys
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_journey();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_payments AFTER INSERT OR UPDATE OR DELETE ON payments
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_payment();
+--> statement-breakpoint
+-- Every purchase's rows, and every installment's no purchase schedules: the backfill, and the
+-- refresh after writes made with triggers off (the bench's generator).
+CREATE FUNCTION report_ledger_refresh_all() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM report_ledger_refresh(k.tenant_id, k.purchase_key) FROM (
+    SELECT tenant_id, purchase_id AS purchase_key FROM purchases
+    UNION
+    SELECT tenant_id, coalesce(purchase_id, installment_id) FROM installments
+  ) k;
+END $$;
+--> statement-breakpoint
+SELECT report_ledger_refresh_all();
