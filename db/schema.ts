@@ -756,7 +756,7 @@ export const reportLedger = pgTable(
     settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
-    index('report_ledger_tenant_due_idx').on(t.tenantId, t.dueDate),
+    // report_ledger_period_idx (tenant, due date, covering the overview's columns) is in migration 0013.
     index('report_ledger_purchase_idx').on(t.tenantId, t.purchaseKey),
     index('report_ledger_open_idx')
       .on(t.tenantId, t.journeyState)

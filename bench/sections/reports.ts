@@ -2,8 +2,8 @@
  * The seller's reports at 1M ledger installments and 5M events (issue 14): the overview (the
  * default last 30 days, and with each filter), the first tracking page, a payment's details and
  * the attribution report, each called as the panel calls `createReports` — p50 and p99 over 30
- * calls or more — against the same calls naive: in one transaction where migration 0012's
- * report indexes are dropped (and put back by the rollback). Each hot path's statements are
+ * calls or more — against the same calls naive: in one transaction where migrations 0012's and
+ * 0013's report indexes are dropped (and put back by the rollback). Each hot path's statements are
  * explained too: no big table read whole (sequential scan, or an index end to end).
  *
  * The data lives in a database of its own on the machine's PostgreSQL, not the bench's throwaway
@@ -28,6 +28,8 @@ const REPORT_INDEXES = [
   'journeys_tenant_original_due_idx',
   'installments_tenant_due_idx',
   'purchase_installments_installment_idx',
+  'report_ledger_period_idx',
+  'report_ledger_open_idx',
 ];
 
 interface Case {
