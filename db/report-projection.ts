@@ -5,7 +5,7 @@
  * six joins and a per-row sum of payments. Only the standing, relative to `now`, is computed here.
  */
 import { statesOf } from './journey-state';
-import { type LedgerFilter, sentAttempt, standingAt } from './report-ledger';
+import { type LedgerFilter, standingAt } from './report-ledger';
 import type { Statement } from './statement';
 
 /** The scopes the overview reads: a range of due dates, or the open journeys. */
@@ -18,11 +18,7 @@ export function projectedFacts(s: Statement, filter: LedgerFilter, scope: Projec
   if (filter.country) conditions.push(`r.country = ${s.value(filter.country, 'text')}`);
   if (filter.policyId) conditions.push(`r.policy_id = ${s.value(filter.policyId, 'text')}`);
   if (filter.currency) conditions.push(`r.currency = ${s.value(filter.currency, 'text')}`);
-  if (filter.channel)
-    conditions.push(
-      `exists (select 1 from attempts a where a.journey_id = r.journey_id and a.channel = ${s.value(filter.channel, 'text')}
-        and ${sentAttempt(s, 'a')})`,
-    );
+  if (filter.channel) conditions.push(`r.channels @> array[${s.value(filter.channel, 'text')}]`);
   return `
     select r.currency, r.amount_minor, r.canceled, r.journey_id,
       r.paid_minor::float8 as paid_minor, r.paid_before_due_minor::float8 as paid_before_due_minor,

@@ -751,6 +751,8 @@ export const reportLedger = pgTable(
     journeyId: text('journey_id'),
     journeyState: text('journey_state'),
     policyId: text('policy_id'),
+    /** The channels its journey sent at least one attempt on (db/report-ledger.ts `sentAttempt`). */
+    channels: text('channels').array().notNull(),
     paidMinor: minor('paid_minor'),
     paidBeforeDueMinor: minor('paid_before_due_minor'),
     settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date' }),

@@ -16,6 +16,7 @@ CREATE TABLE "report_ledger" (
 	"journey_id" text,
 	"journey_state" text,
 	"policy_id" text,
+	"channels" text[] NOT NULL,
 	"paid_minor" bigint NOT NULL,
 	"paid_before_due_minor" bigint NOT NULL,
 	"settled_at" timestamp with time zone
@@ -26,7 +27,7 @@ CREATE TABLE "report_ledger" (
 -- Written here because drizzle's index builder has no INCLUDE.
 CREATE INDEX "report_ledger_period_idx" ON "report_ledger" USING btree ("tenant_id","due_date")
   INCLUDE ("currency","amount_minor","canceled","journey_id","paid_minor","paid_before_due_minor","settled_at",
-    "due_end","time_zone","current_due_date","product_id","country","policy_id");--> statement-breakpoint
+    "due_end","time_zone","current_due_date","product_id","country","policy_id","channels");--> statement-breakpoint
 CREATE INDEX "report_ledger_purchase_idx" ON "report_ledger" USING btree ("tenant_id","purchase_key");--> statement-breakpoint
 CREATE INDEX "report_ledger_open_idx" ON "report_ledger" USING btree ("tenant_id","journey_state") WHERE "report_ledger"."journey_id" is not null;--> statement-breakpoint
 -- A purchase's ledger rows recomputed from the base tables (the SQL of db/report-ledger.ts for
@@ -37,7 +38,12 @@ BEGIN
   INSERT INTO report_ledger
   SELECT e.tenant_id, e.purchase_key, e.purchase_id, e.number, e.installment_id, e.product_id, e.country,
     e.currency, e.amount_minor, e.due_date, e.current_due_date, e.canceled, e.time_zone, e.due_end,
-    e.journey_id, e.journey_state, e.policy_id, pay.paid_minor, pay.paid_before_due_minor, pay.settled_at
+    e.journey_id, e.journey_state, e.policy_id,
+    -- The channels of its attempts that went out (db/report-ledger.ts sentAttempt, CONTACT_STATUSES).
+    array(SELECT DISTINCT a.channel FROM attempts a WHERE a.journey_id = e.journey_id AND a.sent_at IS NOT NULL
+      AND a.status IN ('sending', 'unconfirmed', 'sent', 'delivered', 'undelivered', 'bounced', 'complained')
+      ORDER BY 1),
+    pay.paid_minor, pay.paid_before_due_minor, pay.settled_at
   FROM (
     SELECT l.*, ((l.due_date + 1)::timestamp AT TIME ZONE l.time_zone) AS due_end
     FROM (
@@ -128,7 +134,7 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE FUNCTION report_ledger_on_payment() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_ledger_on_journey_row() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE r record;
 BEGIN
   FOR r IN SELECT j.tenant_id, j.installment_id FROM journeys j
@@ -154,7 +160,10 @@ CREATE TRIGGER report_ledger_journeys AFTER INSERT OR UPDATE OR DELETE ON journe
   FOR EACH ROW EXECUTE FUNCTION report_ledger_on_journey();
 --> statement-breakpoint
 CREATE TRIGGER report_ledger_payments AFTER INSERT OR UPDATE OR DELETE ON payments
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_payment();
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_journey_row();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_attempts AFTER INSERT OR UPDATE OR DELETE ON attempts
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_journey_row();
 --> statement-breakpoint
 -- Every purchase's rows, and every installment's no purchase schedules: the backfill, and the
 -- refresh after writes made with triggers off (the bench's generator).

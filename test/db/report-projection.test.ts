@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { Database } from '../../db/client';
-import { ledgerFacts } from '../../db/report-ledger';
+import { ledgerFacts, sentAttempt } from '../../db/report-ledger';
 import { Statement } from '../../db/statement';
 import { describeEachDatabase } from '../support/databases';
 import { uniqueId } from '../support/fixtures';
@@ -35,18 +35,24 @@ const WRITES: Record<string, (tenant: string) => string> = {
      where tenant_id = '${t}' on conflict do nothing`,
   rekeyInstallment: (t) =>
     `update installments set purchase_id = null where tenant_id = '${t}' and installment_number = 2`,
+  failAttempts: (t) => `update attempts set status = 'failed' where tenant_id = '${t}' and channel = 'sms'`,
   renameBuyer: (t) => `update purchases set buyer = buyer || '{"country":"FR"}' where tenant_id = '${t}'`,
 };
 
 async function projected(db: Database, tenantId: string) {
   const s = new Statement();
-  return s.run(db, `select ${COLUMNS} from report_ledger where tenant_id = ${s.value(tenantId, 'text')} ${ORDER}`);
+  return s.run(
+    db,
+    `select ${COLUMNS}, channels from report_ledger where tenant_id = ${s.value(tenantId, 'text')} ${ORDER}`,
+  );
 }
 
 async function recomputed(db: Database, tenantId: string) {
   const s = new Statement();
   const facts = ledgerFacts(s, { tenantId }, { kind: 'due', from: '1900-01-01', to: '2999-12-31' }, REPORT_NOW);
-  return s.run(db, `select ${COLUMNS} from (${facts}) f ${ORDER}`);
+  const channels = `array(select distinct a.channel from attempts a where a.journey_id = f.journey_id
+    and ${sentAttempt(s, 'a')} order by 1) as channels`;
+  return s.run(db, `select ${COLUMNS}, ${channels} from (${facts}) f ${ORDER}`);
 }
 
 describeEachDatabase('the report ledger projection', (getDb) => {
