@@ -1,12 +1,27 @@
 /**
- * The ledger facts of a scope read from the `report_ledger` projection (migration 0013): the same
- * columns `ledgerFacts` gives the overview (currency, amount_minor, canceled, journey_id,
- * paid_minor, paid_before_due_minor, standing), from one narrow row per installment instead of
- * six joins and a per-row sum of payments. Only the standing, relative to `now`, is computed here.
+ * The `report_ledger` projection (migration 0013): the ledger facts the overview reads (currency,
+ * amount_minor, canceled, journey_id, paid_minor, paid_before_due_minor, standing — the columns
+ * `ledgerFacts` gives), from one narrow row per installment instead of six joins and a per-row
+ * sum of payments. Only the standing, relative to `now`, is computed here. Its rows are exact once
+ * the tenant's writes since the last read are caught up: call `catchUpReportLedger` first.
  */
+import type { Database } from './client';
 import { statesOf } from './journey-state';
 import { type LedgerFilter, standingAt } from './report-ledger';
-import type { Statement } from './statement';
+import { Statement } from './statement';
+
+/**
+ * Recomputes the tenant's purchases written since the last catch-up (the triggers mark them);
+ * answers how many. Writers stay cheap, and a report pays for what changed since the one before.
+ */
+export async function catchUpReportLedger(db: Database, tenantId: string): Promise<number> {
+  const s = new Statement();
+  const [row] = await s.run<{ refreshed: number }>(
+    db,
+    `select report_ledger_catch_up(${s.value(tenantId, 'text')}) as refreshed`,
+  );
+  return row?.refreshed ?? 0;
+}
 
 /** The scopes the overview reads: a range of due dates, or the open journeys. */
 export type ProjectedScope = { kind: 'due'; from: string; to: string } | { kind: 'open_journeys' };

@@ -728,8 +728,10 @@ export const webhookDeliveryAttempts = pgTable(
 /**
  * The reports' ledger, one narrow row per ledger installment (db/report-ledger.ts says what one
  * is), with its payments already summed: the overview reads a period's rows by due date instead
- * of joining six tables and summing payments per row. Kept exact by triggers (migration 0013)
- * that recompute a purchase's rows from the base tables whenever one of them changes.
+ * of joining six tables and summing payments per row. Kept exact in two steps (migration 0013):
+ * a write to a table it comes from marks the purchase stale (`report_ledger_stale`, a cheap
+ * insert in the writer's transaction), and a report reads only after recomputing the tenant's
+ * stale purchases from the base tables (`report_ledger_catch_up`).
  */
 export const reportLedger = pgTable(
   'report_ledger',
@@ -764,4 +766,20 @@ export const reportLedger = pgTable(
       .on(t.tenantId, t.journeyState)
       .where(sql`${t.journeyId} is not null`),
   ],
+);
+
+/**
+ * What changed since the report ledger was last caught up: one row per written row of a table it
+ * comes from, naming the purchase, the installment or the journey it belongs to (resolved to
+ * purchases when caught up). Appended by triggers, never updated: writers never wait on it.
+ */
+export const reportLedgerStale = pgTable(
+  'report_ledger_stale',
+  {
+    tenantId: text('tenant_id').notNull(),
+    purchaseKey: text('purchase_key'),
+    installmentId: text('installment_id'),
+    journeyId: text('journey_id'),
+  },
+  (t) => [index('report_ledger_stale_tenant_idx').on(t.tenantId)],
 );

@@ -22,6 +22,13 @@ CREATE TABLE "report_ledger" (
 	"settled_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "report_ledger_stale" (
+	"tenant_id" text NOT NULL,
+	"purchase_key" text,
+	"installment_id" text,
+	"journey_id" text
+);
+--> statement-breakpoint
 -- A period's rows by due date, carrying every column the overview reads: an index-only scan
 -- instead of a heap page per row (rows due the same month were written months apart).
 -- Written here because drizzle's index builder has no INCLUDE.
@@ -30,8 +37,9 @@ CREATE INDEX "report_ledger_period_idx" ON "report_ledger" USING btree ("tenant_
     "due_end","time_zone","current_due_date","product_id","country","policy_id","channels");--> statement-breakpoint
 CREATE INDEX "report_ledger_purchase_idx" ON "report_ledger" USING btree ("tenant_id","purchase_key");--> statement-breakpoint
 CREATE INDEX "report_ledger_open_idx" ON "report_ledger" USING btree ("tenant_id","journey_state") WHERE "report_ledger"."journey_id" is not null;--> statement-breakpoint
+CREATE INDEX "report_ledger_stale_tenant_idx" ON "report_ledger_stale" USING btree ("tenant_id");--> statement-breakpoint
 -- A purchase's ledger rows recomputed from the base tables (the SQL of db/report-ledger.ts for
--- the scope `purchase`): idempotent and order-independent, so every writer just calls it.
+-- the scope `purchase`): idempotent, so a purchase marked stale twice is just refreshed twice.
 CREATE FUNCTION report_ledger_refresh(p_tenant text, p_key text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM report_ledger WHERE tenant_id = p_tenant AND purchase_key = p_key;
@@ -103,67 +111,129 @@ BEGIN
   ) pay ON true;
 END $$;
 --> statement-breakpoint
--- The ledger key of an installment row, and of a journey or payment through its installment.
-CREATE FUNCTION report_ledger_refresh_installment(p_tenant text, p_installment text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE k text;
+-- Marking stale: each trigger appends what its row belongs to, for its old and its new row (a row
+-- may move from one purchase to another). Updates mark only when a column the ledger reads changed.
+CREATE FUNCTION report_ledger_mark_purchase() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  FOR k IN SELECT DISTINCT coalesce(i.purchase_id, i.installment_id) FROM installments i
-    WHERE i.tenant_id = p_tenant AND i.installment_id = p_installment LOOP
-    PERFORM report_ledger_refresh(p_tenant, k);
-  END LOOP;
-END $$;
---> statement-breakpoint
-CREATE FUNCTION report_ledger_on_purchase_row() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN PERFORM report_ledger_refresh(OLD.tenant_id, OLD.purchase_id); END IF;
-  IF TG_OP <> 'DELETE' THEN PERFORM report_ledger_refresh(NEW.tenant_id, NEW.purchase_id); END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO report_ledger_stale (tenant_id, purchase_key) VALUES (OLD.tenant_id, OLD.purchase_id);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO report_ledger_stale (tenant_id, purchase_key) VALUES (NEW.tenant_id, NEW.purchase_id);
+  END IF;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE FUNCTION report_ledger_on_installment() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_ledger_mark_installment() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN PERFORM report_ledger_refresh(OLD.tenant_id, coalesce(OLD.purchase_id, OLD.installment_id)); END IF;
-  IF TG_OP <> 'DELETE' THEN PERFORM report_ledger_refresh(NEW.tenant_id, coalesce(NEW.purchase_id, NEW.installment_id)); END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO report_ledger_stale (tenant_id, purchase_key)
+      VALUES (OLD.tenant_id, coalesce(OLD.purchase_id, OLD.installment_id));
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO report_ledger_stale (tenant_id, purchase_key)
+      VALUES (NEW.tenant_id, coalesce(NEW.purchase_id, NEW.installment_id));
+  END IF;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE FUNCTION report_ledger_on_journey() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_ledger_mark_journey() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN PERFORM report_ledger_refresh_installment(OLD.tenant_id, OLD.installment_id); END IF;
-  IF TG_OP <> 'DELETE' THEN PERFORM report_ledger_refresh_installment(NEW.tenant_id, NEW.installment_id); END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO report_ledger_stale (tenant_id, installment_id) VALUES (OLD.tenant_id, OLD.installment_id);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO report_ledger_stale (tenant_id, installment_id) VALUES (NEW.tenant_id, NEW.installment_id);
+  END IF;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE FUNCTION report_ledger_on_journey_row() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE r record;
+-- Payments and attempts: their journey's.
+CREATE FUNCTION report_ledger_mark_journey_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  FOR r IN SELECT j.tenant_id, j.installment_id FROM journeys j
-    WHERE j.id IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD.journey_id END, CASE WHEN TG_OP <> 'DELETE' THEN NEW.journey_id END) LOOP
-    PERFORM report_ledger_refresh_installment(r.tenant_id, r.installment_id);
-  END LOOP;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO report_ledger_stale (tenant_id, journey_id) VALUES (OLD.tenant_id, OLD.journey_id);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO report_ledger_stale (tenant_id, journey_id) VALUES (NEW.tenant_id, NEW.journey_id);
+  END IF;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE TRIGGER report_ledger_purchases AFTER INSERT OR UPDATE OR DELETE ON purchases
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_purchase_row();
+CREATE TRIGGER report_ledger_purchases AFTER INSERT OR DELETE OR UPDATE OF tenant_id, purchase_id, product_id, buyer, currency
+  ON purchases FOR EACH ROW EXECUTE FUNCTION report_ledger_mark_purchase();
 --> statement-breakpoint
 CREATE TRIGGER report_ledger_purchase_installments AFTER INSERT OR UPDATE OR DELETE ON purchase_installments
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_purchase_row();
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_mark_purchase();
 --> statement-breakpoint
 CREATE TRIGGER report_ledger_purchase_payments AFTER INSERT OR UPDATE OR DELETE ON purchase_payments
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_purchase_row();
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_mark_purchase();
 --> statement-breakpoint
-CREATE TRIGGER report_ledger_installments AFTER INSERT OR UPDATE OR DELETE ON installments
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_installment();
+-- A contact change rewrites `buyer`: only its country and time zone reach the ledger.
+CREATE TRIGGER report_ledger_installments_written AFTER INSERT OR DELETE ON installments
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_mark_installment();
 --> statement-breakpoint
-CREATE TRIGGER report_ledger_journeys AFTER INSERT OR UPDATE OR DELETE ON journeys
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_journey();
+CREATE TRIGGER report_ledger_installments_updated AFTER UPDATE ON installments FOR EACH ROW
+  WHEN ((OLD.tenant_id, OLD.installment_id, OLD.purchase_id, OLD.installment_number, OLD.product_id,
+    OLD.amount_minor, OLD.currency, OLD.due_date, OLD.buyer->>'country', OLD.buyer->>'timezone')
+    IS DISTINCT FROM (NEW.tenant_id, NEW.installment_id, NEW.purchase_id, NEW.installment_number, NEW.product_id,
+    NEW.amount_minor, NEW.currency, NEW.due_date, NEW.buyer->>'country', NEW.buyer->>'timezone'))
+  EXECUTE FUNCTION report_ledger_mark_installment();
+--> statement-breakpoint
+-- Recording a journey rewrites its row each time: only these columns reach the ledger.
+CREATE TRIGGER report_ledger_journeys_written AFTER INSERT OR DELETE ON journeys
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_mark_journey();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_journeys_updated AFTER UPDATE ON journeys FOR EACH ROW
+  WHEN ((OLD.id, OLD.tenant_id, OLD.installment_id, OLD.due_date, OLD.original_due_date, OLD.outcome, OLD.stage,
+    OLD.policy_id) IS DISTINCT FROM (NEW.id, NEW.tenant_id, NEW.installment_id, NEW.due_date, NEW.original_due_date,
+    NEW.outcome, NEW.stage, NEW.policy_id))
+  EXECUTE FUNCTION report_ledger_mark_journey();
 --> statement-breakpoint
 CREATE TRIGGER report_ledger_payments AFTER INSERT OR UPDATE OR DELETE ON payments
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_journey_row();
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_mark_journey_row();
 --> statement-breakpoint
-CREATE TRIGGER report_ledger_attempts AFTER INSERT OR UPDATE OR DELETE ON attempts
-  FOR EACH ROW EXECUTE FUNCTION report_ledger_on_journey_row();
+-- An attempt's status moves several times: only what decides whether it went out, and on which channel.
+CREATE TRIGGER report_ledger_attempts_written AFTER INSERT OR DELETE ON attempts
+  FOR EACH ROW EXECUTE FUNCTION report_ledger_mark_journey_row();
+--> statement-breakpoint
+CREATE TRIGGER report_ledger_attempts_updated AFTER UPDATE ON attempts FOR EACH ROW
+  WHEN ((OLD.journey_id, OLD.tenant_id, OLD.channel, OLD.status, OLD.sent_at)
+    IS DISTINCT FROM (NEW.journey_id, NEW.tenant_id, NEW.channel, NEW.status, NEW.sent_at))
+  EXECUTE FUNCTION report_ledger_mark_journey_row();
+--> statement-breakpoint
+-- Before a report reads a tenant's ledger: takes the tenant's marks and refreshes the purchases they
+-- name. A writer that commits after the marks were taken left its own mark, which the next
+-- catch-up takes. Returns how many purchases it refreshed.
+CREATE FUNCTION report_ledger_catch_up(p_tenant text) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  keys text[];
+  k text;
+BEGIN
+  -- One catch-up of a tenant at a time, until its transaction ends: two could hold marks of one
+  -- purchase, and the second must see (and delete) the rows the first wrote. The marks are taken
+  -- after the lock, so a catch-up that waited sees what the one before it committed.
+  PERFORM pg_advisory_xact_lock(hashtextextended('report_ledger ' || p_tenant, 0));
+  WITH taken AS (
+    DELETE FROM report_ledger_stale WHERE tenant_id = p_tenant
+    RETURNING purchase_key, installment_id, journey_id
+  )
+  SELECT coalesce(array_agg(DISTINCT s.key), '{}') INTO keys FROM (
+    SELECT t.purchase_key AS key FROM taken t WHERE t.purchase_key IS NOT NULL
+    UNION ALL
+    SELECT coalesce(i.purchase_id, i.installment_id) FROM installments i
+    WHERE i.tenant_id = p_tenant
+      AND i.installment_id IN (SELECT t.installment_id FROM taken t WHERE t.installment_id IS NOT NULL)
+    UNION ALL
+    SELECT coalesce(i.purchase_id, i.installment_id) FROM journeys j
+    JOIN installments i ON i.tenant_id = j.tenant_id AND i.installment_id = j.installment_id
+    WHERE j.id IN (SELECT t.journey_id FROM taken t WHERE t.journey_id IS NOT NULL)
+  ) s;
+  FOREACH k IN ARRAY keys LOOP
+    PERFORM report_ledger_refresh(p_tenant, k);
+  END LOOP;
+  RETURN cardinality(keys);
+END $$;
 --> statement-breakpoint
 -- Every purchase's rows, and every installment's no purchase schedules: the backfill, and the
 -- refresh after writes made with triggers off (the bench's generator).

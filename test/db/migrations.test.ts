@@ -61,6 +61,7 @@ describe('the schema module', () => {
       'purchase_payments',
       'purchases',
       'report_ledger',
+      'report_ledger_stale',
       'sign_in_links',
       'tenant_owners',
       'tenants',
