@@ -38,11 +38,11 @@ CREATE INDEX "report_ledger_period_idx" ON "report_ledger" USING btree ("tenant_
 CREATE INDEX "report_ledger_purchase_idx" ON "report_ledger" USING btree ("tenant_id","purchase_key");--> statement-breakpoint
 CREATE INDEX "report_ledger_open_idx" ON "report_ledger" USING btree ("tenant_id","journey_state") WHERE "report_ledger"."journey_id" is not null;--> statement-breakpoint
 CREATE INDEX "report_ledger_stale_tenant_idx" ON "report_ledger_stale" USING btree ("tenant_id");--> statement-breakpoint
--- A purchase's ledger rows recomputed from the base tables (the SQL of db/report-ledger.ts for
--- the scope `purchase`): idempotent, so a purchase marked stale twice is just refreshed twice.
-CREATE FUNCTION report_ledger_refresh(p_tenant text, p_key text) RETURNS void LANGUAGE plpgsql AS $$
+-- These purchases' ledger rows recomputed from the base tables (the SQL of db/report-ledger.ts for
+-- the scope `purchase`), in one statement for all of them: idempotent.
+CREATE FUNCTION report_ledger_refresh(p_tenant text, p_keys text[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  DELETE FROM report_ledger WHERE tenant_id = p_tenant AND purchase_key = p_key;
+  DELETE FROM report_ledger WHERE tenant_id = p_tenant AND purchase_key = ANY(p_keys);
   INSERT INTO report_ledger
   SELECT e.tenant_id, e.purchase_key, e.purchase_id, e.number, e.installment_id, e.product_id, e.country,
     e.currency, e.amount_minor, e.due_date, e.current_due_date, e.canceled, e.time_zone, e.due_end,
@@ -75,7 +75,7 @@ BEGIN
         LIMIT 1
       ) i ON true
       LEFT JOIN journeys j ON j.tenant_id = i.tenant_id AND j.installment_id = i.installment_id
-      WHERE pi.tenant_id = p_tenant AND pi.purchase_id = p_key
+      WHERE pi.tenant_id = p_tenant AND pi.purchase_id = ANY(p_keys)
       UNION ALL
       SELECT p_tenant, coalesce(i.purchase_id, i.installment_id), coalesce(pi.purchase_id, i.purchase_id),
         i.installment_number, i.installment_id,
@@ -89,7 +89,7 @@ BEGIN
         AND pi.purchase_id = coalesce(i.purchase_id, i.installment_id) AND pi.number = i.installment_number
       LEFT JOIN purchases p ON p.tenant_id = i.tenant_id AND p.purchase_id = coalesce(i.purchase_id, i.installment_id)
       WHERE i.tenant_id = p_tenant AND pi.number IS NULL
-        AND (i.purchase_id = p_key OR (i.purchase_id IS NULL AND i.installment_id = p_key))
+        AND (i.purchase_id = ANY(p_keys) OR (i.purchase_id IS NULL AND i.installment_id = ANY(p_keys)))
     ) l
   ) e
   LEFT JOIN LATERAL (
@@ -203,12 +203,11 @@ CREATE TRIGGER report_ledger_attempts_updated AFTER UPDATE ON attempts FOR EACH 
   EXECUTE FUNCTION report_ledger_mark_journey_row();
 --> statement-breakpoint
 -- Before a report reads a tenant's ledger: takes the tenant's marks and refreshes the purchases they
--- name. A writer that commits after the marks were taken left its own mark, which the next
+-- name, all in one statement. A writer that commits after the marks were taken left its own mark, which the next
 -- catch-up takes. Returns how many purchases it refreshed.
 CREATE FUNCTION report_ledger_catch_up(p_tenant text) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   keys text[];
-  k text;
 BEGIN
   -- One catch-up of a tenant at a time, until its transaction ends: two could hold marks of one
   -- purchase, and the second must see (and delete) the rows the first wrote. The marks are taken
@@ -229,9 +228,7 @@ BEGIN
     JOIN installments i ON i.tenant_id = j.tenant_id AND i.installment_id = j.installment_id
     WHERE j.id IN (SELECT t.journey_id FROM taken t WHERE t.journey_id IS NOT NULL)
   ) s;
-  FOREACH k IN ARRAY keys LOOP
-    PERFORM report_ledger_refresh(p_tenant, k);
-  END LOOP;
+  PERFORM report_ledger_refresh(p_tenant, keys);
   RETURN cardinality(keys);
 END $$;
 --> statement-breakpoint
@@ -239,11 +236,11 @@ END $$;
 -- refresh after writes made with triggers off (the bench's generator).
 CREATE FUNCTION report_ledger_refresh_all() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_ledger_refresh(k.tenant_id, k.purchase_key) FROM (
+  PERFORM report_ledger_refresh(k.tenant_id, array_agg(k.purchase_key)) FROM (
     SELECT tenant_id, purchase_id AS purchase_key FROM purchases
     UNION
     SELECT tenant_id, coalesce(purchase_id, installment_id) FROM installments
-  ) k;
+  ) k GROUP BY k.tenant_id;
 END $$;
 --> statement-breakpoint
 SELECT report_ledger_refresh_all();
