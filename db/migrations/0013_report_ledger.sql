@@ -75,7 +75,8 @@ BEGIN
         LIMIT 1
       ) i ON true
       LEFT JOIN journeys j ON j.tenant_id = i.tenant_id AND j.installment_id = i.installment_id
-      WHERE pi.tenant_id = p_tenant AND pi.purchase_id = ANY(p_keys)
+      -- (the keys on both sides, so each is read by its index)
+      WHERE pi.tenant_id = p_tenant AND pi.purchase_id = ANY(p_keys) AND p.purchase_id = ANY(p_keys)
       UNION ALL
       SELECT p_tenant, coalesce(i.purchase_id, i.installment_id), coalesce(pi.purchase_id, i.purchase_id),
         i.installment_number, i.installment_id,
