@@ -4,6 +4,7 @@
  * (db/report-*.ts) with the arithmetic of domain/reports.ts.
  */
 import { expectedUpcomingSql, inRecoveryNowSql, periodTotalsSql } from '../db/report-overview';
+import { catchUpReportLedger } from '../db/report-projection';
 import { overviewOf } from '../domain/reports';
 import { attributionPage, attributionReport, dailyRecovered, recoveryCurve } from './report-attribution';
 import { attributionCsv, trackingCsv } from './report-csv';
@@ -19,6 +20,7 @@ export function createReports(deps: ReportsDeps): Reports {
   return {
     async overview(filter) {
       const at = now();
+      await catchUpReportLedger(db, filter.tenantId);
       const [period, recoveryNow, upcoming] = await Promise.all([
         periodTotalsSql(db, filter, at),
         inRecoveryNowSql(db, filter, at),

@@ -187,6 +187,21 @@ function filterConditions(s: Statement, filter: LedgerFilter): string {
 }
 
 /**
+ * A ledger installment's standing at `nowAt` (domain/ledger.ts `entryState`), from its settlement
+ * time and the row `e`'s due_end, canceled, time_zone and current_due_date.
+ */
+export function standingAt(nowAt: string, settledAt: string, e: string): string {
+  return `case
+        when ${settledAt} is not null then
+          case when ${settledAt} < ${e}.due_end then 'paid_on_time' else 'paid_late' end
+        when ${e}.canceled then 'canceled'
+        when (${nowAt} at time zone ${e}.time_zone)::date > ${e}.current_due_date then 'overdue'
+        when (${nowAt} at time zone ${e}.time_zone)::date = ${e}.current_due_date then 'due_today'
+        else 'upcoming'
+      end`;
+}
+
+/**
  * The ledger installments of the scope with their payments and standing at `now`:
  * paid_minor, paid_before_due_minor (paid before the end of the due date in the buyer's zone),
  * settled_at_ms, standing, and due_end_ms. Columns named as in `entries`.
@@ -196,14 +211,7 @@ export function ledgerFacts(s: Statement, filter: LedgerFilter, scope: LedgerSco
   return `
     select e.*, pay.paid_minor, pay.paid_before_due_minor, pay.settled_at,
       (extract(epoch from pay.settled_at) * 1000)::float8 as settled_at_ms,
-      case
-        when pay.settled_at is not null then
-          case when pay.settled_at < e.due_end then 'paid_on_time' else 'paid_late' end
-        when e.canceled then 'canceled'
-        when (${nowAt} at time zone e.time_zone)::date > e.current_due_date then 'overdue'
-        when (${nowAt} at time zone e.time_zone)::date = e.current_due_date then 'due_today'
-        else 'upcoming'
-      end as standing
+      ${standingAt(nowAt, 'pay.settled_at', 'e')} as standing
     from (
       select l.*, l.buyer->>'timezone' as time_zone,
         ((l.due_date + 1)::timestamp at time zone (l.buyer->>'timezone')) as due_end

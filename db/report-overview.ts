@@ -4,7 +4,8 @@
  */
 import { type CurrencyCount, type PeriodTotals, upcomingRange } from '../domain/reports';
 import type { Database } from './client';
-import { type LedgerScope, type PeriodFilter, ledgerFacts } from './report-ledger';
+import type { PeriodFilter } from './report-ledger';
+import { type ProjectedScope, projectedFacts } from './report-projection';
 import { Statement } from './statement';
 
 /** The classes of domain/reports.ts `installmentResult`, as SQL conditions on a ledger fact row `f`. */
@@ -15,7 +16,7 @@ export const RECOVERED_MINOR = `least(f.paid_minor, f.amount_minor) - least(f.pa
 
 export async function periodTotalsSql(db: Database, filter: PeriodFilter, now: number): Promise<PeriodTotals[]> {
   const s = new Statement();
-  const facts = ledgerFacts(s, filter, { kind: 'due', from: filter.from, to: filter.to }, now);
+  const facts = projectedFacts(s, filter, { kind: 'due', from: filter.from, to: filter.to }, now);
   return s.run<PeriodTotals>(
     db,
     `select f.currency,
@@ -46,12 +47,12 @@ export function expectedUpcomingSql(db: Database, filter: PeriodFilter, now: num
 function countsSql(
   db: Database,
   filter: PeriodFilter,
-  scope: LedgerScope,
+  scope: ProjectedScope,
   condition: string,
   now: number,
 ): Promise<CurrencyCount[]> {
   const s = new Statement();
-  const facts = ledgerFacts(s, filter, scope, now);
+  const facts = projectedFacts(s, filter, scope, now);
   return s.run<CurrencyCount>(
     db,
     `select f.currency, count(*)::int as "count",

@@ -724,3 +724,62 @@ export const webhookDeliveryAttempts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );
+
+/**
+ * The reports' ledger, one narrow row per ledger installment (db/report-ledger.ts says what one
+ * is), with its payments already summed: the overview reads a period's rows by due date instead
+ * of joining six tables and summing payments per row. Kept exact in two steps (migration 0013):
+ * a write to a table it comes from marks the purchase stale (`report_ledger_stale`, a cheap
+ * insert in the writer's transaction), and a report reads only after recomputing the tenant's
+ * stale purchases from the base tables (`report_ledger_catch_up`).
+ */
+export const reportLedger = pgTable(
+  'report_ledger',
+  {
+    tenantId: text('tenant_id').notNull(),
+    purchaseKey: text('purchase_key').notNull(),
+    purchaseId: text('purchase_id'),
+    number: integer('number').notNull(),
+    installmentId: text('installment_id'),
+    productId: text('product_id'),
+    country: text('country'),
+    currency: text('currency').notNull(),
+    amountMinor: minor('amount_minor'),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    currentDueDate: date('current_due_date', { mode: 'string' }).notNull(),
+    canceled: boolean('canceled').notNull(),
+    timeZone: text('time_zone').notNull(),
+    dueEnd: timestamp('due_end', { withTimezone: true, mode: 'date' }).notNull(),
+    journeyId: text('journey_id'),
+    journeyState: text('journey_state'),
+    policyId: text('policy_id'),
+    /** The channels its journey sent at least one attempt on (db/report-ledger.ts `sentAttempt`). */
+    channels: text('channels').array().notNull(),
+    paidMinor: minor('paid_minor'),
+    paidBeforeDueMinor: minor('paid_before_due_minor'),
+    settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    // report_ledger_period_idx (tenant, due date, covering the overview's columns) is in migration 0013.
+    index('report_ledger_purchase_idx').on(t.tenantId, t.purchaseKey),
+    index('report_ledger_open_idx')
+      .on(t.tenantId, t.journeyState)
+      .where(sql`${t.journeyId} is not null`),
+  ],
+);
+
+/**
+ * What changed since the report ledger was last caught up: one row per written row of a table it
+ * comes from, naming the purchase, the installment or the journey it belongs to (resolved to
+ * purchases when caught up). Appended by triggers, never updated: writers never wait on it.
+ */
+export const reportLedgerStale = pgTable(
+  'report_ledger_stale',
+  {
+    tenantId: text('tenant_id').notNull(),
+    purchaseKey: text('purchase_key'),
+    installmentId: text('installment_id'),
+    journeyId: text('journey_id'),
+  },
+  (t) => [index('report_ledger_stale_tenant_idx').on(t.tenantId)],
+);

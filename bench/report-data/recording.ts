@@ -56,6 +56,7 @@ export interface PlanNode {
 /** The tables a report reads by the million: none may be read whole on a hot path. */
 export const BIG_TABLES = [
   'purchase_installments',
+  'report_ledger',
   'purchase_payments',
   'purchases',
   'installments',

@@ -60,6 +60,8 @@ describe('the schema module', () => {
       'purchase_installments',
       'purchase_payments',
       'purchases',
+      'report_ledger',
+      'report_ledger_stale',
       'sign_in_links',
       'tenant_owners',
       'tenants',
