@@ -24,6 +24,20 @@ export async function catchUpReportLedger(db: Database, tenantId: string): Promi
   return row?.refreshed ?? 0;
 }
 
+/**
+ * Catches up every tenant that has writes waiting (the reconcile schedule runs it, so that a
+ * report seldom finds more than a few minutes of writes to catch up); answers how many purchases.
+ */
+export async function catchUpAllReportLedgers(db: Database): Promise<number> {
+  const tenants = await new Statement().run<{ tenantId: string }>(
+    db,
+    'select distinct tenant_id as "tenantId" from report_ledger_stale',
+  );
+  let refreshed = 0;
+  for (const { tenantId } of tenants) refreshed += await catchUpReportLedger(db, tenantId);
+  return refreshed;
+}
+
 /** The scopes the overview reads: a range of due dates, or the open journeys. */
 export type ProjectedScope = { kind: 'due'; from: string; to: string } | { kind: 'open_journeys' };
 
