@@ -38,6 +38,8 @@ export interface ReconcileResult {
   closed: number;
   /** Webhook queues woken because their deliveries had waited too long (absent from runs before this was added). */
   woken?: number;
+  /** Purchases whose report ledger rows were caught up with the writes since the last run (absent before). */
+  reportPurchasesRefreshed?: number;
 }
 
 export interface ReconcileActivities {

@@ -7,6 +7,10 @@
  * The same run wakes webhook queues whose deliveries have waited too long: a publisher commits
  * its deliveries, then wakes their queue's workflow, and a wake that failed (Temporal unreachable
  * for that moment) would otherwise leave them pending until the journey's next event.
+ *
+ * And it catches the reports' ledger projection up with the writes since (db/report-projection.ts):
+ * a report catches its tenant up before it reads, and would otherwise pay for every write since
+ * the last time anyone read.
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -16,6 +20,7 @@ import { closeJourneyEndedOutside, endedOutsideOnRecord } from '../db/journey-re
 import { JOURNEY_WORKFLOW_TYPE } from '../workflows/messages';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import type { WebhookWaker } from '../domain/webhook-events';
+import { catchUpAllReportLedgers } from '../db/report-projection';
 import { batchPublished, strandedQueues } from '../db/webhook-delivery-repository';
 import type { ReconcileInput, ReconcileResult } from './contracts';
 
@@ -82,6 +87,7 @@ export function createReconcileEndedJourneys({ db, client, logger, now, publishe
     }
     // Against the rows' created_at, the database's wall clock (not the journeys' clock, skipped in tests).
     const woken = waker ? await wakeStrandedQueues(db, waker, logger, Date.now()) : 0;
-    return { seen, closed, woken };
+    const reportPurchasesRefreshed = await catchUpAllReportLedgers(db);
+    return { seen, closed, woken, reportPurchasesRefreshed };
   };
 }

@@ -3,6 +3,7 @@
  * the API, the panel and the CSV export show, with an opaque cursor for the next page.
  */
 import type { Database } from '../db/client';
+import { catchUpReportLedger, projectedPageKeys } from '../db/report-projection';
 import { type TrackingFactRow, type TrackingKey, trackingSql } from '../db/report-tracking';
 import { isLocalDate } from '../domain/local-time';
 import { BadReportCursor, decodeCursor, encodeCursor, isKeyText } from './report-cursor';
@@ -13,13 +14,30 @@ export const DEFAULT_PAGE_SIZE = 50;
 export async function trackingPage(db: Database, query: TrackingQuery, now: number): Promise<TrackingPage> {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const after = query.cursor === undefined ? undefined : decodeTrackingCursor(query.cursor);
-  const rows = await trackingSql(db, { ...query, limit: limit + 1, after }, now);
+  const keys = await projectedKeys(db, query, { limit: limit + 1, after }, now);
+  const rows = await trackingSql(db, { ...query, limit: limit + 1, after, keys }, now);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     rows: page.map(trackingRow),
     nextCursor: rows.length > limit && last ? encodeTrackingCursor(last) : null,
   };
+}
+
+/**
+ * Filtered by standing (and not by buyer), the page's rows are found in the report ledger
+ * projection, caught up first; otherwise the ledger's SQL finds them (undefined).
+ */
+async function projectedKeys(
+  db: Database,
+  query: TrackingQuery,
+  page: { limit: number; after: TrackingKey | undefined },
+  now: number,
+): Promise<TrackingKey[] | undefined> {
+  const { standing } = query;
+  if (!standing || query.buyerId) return undefined;
+  await catchUpReportLedger(db, query.tenantId);
+  return projectedPageKeys(db, { ...query, ...page, standing }, now);
 }
 
 export function trackingRow(row: TrackingFactRow): TrackingRow {

@@ -37,7 +37,7 @@ export function purchaseInstallmentsSql(
   now: number,
 ): Promise<TrackingFactRow[]> {
   const s = new Statement();
-  const facts = ledgerFacts(s, { tenantId }, { kind: 'purchase', purchaseKey }, now);
+  const facts = ledgerFacts(s, { tenantId }, { kind: 'purchases', purchaseKeys: [purchaseKey] }, now);
   return s.run<TrackingFactRow>(db, `select ${trackingColumns} from (${facts}) f order by f.number`);
 }
 

@@ -9,7 +9,7 @@
  * first), so a period reads a range of due dates, never a whole table:
  *  - `due`: installments whose schedule due date is in `from`..`to`;
  *  - `open_journeys`: installments whose journey is still open, whatever their due date;
- *  - `purchase`: the installments of one purchase (a purchase of one is keyed by its installment's id).
+ *  - `purchases`: the installments of these purchases (a purchase of one is keyed by its installment's id).
  */
 import { CONTACT_STATUSES } from './contact-repository';
 import { CONFIRMATION_STEP_INDEX } from '../domain/delivery';
@@ -36,7 +36,7 @@ export interface PeriodFilter extends LedgerFilter {
 export type LedgerScope =
   | { kind: 'due'; from: string; to: string; page?: LedgerPage | undefined }
   | { kind: 'open_journeys' }
-  | { kind: 'purchase'; purchaseKey: string };
+  | { kind: 'purchases'; purchaseKeys: readonly string[] };
 
 /** A ledger installment's place in page order: its schedule due date, purchase key and number. */
 export interface LedgerKey {
@@ -55,14 +55,17 @@ export interface LedgerPage {
   after?: LedgerKey | undefined;
 }
 
+/** `(key) > (after)`: the rows after `after` in page order, whose key columns are `key`. */
+export function afterKey(s: Statement, after: LedgerKey, key: readonly [string, string, string]): string {
+  return `(${key.join(', ')}) > (${s.value(after.dueDate, 'date')}, ${s.value(after.purchaseKey, 'text')}, ${s.value(after.number, 'int')})`;
+}
+
 /** ` and (key) > (after) order by key limit n` for one part of the ledger, whose key columns are `key`. */
 function pageOf(s: Statement, page: LedgerPage | undefined, key: [string, string, string]) {
   if (!page) return { where: '', order: '' };
   const { after } = page;
   return {
-    where: after
-      ? ` and (${key.join(', ')}) > (${s.value(after.dueDate, 'date')}, ${s.value(after.purchaseKey, 'text')}, ${s.value(after.number, 'int')})`
-      : '',
+    where: after ? ` and ${afterKey(s, after, key)}` : '',
     order: ` order by ${key.join(', ')} limit ${s.value(page.limit, 'int')}`,
   };
 }
@@ -156,14 +159,14 @@ function entries(s: Statement, filter: LedgerFilter, scope: LedgerScope): string
       where i.tenant_id = ${tenant} and j.id is null and i.due_date between ${from} and ${dueBy}
         and pi.number is null ${where}${third.where}${third.order})`;
   }
-  if (scope.kind === 'purchase') {
-    const key = s.value(scope.purchaseKey, 'text');
+  if (scope.kind === 'purchases') {
+    const keys = s.value(scope.purchaseKeys, 'text[]');
     return `
-      ${scheduled(`pi.purchase_id = ${key}`)}
+      ${scheduled(`pi.purchase_id = any(${keys})`)}
       union all
       ${fromInstallment(`installments i ${JOURNEY_OF_INSTALLMENT}`)}
       where i.tenant_id = ${tenant} and pi.number is null
-        and (i.purchase_id = ${key} or (i.purchase_id is null and i.installment_id = ${key})) ${where}`;
+        and (i.purchase_id = any(${keys}) or (i.purchase_id is null and i.installment_id = any(${keys}))) ${where}`;
   }
   const open = s.value(statesOf({ openOnly: true }), 'text[]');
   return `

@@ -5,7 +5,7 @@
 import type { Buyer } from '../domain/installment';
 import type { EntryStanding } from '../domain/ledger';
 import type { Database } from './client';
-import { type LedgerKey, type PeriodFilter, ledgerFacts } from './report-ledger';
+import { type LedgerKey, type LedgerScope, type PeriodFilter, afterKey, ledgerFacts } from './report-ledger';
 import { Statement } from './statement';
 
 /** Where a page ended: the last row's due date, purchase key and installment number. */
@@ -36,7 +36,10 @@ export const trackingColumns = `f.due_date::text as "dueDate", f.purchase_key as
   f.paid_minor::float8 as "paidMinor", f.paid_before_due_minor::float8 as "paidBeforeDueMinor", f.currency, f.standing, f.journey_id as "journeyId",
   f.journey_stage as "journeyStage", f.journey_outcome as "journeyOutcome"`;
 
-/** Up to `limit` rows after `after`, in (due date, purchase key, number) order. */
+/**
+ * Up to `limit` rows after `after`, in (due date, purchase key, number) order; only the rows of
+ * `keys` when the page's keys were found already (db/report-projection.ts projectedPageKeys).
+ */
 export function trackingSql(
   db: Database,
   query: PeriodFilter & {
@@ -44,23 +47,26 @@ export function trackingSql(
     buyerId?: string | undefined;
     limit: number;
     after?: TrackingKey | undefined;
+    keys?: readonly TrackingKey[] | undefined;
   },
   now: number,
 ): Promise<TrackingFactRow[]> {
   const s = new Statement();
-  // Without a filter on the facts (standing, buyer), a page needs only `limit` rows of the ledger.
-  const page = query.standing || query.buyerId ? undefined : { limit: query.limit, after: query.after };
-  const facts = ledgerFacts(s, query, { kind: 'due', from: query.from, to: query.to, page }, now);
+  const facts = ledgerFacts(s, query, scopeOf(query), now);
   const conditions: string[] = [];
+  if (query.keys)
+    conditions.push(
+      `(f.purchase_key, f.number) in (select * from unnest(${s.value(
+        query.keys.map((k) => k.purchaseKey),
+        'text[]',
+      )}, ${s.value(
+        query.keys.map((k) => k.number),
+        'int[]',
+      )}))`,
+    );
   if (query.standing) conditions.push(`f.standing = ${s.value(query.standing, 'text')}`);
   if (query.buyerId) conditions.push(`f.buyer_id = ${s.value(query.buyerId, 'text')}`);
-  if (query.after)
-    conditions.push(
-      `(f.due_date, f.purchase_key, f.number) > (${s.value(query.after.dueDate, 'date')}, ${s.value(
-        query.after.purchaseKey,
-        'text',
-      )}, ${s.value(query.after.number, 'int')})`,
-    );
+  if (query.after) conditions.push(afterKey(s, query.after, ['f.due_date', 'f.purchase_key', 'f.number']));
   return s.run<TrackingFactRow>(
     db,
     `select ${trackingColumns}
@@ -69,4 +75,11 @@ export function trackingSql(
      order by f.due_date, f.purchase_key, f.number
      limit ${s.value(query.limit, 'int')}`,
   );
+}
+
+function scopeOf(query: Parameters<typeof trackingSql>[1]): LedgerScope {
+  if (query.keys) return { kind: 'purchases', purchaseKeys: [...new Set(query.keys.map((k) => k.purchaseKey))] };
+  // Without a filter on the facts (standing, buyer), a page needs only `limit` rows of the ledger.
+  const page = query.standing || query.buyerId ? undefined : { limit: query.limit, after: query.after };
+  return { kind: 'due', from: query.from, to: query.to, page };
 }

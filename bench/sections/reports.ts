@@ -60,15 +60,18 @@ function cases(installmentId: string): Case[] {
   ];
 }
 
-/** Writes since the last read that a report catches up on (db/report-projection.ts). */
-const CHANGED_PURCHASES = 1_000;
+/**
+ * Writes since the last read that a report catches up on (db/report-projection.ts): about a
+ * minute of a busy tenant's journeys; the reconcile schedule catches up every five minutes.
+ */
+const CHANGED_PURCHASES = 100;
 const CATCH_UP_CALLS = 5;
 
 /**
  * The overview when purchases changed since the last read: each call marks that many random
  * purchases stale (as the triggers would), then reads, catching up first. Rolled back after.
  */
-async function overviewAfterChanges(url: string, overview: Case): Promise<number[]> {
+async function overviewAfterChanges(url: string, overview: Case, size: number): Promise<number[]> {
   const times: number[] = [];
   await inRolledBackTransaction(url, '', async (db) => {
     const r = reportsOn(db);
@@ -76,7 +79,7 @@ async function overviewAfterChanges(url: string, overview: Case): Promise<number
       await db.execute(sql`
         insert into report_ledger_stale (tenant_id, purchase_key)
         select tenant_id, purchase_key from report_ledger
-        where tenant_id = ${BIG_TENANT} and random() < ${(2 * CHANGED_PURCHASES) / 1_000_000}
+        where tenant_id = ${BIG_TENANT} and random() < ${(2 * CHANGED_PURCHASES) / size}
         limit ${CHANGED_PURCHASES}`);
       const start = performance.now();
       await overview.call(r);
@@ -147,7 +150,7 @@ export const reports: Section = {
     });
 
     const catchUp = await measured(`overview after ${CHANGED_PURCHASES} purchases changed`, () =>
-      overviewAfterChanges(url, all[0]!),
+      overviewAfterChanges(url, all[0]!, size),
     );
 
     const recording = recordingDatabase(url);
@@ -188,8 +191,8 @@ export const reports: Section = {
       measured: `p50 ${fmt.ms(p50)} (${fmt.ms(p50 / CHANGED_PURCHASES)} a purchase)`,
       baseline: `${fmt.ms(baseline)} naive (no report indexes)`,
       ratio: baseline / p50,
-      target: 'faster than the naive overview',
-      pass: p50 < baseline,
+      target: `p50 < ${GOAL_MS} ms`,
+      pass: p50 < GOAL_MS,
     });
     return figures;
   },

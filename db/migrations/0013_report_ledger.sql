@@ -29,11 +29,11 @@ CREATE TABLE "report_ledger_stale" (
 	"journey_id" text
 );
 --> statement-breakpoint
--- A period's rows by due date, carrying every column the overview reads: an index-only scan
+-- A period's rows by due date, carrying every column the overview and a tracking page's keys read: an index-only scan
 -- instead of a heap page per row (rows due the same month were written months apart).
 -- Written here because drizzle's index builder has no INCLUDE.
 CREATE INDEX "report_ledger_period_idx" ON "report_ledger" USING btree ("tenant_id","due_date")
-  INCLUDE ("currency","amount_minor","canceled","journey_id","paid_minor","paid_before_due_minor","settled_at",
+  INCLUDE ("purchase_key","number","currency","amount_minor","canceled","journey_id","paid_minor","paid_before_due_minor","settled_at",
     "due_end","time_zone","current_due_date","product_id","country","policy_id","channels");--> statement-breakpoint
 CREATE INDEX "report_ledger_purchase_idx" ON "report_ledger" USING btree ("tenant_id","purchase_key");--> statement-breakpoint
 CREATE INDEX "report_ledger_open_idx" ON "report_ledger" USING btree ("tenant_id","journey_state") WHERE "report_ledger"."journey_id" is not null;--> statement-breakpoint

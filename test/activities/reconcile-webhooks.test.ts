@@ -18,18 +18,10 @@ import type { JourneyWebhookPublisher } from '../../domain/webhook-payloads';
 import { simulateJourney } from '../db/journey-sim';
 import type { WebhookQueueRef } from '../../domain/webhook-events';
 import { describeEachDatabase } from '../support/databases';
+import { quietClient } from '../support/quiet-client';
 import { makeInstallment, uniqueId } from '../support/fixtures';
 import { insertWebhookDelivery } from '../support/webhook-deliveries';
 import { newWebhookSecret, registerEndpoint } from '../support/webhook-receiver';
-
-/** A Temporal client whose visibility finds no journey ended from outside. */
-const quietClient = {
-  workflow: {
-    list: () => ({
-      async *[Symbol.asyncIterator]() {},
-    }),
-  },
-} as unknown as Client;
 
 async function endpoint(db: Database, tenantId: string) {
   return registerEndpoint(db, {

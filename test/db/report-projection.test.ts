@@ -7,12 +7,15 @@
  */
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
+import pino from 'pino';
+import { createReconcileEndedJourneys } from '../../activities/reconcile';
 import { expect, it } from 'vitest';
 import type { Database } from '../../db/client';
 import { ledgerFacts, sentAttempt } from '../../db/report-ledger';
 import { catchUpReportLedger } from '../../db/report-projection';
 import { Statement } from '../../db/statement';
 import { describeEachDatabase } from '../support/databases';
+import { quietClient } from '../support/quiet-client';
 import { uniqueId } from '../support/fixtures';
 import { REPORT_NOW, ledgerArb, writeLedger } from '../support/report-ledger';
 
@@ -97,5 +100,27 @@ describeEachDatabase('the report ledger projection under concurrent writers', (g
     );
     await catchUpReportLedger(getDb(), tenantId);
     expect(await projected(getDb(), tenantId)).toEqual(await recomputed(getDb(), tenantId));
+  });
+});
+
+describeEachDatabase('the report ledger projection, caught up by the reconcile schedule', (getDb) => {
+  it('is exact for every tenant written since, with nothing left for a report to catch up', async () => {
+    const tenants = [uniqueId('prj'), uniqueId('prj')];
+    const ledgers = fc.sample(ledgerArb, { numRuns: tenants.length, seed: 15 });
+    for (const [i, tenantId] of tenants.entries()) {
+      await writeLedger(getDb(), tenantId, ledgers[i]!);
+      await getDb().execute(sql.raw(WRITES.latePayment!(tenantId)));
+    }
+    const reconcile = createReconcileEndedJourneys({
+      db: getDb(),
+      client: quietClient,
+      logger: pino({ level: 'silent' }),
+      now: Date.now,
+    });
+    expect((await reconcile({ lookbackHours: 1 })).reportPurchasesRefreshed).toBeGreaterThan(0);
+    for (const tenantId of tenants) {
+      expect(await projected(getDb(), tenantId)).toEqual(await recomputed(getDb(), tenantId));
+      expect(await catchUpReportLedger(getDb(), tenantId)).toBe(0);
+    }
   });
 });
