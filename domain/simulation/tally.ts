@@ -91,7 +91,8 @@ function loadOf(queue: string, seconds: Map<number, number>, limit: number | nul
     if (count > limit) secondsOverLimit++;
     // A fluid queue: the limit drains the backlog between the seconds that add to it.
     backlog = Math.max(0, backlog - limit * (second - previous)) + count;
-    longestQueueSeconds = Math.max(longestQueueSeconds, backlog / limit);
+    // The limit lets `limit` out each second: the last of the backlog goes out this many seconds later.
+    longestQueueSeconds = Math.max(longestQueueSeconds, Math.ceil(backlog / limit) - 1);
     previous = second;
   }
   const channels = (Object.keys(CHANNEL_TABLE) as Channel[]).filter((c) => CHANNEL_TABLE[c].deliveryQueue === queue);
@@ -103,7 +104,7 @@ function loadOf(queue: string, seconds: Map<number, number>, limit: number | nul
     peakPerSecond: peak.count,
     peakAt: peak.count > 0 ? isoInstant(peak.second * 1000) : null,
     secondsOverLimit,
-    longestQueueSeconds: Math.ceil(longestQueueSeconds),
+    longestQueueSeconds,
   };
 }
 
