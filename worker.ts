@@ -36,7 +36,6 @@ import {
   type ProviderConfig,
   ProviderConfigError,
   providerConfigFromEnv,
-  providerRateLimits,
   sendersFromConfig,
 } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
@@ -61,8 +60,6 @@ import { tracingActivityInterceptors, tracingClientInterceptors, tracingSinks } 
 import { TRACING_WORKFLOW_INTERCEPTORS } from './telemetry/workflow-interceptors';
 import { type Tracing, tracingFromEnv } from './telemetry/tracing';
 import { createWebhookActivities } from './activities/webhooks';
-import { createPublicHolidayLookup } from './activities/holidays';
-import type { SimulationEnvironment } from './application/simulation';
 import { createWebhookPublisher } from './application/webhook-publisher';
 import { allowPrivateTargetsFromEnv } from './application/webhook-url-check';
 import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
@@ -367,14 +364,6 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string)
     if (err instanceof ScheduleAlreadyRunning) return false;
     throw err;
   }
-}
-
-/**
- * What a what-if simulation plans against (application/simulation.ts): each provider's rate
- * limit as this deployment would set it, and the public holiday calendar the guard observes.
- */
-export function simulationEnvironmentFromEnv(env: NodeJS.ProcessEnv): SimulationEnvironment {
-  return { rateLimits: providerRateLimits(env), publicHolidays: createPublicHolidayLookup() };
 }
 
 export type DeliveryChannels = Pick<

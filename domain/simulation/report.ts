@@ -1,41 +1,9 @@
 import type { Channel } from '../channels';
-import type { DelayReason } from '../compliance';
 import { isoInstant } from '../local-time';
-import type { FinalAction, Policy } from '../policy';
+import type { Policy } from '../policy';
 import type { SimulationAssumptions } from './assumptions';
-import { type Distribution, type ProviderQueueLoad, type SimulationTally, distributionOf } from './tally';
-
-/** What a simulation answers: the same JSON from the command (`--json`) and the API. */
-export interface SimulationReport {
-  policy: { id: string; version: number; finalAction: FinalAction };
-  assumptions: SimulationAssumptions;
-  /** From the journeys' start to the simulation's end (or its last event when it ran every journey out). */
-  period: { start: string; end: string };
-  journeys: {
-    total: number;
-    /** Journeys whose ladder ran out and took the policy's final action. */
-    reachedFinalAction: number;
-    /** reachedFinalAction / total, 0 to 1 (4 decimals). */
-    finalActionShare: number;
-    paid: number;
-    /** Journeys paid right after each step (by step index), under the assumptions. */
-    paidAfterStep: { stepIndex: number; journeys: number }[];
-    /** Still running at the simulation's end. */
-    open: number;
-  };
-  messages: {
-    total: number;
-    byChannel: Partial<Record<Channel, number>>;
-    /** Per UTC day, per channel (days without a send are left out). */
-    perDay: { day: string; total: number; byChannel: Partial<Record<Channel, number>> }[];
-    /** Steps skipped because no channel could reach the buyer. */
-    skippedNoChannel: number;
-  };
-  /** Sends whose instant a rule of contact moved, by rule (a send moved by two rules counts under both). */
-  deferredSends: Record<DelayReason, number>;
-  contactsPerBuyer: Distribution;
-  providerQueues: ProviderQueueLoad[];
-}
+import type { ProviderQueueLoad, SimulationReport } from './report-schema';
+import { type SimulationTally, distributionOf } from './tally';
 
 export interface SummaryInput {
   policy: Policy;
@@ -82,3 +50,5 @@ export function summarize(input: SummaryInput): SimulationReport {
     providerQueues: input.queues,
   };
 }
+
+export type { SimulationReport } from './report-schema';

@@ -2,6 +2,7 @@ import { CHANNEL_TABLE, type Channel, type RateLimits, queueRateLimit } from '..
 import type { DelayReason } from '../compliance';
 import { isoInstant } from '../local-time';
 import type { ReminderTemplate } from '../messages';
+import type { Distribution, ProviderQueueLoad } from './report-schema';
 
 /** One reminder the simulated journeys sent: what a real journey's attempt row would say. */
 export interface SimulatedSend {
@@ -14,33 +15,6 @@ export interface SimulatedSend {
 }
 
 export const DELAY_REASONS: readonly DelayReason[] = ['quiet_hours', 'weekday', 'holiday', 'frequency_cap'];
-
-export interface ProviderQueueLoad {
-  /** The delivery queue (one per provider: the assistant's messages go out on WhatsApp's). */
-  queue: string;
-  channels: Channel[];
-  sends: number;
-  /** Deliveries per second the provider is configured to take; null: no limit (the outbox). */
-  limitPerSecond: number | null;
-  /** The most sends planned for one second, and the first second it happens. */
-  peakPerSecond: number;
-  peakAt: string | null;
-  /** Seconds in which more sends are planned than the limit lets out. */
-  secondsOverLimit: number;
-  /**
-   * How long the last message of the worst burst waits in the queue, the limit letting the rest
-   * out first (0 without a limit): the delay the rate limit adds to the plan.
-   */
-  longestQueueSeconds: number;
-}
-
-export interface Distribution {
-  count: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
 
 /** Nearest-rank percentiles of whole counts. */
 export function distributionOf(values: readonly number[]): Distribution {
