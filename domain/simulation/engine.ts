@@ -1,5 +1,6 @@
 import { type RateLimits, resolveChannel } from '../channels';
 import {
+  type ContactRules,
   type DelayReason,
   type PublicHolidayLookup,
   contactRulesOf,
@@ -20,6 +21,7 @@ import {
   planOf,
   startJourney,
 } from '../journey';
+import { type LocalDate, MS_PER_DAY } from '../local-time';
 import type { Policy } from '../policy';
 import { type SimulationAssumptions, paymentProbability } from './assumptions';
 import { EventQueue } from './event-queue';
@@ -52,6 +54,32 @@ export interface SimulationInput {
   keepSends?: boolean;
 }
 
+/**
+ * The guard's rules for a send, as the deliver activity builds them (observedHolidays,
+ * contactRulesOf), built once per holiday calendar instead of once per send: a calendar lookup
+ * answers the same list for the same country and years.
+ */
+const NO_HOLIDAYS: LocalDate[] = [];
+
+function rulesCache(policy: Policy, lookup: PublicHolidayLookup) {
+  const lists = new Map<string, LocalDate[]>();
+  const remembered: PublicHolidayLookup = (country, years) => {
+    const key = `${country}/${years.join('/')}`;
+    let dates = lists.get(key);
+    if (!dates) lists.set(key, (dates = lookup(country, years)));
+    return dates;
+  };
+  const rules = new Map<LocalDate[], ContactRules>();
+  return (country: string | undefined, timeZone: string, now: number): ContactRules => {
+    const observed = observedHolidays(policy, { country, timeZone }, now, remembered);
+    // An empty list is a new array each time: all of them are the same calendar.
+    const holidays = observed.length === 0 ? NO_HOLIDAYS : observed;
+    let found = rules.get(holidays);
+    if (!found) rules.set(holidays, (found = contactRulesOf(policy, holidays)));
+    return found;
+  };
+}
+
 export interface SimulationResult {
   report: SimulationReport;
   /** Every send, in order, when `keepSends` was asked for. */
@@ -71,7 +99,7 @@ const PROGRESS_EVERY = 2_000;
 
 export function simulate(input: SimulationInput): SimulationResult {
   const { policy, installments, assumptions } = input;
-  const lookup = input.publicHolidays ?? (() => []);
+  const rulesOf = rulesCache(input.policy, input.publicHolidays ?? (() => []));
   const queue = new EventQueue();
   const ledgers = new Map<string, number[]>();
   const load = new QueueLoad();
@@ -158,13 +186,13 @@ export function simulate(input: SimulationInput): SimulationResult {
   /** The reasons the plan moved the next step, as it was scheduled (the send itself replans from its instant). */
   function notePlannedDelays(runner: Runner, now: number): void {
     const { state } = runner;
-    const head = planOf(state, now).steps[0];
-    if (!head) return;
-    const key = `${state.planRevision}/${head.stepIndex}`;
+    // The plan's head is the step at nextStepIndex: planned once, when the journey first waits for it.
+    const key = `${state.planRevision}/${state.nextStepIndex}`;
     if (runner.delays.key === key) return;
+    const head = planOf(state, now).steps[0];
     runner.delays = {
       key,
-      reasons: new Set(head.adjustments.filter((a): a is DelayReason => DELAY_REASONS.includes(a as DelayReason))),
+      reasons: new Set(head?.adjustments.filter((a): a is DelayReason => DELAY_REASONS.includes(a as DelayReason))),
     };
   }
 
@@ -187,10 +215,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     const buyer = state.installment.buyer;
     const ledger = ledgers.get(runner.buyerKey) ?? [];
     const decision = guardSend({
-      rules: contactRulesOf(
-        state.policy,
-        observedHolidays(state.policy, { ...buyer, timeZone: buyer.timezone }, now, lookup),
-      ),
+      rules: rulesOf(buyer.country, buyer.timezone, now),
       timeZone: buyer.timezone,
       channel,
       now,
@@ -230,7 +255,7 @@ export function simulate(input: SimulationInput): SimulationResult {
 
   function record(runner: Runner, send: SimulatedSend): void {
     tally.sent++;
-    const day = new Date(send.at).toISOString().slice(0, 10);
+    const day = Math.floor(send.at / MS_PER_DAY);
     let channels = tally.perDay.get(day);
     if (!channels) tally.perDay.set(day, (channels = new Map()));
     channels.set(send.channel, (channels.get(send.channel) ?? 0) + 1);
@@ -238,7 +263,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     load.add(send.channel, send.at);
     const key = `${runner.state.planRevision}/${send.stepIndex}`;
     if (runner.delays.key === key) for (const reason of runner.delays.reasons) tally.deferred[reason]++;
-    runner.delays = { key: '', reasons: new Set() };
+    runner.delays.key = '';
+    runner.delays.reasons.clear();
     if (input.keepSends) sends.push(send);
   }
 }

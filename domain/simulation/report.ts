@@ -1,5 +1,5 @@
 import type { Channel } from '../channels';
-import { isoInstant } from '../local-time';
+import { dateOfDayNumber, isoInstant } from '../local-time';
 import type { Policy } from '../policy';
 import type { SimulationAssumptions } from './assumptions';
 import type { ProviderQueueLoad, SimulationReport } from './report-schema';
@@ -19,9 +19,9 @@ export interface SummaryInput {
 export function summarize(input: SummaryInput): SimulationReport {
   const { tally, journeys } = input;
   const perDay = [...tally.perDay.entries()]
-    .sort((a, b) => a[0].localeCompare(b[0]))
+    .sort((a, b) => a[0] - b[0])
     .map(([day, channels]) => ({
-      day,
+      day: dateOfDayNumber(day),
       total: [...channels.values()].reduce((a, b) => a + b, 0),
       byChannel: Object.fromEntries(channels) as Partial<Record<Channel, number>>,
     }));

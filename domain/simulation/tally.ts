@@ -85,8 +85,8 @@ function loadOf(queue: string, seconds: Map<number, number>, limit: number | nul
 /** What the simulator counts as it goes; report.ts turns it into the report. */
 export interface SimulationTally {
   sent: number;
-  /** UTC day → channel → sends. */
-  perDay: Map<string, Map<Channel, number>>;
+  /** UTC day (days since 1970-01-01) → channel → sends. */
+  perDay: Map<number, Map<Channel, number>>;
   skippedNoChannel: number;
   /** `tenant/buyer` → reminders sent to them (every buyer of the portfolio, 0 included). */
   contactsPerBuyer: Map<string, number>;
