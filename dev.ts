@@ -5,6 +5,7 @@
  * payloads are encrypted. Configuration is checked before anything starts; a failure or Ctrl+C
  * stops everything this process started.
  */
+import { simulationEnvironmentFromEnv } from './activities/simulation-environment';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
@@ -285,6 +286,7 @@ const app = await buildApp({
   gateway: new TemporalJourneyGateway(temporal.client, temporal.taskQueue),
   conversations: new TemporalConversationGateway(temporal.client, temporal.taskQueue),
   policies: databasePolicies(database.db),
+  simulation: simulationEnvironmentFromEnv(process.env),
   keys: firstOf(config.api.ownerKeys, databaseKeyStore(database.db)),
   logger: logger.child({ name: 'api' }),
   webhooks: config.api.webhooks,

@@ -39,7 +39,7 @@ import {
   sendersFromConfig,
 } from './activities/channels/provider-config';
 import { contentSidFor } from './activities/channels/twilio-messaging';
-import { CHANNELS, CHANNEL_TABLE, type Channel } from './domain/channels';
+import { CHANNELS, CHANNEL_TABLE, type Channel, type RateLimits, queueRateLimit } from './domain/channels';
 import { linkKeysFromEnv } from './application/link-keys';
 import { createUnsubscribeUrl } from './application/unsubscribe-links';
 import { createBuyerAreaUrl } from './application/buyer-links';
@@ -83,7 +83,7 @@ export interface JourneyWorkerOptions extends Omit<ActivityDeps, 'db' | 'logger'
    * Deliveries per second per channel, enforced by the server for the channel's task queue; null = no limit (the
    * outbox). Channels sharing a queue (WhatsApp and the assistant) share its limit: the lowest one given.
    */
-  rateLimits?: Partial<Record<Channel, number | null>>;
+  rateLimits?: RateLimits;
   /**
    * The channels whose queues this process delivers from (default: all); e.g. a process dedicated to one
    * provider. One worker per distinct queue: the assistant's deliveries are on WhatsApp's.
@@ -280,19 +280,13 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
  */
 export function deliveryQueues(
   channels: readonly Channel[],
-  rateLimits: Partial<Record<Channel, number | null>> = {},
+  rateLimits: RateLimits = {},
 ): { queue: string; channel: Channel; limit: number | null }[] {
   const queues = new Map<string, { queue: string; channel: Channel; limit: number | null }>();
   for (const channel of channels) {
     const queue = CHANNEL_TABLE[channel].deliveryQueue;
     if (queues.has(queue)) continue;
-    let limit: number | null = null;
-    for (const other of CHANNELS) {
-      const given = rateLimits[other] ?? null;
-      if (CHANNEL_TABLE[other].deliveryQueue === queue && given !== null && (limit === null || given < limit))
-        limit = given;
-    }
-    queues.set(queue, { queue, channel, limit });
+    queues.set(queue, { queue, channel, limit: queueRateLimit(queue, rateLimits) });
   }
   return [...queues.values()];
 }

@@ -2,10 +2,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buyerConsentAt, buyerContactRecord, lockBuyer } from '../db/contact-repository';
 import { type AttemptRow, findAttempt, reserveAttempt } from '../db/attempt-repository';
 import { normalizeAddress } from '../domain/channels';
-import { contactRulesOf, guardSend } from '../domain/compliance';
+import { contactRulesOf, guardSend, observedHolidays } from '../domain/compliance';
 import { type DeliveryOutcome, outcomeOfGuard } from '../domain/delivery';
 import type { Locale } from '../domain/locales';
-import { instantToZoned } from '../domain/local-time';
 import {
   type MessageTemplate,
   agentTaskSummary,
@@ -20,7 +19,7 @@ import type { OutgoingMessage } from './channels/sender';
 import type { ReminderDelivery } from './contracts';
 import { buyerAreaLinkTtlDays } from '../domain/policy';
 import type { BuyerPurchase } from '../domain/purchase';
-import type { PublicHolidayLookup } from './holidays';
+import type { PublicHolidayLookup } from '../domain/compliance';
 import { type ProviderSendDeps, createProviderSend, parseRefusal } from './provider-send';
 
 export interface DeliveryDeps extends ProviderSendDeps {
@@ -277,13 +276,8 @@ export function createDeliverReminder(deps: DeliveryDeps): (delivery: ReminderDe
     }
   }
 
-  /** The buyer's public holidays around now (this year and the next: a delay can cross New Year). */
   function holidaysAround(d: ReminderDelivery, now: number): string[] {
-    const observed = d.policy.holidays;
-    const country = d.country ?? observed?.defaultCountry;
-    if (!observed?.observePublicHolidays || !country) return [];
-    const year = Number(instantToZoned(now, d.timeZone).date.slice(0, 4));
-    return deps.publicHolidays(country, [year, year + 1]);
+    return observedHolidays(d.policy, { country: d.country, timeZone: d.timeZone }, now, deps.publicHolidays);
   }
 }
 

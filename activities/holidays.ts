@@ -1,4 +1,5 @@
 import Holidays from 'date-holidays';
+import type { PublicHolidayLookup } from '../domain/compliance';
 import type { LocalDate } from '../domain/local-time';
 
 /**
@@ -7,7 +8,7 @@ import type { LocalDate } from '../domain/local-time';
  * pure guard as plain dates: the workflow never runs a library whose data can change between
  * deployments.
  */
-export type PublicHolidayLookup = (country: string, years: readonly number[]) => LocalDate[];
+export type { PublicHolidayLookup } from '../domain/compliance';
 
 export function createPublicHolidayLookup(): PublicHolidayLookup {
   const cache = new Map<string, LocalDate[]>();

@@ -39,6 +39,8 @@ import { type Reports, createReports } from '../application/reports';
 import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
 import reportRoutes from './routes/reports';
+import simulationRoutes from './routes/simulations';
+import { BARE_ENVIRONMENT, type SimulationEnvironment } from '../application/simulation';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 import webhookEndpointRoutes from './routes/webhook-endpoints';
@@ -96,6 +98,8 @@ export interface AppDeps {
    * team's plugins); none = no /app at all. Its clock is `now`.
    */
   sellerApp?: Omit<SellerAppOptions, 'db' | 'now'>;
+  /** What simulations plan against: the providers' rate limits and the holiday calendar; none = neither. */
+  simulation?: SimulationEnvironment;
 }
 
 /**
@@ -227,6 +231,11 @@ export async function buildApp(deps: AppDeps) {
       sellerNotifier: deps.sellerNotifier,
     });
     await authenticated.register(policyRoutes, routeDeps);
+    await authenticated.register(simulationRoutes, {
+      ...routeDeps,
+      now,
+      environment: deps.simulation ?? BARE_ENVIRONMENT,
+    });
     await authenticated.register(tenantRoutes, routeDeps);
     await authenticated.register(profileRoutes, routeDeps);
     await authenticated.register(collaboratorRoutes, routeDeps);

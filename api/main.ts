@@ -1,4 +1,5 @@
 /** The API process: `npm run api` (needs TEMPORAL_ADDRESS; DATABASE_URL for PostgreSQL). */
+import { simulationEnvironmentFromEnv } from '../activities/simulation-environment';
 import { randomBytes } from 'node:crypto';
 import { connectClient, temporalSettingsFromEnv, temporalUnreachable } from '../client';
 import { openDatabaseFromEnv } from '../db/client';
@@ -77,6 +78,7 @@ const app = await buildApp({
   gateway: new TemporalJourneyGateway(client, temporal.taskQueue),
   conversations: new TemporalConversationGateway(client, temporal.taskQueue),
   policies: databasePolicies(database.db),
+  simulation: simulationEnvironmentFromEnv(process.env),
   keys: firstOf(settings.ownerKeys, databaseKeyStore(database.db)),
   logger,
   webhooks: settings.webhooks,

@@ -15,11 +15,12 @@ import { plan } from './sections/plan';
 import { recording } from './sections/recording';
 import { replay } from './sections/replay';
 import { reports } from './sections/reports';
+import { simulation } from './sections/simulation';
 import { startRoute } from './sections/start-route';
 import { cleanUp, installExitHandlers } from './soak/cleanup';
 import { createPostgres } from './soak/postgres';
 
-const SECTIONS: Section[] = [plan, startRoute, recording, delivery, memory, lists, reports, replay, bundle];
+const SECTIONS: Section[] = [plan, startRoute, recording, delivery, memory, lists, reports, simulation, replay, bundle];
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);

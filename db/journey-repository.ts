@@ -350,7 +350,11 @@ export async function findInstallment(
     .from(installments)
     .where(and(eq(installments.tenantId, tenantId), eq(installments.installmentId, installmentId)))
     .limit(1);
-  if (!row) return undefined;
+  return row && installmentOfRow(row);
+}
+
+/** An installments row as the domain's installment (the latest contact data and due date). */
+export function installmentOfRow(row: typeof installments.$inferSelect): InstallmentInput {
   return {
     tenantId: row.tenantId,
     installmentId: row.installmentId,

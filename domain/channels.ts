@@ -131,6 +131,23 @@ export const CHANNEL_TABLE: Readonly<Record<Channel, ChannelSpec>> = {
   },
 };
 
+/** Deliveries per second each channel's provider allows; null or absent: no limit (the outbox). */
+export type RateLimits = Partial<Record<Channel, number | null>>;
+
+/**
+ * The rate limit of a delivery queue: the lowest one given for any channel on it (channels of one
+ * provider share its queue and its limit); null when none is given.
+ */
+export function queueRateLimit(queue: string, rateLimits: RateLimits): number | null {
+  let limit: number | null = null;
+  for (const channel of CHANNEL_NAMES) {
+    const given = rateLimits[channel] ?? null;
+    if (CHANNEL_TABLE[channel].deliveryQueue === queue && given !== null && (limit === null || given < limit))
+      limit = given;
+  }
+  return limit;
+}
+
 /** Every channel, in the order a step falls through them (wrapping around). */
 export const CHANNELS: readonly Channel[] = [...CHANNEL_NAMES].sort(
   (a, b) => CHANNEL_TABLE[a].fallthroughRank - CHANNEL_TABLE[b].fallthroughRank,

@@ -5,6 +5,7 @@ import {
   type LocalTime,
   MS_PER_DAY,
   dateOfDayNumber,
+  instantToZoned,
   isWithinDailyWindow,
   localReading,
   minutesOfDay,
@@ -41,6 +42,27 @@ export function contactRulesOf(policy: Policy, publicHolidays: readonly LocalDat
     maxContactsPer7Days: policy.maxContactsPer7Days,
     holidays: [...(policy.holidays?.closedDates ?? []), ...publicHolidays],
   };
+}
+
+/** A country's public holidays in some years, from a calendar data set looked up outside the domain. */
+export type PublicHolidayLookup = (country: string, years: readonly number[]) => LocalDate[];
+
+/**
+ * The public holidays the guard observes for a send at `now`: those of the buyer's country (else
+ * the policy's default country) when the policy observes them, this year and the next in the
+ * buyer's zone (a delay can cross New Year).
+ */
+export function observedHolidays(
+  policy: Policy,
+  buyer: { country?: string | undefined; timeZone: string },
+  now: number,
+  lookup: PublicHolidayLookup,
+): LocalDate[] {
+  const observed = policy.holidays;
+  const country = buyer.country ?? observed?.defaultCountry;
+  if (!observed?.observePublicHolidays || !country) return [];
+  const year = Number(instantToZoned(now, buyer.timeZone).date.slice(0, 4));
+  return lookup(country, [year, year + 1]);
 }
 
 /** What we know about the buyer, across all their journeys, at the moment of sending. */

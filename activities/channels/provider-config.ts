@@ -30,7 +30,7 @@ export interface ProviderConfig {
   whatsapp: TwilioWhatsAppConfig | null;
   publicBaseUrl: string | null;
   /** Messages per second for each channel's provider; null when the channel goes to the outbox (no limit). */
-  rateLimits: Record<'email' | 'sms' | 'whatsapp', number | null>;
+  rateLimits: Record<RateLimitedChannel, number | null>;
 }
 
 export class ProviderConfigError extends Error {
@@ -168,6 +168,20 @@ function parseTemplates(name: string, raw: string | undefined): WhatsAppTemplate
   return templates;
 }
 
+type RateLimitedChannel = 'email' | 'sms' | 'whatsapp';
+
+/** Each provider's rate variable and its documented default (messages per second). */
+const RATE_VARIABLES = {
+  email: ['RESEND_MAX_PER_SECOND', 2],
+  sms: ['TWILIO_SMS_MAX_PER_SECOND', 1],
+  whatsapp: ['TWILIO_WHATSAPP_MAX_PER_SECOND', 10],
+} as const;
+
+function rateOf(channel: RateLimitedChannel, e: Partial<Record<string, string | undefined>>): number {
+  const [name, fallback] = RATE_VARIABLES[channel];
+  return positiveRate(name, fallback, e[name]);
+}
+
 const envSchema = z.object({
   RESEND_API_KEY: optionalText,
   RESEND_FROM: optionalText,
@@ -274,10 +288,27 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
     whatsapp,
     publicBaseUrl,
     rateLimits: {
-      email: email ? positiveRate('RESEND_MAX_PER_SECOND', 2, e.RESEND_MAX_PER_SECOND) : null,
-      sms: sms ? positiveRate('TWILIO_SMS_MAX_PER_SECOND', 1, e.TWILIO_SMS_MAX_PER_SECOND) : null,
-      whatsapp: whatsapp ? positiveRate('TWILIO_WHATSAPP_MAX_PER_SECOND', 10, e.TWILIO_WHATSAPP_MAX_PER_SECOND) : null,
+      email: email ? rateOf('email', e) : null,
+      sms: sms ? rateOf('sms', e) : null,
+      whatsapp: whatsapp ? rateOf('whatsapp', e) : null,
     },
+  };
+}
+
+/**
+ * Messages per second each provider takes, whether or not it is configured here: its
+ * `…_MAX_PER_SECOND` variable, else the provider's documented default. What a simulation plans
+ * against (a what-if is about the deployment that will send).
+ */
+export function providerRateLimits(env: NodeJS.ProcessEnv): Record<RateLimitedChannel, number> {
+  const parsed = envSchema
+    .pick({ RESEND_MAX_PER_SECOND: true, TWILIO_SMS_MAX_PER_SECOND: true, TWILIO_WHATSAPP_MAX_PER_SECOND: true })
+    .safeParse(env);
+  if (!parsed.success) throw new ProviderConfigError('the …_MAX_PER_SECOND variables must be text');
+  return {
+    email: rateOf('email', parsed.data),
+    sms: rateOf('sms', parsed.data),
+    whatsapp: rateOf('whatsapp', parsed.data),
   };
 }
 

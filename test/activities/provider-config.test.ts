@@ -3,7 +3,11 @@
  * errors naming the variable for anything half-configured.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerConfigFromEnv, sendersFromConfig } from '../../activities/channels/provider-config';
+import {
+  providerConfigFromEnv,
+  providerRateLimits,
+  sendersFromConfig,
+} from '../../activities/channels/provider-config';
 import { type FakeResendServer, startFakeResendServer } from '../support/fake-resend-server';
 import { type FakeTwilioServer, localTwilioHttpClient, startFakeTwilioServer } from '../support/fake-twilio-server';
 
@@ -248,5 +252,17 @@ describe('sendersFromConfig', () => {
     expect((twilio.requests[0]!.body as Record<string, string>).StatusCallback).toBe(
       'https://dunning.acme.com/webhooks/twilio/status?attempt=a%2Fsms%2F1',
     );
+  });
+});
+
+describe('providerRateLimits (what a simulation plans against)', () => {
+  it('gives every provider its limit whether or not it is configured: its variable, else its default', () => {
+    expect(providerRateLimits({})).toEqual({ email: 2, sms: 1, whatsapp: 10 });
+    expect(providerRateLimits({ TWILIO_SMS_MAX_PER_SECOND: '3', RESEND_MAX_PER_SECOND: '' })).toEqual({
+      email: 2,
+      sms: 3,
+      whatsapp: 10,
+    });
+    expect(() => providerRateLimits({ TWILIO_WHATSAPP_MAX_PER_SECOND: '0' })).toThrow(/TWILIO_WHATSAPP_MAX_PER_SECOND/);
   });
 });

@@ -47,6 +47,8 @@ export interface StartApiOptions {
   sellerApp?: AppDeps['sellerApp'];
   /** Which proxies to believe (tests of https behind a proxy); none by default. */
   trustProxy?: AppDeps['trustProxy'];
+  /** The rate limits and holidays simulations plan against; none by default. */
+  simulation?: AppDeps['simulation'];
 }
 
 /** Our waker's interface, recording the queues instead of signalling Temporal. */
@@ -99,6 +101,7 @@ export async function startApi(
     ...(options.invitations && { invitations: options.invitations }),
     ...(options.sellerApp && { sellerApp: options.sellerApp }),
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.simulation && { simulation: options.simulation }),
     now,
     failedAuthPerMinute: options.failedAuthPerMinute ?? 1_000_000,
     logger: testLogger(),

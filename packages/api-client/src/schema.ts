@@ -736,6 +736,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/simulations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What a policy would do over a portfolio (sends per channel and day, peaks, the cap), sending nothing */
+    post: operations['simulatePolicy'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/tenant': {
     parameters: {
       query?: never;
@@ -2578,6 +2595,228 @@ export interface components {
       /** @description Until then deliveries carry a signature with the previous secret too: switch your receiver before */
       previousSecretValidUntil: string;
       recordedBy: components['schemas']['Actor'];
+    };
+    /**
+     * @description A policy to try, the installments to try it on, and what buyers are assumed to do.
+     * @example {
+     *       "policyId": "default",
+     *       "installments": [
+     *         {
+     *           "installmentId": "inst_2026_0042",
+     *           "purchaseId": "pur_981",
+     *           "product": {
+     *             "id": "course-ts",
+     *             "name": "TypeScript Mastery"
+     *           },
+     *           "buyer": {
+     *             "id": "buyer_77",
+     *             "name": "Ana Souza",
+     *             "email": "ana@example.com",
+     *             "phone": "+5511987654321",
+     *             "locale": "pt-BR",
+     *             "timezone": "America/Sao_Paulo",
+     *             "country": "BR"
+     *           },
+     *           "amount": {
+     *             "amountMinor": 19990,
+     *             "currency": "BRL"
+     *           },
+     *           "installmentNumber": 2,
+     *           "installmentCount": 6,
+     *           "dueDate": "2026-12-10",
+     *           "paymentUrl": "https://pay.example.com/i/inst_2026_0042"
+     *         }
+     *       ],
+     *       "assumptions": {
+     *         "payment": {
+     *           "afterEachStep": 0.1,
+     *           "byStep": {
+     *             "0": 0.2
+     *           },
+     *           "byChannel": {
+     *             "whatsapp": 0.15
+     *           }
+     *         },
+     *         "seed": 1
+     *       },
+     *       "start": "2026-12-01T12:00:00Z"
+     *     }
+     */
+    Simulation: {
+      /** @description the policy to try, as a whole document (give this or policyId) */
+      policy?: {
+        id: string;
+        version: number;
+        steps: {
+          offsetDays: number;
+          /** @enum {string} */
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+          /** @enum {string} */
+          template: 'pre_due' | 'due_today' | 'overdue_early' | 'overdue_late' | 'final_notice';
+          sendAt: string;
+        }[];
+        quietHours: {
+          start: string;
+          end: string;
+        };
+        allowedWeekdays: number[];
+        maxContactsPer7Days: number;
+        reschedule: {
+          maxDaysBeyondOriginalDue: number;
+          maxTimes: number;
+        };
+        partialPayments: {
+          allowed: boolean;
+          minimumMinor: number;
+        };
+        holidays?: {
+          observePublicHolidays: boolean;
+          defaultCountry?: string;
+          closedDates?: string[];
+        };
+        buyerArea?: {
+          linkTtlDays: number;
+        };
+        assistant?: {
+          handoffHoldHours: number;
+        };
+        finalAction: {
+          /** @enum {string} */
+          action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
+          offsetDays: number;
+        };
+      };
+      /** @description one of the tenant’s policies (give this or policy) */
+      policyId?: string;
+      /** @description that policy’s version; default its latest */
+      policyVersion?: number;
+      /** @description the portfolio, as start bodies; default the tenant’s running journeys (at most 10000) */
+      installments?: components['schemas']['StartJourney'][];
+      assumptions?: {
+        /**
+         * @default {
+         *       "afterEachStep": 0
+         *     }
+         */
+        payment?: {
+          /** @default 0 */
+          afterEachStep?: number;
+          byStep?: {
+            [key: string]: number;
+          };
+          byChannel?: {
+            [key: string]: number;
+          };
+        };
+        /** @default 1 */
+        seed?: number;
+        /** @default true */
+        whatsappTemplatesApproved?: boolean;
+      };
+      /**
+       * Format: date-time
+       * @description when the journeys start, as if started then; default now
+       */
+      start?: string;
+      /**
+       * Format: date-time
+       * @description stop here (journeys still running are counted as open); default when the last ends
+       */
+      end?: string;
+    };
+    /** @description What the policy would do, sending nothing. */
+    SimulationReport: {
+      portfolio: {
+        /** @enum {string} */
+        source: 'installments' | 'tenant';
+        installments: number;
+      };
+      report: {
+        policy: {
+          id: string;
+          version: number;
+          /** @enum {string} */
+          finalAction: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
+        };
+        assumptions: {
+          /**
+           * @default {
+           *       "afterEachStep": 0
+           *     }
+           */
+          payment: {
+            /** @default 0 */
+            afterEachStep: number;
+            byStep?: {
+              [key: string]: number;
+            };
+            byChannel?: {
+              [key: string]: number;
+            };
+          };
+          /** @default 1 */
+          seed: number;
+          /** @default true */
+          whatsappTemplatesApproved: boolean;
+        };
+        period: {
+          start: string;
+          end: string;
+        };
+        journeys: {
+          total: number;
+          reachedFinalAction: number;
+          /** @description reachedFinalAction / total, 0 to 1 (4 decimals) */
+          finalActionShare: number;
+          paid: number;
+          paidAfterStep: {
+            stepIndex: number;
+            journeys: number;
+          }[];
+          /** @description still running at the end */
+          open: number;
+        };
+        messages: {
+          total: number;
+          byChannel: {
+            [key: string]: number;
+          };
+          /** @description per UTC day, days without a send left out */
+          perDay: {
+            day: string;
+            total: number;
+            byChannel: {
+              [key: string]: number;
+            };
+          }[];
+          skippedNoChannel: number;
+        };
+        /** @description sends whose instant a rule of contact moved, by rule (a send moved by two counts under both) */
+        deferredSends: {
+          quiet_hours: number;
+          weekday: number;
+          holiday: number;
+          frequency_cap: number;
+        };
+        contactsPerBuyer: {
+          count: number;
+          mean: number;
+          p50: number;
+          p95: number;
+          max: number;
+        };
+        providerQueues: {
+          queue: string;
+          channels: ('email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app')[];
+          sends: number;
+          limitPerSecond: number | null;
+          peakPerSecond: number;
+          peakAt: string | null;
+          secondsOverLimit: number;
+          /** @description how long the last message of the worst burst waits under the limit */
+          longestQueueSeconds: number;
+        }[];
+      };
     };
     /**
      * @example {
@@ -7266,6 +7505,104 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DefaultPolicy'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  simulatePolicy: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Simulation'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SimulationReport'];
         };
       };
       /** @description Bad input: `errors` names each offending field */
