@@ -15,6 +15,8 @@ const TIERS: { dir: string; label: string }[] = [
   { dir: 'contract', label: '4 API contract (Schemathesis)' },
   { dir: 'web', label: '4 web pages (inject + Chromium)' },
   { dir: 'import', label: '4 CSV import' },
+  { dir: 'simulate', label: '4 what-if simulator (command)' },
+  { dir: 'client', label: '4 API client package' },
   { dir: 'e2e/time-skipping', label: '5 end to end: time-skipping server' },
   { dir: 'e2e/dev-server', label: '5 end to end: dev server' },
   { dir: 'config', label: '- deployment config' },
