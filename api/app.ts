@@ -39,6 +39,7 @@ import { type Reports, createReports } from '../application/reports';
 import policyRoutes from './routes/policies';
 import purchaseRoutes from './routes/purchases';
 import reportRoutes from './routes/reports';
+import segmentRoutes from './routes/segments';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 import webhookEndpointRoutes from './routes/webhook-endpoints';
@@ -227,6 +228,7 @@ export async function buildApp(deps: AppDeps) {
       sellerNotifier: deps.sellerNotifier,
     });
     await authenticated.register(policyRoutes, routeDeps);
+    await authenticated.register(segmentRoutes, routeDeps);
     await authenticated.register(tenantRoutes, routeDeps);
     await authenticated.register(profileRoutes, routeDeps);
     await authenticated.register(collaboratorRoutes, routeDeps);

@@ -37,7 +37,7 @@ export const installmentNumberSchema = z.number().int().min(1).max(10_000);
 /** Where the buyer pays: an http(s) URL of the payment system. */
 export const paymentUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
-export const buyerSchema = z.object({
+export const buyerSchema = z.strictObject({
   id: externalIdSchema,
   name: plainTextSchema(200),
   email: emailSchema.optional(),
@@ -49,15 +49,20 @@ export const buyerSchema = z.object({
 });
 export type Buyer = z.infer<typeof buyerSchema>;
 
-/** The installment's fields, before the cross-field rules (kept apart so the API can derive its body from it). */
-export const installmentFieldsSchema = z.object({
+/**
+ * The installment's fields, before the cross-field rules (kept apart so the API can derive its
+ * body from it). Strict at every level: a misspelt or unsupported field (a `segment`, a
+ * `policy_id`) is refused by name instead of silently dropped — the journey would otherwise run
+ * a policy its sender did not mean.
+ */
+export const installmentFieldsSchema = z.strictObject({
   tenantId: externalIdSchema,
   installmentId: externalIdSchema,
   purchaseId: externalIdSchema.optional(),
   subscriptionId: externalIdSchema.optional(),
-  product: z.object({ id: externalIdSchema, name: plainTextSchema(200) }),
+  product: z.strictObject({ id: externalIdSchema, name: plainTextSchema(200) }),
   buyer: buyerSchema,
-  amount: z.object({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
+  amount: z.strictObject({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
   installmentNumber: installmentNumberSchema,
   installmentCount: z.number().int().min(1).max(10_000),
   dueDate: dueDateSchema,

@@ -127,16 +127,34 @@ describeEachDatabase('journeys API', (getDb) => {
       expect((await listEvents(getDb(), journeyId)).map((e) => e.type)).toEqual(['started']);
     });
 
-    it('takes the tenant from the key, never from the body', async () => {
+    it('takes the tenant from the key, never from the body: a tenantId in the body is refused by name', async () => {
       const installmentId = uniqueId('inst');
       const response = await api.call({
         method: 'POST',
         url: '/v1/journeys',
         payload: { ...startBody(installmentId), tenantId: 'tenant-b' },
       });
-      expect(response.statusCode).toBe(201);
-      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeDefined();
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response).errors?.map((e) => e.path)).toEqual(['tenantId']);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeUndefined();
       expect(await findJourney(getDb(), 'tenant-b', installmentId)).toBeUndefined();
+    });
+
+    it.each([
+      ['segment', { segment: 'vip' }],
+      ['buyer.segment', { buyer: { ...startBody('x').buyer, segment: 'vip' } }],
+      ['product.category', { product: { id: 'course-ts', name: 'TypeScript', category: 'courses' } }],
+      ['amount.amountMajor', { amount: { amountMinor: 100, currency: 'BRL', amountMajor: 1 } }],
+    ])('refuses an unknown field %s by name instead of dropping it, and starts nothing', async (path, extra) => {
+      const installmentId = uniqueId('inst');
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: { ...startBody(installmentId), ...extra },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response).errors?.map((e) => e.path)).toEqual([path]);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeUndefined();
     });
 
     it('answers 200 with the recorded journey, without starting another, once Temporal has forgotten it', async () => {
