@@ -37,7 +37,7 @@ export const installmentNumberSchema = z.number().int().min(1).max(10_000);
 /** Where the buyer pays: an http(s) URL of the payment system. */
 export const paymentUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
-export const buyerSchema = z.strictObject({
+export const buyerSchema = z.object({
   id: externalIdSchema,
   name: plainTextSchema(200),
   email: emailSchema.optional(),
@@ -51,23 +51,33 @@ export type Buyer = z.infer<typeof buyerSchema>;
 
 /**
  * The installment's fields, before the cross-field rules (kept apart so the API can derive its
- * body from it). Strict at every level: a misspelt or unsupported field (a `segment`, a
- * `policy_id`) is refused by name instead of silently dropped — the journey would otherwise run
- * a policy its sender did not mean.
+ * body from it). Other fields are dropped, as the published contract promises its senders; only
+ * `segment`, which would mean a policy, is refused.
  */
-export const installmentFieldsSchema = z.strictObject({
+export const installmentFieldsSchema = z.object({
   tenantId: externalIdSchema,
   installmentId: externalIdSchema,
   purchaseId: externalIdSchema.optional(),
   subscriptionId: externalIdSchema.optional(),
-  product: z.strictObject({ id: externalIdSchema, name: plainTextSchema(200) }),
+  product: z.object({ id: externalIdSchema, name: plainTextSchema(200) }),
   buyer: buyerSchema,
-  amount: z.strictObject({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
+  amount: z.object({ amountMinor: positiveMinorUnitsSchema, currency: currencySchema }),
   installmentNumber: installmentNumberSchema,
   installmentCount: z.number().int().min(1).max(10_000),
   dueDate: dueDateSchema,
   paymentUrl: paymentUrlSchema,
   policyId: z.string().min(1).max(64).optional(),
+  /**
+   * Not a field of ours: the tenant's segment rules (`PUT /v1/segments`) choose the policy from
+   * the installment. Declared only so that a sender who sets it is told (400) instead of having it
+   * dropped while the journey runs a policy they did not mean.
+   */
+  segment: z
+    .never({
+      error:
+        'is not a field: the tenant’s segment rules (PUT /v1/segments) choose the policy; or name one with policyId',
+    })
+    .optional(),
   metadata: z.record(plainTextSchema(64), z.union([freeTextSchema(500), z.number().finite(), z.boolean()])).default({}),
 });
 

@@ -127,33 +127,29 @@ describeEachDatabase('journeys API', (getDb) => {
       expect((await listEvents(getDb(), journeyId)).map((e) => e.type)).toEqual(['started']);
     });
 
-    it('takes the tenant from the key, never from the body: a tenantId in the body is refused by name', async () => {
+    it('takes the tenant from the key, never from the body', async () => {
       const installmentId = uniqueId('inst');
       const response = await api.call({
         method: 'POST',
         url: '/v1/journeys',
         payload: { ...startBody(installmentId), tenantId: 'tenant-b' },
       });
-      expect(response.statusCode).toBe(400);
-      expect(problemOf(response).errors?.map((e) => e.path)).toEqual(['tenantId']);
-      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeUndefined();
+      expect(response.statusCode).toBe(201);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeDefined();
       expect(await findJourney(getDb(), 'tenant-b', installmentId)).toBeUndefined();
     });
 
-    it.each([
-      ['segment', { segment: 'vip' }],
-      ['buyer.segment', { buyer: { ...startBody('x').buyer, segment: 'vip' } }],
-      ['product.category', { product: { id: 'course-ts', name: 'TypeScript', category: 'courses' } }],
-      ['amount.amountMajor', { amount: { amountMinor: 100, currency: 'BRL', amountMajor: 1 } }],
-    ])('refuses an unknown field %s by name instead of dropping it, and starts nothing', async (path, extra) => {
+    it('refuses a `segment` field by name instead of dropping it, and starts nothing', async () => {
       const installmentId = uniqueId('inst');
       const response = await api.call({
         method: 'POST',
         url: '/v1/journeys',
-        payload: { ...startBody(installmentId), ...extra },
+        payload: { ...startBody(installmentId), segment: 'vip' },
       });
       expect(response.statusCode).toBe(400);
-      expect(problemOf(response).errors?.map((e) => e.path)).toEqual([path]);
+      expect(problemOf(response).errors).toEqual([
+        expect.objectContaining({ path: 'segment', message: expect.stringMatching(/PUT \/v1\/segments/) }),
+      ]);
       expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeUndefined();
     });
 
