@@ -116,6 +116,16 @@ describeEachDatabase('segments and experiments API', (getDb) => {
         routingVersion: 2,
         experimentId: null,
       });
+      const details = await api.call({ method: 'GET', url: `/v1/reports/payments/${installmentId}` });
+      expect(details.statusCode, details.body).toBe(200);
+      expect((details.json() as { installment: { policyChoice: unknown } }).installment.policyChoice).toEqual({
+        policyId: 'gentle',
+        policyVersion: 1,
+        ruleId: 'big-tickets',
+        routingVersion: 2,
+        experimentId: null,
+        arm: null,
+      });
     });
 
     it('falls back to the tenant default when no rule matches, and records no rule', async () => {

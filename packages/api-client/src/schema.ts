@@ -2354,6 +2354,15 @@ export interface components {
         }[];
         temporalUiUrl: string | null;
         workflowId: string | null;
+        /** @description how the journey’s policy was chosen (segment rule, experiment arm); null when no journey ran */
+        policyChoice: {
+          policyId: string;
+          policyVersion: number;
+          ruleId: string | null;
+          routingVersion: number | null;
+          experimentId: string | null;
+          arm: string | null;
+        } | null;
       };
     };
     /**
