@@ -47,26 +47,23 @@ export function routerOver(tenantRouting: (tenantId: string) => Promise<TenantRo
   };
 }
 
-/** No segments, no experiments: every journey runs what it names or the tenant default (tools, benchmarks). */
-export const noRouting: SegmentRouter = routerOver(async () => ({ document: EMPTY_ROUTING, experiments: new Map() }));
-
 /**
  * Routing read from the database at each start, never remembered, so a saved document or a
  * started experiment applies to the very next journey. Starts of one turn of the event loop (a
  * bulk start, an import batch) share one read per tenant.
  */
 export function databaseRouting(db: Database): SegmentRouter {
+  const read = async (tenantId: string): Promise<TenantRouting> => {
+    const [document, experiments] = await Promise.all([findRouting(db, tenantId), runningExperiments(db, tenantId)]);
+    return { document: document ?? EMPTY_ROUTING, experiments };
+  };
   const loader = new DataLoader<string, TenantRouting>(
-    (tenantIds) =>
-      Promise.all(
-        tenantIds.map(async (tenantId) => {
-          const [document, experiments] = await Promise.all([
-            findRouting(db, tenantId),
-            runningExperiments(db, tenantId),
-          ]);
-          return { document: document ?? EMPTY_ROUTING, experiments };
-        }),
-      ),
+    async (tenantIds) => {
+      // Uncached, the loader hands over every start's key: each tenant is read once per batch.
+      const distinct = [...new Set(tenantIds)];
+      const byTenant = new Map(await Promise.all(distinct.map(async (id) => [id, await read(id)] as const)));
+      return tenantIds.map((id) => byTenant.get(id)!);
+    },
     { cache: false, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
   );
   return routerOver((tenantId) => loader.load(tenantId));

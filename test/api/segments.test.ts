@@ -134,6 +134,17 @@ describeEachDatabase('segments and experiments API', (getDb) => {
       expect(status.routing).toMatchObject({ ruleId: null, routingVersion: 2 });
     });
 
+    it('routes a bulk start too, each installment by its own fields', async () => {
+      const big = uniqueId('bulk');
+      const small = uniqueId('bulk');
+      const items = [startBody(big), startBody(small, { amount: { amountMinor: 5_000, currency: 'BRL' } })];
+      const response = await api.call({ method: 'POST', url: '/v1/journeys/bulk', payload: { items } });
+      expect(response.statusCode, response.body).toBeLessThan(300);
+      expect((await statusOf(big)).routing).toMatchObject({ ruleId: 'big-tickets', routingVersion: 2 });
+      expect((await statusOf(small)).routing).toMatchObject({ ruleId: 'small-tickets', routingVersion: 2 });
+      expect((await statusOf(small)).policy.id).toBe('firm');
+    });
+
     it('keeps the policy an installment names: no rule applies to it', async () => {
       const status = await statusOf(await start({ policyId: 'firm' }));
       expect(status.policy.id).toBe('firm');
