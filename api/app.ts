@@ -41,6 +41,7 @@ import purchaseRoutes from './routes/purchases';
 import reportRoutes from './routes/reports';
 import simulationRoutes from './routes/simulations';
 import { BARE_ENVIRONMENT, type SimulationEnvironment } from '../application/simulation';
+import segmentRoutes from './routes/segments';
 import supportActionRoutes from './routes/support-actions';
 import webhookRoutes, { NO_WEBHOOK_SETTINGS, type WebhookSettings } from './routes/webhooks/index';
 import webhookEndpointRoutes from './routes/webhook-endpoints';
@@ -236,6 +237,7 @@ export async function buildApp(deps: AppDeps) {
       now,
       environment: deps.simulation ?? BARE_ENVIRONMENT,
     });
+    await authenticated.register(segmentRoutes, routeDeps);
     await authenticated.register(tenantRoutes, routeDeps);
     await authenticated.register(profileRoutes, routeDeps);
     await authenticated.register(collaboratorRoutes, routeDeps);

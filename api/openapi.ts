@@ -30,6 +30,10 @@ const API_TAGS: OpenAPIV3.TagObject[] = [
       'Buyers’ conversations with the collections assistant, and the agent tasks when a buyer needs a person',
   },
   { name: 'policies', description: 'Versioned dunning policies: the ladder, the guard and the limits' },
+  {
+    name: 'policy lab',
+    description: 'Segment routing (which policy a new journey runs) and experiments between policies, with holdouts',
+  },
   { name: 'access', description: 'The tenant, permission profiles, collaborators and API keys (owner only)' },
   { name: 'webhooks', description: 'Provider callbacks, authenticated by the provider’s signature instead of a key' },
   {

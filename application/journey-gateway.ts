@@ -1,3 +1,4 @@
+import type { JourneyRouting } from '../domain/segments';
 import type { InstallmentInput } from '../domain/installment';
 import type { JourneyExecution } from '../client';
 import type { Actor, DueDateRefusal } from '../domain/journey';
@@ -39,6 +40,8 @@ export interface StartOptions {
    * The last event sequence number on record: a journey started again after it was terminated continues the numbering.
    */
   afterSeq?: number;
+  /** How the policy was chosen (segment rule, experiment arm), recorded on the journey. */
+  routing?: JourneyRouting;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import { batchPublished } from '../db/webhook-delivery-repository';
 import type { InstallmentInput } from '../domain/installment';
 import type { Policy } from '../domain/policy';
+import type { JourneyRouting } from '../domain/segments';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import { type Actor, ENDED_OUTSIDE_REASONS, startJourney } from '../domain/journey';
 import { journeyStatus } from '../domain/status';
@@ -21,6 +22,7 @@ import { journeyWorkflowId } from '../workflows/messages';
 import { mapLimit } from './concurrency';
 import { type JourneyGateway, JourneyServiceUnavailableError } from './journey-gateway';
 import type { PolicyCatalog } from './policy-catalog';
+import { type RoutedPolicy, type SegmentRouter, databaseRouting } from './segment-routing';
 
 /** The run id of a journey row written before its workflow's first record. */
 export const PENDING_RUN_ID = 'pending';
@@ -109,13 +111,19 @@ const MAX_CLAIMS_PER_STATEMENT = 500;
  * it pending, and the next start goes through (Temporal refuses a second workflow for the same ID).
  * Starts that arrive together share that statement: the claims of one turn of the event loop
  * (concurrent requests, a bulk start) are written at once.
+ *
+ * The policy comes from segment routing (`router`, the tenant's rules and running experiments
+ * from the database unless given) unless the installment names one; the journey records how it
+ * was chosen.
  */
 export function createJourneyStarter(deps: {
   db: Database;
   gateway: JourneyGateway;
   policies: PolicyCatalog;
   publisher?: JourneyWebhookPublisher | undefined;
+  router?: SegmentRouter | undefined;
 }) {
+  const router = deps.router ?? databaseRouting(deps.db);
   const claims = new DataLoader<Claim, ClaimResult>((batch) => claimTogether(deps.db, batch), {
     cache: false,
     maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
@@ -124,20 +132,30 @@ export function createJourneyStarter(deps: {
     batchScheduleFn: (dispatch) => setImmediate(dispatch),
   });
 
-  const pendingRecord = (installment: InstallmentInput, policy: Policy, startedBy: Actor | undefined) => {
+  const pendingRecord = (
+    installment: InstallmentInput,
+    policy: Policy,
+    startedBy: Actor | undefined,
+    routing: JourneyRouting,
+  ) => {
     const now = Date.now();
     return {
       journeyId: journeyWorkflowId(installment.tenantId, installment.installmentId),
       runId: PENDING_RUN_ID,
       installment,
-      status: journeyStatus(startJourney(installment, policy, now, startedBy).state, now),
+      status: journeyStatus(startJourney(installment, policy, now, startedBy, 0, routing).state, now),
       events: [],
     };
   };
 
   /** An installment that already has a journey: the same one, unless Temporal terminated it. */
-  async function again(installment: InstallmentInput, startedBy: Actor | undefined): Promise<StartResult> {
-    const { tenantId, installmentId, policyId } = installment;
+  async function again(
+    installment: InstallmentInput,
+    startedBy: Actor | undefined,
+    routed: RoutedPolicy,
+  ): Promise<StartResult> {
+    const { tenantId, installmentId } = installment;
+    const { policyId } = routed;
     let existing = await findJourney(deps.db, tenantId, installmentId);
     if (existing && existing.runId !== PENDING_RUN_ID) {
       // Temporal remembers a closed workflow ID only for the namespace's retention (a day on
@@ -147,17 +165,19 @@ export function createJourneyStarter(deps: {
     }
     const policy = await deps.policies.resolve(tenantId, policyId);
     if (!policy) return unknownPolicy(policyId);
-    return startWorkflow(installment, policy, startedBy, existing?.lastSeq);
+    return startWorkflow(installment, policy, startedBy, routed.routing, existing?.lastSeq);
   }
 
   async function startWorkflow(
     installment: InstallmentInput,
     policy: Policy,
     startedBy: Actor | undefined,
+    routing: JourneyRouting,
     afterSeq?: number,
   ): Promise<StartResult> {
     const { journeyId, created } = await deps.gateway.start(installment, policy, {
       startedBy,
+      routing,
       ...(afterSeq !== undefined && { afterSeq }),
     });
     return { kind: created ? 'started' : 'existing', journeyId };
@@ -171,20 +191,22 @@ export function createJourneyStarter(deps: {
     installment: InstallmentInput,
     startedBy: Actor | undefined,
   ): Promise<() => Promise<StartResult>> {
-    const { tenantId, policyId } = installment;
+    const { tenantId } = installment;
+    const routed = await router.route(installment);
+    const { policyId, routing } = routed;
     const choice = await deps.policies.recall(tenantId, policyId);
     // An unknown policy is refused — unless the installment already has its journey.
-    if (!choice) return () => again(installment, startedBy);
-    const record = pendingRecord(installment, choice.policy, startedBy);
+    if (!choice) return () => again(installment, startedBy, routed);
+    const record = pendingRecord(installment, choice.policy, startedBy, routing);
     const claimed = await claims.load({ record, basis: choice.basis });
-    if (!claimed.created) return () => again(installment, startedBy);
-    if (!claimed.stale) return () => startWorkflow(installment, choice.policy, startedBy);
+    if (!claimed.created) return () => again(installment, startedBy, routed);
+    if (!claimed.stale) return () => startWorkflow(installment, choice.policy, startedBy, routing);
     return async () => {
       // The remembered policy changed since: the pending row takes the latest before Temporal does.
       const policy = await deps.policies.resolve(tenantId, policyId);
       if (!policy) return unknownPolicy(policyId);
-      await recordJourney(deps.db, pendingRecord(installment, policy, startedBy));
-      return startWorkflow(installment, policy, startedBy);
+      await recordJourney(deps.db, pendingRecord(installment, policy, startedBy, routing));
+      return startWorkflow(installment, policy, startedBy, routing);
     };
   }
 

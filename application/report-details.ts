@@ -3,7 +3,12 @@
  * installment, and the asked-for installment's journey timeline (attempts and audit events,
  * without personal data) with a link to its workflow in the Temporal UI.
  */
-import { findInstallmentPlace, journeyTimelineSql, purchaseInstallmentsSql } from '../db/report-details';
+import {
+  findInstallmentPlace,
+  journeyTimelineSql,
+  policyChoiceSql,
+  purchaseInstallmentsSql,
+} from '../db/report-details';
 import type { AuditEvent } from '../domain/journey';
 import { isoInstant } from '../domain/local-time';
 import { redactText } from '../domain/redaction';
@@ -26,7 +31,12 @@ export async function paymentDetails(
   const asked = facts.find((f) => f.number === place.number);
   if (!asked) return null;
   const workflowId = asked.journeyId && asked.installmentId ? journeyWorkflowId(tenantId, asked.installmentId) : null;
-  const timeline = asked.journeyId ? await journeyTimeline(deps, tenantId, asked.journeyId) : [];
+  const [timeline, policyChoice] = asked.journeyId
+    ? await Promise.all([
+        journeyTimeline(deps, tenantId, asked.journeyId),
+        policyChoiceSql(deps.db, tenantId, asked.journeyId),
+      ])
+    : [[], null];
   return {
     purchase: {
       purchaseId: asked.purchaseId,
@@ -46,6 +56,7 @@ export async function paymentDetails(
       ...trackingRow(asked),
       timeline,
       workflowId,
+      policyChoice,
       temporalUiUrl:
         workflowId && deps.temporalUi
           ? `${deps.temporalUi.url.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(

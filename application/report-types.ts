@@ -1,3 +1,4 @@
+import type { PolicyChoiceRow } from '../db/report-details';
 /**
  * The seller's numbers (issue 14): what the reports API, the collections panel and the CSV
  * exports show. CONTRACT: these types are shared by the reports routes, the panel pages and the
@@ -122,6 +123,8 @@ export interface PaymentDetails {
     /** Null when TEMPORAL_UI_URL is unknown or no journey ran. */
     temporalUiUrl: string | null;
     workflowId: string | null;
+    /** How its journey's policy was chosen (segment rule, experiment arm); null when no journey ran. */
+    policyChoice: PolicyChoiceRow | null;
   };
 }
 

@@ -130,14 +130,22 @@ export class TemporalJourneyGateway implements JourneyGateway {
     }
   }
 
-  async start(installment: InstallmentInput, policy: Policy, { startedBy, afterSeq }: StartOptions = {}) {
+  async start(installment: InstallmentInput, policy: Policy, { startedBy, afterSeq, routing }: StartOptions = {}) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     try {
       await this.call(() =>
         this.client.workflow.start<typeof dunningJourney>(JOURNEY_WORKFLOW_TYPE, {
           workflowId: journeyId,
           taskQueue: this.taskQueue,
-          args: [{ installment, policy, ...(startedBy && { startedBy }), ...(afterSeq && { afterSeq }) }],
+          args: [
+            {
+              installment,
+              policy,
+              ...(startedBy && { startedBy }),
+              ...(afterSeq && { afterSeq }),
+              ...(routing && { routing }),
+            },
+          ],
           // One journey per installment: a journey that ended by itself (paid, canceled, written
           // off) is never started again; one Temporal terminated may be.
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',

@@ -1,3 +1,4 @@
+import type { JourneyRouting } from '../domain/segments';
 import { type SQL, and, asc, eq, getTableName, gte, inArray, lte, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { InstallmentInput } from '../domain/installment';
@@ -175,9 +176,20 @@ export function journeyRow({ journeyId, runId, installment, status }: JourneyRec
     runId,
     policyId: status.policy.id,
     policyVersion: status.policy.version,
+    ...routingColumns(status.routing ?? null),
     ...projectionOf(status),
     lastSeq,
   } satisfies typeof journeys.$inferInsert;
+}
+
+/** How the journey's policy was chosen, as columns the experiment results group by. */
+function routingColumns(routing: JourneyRouting | null) {
+  return {
+    ruleId: routing?.ruleId ?? null,
+    routingVersion: routing?.routingVersion ?? null,
+    experimentId: routing?.experimentId ?? null,
+    experimentArm: routing?.arm ?? null,
+  };
 }
 
 /** The installment's IDs lists filter by, kept on the journey row from its first record (they never change). */

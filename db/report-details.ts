@@ -78,3 +78,28 @@ export async function journeyTimelineSql(
   );
   return { attempts, events };
 }
+
+/** How the journey's policy was chosen (ids only): the policy version, the segment rule, the experiment arm. */
+export interface PolicyChoiceRow {
+  policyId: string;
+  policyVersion: number;
+  ruleId: string | null;
+  routingVersion: number | null;
+  experimentId: string | null;
+  arm: string | null;
+}
+
+export async function policyChoiceSql(
+  db: Database,
+  tenantId: string,
+  journeyId: string,
+): Promise<PolicyChoiceRow | null> {
+  const s = new Statement();
+  const [row] = await s.run<PolicyChoiceRow>(
+    db,
+    `select j.policy_id as "policyId", j.policy_version as "policyVersion", j.rule_id as "ruleId",
+       j.routing_version as "routingVersion", j.experiment_id as "experimentId", j.experiment_arm as arm
+     from journeys j where j.id = ${s.value(journeyId, 'text')} and j.tenant_id = ${s.value(tenantId, 'text')}`,
+  );
+  return row ?? null;
+}

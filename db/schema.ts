@@ -16,7 +16,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Buyer } from '../domain/installment';
 import type { AuditEvent } from '../domain/journey';
+import type { ExperimentDraft } from '../domain/experiments';
 import type { Policy } from '../domain/policy';
+import type { RoutingDraft } from '../domain/segments';
 import type { JourneyStatus } from '../domain/status';
 import { journeyState } from './journey-state';
 
@@ -193,6 +195,43 @@ export const policies = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.id, t.version] })],
 );
 
+/** A tenant's segment routing documents, one row per version; a journey records the version it was routed by. */
+export const routingDocuments = pgTable(
+  'routing_documents',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<RoutingDraft>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
+);
+
+/** Experiments on a segment rule: draft → running → stopped. At most one runs per rule. */
+export const experiments = pgTable(
+  'experiments',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: text('id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    document: jsonb('document').$type<ExperimentDraft>().notNull(),
+    state: text('state').notNull().default('draft'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    stoppedAt: timestamp('stopped_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('experiments_running_rule_uq')
+      .on(t.tenantId, t.ruleId)
+      .where(sql`${t.state} = 'running'`),
+  ],
+);
+
 /**
  * Append-only audit of tenant-level writes (profiles, collaborators, keys, policies, the tenant
  * itself): who did what. Journey writes are audited in `events`. A trigger refuses UPDATE,
@@ -293,6 +332,11 @@ export const journeys = pgTable(
     runId: text('run_id').notNull(),
     policyId: text('policy_id').notNull(),
     policyVersion: integer('policy_version').notNull(),
+    /** How the policy was chosen (null: named by the installment, the default, or before routing existed). */
+    ruleId: text('rule_id'),
+    routingVersion: integer('routing_version'),
+    experimentId: text('experiment_id'),
+    experimentArm: text('experiment_arm'),
     stage: text('stage').notNull(),
     outcome: text('outcome'),
     dueDate: date('due_date', { mode: 'string' }).notNull(),
@@ -324,6 +368,10 @@ export const journeys = pgTable(
     index('journeys_tenant_purchase_idx')
       .on(t.tenantId, t.purchaseId, t.dueDate, t.id)
       .where(sql`${t.purchaseId} is not null`),
+    // An experiment's results read its journeys arm by arm.
+    index('journeys_tenant_experiment_idx')
+      .on(t.tenantId, t.experimentId, t.experimentArm)
+      .where(sql`${t.experimentId} is not null`),
     index('journeys_tenant_subscription_idx')
       .on(t.tenantId, t.subscriptionId, t.dueDate, t.id)
       .where(sql`${t.subscriptionId} is not null`),

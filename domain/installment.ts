@@ -49,7 +49,11 @@ export const buyerSchema = z.object({
 });
 export type Buyer = z.infer<typeof buyerSchema>;
 
-/** The installment's fields, before the cross-field rules (kept apart so the API can derive its body from it). */
+/**
+ * The installment's fields, before the cross-field rules (kept apart so the API can derive its
+ * body from it). Other fields are dropped, as the published contract promises its senders; only
+ * `segment`, which would mean a policy, is refused.
+ */
 export const installmentFieldsSchema = z.object({
   tenantId: externalIdSchema,
   installmentId: externalIdSchema,
@@ -63,6 +67,17 @@ export const installmentFieldsSchema = z.object({
   dueDate: dueDateSchema,
   paymentUrl: paymentUrlSchema,
   policyId: z.string().min(1).max(64).optional(),
+  /**
+   * Not a field of ours: the tenant's segment rules (`PUT /v1/segments`) choose the policy from
+   * the installment. Declared only so that a sender who sets it is told (400) instead of having it
+   * dropped while the journey runs a policy they did not mean.
+   */
+  segment: z
+    .never({
+      error:
+        'is not a field: the tenant’s segment rules (PUT /v1/segments) choose the policy; or name one with policyId',
+    })
+    .optional(),
   metadata: z.record(plainTextSchema(64), z.union([freeTextSchema(500), z.number().finite(), z.boolean()])).default({}),
 });
 

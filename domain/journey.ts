@@ -23,6 +23,7 @@ import {
 import { allocatePayment } from './money';
 import { type Plan, type PlannedStep, computePlan } from './plan';
 import type { FinalAction, Policy } from './policy';
+import type { JourneyRouting } from './segments';
 
 /**
  * The journey state machine: state × event → state, and state × now → next action.
@@ -191,6 +192,11 @@ export interface JourneyState {
    * continue-as-new with the rest of the state; absent in state from before they existed.
    */
   confirmations?: PendingConfirmation[];
+  /**
+   * How the policy was chosen (segment rule, experiment arm); absent in state from before
+   * routing, and for journeys started straight on Temporal.
+   */
+  routing?: JourneyRouting;
 }
 
 /**
@@ -203,6 +209,7 @@ export function startJourney(
   now: number,
   actor?: Actor,
   afterSeq = 0,
+  routing?: JourneyRouting,
 ): { state: JourneyState; recorded: RecordedEvent } {
   const state: JourneyState = {
     installment,
@@ -228,6 +235,7 @@ export function startJourney(
     closedAt: null,
     cancelReason: null,
     lastSeq: 0,
+    ...(routing && { routing }),
   };
   const result = dispatch(state, { type: 'started', at: now, ...(actor && { actor }) });
   const seq = afterSeq + 1;
@@ -259,8 +267,12 @@ export function daysOverdue(state: JourneyState, now: number): number {
   return Math.max(0, daysBetween(state.dueDate, today));
 }
 
+/**
+ * The ladder from the current step on. A holdout journey has none: it sends no reminder, and
+ * still waits for payment until the policy's final action.
+ */
 export function planOf(state: JourneyState, now: number): Plan {
-  return computePlan({
+  const plan = computePlan({
     policy: state.policy,
     dueDate: state.dueDate,
     timeZone: state.installment.buyer.timezone,
@@ -268,6 +280,7 @@ export function planOf(state: JourneyState, now: number): Plan {
     fromStep: state.nextStepIndex,
     recentContacts: state.recentContacts,
   });
+  return state.routing?.holdout ? { ...plan, steps: [] } : plan;
 }
 
 /** Which channels can reach the buyer for the current step: the journey's view, for resolveChannel. */

@@ -11,6 +11,7 @@ import {
   stageAt,
 } from './journey';
 import { type LocalDate, isoInstant } from './local-time';
+import type { JourneyRouting } from './segments';
 
 /** What the status query answers and what the journey row in the database holds. */
 export interface JourneyStatus {
@@ -37,6 +38,8 @@ export interface JourneyStatus {
   reschedules: number;
   planRevision: number;
   policy: { id: string; version: number };
+  /** How the policy was chosen; null for journeys started before routing (absent in their old records). */
+  routing?: JourneyRouting | null;
   finalAction: string | null;
   closedAt: string | null;
   cancelReason: string | null;
@@ -91,6 +94,7 @@ export function journeyStatus(state: JourneyState, now: number): JourneyStatus {
     reschedules: state.reschedules,
     planRevision: state.planRevision,
     policy: { id: state.policy.id, version: state.policy.version },
+    routing: state.routing ?? null,
     finalAction: state.finalAction,
     closedAt: state.closedAt === null ? null : isoInstant(state.closedAt),
     cancelReason: state.cancelReason,

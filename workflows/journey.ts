@@ -33,6 +33,7 @@ import {
 import { zonedToInstant } from '../domain/local-time';
 import { type PlannedStep, contactWindowEnd } from '../domain/plan';
 import type { Policy } from '../domain/policy';
+import type { JourneyRouting } from '../domain/segments';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
 import { activityTries, deliverReminderAs, tryConfirmation } from './deliveries';
 import { registerJourneyHandlers } from './journey-handlers';
@@ -51,6 +52,11 @@ export interface JourneyInput {
    * The last event sequence number on record: a journey started again after it was terminated continues the numbering.
    */
   afterSeq?: number;
+  /**
+   * How the policy was chosen (segment rule, experiment arm). A holdout journey sends no reminder:
+   * the decision rides on this input, so histories without it replay as they were.
+   */
+  routing?: JourneyRouting;
 }
 
 // Activity IDs name what they do (`record/3`, `deliver/r0/s2/sms`): readable in the Temporal UI,
@@ -76,7 +82,14 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     state = input.carried.state;
     unrecorded.push(...input.carried.unrecorded);
   } else {
-    const started = startJourney(input.installment, input.policy, Date.now(), input.startedBy, input.afterSeq);
+    const started = startJourney(
+      input.installment,
+      input.policy,
+      Date.now(),
+      input.startedBy,
+      input.afterSeq,
+      input.routing,
+    );
     state = started.state;
     unrecorded.push(started.recorded);
   }

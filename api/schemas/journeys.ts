@@ -115,6 +115,24 @@ export const optOutBody = z
 export const accepted = z.object({ journeyId: z.string(), accepted: z.literal(true) }).meta({ id: 'Accepted' });
 
 const channel = channelSchema;
+/** How a journey's policy was chosen: ids only. */
+export const journeyRoutingSchema = z
+  .object({
+    ruleId: z
+      .string()
+      .nullable()
+      .describe('the segment rule that matched; null: named by the installment, or the default'),
+    routingVersion: z
+      .number()
+      .int()
+      .nullable()
+      .describe('the routing version read; null: the installment named its policy'),
+    experimentId: z.string().nullable(),
+    arm: z.string().nullable(),
+    holdout: z.boolean().describe('held out without reminders: the journey tracks payments and sends none'),
+  })
+  .meta({ id: 'JourneyRouting' });
+
 export const journeyStatusSchema = z
   .object({
     journeyId: z.string(),
@@ -160,6 +178,10 @@ export const journeyStatusSchema = z
     reschedules: z.number().int(),
     planRevision: z.number().int(),
     policy: z.object({ id: z.string(), version: z.number().int() }),
+    routing: journeyRoutingSchema
+      .nullable()
+      .optional()
+      .describe('how the policy was chosen; null (or absent) for journeys started before routing'),
     finalAction: z.string().nullable(),
     closedAt: z.string().nullable(),
     cancelReason: z.string().nullable(),

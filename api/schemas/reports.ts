@@ -156,6 +156,17 @@ export const paymentDetailsSchema = z
       timeline: z.array(timelineEntrySchema),
       temporalUiUrl: z.string().nullable(),
       workflowId: z.string().nullable(),
+      policyChoice: z
+        .object({
+          policyId: z.string(),
+          policyVersion: z.number().int(),
+          ruleId: z.string().nullable(),
+          routingVersion: z.number().int().nullable(),
+          experimentId: z.string().nullable(),
+          arm: z.string().nullable(),
+        })
+        .nullable()
+        .describe('how the journey’s policy was chosen (segment rule, experiment arm); null when no journey ran'),
     }),
   })
   .meta({ id: 'PaymentDetails' });

@@ -139,6 +139,20 @@ describeEachDatabase('journeys API', (getDb) => {
       expect(await findJourney(getDb(), 'tenant-b', installmentId)).toBeUndefined();
     });
 
+    it('refuses a `segment` field by name instead of dropping it, and starts nothing', async () => {
+      const installmentId = uniqueId('inst');
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/journeys',
+        payload: { ...startBody(installmentId), segment: 'vip' },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response).errors).toEqual([
+        expect.objectContaining({ path: 'segment', message: expect.stringMatching(/PUT \/v1\/segments/) }),
+      ]);
+      expect(await findJourney(getDb(), 'tenant-a', installmentId)).toBeUndefined();
+    });
+
     it('answers 200 with the recorded journey, without starting another, once Temporal has forgotten it', async () => {
       const installmentId = await started();
       await api.call({ method: 'POST', url: `/v1/journeys/${installmentId}/cancel`, payload: { reason: 'refund' } });

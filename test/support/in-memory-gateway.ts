@@ -75,13 +75,13 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     return 'delivered';
   }
 
-  async start(installment: InstallmentInput, policy: Policy, { startedBy, afterSeq }: StartOptions = {}) {
+  async start(installment: InstallmentInput, policy: Policy, { startedBy, afterSeq, routing }: StartOptions = {}) {
     const journeyId = journeyWorkflowId(installment.tenantId, installment.installmentId);
     this.calls.push({ method: 'start', ref: installment, argument: policy });
     // Like ALLOW_DUPLICATE_FAILED_ONLY: only a journey ended from outside may start again.
     if (this.journeys.has(journeyId) && !this.endedOutside.has(journeyId)) return { journeyId, created: false };
     this.endedOutside.delete(journeyId);
-    const { state, recorded } = startJourney(installment, policy, this.now(), startedBy, afterSeq);
+    const { state, recorded } = startJourney(installment, policy, this.now(), startedBy, afterSeq, routing);
     this.writes++;
     this.journeys.set(journeyId, state);
     await this.persist(journeyId, state, [recorded]);

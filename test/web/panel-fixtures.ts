@@ -112,6 +112,14 @@ export const DETAILS: PaymentDetails = {
     ...trackingRow(2),
     workflowId: 'journey-ten_panel-inst_2',
     temporalUiUrl: 'http://localhost:8233/namespaces/default/workflows/journey-ten_panel-inst_2',
+    policyChoice: {
+      policyId: 'gentle',
+      policyVersion: 2,
+      ruleId: 'big-tickets',
+      routingVersion: 3,
+      experimentId: 'firmer-ladder',
+      arm: 'b',
+    },
     timeline: [
       { at: '2026-03-02T12:00:00.000Z', kind: 'event', type: 'started', actor: { kind: 'api_key', id: 'key_1' } },
       {

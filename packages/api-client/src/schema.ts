@@ -753,6 +753,110 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/segments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The routing: its latest version, or the one asked for with ?version=n */
+    get: operations['getSegments'];
+    /** Save the routing (a new version); journeys already started keep the policy they were routed to */
+    put: operations['saveSegments'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/experiments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every experiment of the tenant, by id */
+    get: operations['listExperiments'];
+    put?: never;
+    /** Create an experiment (in draft: it assigns no journey before it starts); 409 when the id is taken */
+    post: operations['createExperiment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/experiments/{experimentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An experiment and its state */
+    get: operations['getExperiment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/experiments/{experimentId}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a draft experiment: from now on it assigns its rule’s new journeys */
+    post: operations['startExperiment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/experiments/{experimentId}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop a running experiment: new journeys run the rule’s policy again; assigned ones keep their arm */
+    post: operations['stopExperiment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/experiments/{experimentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An experiment’s results per arm, with 95 % intervals and a plain-language verdict */
+    get: operations['experimentReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/tenant': {
     parameters: {
       query?: never;
@@ -1746,11 +1850,133 @@ export interface components {
           id: string;
           version: number;
         };
+        /** @description how the policy was chosen; null (or absent) for journeys started before routing */
+        routing?: components['schemas']['JourneyRouting'] | null;
         finalAction: string | null;
         closedAt: string | null;
         cancelReason: string | null;
         asOf: string;
       };
+    };
+    /**
+     * @example {
+     *       "id": "firmer-ladder-q1",
+     *       "name": "A firmer ladder for big tickets",
+     *       "ruleId": "big-tickets-br",
+     *       "arms": [
+     *         {
+     *           "id": "a",
+     *           "policyId": "gentle",
+     *           "weight": 45
+     *         },
+     *         {
+     *           "id": "b",
+     *           "policyId": "firm",
+     *           "weight": 45
+     *         }
+     *       ],
+     *       "holdout": {
+     *         "weight": 10
+     *       },
+     *       "state": "running",
+     *       "startedAt": "2026-12-01T12:00:00.000Z",
+     *       "stoppedAt": null
+     *     }
+     */
+    Experiment: {
+      id: string;
+      name: string;
+      ruleId: string;
+      arms: {
+        id: string;
+        policyId: string;
+        weight: number;
+      }[];
+      holdout?: {
+        weight: number;
+        policyId?: string;
+      };
+      /** @enum {string} */
+      state: 'draft' | 'running' | 'stopped';
+      startedAt: string | null;
+      stoppedAt: string | null;
+    };
+    /**
+     * @description An experiment on one segment rule: its new journeys are split between the arms by weight, by a hash of the buyer (a buyer’s installments share an arm). `holdout` without `policyId` sends no reminders.
+     * @example {
+     *       "id": "firmer-ladder-q1",
+     *       "name": "A firmer ladder for big tickets",
+     *       "ruleId": "big-tickets-br",
+     *       "arms": [
+     *         {
+     *           "id": "a",
+     *           "policyId": "gentle",
+     *           "weight": 45
+     *         },
+     *         {
+     *           "id": "b",
+     *           "policyId": "firm",
+     *           "weight": 45
+     *         }
+     *       ],
+     *       "holdout": {
+     *         "weight": 10
+     *       }
+     *     }
+     */
+    ExperimentDraft: {
+      id: string;
+      name: string;
+      ruleId: string;
+      arms: {
+        id: string;
+        policyId: string;
+        weight: number;
+      }[];
+      holdout?: {
+        weight: number;
+        policyId?: string;
+      };
+    };
+    ExperimentList: {
+      items: components['schemas']['Experiment'][];
+    };
+    ExperimentReport: {
+      experimentId: string;
+      /** @enum {string} */
+      state: 'draft' | 'running' | 'stopped';
+      /** @description the arm every other is compared with: the holdout, else the first arm */
+      control: string;
+      arms: {
+        arm: string;
+        policyId: string | null;
+        /** @description held out without reminders */
+        holdout: boolean;
+        journeys: number;
+        /** @description journeys paid in full */
+        recovered: number;
+        recoveryRate: number | null;
+        /** @description Wilson score interval, 95 % */
+        recoveryRateInterval: components['schemas']['Interval95'] | null;
+        collected: {
+          currency: string;
+          amountMinor: number;
+        }[];
+        /** @description from the journey’s start to its full payment */
+        medianDaysToPay: number | null;
+        contactsPerJourney: number | null;
+        optOutRate: number | null;
+        /** @description recovery rate minus the control’s, with Newcombe’s 95 % interval (method 10) */
+        versusControl: {
+          difference: number | null;
+          interval: components['schemas']['Interval95'] | null;
+        } | null;
+      }[];
+      verdicts: string[];
+    };
+    Interval95: {
+      low: number;
+      high: number;
     };
     /**
      * @example {
@@ -1785,6 +2011,16 @@ export interface components {
       items: components['schemas']['JourneySummary'][];
       /** @description null on the last page */
       nextCursor: string | null;
+    };
+    JourneyRouting: {
+      /** @description the segment rule that matched; null: named by the installment, or the default */
+      ruleId: string | null;
+      /** @description the routing version read; null: the installment named its policy */
+      routingVersion: number | null;
+      experimentId: string | null;
+      arm: string | null;
+      /** @description held out without reminders: the journey tracks payments and sends none */
+      holdout: boolean;
     };
     JourneyStarted: {
       journeyId: string;
@@ -1862,6 +2098,8 @@ export interface components {
         id: string;
         version: number;
       };
+      /** @description how the policy was chosen; null (or absent) for journeys started before routing */
+      routing?: components['schemas']['JourneyRouting'] | null;
       finalAction: string | null;
       closedAt: string | null;
       cancelReason: string | null;
@@ -2133,6 +2371,15 @@ export interface components {
         }[];
         temporalUiUrl: string | null;
         workflowId: string | null;
+        /** @description how the journey’s policy was chosen (segment rule, experiment arm); null when no journey ran */
+        policyChoice: {
+          policyId: string;
+          policyVersion: number;
+          ruleId: string | null;
+          routingVersion: number | null;
+          experimentId: string | null;
+          arm: string | null;
+        } | null;
       };
     };
     /**
@@ -2509,6 +2756,7 @@ export interface components {
       /** Format: uri */
       paymentUrl: string;
       policyId?: string;
+      segment?: unknown;
       /** @default {} */
       metadata?: {
         [key: string]: string | number | boolean;
@@ -2595,6 +2843,126 @@ export interface components {
       /** @description Until then deliveries carry a signature with the previous secret too: switch your receiver before */
       previousSecretValidUntil: string;
       recordedBy: components['schemas']['Actor'];
+    };
+    /**
+     * @example {
+     *       "version": 3,
+     *       "rules": [
+     *         {
+     *           "id": "big-tickets-br",
+     *           "name": "Brazil, over R$ 1,000",
+     *           "when": {
+     *             "countries": [
+     *               "BR"
+     *             ],
+     *             "amount": {
+     *               "currency": "BRL",
+     *               "minMinor": 100000
+     *             }
+     *           },
+     *           "policyId": "gentle"
+     *         },
+     *         {
+     *           "id": "vip",
+     *           "name": "VIP buyers",
+     *           "when": {
+     *             "metadata": [
+     *               {
+     *                 "key": "tier",
+     *                 "equals": "vip"
+     *               }
+     *             ]
+     *           },
+     *           "policyId": "default"
+     *         }
+     *       ]
+     *     }
+     */
+    SegmentRouting: {
+      /** @description 0 while the tenant has saved none */
+      version: number;
+      rules: {
+        id: string;
+        name: string;
+        when: {
+          productIds?: string[];
+          amount?: {
+            currency: string;
+            minMinor?: number;
+            maxMinor?: number;
+          };
+          currencies?: string[];
+          countries?: string[];
+          installmentNumber?: {
+            min?: number;
+            max?: number;
+          };
+          metadata?: {
+            key: string;
+            equals?: string | number | boolean;
+          }[];
+        };
+        policyId: string;
+      }[];
+    };
+    /**
+     * @description Ordered rules: the first whose every condition holds picks the policy; none matching leaves the tenant default. An installment that names a policy keeps it. Unknown fields are refused.
+     * @example {
+     *       "rules": [
+     *         {
+     *           "id": "big-tickets-br",
+     *           "name": "Brazil, over R$ 1,000",
+     *           "when": {
+     *             "countries": [
+     *               "BR"
+     *             ],
+     *             "amount": {
+     *               "currency": "BRL",
+     *               "minMinor": 100000
+     *             }
+     *           },
+     *           "policyId": "gentle"
+     *         },
+     *         {
+     *           "id": "vip",
+     *           "name": "VIP buyers",
+     *           "when": {
+     *             "metadata": [
+     *               {
+     *                 "key": "tier",
+     *                 "equals": "vip"
+     *               }
+     *             ]
+     *           },
+     *           "policyId": "default"
+     *         }
+     *       ]
+     *     }
+     */
+    SegmentRoutingDraft: {
+      rules: {
+        id: string;
+        name: string;
+        when: {
+          productIds?: string[];
+          amount?: {
+            currency: string;
+            minMinor?: number;
+            maxMinor?: number;
+          };
+          currencies?: string[];
+          countries?: string[];
+          installmentNumber?: {
+            min?: number;
+            max?: number;
+          };
+          metadata?: {
+            key: string;
+            equals?: string | number | boolean;
+          }[];
+        };
+        policyId: string;
+      }[];
     };
     /**
      * @description A policy to try, the installments to try it on, and what buyers are assumed to do.
@@ -2878,6 +3246,7 @@ export interface components {
       /** Format: uri */
       paymentUrl: string;
       policyId?: string;
+      segment?: unknown;
       /** @default {} */
       metadata?: {
         [key: string]: string | number | boolean;
@@ -7603,6 +7972,768 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SimulationReport'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getSegments: {
+    parameters: {
+      query?: {
+        version?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SegmentRouting'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  saveSegments: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SegmentRoutingDraft'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SegmentRouting'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listExperiments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExperimentList'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createExperiment: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExperimentDraft'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Experiment'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getExperiment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        experimentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Experiment'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  startExperiment: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        experimentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Experiment'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  stopExperiment: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        experimentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Experiment'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  experimentReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        experimentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExperimentReport'];
         };
       };
       /** @description Bad input: `errors` names each offending field */

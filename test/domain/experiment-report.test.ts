@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { experimentReport } from '../../domain/experiment-report';
+import { type Experiment, experimentDraftSchema } from '../../domain/experiments';
+
+const running = (draft: object): Experiment => ({
+  ...experimentDraftSchema.parse({ id: 'e', name: 'E', ruleId: 'r', ...draft }),
+  state: 'running',
+  startedAt: '2026-12-01T00:00:00.000Z',
+  stoppedAt: null,
+});
+const counts = (arm: string, journeys: number, recovered: number) => ({
+  arm,
+  journeys,
+  recovered,
+  medianDaysToPay: recovered > 0 ? 4 : null,
+  contacts: journeys * 3,
+  optedOut: 1,
+});
+
+describe('an experiment’s report', () => {
+  it('compares each arm with the holdout, shows arms without journeys as zeros, and names the rule’s policy for the holdout', () => {
+    const report = experimentReport(
+      running({
+        arms: [
+          { id: 'a', policyId: 'gentle', weight: 1 },
+          { id: 'b', policyId: 'firm', weight: 1 },
+        ],
+        holdout: { weight: 1 },
+      }),
+      'gentle',
+      [counts('a', 80, 48), counts('holdout', 70, 56)],
+      [{ arm: 'a', currency: 'BRL', amountMinor: 960_000 }],
+    );
+    expect(report.control).toBe('holdout');
+    expect(report.arms.map((a) => [a.arm, a.policyId, a.holdout, a.journeys])).toEqual([
+      ['a', 'gentle', false, 80],
+      ['b', 'firm', false, 0],
+      ['holdout', 'gentle', true, 70],
+    ]);
+    const a = report.arms[0]!;
+    expect(a.recoveryRate).toBe(0.6);
+    expect(a.contactsPerJourney).toBe(3);
+    expect(a.optOutRate).toBe(1 / 80);
+    expect(a.collected).toEqual([{ currency: 'BRL', amountMinor: 960_000 }]);
+    // Newcombe 1998b's example 56/70 − 48/80, seen from the other side: −0.3339 to −0.0524.
+    expect(a.versusControl?.difference).toBeCloseTo(-0.2, 12);
+    expect(a.versusControl?.interval?.low).toBeCloseTo(-0.3339, 4);
+    expect(a.versusControl?.interval?.high).toBeCloseTo(-0.0524, 4);
+    expect(report.arms[1]).toMatchObject({
+      recoveryRate: null,
+      recoveryRateInterval: null,
+      versusControl: { difference: null, interval: null },
+    });
+    expect(report.arms[2]!.versusControl).toBeNull();
+    expect(report.verdicts).toEqual([
+      'a recovers 20.0 points less than holdout (95 % interval -33.4 to -5.2 points)',
+      'not enough journeys yet to compare b with holdout',
+    ]);
+  });
+
+  it('takes the first arm as control without a holdout', () => {
+    const report = experimentReport(
+      running({
+        arms: [
+          { id: 'a', policyId: 'p', weight: 1 },
+          { id: 'b', policyId: 'q', weight: 1 },
+        ],
+      }),
+      null,
+      [counts('a', 10, 9), counts('b', 10, 3)],
+      [],
+    );
+    expect(report.control).toBe('a');
+    expect(report.verdicts).toEqual(['b recovers 60.0 points less than a (95 % interval -80.9 to -17.1 points)']);
+  });
+});
