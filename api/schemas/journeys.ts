@@ -157,6 +157,10 @@ export const journeyStatusSchema = z
     ),
     attempts: z.object({ sent: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
     paused: z.object({ since: z.string(), until: z.string().nullable() }).nullable(),
+    promise: z
+      .object({ date: z.string(), amountMinor: z.number().int(), holdsUntil: z.string() })
+      .optional()
+      .describe('the open promise to pay, absent when none is open: reminders hold until holdsUntil'),
     reschedules: z.number().int(),
     planRevision: z.number().int(),
     policy: z.object({ id: z.string(), version: z.number().int() }),
