@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countryCodeSchema } from './installment';
-import { reminderTemplateSchema } from './messages';
+import { ladderTemplateSchema } from './messages';
 import { isWithinDailyWindow, minutesOfDay } from './local-time';
 import { channelSchema, localDateSchema, localTimeSchema, minorUnitsSchema } from './value-schemas';
 
@@ -8,7 +8,7 @@ export const policyStepSchema = z.object({
   /** Days from the due date; negative = before the due date. */
   offsetDays: z.number().int().min(-60).max(365),
   channel: channelSchema,
-  template: reminderTemplateSchema,
+  template: ladderTemplateSchema,
   /** Wall-clock time in the buyer's time zone. */
   sendAt: localTimeSchema,
 });
