@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../domain/local-time';
 import { defaultPolicy, policySchema } from '../../../domain/policy';
 import { BROKEN_PROMISE_STEP_INDEX } from '../../../domain/promises';
-import { dunningJourney } from '../../../workflows/journey';
+import { type dunningJourney } from '../../../workflows/journey';
 import { journeyWorkflowId } from '../../../workflows/messages';
 import { exportHistory } from '../../support/history-export';
 import { uniqueId } from '../../support/fixtures';
