@@ -124,12 +124,19 @@ export function checkPromise(subject: PromiseSubject, request: PromiseRequest, n
   return null;
 }
 
-/** The dates a promise may name, for a date picker (null when no promise can be made now). */
-export function promiseWindow(subject: PromiseSubject, now: number): { min: LocalDate; max: LocalDate } | null {
-  const today = instantToZoned(now, subject.timeZone).date;
-  return checkPromise(subject, { date: today }, now) === null
-    ? { min: today, max: addDays(today, subject.rules.maxDaysAhead) }
-    : null;
+/**
+ * The dates a promise may name, for a date picker: from today (the buyer's) as far ahead as the
+ * policy allows; null when the policy takes no promise. Every date in it passes the date checks
+ * of {@link checkPromise}; the journey's own state (one open, the count) is the update's to judge.
+ */
+export function promiseWindow(
+  rules: PromiseRules,
+  timeZone: string,
+  now: number,
+): { min: LocalDate; max: LocalDate } | null {
+  if (rules.maxPerJourney === 0) return null;
+  const today = instantToZoned(now, timeZone).date;
+  return { min: today, max: addDays(today, rules.maxDaysAhead) };
 }
 
 /** The instant the ladder holds until: the end of the promised date plus grace, in the buyer's zone. */

@@ -3,6 +3,7 @@ import { checkPromiseOn, dispatch, nextAction, promiseMadeEvent, stageAt } from 
 import { type Policy, defaultPolicy, policySchema } from '../../domain/policy';
 import {
   BROKEN_PROMISE_STEP_INDEX,
+  DEFAULT_PROMISE_RULES,
   PROMISE_REFUSAL_MESSAGES,
   promiseRefusalField,
   promiseWindow,
@@ -126,7 +127,13 @@ describe('the limits on promises', () => {
     const run = drive(s, PROMISED_AT, { stopAt: sp(3, 22, 0) });
     expect(run.trace.some((t) => t.kind === 'promise_broken')).toBe(true);
     expect(checkPromiseOn(run.state, { date: '2026-03-25' }, sp(3, 22, 0))).toBe('too_many_promises');
-    expect(promiseWindow({ ...subjectOf(run.state) }, sp(3, 22, 0))).toBeNull();
+  });
+
+  it('offers the dates from today to as far ahead as the policy allows, each accepted; none without promises', () => {
+    const window = promiseWindow(DEFAULT_PROMISE_RULES, 'America/Sao_Paulo', PROMISED_AT);
+    expect(window).toEqual({ min: today, max: '2026-03-31' });
+    for (const date of [window!.min, window!.max]) expect(checkPromiseOn(state, { date }, PROMISED_AT)).toBeNull();
+    expect(promiseWindow({ ...DEFAULT_PROMISE_RULES, maxPerJourney: 0 }, 'UTC', PROMISED_AT)).toBeNull();
   });
 
   it('names the field a refusal is about', () => {
@@ -144,13 +151,3 @@ describe('the limits on promises', () => {
     expect(issues).toEqual(['promises.brokenPromiseStep.sendAt']);
   });
 });
-
-function subjectOf(state: ReturnType<typeof begin>) {
-  return {
-    closed: state.outcome !== null,
-    timeZone: state.installment.buyer.timezone,
-    outstandingMinor: state.installment.amount.amountMinor - state.paidMinor,
-    rules: state.policy.promises!,
-    ledger: state.promises!,
-  };
-}
