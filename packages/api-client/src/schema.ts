@@ -1644,6 +1644,9 @@ export interface components {
         | 'handoff.opened'
         | 'handoff.closed'
         | 'opt_out.recorded'
+        | 'promise.made'
+        | 'promise.kept'
+        | 'promise.broken'
         | 'in_app_notification'
       )[];
       /** @description What the endpoint is for, for people */
@@ -2879,6 +2882,9 @@ export interface components {
         | 'handoff.opened'
         | 'handoff.closed'
         | 'opt_out.recorded'
+        | 'promise.made'
+        | 'promise.kept'
+        | 'promise.broken'
         | 'in_app_notification'
       )[];
       /** @description null removes it */
@@ -9760,6 +9766,9 @@ export interface operations {
           | 'handoff.opened'
           | 'handoff.closed'
           | 'opt_out.recorded'
+          | 'promise.made'
+          | 'promise.kept'
+          | 'promise.broken'
           | 'in_app_notification';
         /** @description page size, at most 200 */
         limit?: number;
