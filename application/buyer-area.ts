@@ -11,13 +11,15 @@ import { type Actor, type BuyerAction, type DueDateRefusal, dueDateWindow } from
 import { isOpenStanding } from '../domain/ledger';
 import { instantToZoned } from '../domain/local-time';
 import { type PartialPaymentRefusal, checkPartialPayment, smallestPartialPayment } from '../domain/partial-payments';
-import type { Policy } from '../domain/policy';
+import { type Policy, promiseRules } from '../domain/policy';
+import { type PromiseRefusal, promiseWindow } from '../domain/promises';
 import type { BuyerPurchase } from '../domain/purchase';
 import type { JourneyStatus } from '../domain/status';
 import { fillUrlTemplate } from '../domain/url-templates';
 import type { JourneyGateway, JourneyRef } from './journey-gateway';
 import { currentJourneyStatus } from './journey-status';
 import type { PolicyCatalog } from './policy-catalog';
+import { recordPromise } from './promises';
 import { type LedgerInstallment, type PurchaseLedger, readPurchaseLedger } from './purchase-ledger';
 
 export interface BuyerAreaDeps {
@@ -32,6 +34,10 @@ export interface InstallmentOffers {
   payNowUrl: string | null;
   partial: { minimumMinor: number; maximumMinor: number } | null;
   dueDate: { min: string; max: string } | null;
+  /** "I'll pay on …": the dates the policy allows, and what is still open (an empty amount promises it all). */
+  promise: { min: string; max: string; outstandingMinor: number } | null;
+  /** The promise already open on the installment's journey. */
+  promised: { date: string; amountMinor: number } | null;
   paymentMethodUrl: string | null;
 }
 
@@ -89,6 +95,8 @@ export async function openBuyerArea(deps: BuyerAreaDeps, binding: BuyerPurchase)
               }
             : null,
         dueDate: journey ? dueDateWindow({ ...journey.status, closed: false }, journey.policy.reschedule, today) : null,
+        promise: journey && !journey.status.promise ? promiseOffer(journey, ledger.buyer.timezone, now) : null,
+        promised: journey?.status.promise ?? null,
         paymentMethodUrl:
           open && templates.paymentMethod
             ? fillUrlTemplate(templates.paymentMethod, {
@@ -103,6 +111,11 @@ export async function openBuyerArea(deps: BuyerAreaDeps, binding: BuyerPurchase)
     }),
   );
   return { binding, sellerName: tenant?.name ?? binding.tenantId, templates, ledger, installments };
+}
+
+function promiseOffer(journey: OpenJourney, timeZone: string, now: number): InstallmentOffers['promise'] {
+  const window = promiseWindow(promiseRules(journey.policy), timeZone, now);
+  return window && { ...window, outstandingMinor: journey.status.outstandingMinor };
 }
 
 /** The installment's journey while it runs, with the status and the policy version it runs. */
@@ -134,6 +147,28 @@ export async function askForNewDueDate(
   if (!journey) return { kind: 'unavailable' };
   const result = await deps.gateway.changeDueDate(journey.ref, { dueDate, actor: buyerActor(area.binding) });
   if (result.kind === 'accepted') return { kind: 'changed', dueDate: result.result.dueDate };
+  if (result.kind === 'refused') return { kind: 'refused', reason: result.reason };
+  return { kind: 'unavailable' };
+}
+
+export type PromiseAnswer =
+  | { kind: 'promised'; date: string; amountMinor: number }
+  | { kind: 'refused'; reason: PromiseRefusal }
+  | { kind: 'unavailable' };
+
+/** The buyer promises to pay by a date (all that is open, or `amountMinor`): the journey's update answers. */
+export async function promiseToPay(
+  deps: BuyerAreaDeps,
+  area: BuyerArea,
+  installmentNumber: number,
+  promise: { date: string; amountMinor?: number | undefined },
+): Promise<PromiseAnswer> {
+  const entry = area.ledger.installments.find((i) => i.number === installmentNumber);
+  const journey = entry && (await openJourney(deps, area.binding, entry));
+  if (!journey) return { kind: 'unavailable' };
+  const result = await recordPromise(deps, journey.ref, { ...promise, actor: buyerActor(area.binding) });
+  if (result.kind === 'accepted')
+    return { kind: 'promised', date: result.result.date, amountMinor: result.result.amountMinor };
   if (result.kind === 'refused') return { kind: 'refused', reason: result.reason };
   return { kind: 'unavailable' };
 }

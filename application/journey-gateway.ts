@@ -14,7 +14,10 @@ import type {
   OptOutRequest,
   PauseRequest,
   PaymentReceived,
+  PromiseToPayAccepted,
+  PromiseToPayRequest,
 } from '../workflows/messages';
+import type { PromiseRefusal } from '../domain/promises';
 import type { LatePaymentConfirmationInput } from '../workflows/late-payment-confirmation';
 
 export type { JourneyExecution };
@@ -28,10 +31,13 @@ export interface JourneyRef {
 /** `not_running`: no journey, or one that has already ended — the route decides which from the database. */
 export type Delivery = 'delivered' | 'not_running';
 
-export type DueDateChangeResult =
-  | { kind: 'accepted'; result: DueDateChangeAccepted }
-  | { kind: 'refused'; reason: DueDateRefusal; message: string }
-  | { kind: 'not_running' };
+/** What an update that the journey's policy may refuse answers. */
+export type RefusableResult<Answer, Reason extends string> =
+  { kind: 'accepted'; result: Answer } | { kind: 'refused'; reason: Reason; message: string } | { kind: 'not_running' };
+
+export type DueDateChangeResult = RefusableResult<DueDateChangeAccepted, DueDateRefusal>;
+
+export type PromiseToPayResult = RefusableResult<PromiseToPayAccepted, PromiseRefusal>;
 
 export interface StartOptions {
   /** Who started the journey (recorded with the `started` event). */
@@ -68,6 +74,12 @@ export interface JourneyGateway {
     request: DueDateChangeRequest,
     options?: { idempotencyKey?: string },
   ): Promise<DueDateChangeResult>;
+  /** Records a promise to pay; `idempotencyKey` as for changeDueDate. */
+  promiseToPay(
+    ref: JourneyRef,
+    request: PromiseToPayRequest,
+    options?: { idempotencyKey?: string },
+  ): Promise<PromiseToPayResult>;
   pause(ref: JourneyRef, request: PauseRequest): Promise<Delivery>;
   resume(ref: JourneyRef, request: { actor?: PauseRequest['actor'] }): Promise<Delivery>;
   cancel(ref: JourneyRef, request: CancelRequest): Promise<Delivery>;

@@ -6,10 +6,11 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { executionOf } from '../client';
 import type { InstallmentInput } from '../domain/installment';
-import { DUE_DATE_REFUSAL_MESSAGES, type DueDateRefusal } from '../domain/journey';
+import { DUE_DATE_REFUSAL_MESSAGES } from '../domain/journey';
+import { PROMISE_REFUSAL_MESSAGES } from '../domain/promises';
 import { zonedToInstant } from '../domain/local-time';
 import type { Policy } from '../domain/policy';
 import type { JourneyStatus } from '../domain/status';
@@ -18,6 +19,7 @@ import type { LatePaymentConfirmationInput, confirmLatePayment } from '../workfl
 import {
   DUE_DATE_REFUSED,
   JOURNEY_WORKFLOW_TYPE,
+  PROMISE_REFUSED,
   LATE_PAYMENT_CONFIRMATION_WORKFLOW_TYPE,
   buyerActionSignal,
   cancelSignal,
@@ -29,6 +31,7 @@ import {
   optOutSignal,
   pauseSignal,
   paymentReceivedSignal,
+  promiseToPayUpdate,
   resumeSignal,
   statusQuery,
   updateContactSignal,
@@ -40,6 +43,8 @@ import {
   type JourneyGateway,
   type JourneyRef,
   JourneyServiceUnavailableError,
+  type PromiseToPayResult,
+  type RefusableResult,
   type StartOptions,
 } from './journey-gateway';
 
@@ -196,19 +201,45 @@ export class TemporalJourneyGateway implements JourneyGateway {
     return this.deliver(() => this.handle(ref).signal(paymentReceivedSignal, payment));
   }
 
-  async changeDueDate(
+  changeDueDate(
     ref: JourneyRef,
     request: Parameters<JourneyGateway['changeDueDate']>[1],
     options: Parameters<JourneyGateway['changeDueDate']>[2] = {},
   ): Promise<DueDateChangeResult> {
+    // With the caller's Idempotency-Key, a retry after a timeout (503) attaches to the update
+    // already in flight or done. Not derived from the date: A → B → A must really move back.
+    const updateId = options.idempotencyKey && `due-date:${options.idempotencyKey}`;
+    return this.refusableUpdate(
+      ref,
+      changeDueDateUpdate,
+      request,
+      updateId,
+      DUE_DATE_REFUSED,
+      DUE_DATE_REFUSAL_MESSAGES,
+    );
+  }
+
+  promiseToPay(
+    ref: JourneyRef,
+    request: Parameters<JourneyGateway['promiseToPay']>[1],
+    options: Parameters<JourneyGateway['promiseToPay']>[2] = {},
+  ): Promise<PromiseToPayResult> {
+    const updateId = options.idempotencyKey && `promise:${options.idempotencyKey}`;
+    return this.refusableUpdate(ref, promiseToPayUpdate, request, updateId, PROMISE_REFUSED, PROMISE_REFUSAL_MESSAGES);
+  }
+
+  /** An update whose validator may refuse it (failure type `refusedType`, the reason in its details). */
+  private async refusableUpdate<Request, Answer, Reason extends string>(
+    ref: JourneyRef,
+    update: UpdateDefinition<Answer, [Request]>,
+    request: Request,
+    updateId: string | undefined,
+    refusedType: string,
+    messages: Record<Reason, string>,
+  ): Promise<RefusableResult<Answer, Reason>> {
     try {
       const result = await this.call(() =>
-        this.handle(ref).executeUpdate(changeDueDateUpdate, {
-          args: [request],
-          // With the caller's Idempotency-Key, a retry after a timeout (503) attaches to the update
-          // already in flight or done. Not derived from the date: A → B → A must really move back.
-          ...(options.idempotencyKey && { updateId: `due-date:${options.idempotencyKey}` }),
-        }),
+        this.handle(ref).executeUpdate(update, { args: [request], ...(updateId && { updateId }) }),
       );
       return { kind: 'accepted', result };
     } catch (err) {
@@ -216,10 +247,10 @@ export class TemporalJourneyGateway implements JourneyGateway {
       if (
         err instanceof WorkflowUpdateFailedError &&
         err.cause instanceof ApplicationFailure &&
-        err.cause.type === DUE_DATE_REFUSED
+        err.cause.type === refusedType
       ) {
-        const reason = err.cause.details?.[0] as DueDateRefusal;
-        return { kind: 'refused', reason, message: DUE_DATE_REFUSAL_MESSAGES[reason] ?? err.cause.message };
+        const reason = err.cause.details?.[0] as Reason;
+        return { kind: 'refused', reason, message: messages[reason] ?? err.cause.message };
       }
       throw err;
     }

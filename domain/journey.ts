@@ -21,9 +21,25 @@ import {
   zonedToInstant,
 } from './local-time';
 import { allocatePayment } from './money';
-import { type Plan, type PlannedStep, computePlan } from './plan';
+import { type Plan, type PlannedStep, computePlan, planExtraStep } from './plan';
 import type { FinalAction, Policy } from './policy';
 import type { JourneyRouting } from './segments';
+import {
+  BROKEN_PROMISE_STEP_INDEX,
+  NO_PROMISES,
+  type PromiseLedger,
+  type PromiseRefusal,
+  type PromiseRequest,
+  breakPromise,
+  brokenStepDone,
+  checkPromise,
+  isOvertakenByBrokenPromise,
+  keepPromise,
+  openPromise,
+  promiseDeadline,
+  promiseMove,
+  promiseRules,
+} from './promises';
 
 /**
  * The journey state machine: state × event → state, and state × now → next action.
@@ -138,6 +154,12 @@ export type JourneyEvent =
   | { type: 'handoff_opened'; at: number; taskId: string; until: number; actor?: Actor }
   /** The agent task closed: the hold it put on the ladder is lifted (never a manual pause). */
   | { type: 'handoff_closed'; at: number; taskId: string; actor?: Actor }
+  /** A promise to pay: the ladder holds until `until` (the promised date plus the policy's grace). */
+  | { type: 'promise_made'; at: number; date: LocalDate; amountMinor: number; until: number; actor?: Actor }
+  /** The payments since the promise cover its amount. */
+  | { type: 'promise_kept'; at: number }
+  /** The promised date and its grace passed without the payment: the ladder resumes. */
+  | { type: 'promise_broken'; at: number }
   | ConfirmationEvent;
 
 /**
@@ -197,6 +219,8 @@ export interface JourneyState {
    * routing, and for journeys started straight on Temporal.
    */
   routing?: JourneyRouting;
+  /** Promises to pay (see promises.ts); absent in state from before they existed. */
+  promises?: PromiseLedger;
 }
 
 /**
@@ -257,7 +281,7 @@ export function endOfDueDay(state: Pick<JourneyState, 'installment'>, dueDate: L
 
 export function stageAt(state: JourneyState, now: number): Stage {
   if (isClosed(state)) return 'closed';
-  if (state.paused) return 'paused';
+  if (state.paused || promiseMove(state.promises, state.paidMinor, now)?.kind === 'hold') return 'paused';
   return now < endOfDueDay(state, state.dueDate) ? 'pre_due' : 'overdue';
 }
 
@@ -295,25 +319,48 @@ export function channelAvailability(state: JourneyState): ChannelAvailability {
 
 export type NextAction =
   | { kind: 'done'; outcome: Outcome }
-  | { kind: 'wait'; until: number | null; reason: 'paused' | 'next_step' | 'final_action' }
+  | { kind: 'wait'; until: number | null; reason: 'paused' | 'promise' | 'next_step' | 'final_action' }
   | { kind: 'resume' }
+  | { kind: 'promise_kept' }
+  | { kind: 'promise_broken' }
   | { kind: 'send'; step: PlannedStep }
   | { kind: 'skip'; step: PlannedStep }
   | { kind: 'final'; action: FinalAction };
 
 export function nextAction(state: JourneyState, now: number): NextAction {
+  // A promise is settled on record first: a payment that closes the journey also keeps it.
+  const promise = promiseMove(state.promises, state.paidMinor, now);
+  if (promise?.kind === 'promise_kept') return promise;
   if (state.outcome !== null) return { kind: 'done', outcome: state.outcome };
+  if (promise?.kind === 'promise_broken') return promise;
   if (state.paused) {
     if (state.paused.until !== null && now >= state.paused.until) return { kind: 'resume' };
     return { kind: 'wait', until: state.paused.until, reason: 'paused' };
   }
+  if (promise) return { kind: 'wait', until: promise.until, reason: 'promise' };
+  if (state.promises?.brokenStepOwed) return brokenPromiseAction(state, now);
   const plan = planOf(state, now);
   const head = plan.steps[0];
+  if (head && isOvertakenByBrokenPromise(state.promises, state.planRevision, head.nominalAt))
+    return { kind: 'skip', step: head };
   if (head?.status === 'superseded') return { kind: 'skip', step: head };
   if (head)
     return head.at <= now ? { kind: 'send', step: head } : { kind: 'wait', until: head.at, reason: 'next_step' };
   if (now >= plan.finalActionAt) return { kind: 'final', action: state.policy.finalAction.action };
   return { kind: 'wait', until: plan.finalActionAt, reason: 'final_action' };
+}
+
+/** The policy's broken-promise step, as soon as the rules of contact allow it. */
+function brokenPromiseAction(state: JourneyState, now: number): NextAction {
+  const step = planExtraStep({
+    policy: state.policy,
+    step: { ...promiseRules(state.policy).brokenPromiseStep!, template: 'promise_broken' },
+    stepIndex: BROKEN_PROMISE_STEP_INDEX,
+    timeZone: state.installment.buyer.timezone,
+    now: Math.max(now, state.notBefore ?? now),
+    recentContacts: state.recentContacts,
+  });
+  return step.at <= now ? { kind: 'send', step } : { kind: 'wait', until: step.at, reason: 'next_step' };
 }
 
 /** What the workflow does next: a confirmation owed, or else the ladder's next action. */
@@ -345,7 +392,10 @@ export function withoutConfirmations(state: JourneyState): JourneyState {
 }
 
 /** The actions that only record something: no delivery, no waiting. */
-export type BookkeepingAction = Extract<NextAction, { kind: 'resume' | 'skip' | 'final' }>;
+export type BookkeepingAction = Extract<
+  NextAction,
+  { kind: 'resume' | 'skip' | 'final' | 'promise_kept' | 'promise_broken' }
+>;
 
 /** The event a bookkeeping action records at `now` — the same in the workflow and in its model. */
 export function eventOfAction(state: JourneyState, action: BookkeepingAction, now: number): JourneyEvent {
@@ -362,7 +412,42 @@ export function eventOfAction(state: JourneyState, action: BookkeepingAction, no
       };
     case 'final':
       return { type: 'final_action_taken', at: now, action: action.action };
+    case 'promise_kept':
+    case 'promise_broken':
+      return { type: action.kind, at: now };
   }
+}
+
+/** Whether a promise to pay could be accepted now; `null` when it would. */
+export function checkPromiseOn(state: JourneyState, request: PromiseRequest, now: number): PromiseRefusal | null {
+  return checkPromise(
+    {
+      closed: isClosed(state),
+      timeZone: state.installment.buyer.timezone,
+      outstandingMinor: outstandingMinor(state),
+      rules: promiseRules(state.policy),
+      ledger: state.promises ?? NO_PROMISES,
+    },
+    request,
+    now,
+  );
+}
+
+/** The event an accepted promise records: the whole outstanding when it names no amount. */
+export function promiseMadeEvent(
+  state: JourneyState,
+  request: PromiseRequest,
+  now: number,
+  actor?: Actor,
+): Extract<JourneyEvent, { type: 'promise_made' }> {
+  return {
+    type: 'promise_made',
+    at: now,
+    date: request.date,
+    amountMinor: request.amountMinor ?? outstandingMinor(state),
+    until: promiseDeadline(request.date, promiseRules(state.policy).graceDays, state.installment.buyer.timezone),
+    ...(actor && { actor }),
+  };
 }
 
 /** Why a due-date change is refused; `null` when it is accepted. */
@@ -476,7 +561,7 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
         recentContacts: [...pruneContacts(state.recentContacts, event.at), event.at],
         attempts: { ...state.attempts, sent: state.attempts.sent + 1 },
       };
-      return !closed && isCurrentStep(state, event) ? { ...counted, nextStepIndex: event.stepIndex + 1 } : counted;
+      return !closed && isCurrentStep(state, event) ? passStep(counted, event.stepIndex) : counted;
     }
     case 'step_failed':
       if (closed) return state;
@@ -507,11 +592,10 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
       return { ...state, notBefore: event.until };
     case 'step_skipped':
       if (closed || !isCurrentStep(state, event)) return state;
-      return {
-        ...state,
-        nextStepIndex: event.stepIndex + 1,
-        attempts: { ...state.attempts, skipped: state.attempts.skipped + 1 },
-      };
+      return passStep(
+        { ...state, attempts: { ...state.attempts, skipped: state.attempts.skipped + 1 } },
+        event.stepIndex,
+      );
     case 'payment_received':
       return applyPayment(state, event);
     case 'due_date_changed':
@@ -555,6 +639,17 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
       return closed ? state : applyHandoffOpened(state, event);
     case 'handoff_closed':
       return closed ? state : applyHandoffClosed(state, event);
+    case 'promise_made':
+      if (closed || state.promises?.open || !Number.isFinite(event.until)) return state;
+      return { ...state, promises: openPromise(state.promises ?? NO_PROMISES, event, state.paidMinor) };
+    case 'promise_kept':
+      return state.promises?.open ? { ...state, promises: keepPromise(state.promises) } : state;
+    case 'promise_broken':
+      if (closed || !state.promises?.open) return state;
+      return {
+        ...state,
+        promises: breakPromise(state.promises, event.at, state.planRevision, promiseRules(state.policy)),
+      };
     case 'confirmation_sent':
     case 'confirmation_deferred':
     case 'confirmation_failed':
@@ -601,8 +696,20 @@ function applyHandoffClosed(
   return { ...state, handoffTasks, ...(lift && { paused: null }) };
 }
 
+/** The step the journey is on: the broken-promise step while it is owed, else the ladder's next. */
+function currentStepIndex(state: JourneyState): number {
+  return state.promises?.brokenStepOwed ? BROKEN_PROMISE_STEP_INDEX : state.nextStepIndex;
+}
+
 function isCurrentStep(state: JourneyState, event: { revision: number; stepIndex: number }): boolean {
-  return event.revision === state.planRevision && event.stepIndex === state.nextStepIndex;
+  return event.revision === state.planRevision && event.stepIndex === currentStepIndex(state);
+}
+
+/** The current step is done with (sent or skipped): the journey moves to the next one. */
+function passStep(state: JourneyState, stepIndex: number): JourneyState {
+  if (stepIndex === BROKEN_PROMISE_STEP_INDEX && state.promises)
+    return { ...state, promises: brokenStepDone(state.promises) };
+  return { ...state, nextStepIndex: stepIndex + 1 };
 }
 
 /**

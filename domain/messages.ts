@@ -24,7 +24,8 @@ export {
   type MessageTemplate,
   REMINDER_TEMPLATES,
   type ReminderTemplate,
-  reminderTemplateSchema,
+  LADDER_TEMPLATES,
+  ladderTemplateSchema,
 } from './templates';
 import type { MessageTemplate } from './templates';
 

@@ -136,3 +136,34 @@ export function computePlan(input: PlanInput): Plan {
   }
   return { steps, finalActionAt };
 }
+
+/**
+ * A step outside the ladder (the broken-promise step), at the first instant from `now` the rules
+ * of contact allow (quiet hours, weekdays, holidays, the rolling cap), resuming at its own send time.
+ */
+export function planExtraStep(input: {
+  policy: Policy;
+  step: { channel: Channel; template: ReminderTemplate; sendAt: string };
+  stepIndex: number;
+  timeZone: string;
+  now: number;
+  recentContacts: readonly number[];
+}): PlannedStep {
+  const { step, now } = input;
+  const allowed = earliestAllowedInstant(
+    contactRulesOf(input.policy),
+    now,
+    input.timeZone,
+    input.recentContacts,
+    step.sendAt,
+  );
+  return {
+    stepIndex: input.stepIndex,
+    channel: step.channel,
+    template: step.template,
+    nominalAt: now,
+    at: allowed.at,
+    adjustments: [...allowed.reasons],
+    status: 'scheduled',
+  };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countryCodeSchema } from './installment';
-import { reminderTemplateSchema } from './messages';
+import { ladderTemplateSchema } from './messages';
 import { isWithinDailyWindow, minutesOfDay } from './local-time';
 import { channelSchema, localDateSchema, localTimeSchema, minorUnitsSchema } from './value-schemas';
 
@@ -8,7 +8,7 @@ export const policyStepSchema = z.object({
   /** Days from the due date; negative = before the due date. */
   offsetDays: z.number().int().min(-60).max(365),
   channel: channelSchema,
-  template: reminderTemplateSchema,
+  template: ladderTemplateSchema,
   /** Wall-clock time in the buyer's time zone. */
   sendAt: localTimeSchema,
 });
@@ -73,6 +73,24 @@ export const policySchema = z
         handoffHoldHours: z.number().int().min(1).max(168),
       })
       .optional(),
+    /**
+     * Promises to pay. Optional: policies saved before it existed take DEFAULT_PROMISE_RULES (and
+     * send no broken-promise step).
+     */
+    promises: z
+      .object({
+        /** How many promises a journey accepts over its life (0: none). */
+        maxPerJourney: z.number().int().min(0).max(10),
+        /** How far from today (the buyer's) a promised date may be, in days. */
+        maxDaysAhead: z.number().int().min(1).max(90),
+        /** Days after the promised date the ladder still holds before the promise counts as broken. */
+        graceDays: z.number().int().min(0).max(14),
+        /** A promise of part of what is owed; absent: a promise covers everything still owed. */
+        partial: z.object({ minimumPercent: z.number().int().min(1).max(100) }).optional(),
+        /** The reminder sent when a promise is broken, before the ladder resumes. */
+        brokenPromiseStep: z.object({ channel: channelSchema, sendAt: localTimeSchema }).optional(),
+      })
+      .optional(),
     finalAction: z.object({
       action: finalActionSchema,
       /** Days after the due date at which the ladder ends and the final action is taken. */
@@ -108,6 +126,14 @@ export const policySchema = z
           ctx.addIssue({ code: 'custom', path: ['steps', i, 'sendAt'], message: 'must be outside quiet hours' });
         }
       });
+      const broken = p.promises?.brokenPromiseStep;
+      if (broken && isWithinDailyWindow(minutesOfDay(broken.sendAt), p.quietHours)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['promises', 'brokenPromiseStep', 'sendAt'],
+          message: 'must be outside quiet hours',
+        });
+      }
     }
   });
 export type Policy = z.infer<typeof policySchema>;
@@ -121,6 +147,7 @@ export function buyerAreaLinkTtlDays(policy: Pick<Policy, 'buyerArea'>): number 
 }
 
 export { DEFAULT_HANDOFF_HOLD_HOURS, handoffHoldHours } from './handoff';
+export { DEFAULT_PROMISE_RULES, promiseRules } from './promises';
 
 export const DEFAULT_POLICY_ID = 'default';
 

@@ -35,6 +35,8 @@ export interface JourneyStatus {
   upcoming: { stepIndex: number; channel: Channel; template: string; at: string; status: 'scheduled' | 'superseded' }[];
   attempts: { sent: number; failed: number; skipped: number };
   paused: { since: string; until: string | null } | null;
+  /** The open promise to pay; absent when none is open. */
+  promise?: { date: LocalDate; amountMinor: number; holdsUntil: string };
   reschedules: number;
   planRevision: number;
   policy: { id: string; version: number };
@@ -47,10 +49,14 @@ export interface JourneyStatus {
 }
 
 export function journeyStatus(state: JourneyState, now: number): JourneyStatus {
-  const plan = isClosed(state) || state.paused ? null : planOf(state, now);
+  const promise = isClosed(state) ? null : (state.promises?.open ?? null);
+  // While a promise holds the ladder, what comes after it is planned from its end.
+  const plan = isClosed(state) || state.paused ? null : planOf(state, Math.max(now, promise?.until ?? now));
   let next: JourneyStatus['nextAction'] = null;
   if (state.paused) {
     next = { kind: 'resume', at: state.paused.until === null ? null : isoInstant(state.paused.until) };
+  } else if (promise) {
+    next = { kind: 'resume', at: isoInstant(promise.until) };
   } else if (plan) {
     const step = plan.steps.find((s) => s.status === 'scheduled');
     next = step
@@ -91,6 +97,9 @@ export function journeyStatus(state: JourneyState, now: number): JourneyStatus {
           until: state.paused.until === null ? null : isoInstant(state.paused.until),
         }
       : null,
+    ...(promise && {
+      promise: { date: promise.date, amountMinor: promise.amountMinor, holdsUntil: isoInstant(promise.until) },
+    }),
     reschedules: state.reschedules,
     planRevision: state.planRevision,
     policy: { id: state.policy.id, version: state.policy.version },

@@ -16,6 +16,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'handoff.opened',
   'handoff.closed',
   'opt_out.recorded',
+  /** A promise to pay: reminders hold until `holdsUntil`; then it is kept (paid) or broken (the ladder resumes). */
+  'promise.made',
+  'promise.kept',
+  'promise.broken',
   /** A ladder step on the in-app channel: the seller's app or members area shows it to the buyer. */
   'in_app_notification',
 ] as const;

@@ -94,6 +94,20 @@ function describe(event: RecordedEvent): Described {
       };
     case 'handoff_closed':
       return { type: 'handoff.closed', data: { taskId: event.taskId, ...actorOf(event.actor) } };
+    case 'promise_made':
+      return {
+        type: 'promise.made',
+        data: {
+          date: event.date,
+          amountMinor: event.amountMinor,
+          holdsUntil: iso(event.until),
+          ...actorOf(event.actor),
+        },
+      };
+    case 'promise_kept':
+      return { type: 'promise.kept', data: {} };
+    case 'promise_broken':
+      return { type: 'promise.broken', data: {} };
     case 'opted_out':
       // The channel is what the seller needs; the address stays with the journey.
       return { type: 'opt_out.recorded', data: { channel: event.channel, ...actorOf(event.actor) } };

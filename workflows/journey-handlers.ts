@@ -2,26 +2,33 @@
  * What the journey answers from outside — the status query, the signals, the due-date update —
  * turned into events for its state machine. Registered once at the start of every run.
  */
-import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, setHandler } from '@temporalio/workflow';
 import {
   DUE_DATE_REFUSAL_MESSAGES,
   type JourneyEvent,
   type JourneyState,
   checkDueDateChange,
+  checkPromiseOn,
   paymentInstant,
+  promiseMadeEvent,
 } from '../domain/journey';
 import { handoffHoldHours } from '../domain/handoff';
+import { isoInstant } from '../domain/local-time';
+import { PROMISE_REFUSAL_MESSAGES } from '../domain/promises';
 import { journeyStatus } from '../domain/status';
+import { PROMISES_TO_PAY } from './patches';
 import {
   DUE_DATE_REFUSED,
   buyerActionSignal,
   cancelSignal,
+  PROMISE_REFUSED,
   changeDueDateUpdate,
   handoffSignal,
   optInSignal,
   optOutSignal,
   pauseSignal,
   paymentReceivedSignal,
+  promiseToPayUpdate,
   resumeSignal,
   statusQuery,
   updateContactSignal,
@@ -149,14 +156,35 @@ export function registerJourneyHandlers(journey: HandledJourney): void {
     {
       validator: ({ dueDate }) => {
         const refusal = checkDueDateChange(journey.state(), dueDate, Date.now());
-        if (refusal)
-          throw ApplicationFailure.create({
-            type: DUE_DATE_REFUSED,
-            message: DUE_DATE_REFUSAL_MESSAGES[refusal],
-            details: [refusal],
-            nonRetryable: true,
-          });
+        if (refusal) throw refused(DUE_DATE_REFUSED, DUE_DATE_REFUSAL_MESSAGES[refusal], refusal);
       },
     },
   );
+  setHandler(
+    promiseToPayUpdate,
+    ({ date, amountMinor, actor }) => {
+      // Marks the run: its history now holds a promise, which a worker without promises cannot replay.
+      patched(PROMISES_TO_PAY);
+      const now = Date.now();
+      const event = promiseMadeEvent(journey.state(), { date, amountMinor }, now, actor);
+      journey.apply(event);
+      return {
+        date: event.date,
+        amountMinor: event.amountMinor,
+        holdsUntil: isoInstant(event.until),
+        status: journeyStatus(journey.state(), now),
+      };
+    },
+    {
+      validator: ({ date, amountMinor }) => {
+        const refusal = checkPromiseOn(journey.state(), { date, amountMinor }, Date.now());
+        if (refusal) throw refused(PROMISE_REFUSED, PROMISE_REFUSAL_MESSAGES[refusal], refusal);
+      },
+    },
+  );
+}
+
+/** An update's validator refuses: not retried, the reason in the details for the caller to map. */
+function refused(type: string, message: string, reason: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, details: [reason], nonRetryable: true });
 }

@@ -227,6 +227,8 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
         case 'resume':
         case 'skip':
         case 'final':
+        case 'promise_kept':
+        case 'promise_broken':
           apply(eventOfAction(state, action, now));
           break;
         case 'send':

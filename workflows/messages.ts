@@ -75,6 +75,25 @@ export interface DueDateChangeAccepted {
   status: JourneyStatus;
 }
 
+export interface PromiseToPayRequest {
+  /** YYYY-MM-DD in the buyer's zone. */
+  date: LocalDate;
+  /** Minor units; absent: everything still owed. */
+  amountMinor?: number;
+  actor?: Actor;
+}
+
+export interface PromiseToPayAccepted {
+  date: LocalDate;
+  amountMinor: number;
+  /** ISO 8601: the ladder holds until then (the promised date plus the policy's grace). */
+  holdsUntil: string;
+  status: JourneyStatus;
+}
+
+/** The failure type with which the update validator refuses a promise to pay (details: the refusal). */
+export const PROMISE_REFUSED = 'PromiseToPayRefused';
+
 /** The failure type with which the update validator refuses a due-date change. */
 export const DUE_DATE_REFUSED = 'DueDateChangeRefused';
 
@@ -99,6 +118,8 @@ export interface HandoffRequest {
 /** A person took over (or gave back) the buyer's conversation: the journey holds its reminders meanwhile. */
 export const handoffSignal = defineSignal<[HandoffRequest]>('handoff');
 export const changeDueDateUpdate = defineUpdate<DueDateChangeAccepted, [DueDateChangeRequest]>('changeDueDate');
+/** A promise to pay: the ladder holds until its date plus grace; refused (PROMISE_REFUSED) past the policy's limits. */
+export const promiseToPayUpdate = defineUpdate<PromiseToPayAccepted, [PromiseToPayRequest]>('promiseToPay');
 /**
  * Inside a query the workflow's clock stands still at its last event, which can be days old:
  * callers pass the time the answer should be as of (clamped to never precede the workflow's own).

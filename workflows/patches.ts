@@ -15,3 +15,10 @@ export const RECORD_OPERATOR_CANCEL = 'record-operator-cancel';
  * transactional message (`confirm/<seq>/<channel>` activities). Histories from before owed none.
  */
 export const SEND_CONFIRMATIONS = 'send-confirmations';
+
+/**
+ * The journey takes promises to pay (the `promiseToPay` update): while one is open the ladder
+ * holds, and its end is recorded (kept or broken, with the policy's broken-promise step). A
+ * history from before never has one; the marker tells a replaying worker the run took promises.
+ */
+export const PROMISES_TO_PAY = 'promises-to-pay';

@@ -85,6 +85,15 @@ export const dueDateBody = z
   .object({ dueDate: dueDateSchema })
   .meta({ id: 'DueDateChange', example: { dueDate: '2026-12-20' } });
 
+export const promiseBody = z
+  .object({
+    date: dueDateSchema.describe("the promised date, in the buyer's time zone"),
+    amountMinor: positiveMinorUnitsSchema
+      .optional()
+      .describe('the promised amount; absent: everything still owed (a part only where the policy allows it)'),
+  })
+  .meta({ id: 'PromiseToPay', example: { date: '2026-12-20', amountMinor: 19990 } });
+
 export const pauseBody = z
   .object({ until: pauseUntilSchema.optional() })
   .meta({ id: 'Pause', example: { until: '2026-12-15T12:00:00Z' } });
@@ -175,6 +184,10 @@ export const journeyStatusSchema = z
     ),
     attempts: z.object({ sent: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
     paused: z.object({ since: z.string(), until: z.string().nullable() }).nullable(),
+    promise: z
+      .object({ date: z.string(), amountMinor: z.number().int(), holdsUntil: z.string() })
+      .optional()
+      .describe('the open promise to pay, absent when none is open: reminders hold until holdsUntil'),
     reschedules: z.number().int(),
     planRevision: z.number().int(),
     policy: z.object({ id: z.string(), version: z.number().int() }),
@@ -188,6 +201,16 @@ export const journeyStatusSchema = z
     asOf: z.string(),
   })
   .meta({ id: 'JourneyStatus' });
+
+export const promiseRecorded = z
+  .object({
+    journeyId: z.string(),
+    date: z.string(),
+    amountMinor: z.number().int(),
+    holdsUntil: z.string().describe('reminders hold until this instant (the promised date plus the policy’s grace)'),
+    status: journeyStatusSchema.omit({ journeyId: true, source: true }),
+  })
+  .meta({ id: 'PromiseRecorded' });
 
 export const dueDateChanged = z
   .object({

@@ -49,6 +49,7 @@ export const stubGateway: JourneyGateway = {
   execution: unused,
   reportPayment: unused,
   changeDueDate: unused,
+  promiseToPay: unused,
   pause: unused,
   resume: unused,
   cancel: unused,

@@ -70,6 +70,15 @@ export const en: LocaleCopy = {
       action: 'See payment options',
       sms: '{greeting} this is our last reminder about {installment} for {product} ({amount}, due {date}). Pay here: {url} or reply and we will work it out together.',
     },
+    promise_broken: {
+      subject: 'About your promise to pay for {product}',
+      paragraphs: [
+        'You told us you would pay {installment} for {product}, {amount}, and we have not received the payment yet.',
+        'If your plans changed, you can still pay now, ask for another date in the payment area, or reply to this message and we will work it out together.',
+      ],
+      action: 'See payment options',
+      sms: '{greeting} we have not yet received the payment you promised for {installment} of {product} ({amount}). Pay here: {url} or reply and we will help.',
+    },
     payment_confirmation: {
       subject: 'Thank you: payment received for {product}',
       paragraphs: ['We received {payment} for {product} ({installment}). Thank you!', '{balance}'],

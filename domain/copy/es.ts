@@ -70,6 +70,15 @@ export const es: LocaleCopy = {
       action: 'Ver opciones de pago',
       sms: '{greeting} este es nuestro recordatorio final sobre la {installment} de {product} ({amount}, vencimiento {date}). Paga en {url} o responde y lo resolvemos juntos.',
     },
+    promise_broken: {
+      subject: 'Sobre tu promesa de pago de {product}',
+      paragraphs: [
+        'Nos dijiste que pagarías la {installment} de {product}, por {amount}, y todavía no hemos recibido el pago.',
+        'Si tus planes cambiaron, aún puedes pagar ahora, pedir otra fecha en el área de pago o responder a este mensaje y lo resolvemos juntos.',
+      ],
+      action: 'Ver opciones de pago',
+      sms: '{greeting} aun no recibimos el pago que prometiste de la {installment} de {product} ({amount}). Paga en {url} o responde y te ayudamos.',
+    },
     payment_confirmation: {
       subject: '¡Gracias! Recibimos tu pago de {product}',
       paragraphs: ['Recibimos {payment} por {product} ({installment}). ¡Muchas gracias!', '{balance}'],

@@ -70,6 +70,15 @@ export const fr: LocaleCopy = {
       action: 'Voir les options de paiement',
       sms: "{greeting} ceci est notre dernier rappel pour l'{installment} de {product} ({amount}, prévue le {date}). Payer : {url} ou répondez-nous, nous trouverons une solution ensemble.",
     },
+    promise_broken: {
+      subject: 'À propos de votre promesse de paiement pour {product}',
+      paragraphs: [
+        'Vous nous aviez indiqué que vous régleriez l’{installment} de {product}, d’un montant de {amount}, et nous n’avons pas encore reçu le paiement.',
+        'Si vos projets ont changé, vous pouvez toujours payer maintenant, demander une autre date dans l’espace de paiement, ou répondre à ce message : nous trouverons une solution ensemble.',
+      ],
+      action: 'Voir les options de paiement',
+      sms: "{greeting} le paiement promis pour l'{installment} de {product} ({amount}) n'est pas encore arrivé. Payer : {url} ou répondez, nous vous aiderons.",
+    },
     payment_confirmation: {
       subject: 'Merci : paiement reçu pour {product}',
       paragraphs: ['Nous avons bien reçu {payment} pour {product} ({installment}). Merci beaucoup !', '{balance}'],

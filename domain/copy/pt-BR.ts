@@ -70,6 +70,15 @@ export const ptBR: LocaleCopy = {
       action: 'Ver opções de pagamento',
       sms: '{greeting} Este é o nosso lembrete final sobre a {installment} de {product} ({amount}, vencimento em {date}). Pague aqui: {url} ou responda e resolvemos juntos.',
     },
+    promise_broken: {
+      subject: 'Sobre sua promessa de pagamento de {product}',
+      paragraphs: [
+        'Você nos disse que pagaria a {installment} de {product}, no valor de {amount}, e ainda não recebemos o pagamento.',
+        'Se seus planos mudaram, você ainda pode pagar agora, pedir outra data na área de pagamento ou responder esta mensagem que a gente resolve junto.',
+      ],
+      action: 'Ver opções de pagamento',
+      sms: '{greeting} ainda nao recebemos o pagamento prometido da {installment} de {product} ({amount}). Pague aqui: {url} ou responda e ajudamos.',
+    },
     payment_confirmation: {
       subject: 'Obrigado! Recebemos seu pagamento de {product}',
       paragraphs: ['Recebemos {payment} referente a {product} ({installment}). Muito obrigado!', '{balance}'],

@@ -171,6 +171,8 @@ export function simulate(input: SimulationInput): SimulationResult {
           break;
         case 'resume':
         case 'skip':
+        case 'promise_kept':
+        case 'promise_broken':
           apply(eventOfAction(runner.state, move, now));
           break;
         case 'send':

@@ -364,6 +364,10 @@ export function simulateBuyer(scenario: BuyerScenario, options: SimulationOption
         case 'final':
           apply(r, { type: 'final_action_taken', at: t, action: action.action });
           break;
+        case 'promise_kept':
+        case 'promise_broken':
+          apply(r, { type: action.kind, at: t });
+          break;
         case 'send': {
           const route = resolveChannel(action.step.channel, channelAvailability(state));
           if (route.kind === 'none') {

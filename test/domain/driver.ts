@@ -13,15 +13,21 @@ import {
   type RecordedEvent,
   channelAvailability,
   checkDueDateChange,
+  checkPromiseOn,
   dispatch,
   eventOfAction,
   nextAction,
+  promiseMadeEvent,
 } from '../../domain/journey';
 import type { LocalDate } from '../../domain/local-time';
+import type { PromiseRefusal, PromiseRequest } from '../../domain/promises';
 
 /** An external message, at an absolute instant. `change_due_date` is validated first, like the update. */
+/** `promise` is validated first too, like the promiseToPay update. */
 export type TimedInput =
-  { at: number; event: Exclude<JourneyEvent, { type: 'due_date_changed' }> } | { at: number; changeDueDate: LocalDate };
+  | { at: number; event: Exclude<JourneyEvent, { type: 'due_date_changed' | 'promise_made' }> }
+  | { at: number; changeDueDate: LocalDate }
+  | { at: number; promise: PromiseRequest };
 
 export type TraceEntry =
   | {
@@ -50,7 +56,9 @@ export type TraceEntry =
   | { kind: 'final'; at: number }
   | { kind: 'resume'; at: number }
   | { kind: 'input'; at: number; type: string; applied: boolean }
-  | { kind: 'refused'; at: number; to: LocalDate; refusal: DueDateRefusal };
+  | { kind: 'refused'; at: number; to: LocalDate; refusal: DueDateRefusal }
+  | { kind: 'promise_refused'; at: number; refusal: PromiseRefusal }
+  | { kind: 'promise_kept' | 'promise_broken'; at: number };
 
 export interface DriveOptions {
   inputs?: TimedInput[];
@@ -93,7 +101,14 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
   const deliverInputsUpTo = (t: number) => {
     while (cursor < inputs.length && inputs[cursor]!.at <= t) {
       const input = inputs[cursor++]!;
-      if ('changeDueDate' in input) {
+      if ('promise' in input) {
+        const refusal = checkPromiseOn(state, input.promise, input.at);
+        if (refusal) trace.push({ kind: 'promise_refused', at: input.at, refusal });
+        else {
+          const applied = apply(promiseMadeEvent(state, input.promise, input.at));
+          trace.push({ kind: 'input', at: input.at, type: 'promise_made', applied });
+        }
+      } else if ('changeDueDate' in input) {
         const refusal = checkDueDateChange(state, input.changeDueDate, input.at);
         if (refusal) {
           trace.push({ kind: 'refused', at: input.at, to: input.changeDueDate, refusal });
@@ -137,6 +152,11 @@ export function drive(initial: JourneyState, start: number, options: DriveOption
       case 'final':
         apply(eventOfAction(state, action, now));
         trace.push({ kind: 'final', at: now });
+        break;
+      case 'promise_kept':
+      case 'promise_broken':
+        apply(eventOfAction(state, action, now));
+        trace.push({ kind: action.kind, at: now });
         break;
       case 'send': {
         const buyer = state.installment.buyer;

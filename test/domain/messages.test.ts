@@ -17,7 +17,8 @@ import {
   renderInApp,
   renderSms,
   renderWhatsAppText,
-  reminderTemplateSchema,
+  LADDER_TEMPLATES,
+  ladderTemplateSchema,
   whatsAppTemplateVariables,
 } from '../../domain/messages';
 import { smsSegments } from '../../domain/sms-segments';
@@ -178,11 +179,13 @@ describe('formatDate', () => {
 });
 
 describe('template lists', () => {
-  it('reminders and confirmations make up every template, and the policy schema takes reminders only', () => {
+  it('reminders and confirmations make up every template, and a ladder step takes the ladder’s reminders only', () => {
     expect([...MESSAGE_TEMPLATES].sort()).toEqual([...REMINDER_TEMPLATES, ...CONFIRMATION_TEMPLATES].sort());
     expect(new Set(MESSAGE_TEMPLATES).size).toBe(MESSAGE_TEMPLATES.length);
-    for (const t of REMINDER_TEMPLATES) expect(reminderTemplateSchema.safeParse(t).success).toBe(true);
-    for (const t of CONFIRMATION_TEMPLATES) expect(reminderTemplateSchema.safeParse(t).success).toBe(false);
+    for (const t of LADDER_TEMPLATES) expect(ladderTemplateSchema.safeParse(t).success).toBe(true);
+    // The broken-promise reminder is the policy's `promises.brokenPromiseStep`, never a ladder step.
+    for (const t of [...CONFIRMATION_TEMPLATES, 'promise_broken'])
+      expect(ladderTemplateSchema.safeParse(t).success).toBe(false);
   });
 });
 

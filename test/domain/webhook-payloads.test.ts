@@ -55,6 +55,39 @@ const everyKind: JourneyEvent[] = [
 ];
 
 describe('journeyWebhookDrafts', () => {
+  it('tells a promise to pay when it is made, with its date, amount and hold, and when it is kept', () => {
+    const made: JourneyEvent = {
+      type: 'promise_made',
+      at: T0 + HOUR,
+      date: '2026-11-25',
+      amountMinor: 4_990,
+      until: T0 + 5 * 24 * HOUR,
+      actor: agent,
+    };
+    const paid: JourneyEvent = {
+      type: 'payment_received',
+      at: T0 + 2 * HOUR,
+      paymentId: 'pay-1',
+      amountMinor: 4_990,
+      currency: 'USD',
+    };
+    const { recorded, state } = run([made, paid, { type: 'promise_kept', at: T0 + 2 * HOUR }]);
+    const drafts = journeyWebhookDrafts(ref, recorded, journeyStatus(state, T0 + 3 * HOUR));
+    expect(drafts.map((d) => d.type)).toEqual([
+      'journey.started',
+      'promise.made',
+      'payment.recorded',
+      'promise.kept',
+      'journey.closed',
+    ]);
+    expect(drafts[1]!.data).toEqual({
+      date: '2026-11-25',
+      amountMinor: 4_990,
+      holdsUntil: iso(T0 + 5 * 24 * HOUR),
+      actor: agent,
+    });
+  });
+
   it("tells each event a seller's system can act on, in order, keyed by the journey and the event's number", () => {
     const { recorded, state } = run(everyKind);
     const drafts = journeyWebhookDrafts(ref, recorded, journeyStatus(state, T0 + 11 * HOUR));

@@ -9,8 +9,11 @@ import type {
   JourneyExecution,
   JourneyGateway,
   JourneyRef,
+  PromiseToPayResult,
   StartOptions,
 } from '../../application/journey-gateway';
+import { PROMISE_REFUSAL_MESSAGES } from '../../domain/promises';
+import { isoInstant } from '../../domain/local-time';
 import type { Database } from '../../db/client';
 import { recordJourney } from '../../db/journey-repository';
 import type { InstallmentInput } from '../../domain/installment';
@@ -20,9 +23,11 @@ import {
   type JourneyState,
   type RecordedEvent,
   checkDueDateChange,
+  checkPromiseOn,
   dispatch,
   paymentInstant,
   isClosed,
+  promiseMadeEvent,
   startJourney,
 } from '../../domain/journey';
 import { type Policy, handoffHoldHours } from '../../domain/policy';
@@ -140,6 +145,29 @@ export class InMemoryJourneyGateway implements JourneyGateway {
     });
     const updated = this.journeys.get(this.key(ref))!;
     return { kind: 'accepted', result: { dueDate: updated.dueDate, status: journeyStatus(updated, this.now()) } };
+  }
+
+  async promiseToPay(
+    ref: JourneyRef,
+    request: Parameters<JourneyGateway['promiseToPay']>[1],
+  ): Promise<PromiseToPayResult> {
+    this.calls.push({ method: 'promiseToPay', ref, argument: request });
+    const state = this.journeys.get(this.key(ref));
+    if (!state || isClosed(state)) return { kind: 'not_running' };
+    const refusal = checkPromiseOn(state, request, this.now());
+    if (refusal) return { kind: 'refused', reason: refusal, message: PROMISE_REFUSAL_MESSAGES[refusal] };
+    const event = promiseMadeEvent(state, request, this.now(), request.actor);
+    await this.apply(ref, event);
+    const updated = this.journeys.get(this.key(ref))!;
+    return {
+      kind: 'accepted',
+      result: {
+        date: event.date,
+        amountMinor: event.amountMinor,
+        holdsUntil: isoInstant(event.until),
+        status: journeyStatus(updated, this.now()),
+      },
+    };
   }
 
   async pause(ref: JourneyRef, request: Parameters<JourneyGateway['pause']>[1]) {

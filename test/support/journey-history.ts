@@ -628,6 +628,10 @@ export class JourneyHistory {
         case 'final':
           this.apply({ type: 'final_action_taken', at: now, action: action.action });
           break;
+        case 'promise_kept':
+        case 'promise_broken':
+          this.apply({ type: action.kind, at: now });
+          break;
         case 'send': {
           const buyer = this.current.installment.buyer;
           const revision = this.current.planRevision;

@@ -214,6 +214,40 @@ describeEachDatabase("the buyer's payment area", (getDb) => {
       ]);
     });
 
+    it('takes a promise to pay within the policy (the journey holds its reminders; the card shows it) and refuses one beyond it', async () => {
+      const { token, installmentId } = await purchase();
+      const page = await open(token, '?lang=en');
+      expect(page.body).toContain('intent=promise&amp;installment=2');
+      expect(page.body).not.toContain('intent=promise&amp;installment=1');
+
+      const tooFar = await submit(token, '?intent=promise&installment=2', { promiseDate: '2026-12-20' });
+      expect(tooFar.statusCode).toBe(422);
+      expect(tooFar.body).toContain('role="alert"');
+      expect(tooFar.body).toContain('That date is too far ahead.');
+      const unreadable = await submit(token, '?intent=promise&installment=2', {
+        promiseDate: '2026-12-09',
+        amount: 'lots',
+      });
+      expect(unreadable.statusCode).toBe(422);
+      const noDate = await submit(token, '?intent=promise&installment=2', { promiseDate: '' });
+      expect(noDate.statusCode).toBe(422);
+      expect(noDate.body).toContain('Please choose a date.');
+
+      const promised = await submit(token, '?intent=promise&installment=2', { promiseDate: '2026-12-09' });
+      expect(promised.statusCode).toBe(200);
+      expect(promised.body).toContain('role="status"');
+      expect(promised.body).toContain('No reminders until then.');
+      expect(promised.body).toContain('You promised to pay R$199.90 by December 9, 2026.');
+      // One promise at a time: the form gives way to the promise.
+      expect(promised.body).not.toContain('intent=promise&amp;installment=2');
+      const journey = (await api.call({ method: 'GET', url: `/v1/journeys/${installmentId}` })).json();
+      expect(journey).toMatchObject({ stage: 'paused', promise: { date: '2026-12-09', amountMinor: 19_990 } });
+      expect(api.gateway.calls.filter((c) => c.method === 'promiseToPay').at(-1)?.argument).toMatchObject({
+        date: '2026-12-09',
+        actor: { kind: 'buyer' },
+      });
+    });
+
     it('leads "Pay now" and "Change payment method" to the payment system', async () => {
       const { token, purchaseId, installmentId } = await purchase();
       const pay = await open(token, '?go=pay&installment=2');

@@ -55,6 +55,7 @@ export function fixtureView(
         paidMinor: 5_000,
         dueDate: '2026-03-10',
         status: 'partially_paid',
+        promised: { date: '2026-03-20', amountMinor: 7_345 },
         actions: {
           payNowUrl: 'https://checkout.example/pay/3',
           partial: { minimumMinor: 1_000, maximumMinor: 7_345, action: action(3, 'partial') },
@@ -72,6 +73,7 @@ export function fixtureView(
           payNowUrl: 'https://checkout.example/pay/4',
           paymentMethodUrl: `${self}/payment-method`,
           dueDate: { min: '2026-04-21', max: '2026-05-10', action: action(4, 'due-date') },
+          promise: { min: '2026-04-21', max: '2026-05-05', outstandingMinor: 12_345, action: action(4, 'promise') },
         },
       },
       {

@@ -14,6 +14,7 @@ import { type Locale, SUPPORTED_LOCALES, isLocale } from '../../domain/locales';
 import { formatDate } from '../../domain/messages';
 import { WEB_COPY } from '../../web/copy';
 import { renderBuyerArea, renderLinkProblem } from '../../web/plugin';
+import { PROMISE_COPY } from '../../web/promise/copy';
 import { blockingViolations } from '../support/axe';
 import { VIEWPORTS, type Viewport, chromiumFor, openPage } from '../support/browser-pages';
 import { launchChromium } from '../support/chromium';
@@ -47,6 +48,12 @@ describe.skipIf(chromium.skip)('the buyer pages in a real browser', () => {
           reply,
           fixtureView('en', { notice: { key: 'due_date_changed', installmentNumber: 4, newDueDate: dueDate } }),
         );
+      });
+      a.post('/pay/tok3n.sig/installments/:n/promise', async (request, reply) => {
+        posted.push(request.body as Record<string, string>);
+        const { promiseDate } = request.body as { promiseDate: string };
+        const notice = { key: 'promise_made', installmentNumber: 4, date: promiseDate, amountMinor: 12_345 } as const;
+        return renderBuyerArea(reply, fixtureView('en', { notice }));
       });
       a.get('/expired/*', async (_request, reply) => renderLinkProblem(reply, { reason: 'expired_link' }));
     });
@@ -123,6 +130,18 @@ describe.skipIf(chromium.skip)('the buyer pages in a real browser', () => {
     await page.getByRole('link', { name: 'Español' }).click();
     expect(new URL(page.url()).pathname).toBe('/pay/pt-BR/tok3n.sig');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await close();
+  });
+
+  it('promises to pay with JavaScript off: the form posts the date, an empty amount, the CSRF token and the language', async () => {
+    const copy = PROMISE_COPY['pt-BR'];
+    const { page, close } = await open('/pay/en/tok3n.sig?lang=pt-BR', VIEWPORTS.phone, false);
+    await page.locator('summary', { hasText: copy.legend }).click();
+    await page.getByLabel(copy.dateLabel).fill('2026-04-30');
+    await page.getByRole('button', { name: copy.submit }).click();
+    await page.getByRole('status').waitFor();
+    expect(posted.at(-1)).toEqual({ _csrf: 'csrf-token-value', lang: 'pt-BR', promiseDate: '2026-04-30', amount: '' });
+    await expect(page.getByRole('status').textContent()).resolves.toContain(formatDate('2026-04-30', 'pt-BR'));
     await close();
   });
 

@@ -83,7 +83,7 @@ describe('the payment area', () => {
     view = fixtureView('fr');
     const { html } = await page('/pay/tok3n.sig?lang=fr');
     const forms = html.match(/<form[\s\S]*?<\/form>/g) ?? [];
-    expect(forms).toHaveLength(2);
+    expect(forms).toHaveLength(3);
     for (const form of forms) {
       expect(form).toContain('<input type="hidden" name="_csrf" value="csrf-token-value">');
       expect(form).toContain('<input type="hidden" name="lang" value="fr">');

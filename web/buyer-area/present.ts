@@ -7,6 +7,7 @@ import { formatAmount, formatDate } from '../../domain/messages';
 import type { Locale } from '../../domain/locales';
 import { WEB_COPY, type WebCopy } from '../copy';
 import { type PageFrame, pageFrame, safeHref } from '../page-frame';
+import { type PromiseForm, presentPromiseForm, presentPromiseNotice, presentPromised } from '../promise/present';
 import {
   type BuyerAreaNotice,
   type BuyerAreaView,
@@ -53,6 +54,9 @@ export interface InstallmentCard {
     hint: string;
     submit: string;
   } | null;
+  promise: PromiseForm | null;
+  /** The line of a promise to pay already open. */
+  promised: string | null;
 }
 
 /**
@@ -142,6 +146,8 @@ function presentInstallment(
           hint: copy.area.dueDateChange.hint({ min: date(actions.dueDate.min), max: date(actions.dueDate.max) }),
         }
       : null,
+    promise: presentPromiseForm(installment, locale, money),
+    promised: presentPromised(installment, locale, money),
   };
 }
 
@@ -158,6 +164,12 @@ function presentNotice(
         tone: 'success',
         text: n.dueDateChanged({ n: notice.installmentNumber, date: formatDate(notice.newDueDate, locale) }),
       };
+    case 'promise_made':
+    case 'promise_refused': {
+      const presented = presentPromiseNotice(notice, locale, money);
+      // A reason this build does not know (a newer journey) still gets a polite sentence.
+      return { tone: presented.tone, text: presented.text ?? n.somethingWentWrong };
+    }
     case 'due_date_refused':
       // A reason this build does not know (a newer journey) still gets a polite sentence.
       return { tone: 'error', text: n.dueDateRefused[notice.reason] ?? n.somethingWentWrong };

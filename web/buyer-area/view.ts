@@ -8,6 +8,7 @@
  * dates `YYYY-MM-DD` (the buyer's own calendar, as the ledger keeps them).
  */
 import type { DueDateRefusal } from '../../domain/journey';
+import type { PromiseRefusal } from '../../domain/promises';
 
 /**
  * Where an installment stands, as the buyer should read it. The ledger decides; the page only
@@ -40,6 +41,11 @@ export interface InstallmentActions {
   partial?: { minimumMinor: number; maximumMinor: number; action: string };
   /** Asking for a new due date: a form POSTing `dueDate` (YYYY-MM-DD) to `action`, within min..max. */
   dueDate?: { min: string; max: string; action: string };
+  /**
+   * "I'll pay on …": a form POSTing `promiseDate` (YYYY-MM-DD, within min..max) and an optional
+   * `amount` (read like the partial amount; empty: all of `outstandingMinor`) to `action`.
+   */
+  promise?: { min: string; max: string; outstandingMinor: number; action: string };
   /** Where the buyer changes the card or payment method (a link, like payNowUrl). */
   paymentMethodUrl?: string;
 }
@@ -57,6 +63,8 @@ export interface InstallmentView {
   /** The due date before the buyer or support moved it; omit when it never moved. */
   originalDueDate?: string;
   status: InstallmentStatus;
+  /** The buyer's open promise to pay on this installment. */
+  promised?: { date: string; amountMinor: number };
   /** When it was (last) paid, for the paid statuses. */
   paidAt?: string;
   actions: InstallmentActions;
@@ -69,6 +77,8 @@ export interface InstallmentView {
 export type BuyerAreaNotice =
   | { key: 'due_date_changed'; installmentNumber: number; newDueDate: string }
   | { key: 'due_date_refused'; reason: DueDateRefusal }
+  | { key: 'promise_made'; installmentNumber: number; date: string; amountMinor: number }
+  | { key: 'promise_refused'; reason: PromiseRefusal }
   /** The typed amount is below the policy's minimum (the minimum is shown). */
   | { key: 'partial_below_minimum'; minimumMinor: number }
   /** The typed amount is above what is still open (the maximum is shown). */
@@ -109,4 +119,10 @@ export interface BuyerAreaView {
  * The names of the fields the page's forms post, for the routes' body schemas. Every form also
  * posts `lang` (the language the page was shown in) so the answer to a POST stays in it.
  */
-export const FORM_FIELDS = { csrf: '_csrf', lang: 'lang', amount: 'amount', dueDate: 'dueDate' } as const;
+export const FORM_FIELDS = {
+  csrf: '_csrf',
+  lang: 'lang',
+  amount: 'amount',
+  dueDate: 'dueDate',
+  promiseDate: 'promiseDate',
+} as const;

@@ -42,12 +42,14 @@ function installmentView(
     dueDate: entry.currentDueDate,
     ...(entry.currentDueDate !== entry.dueDate && { originalDueDate: entry.dueDate }),
     status: statusOf(entry),
+    ...(offers.promised && { promised: offers.promised }),
     ...(entry.paidAt && { paidAt: instantToZoned(Date.parse(entry.paidAt), timeZone).date }),
     actions: {
       ...(offers.payNowUrl && { payNowUrl: at('go=pay') }),
       ...(offers.paymentMethodUrl && { paymentMethodUrl: at('go=method') }),
       ...(offers.partial && { partial: { ...offers.partial, action: at('intent=partial') } }),
       ...(offers.dueDate && { dueDate: { ...offers.dueDate, action: at('intent=due-date') } }),
+      ...(offers.promise && { promise: { ...offers.promise, action: at('intent=promise') } }),
     },
   };
 }

@@ -3,7 +3,7 @@
  *
  *   GET  /pay/<token>                          the page
  *   GET  /pay/<token>?go=pay|method&installment=N   "Pay now" / "Change payment method" (recorded, 303)
- *   POST /pay/<token>?intent=due-date|partial&installment=N   the forms (CSRF-protected)
+ *   POST /pay/<token>?intent=due-date|partial|promise&installment=N   the forms (CSRF-protected)
  *
  * The token is a wildcard, not a parameter: with long ids it outgrows the router's limit
  * (application/buyer-links.ts). A tampered, foreign or expired link gets a polite page and never
@@ -23,6 +23,7 @@ import {
   choosePartialAmount,
   followLink,
   openBuyerArea,
+  promiseToPay,
 } from '../../application/buyer-area';
 import { BUYER_AREA_PATH, verifyBuyerAreaToken } from '../../application/buyer-links';
 import type { LinkKeyRing } from '../../application/link-keys';
@@ -134,6 +135,27 @@ const buyerAreaRoutes: FastifyPluginAsync<BuyerAreaRouteOptions> = async (app, o
         const moved = await openBuyerArea(deps, area.binding);
         const notice = { key: 'due_date_changed', installmentNumber: number, newDueDate: answered.dueDate } as const;
         return answer(reply, moved ?? area, notice);
+      }
+      if (intent === 'promise') {
+        const date = form.promiseDate ?? '';
+        const locale = chooseLocale({ lang: form.lang, buyerLocale: area.ledger.buyer.locale });
+        const typed = form.amount?.trim() ? parseAmountInput(form.amount, area.ledger.currency, locale) : null;
+        if (typed && !typed.ok) return answer(reply, area, { key: 'amount_unreadable' }, 422);
+        const answered = isLocalDate(date)
+          ? await promiseToPay(deps, area, number, { date, amountMinor: typed?.amountMinor })
+          : ({ kind: 'refused', reason: 'invalid_date' } as const);
+        if (answered.kind === 'unavailable') return answer(reply, area, { key: 'something_went_wrong' }, 409);
+        if (answered.kind === 'refused')
+          return answer(reply, area, { key: 'promise_refused', reason: answered.reason }, 422);
+        // Opened again: the card shows the open promise instead of the form.
+        const promised = await openBuyerArea(deps, area.binding);
+        const notice = {
+          key: 'promise_made',
+          installmentNumber: number,
+          date: answered.date,
+          amountMinor: answered.amountMinor,
+        } as const;
+        return answer(reply, promised ?? area, notice);
       }
       if (intent === 'partial') {
         const locale = chooseLocale({ lang: form.lang, buyerLocale: area.ledger.buyer.locale });

@@ -8,6 +8,8 @@ import { journeyWorkflowId } from '../../../workflows/messages';
 import type { Delivery, JourneyRef } from '../../../application/journey-gateway';
 import { createJourneyStarter, reconcileJourney } from '../../../application/journey-starter';
 import { reportJourneyPayment } from '../../../application/journey-payments';
+import { recordPromise } from '../../../application/promises';
+import { promiseRefusalField } from '../../../domain/promises';
 import { paymentProblem } from '../../payment-problems';
 import { replyToStart } from '../../start-reply';
 import { actorOf } from '../../plugins/auth';
@@ -24,6 +26,8 @@ import {
   optOutBody,
   paymentBody,
   pauseBody,
+  promiseBody,
+  promiseRecorded,
   startJourneyBody,
 } from '../../schemas/journeys';
 
@@ -65,6 +69,29 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
       problem(409, 'journey-ended', 'The journey has already ended', {
         detail: `outcome: ${row.outcome ?? 'unknown'}`,
         reason: row.outcome ?? undefined,
+      }),
+    );
+  };
+
+  /**
+   * The journey's policy refused an update: 422 with its reason, naming the field it is about.
+   * journey_closed is no policy refusal: the workflow still runs (finishing up) but the journey
+   * has ended, which every other route answers with 409 journey-ended.
+   */
+  const refused = async (
+    reply: FastifyReply,
+    ref: JourneyRef,
+    refusal: { reason: string; message: string },
+    field: string | null,
+    [type, title]: [string, string],
+  ) => {
+    if (refusal.reason === 'journey_closed') return notRunning(reply, ref);
+    return sendProblem(
+      reply,
+      problem(422, type, title, {
+        detail: refusal.message,
+        reason: refusal.reason,
+        ...(field && { errors: [{ in: 'body', path: field, message: refusal.message }] }),
       }),
     );
   };
@@ -175,21 +202,43 @@ const journeyRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db, gatewa
         { dueDate: request.body.dueDate, actor: actorOf(request) },
         idempotencyKey ? { idempotencyKey } : {},
       );
-      // journey_closed: the workflow still runs (finishing up) but the journey has ended, which
-      // every other route answers with 409 journey-ended; it is not a policy refusal.
-      if (result.kind === 'not_running' || (result.kind === 'refused' && result.reason === 'journey_closed'))
-        return notRunning(reply, ref);
-      if (result.kind === 'refused') {
-        return sendProblem(
-          reply,
-          problem(422, 'due-date-refused', 'The due date change is not allowed', {
-            detail: result.message,
-            reason: result.reason,
-            errors: [{ in: 'body', path: 'dueDate', message: result.message }],
-          }),
-        );
-      }
+      if (result.kind === 'not_running') return notRunning(reply, ref);
+      if (result.kind === 'refused')
+        return refused(reply, ref, result, 'dueDate', ['due-date-refused', 'The due date change is not allowed']);
       return { journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), ...result.result };
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:installmentId/promises',
+    {
+      config: { permission: 'due-dates:change' },
+      schema: {
+        operationId: 'recordPromiseToPay',
+        tags,
+        summary:
+          'Record a promise to pay: reminders hold until the promised date plus the policy’s grace; 422 with the policy’s reason when it is refused',
+        params: installmentParams,
+        body: promiseBody,
+        response: { 201: promiseRecorded, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const ref = refOf(request.principal.tenantId, request.params.installmentId);
+      const idempotencyKey = request.idempotencyClaim?.key;
+      const result = await recordPromise(
+        { gateway },
+        ref,
+        { ...request.body, actor: actorOf(request) },
+        idempotencyKey ? { idempotencyKey } : {},
+      );
+      if (result.kind === 'not_running') return notRunning(reply, ref);
+      if (result.kind === 'refused')
+        return refused(reply, ref, result, promiseRefusalField(result.reason), [
+          'promise-refused',
+          'The promise to pay is not allowed',
+        ]);
+      return reply.code(201).send({ journeyId: journeyWorkflowId(ref.tenantId, ref.installmentId), ...result.result });
     },
   );
 

@@ -126,6 +126,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/journeys/{installmentId}/promises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a promise to pay: reminders hold until the promised date plus the policy’s grace; 422 with the policy’s reason when it is refused */
+    post: operations['recordPromiseToPay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/journeys/{installmentId}/pause': {
     parameters: {
       query?: never;
@@ -1700,6 +1717,19 @@ export interface components {
       assistant?: {
         handoffHoldHours: number;
       };
+      promises?: {
+        maxPerJourney: number;
+        maxDaysAhead: number;
+        graceDays: number;
+        partial?: {
+          minimumPercent: number;
+        };
+        brokenPromiseStep?: {
+          /** @enum {string} */
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+          sendAt: string;
+        };
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -1735,6 +1765,9 @@ export interface components {
         | 'handoff.opened'
         | 'handoff.closed'
         | 'opt_out.recorded'
+        | 'promise.made'
+        | 'promise.kept'
+        | 'promise.broken'
         | 'in_app_notification'
       )[];
       /** @description What the endpoint is for, for people */
@@ -1844,6 +1877,12 @@ export interface components {
           since: string;
           until: string | null;
         } | null;
+        /** @description the open promise to pay, absent when none is open: reminders hold until holdsUntil */
+        promise?: {
+          date: string;
+          amountMinor: number;
+          holdsUntil: string;
+        };
         reschedules: number;
         planRevision: number;
         policy: {
@@ -2092,6 +2131,12 @@ export interface components {
         since: string;
         until: string | null;
       } | null;
+      /** @description the open promise to pay, absent when none is open: reminders hold until holdsUntil */
+      promise?: {
+        date: string;
+        amountMinor: number;
+        holdsUntil: string;
+      };
       reschedules: number;
       planRevision: number;
       policy: {
@@ -2241,6 +2286,19 @@ export interface components {
       };
       assistant?: {
         handoffHoldHours: number;
+      };
+      promises?: {
+        maxPerJourney: number;
+        maxDaysAhead: number;
+        graceDays: number;
+        partial?: {
+          minimumPercent: number;
+        };
+        brokenPromiseStep?: {
+          /** @enum {string} */
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+          sendAt: string;
+        };
       };
       finalAction: {
         /** @enum {string} */
@@ -2512,6 +2570,19 @@ export interface components {
       assistant?: {
         handoffHoldHours: number;
       };
+      promises?: {
+        maxPerJourney: number;
+        maxDaysAhead: number;
+        graceDays: number;
+        partial?: {
+          minimumPercent: number;
+        };
+        brokenPromiseStep?: {
+          /** @enum {string} */
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+          sendAt: string;
+        };
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -2547,6 +2618,100 @@ export interface components {
       builtIn: boolean;
       createdAt: string | null;
       updatedAt: string | null;
+    };
+    PromiseRecorded: {
+      journeyId: string;
+      date: string;
+      amountMinor: number;
+      /** @description reminders hold until this instant (the promised date plus the policy’s grace) */
+      holdsUntil: string;
+      status: {
+        tenantId: string;
+        installmentId: string;
+        /** @enum {string} */
+        stage: 'pre_due' | 'overdue' | 'paused' | 'closed';
+        /** @enum {string|null} */
+        outcome:
+          'paid_before_due' | 'recovered' | 'partially_recovered' | 'canceled' | 'written_off' | 'handed_over' | null;
+        dueDate: string;
+        originalDueDate: string;
+        daysOverdue: number;
+        currency: string;
+        amountDueMinor: number;
+        amountPaidMinor: number;
+        outstandingMinor: number;
+        overpaidMinor: number;
+        nextAction:
+          | (
+              | {
+                  /** @enum {string} */
+                  kind: 'send';
+                  at: string;
+                  stepIndex: number;
+                  /** @enum {string} */
+                  channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+                  template: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'final_action';
+                  at: string;
+                  action: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'resume';
+                  at: string | null;
+                }
+            )
+          | null;
+        upcoming: {
+          stepIndex: number;
+          /** @enum {string} */
+          channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+          template: string;
+          at: string;
+          /** @enum {string} */
+          status: 'scheduled' | 'superseded';
+        }[];
+        attempts: {
+          sent: number;
+          failed: number;
+          skipped: number;
+        };
+        paused: {
+          since: string;
+          until: string | null;
+        } | null;
+        /** @description the open promise to pay, absent when none is open: reminders hold until holdsUntil */
+        promise?: {
+          date: string;
+          amountMinor: number;
+          holdsUntil: string;
+        };
+        reschedules: number;
+        planRevision: number;
+        policy: {
+          id: string;
+          version: number;
+        };
+        finalAction: string | null;
+        closedAt: string | null;
+        cancelReason: string | null;
+        asOf: string;
+      };
+    };
+    /**
+     * @example {
+     *       "date": "2026-12-20",
+     *       "amountMinor": 19990
+     *     }
+     */
+    PromiseToPay: {
+      /** @description the promised date, in the buyer's time zone */
+      date: string;
+      /** @description the promised amount; absent: everything still owed (a part only where the policy allows it) */
+      amountMinor?: number;
     };
     PurchaseLedger: {
       purchaseId: string;
@@ -3325,6 +3490,9 @@ export interface components {
         | 'handoff.opened'
         | 'handoff.closed'
         | 'opt_out.recorded'
+        | 'promise.made'
+        | 'promise.kept'
+        | 'promise.broken'
         | 'in_app_notification'
       )[];
       /** @description null removes it */
@@ -4042,6 +4210,106 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DueDateChanged'];
+        };
+      };
+      /** @description Bad input: `errors` names each offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or not a valid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key lacks the permission this route needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state, or the journey has already ended */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rule refused the request; `reason` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or the database is unreachable: retry after the `Retry-After` seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recordPromiseToPay: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        installmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PromiseToPay'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromiseRecorded'];
         };
       };
       /** @description Bad input: `errors` names each offending field */
@@ -10966,6 +11234,9 @@ export interface operations {
           | 'handoff.opened'
           | 'handoff.closed'
           | 'opt_out.recorded'
+          | 'promise.made'
+          | 'promise.kept'
+          | 'promise.broken'
           | 'in_app_notification';
         /** @description page size, at most 200 */
         limit?: number;
