@@ -2695,6 +2695,8 @@ export interface components {
           id: string;
           version: number;
         };
+        /** @description how the policy was chosen; null (or absent) for journeys started before routing */
+        routing?: components['schemas']['JourneyRouting'] | null;
         finalAction: string | null;
         closedAt: string | null;
         cancelReason: string | null;
@@ -3212,6 +3214,19 @@ export interface components {
         };
         assistant?: {
           handoffHoldHours: number;
+        };
+        promises?: {
+          maxPerJourney: number;
+          maxDaysAhead: number;
+          graceDays: number;
+          partial?: {
+            minimumPercent: number;
+          };
+          brokenPromiseStep?: {
+            /** @enum {string} */
+            channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
+            sendAt: string;
+          };
         };
         finalAction: {
           /** @enum {string} */
