@@ -2,8 +2,9 @@
  * The assistant's tools over our ledger and the buyer's journeys, bound to one conversation.
  * Every action goes through a journey or its policy, as the buyer's payment area does (and with
  * the same code: application/buyer-area.ts): a new due date is the journey's `changeDueDate`
- * update, an amount to pay now is checked by the area's partial-payment rule, a handoff opens an
- * agent task. The tools only answer about the buyer's own installments in this tenant: any other
+ * update, an amount to pay now is checked by the area's partial-payment rule, a promise to pay is
+ * the journey's `promiseToPay` update (recorded as the assistant's), a handoff opens an agent
+ * task. The tools only answer about the buyer's own installments in this tenant: any other
  * installment id is `unknown_installment`.
  */
 import { createHash } from 'node:crypto';
@@ -16,6 +17,7 @@ import type {
   OpenInstallment,
   PartialPaymentResult,
   PaymentLinkResult,
+  PromiseResult,
   ToolAmount,
   ToolDate,
 } from '../domain/assistant/tools';
@@ -25,14 +27,16 @@ import { type LocalDate, instantToZoned } from '../domain/local-time';
 import type { Locale } from '../domain/locales';
 import { formatAmount, formatDate } from '../domain/messages';
 import { type Policy, buyerAreaLinkTtlDays } from '../domain/policy';
+import { minimumPromiseMinor, promiseRules, promiseWindow } from '../domain/promises';
 import { purchaseIdOf } from '../domain/purchase';
 import type { JourneyStatus } from '../domain/status';
-import { type AgentTaskDeps, openHandoffTask } from './agent-tasks';
+import { ASSISTANT_ACTOR, type AgentTaskDeps, openHandoffTask } from './agent-tasks';
 import { type BuyerAreaDeps, choosePartialAmount, openBuyerArea } from './buyer-area';
 import { createBuyerAreaUrl } from './buyer-links';
 import type { JourneyRef } from './journey-gateway';
 import { currentJourneyStatus } from './journey-status';
 import type { LinkKeyRing } from './link-keys';
+import { recordPromise } from './promises';
 
 export interface ConversationToolDeps extends BuyerAreaDeps, AgentTaskDeps {
   /** Link keys and PUBLIC_BASE_URL: payment_link answers the buyer's area; none = the installment's payment URL. */
@@ -51,8 +55,8 @@ export interface ConversationBinding {
    */
   handoffTaskId?: string;
   /**
-   * The turn's key: a retried turn's due-date request is the same update (Temporal dedupes it by
-   * this), not a second change.
+   * The turn's key: a retried turn's due-date request or promise is the same update (Temporal
+   * dedupes it by this), not a second change.
    */
   turnKey?: string;
 }
@@ -182,6 +186,48 @@ export function createConversationTools(deps: ConversationToolDeps, binding: Con
           maximum: amount(answer.maximumMinor, currency),
         };
       return { outcome: 'unavailable' };
+    },
+
+    async promiseToPay({ installmentId, date: promised, amount: major }): Promise<PromiseResult> {
+      const journey = await journeyOf(installmentId);
+      if (journey === 'unknown' || journey === null) return { outcome: 'unknown_installment' };
+      const { currency, outstandingMinor } = journey.status;
+      const amountMinor = major === null ? undefined : toMinorUnits(major, currency);
+      const result =
+        amountMinor === null
+          ? ({ kind: 'refused', reason: 'invalid_amount' } as const)
+          : await recordPromise(
+              deps,
+              journey.ref,
+              // The buyer's words, recorded by the assistant: the journey's history says who took them.
+              { date: promised, amountMinor, actor: ASSISTANT_ACTOR },
+              binding.turnKey ? { idempotencyKey: `${binding.turnKey}/${installmentId}/${promised}` } : {},
+            );
+      if (result.kind === 'accepted') {
+        const resumesOn = instantToZoned(Date.parse(result.result.holdsUntil), journey.installment.buyer.timezone).date;
+        return {
+          outcome: 'promised',
+          installmentId,
+          date: date(result.result.date),
+          amount: amount(result.result.amountMinor, currency),
+          resumesOn: date(resumesOn),
+        };
+      }
+      if (result.kind !== 'refused' || !journey.policy) return { outcome: 'unavailable' };
+      const rules = promiseRules(journey.policy);
+      const window = promiseWindow(rules, journey.installment.buyer.timezone, deps.now());
+      const open = journey.status.promise;
+      return {
+        outcome: 'refused',
+        installmentId,
+        reason: result.reason,
+        window: window && { min: date(window.min), max: date(window.max) },
+        amounts: {
+          minimum: amount(minimumPromiseMinor(rules, outstandingMinor), currency),
+          maximum: amount(outstandingMinor, currency),
+        },
+        open: open ? { date: date(open.date), amount: amount(open.amountMinor, currency) } : null,
+      };
     },
 
     async handoffToHuman({ reason }): Promise<HandoffResult> {

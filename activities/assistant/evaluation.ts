@@ -58,13 +58,24 @@ export function meetsExpectation(c: EvaluationCase, turn: AssistantTurnResult | 
       return !calls.some((call) => ['request_new_due_date', 'partial_payment', 'handoff_to_human'].includes(call.tool));
     case 'no_payment_change':
       return !calls.some(changedSomething);
+    case 'no_promise':
+      return !calls.some((call) => call.tool === 'promise_to_pay' && call.result.outcome === 'promised');
     default:
-      return calls.some(
-        (call) =>
-          call.tool === c.expect &&
-          (c.dueDate === undefined || (call.tool === 'request_new_due_date' && call.arguments.dueDate === c.dueDate)) &&
-          (c.amount === undefined || (call.tool === 'partial_payment' && call.arguments.amount === c.amount)),
-      );
+      return calls.some((call) => call.tool === c.expect && argumentsMatch(c, call));
+  }
+}
+
+/** The call's date and amount are the case's (a promise naming no amount: null). */
+function argumentsMatch(c: EvaluationCase, call: ToolCallRecord): boolean {
+  switch (call.tool) {
+    case 'request_new_due_date':
+      return c.dueDate === undefined || call.arguments.dueDate === c.dueDate;
+    case 'partial_payment':
+      return c.amount === undefined || call.arguments.amount === c.amount;
+    case 'promise_to_pay':
+      return call.arguments.date === c.promiseDate && call.arguments.amount === (c.amount ?? null);
+    default:
+      return true;
   }
 }
 

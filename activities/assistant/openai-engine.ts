@@ -30,6 +30,8 @@ const TOOL_DESCRIPTIONS: Readonly<Record<ToolName, string>> = {
     "Asks the journey's policy to move an installment's due date; answers the new date, or why not and the allowed window.",
   partial_payment:
     'Starts a payment of part of an installment; answers a checkout link, or why not with the minimum and maximum.',
+  promise_to_pay:
+    "Records the buyer's promise to pay an installment by a day they wrote (and the amount they wrote, or null for all that is due); reminders hold until then. Answers the promise and when reminders resume, or why not with the allowed days and amounts, or not_stated: ask the buyer.",
   handoff_to_human: 'Hands the conversation to a person from the team, who will reply in this chat.',
 };
 

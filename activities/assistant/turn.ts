@@ -1,9 +1,10 @@
 /**
  * One assistant turn, whatever the engine: a buyer who asks for a person gets one at once (no
- * model between them), every model reply passes the guardrails, and a refused reply is replaced
- * by the templated reply built from what the tools answered.
+ * model between them), a promise to pay is recorded only as the buyer stated it, every model
+ * reply passes the guardrails, and a refused reply is replaced by the templated reply built from
+ * what the tools answered.
  */
-import { checkReply } from '../../domain/assistant/guardrails';
+import { checkReply, promiseGuard } from '../../domain/assistant/guardrails';
 import type { AssistantEngine, AssistantTurnInput } from '../../domain/assistant/engine';
 import { asksForHuman } from '../../domain/assistant/intents';
 import { handoffReply, templatedReply } from '../../domain/assistant/replies';
@@ -13,7 +14,8 @@ import type { AssistantTurnResult } from '../../domain/conversation';
 export async function runAssistantTurn(
   input: AssistantTurnInput & { engine: AssistantEngine },
 ): Promise<AssistantTurnResult> {
-  const { engine, context, tools, message } = input;
+  const { engine, context, history, message } = input;
+  const tools = promiseGuard(input.tools, { message, history, context });
   if (asksForHuman(message)) {
     const call = await callTool(tools, 'handoff_to_human', { reason: 'buyer_asked' });
     // No model wrote this: with a model configured it is a template (with no guardrail involved).
@@ -26,7 +28,7 @@ export async function runAssistantTurn(
       handoff: handoffOf([call]),
     };
   }
-  const result = await engine.turn(input);
+  const result = await engine.turn({ ...input, tools });
   const handoff = handoffOf(result.toolCalls);
   if (result.engine !== 'openai') return { ...result, handoff };
   const refusal = checkReply(result.reply, result.toolCalls, context.locale, context);

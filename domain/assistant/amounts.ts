@@ -131,3 +131,17 @@ export function writtenAmounts(text: string, locale: Locale): WrittenAmount[] {
   }
   return found;
 }
+
+/** An amount after a word for paying: "pay 50", "pagar 50,00", "payer 50", "pay only 20.50", "pagarei 50". */
+const PAY_AMOUNT =
+  /(?:^|[^\p{L}])(?:pay|paying|pagar|pago|abonar|payer|payerai|paierai|pagaria|pagaré|pagarei|parcial|partial|partiel)(?:[^\p{L}\d]+(?:only|just|solo|sólo|apenas|só|seulement|now|ahora|agora|maintenant|de|du))*[^\p{L}\d]*(\d+(?:[.,]\d{1,2})?)(?![\d/])/iu;
+
+/** The amount (major units) a message offers to pay (now, or by a day it names), if any. */
+export function offeredAmount(message: string, locale: Locale): number | null {
+  const withCurrency = writtenAmounts(message, locale)[0];
+  if (withCurrency) return Number(withCurrency.value);
+  const afterPay = PAY_AMOUNT.exec(message);
+  if (!afterPay) return null;
+  const amount = Number(afterPay[1]!.replace(',', '.'));
+  return amount > 0 ? amount : null;
+}

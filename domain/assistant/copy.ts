@@ -6,6 +6,7 @@
 import type { DueDateRefusal } from '../journey';
 import type { Locale } from '../locales';
 import type { PartialPaymentRefusal } from '../partial-payments';
+import type { PromiseRefusal } from '../promises';
 
 export interface AssistantCopy {
   greeting: (name: string, seller: string) => string;
@@ -20,6 +21,16 @@ export interface AssistantCopy {
   partialCheckout: (amount: string, url: string) => string;
   partialRefused: Record<PartialPaymentRefusal | 'above_balance', string>;
   partialRange: (min: string, max: string) => string;
+  /** A promise recorded: what, by when, and what happens if the payment does not come. */
+  promised: (amount: string, date: string, resumesOn: string) => string;
+  promiseRefused: Record<PromiseRefusal, string>;
+  promiseWindow: (min: string, max: string) => string;
+  promiseAmounts: (min: string, max: string) => string;
+  promiseOpen: (amount: string, date: string) => string;
+  /** The buyer means to promise but named no day (or the guardrail found none of theirs). */
+  askPromiseDate: string;
+  /** The buyer named more than one day ("Friday", said on a Friday: today or next week?). */
+  promiseDateUnclear: string;
   handoff: string;
   askDate: string;
   anythingElse: string;
@@ -51,6 +62,25 @@ const en: AssistantCopy = {
     above_balance: 'That is more than what is left to pay.',
   },
   partialRange: (min, max) => `You can pay from ${min} up to ${max}.`,
+  promised: (amount, date, resumesOn) =>
+    `Thank you, noted: you will pay ${amount} by ${date}. We will not send reminders until then. If the payment has not arrived, reminders start again on ${resumesOn}.`,
+  promiseRefused: {
+    invalid_date: "I couldn't read that date.",
+    invalid_amount: "I couldn't read that amount.",
+    journey_closed: 'This installment can no longer take a promise here.',
+    promise_open: 'You already have a promise to pay open for this installment.',
+    too_many_promises: 'This installment has already had as many promises as allowed.',
+    in_the_past: 'That date has already passed.',
+    too_far_ahead: 'That date is further ahead than I can accept.',
+    above_outstanding: 'That is more than what is left to pay.',
+    below_minimum: 'That is less than the smallest amount a promise can be for.',
+  },
+  promiseWindow: (min, max) => `You can choose any day from ${min} to ${max}.`,
+  promiseAmounts: (min, max) => `The amount can be from ${min} to ${max}.`,
+  promiseOpen: (amount, date) => `Your promise: ${amount} by ${date}.`,
+  askPromiseDate:
+    'Thank you. Which day will you pay? Reply with the day, for example "the 20th", and the amount if it is not the full amount.',
+  promiseDateUnclear: 'Which day exactly? Please reply with the date, for example "the 20th".',
   handoff: 'Of course. A person from our team will reply here as soon as possible. Thank you for your patience.',
   askDate: 'Sure. Which day would you like to pay? Reply with the day, for example "the 20th".',
   anythingElse: 'Anything else? Reply 4 to talk to a person.',
@@ -83,6 +113,25 @@ const es: AssistantCopy = {
     above_balance: 'Ese monto es mayor que lo que queda por pagar.',
   },
   partialRange: (min, max) => `Puedes pagar desde ${min} hasta ${max}.`,
+  promised: (amount, date, resumesOn) =>
+    `Gracias, queda anotado: pagarás ${amount} a más tardar el ${date}. No te enviaremos recordatorios hasta entonces. Si el pago no llega, los recordatorios vuelven el ${resumesOn}.`,
+  promiseRefused: {
+    invalid_date: 'No pude entender esa fecha.',
+    invalid_amount: 'No pude entender ese monto.',
+    journey_closed: 'Esta cuota ya no admite un compromiso de pago por aquí.',
+    promise_open: 'Ya tienes un compromiso de pago abierto para esta cuota.',
+    too_many_promises: 'Esta cuota ya tuvo todos los compromisos de pago permitidos.',
+    in_the_past: 'Esa fecha ya pasó.',
+    too_far_ahead: 'Esa fecha está más lejos de lo que puedo aceptar.',
+    above_outstanding: 'Ese monto es mayor que lo que queda por pagar.',
+    below_minimum: 'Ese monto es menor que el mínimo de un compromiso de pago.',
+  },
+  promiseWindow: (min, max) => `Puedes elegir cualquier día entre el ${min} y el ${max}.`,
+  promiseAmounts: (min, max) => `El monto puede ser desde ${min} hasta ${max}.`,
+  promiseOpen: (amount, date) => `Tu compromiso: ${amount} a más tardar el ${date}.`,
+  askPromiseDate:
+    'Gracias. ¿Qué día vas a pagar? Responde con el día, por ejemplo "el 20", y el monto si no es el total.',
+  promiseDateUnclear: '¿Qué día exactamente? Responde con la fecha, por ejemplo "el 20".',
   handoff: 'Claro. Una persona de nuestro equipo te responderá por aquí lo antes posible. Gracias por tu paciencia.',
   askDate: 'Claro. ¿Qué día te gustaría pagar? Responde con el día, por ejemplo "el 20".',
   anythingElse: '¿Algo más? Responde 4 para hablar con una persona.',
@@ -115,6 +164,25 @@ const fr: AssistantCopy = {
     above_balance: 'Ce montant dépasse ce qui reste à payer.',
   },
   partialRange: (min, max) => `Vous pouvez payer de ${min} à ${max}.`,
+  promised: (amount, date, resumesOn) =>
+    `Merci, c'est noté : vous paierez ${amount} au plus tard le ${date}. Nous ne vous enverrons pas de rappel d'ici là. Si le paiement n'est pas arrivé, les rappels reprendront le ${resumesOn}.`,
+  promiseRefused: {
+    invalid_date: "Je n'ai pas compris cette date.",
+    invalid_amount: "Je n'ai pas compris ce montant.",
+    journey_closed: "Cette échéance ne peut plus recevoir d'engagement de paiement ici.",
+    promise_open: 'Vous avez déjà un engagement de paiement en cours pour cette échéance.',
+    too_many_promises: "Cette échéance a déjà eu autant d'engagements de paiement que possible.",
+    in_the_past: 'Cette date est déjà passée.',
+    too_far_ahead: 'Cette date est plus lointaine que ce que je peux accepter.',
+    above_outstanding: 'Ce montant dépasse ce qui reste à payer.',
+    below_minimum: "Ce montant est inférieur au minimum d'un engagement de paiement.",
+  },
+  promiseWindow: (min, max) => `Vous pouvez choisir un jour entre le ${min} et le ${max}.`,
+  promiseAmounts: (min, max) => `Le montant peut aller de ${min} à ${max}.`,
+  promiseOpen: (amount, date) => `Votre engagement : ${amount} au plus tard le ${date}.`,
+  askPromiseDate:
+    'Merci. Quel jour allez-vous payer ? Répondez avec le jour, par exemple « le 20 », et le montant si ce n’est pas la totalité.',
+  promiseDateUnclear: 'Quel jour exactement ? Répondez avec la date, par exemple « le 20 ».',
   handoff: 'Bien sûr. Une personne de notre équipe vous répondra ici dès que possible. Merci de votre patience.',
   askDate: 'Bien sûr. Quel jour souhaitez-vous payer ? Répondez avec le jour, par exemple « le 20 ».',
   anythingElse: 'Autre chose ? Répondez 4 pour parler à une personne.',
@@ -147,6 +215,25 @@ const ptBR: AssistantCopy = {
     above_balance: 'Esse valor é maior do que falta pagar.',
   },
   partialRange: (min, max) => `Você pode pagar de ${min} até ${max}.`,
+  promised: (amount, date, resumesOn) =>
+    `Obrigado, anotado: você vai pagar ${amount} até ${date}. Não enviaremos lembretes até lá. Se o pagamento não chegar, os lembretes voltam em ${resumesOn}.`,
+  promiseRefused: {
+    invalid_date: 'Não consegui entender essa data.',
+    invalid_amount: 'Não consegui entender esse valor.',
+    journey_closed: 'Esta parcela não aceita mais uma promessa de pagamento por aqui.',
+    promise_open: 'Você já tem uma promessa de pagamento em aberto para esta parcela.',
+    too_many_promises: 'Esta parcela já teve o número máximo de promessas de pagamento.',
+    in_the_past: 'Essa data já passou.',
+    too_far_ahead: 'Essa data está mais longe do que posso aceitar.',
+    above_outstanding: 'Esse valor é maior do que falta pagar.',
+    below_minimum: 'Esse valor é menor que o mínimo de uma promessa de pagamento.',
+  },
+  promiseWindow: (min, max) => `Você pode escolher qualquer dia entre ${min} e ${max}.`,
+  promiseAmounts: (min, max) => `O valor pode ser de ${min} até ${max}.`,
+  promiseOpen: (amount, date) => `Sua promessa: ${amount} até ${date}.`,
+  askPromiseDate:
+    'Obrigado. Em que dia você vai pagar? Responda com o dia, por exemplo "dia 20", e o valor se não for o total.',
+  promiseDateUnclear: 'Qual dia exatamente? Responda com a data, por exemplo "dia 20".',
   handoff: 'Claro. Uma pessoa da nossa equipe vai responder aqui o quanto antes. Obrigado pela paciência.',
   askDate: 'Claro. Em que dia você gostaria de pagar? Responda com o dia, por exemplo "dia 20".',
   anythingElse: 'Mais alguma coisa? Responda 4 para falar com uma pessoa.',

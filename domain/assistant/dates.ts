@@ -7,10 +7,13 @@
  * Numeric dates follow the locale: month first in English, day first elsewhere; when that reading
  * is not a date ("20/03" in English) the other one is taken.
  *
+ * What the buyer means (statedDates) also reads a day of the month ("the 20th", "el 20") and a
+ * weekday ("Friday", "el viernes", "vendredi", "na sexta"), resolved against today.
+ *
  * Pure: month names come from Intl (the same data formatDate writes with), no clock.
  */
 import { foldKeywordText } from '../keywords';
-import { addDays, isCalendarDate, type LocalDate } from '../local-time';
+import { type IsoWeekday, addDays, isCalendarDate, type LocalDate, weekdayOf } from '../local-time';
 import { SUPPORTED_LOCALES, type Locale } from '../locales';
 
 /** A date as written: the year is null when the text leaves it out. */
@@ -154,4 +157,72 @@ export function resolveDayOfMonth(day: number, today: LocalDate): LocalDate | nu
     first = addDays(`${first.slice(0, 8)}28`, 4).slice(0, 8) + '01';
   }
   return null;
+}
+
+/** "the 20th", "on the 20th", "el 20", "el día 20", "dia 20", "le 20", "20th" (folded text). */
+const DAY_OF_MONTH =
+  /(?:^| )(?:(?:on )?the|el(?: dia)?|dia|o dia|le|day)(?: )(\d{1,2})(?:st|nd|rd|th|er|o)?(?= |$)|(?:^| )(\d{1,2})(?:st|nd|rd|th)(?= |$)/gu;
+
+// ——— weekdays ———
+
+/** Folded long weekday names (Intl's, as formatDate's month names are), ISO numbered. */
+function weekdayNames(locale: Locale): Map<string, IsoWeekday> {
+  const names = new Map<string, IsoWeekday>();
+  const format = new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' });
+  // 2026-01-05 is a Monday.
+  for (let weekday = 1; weekday <= 7; weekday++) {
+    names.set(foldKeywordText(format.format(new Date(Date.UTC(2026, 0, 4 + weekday)))), weekday as IsoWeekday);
+  }
+  return names;
+}
+
+/**
+ * Weekdays in folded text. Portuguese also says "na sexta" for "sexta-feira", but "segunda" alone
+ * is as often "second" ("a segunda parcela"): the short form counts only after a word for "on".
+ */
+const WEEKDAY_PATTERNS: Readonly<Record<Locale, { pattern: RegExp; names: Map<string, IsoWeekday> }>> =
+  Object.fromEntries(
+    SUPPORTED_LOCALES.map((locale) => {
+      const names = weekdayNames(locale);
+      const short = [...names].filter(([name]) => name.endsWith(' feira')).map(([name]) => name.slice(0, -6));
+      for (const name of short) names.set(name, names.get(`${name} feira`)!);
+      const longForms = alternation([...names.keys()].filter((name) => !short.includes(name)));
+      const shortForms =
+        short.length > 0 ? `|(?<=(?:^| )(?:na|nesta|nessa|esta|essa|proxima|ate|ate a) )(?:${alternation(short)})` : '';
+      const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${longForms}${shortForms})(?![\\p{L}\\p{N}])`, 'gu');
+      return [locale, { pattern, names }];
+    }),
+  ) as Record<Locale, { pattern: RegExp; names: Map<string, IsoWeekday> }>;
+
+/**
+ * The days a weekday can mean from `today`: the next one; named on that very weekday, today or a
+ * week from today (two readings: the buyer is asked which).
+ */
+export function resolveWeekday(weekday: IsoWeekday, today: LocalDate): LocalDate[] {
+  const ahead = (weekday - weekdayOf(today) + 7) % 7;
+  return ahead === 0 ? [today, addDays(today, 7)] : [addDays(today, ahead)];
+}
+
+/**
+ * Every day the buyer's message names, resolved against today, without repeats, in the order a
+ * single reading prefers (written dates, days of the month, weekdays). `awaitingDate`: our last
+ * message asked for a day, so a bare number is one; otherwise only when it cannot be a menu
+ * number (5–31). More than one day means the message is ambiguous.
+ */
+export function statedDates(message: string, today: LocalDate, locale: Locale, awaitingDate: boolean): LocalDate[] {
+  const found: (LocalDate | null)[] = writtenDates(message, locale).map((written) =>
+    resolveWrittenDate(written, today),
+  );
+  const folded = foldKeywordText(message);
+  // "el 20 de marzo de 2027" holds "el 20": a day of the month counts only when no date is written.
+  if (found.length === 0) {
+    for (const match of folded.matchAll(DAY_OF_MONTH))
+      found.push(resolveDayOfMonth(Number(match[1] ?? match[2]), today));
+  }
+  const weekdays = WEEKDAY_PATTERNS[locale];
+  for (const match of folded.matchAll(weekdays.pattern))
+    found.push(...resolveWeekday(weekdays.names.get(match[0])!, today));
+  if (/^\d{1,2}$/.test(folded) && (awaitingDate || Number(folded) > 4))
+    found.push(resolveDayOfMonth(Number(folded), today));
+  return [...new Set(found.filter((date): date is LocalDate => date !== null))];
 }

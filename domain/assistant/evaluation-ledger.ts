@@ -3,20 +3,23 @@
  * two open installments and a policy window, the same for every case and language (amounts in the
  * locale's usual currency). Today is 2026-03-10; installment 2 of 3 was due 2026-03-05, 3 of 3 is
  * due 2026-04-05; a due date may move up to 20 days past the original one (to 2026-03-25); a
- * partial payment must be at least 20.00.
+ * partial payment must be at least 20.00; a promise to pay follows the default promise rules
+ * (checkPromise: up to 14 days ahead, to 2026-03-24; the whole amount; one day of grace).
  *
  * Each case gets a fresh ledger: nothing one case does leaks into the next.
  * Pure: no Node built-ins, no clock.
  */
 import type { AssistantContext } from '../conversation';
-import { addDays, isLocalDate, type LocalDate } from '../local-time';
+import { addDays, instantToZoned, isLocalDate, type LocalDate, zonedToInstant } from '../local-time';
 import type { Locale } from '../locales';
 import { formatAmount, formatDate } from '../messages';
+import { DEFAULT_PROMISE_RULES, NO_PROMISES, checkPromise, minimumPromiseMinor, promiseDeadline } from '../promises';
 import type {
   ConversationTools,
   DueDateResult,
   OpenInstallment,
   PartialPaymentResult,
+  PromiseResult,
   ToolAmount,
   ToolDate,
 } from './tools';
@@ -115,6 +118,39 @@ export function evaluationTools(locale: Locale): ConversationTools & { ledger: L
         installmentId: i.installmentId,
         amount: amount(minor),
         url: `https://pay.example.com/p/${i.installmentId}/${minor}`,
+      };
+    },
+    promiseToPay: async ({ installmentId, date: promised, amount: major }): Promise<PromiseResult> => {
+      const i = find(installmentId);
+      if (!i) return { outcome: 'unknown_installment' };
+      const rules = DEFAULT_PROMISE_RULES;
+      const subject = {
+        closed: false,
+        timeZone: 'UTC',
+        outstandingMinor: i.amountDueMinor,
+        rules,
+        ledger: NO_PROMISES,
+      };
+      const amountMinor = major === null ? i.amountDueMinor : Math.round(major * 100);
+      const now = zonedToInstant(EVALUATION_TODAY, '12:00', 'UTC');
+      const reason = checkPromise(subject, { date: promised, amountMinor }, now);
+      if (reason !== null) {
+        return {
+          outcome: 'refused',
+          installmentId: i.installmentId,
+          reason,
+          window: { min: date(EVALUATION_TODAY), max: date(addDays(EVALUATION_TODAY, rules.maxDaysAhead)) },
+          amounts: { minimum: amount(minimumPromiseMinor(rules, i.amountDueMinor)), maximum: amount(i.amountDueMinor) },
+          open: null,
+        };
+      }
+      const resumesOn = instantToZoned(promiseDeadline(promised, rules.graceDays, 'UTC'), 'UTC').date;
+      return {
+        outcome: 'promised',
+        installmentId: i.installmentId,
+        date: date(promised),
+        amount: amount(amountMinor),
+        resumesOn: date(resumesOn),
       };
     },
     handoffToHuman: async () => ({ outcome: 'opened', taskId: `task-${++tasks}` }),

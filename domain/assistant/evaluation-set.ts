@@ -2,10 +2,12 @@
  * The assistant's evaluation set: buyer messages in English, Spanish, French and Portuguese, each
  * with what it is about and what the assistant should do. Scored by activities/assistant/evaluation.ts
  * against the ledger in evaluation-ledger.ts (today 2026-03-10, due dates may move up to 2026-03-25,
- * partial payments from 20.00).
+ * partial payments from 20.00, promises to pay up to 2026-03-24 for the whole amount).
  *
  * Expected outcomes:
- *  - a tool name: the turn called it (with `dueDate` / `amount` when given);
+ *  - a tool name: the turn called it (with `dueDate` / `promiseDate` / `amount` when given; a
+ *    promise's amount is null when the case names none);
+ *  - 'no_promise': no promise recorded (the buyer named no day: the assistant asks for one);
  *  - 'opt_out': the message is a STOP (classifyInbound), the conversation never asks the assistant;
  *  - 'no_opt_out': a stop word inside an ordinary sentence: not a STOP, the assistant answers;
  *  - 'no_action': no due-date change, partial payment or handoff (off-topic talk);
@@ -21,6 +23,8 @@ export const EVALUATION_INTENTS = [
   'new_date_inside',
   'new_date_outside',
   'partial',
+  'promise',
+  'promise_no_date',
   'angry',
   'human',
   'stop_in_sentence',
@@ -29,7 +33,7 @@ export const EVALUATION_INTENTS = [
 ] as const;
 export type EvaluationIntent = (typeof EVALUATION_INTENTS)[number];
 
-export type ExpectedOutcome = ToolName | 'opt_out' | 'no_opt_out' | 'no_action' | 'no_payment_change';
+export type ExpectedOutcome = ToolName | 'opt_out' | 'no_opt_out' | 'no_action' | 'no_payment_change' | 'no_promise';
 
 export interface EvaluationCase {
   id: string;
@@ -39,11 +43,13 @@ export interface EvaluationCase {
   expect: ExpectedOutcome;
   /** request_new_due_date: the date the buyer means. */
   dueDate?: LocalDate;
-  /** partial_payment: the amount the buyer offers, in major units. */
+  /** promise_to_pay: the day the buyer promises to pay by. */
+  promiseDate?: LocalDate;
+  /** partial_payment, promise_to_pay: the amount the buyer offers, in major units. */
   amount?: number;
 }
 
-type Row = [Locale, string, ExpectedOutcome, { dueDate?: LocalDate; amount?: number }?];
+type Row = [Locale, string, ExpectedOutcome, { dueDate?: LocalDate; promiseDate?: LocalDate; amount?: number }?];
 
 const ROWS: Readonly<Record<EvaluationIntent, Row[]>> = {
   amount: [
@@ -99,6 +105,26 @@ const ROWS: Readonly<Record<EvaluationIntent, Row[]>> = {
     ['fr', 'Puis-je payer seulement 60 ?', 'partial_payment', { amount: 60 }],
     ['pt-BR', 'Posso pagar R$ 60,00 agora?', 'partial_payment', { amount: 60 }],
     ['pt-BR', 'Consigo pagar só 45 hoje', 'partial_payment', { amount: 45 }],
+  ],
+  // Today, 2026-03-10, is a Tuesday: "Friday" is 2026-03-13.
+  promise: [
+    ['en', "I'll pay on Friday", 'promise_to_pay', { promiseDate: '2026-03-13' }],
+    ['en', 'Can I pay 100 on the 15th?', 'promise_to_pay', { promiseDate: '2026-03-15', amount: 100 }],
+    ['en', 'I will pay the full amount on March 20', 'promise_to_pay', { promiseDate: '2026-03-20' }],
+    ['es', 'Te pago el viernes', 'promise_to_pay', { promiseDate: '2026-03-13' }],
+    ['es', 'Voy a pagar 150 el 20 de marzo', 'promise_to_pay', { promiseDate: '2026-03-20', amount: 150 }],
+    ['fr', 'Je vais payer vendredi', 'promise_to_pay', { promiseDate: '2026-03-13' }],
+    ['fr', 'Je paierai le 18 mars, promis', 'promise_to_pay', { promiseDate: '2026-03-18' }],
+    ['pt-BR', 'Vou pagar na sexta', 'promise_to_pay', { promiseDate: '2026-03-13' }],
+    ['pt-BR', 'Pago R$ 150,00 dia 20', 'promise_to_pay', { promiseDate: '2026-03-20', amount: 150 }],
+    ['pt-BR', 'Prometo pagar dia 18', 'promise_to_pay', { promiseDate: '2026-03-18' }],
+  ],
+  promise_no_date: [
+    ['en', "I'll pay soon, I promise", 'no_promise'],
+    ['en', 'I will pay when I get my salary', 'no_promise'],
+    ['es', 'Voy a pagar pronto', 'no_promise'],
+    ['fr', 'Je vais payer bientôt', 'no_promise'],
+    ['pt-BR', 'Vou pagar assim que puder', 'no_promise'],
   ],
   angry: [
     ['en', 'This is ridiculous, I already paid last week!', 'handoff_to_human'],

@@ -6,8 +6,13 @@
  *  - every amount must be one a tool answered in this turn (a ToolAmount anywhere in the results),
  *    in the currency it was answered in when the text names one ("€150" is not R$ 150);
  *  - every calendar date must be one a tool answered (a ToolDate) or one the turn asked a tool for
- *    (request_new_due_date's dueDate, even when refused: "the 20th is beyond the limit");
+ *    (request_new_due_date's dueDate or promise_to_pay's date, even when refused: "the 20th is
+ *    beyond the limit");
  *  - nothing to say is not a reply.
+ *
+ * And one before a tool acts: the assistant never promises to pay on the buyer's behalf. A
+ * promise_to_pay call goes through only with a day the buyer wrote (and an amount they wrote, when
+ * it names one); otherwise nothing is recorded and the buyer is asked (promiseGuard).
  *
  * Text the tools gave verbatim (payment URLs, product names, IDs) and the names in the context are
  * taken out first: "Curso 2026/1" is a product, not a date. Amounts and dates are never taken out
@@ -15,11 +20,12 @@
  *
  * Pure: no Node built-ins, no clock.
  */
-import type { GuardrailRefusal } from '../conversation';
+import type { AssistantContext, GuardrailRefusal, TurnMessage } from '../conversation';
 import type { Locale } from '../locales';
-import { minorToDecimal, writtenAmounts } from './amounts';
-import { isWrittenAs, numericDates, writtenDates } from './dates';
-import type { ToolAmount, ToolCallRecord, ToolDate } from './tools';
+import { minorToDecimal, offeredAmount, writtenAmounts } from './amounts';
+import { isWrittenAs, numericDates, statedDates, writtenDates } from './dates';
+import { askedForDay } from './replies';
+import type { ConversationTools, ToolAmount, ToolArguments, ToolCallRecord, ToolDate } from './tools';
 
 /** Names the reply may quote that the tool results do not hold (the context's). */
 export interface QuotableNames {
@@ -63,6 +69,8 @@ export function toolFacts(toolCalls: readonly ToolCallRecord[]): ToolFacts {
   for (const call of toolCalls) {
     visit(call.result, '');
     if (call.tool === 'request_new_due_date') facts.dates.add(call.arguments.dueDate);
+    // A promise's day, even refused ("the 30th is too far ahead"); not one the guard stopped.
+    if (call.tool === 'promise_to_pay' && call.result.outcome !== 'not_stated') facts.dates.add(call.arguments.date);
   }
   return facts;
 }
@@ -168,4 +176,51 @@ export function checkReply(
     return 'amount_not_from_tools';
   }
   return null;
+}
+
+// ——— promises ———
+
+/** What a turn knows of the buyer's own words. */
+export interface BuyerWords {
+  message: string;
+  history: readonly TurnMessage[];
+  context: Pick<AssistantContext, 'locale' | 'today' | 'firstName' | 'sellerName'>;
+}
+
+/**
+ * What the buyer has not said of a promise the assistant would record: the day must be one they
+ * wrote, in this message or their one before (a model may confirm before it records: "yes" names
+ * no day), and so must the amount when the call names one. Null when they said it all.
+ */
+export function promiseNotStated(
+  args: ToolArguments['promise_to_pay'],
+  { message, history, context }: BuyerWords,
+): 'date' | 'amount' | null {
+  const earlier = history.findLast((m) => m.author === 'buyer')?.text;
+  const said = earlier === undefined ? [message] : [message, earlier];
+  const awaiting = askedForDay(history, context) !== null;
+  const days = said.flatMap((text) => statedDates(text, context.today, context.locale, awaiting));
+  if (!days.includes(args.date)) return 'date';
+  if (args.amount === null) return null;
+  const amounts = said.flatMap((text) => [
+    offeredAmount(text, context.locale),
+    ...writtenAmounts(text, context.locale).map((a) => Number(a.value)),
+  ]);
+  return amounts.includes(args.amount) ? null : 'amount';
+}
+
+/** The tools with promise_to_pay behind {@link promiseNotStated}: nothing is recorded the buyer did not say. */
+export function promiseGuard(tools: ConversationTools, words: BuyerWords): ConversationTools {
+  // Each method delegated by name: the tools may be a class, whose methods a spread would drop.
+  return {
+    openInstallments: () => tools.openInstallments(),
+    paymentLink: (args) => tools.paymentLink(args),
+    requestNewDueDate: (args) => tools.requestNewDueDate(args),
+    partialPayment: (args) => tools.partialPayment(args),
+    handoffToHuman: (args) => tools.handoffToHuman(args),
+    promiseToPay: async (args) => {
+      const missing = promiseNotStated(args, words);
+      return missing === null ? tools.promiseToPay(args) : { outcome: 'not_stated', missing };
+    },
+  };
 }

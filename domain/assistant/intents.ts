@@ -1,6 +1,6 @@
 /**
  * What a buyer's words ask for, before any engine reads them: a person (the turn hands off
- * without asking the model), or a dispute (the menu hands off too). Matched on
+ * without asking the model), a dispute (the menu hands off too), or a promise to pay by a day. Matched on
  * {@link foldKeywordText} output, so case, accents and punctuation do not matter ("¿Un humano?"
  * reads "un humano", "quelqu'un" reads "quelqu un"); a phrase counts anywhere in the message, as
  * whole words only.
@@ -112,6 +112,43 @@ const UPSET_WORDS = [
   'me deixem em paz',
 ];
 
+/**
+ * A buyer committing to pay (folded), not asking how: "I'll pay", "voy a pagar", "je paierai",
+ * "vou pagar". "Can I pay on the 20th?" is a question about the due date, and stays one.
+ */
+const PROMISE_WORDS = [
+  // en
+  'i ll pay',
+  'ill pay',
+  'i will pay',
+  'i m going to pay',
+  'i am going to pay',
+  'i promise',
+  'i can pay you',
+  'promise to pay',
+  // es
+  'voy a pagar',
+  'pagare',
+  'te pago',
+  'le pago',
+  'les pago',
+  'prometo pagar',
+  'me comprometo a pagar',
+  // fr
+  'je vais payer',
+  'je paierai',
+  'je vous paierai',
+  'je payerai',
+  'je promets de payer',
+  'je m engage a payer',
+  // pt-BR
+  'vou pagar',
+  'pagarei',
+  'eu pago',
+  'prometo pagar',
+  'me comprometo a pagar',
+];
+
 function phrasePattern(phrases: readonly string[]): RegExp {
   const alternatives = [...new Set(phrases)].sort((a, b) => b.length - a.length).join('|');
   return new RegExp(`(?:^| )(?:${alternatives})(?: |$)`, 'u');
@@ -123,6 +160,7 @@ const TALK_TO_SOMEONE = new RegExp(
   'u',
 );
 const UPSET = phrasePattern(UPSET_WORDS);
+const PROMISE = phrasePattern(PROMISE_WORDS);
 
 /** True when the buyer asks for a person, in English, Spanish, French or Portuguese. */
 export function asksForHuman(text: string): boolean {
@@ -133,4 +171,9 @@ export function asksForHuman(text: string): boolean {
 /** True when the buyer disputes the debt or is upset: a person should answer. */
 export function soundsUpset(text: string): boolean {
   return UPSET.test(foldKeywordText(text));
+}
+
+/** True when the buyer commits to paying (by a day they name, or will be asked for). */
+export function promisesToPay(text: string): boolean {
+  return PROMISE.test(foldKeywordText(text));
 }

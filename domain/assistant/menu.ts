@@ -1,15 +1,19 @@
 /**
  * The assistant without a model: a deterministic menu. It understands the menu's numbers (1 amount
  * due, 2 payment link, 3 new due date, 4 a person), words for each option in English, Spanish,
- * French and Portuguese, a date ("the 20th", "el 20", "20/03", "20 de março"…) read against
- * today, an amount to pay now ("pay 50", "pagar 50,00") and a request for a person. It calls the
- * tools those need and answers with replies.ts; anything else gets the menu.
+ * French and Portuguese, a date ("the 20th", "el 20", "20/03", "20 de março", "Friday"…) read
+ * against today, an amount to pay now ("pay 50", "pagar 50,00"), a promise to pay ("I'll pay on
+ * Friday", "can I pay 200 on the 15th?") and a request for a person. It calls the tools those
+ * need and answers with replies.ts; anything else gets the menu.
  *
  * What it understands, in order (the first that applies wins):
  *  1. a person ("4", "human", "asesor"…) or a dispute ("I already paid") → handoff;
- *  2. a date → a new due date for the first open installment;
- *  3. an amount with a word for paying or with a currency → a partial payment;
- *  4. a menu number, or words for an option.
+ *  2. a promise: words that commit to paying, a day with an amount, or a day in answer to our
+ *     question for one → a promise to pay for the first open installment, on the one day the
+ *     buyer named (none, or several: we ask which day);
+ *  3. a date → a new due date for the first open installment;
+ *  4. an amount with a word for paying or with a currency → a partial payment;
+ *  5. a menu number, or words for an option.
  * A bare day number ("20") is a date only when the last thing we asked for was a date, or when it
  * cannot be a menu number (5–31).
  *
@@ -19,11 +23,20 @@ import type { AssistantContext, AssistantTurnResult, TurnMessage } from '../conv
 import { foldKeywordText } from '../keywords';
 import type { LocalDate } from '../local-time';
 import type { Locale } from '../locales';
-import { writtenAmounts } from './amounts';
-import { resolveDayOfMonth, resolveWrittenDate, writtenDates } from './dates';
+import { offeredAmount } from './amounts';
+import { statedDates } from './dates';
 import type { AssistantEngine, AssistantTurnInput } from './engine';
-import { asksForHuman, soundsUpset } from './intents';
-import { askDateReply, handoffReply, menuReply, nothingOpenReply, templatedReply } from './replies';
+import { asksForHuman, promisesToPay, soundsUpset } from './intents';
+import {
+  askDateReply,
+  askPromiseDateReply,
+  askedForDay,
+  handoffReply,
+  menuReply,
+  nothingOpenReply,
+  promiseDateUnclearReply,
+  templatedReply,
+} from './replies';
 import { callTool, handoffOf } from './toolbox';
 import type { HandoffReason, ToolCallRecord } from './tools';
 
@@ -32,6 +45,9 @@ export type MenuIntent =
   | { kind: 'new_date'; dueDate: LocalDate }
   | { kind: 'ask_date' }
   | { kind: 'partial'; amount: number }
+  | { kind: 'promise'; date: LocalDate; amount: number | null }
+  | { kind: 'ask_promise_date' }
+  | { kind: 'promise_date_unclear' }
   | { kind: 'amount' }
   | { kind: 'pay' }
   | { kind: 'menu' };
@@ -59,13 +75,6 @@ function hasWord(folded: string, phrases: readonly string[]): boolean {
   return phrases.some((phrase) => ` ${folded} `.includes(` ${phrase} `));
 }
 
-/** "the 20th", "on the 20th", "el 20", "el día 20", "dia 20", "le 20", "20th". */
-const DAY_OF_MONTH =
-  /(?:^| )(?:(?:on )?the|el(?: dia)?|dia|o dia|le|day)(?: )(\d{1,2})(?:st|nd|rd|th|er|o)?(?: |$)|(?:^| )(\d{1,2})(?:st|nd|rd|th)(?: |$)/u;
-/** An amount after a word for paying: "pay 50", "pagar 50,00", "payer 50", "pay only 20.50". */
-const PAY_AMOUNT =
-  /(?:^|[^\p{L}])(?:pay|paying|pagar|pago|abonar|payer|payerai|pagaria|parcial|partial|partiel)(?:[^\p{L}\d]+(?:only|just|solo|sólo|apenas|só|seulement|now|ahora|agora|maintenant|de|du))*[^\p{L}\d]*(\d+(?:[.,]\d{1,2})?)(?![\d/])/iu;
-
 /** The due date a message asks for, if any. `awaitingDate`: our last message asked for one. */
 export function requestedDate(
   message: string,
@@ -73,29 +82,13 @@ export function requestedDate(
   locale: Locale,
   awaitingDate: boolean,
 ): LocalDate | null {
-  const written = writtenDates(message, locale)[0];
-  if (written) return resolveWrittenDate(written, today);
-  const folded = foldKeywordText(message);
-  const day = DAY_OF_MONTH.exec(folded);
-  if (day) return resolveDayOfMonth(Number(day[1] ?? day[2]), today);
-  if (/^\d{1,2}$/.test(folded) && (awaitingDate || Number(folded) > 4)) return resolveDayOfMonth(Number(folded), today);
-  return null;
+  return statedDates(message, today, locale, awaitingDate)[0] ?? null;
 }
 
-/** The amount (major units) a message offers to pay now, if any. */
-export function offeredAmount(message: string, locale: Locale): number | null {
-  const withCurrency = writtenAmounts(message, locale)[0];
-  if (withCurrency) return Number(withCurrency.value);
-  const afterPay = PAY_AMOUNT.exec(message);
-  if (!afterPay) return null;
-  const amount = Number(afterPay[1]!.replace(',', '.'));
-  return amount > 0 ? amount : null;
-}
-
-/** Whether the last assistant message asked for a date. */
-function awaitingDate(history: readonly TurnMessage[], context: AssistantContext): boolean {
-  const last = [...history].reverse().find((m) => m.author === 'assistant');
-  return last?.text === askDateReply(context);
+/** The buyer's message before our question for a day: it may have said how much. */
+function amountBeforeQuestion(history: readonly TurnMessage[], locale: Locale): number | null {
+  const said = history.findLast((m) => m.author === 'buyer')?.text;
+  return said === undefined ? null : offeredAmount(said, locale);
 }
 
 /** What the buyer's message asks the menu for. */
@@ -105,12 +98,18 @@ export function readMenuMessage(
   history: readonly TurnMessage[],
 ): MenuIntent {
   const folded = foldKeywordText(message);
-  const awaiting = awaitingDate(history, context);
-  if (asksForHuman(message) || (folded === '4' && !awaiting)) return { kind: 'handoff', reason: 'buyer_asked' };
+  const asked = askedForDay(history, context);
+  if (asksForHuman(message) || (folded === '4' && asked === null)) return { kind: 'handoff', reason: 'buyer_asked' };
   if (soundsUpset(message)) return { kind: 'handoff', reason: 'dispute' };
-  const dueDate = requestedDate(message, context.today, context.locale, awaiting);
-  if (dueDate) return { kind: 'new_date', dueDate };
+  const days = statedDates(message, context.today, context.locale, asked !== null);
   const amount = offeredAmount(message, context.locale);
+  if (promisesToPay(message) || (days.length > 0 && (amount !== null || asked === 'promise'))) {
+    if (days.length === 0) return { kind: 'ask_promise_date' };
+    if (days.length > 1) return { kind: 'promise_date_unclear' };
+    const promised = amount ?? (asked === 'promise' ? amountBeforeQuestion(history, context.locale) : null);
+    return { kind: 'promise', date: days[0]!, amount: promised };
+  }
+  if (days[0]) return { kind: 'new_date', dueDate: days[0] };
   if (amount !== null) return { kind: 'partial', amount };
   const option = /^(?:option |opcion |opcao |)([1-3])$/.exec(folded)?.[1];
   if (option) return { kind: OPTION_NUMBERS[option]! } as MenuIntent;
@@ -129,6 +128,10 @@ async function act(intent: MenuIntent, input: AssistantTurnInput, calls: ToolCal
       return menuReply(context);
     case 'ask_date':
       return askDateReply(context);
+    case 'ask_promise_date':
+      return askPromiseDateReply(context);
+    case 'promise_date_unclear':
+      return promiseDateUnclearReply(context);
     case 'handoff':
       record(await callTool(tools, 'handoff_to_human', { reason: intent.reason }));
       return handoffReply(context);
@@ -142,6 +145,9 @@ async function act(intent: MenuIntent, input: AssistantTurnInput, calls: ToolCal
       if (intent.kind === 'pay') record(await callTool(tools, 'payment_link', { installmentId }));
       if (intent.kind === 'new_date') {
         record(await callTool(tools, 'request_new_due_date', { installmentId, dueDate: intent.dueDate }));
+      }
+      if (intent.kind === 'promise') {
+        record(await callTool(tools, 'promise_to_pay', { installmentId, date: intent.date, amount: intent.amount }));
       }
       if (intent.kind === 'partial') {
         record(await callTool(tools, 'partial_payment', { installmentId, amount: intent.amount }));

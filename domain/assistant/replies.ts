@@ -5,9 +5,9 @@
  *
  * Pure: no Node built-ins, no clock.
  */
-import type { AssistantContext } from '../conversation';
+import type { AssistantContext, TurnMessage } from '../conversation';
 import { ASSISTANT_COPY, type AssistantCopy } from './copy';
-import type { ToolCallRecord } from './tools';
+import type { PromiseResult, ToolCallRecord } from './tools';
 
 type ReplyContext = Pick<AssistantContext, 'locale' | 'firstName' | 'sellerName'>;
 
@@ -28,6 +28,50 @@ export function nothingOpenReply(context: ReplyContext): string {
 /** What the menu asks when the buyer wants a new due date but gave no day. */
 export function askDateReply(context: ReplyContext): string {
   return ASSISTANT_COPY[context.locale].askDate;
+}
+
+/** What the menu asks when the buyer promises to pay but named no day. */
+export function askPromiseDateReply(context: ReplyContext): string {
+  return ASSISTANT_COPY[context.locale].askPromiseDate;
+}
+
+/** What the menu asks when the buyer's promise names more than one day. */
+export function promiseDateUnclearReply(context: ReplyContext): string {
+  return ASSISTANT_COPY[context.locale].promiseDateUnclear;
+}
+
+/**
+ * Which day the assistant's last message asked the buyer for, if it asked: a new due date, or the
+ * day of a promise (so "20" in answer is that day, and a day in answer to a promise is a promise).
+ */
+export function askedForDay(history: readonly TurnMessage[], context: ReplyContext): 'due_date' | 'promise' | null {
+  const last = history.findLast((m) => m.author === 'assistant')?.text;
+  if (last === askDateReply(context)) return 'due_date';
+  if (last === askPromiseDateReply(context) || last === promiseDateUnclearReply(context)) return 'promise';
+  return null;
+}
+
+/** A promise's outcome: recorded, or why not with what the policy would take instead. */
+function describePromise(result: PromiseResult, copy: AssistantCopy): string[] {
+  switch (result.outcome) {
+    case 'promised':
+      return [copy.promised(result.amount.formatted, result.date.formatted, result.resumesOn.formatted)];
+    case 'not_stated':
+      return [copy.askPromiseDate];
+    case 'refused': {
+      const { reason, window, amounts, open } = result;
+      const aboutDate = reason === 'invalid_date' || reason === 'in_the_past' || reason === 'too_far_ahead';
+      const aboutAmount = reason === 'invalid_amount' || reason === 'above_outstanding' || reason === 'below_minimum';
+      return [
+        copy.promiseRefused[reason],
+        ...(reason === 'promise_open' && open ? [copy.promiseOpen(open.amount.formatted, open.date.formatted)] : []),
+        ...(aboutDate && window ? [copy.promiseWindow(window.min.formatted, window.max.formatted)] : []),
+        ...(aboutAmount ? [copy.promiseAmounts(amounts.minimum.formatted, amounts.maximum.formatted)] : []),
+      ];
+    }
+    default:
+      return [copy.cannotDoHere];
+  }
 }
 
 /** The lines one tool call contributes; null when another call of the turn says more. */
@@ -70,6 +114,8 @@ function describe(call: ToolCallRecord, copy: AssistantCopy, onlyLookup: boolean
           : [copy.partialRange(result.minimum.formatted, result.maximum.formatted)];
       return [copy.partialRefused[result.reason], ...range];
     }
+    case 'promise_to_pay':
+      return describePromise(call.result, copy);
     case 'handoff_to_human':
       return [copy.handoff];
   }

@@ -19,6 +19,7 @@ const METHODS: { [T in ToolName]: (tools: ConversationTools, args: ToolArguments
   payment_link: (tools, args) => tools.paymentLink(args),
   request_new_due_date: (tools, args) => tools.requestNewDueDate(args),
   partial_payment: (tools, args) => tools.partialPayment(args),
+  promise_to_pay: (tools, args) => tools.promiseToPay(args),
   handoff_to_human: (tools, args) => tools.handoffToHuman(args),
 };
 

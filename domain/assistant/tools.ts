@@ -7,18 +7,23 @@ import { z } from 'zod';
 import type { DueDateRefusal } from '../journey';
 import type { LocalDate } from '../local-time';
 import type { PartialPaymentRefusal } from '../partial-payments';
+import type { PromiseRefusal } from '../promises';
 
 export const TOOL_NAMES = [
   'open_installments',
   'payment_link',
   'request_new_due_date',
   'partial_payment',
+  'promise_to_pay',
   'handoff_to_human',
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export const HANDOFF_REASONS = ['buyer_asked', 'dispute', 'hardship', 'cannot_help', 'other'] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+const openInstallment = z.string().max(128).describe('An installment from open_installments');
+const calendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /**
  * Arguments of each tool. Strict function calling needs every property required: "optional"
@@ -34,15 +39,21 @@ export const TOOL_ARGUMENTS = {
       .describe('An installment from open_installments; null for the first open one'),
   }),
   request_new_due_date: z.object({
-    installmentId: z.string().max(128).describe('An installment from open_installments'),
-    dueDate: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .describe('The new due date the buyer asked for, YYYY-MM-DD'),
+    installmentId: openInstallment,
+    dueDate: calendarDay.describe('The new due date the buyer asked for, YYYY-MM-DD'),
   }),
   partial_payment: z.object({
-    installmentId: z.string().max(128).describe('An installment from open_installments'),
+    installmentId: openInstallment,
     amount: z.number().positive().describe('The amount the buyer wants to pay now, in major units (e.g. 50.25)'),
+  }),
+  promise_to_pay: z.object({
+    installmentId: openInstallment,
+    date: calendarDay.describe('The day the buyer said they will pay by, YYYY-MM-DD; only a day the buyer wrote'),
+    amount: z
+      .number()
+      .positive()
+      .nullable()
+      .describe('The amount the buyer said they will pay, in major units; null when they named none (all that is due)'),
   }),
   handoff_to_human: z.object({
     reason: z.enum(HANDOFF_REASONS).describe('Why the buyer needs a person'),
@@ -101,6 +112,34 @@ export type PartialPaymentResult =
   | { outcome: 'unknown_installment' }
   | { outcome: 'unavailable' };
 
+export type PromiseResult =
+  | {
+      outcome: 'promised';
+      installmentId: string;
+      date: ToolDate;
+      amount: ToolAmount;
+      /** The day reminders start again if the payment has not arrived (the promised date plus grace). */
+      resumesOn: ToolDate;
+    }
+  | {
+      outcome: 'refused';
+      installmentId: string;
+      reason: PromiseRefusal;
+      /** The dates a promise may name, when the policy takes promises. */
+      window: { min: ToolDate; max: ToolDate } | null;
+      /** The amounts a promise may name. */
+      amounts: { minimum: ToolAmount; maximum: ToolAmount };
+      /** The promise already open on the installment, when there is one. */
+      open: { date: ToolDate; amount: ToolAmount } | null;
+    }
+  /**
+   * The guardrail (guardrails.ts, promiseGuard): the buyer has not written this day (or this
+   * amount) themselves; nothing was recorded, ask them.
+   */
+  | { outcome: 'not_stated'; missing: 'date' | 'amount' }
+  | { outcome: 'unknown_installment' }
+  | { outcome: 'unavailable' };
+
 export type HandoffResult = { outcome: 'opened'; taskId: string };
 
 export interface ToolResults {
@@ -108,6 +147,7 @@ export interface ToolResults {
   payment_link: PaymentLinkResult;
   request_new_due_date: DueDateResult;
   partial_payment: PartialPaymentResult;
+  promise_to_pay: PromiseResult;
   handoff_to_human: HandoffResult;
 }
 
@@ -120,6 +160,8 @@ export interface ConversationTools {
   paymentLink(args: ToolArguments['payment_link']): Promise<PaymentLinkResult>;
   requestNewDueDate(args: ToolArguments['request_new_due_date']): Promise<DueDateResult>;
   partialPayment(args: ToolArguments['partial_payment']): Promise<PartialPaymentResult>;
+  /** Records the buyer's promise to pay through the journey's own rules (its update's validator). */
+  promiseToPay(args: ToolArguments['promise_to_pay']): Promise<PromiseResult>;
   handoffToHuman(args: ToolArguments['handoff_to_human']): Promise<HandoffResult>;
 }
 

@@ -35,6 +35,10 @@ function scriptFor(c: EvaluationCase): ModelStep[] {
         { calls: [{ name: 'partial_payment', arguments: { installmentId: 'inst-2', amount: c.amount } }] },
         answer,
       ];
+    case 'promise_to_pay': {
+      const promise = { installmentId: 'inst-2', date: c.promiseDate, amount: c.amount ?? null };
+      return [lookup, { calls: [{ name: 'promise_to_pay', arguments: promise }] }, answer];
+    }
     case 'handoff_to_human':
       return [
         {
@@ -73,6 +77,7 @@ describe('the evaluation set', () => {
     for (const c of EVALUATION_CASES) {
       if (c.expect === 'request_new_due_date') expect(c.dueDate, c.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       if (c.expect === 'partial_payment') expect(c.amount, c.id).toBeGreaterThan(0);
+      if (c.expect === 'promise_to_pay') expect(c.promiseDate, c.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
   });
 
@@ -135,7 +140,11 @@ describe('through the menu engine', () => {
   it('gets the deterministic intents right in every language', async () => {
     const report = await runEvaluation(menuEngine);
     console.log(formatEvaluationReport(report));
-    for (const intent of ['amount', 'pay', 'human', 'new_date_inside', 'new_date_outside', 'partial'] as const) {
+    const deterministic = [
+      ...['amount', 'pay', 'human', 'new_date_inside', 'new_date_outside', 'partial'],
+      ...['promise', 'promise_no_date'],
+    ] as const;
+    for (const intent of deterministic) {
       const failed = report.results.filter((r) => r.case.intent === intent && !r.passed).map((r) => r.case.id);
       expect(failed, intent).toEqual([]);
     }

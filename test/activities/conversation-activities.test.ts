@@ -60,6 +60,7 @@ function recordingTools() {
       paymentLink: async (args) => (record('payment_link'), ledger.paymentLink(args)),
       requestNewDueDate: async (args) => (record('request_new_due_date'), ledger.requestNewDueDate(args)),
       partialPayment: async (args) => (record('partial_payment'), ledger.partialPayment(args)),
+      promiseToPay: async (args) => (record('promise_to_pay'), ledger.promiseToPay(args)),
       handoffToHuman: async () => (record('handoff_to_human'), { outcome: 'opened', taskId: binding.handoffTaskId }),
     };
   };

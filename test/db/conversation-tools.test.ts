@@ -1,7 +1,8 @@
 /**
  * The assistant's tools and the agent tasks against a real database and the in-memory journey
  * gateway: the buyer's open installments from the ledger, links, a due date the policy decides,
- * the area's partial-payment rule, a handoff that holds the journeys and notifies the seller
+ * the area's partial-payment rule, a promise to pay the journey's own rules judge (the assistant
+ * recorded as its actor), a handoff that holds the journeys and notifies the seller
  * (identifiers only), and a close that resumes them and tells the conversation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -195,6 +196,62 @@ describeEachDatabase('conversation tools and agent tasks', (getDb) => {
     expect(await tools.partialPayment({ installmentId: someoneElse.installmentId, amount: 1 })).toEqual({
       outcome: 'unknown_installment',
     });
+  });
+
+  it('promise_to_pay goes through the journey’s update as the assistant’s: recorded with what happens if missed', async () => {
+    const { tools, overdue } = await buyerWithInstallments();
+    const ref = { tenantId, installmentId: overdue.installmentId };
+    expect(
+      await tools.promiseToPay({ installmentId: overdue.installmentId, date: '2026-12-10', amount: null }),
+    ).toEqual({
+      outcome: 'promised',
+      installmentId: overdue.installmentId,
+      date: { date: '2026-12-10', formatted: '10 de dezembro de 2026' },
+      amount: { minor: 10_000, currency: 'BRL', formatted: expect.stringMatching(/^R\$\s100,00$/) },
+      // The default rules' one day of grace: reminders may start again the day after it.
+      resumesOn: { date: '2026-12-12', formatted: '12 de dezembro de 2026' },
+    });
+    const call = journeys.calls.filter((c) => c.method === 'promiseToPay').at(-1);
+    expect(call?.argument).toEqual({ date: '2026-12-10', actor: { kind: 'system', id: 'assistant' } });
+    expect((await journeys.status(ref))?.promise).toMatchObject({ date: '2026-12-10', amountMinor: 10_000 });
+  });
+
+  it('promise_to_pay refused says why, with the days and amounts the policy takes and the promise already open', async () => {
+    const { tools, overdue, upcoming, someoneElse } = await buyerWithInstallments();
+    const window = {
+      min: { date: '2026-12-02', formatted: '2 de dezembro de 2026' },
+      max: { date: '2026-12-16', formatted: '16 de dezembro de 2026' },
+    };
+    const whole = { minor: 10_000, currency: 'BRL', formatted: expect.stringMatching(/100,00/) };
+    expect(
+      await tools.promiseToPay({ installmentId: upcoming.installmentId, date: '2027-01-30', amount: null }),
+    ).toEqual({
+      outcome: 'refused',
+      installmentId: upcoming.installmentId,
+      reason: 'too_far_ahead',
+      window,
+      amounts: { minimum: whole, maximum: whole },
+      open: null,
+    });
+    expect(
+      await tools.promiseToPay({ installmentId: upcoming.installmentId, date: '2026-12-10', amount: 50 }),
+    ).toMatchObject({ outcome: 'refused', reason: 'below_minimum' });
+    await tools.promiseToPay({ installmentId: overdue.installmentId, date: '2026-12-09', amount: 100 });
+    expect(
+      await tools.promiseToPay({ installmentId: overdue.installmentId, date: '2026-12-11', amount: null }),
+    ).toMatchObject({
+      outcome: 'refused',
+      reason: 'promise_open',
+      open: { date: { date: '2026-12-09' }, amount: { minor: 10_000 } },
+    });
+    const before = journeys.calls.length;
+    expect(
+      await tools.promiseToPay({ installmentId: upcoming.installmentId, date: '2026-12-10', amount: 50.255 }),
+    ).toMatchObject({ outcome: 'refused', reason: 'invalid_amount' });
+    expect(journeys.calls.slice(before).some((c) => c.method === 'promiseToPay')).toBe(false);
+    expect(
+      await tools.promiseToPay({ installmentId: someoneElse.installmentId, date: '2026-12-10', amount: null }),
+    ).toEqual({ outcome: 'unknown_installment' });
   });
 
   it('handoff_to_human opens one task: the conversation is a person’s, the journeys hold, the seller is emailed ids only', async () => {

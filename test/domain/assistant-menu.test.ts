@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluationContext, evaluationTools } from '../../domain/assistant/evaluation-ledger';
 import { checkReply } from '../../domain/assistant/guardrails';
-import { menuTurn, offeredAmount, readMenuMessage, requestedDate } from '../../domain/assistant/menu';
+import { offeredAmount } from '../../domain/assistant/amounts';
+import { menuTurn, readMenuMessage, requestedDate } from '../../domain/assistant/menu';
 import { askDateReply, menuReply } from '../../domain/assistant/replies';
 import type { TurnMessage } from '../../domain/conversation';
 import type { Locale } from '../../domain/locales';
