@@ -4,6 +4,8 @@
  * engine: no model key) and the real conversation workflow. The buyer asks what they owe and is
  * answered in the outbox; asks for a person, and the journey holds its reminders; an agent
  * answers through the API and closes the task; a day without messages closes the conversation.
+ * Another buyer promises to pay by WhatsApp: the journey holds every reminder until the promised
+ * day plus the policy's grace.
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,8 @@ import { listAttempts } from '../../../db/attempt-repository';
 import { findConversationWithMessages, upsertConversation } from '../../../db/conversation-repository';
 import { findJourney } from '../../../db/journey-repository';
 import { CONVERSATION_REPLY_TEMPLATE, SEEN_MESSAGES_KEPT, conversationWorkflowId } from '../../../domain/conversation';
-import { formatAmount } from '../../../domain/messages';
+import { addDays } from '../../../domain/local-time';
+import { formatAmount, formatDate } from '../../../domain/messages';
 import type { buyerConversation } from '../../../workflows/conversation';
 import { conversationStateQuery } from '../../../workflows/conversation-messages';
 import { exportHistory } from '../../support/history-export';
@@ -152,6 +155,49 @@ describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping se
       expect(reopened!.conversation.status).toBe('open');
       expect(reopened!.messages.filter((m) => m.author === 'assistant').length).toBeGreaterThanOrEqual(3);
       await exportHistory('time-skipping/conversation-handoff-closed', conversation);
+    });
+
+    it('a buyer promises to pay by WhatsApp: recorded as the assistant’s, and no reminder until the day plus grace', async () => {
+      const whatsapp = `+141555502${10 + Math.floor(Math.random() * 90)}`;
+      const { installment, journeyId, handle: journey } = await h.startJourney({ buyer: { whatsapp, locale: 'es' } });
+      const conversationId = conversationWorkflowId(installment.tenantId, installment.buyer.id, 'whatsapp');
+      await eventually('the journey on record', () =>
+        findJourney(h.db, installment.tenantId, installment.installmentId),
+      );
+      // Two days before the due date: without the promise, the -3 reminder would fall before it.
+      const promised = addDays(installment.dueDate, -2);
+      const [year, month, day] = promised.split('-');
+      await buyerWrites(whatsapp, `Te pago el ${day}/${month}/${year}`);
+
+      const [reply] = await eventually('the promise acknowledged', async () => {
+        const sent = (await listAttempts(h.db, conversationId)).filter(
+          (a) => a.template === CONVERSATION_REPLY_TEMPLATE && a.status === 'sent',
+        );
+        return sent.length === 1 ? sent : undefined;
+      });
+      expect(reply!.body).toContain(formatDate(promised, 'es'));
+      expect(reply!.body).toContain(formatAmount(installment.amount.amountMinor, installment.amount.currency, 'es'));
+      const status = await eventually('the journey holding', async () => {
+        const s = await h.status(journey);
+        return s.promise ? s : undefined;
+      });
+      expect(status).toMatchObject({ stage: 'paused', promise: { date: promised } });
+      const holdsUntil = Date.parse(status.promise!.holdsUntil);
+      const history = await findConversationWithMessages(h.db, installment.tenantId, conversationId);
+      expect(history!.messages.find((m) => m.author === 'assistant')!.toolCalls).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ tool: 'promise_to_pay', result: expect.objectContaining({ outcome: 'promised' }) }),
+        ]),
+      );
+
+      // Server time past the promise and its grace, to the first reminder after it: none before.
+      await h.untilSent(journey, 1);
+      const attempts = await eventually('a reminder on record', async () => {
+        const rows = await h.attempts(journeyId);
+        return rows.length >= 1 ? rows : undefined;
+      });
+      for (const a of attempts) expect(a.sentAt!.getTime()).toBeGreaterThanOrEqual(holdsUntil);
+      expect(await h.eventTypes(journeyId)).toEqual(expect.arrayContaining(['promise_made', 'promise_broken']));
     });
 
     it('a long conversation continues as new with its state: every message taken once, the turns counted on', async () => {
