@@ -15,7 +15,7 @@ import { databasePolicies } from '../../../application/policy-catalog';
 import { TemporalConversationGateway } from '../../../application/temporal-conversation-gateway';
 import { listAttempts } from '../../../db/attempt-repository';
 import { findConversationWithMessages, upsertConversation } from '../../../db/conversation-repository';
-import { findJourney } from '../../../db/journey-repository';
+import { findJourney, listEvents } from '../../../db/journey-repository';
 import { CONVERSATION_REPLY_TEMPLATE, SEEN_MESSAGES_KEPT, conversationWorkflowId } from '../../../domain/conversation';
 import { addDays } from '../../../domain/local-time';
 import { formatAmount, formatDate } from '../../../domain/messages';
@@ -198,6 +198,9 @@ describe.skipIf(skipWithout(timeSkipping, 'conversations on the time-skipping se
       });
       for (const a of attempts) expect(a.sentAt!.getTime()).toBeGreaterThanOrEqual(holdsUntil);
       expect(await h.eventTypes(journeyId)).toEqual(expect.arrayContaining(['promise_made', 'promise_broken']));
+      // The journey's record says who took the buyer's word: the assistant.
+      const made = (await listEvents(h.db, journeyId)).find((e) => e.type === 'promise_made');
+      expect(made?.payload).toMatchObject({ actor: { kind: 'system', id: 'assistant' } });
     });
 
     it('a long conversation continues as new with its state: every message taken once, the turns counted on', async () => {
