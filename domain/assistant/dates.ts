@@ -7,8 +7,9 @@
  * Numeric dates follow the locale: month first in English, day first elsewhere; when that reading
  * is not a date ("20/03" in English) the other one is taken.
  *
- * What the buyer means (statedDates) also reads a day of the month ("the 20th", "el 20") and a
- * weekday ("Friday", "el viernes", "vendredi", "na sexta"), resolved against today.
+ * What the buyer means (statedDates) also reads a day of the month ("the 20th", "el 20"), a
+ * weekday ("Friday", "el viernes", "vendredi", "na sexta"), resolved against today; a promise also
+ * "tomorrow" (statedTomorrow).
  *
  * Pure: month names come from Intl (the same data formatDate writes with), no clock.
  */
@@ -204,6 +205,12 @@ export function resolveWeekday(weekday: IsoWeekday, today: LocalDate): LocalDate
 }
 
 /**
+ * "Tomorrow" in each language (folded), not where the word means something else: "la mañana" is
+ * the morning, "après-demain" and "depois de amanhã" the day after.
+ */
+const TOMORROW = /(?<!(?:^| )(?:la|apres|de))(?:^| )(?:tomorrow|manana|demain|amanha)(?= |$)/u;
+
+/**
  * Every day the buyer's message names, resolved against today, without repeats, in the order a
  * single reading prefers (written dates, days of the month, weekdays). `awaitingDate`: our last
  * message asked for a day, so a bare number is one; otherwise only when it cannot be a menu
@@ -225,4 +232,12 @@ export function statedDates(message: string, today: LocalDate, locale: Locale, a
   if (/^\d{1,2}$/.test(folded) && (awaitingDate || Number(folded) > 4))
     found.push(resolveDayOfMonth(Number(folded), today));
   return [...new Set(found.filter((date): date is LocalDate => date !== null))];
+}
+
+/**
+ * Tomorrow, when the message says it. Only a promise reads it: "what's the weather tomorrow?"
+ * asks for no new due date.
+ */
+export function statedTomorrow(message: string, today: LocalDate): LocalDate[] {
+  return TOMORROW.test(foldKeywordText(message)) ? [addDays(today, 1)] : [];
 }

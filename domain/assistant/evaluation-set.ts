@@ -109,9 +109,11 @@ const ROWS: Readonly<Record<EvaluationIntent, Row[]>> = {
   // Today, 2026-03-10, is a Tuesday: "Friday" is 2026-03-13.
   promise: [
     ['en', "I'll pay on Friday", 'promise_to_pay', { promiseDate: '2026-03-13' }],
+    ['en', "I'll pay you tomorrow", 'promise_to_pay', { promiseDate: '2026-03-11' }],
     ['en', 'Can I pay 100 on the 15th?', 'promise_to_pay', { promiseDate: '2026-03-15', amount: 100 }],
     ['en', 'I will pay the full amount on March 20', 'promise_to_pay', { promiseDate: '2026-03-20' }],
     ['es', 'Te pago el viernes', 'promise_to_pay', { promiseDate: '2026-03-13' }],
+    ['es', 'Mañana te pago sin falta', 'promise_to_pay', { promiseDate: '2026-03-11' }],
     ['es', 'Voy a pagar 150 el 20 de marzo', 'promise_to_pay', { promiseDate: '2026-03-20', amount: 150 }],
     ['fr', 'Je vais payer vendredi', 'promise_to_pay', { promiseDate: '2026-03-13' }],
     ['fr', 'Je paierai le 18 mars, promis', 'promise_to_pay', { promiseDate: '2026-03-18' }],

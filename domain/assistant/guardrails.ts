@@ -23,7 +23,7 @@
 import type { AssistantContext, GuardrailRefusal, TurnMessage } from '../conversation';
 import type { Locale } from '../locales';
 import { minorToDecimal, offeredAmount, writtenAmounts } from './amounts';
-import { isWrittenAs, numericDates, statedDates, writtenDates } from './dates';
+import { isWrittenAs, numericDates, statedDates, statedTomorrow, writtenDates } from './dates';
 import { askedForDay } from './replies';
 import type { ConversationTools, ToolAmount, ToolArguments, ToolCallRecord, ToolDate } from './tools';
 
@@ -199,7 +199,10 @@ export function promiseNotStated(
   const earlier = history.findLast((m) => m.author === 'buyer')?.text;
   const said = earlier === undefined ? [message] : [message, earlier];
   const awaiting = askedForDay(history, context) !== null;
-  const days = said.flatMap((text) => statedDates(text, context.today, context.locale, awaiting));
+  const days = said.flatMap((text) => [
+    ...statedDates(text, context.today, context.locale, awaiting),
+    ...statedTomorrow(text, context.today),
+  ]);
   if (!days.includes(args.date)) return 'date';
   if (args.amount === null) return null;
   const amounts = said.flatMap((text) => [

@@ -24,7 +24,7 @@ import { foldKeywordText } from '../keywords';
 import type { LocalDate } from '../local-time';
 import type { Locale } from '../locales';
 import { offeredAmount } from './amounts';
-import { statedDates } from './dates';
+import { statedDates, statedTomorrow } from './dates';
 import type { AssistantEngine, AssistantTurnInput } from './engine';
 import { asksForHuman, promisesToPay, soundsUpset } from './intents';
 import {
@@ -103,11 +103,13 @@ export function readMenuMessage(
   if (soundsUpset(message)) return { kind: 'handoff', reason: 'dispute' };
   const days = statedDates(message, context.today, context.locale, asked !== null);
   const amount = offeredAmount(message, context.locale);
-  if (promisesToPay(message) || (days.length > 0 && (amount !== null || asked === 'promise'))) {
-    if (days.length === 0) return { kind: 'ask_promise_date' };
-    if (days.length > 1) return { kind: 'promise_date_unclear' };
+  const promising = promisesToPay(message) || asked === 'promise';
+  const promiseDays = [...new Set([...days, ...(promising ? statedTomorrow(message, context.today) : [])])];
+  if (promisesToPay(message) || (promiseDays.length > 0 && (amount !== null || promising))) {
+    if (promiseDays.length === 0) return { kind: 'ask_promise_date' };
+    if (promiseDays.length > 1) return { kind: 'promise_date_unclear' };
     const promised = amount ?? (asked === 'promise' ? amountBeforeQuestion(history, context.locale) : null);
-    return { kind: 'promise', date: days[0]!, amount: promised };
+    return { kind: 'promise', date: promiseDays[0]!, amount: promised };
   }
   if (days[0]) return { kind: 'new_date', dueDate: days[0] };
   if (amount !== null) return { kind: 'partial', amount };

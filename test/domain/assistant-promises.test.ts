@@ -4,7 +4,7 @@
  * and the replies (recorded, every refusal, the questions back) in every language.
  */
 import { describe, expect, it } from 'vitest';
-import { statedDates } from '../../domain/assistant/dates';
+import { statedDates, statedTomorrow } from '../../domain/assistant/dates';
 import { evaluationContext, evaluationTools } from '../../domain/assistant/evaluation-ledger';
 import { checkReply, promiseGuard, promiseNotStated } from '../../domain/assistant/guardrails';
 import { promisesToPay } from '../../domain/assistant/intents';
@@ -38,6 +38,18 @@ describe('statedDates', () => {
     ['el 20 de marzo de 2027', 'es', ['2027-03-20']],
   ])('%s (%s) → %s', (text, locale, expected) => {
     expect(statedDates(text, TODAY, locale, false)).toEqual(expected);
+  });
+
+  it.each<[string, string[]]>([
+    ['I will pay tomorrow', ['2026-03-11']],
+    ['te pago mañana', ['2026-03-11']],
+    ['el viernes por la mañana', []],
+    ['je paierai après-demain', []],
+    ['pago amanhã', ['2026-03-11']],
+    ['depois de amanhã', []],
+  ])('%s → tomorrow %s (a promise reads it; a due-date question does not)', (text, expected) => {
+    expect(statedTomorrow(text, TODAY)).toEqual(expected);
+    expect(statedDates(text, TODAY, 'es', false)).not.toContain('2026-03-11');
   });
 
   it('a weekday named on that weekday is today or a week from today: two days, the buyer is asked', () => {
@@ -80,6 +92,12 @@ describe('readMenuMessage', () => {
       amount: 200,
     });
     expect(readMenuMessage("I'll pay next week", context, [])).toEqual({ kind: 'ask_promise_date' });
+    expect(readMenuMessage("I'll pay tomorrow", context, [])).toEqual({
+      kind: 'promise',
+      date: '2026-03-11',
+      amount: null,
+    });
+    expect(readMenuMessage('What is the weather tomorrow?', context, []).kind).toBe('menu');
     expect(readMenuMessage("I'll pay on Tuesday", context, [])).toEqual({ kind: 'promise_date_unclear' });
     // A question about a day without a commitment stays a new due date.
     expect(readMenuMessage('Can I pay on the 20th?', context, [])).toEqual({ kind: 'new_date', dueDate: '2026-03-20' });
