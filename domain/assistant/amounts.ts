@@ -12,6 +12,7 @@
  * Pure: no Node built-ins, no clock.
  */
 import type { Locale } from '../locales';
+import { writtenDates } from './dates';
 
 /** Spaces Intl puts between digit groups and before symbols (plain, no-break, narrow no-break, thin). */
 const SPACE = '[ \\u00a0\\u202f\\u2009]';
@@ -142,6 +143,9 @@ export function offeredAmount(message: string, locale: Locale): number | null {
   if (withCurrency) return Number(withCurrency.value);
   const afterPay = PAY_AMOUNT.exec(message);
   if (!afterPay) return null;
+  // "pagar 10 de marzo": the number is the day of a date, not an amount.
+  const number = message.slice(afterPay.index + afterPay[0].length - afterPay[1]!.length);
+  if (writtenDates(number, locale).some((date) => date.start === 0)) return null;
   const amount = Number(afterPay[1]!.replace(',', '.'));
   return amount > 0 ? amount : null;
 }

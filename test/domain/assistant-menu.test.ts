@@ -50,6 +50,9 @@ describe('offeredAmount', () => {
     ['R$ 60,00', 'pt-BR', 60],
     ['I want to pay', 'en', null],
     ['installment 2', 'en', null],
+    ['voy a pagar 10 de marzo', 'es', null],
+    ['I will pay March 10', 'en', null],
+    ['pagar 50 el 10 de marzo', 'es', 50],
   ])('%s → %s', (text, locale, expected) => {
     expect(offeredAmount(text, locale)).toBe(expected);
   });
