@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { EXPERIMENT_STATES, experimentDraftSchema, experimentIdSchema } from '../../domain/experiments';
 import { routingDraftSchema, segmentRuleSchema } from '../../domain/segments';
+import { VERSION_MAX } from './policies';
 
 const exampleRouting = {
   rules: [
@@ -29,7 +30,7 @@ export const routingDocument = z
   })
   .meta({ id: 'SegmentRouting', example: { version: 3, ...exampleRouting } });
 
-export const routingQuery = z.object({ version: z.coerce.number().int().positive().max(2_147_483_647).optional() });
+export const routingQuery = z.object({ version: z.coerce.number().int().positive().max(VERSION_MAX).optional() });
 
 const exampleExperiment = {
   id: 'firmer-ladder-q1',
