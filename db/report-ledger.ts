@@ -10,6 +10,9 @@
  *  - `due`: installments whose schedule due date is in `from`..`to`;
  *  - `open_journeys`: installments whose journey is still open, whatever their due date;
  *  - `purchases`: the installments of these purchases (a purchase of one is keyed by its installment's id).
+ *
+ * Migration 0013's `report_ledger_refresh` restates this SQL for the report ledger projection (a
+ * change here needs a migration redefining it); test/db/report-projection.test.ts holds the two equal.
  */
 import { CONTACT_STATUSES } from './contact-repository';
 import { FIRST_LADDER_STEP_INDEX } from '../domain/delivery';
