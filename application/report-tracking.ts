@@ -17,11 +17,11 @@ export async function trackingPage(db: Database, query: TrackingQuery, now: numb
   const keys = await projectedKeys(db, query, { limit: limit + 1, after }, now);
   const rows = await trackingSql(db, { ...query, limit: limit + 1, after, keys }, now);
   const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    rows: page.map(trackingRow),
-    nextCursor: rows.length > limit && last ? encodeTrackingCursor(last) : null,
-  };
+  // Found in the projection, the page goes on from its keys: a row whose standing changed since
+  // (a payment between the catch-up and the read) drops out of this page, not the rest of the list.
+  const found = keys ?? rows;
+  const last = found.length > limit ? found[limit - 1] : undefined;
+  return { rows: page.map(trackingRow), nextCursor: last ? encodeTrackingCursor(last) : null };
 }
 
 /**

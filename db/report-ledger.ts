@@ -10,9 +10,12 @@
  *  - `due`: installments whose schedule due date is in `from`..`to`;
  *  - `open_journeys`: installments whose journey is still open, whatever their due date;
  *  - `purchases`: the installments of these purchases (a purchase of one is keyed by its installment's id).
+ *
+ * Migration 0013's `report_ledger_refresh` restates this SQL for the report ledger projection (a
+ * change here needs a migration redefining it); test/db/report-projection.test.ts holds the two equal.
  */
 import { CONTACT_STATUSES } from './contact-repository';
-import { CONFIRMATION_STEP_INDEX } from '../domain/delivery';
+import { FIRST_LADDER_STEP_INDEX } from '../domain/delivery';
 import { statesOf } from './journey-state';
 import type { Statement } from './statement';
 
@@ -78,9 +81,9 @@ export function sentAttempt(s: Statement, alias: string): string {
   return `${alias}.sent_at is not null and ${alias}.status = any(${s.value([...CONTACT_STATUSES], 'text[]')})`;
 }
 
-/** A sent step of the ladder (a reminder), not a payment's confirmation: what attribution and the funnel count. */
+/** A sent step of the ladder (a reminder; domain/delivery.ts `isLadderStep`): what attribution and the funnel count. */
 export function sentReminder(s: Statement, alias: string): string {
-  return `${sentAttempt(s, alias)} and ${alias}.step_index <> ${s.value(CONFIRMATION_STEP_INDEX, 'int')}`;
+  return `${sentAttempt(s, alias)} and ${alias}.step_index >= ${s.value(FIRST_LADDER_STEP_INDEX, 'int')}`;
 }
 
 /** The columns of a ledger installment, from the aliases pi (schedule), p (purchase), i (installment), j (journey). */

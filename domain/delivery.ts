@@ -223,9 +223,12 @@ export function reminderDelivery(
 /** The step index of a confirmation's attempt: not a step of the ladder (reports count steps from 0). */
 export const CONFIRMATION_STEP_INDEX = -1;
 
-/** Whether an attempt was a step of the ladder (a reminder), not a confirmation. */
+/** The ladder's steps are numbered from here; below are a confirmation's and a broken promise's. */
+export const FIRST_LADDER_STEP_INDEX = 0;
+
+/** Whether an attempt was a step of the ladder (a reminder), not a confirmation nor a broken promise's message. */
 export function isLadderStep(stepIndex: number): boolean {
-  return stepIndex >= 0;
+  return stepIndex >= FIRST_LADDER_STEP_INDEX;
 }
 
 /**

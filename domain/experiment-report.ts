@@ -7,6 +7,10 @@ export interface ArmCounts {
   journeys: number;
   /** Paid in full: before the due date or after it. */
   recovered: number;
+  /** The arm's buyers: the unit an experiment assigns (all of a buyer's installments share an arm). */
+  buyers: number;
+  /** Buyers every one of whose journeys in the experiment was paid in full. */
+  buyersRecovered: number;
   /** Median days from the journey's start to its full payment; null before the first. */
   medianDaysToPay: number | null;
   /** Reminders sent (attempts that went out) over all the arm's journeys. */
@@ -23,7 +27,13 @@ export interface ArmResult {
   holdout: boolean;
   journeys: number;
   recovered: number;
-  /** Journeys paid in full over all the arm's journeys (open ones count as not yet recovered). */
+  buyers: number;
+  buyersRecovered: number;
+  /**
+   * Buyers recovered over the arm's buyers (a buyer with an open journey is not yet recovered).
+   * Counted per buyer, the unit of assignment: a buyer's installments are paid or not together,
+   * so counting them as separate trials would make the intervals too narrow.
+   */
   recoveryRate: number | null;
   recoveryRateInterval: Interval | null;
   collected: { currency: string; amountMinor: number }[];
@@ -61,24 +71,28 @@ export function experimentReport(
       arm,
       journeys: 0,
       recovered: 0,
+      buyers: 0,
+      buyersRecovered: 0,
       medianDaysToPay: null,
       contacts: 0,
       optedOut: 0,
     };
   const base = countsOf(control);
-  const asProportion = (c: ArmCounts) => ({ successes: c.recovered, trials: c.journeys });
+  const asProportion = (c: ArmCounts) => ({ successes: c.buyersRecovered, trials: c.buyers });
   const arms = armsOf(experiment, rulePolicyId ?? '').map(({ arm, policyId, holdout }): ArmResult => {
     const c = countsOf(arm);
-    const recoveryRate = rate(c.recovered, c.journeys);
-    const baseRate = rate(base.recovered, base.journeys);
+    const recoveryRate = rate(c.buyersRecovered, c.buyers);
+    const baseRate = rate(base.buyersRecovered, base.buyers);
     return {
       arm,
       policyId: holdout ? rulePolicyId : policyId,
       holdout,
       journeys: c.journeys,
       recovered: c.recovered,
+      buyers: c.buyers,
+      buyersRecovered: c.buyersRecovered,
       recoveryRate,
-      recoveryRateInterval: wilsonInterval(c.recovered, c.journeys),
+      recoveryRateInterval: wilsonInterval(c.buyersRecovered, c.buyers),
       collected: collected.filter((m) => m.arm === arm).map(({ currency, amountMinor }) => ({ currency, amountMinor })),
       medianDaysToPay: c.medianDaysToPay,
       contactsPerJourney: rate(c.contacts, c.journeys),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type JourneyRouting, policyIdSchema, ruleIdSchema } from './segments';
 import { plainTextSchema } from './text';
+import { fnv1a32 } from './fnv';
 
 /**
  * Experiments: a segment rule's new journeys split between policies by weight, with an optional
@@ -82,19 +83,6 @@ export function armsOf(experiment: ExperimentDraft, rulePolicyId: string): (ArmC
 /** The arm results compare every other arm with: the holdout when there is one, else the first arm. */
 export function controlArm(experiment: ExperimentDraft): string {
   return experiment.holdout ? HOLDOUT_ARM : experiment.arms[0]!.id;
-}
-
-/**
- * 32-bit FNV-1a over the UTF-16 code units (Fowler–Noll–Vo; offset basis 2166136261, prime
- * 16777619). Pure and the same everywhere, which is all assignment needs: it is not a secret.
- */
-export function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /** The buyer's point in [0, 1) for this experiment: independent between experiments. */

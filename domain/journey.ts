@@ -304,7 +304,18 @@ export function planOf(state: JourneyState, now: number): Plan {
     fromStep: state.nextStepIndex,
     recentContacts: state.recentContacts,
   });
-  return state.routing?.holdout ? { ...plan, steps: [] } : plan;
+  return sendsReminders(state) ? plan : { ...plan, steps: [] };
+}
+
+/** A holdout journey of an experiment sends no reminder: no ladder step, no broken-promise step. */
+function sendsReminders(state: JourneyState): boolean {
+  return !state.routing?.holdout;
+}
+
+/** The policy's promise rules as this journey applies them. */
+function promiseRulesOf(state: JourneyState) {
+  const rules = promiseRules(state.policy);
+  return sendsReminders(state) ? rules : { ...rules, brokenPromiseStep: undefined };
 }
 
 /** Which channels can reach the buyer for the current step: the journey's view, for resolveChannel. */
@@ -648,7 +659,7 @@ function reduce(state: JourneyState, event: JourneyEvent): JourneyState {
       if (closed || !state.promises?.open) return state;
       return {
         ...state,
-        promises: breakPromise(state.promises, event.at, state.planRevision, promiseRules(state.policy)),
+        promises: breakPromise(state.promises, event.at, state.planRevision, promiseRulesOf(state)),
       };
     case 'confirmation_sent':
     case 'confirmation_deferred':

@@ -156,7 +156,8 @@ export function openPromise(
     madeAt: made.at,
     until: made.until,
   };
-  return { ...ledger, open, made: ledger.made + 1 };
+  // A broken-promise step still owed is not sent: the new promise answers for it.
+  return { ...ledger, open, made: ledger.made + 1, brokenStepOwed: false };
 }
 
 /** Kept: the hold is lifted and the ladder goes on where it was (if anything is still owed). */

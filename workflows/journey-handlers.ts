@@ -163,7 +163,8 @@ export function registerJourneyHandlers(journey: HandledJourney): void {
   setHandler(
     promiseToPayUpdate,
     ({ date, amountMinor, actor }) => {
-      // Marks the run: its history now holds a promise, which a worker without promises cannot replay.
+      // A marker only (nothing branches on it): the history shows which runs took a promise, and old
+      // histories — which hold none — replay the same either way.
       patched(PROMISES_TO_PAY);
       const now = Date.now();
       const event = promiseMadeEvent(journey.state(), { date, amountMinor }, now, actor);

@@ -55,7 +55,9 @@ export const policyList = z
   })
   .meta({ id: 'PolicyList' });
 export const policyParams = z.object({ policyId: policyIdSchema });
-export const versionQuery = z.object({ version: z.coerce.number().int().positive().max(2_147_483_647).optional() });
+/** The largest version a document may have (a PostgreSQL integer). */
+export const VERSION_MAX = 2_147_483_647;
+export const versionQuery = z.object({ version: z.coerce.number().int().positive().max(VERSION_MAX).optional() });
 export const defaultPolicyBody = z
   .object({ policyId: policyIdSchema })
   .meta({ id: 'DefaultPolicy', example: { policyId: 'gentle' } });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { EXPERIMENT_STATES, experimentDraftSchema, experimentIdSchema } from '../../domain/experiments';
 import { routingDraftSchema, segmentRuleSchema } from '../../domain/segments';
+import { VERSION_MAX } from './policies';
 
 const exampleRouting = {
   rules: [
@@ -29,7 +30,7 @@ export const routingDocument = z
   })
   .meta({ id: 'SegmentRouting', example: { version: 3, ...exampleRouting } });
 
-export const routingQuery = z.object({ version: z.coerce.number().int().positive().max(2_147_483_647).optional() });
+export const routingQuery = z.object({ version: z.coerce.number().int().positive().max(VERSION_MAX).optional() });
 
 const exampleExperiment = {
   id: 'firmer-ladder-q1',
@@ -78,8 +79,15 @@ export const experimentReportSchema = z
         holdout: z.boolean().describe('held out without reminders'),
         journeys: z.number().int(),
         recovered: z.number().int().describe('journeys paid in full'),
-        recoveryRate: z.number().nullable(),
-        recoveryRateInterval: intervalSchema.nullable().describe('Wilson score interval, 95 %'),
+        buyers: z.number().int().describe('the arm’s buyers: the unit an experiment assigns'),
+        buyersRecovered: z.number().int().describe('buyers every one of whose journeys was paid in full'),
+        recoveryRate: z
+          .number()
+          .nullable()
+          .describe(
+            'buyersRecovered / buyers: per buyer, as assigned (a buyer’s installments are paid or not together)',
+          ),
+        recoveryRateInterval: intervalSchema.nullable().describe('Wilson score interval, 95 %, over the buyers'),
         collected: z.array(z.object({ currency: z.string(), amountMinor: z.number() })),
         medianDaysToPay: z.number().nullable().describe('from the journey’s start to its full payment'),
         contactsPerJourney: z.number().nullable(),

@@ -4,7 +4,7 @@ import { policySchema } from '../../domain/policy';
 import { simulationAssumptionsSchema } from '../../domain/simulation/assumptions';
 import { simulationReportSchema } from '../../domain/simulation/report-schema';
 import { startJourneyBody, startJourneyExample } from './journeys';
-import { policyIdSchema } from './policies';
+import { VERSION_MAX, policyIdSchema } from './policies';
 
 /** The most installments one request may carry (a simulation of 10,000 takes a few seconds). */
 export const SIMULATION_INSTALLMENTS_MAX = 10_000;
@@ -14,7 +14,13 @@ export const simulationBody = z
   .strictObject({
     policy: policySchema.optional().describe('the policy to try, as a whole document (give this or policyId)'),
     policyId: policyIdSchema.optional().describe('one of the tenant’s policies (give this or policy)'),
-    policyVersion: z.number().int().positive().optional().describe('that policy’s version; default its latest'),
+    policyVersion: z
+      .number()
+      .int()
+      .positive()
+      .max(VERSION_MAX)
+      .optional()
+      .describe('that policy’s version; default its latest'),
     installments: z
       .array(startJourneyBody)
       .min(1)

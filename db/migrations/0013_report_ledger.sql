@@ -203,6 +203,12 @@ CREATE TRIGGER report_ledger_attempts_updated AFTER UPDATE ON attempts FOR EACH 
     IS DISTINCT FROM (NEW.journey_id, NEW.tenant_id, NEW.channel, NEW.status, NEW.sent_at))
   EXECUTE FUNCTION report_ledger_mark_journey_row();
 --> statement-breakpoint
+-- One rebuild of a tenant's rows at a time, until the transaction ends: two could both rebuild a
+-- purchase, and the second must see (and delete) the rows the first wrote.
+CREATE FUNCTION report_ledger_lock(p_tenant text) RETURNS void LANGUAGE sql AS $$
+  SELECT pg_advisory_xact_lock(hashtextextended('report_ledger ' || p_tenant, 0));
+$$;
+--> statement-breakpoint
 -- Before a report reads a tenant's ledger: takes the tenant's marks and refreshes the purchases they
 -- name, all in one statement. A writer that commits after the marks were taken left its own mark, which the next
 -- catch-up takes. Returns how many purchases it refreshed.
@@ -210,10 +216,8 @@ CREATE FUNCTION report_ledger_catch_up(p_tenant text) RETURNS integer LANGUAGE p
 DECLARE
   keys text[];
 BEGIN
-  -- One catch-up of a tenant at a time, until its transaction ends: two could hold marks of one
-  -- purchase, and the second must see (and delete) the rows the first wrote. The marks are taken
-  -- after the lock, so a catch-up that waited sees what the one before it committed.
-  PERFORM pg_advisory_xact_lock(hashtextextended('report_ledger ' || p_tenant, 0));
+  -- The marks are taken after the lock, so a catch-up that waited sees what the one before it committed.
+  PERFORM report_ledger_lock(p_tenant);
   WITH taken AS (
     DELETE FROM report_ledger_stale WHERE tenant_id = p_tenant
     RETURNING purchase_key, installment_id, journey_id
@@ -234,14 +238,18 @@ BEGIN
 END $$;
 --> statement-breakpoint
 -- Every purchase's rows, and every installment's no purchase schedules: the backfill, and the
--- refresh after writes made with triggers off (the bench's generator).
+-- refresh after writes made with triggers off (the bench's generator). Each tenant under its lock.
 CREATE FUNCTION report_ledger_refresh_all() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  t text;
 BEGIN
-  PERFORM report_ledger_refresh(k.tenant_id, array_agg(k.purchase_key)) FROM (
-    SELECT tenant_id, purchase_id AS purchase_key FROM purchases
-    UNION
-    SELECT tenant_id, coalesce(purchase_id, installment_id) FROM installments
-  ) k GROUP BY k.tenant_id;
+  FOR t IN SELECT tenant_id FROM purchases UNION SELECT tenant_id FROM installments LOOP
+    PERFORM report_ledger_lock(t);
+    PERFORM report_ledger_refresh(t, array(
+      SELECT purchase_id FROM purchases WHERE tenant_id = t
+      UNION
+      SELECT coalesce(purchase_id, installment_id) FROM installments WHERE tenant_id = t));
+  END LOOP;
 END $$;
 --> statement-breakpoint
 SELECT report_ledger_refresh_all();

@@ -2,23 +2,15 @@
  * A seeded pseudo-random stream for the simulator: the same seed and key give the same draws on
  * every machine, so a what-if run can be repeated and compared. Not for anything secret.
  */
-
-/** FNV-1a over the UTF-16 code units of `text`, mixed with `seed`: a 32-bit key for a stream. */
-function hash32(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
+import { FNV_OFFSET_BASIS, fnv1a32 } from '../fnv';
 
 /**
  * Draws in [0, 1) from mulberry32, one stream per `key`: a journey's draws do not depend on which
  * other journeys are in the portfolio or in which order they run.
  */
 export function randomStream(seed: number, key: string): () => number {
-  let state = hash32(key, seed);
+  // The key's FNV-1a with the seed mixed into its basis: a 32-bit state per stream.
+  let state = fnv1a32(key, (FNV_OFFSET_BASIS ^ seed) >>> 0);
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;

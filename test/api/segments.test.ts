@@ -261,6 +261,8 @@ describeEachDatabase('segments and experiments API', (getDb) => {
           arm: string;
           journeys: number;
           recovered: number;
+          buyers: number;
+          buyersRecovered: number;
           recoveryRate: number;
           collected: unknown[];
           versusControl: unknown;
@@ -273,6 +275,10 @@ describeEachDatabase('segments and experiments API', (getDb) => {
         const mine = counted.filter((r) => r.experimentArm === arm.arm);
         expect(arm.journeys).toBe(mine.length);
         expect(arm.recovered).toBe(arm.arm === 'b' ? mine.length : 0);
+        // Rates are per buyer, the unit of assignment.
+        const buyers = new Set(mine.map((r) => r.buyerId)).size;
+        expect(arm.buyers).toBe(buyers);
+        expect(arm.buyersRecovered).toBe(arm.arm === 'b' ? buyers : 0);
         expect(arm.collected).toEqual([{ currency: 'BRL', amountMinor: arm.arm === 'b' ? 19_990 * mine.length : 0 }]);
       }
       expect(report.arms.find((a) => a.arm === HOLDOUT_ARM)?.versusControl).toBeNull();

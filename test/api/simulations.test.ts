@@ -131,6 +131,10 @@ describeEachDatabase('simulations API', (getDb) => {
         }),
       ),
     ).toEqual(['end']);
+    // Past what the database stores: still the client's mistake, not a 500.
+    expect(errorsOf(await simulate({ policyId: 'default', policyVersion: 3_000_000_000, installments: one }))).toEqual([
+      'policyVersion',
+    ]);
   });
 
   it(`refuses more than ${SIMULATION_INSTALLMENTS_MAX} installments in one request (400 naming installments)`, async () => {

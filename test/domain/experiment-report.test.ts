@@ -8,12 +8,15 @@ const running = (draft: object): Experiment => ({
   startedAt: '2026-12-01T00:00:00.000Z',
   stoppedAt: null,
 });
-const counts = (arm: string, journeys: number, recovered: number) => ({
+/** An arm's counts where each buyer has two installments, paid or not together. */
+const counts = (arm: string, buyers: number, buyersRecovered: number) => ({
   arm,
-  journeys,
-  recovered,
-  medianDaysToPay: recovered > 0 ? 4 : null,
-  contacts: journeys * 3,
+  journeys: buyers * 2,
+  recovered: buyersRecovered * 2,
+  buyers,
+  buyersRecovered,
+  medianDaysToPay: buyersRecovered > 0 ? 4 : null,
+  contacts: buyers * 2 * 3,
   optedOut: 1,
 });
 
@@ -32,15 +35,17 @@ describe('an experiment’s report', () => {
       [{ arm: 'a', currency: 'BRL', amountMinor: 960_000 }],
     );
     expect(report.control).toBe('holdout');
-    expect(report.arms.map((a) => [a.arm, a.policyId, a.holdout, a.journeys])).toEqual([
-      ['a', 'gentle', false, 80],
-      ['b', 'firm', false, 0],
-      ['holdout', 'gentle', true, 70],
+    expect(report.arms.map((a) => [a.arm, a.policyId, a.holdout, a.buyers, a.journeys])).toEqual([
+      ['a', 'gentle', false, 80, 160],
+      ['b', 'firm', false, 0, 0],
+      ['holdout', 'gentle', true, 70, 140],
     ]);
     const a = report.arms[0]!;
+    // The buyer is the unit (their installments share an arm): 48 of 80 buyers, not 96 of 160 installments.
     expect(a.recoveryRate).toBe(0.6);
+    expect(a.recoveryRateInterval?.low).toBeCloseTo(0.4905, 4);
     expect(a.contactsPerJourney).toBe(3);
-    expect(a.optOutRate).toBe(1 / 80);
+    expect(a.optOutRate).toBe(1 / 160);
     expect(a.collected).toEqual([{ currency: 'BRL', amountMinor: 960_000 }]);
     // Newcombe 1998b's example 56/70 − 48/80, seen from the other side: −0.3339 to −0.0524.
     expect(a.versusControl?.difference).toBeCloseTo(-0.2, 12);

@@ -6,10 +6,10 @@ import {
   assignArm,
   bucketOf,
   experimentDraftSchema,
-  fnv1a32,
   routeWithExperiment,
   transitionRefusal,
 } from '../../domain/experiments';
+import { fnv1a32 } from '../../domain/fnv';
 
 const experiment = (over: Partial<ExperimentDraft> = {}): ExperimentDraft =>
   experimentDraftSchema.parse({

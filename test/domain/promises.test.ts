@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPromiseOn, dispatch, nextAction, promiseMadeEvent, stageAt } from '../../domain/journey';
+import { checkPromiseOn, dispatch, nextAction, promiseMadeEvent, stageAt, startJourney } from '../../domain/journey';
 import { type Policy, defaultPolicy, policySchema } from '../../domain/policy';
 import {
   BROKEN_PROMISE_STEP_INDEX,
@@ -10,6 +10,7 @@ import {
 } from '../../domain/promises';
 import { journeyStatus } from '../../domain/status';
 import { type TimedInput, drive, sends } from './driver';
+import { installmentFixture } from '../support/arbitraries';
 import { START, begin, sp } from './reference-journey';
 
 // The reference scenario (./reference-journey.ts): due Sunday 15 March 2026, 100.00 BRL, São Paulo.
@@ -59,6 +60,32 @@ describe('a promise to pay', () => {
     ]);
     const skipped = run.trace.filter((t) => t.kind === 'skip' && t.at >= sp(3, 27, 0));
     expect(skipped.map((t) => (t.kind === 'skip' ? t.stepIndex : null))).toEqual([3, 4]);
+  });
+
+  it('broken in a holdout journey: nothing goes out, the broken-promise step included', () => {
+    const holdout = startJourney(installmentFixture(), brokenStepPolicy, START, undefined, 0, {
+      ruleId: 'r',
+      routingVersion: 1,
+      experimentId: 'e',
+      arm: 'holdout',
+      holdout: true,
+    }).state;
+    const run = drive(holdout, START, { inputs: [promise('2026-03-25')], stopAt: sp(3, 31, 0) });
+    expect(run.trace.find((t) => t.kind === 'promise_broken')).toBeDefined();
+    expect(sends(run.trace)).toEqual([]);
+  });
+
+  it('a new promise made while the broken-promise step waits for quiet hours answers for it: the step never goes out', () => {
+    // Broken at midnight starting 27 March; its step would go out at 08:00. At 05:00 the buyer promises half for
+    // the 28th and pays it: the promise is kept and the ladder goes on for the rest — without the old step.
+    const partial = withPromises({ ...brokenStepPolicy.promises!, partial: { minimumPercent: 10 } });
+    const second: TimedInput = { at: sp(3, 27, 5), promise: { date: '2026-03-28', amountMinor: 5_000 } };
+    const run = drive(begin({}, partial), START, {
+      inputs: [promise('2026-03-25'), second, pay(sp(3, 28, 9), 5_000)],
+      stopAt: sp(4, 10, 0),
+    });
+    expect(run.trace.filter((t) => t.kind === 'promise_kept')).toHaveLength(1);
+    expect(sends(run.trace).filter((s) => s.stepIndex === BROKEN_PROMISE_STEP_INDEX)).toEqual([]);
   });
 
   it('kept: paid in full before the date, the journey is recovered with no reminder after the promise', () => {

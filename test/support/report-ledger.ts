@@ -110,8 +110,9 @@ const instantArb = (dueEnd: number) =>
 
 const attemptArb = (dueEnd: number) =>
   fc.record({
-    // -1: a payment's confirmation, which attribution and the funnel must not count as a step.
-    stepIndex: fc.integer({ min: -1, max: 3 }),
+    // -1: a payment's confirmation, -2: a broken promise's message, which attribution and the funnel
+    // must not count as steps.
+    stepIndex: fc.integer({ min: -2, max: 3 }),
     channel: fc.constantFrom(...CHANNELS),
     template: fc.constantFrom('reminder', 'final'),
     status: fc.constantFrom('sending', 'sent', 'delivered', 'bounced', 'rejected', 'retryable', 'complained'),

@@ -1994,8 +1994,13 @@ export interface components {
         journeys: number;
         /** @description journeys paid in full */
         recovered: number;
+        /** @description the arm’s buyers: the unit an experiment assigns */
+        buyers: number;
+        /** @description buyers every one of whose journeys was paid in full */
+        buyersRecovered: number;
+        /** @description buyersRecovered / buyers: per buyer, as assigned (a buyer’s installments are paid or not together) */
         recoveryRate: number | null;
-        /** @description Wilson score interval, 95 % */
+        /** @description Wilson score interval, 95 %, over the buyers */
         recoveryRateInterval: components['schemas']['Interval95'] | null;
         collected: {
           currency: string;
