@@ -15,10 +15,11 @@ export async function trackingPage(db: Database, query: TrackingQuery, now: numb
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const after = query.cursor === undefined ? undefined : decodeTrackingCursor(query.cursor);
   const keys = await projectedKeys(db, query, { limit: limit + 1, after }, now);
-  const rows = await trackingSql(db, { ...query, limit: limit + 1, after, keys }, now);
+  // Found in the projection, the page is its first `limit` keys and goes on from the last of them:
+  // a row whose standing changed since (a payment between the catch-up and the read) drops out of
+  // this page, not the rest of the list, and the key after the page is not read twice.
+  const rows = await trackingSql(db, { ...query, limit: limit + 1, after, keys: keys?.slice(0, limit) }, now);
   const page = rows.slice(0, limit);
-  // Found in the projection, the page goes on from its keys: a row whose standing changed since
-  // (a payment between the catch-up and the read) drops out of this page, not the rest of the list.
   const found = keys ?? rows;
   const last = found.length > limit ? found[limit - 1] : undefined;
   return { rows: page.map(trackingRow), nextCursor: last ? encodeTrackingCursor(last) : null };
