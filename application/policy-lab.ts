@@ -88,8 +88,16 @@ export async function createExperiment(
   return created && { kind: 'ok', value: created };
 }
 
+/** Why a start or stop was refused, for pages that say it in their own words. */
+export type MoveRefusal = 'wrong_state' | 'rule_gone' | 'rule_busy';
+
 export type MoveResult =
-  { kind: 'moved'; experiment: Experiment } | { kind: 'not_found' } | { kind: 'refused'; message: string };
+  | { kind: 'moved'; experiment: Experiment }
+  | { kind: 'not_found' }
+  | { kind: 'refused'; reason: MoveRefusal; message: string };
+
+/** The audit log's action for each move, the same from the API and from the seller app. */
+export const EXPERIMENT_MOVE_AUDIT = { running: 'experiment.started', stopped: 'experiment.stopped' } as const;
 
 /** Starts (draft → running) or stops (running → stopped) an experiment. */
 export async function changeExperimentState(
@@ -101,14 +109,19 @@ export async function changeExperimentState(
   const current = await findExperiment(db, tenantId, id);
   if (!current) return { kind: 'not_found' };
   const refusal = transitionRefusal(current.state, to);
-  if (refusal) return { kind: 'refused', message: refusal };
+  if (refusal) return { kind: 'refused', reason: 'wrong_state', message: refusal };
   if (to === 'running') {
     const routing = await findRouting(db, tenantId);
     if (!routing?.rules.some((r) => r.id === current.ruleId))
-      return { kind: 'refused', message: `rule "${current.ruleId}" is not in the current routing` };
+      return {
+        kind: 'refused',
+        reason: 'rule_gone',
+        message: `rule "${current.ruleId}" is not in the current routing`,
+      };
   }
   const moved = await moveExperiment(db, tenantId, id, current.state, to);
-  if (moved === 'rule_busy') return { kind: 'refused', message: `another experiment runs on rule "${current.ruleId}"` };
+  if (moved === 'rule_busy')
+    return { kind: 'refused', reason: 'rule_busy', message: `another experiment runs on rule "${current.ruleId}"` };
   if (moved === 'moved_meanwhile') return changeExperimentState(db, tenantId, id, to);
   return { kind: 'moved', experiment: moved };
 }

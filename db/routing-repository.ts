@@ -91,12 +91,17 @@ export async function findExperiment(db: Database, tenantId: string, id: string)
   return row ? rowToExperiment(row) : null;
 }
 
-export async function listExperiments(db: Database, tenantId: string): Promise<Experiment[]> {
+/** The tenant's experiments, by id (the API's list) or newest first (the seller app's). */
+export async function listExperiments(
+  db: Database,
+  tenantId: string,
+  order: 'id' | 'newest' = 'id',
+): Promise<Experiment[]> {
   const rows = await db
     .select()
     .from(experiments)
     .where(eq(experiments.tenantId, tenantId))
-    .orderBy(asc(experiments.id));
+    .orderBy(...(order === 'newest' ? [desc(experiments.createdAt), asc(experiments.id)] : [asc(experiments.id)]));
   return rows.map(rowToExperiment);
 }
 

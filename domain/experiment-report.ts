@@ -1,5 +1,12 @@
 import { type Experiment, armsOf, controlArm } from './experiments';
-import { type Interval, differenceInterval, verdict, wilsonInterval } from './experiment-stats';
+import {
+  type Comparison,
+  type Interval,
+  compareWithControl,
+  differenceInterval,
+  verdict,
+  wilsonInterval,
+} from './experiment-stats';
 
 /** What the database counts for one arm (db/report-experiments.ts). */
 export interface ArmCounts {
@@ -55,6 +62,12 @@ export interface ExperimentReport {
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
+/** An arm's buyers as the trials of its recovery rate: the buyer is the unit an experiment assigns. */
+const asProportion = (c: Pick<ArmCounts, 'buyers' | 'buyersRecovered'>) => ({
+  successes: c.buyersRecovered,
+  trials: c.buyers,
+});
+
 /**
  * The experiment's results: every arm it declares (one without journeys yet shows zeros), the
  * control first-class, and each other arm against it.
@@ -78,7 +91,6 @@ export function experimentReport(
       optedOut: 0,
     };
   const base = countsOf(control);
-  const asProportion = (c: ArmCounts) => ({ successes: c.buyersRecovered, trials: c.buyers });
   const arms = armsOf(experiment, rulePolicyId ?? '').map(({ arm, policyId, holdout }): ArmResult => {
     const c = countsOf(arm);
     const recoveryRate = rate(c.buyersRecovered, c.buyers);
@@ -110,4 +122,16 @@ export function experimentReport(
     .filter((a) => a.arm !== control)
     .map((a) => verdict({ name: a.arm, ...asProportion(countsOf(a.arm)) }, { name: control, ...asProportion(base) }));
   return { experimentId: experiment.id, state: experiment.state, control, arms, verdicts };
+}
+
+/**
+ * Each arm of a report beside the control with how it compares, for pages that word the verdict
+ * in their own language from the same decision as `verdicts`.
+ */
+export function armComparisons(report: ExperimentReport): { arm: ArmResult; comparison: Comparison }[] {
+  const control = report.arms.find((a) => a.arm === report.control);
+  if (!control) return [];
+  return report.arms
+    .filter((a) => a !== control)
+    .map((arm) => ({ arm, comparison: compareWithControl(asProportion(arm), asProportion(control)) }));
 }

@@ -54,16 +54,31 @@ export function differenceInterval(first: Proportion, second: Proportion, z = Z_
 const points = (rate: number) => (Math.round(rate * 1000) / 10).toFixed(1);
 
 /**
- * The sentence a seller reads for one arm against the control: a difference only when its 95 %
- * interval leaves out zero, "no clear difference yet" otherwise.
+ * How an arm compares with the control: more or less recovered only when the difference's 95 %
+ * interval leaves out zero, `unclear` while it spans zero, `too_few` while either side has no
+ * trials. Every wording of a verdict (the API's English sentence, the pages' in each locale)
+ * starts from this one decision.
  */
-export function verdict(arm: { name: string } & Proportion, control: { name: string } & Proportion): string {
+export type Comparison =
+  { kind: 'too_few' } | { kind: 'more' | 'less' | 'unclear'; difference: number; interval: Interval };
+
+export function compareWithControl(arm: Proportion, control: Proportion): Comparison {
   const interval = differenceInterval(arm, control);
-  if (!interval) return `not enough journeys yet to compare ${arm.name} with ${control.name}`;
+  if (!interval) return { kind: 'too_few' };
   const difference = arm.successes / arm.trials - control.successes / control.trials;
+  const kind = interval.low > 0 ? 'more' : interval.high < 0 ? 'less' : 'unclear';
+  return { kind, difference, interval };
+}
+
+/** The sentence a seller reads for one arm against the control (in English, for the API). */
+export function verdict(arm: { name: string } & Proportion, control: { name: string } & Proportion): string {
+  const comparison = compareWithControl(arm, control);
+  if (comparison.kind === 'too_few') return `not enough journeys yet to compare ${arm.name} with ${control.name}`;
+  const { difference, interval } = comparison;
   const range = `95 % interval ${points(interval.low)} to ${points(interval.high)} points`;
-  if (interval.low > 0) return `${arm.name} recovers ${points(difference)} points more than ${control.name} (${range})`;
-  if (interval.high < 0)
+  if (comparison.kind === 'more')
+    return `${arm.name} recovers ${points(difference)} points more than ${control.name} (${range})`;
+  if (comparison.kind === 'less')
     return `${arm.name} recovers ${points(-difference)} points less than ${control.name} (${range})`;
   return `no clear difference between ${arm.name} and ${control.name} yet (${range})`;
 }

@@ -8,6 +8,7 @@ import {
   type FieldRefusal,
   changeExperimentState,
   createExperiment,
+  EXPERIMENT_MOVE_AUDIT,
   experimentResults,
   saveRouting,
 } from '../../application/policy-lab';
@@ -169,7 +170,7 @@ const segmentRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { db }) => {
             reply,
             problem(409, 'experiment-state', 'The experiment cannot do that now', { detail: moved.message }),
           );
-        await auditWrite(db, request, `experiment.${action === 'start' ? 'started' : 'stopped'}`, { experimentId });
+        await auditWrite(db, request, EXPERIMENT_MOVE_AUDIT[to], { experimentId });
         return moved.experiment;
       },
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { experimentReport } from '../../domain/experiment-report';
+import { armComparisons, experimentReport } from '../../domain/experiment-report';
 import { type Experiment, experimentDraftSchema } from '../../domain/experiments';
 
 const running = (draft: object): Experiment => ({
@@ -77,5 +77,32 @@ describe('an experiment’s report', () => {
     );
     expect(report.control).toBe('a');
     expect(report.verdicts).toEqual(['b recovers 60.0 points less than a (95 % interval -80.9 to -17.1 points)']);
+  });
+
+  it('gives pages each arm’s comparison with the control, the decision behind the English verdicts', () => {
+    const report = experimentReport(
+      running({
+        arms: [
+          { id: 'a', policyId: 'gentle', weight: 1 },
+          { id: 'b', policyId: 'firm', weight: 1 },
+          { id: 'c', policyId: 'firm', weight: 1 },
+          { id: 'd', policyId: 'firm', weight: 1 },
+        ],
+        holdout: { weight: 1 },
+      }),
+      'gentle',
+      [counts('a', 80, 48), counts('b', 70, 69), counts('c', 70, 55), counts('holdout', 70, 56)],
+      [],
+    );
+    const compared = armComparisons(report).map(({ arm, comparison }) => [arm.arm, comparison.kind]);
+    expect(compared).toEqual([
+      ['a', 'less'],
+      ['b', 'more'],
+      ['c', 'unclear'],
+      ['d', 'too_few'],
+    ]);
+    const b = armComparisons(report)[1]!.comparison;
+    expect(b.kind === 'more' && b.difference).toBeCloseTo(0.1857, 4);
+    expect(report.verdicts.map((v) => v.split(' ')[0])).toEqual(['a', 'b', 'no', 'not']);
   });
 });

@@ -4,6 +4,8 @@
  * widths pages are checked at, and opening a page in a fresh context.
  */
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { blockingViolations } from './axe';
 import { e2e, skipWithout } from '../e2e/servers';
 
 export const VIEWPORTS = { phone: { width: 360, height: 800 }, desktop: { width: 1280, height: 900 } } as const;
@@ -34,4 +36,19 @@ export async function openPage(
   const page = await context.newPage();
   const response = await page.goto(url);
   return { page, status: response?.status(), close: () => context.close() };
+}
+
+/**
+ * What every page must be wherever it is opened: in the asked language, without a serious or
+ * critical axe issue, without sideways scrolling at the viewport's width; then photographed.
+ */
+export async function expectUsablePage(
+  page: Page,
+  { locale, what, screenshot }: { locale: string; what: string; screenshot: string },
+): Promise<void> {
+  await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale);
+  expect(await blockingViolations(page), what).toEqual([]);
+  const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+  expect(overflow, `${what} scrolls sideways`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenshot, fullPage: true });
 }

@@ -4,7 +4,7 @@
  * collaborator, and a small app that does what the seller scope will do — set `request.seller`
  * and refuse a route's `config` with domain/permissions.ts `refusal` (403).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Principal } from '../../application/key-stores';
 import { ALL_PERMISSIONS } from '../../application/key-stores';
 import type {
@@ -181,8 +181,8 @@ async function* chunks(parts: string[]): AsyncIterable<string> {
   yield* parts;
 }
 
-export function owner(locale: Locale = 'en'): SellerContext {
-  return sellerAs(locale, { role: 'owner', permissions: ALL_PERMISSIONS });
+export function owner(locale: Locale = 'en', tenantId = TENANT): SellerContext {
+  return sellerAs(locale, { role: 'owner', permissions: ALL_PERMISSIONS }, tenantId);
 }
 
 export function collaborator(locale: Locale, permissions: Permission[], tenantId = TENANT): SellerContext {
@@ -217,11 +217,14 @@ export async function panelApp({
   db = null as unknown as Database,
   seller = () => owner(),
   temporalUi = { url: 'http://localhost:8233', namespace: 'default' },
+  routes = [panelRoutes],
 }: {
   reports?: Reports;
   db?: Database;
   seller?: (query: Record<string, unknown>) => SellerContext;
   temporalUi?: SellerRouteDeps['temporalUi'];
+  /** The page routes behind the stand-in scope: the panel's unless a test brings others. */
+  routes?: FastifyPluginAsync<SellerRouteDeps>[];
 } = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await app.register(webPages);
@@ -238,7 +241,7 @@ export async function panelApp({
       now: () => NOW,
       temporalUi,
     };
-    await scope.register(panelRoutes, deps);
+    for (const plugin of routes) await scope.register(plugin, deps);
   });
   await app.ready();
   return app;

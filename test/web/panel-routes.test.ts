@@ -45,6 +45,7 @@ describe('panel routes', () => {
       '/app/overview',
       '/app/payments',
       '/app/tasks',
+      '/app/experiments',
       '/app/team',
       '/app/accounts',
     ]);

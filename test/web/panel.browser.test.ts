@@ -3,7 +3,9 @@
  * every locale, at a phone's width and a desktop's, scanned by axe-core for WCAG 2.1 A/AA issues
  * and checked for sideways scrolling; the filters used with JavaScript off. The pages run over the
  * fixture reports behind the stand-in seller scope (test/web/panel-fixtures.ts; `?lang=` picks
- * the signed-in person's locale), the tasks over a migrated PGlite. Full-page screenshots go to
+ * the signed-in person's locale, `?as=empty` an account with nothing), the tasks and the
+ * experiments over a migrated PGlite (a running experiment made through the API, with journeys in
+ * every arm, and a draft rival: test/web/experiment-fixtures.ts). Full-page screenshots go to
  * artifacts/seller-app/. Without Chromium the file is skipped with the reason printed, except
  * under CI, where it fails (the rule of pages.browser.test.ts).
  */
@@ -15,10 +17,13 @@ import { type DatabaseHandle, openDatabase } from '../../db/client';
 import { openAgentTask } from '../../db/conversation-repository';
 import { type Locale, SUPPORTED_LOCALES, isLocale } from '../../domain/locales';
 import { PANEL_COPY } from '../../web/panel/copy';
-import { blockingViolations } from '../support/axe';
-import { VIEWPORTS, type Viewport, chromiumFor, openPage } from '../support/browser-pages';
+import experimentRoutes from '../../web/routes/experiments';
+import panelRoutes from '../../web/routes/panel';
+import { VIEWPORTS, type Viewport, chromiumFor, expectUsablePage, openPage } from '../support/browser-pages';
 import { launchChromium } from '../support/chromium';
-import { TENANT, owner, panelApp } from './panel-fixtures';
+import { startApi } from '../api/support';
+import { LAB_TENANT, LADDER, RIVAL, payArm, seedLab, startJourneys } from './experiment-fixtures';
+import { owner, panelApp } from './panel-fixtures';
 
 const ARTIFACTS = new URL('../../artifacts/seller-app/', import.meta.url).pathname;
 
@@ -30,7 +35,22 @@ const PAGES = {
   payment: { url: '/app/payments/inst_2', status: 200 },
   tasks: { url: '/app/tasks', status: 200 },
   'not-found': { url: '/app/purchases/pur_1/installments/0', status: 404 },
+  experiments: { url: '/app/experiments', status: 200 },
+  'experiments-empty': { url: '/app/experiments?as=empty', status: 200 },
+  'experiment-results': { url: `/app/experiments/${LADDER.id}`, status: 200 },
+  'experiment-draft': { url: `/app/experiments/${RIVAL.id}`, status: 200 },
+  'experiment-not-found': { url: '/app/experiments/no-such', status: 404 },
 } as const;
+
+/** A running experiment with journeys in every arm, arm b's paid; a draft rival on the same rule. */
+async function seedExperiments(handle: DatabaseHandle) {
+  const api = await startApi(handle.db);
+  await seedLab(api);
+  expect((await api.call({ method: 'POST', url: `/v1/experiments/${LADDER.id}/start` })).statusCode).toBe(200);
+  await startJourneys(api, 16);
+  await payArm(api, handle.db, LADDER.id, 'b');
+  await api.app.close();
+}
 
 const chromium = chromiumFor('the panel pages in a browser');
 
@@ -44,7 +64,8 @@ describe.skipIf(chromium.skip)('the panel pages in a real browser', () => {
     if (!chromium.path) throw new Error(`${chromium.missing} (CI requires the browser tests)`);
     database = openDatabase({ dataDir: 'memory://' });
     await database.migrate();
-    const task = { tenantId: TENANT, buyerId: 'buyer_2', holdUntil: new Date('2026-03-12T08:00:00Z') };
+    await seedExperiments(database);
+    const task = { tenantId: LAB_TENANT, buyerId: 'buyer_2', holdUntil: new Date('2026-03-12T08:00:00Z') };
     await openAgentTask(database.db, {
       ...task,
       id: 'task_1',
@@ -61,12 +82,17 @@ describe.skipIf(chromium.skip)('the panel pages in a real browser', () => {
     });
     app = await panelApp({
       db: database.db,
-      seller: (query) => owner(typeof query.lang === 'string' && isLocale(query.lang) ? query.lang : 'en'),
+      routes: [panelRoutes, experimentRoutes],
+      seller: (query) =>
+        owner(
+          typeof query.lang === 'string' && isLocale(query.lang) ? query.lang : 'en',
+          query.as === 'empty' ? 'tenant-empty' : LAB_TENANT,
+        ),
     });
     origin = await app.listen({ host: '127.0.0.1', port: 0 });
     await mkdir(ARTIFACTS, { recursive: true });
     browser = await launchChromium(chromium.path);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -84,13 +110,13 @@ describe.skipIf(chromium.skip)('the panel pages in a real browser', () => {
           const { url, status: expected } = PAGES[name];
           const { page, status, close } = await open(`${url}${url.includes('?') ? '&' : '?'}lang=${locale}`, viewport);
           expect(status).toBe(expected);
-          await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale);
           // The charts' numbers are folded in <details>: open them so they are scanned and photographed.
           for (const summary of await page.locator('summary').all()) await summary.click();
-          expect(await blockingViolations(page)).toEqual([]);
-          const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
-          expect(overflow, `${name} scrolls sideways at ${viewport.width}px`).toBeLessThanOrEqual(0);
-          await page.screenshot({ path: `${ARTIFACTS}panel-${name}-${locale}-${viewportName}.png`, fullPage: true });
+          await expectUsablePage(page, {
+            locale,
+            what: `${name} at ${viewport.width}px`,
+            screenshot: `${ARTIFACTS}panel-${name}-${locale}-${viewportName}.png`,
+          });
           await close();
         }
       },

@@ -150,7 +150,7 @@ function wordsOf(request: FastifyRequest): PanelWords {
 }
 
 /** The page's language for the links it writes, when the query chose one (else the browser keeps choosing). */
-function keptLang(request: FastifyRequest): string | null {
+export function keptLang(request: FastifyRequest): string | null {
   const lang = (request.query as Record<string, unknown> | undefined)?.lang;
   return typeof lang === 'string' && lang !== '' ? request.seller.locale : null;
 }

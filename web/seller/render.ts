@@ -8,6 +8,7 @@
  * `renderSignedOutPage`: the same layout without navigation.
  */
 import { type AccessRule, refusal } from '../../domain/permissions';
+import { EXPERIMENTS_COPY } from '../experiments/copy';
 import { PANEL_ACCESS, PANEL_PATHS } from '../panel/navigation';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '../../domain/locales';
@@ -84,6 +85,7 @@ function signedInChrome(request: FastifyRequest, seller: SellerContext, title: s
     { href: PANEL_PATHS.overview, label: copy.overview, rule: PANEL_ACCESS.reports },
     { href: PANEL_PATHS.payments, label: copy.payments, rule: PANEL_ACCESS.reports },
     { href: PANEL_PATHS.tasks, label: copy.tasks, rule: PANEL_ACCESS.tasks },
+    { href: PANEL_PATHS.experiments, label: EXPERIMENTS_COPY[seller.locale].nav, rule: PANEL_ACCESS.reports },
     { href: '/app/team', label: copy.team, rule: { ownerOnly: true } },
     { href: '/app/accounts', label: copy.accounts, rule: null },
   ];

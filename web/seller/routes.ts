@@ -4,8 +4,13 @@
  * pages' authorization matrix covers a route the moment it is listed).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import experimentRoutes from '../routes/experiments';
 import panelRoutes from '../routes/panel';
 import teamRoutes from '../routes/team';
 import type { SellerRouteDeps } from './context';
 
-export const SELLER_PAGE_ROUTES: readonly FastifyPluginAsync<SellerRouteDeps>[] = [panelRoutes, teamRoutes];
+export const SELLER_PAGE_ROUTES: readonly FastifyPluginAsync<SellerRouteDeps>[] = [
+  panelRoutes,
+  experimentRoutes,
+  teamRoutes,
+];
