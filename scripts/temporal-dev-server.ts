@@ -4,7 +4,7 @@
  * namespace answers and the journeys' search attributes are registered.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../client';
@@ -82,15 +82,39 @@ function killOnExit(child: ChildProcess): void {
   });
 }
 
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
+/** The last lines a child wrote, kept in memory so an early exit can say why even when its log goes nowhere. */
+function recentOutput(maxChars = 4_000): { add(chunk: Buffer): void; tail(lines?: number): string } {
+  let kept = '';
+  return {
+    add(chunk) {
+      kept = (kept + chunk.toString('utf8')).slice(-maxChars);
+    },
+    tail(lines = 15) {
+      return kept.trim().split('\n').slice(-lines).join('\n') || '(no output)';
+    },
+  };
+}
+
+/**
+ * The server lost a race for a port it picked itself (its HTTP API and internal services bind free
+ * ports of their own choosing, which another process can take between the choice and the bind).
+ */
+class PortTakenMeanwhile extends Error {}
+
+/** How many times a start that lost such a race is tried again, on fresh ports. */
+const PORT_RACE_RETRIES = 2;
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (!(err instanceof PortTakenMeanwhile) || attempt >= PORT_RACE_RETRIES) throw err;
+    }
   }
 }
 
-export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const namespace = options.namespace ?? 'default';
   const port = options.port || (await freePort(ip));
@@ -126,19 +150,25 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
-  const log = openSync(options.logFile, 'a');
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', log, log] });
-  closeSync(log);
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = createWriteStream(options.logFile, { flags: 'a' });
+  const output = recentOutput();
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk: Buffer) => {
+      logFile.write(chunk);
+      output.add(chunk);
+    });
+  }
   killOnExit(child);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (err) => reject(new Error(`could not run ${options.cliPath}: ${err.message}`)));
-    child.once('exit', (code, signal) =>
-      reject(
-        new Error(
-          `the Temporal dev server exited (${signal ?? `code ${code}`}) before it was ready; its log:\n${tail(options.logFile)}`,
-        ),
-      ),
-    );
+    // 'close' comes once its output is read to the end: the reason it exited is in it.
+    child.once('close', (code, signal) => {
+      logFile.end();
+      const log = output.tail();
+      const message = `the Temporal dev server exited (${signal ?? `code ${code}`}) before it was ready; its log:\n${log}`;
+      reject(/address already in use/.test(log) ? new PortTakenMeanwhile(message) : new Error(message));
+    });
   });
   exited.catch(() => {});
 
