@@ -62,6 +62,7 @@ import { type Tracing, tracingFromEnv } from './telemetry/tracing';
 import { createWebhookActivities } from './activities/webhooks';
 import { createWebhookPublisher } from './application/webhook-publisher';
 import { allowPrivateTargetsFromEnv } from './application/webhook-url-check';
+import { temporalReminderHandOver } from './application/temporal-buyer-reminders';
 import { TemporalWebhookWaker } from './application/temporal-webhook-waker';
 import { webhookTaskQueue } from './workflows/webhook-messages';
 import type { JourneyWebhookPublisher } from './domain/webhook-payloads';
@@ -192,7 +193,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     timeoutMs: webhookTimeoutMs,
   });
   const activities = {
-    ...createActivities({ db, logger, ...channels }),
+    ...createActivities({ db, logger, ...channels, reminderHandOver: temporalReminderHandOver(client, taskQueue) }),
     ...conversations,
     reconcileEndedJourneys: createReconcileEndedJourneys({
       db,

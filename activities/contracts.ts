@@ -6,6 +6,7 @@ import type { ConversationChannel } from '../domain/conversation';
 import type { Actor, AuditEvent } from '../domain/journey';
 import type { JourneyRecord } from '../domain/journey-record';
 import type { DeliveryOutcome, ReminderDelivery } from '../domain/delivery';
+import type { BuyerRemindersDueQuery, GroupedReminder } from '../domain/grouping';
 import type { WebhookQueueRef } from '../domain/webhook-events';
 
 export type { ReminderDelivery };
@@ -18,6 +19,17 @@ export interface JourneyActivities {
   deliverReminder(delivery: ReminderDelivery): Promise<DeliveryResult>;
   /** Appends events (idempotent by sequence number) and updates the journey projection, in one transaction. */
   recordJourney(record: JourneyRecord): Promise<void>;
+  /** Hands a reminder that came due to the buyer's coordinator (signal-with-start); handing it twice is harmless. */
+  handOverReminder(reminder: GroupedReminder): Promise<void>;
+}
+
+/** The activities of a buyer's reminder coordinator (besides deliverReminder). */
+export interface BuyerReminderActivities {
+  /**
+   * How many of the buyer's other open journeys, under a policy that groups (or one not on
+   * record), have a reminder as their next action, due by `until`, as last recorded.
+   */
+  buyerRemindersDue(query: BuyerRemindersDueQuery): Promise<number>;
 }
 
 /** What the confirmation of a late payment records on the journey it confirms for. */

@@ -1,12 +1,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { countBuyerRemindersDue } from '../db/buyer-reminders';
 import type { Database } from '../db/client';
 import { appendJourneyEvents, recordJourney } from '../db/journey-repository';
+import type { GroupedReminder } from '../domain/grouping';
 import type { JourneyWebhookPublisher } from '../domain/webhook-payloads';
 import { withOutboxFallback } from './channels/outbox';
 import { type DeliveryDeps, createDeliverReminder } from './deliver';
 import { createPublicHolidayLookup } from './holidays';
 import type {
+  BuyerReminderActivities,
   DeliveryResult,
   JourneyActivities,
   JourneyRecord,
@@ -23,6 +26,8 @@ export interface ActivityDeps extends Partial<
   now?: () => number;
   /** Where what a journey records goes out to the tenant's webhooks; none = nothing published. */
   publisher?: JourneyWebhookPublisher | undefined;
+  /** Where journeys hand reminders that go out with the buyer's others (the buyer's coordinator). */
+  reminderHandOver?: ((reminder: GroupedReminder) => Promise<void>) | undefined;
 }
 
 /** The SQLSTATE of a database error, wherever a driver or drizzle wrapped it. */
@@ -66,8 +71,9 @@ export function createActivities({
   logger,
   now = Date.now,
   publisher,
+  reminderHandOver,
   ...channels
-}: ActivityDeps): JourneyActivities & LatePaymentConfirmationActivities {
+}: ActivityDeps): JourneyActivities & LatePaymentConfirmationActivities & BuyerReminderActivities {
   const deliverReminder = createDeliverReminder({
     db,
     logger,
@@ -94,6 +100,15 @@ export function createActivities({
       };
       await publisher?.publishRecorded({ ref, status: record.status, events: record.events });
     },
+
+    async handOverReminder(reminder: GroupedReminder): Promise<void> {
+      if (!reminderHandOver) {
+        throw ApplicationFailure.nonRetryable("this worker cannot reach buyers' coordinators", 'NotConfigured');
+      }
+      await reminderHandOver(reminder);
+    },
+
+    buyerRemindersDue: (query) => countBuyerRemindersDue(db, query),
 
     async appendJourneyEvents({ journeyId, events }): Promise<void> {
       const appended = await refusingBadData(() => appendJourneyEvents(db, journeyId, events));

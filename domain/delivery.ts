@@ -28,6 +28,9 @@ export type DeliveryOutcome =
    */
   | { status: 'deferred'; reason: DeferralReason; until?: string };
 
+/** What a workflow makes of a delivery: the activity's outcome, or `failed` when its retries ran out. */
+export type SendOutcome = DeliveryOutcome | { status: 'failed' };
+
 /**
  * The shortest wait after a deferral. The guard's instant is always later than the activity's
  * clock, but the workflow's clock can run ahead of it (clock skew between hosts, a test server
@@ -169,6 +172,18 @@ export function stepKey(revision: number, stepIndex: number, channel: Channel): 
   return `r${revision}/s${stepIndex}/${channel}`;
 }
 
+/**
+ * A reminder's name within its journey: its step's delivery on a channel and the journey's last
+ * event number (its attempt id without the journey's).
+ */
+export function reminderKey(
+  state: Pick<JourneyState, 'planRevision' | 'lastSeq'>,
+  stepIndex: number,
+  channel: Channel,
+): string {
+  return `${stepKey(state.planRevision, stepIndex, channel)}/${state.lastSeq}`;
+}
+
 /** What a delivery is about: the installment, the journey's policy and plan revision. */
 export type DeliverySubject = Pick<JourneyState, 'installment' | 'policy' | 'planRevision'>;
 
@@ -213,7 +228,7 @@ export function reminderDelivery(
     ...deliveryBase(state, channel, journeyId),
     amountDueMinor: state.installment.amount.amountMinor - state.paidMinor,
     dueDate: state.dueDate,
-    attemptId: `${journeyId}/${stepKey(state.planRevision, step.stepIndex, channel)}/${state.lastSeq}`,
+    attemptId: `${journeyId}/${reminderKey(state, step.stepIndex, channel)}`,
     stepIndex: step.stepIndex,
     requestedChannel: step.channel,
     template: step.template,

@@ -270,6 +270,18 @@ export function isClosed(state: JourneyState): boolean {
   return state.outcome !== null;
 }
 
+/** A step of a plan revision. */
+export interface StepRef {
+  revision: number;
+  stepIndex: number;
+}
+
+/** Whether the journey, as it stands at `now`, would send this step (a delivery in flight may go on). */
+export function isStepDue(state: JourneyState, step: StepRef, now: number): boolean {
+  const action = nextAction(state, now);
+  return action.kind === 'send' && state.planRevision === step.revision && action.step.stepIndex === step.stepIndex;
+}
+
 export function outstandingMinor(state: JourneyState): number {
   return Math.max(0, state.installment.amount.amountMinor - state.paidMinor);
 }

@@ -15,6 +15,9 @@ import { type SmsEncoding, smsSegments } from './sms-segments';
  * Every message names the product, the installment ("n of m"), the amount and the payment link,
  * and ends with an opt-out instruction for its channel. Values are inserted literally, in one pass:
  * a name containing "{url}" or "$&" stays exactly that.
+ *
+ * A grouped reminder (`alsoDue`) is still about its lead installment — its words, its link — and
+ * lists the buyer's other installments it covers after the lead's paragraphs, each once.
  */
 
 export {
@@ -28,6 +31,19 @@ export {
   ladderTemplateSchema,
 } from './templates';
 import type { MessageTemplate } from './templates';
+
+/** One of the buyer's other installments a grouped reminder also covers (listed after the lead's paragraphs). */
+export interface CoveredInstallment {
+  productName: string;
+  installmentNumber: number;
+  installmentCount: number;
+  /** Integer minor units, still owed. */
+  amountDueMinor: number;
+  /** ISO 4217 (may differ from the lead's). */
+  currency: string;
+  /** YYYY-MM-DD */
+  dueDate: string;
+}
 
 export interface MessageFacts {
   template: MessageTemplate;
@@ -49,6 +65,10 @@ export interface MessageFacts {
   previousDueDate?: string | undefined;
   /** A one-click unsubscribe link for email, when the deployment has one. */
   unsubscribeUrl?: string | undefined;
+  /**
+   * A grouped reminder: the buyer's other installments this one message also covers; absent or empty = just this one.
+   */
+  alsoDue?: readonly CoveredInstallment[] | undefined;
 }
 
 export interface RenderedEmail {
@@ -112,6 +132,14 @@ function gsmFriendly(text: string): string {
   return text.replace(/[\u00a0\u2007\u2009\u202f]/g, ' ').replace(/[\u2018\u2019]/g, "'");
 }
 
+/**
+ * SMS list of a grouped reminder: French "août" is the one month Intl writes outside GSM-7.
+ * Only the list gets this, so a single reminder's SMS stays exactly what it was.
+ */
+function gsmMonth(date: string): string {
+  return date.replace(/û/g, 'u');
+}
+
 /** One line: control characters and runs of whitespace become single spaces (subjects, template variables). */
 function oneLine(text: string): string {
   return (
@@ -127,20 +155,42 @@ interface Context {
   copy: LocaleCopy;
   template: TemplateCopy;
   values: Record<string, string>;
+  /** The values of each installment a grouped reminder also covers (empty for a single one). */
+  alsoDue: readonly Record<string, string>[];
+}
+
+/** Amounts and dates as the channel shows them: SMS in its short, GSM-7 form. */
+function formatters(locale: Locale, channel: Channel) {
+  const sms = channel === 'sms';
+  return {
+    amount: (minor: number, currency: string) => {
+      const s = formatAmount(minor, currency, locale);
+      return sms ? gsmFriendly(s) : s;
+    },
+    date: (d: string) => {
+      const s = formatDate(d, locale, sms ? 'medium' : 'long');
+      return sms ? gsmFriendly(s) : s;
+    },
+  };
+}
+
+function installmentValues(
+  copy: LocaleCopy,
+  number: number,
+  count: number,
+): { n: string; m: string; installment: string } {
+  const n = String(number);
+  const m = String(count);
+  return { n, m, installment: fill(copy.installment, { n, m }) };
 }
 
 function contextFor(facts: MessageFacts, channel: Channel): Context {
   const copy = localeCopy(facts.locale);
   const template = templateCopy(copy, facts.template);
   const sms = channel === 'sms';
-  const amount = (minor: number) => {
-    const s = formatAmount(minor, facts.currency, facts.locale);
-    return sms ? gsmFriendly(s) : s;
-  };
-  const date = (d: string) => {
-    const s = formatDate(d, facts.locale, sms ? 'medium' : 'long');
-    return sms ? gsmFriendly(s) : s;
-  };
+  const format = formatters(facts.locale, channel);
+  const amount = (minor: number) => format.amount(minor, facts.currency);
+  const { date } = format;
   const name = firstName(facts.buyerName);
   const dueAmount = amount(facts.amountDueMinor);
   const dueDate = date(facts.dueDate);
@@ -157,7 +207,7 @@ function contextFor(facts: MessageFacts, channel: Channel): Context {
     amount: dueAmount,
     date: dueDate,
     url: facts.paymentUrl,
-    installment: fill(copy.installment, { n: String(facts.installmentNumber), m: String(facts.installmentCount) }),
+    installment: installmentValues(copy, facts.installmentNumber, facts.installmentCount).installment,
     paid,
     payment: paid ? fill(copy.paymentWithAmount, { paid }) : copy.paymentWithoutAmount,
     balance:
@@ -167,7 +217,25 @@ function contextFor(facts: MessageFacts, channel: Channel): Context {
     action: template.action,
     unsubscribe: facts.unsubscribeUrl ?? '',
   };
-  return { copy, template, values };
+  const alsoDue = (facts.alsoDue ?? []).map((covered) => ({
+    ...installmentValues(copy, covered.installmentNumber, covered.installmentCount),
+    product: covered.productName,
+    amount: format.amount(covered.amountDueMinor, covered.currency),
+    date: sms ? gsmMonth(date(covered.dueDate)) : date(covered.dueDate),
+  }));
+  return { copy, template, values, alsoDue };
+}
+
+/** The lead-in line and one filled item per covered installment (none for a single reminder). */
+function alsoDueList({ copy, alsoDue }: Context): { lead: string; items: string[] } | null {
+  if (alsoDue.length === 0) return null;
+  return { lead: copy.alsoDue.lead, items: alsoDue.map((values) => fill(copy.alsoDue.item, values)) };
+}
+
+/** The list as plain text: the lead-in, then one "- " line per item (one paragraph; none when single). */
+function alsoDueParagraphs(context: Context): string[] {
+  const list = alsoDueList(context);
+  return list ? [[list.lead, ...list.items.map((item) => `- ${item}`)].join('\n')] : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,6 +250,8 @@ const STYLE = {
   button:
     'display:inline-block;padding:12px 24px;background-color:#1a56db;color:#ffffff;font-weight:600;text-decoration:none;border-radius:6px;',
   small: 'margin:0 0 16px;font-size:14px;color:#52606d;',
+  list: 'margin:0 0 16px;padding-left:24px;',
+  listItem: 'margin:0 0 4px;',
   link: 'color:#1a56db;word-break:break-all;',
   rule: 'border:none;border-top:1px solid #e4e7eb;margin:24px 0;',
   footer: 'margin:0;font-size:13px;color:#52606d;',
@@ -204,7 +274,8 @@ export function renderEmail(facts: MessageFacts): RenderedEmail {
   const unsubscribe = facts.unsubscribeUrl ? facts.unsubscribeUrl : null;
   const optOutText = unsubscribe ? fill(copy.optOut.emailUnsubscribeText, values) : copy.optOut.emailReply;
 
-  const text = [values.greeting, ...paragraphs, actionLine, optOutText].join('\n\n');
+  const alsoDue = alsoDueList(context);
+  const text = [values.greeting, ...paragraphs, ...alsoDueParagraphs(context), actionLine, optOutText].join('\n\n');
 
   const payHref = httpUrl(facts.paymentUrl);
   const unsubscribeHref = unsubscribe ? httpUrl(unsubscribe) : null;
@@ -221,6 +292,14 @@ export function renderEmail(facts: MessageFacts): RenderedEmail {
     `<div role="article" aria-roledescription="email" aria-label="${escapeHtml(subject)}" lang="${escapeHtml(facts.locale)}" style="${STYLE.card}">`,
     para(escapeHtml(values.greeting!)),
     ...paragraphs.map((p) => para(escapeHtml(p))),
+    ...(alsoDue
+      ? [
+          para(escapeHtml(alsoDue.lead)),
+          `<ul style="${STYLE.list}">`,
+          ...alsoDue.items.map((item) => `<li style="${STYLE.listItem}">${escapeHtml(item)}</li>`),
+          '</ul>',
+        ]
+      : []),
     ...(payHref
       ? [
           para(
@@ -248,9 +327,16 @@ export function renderEmail(facts: MessageFacts): RenderedEmail {
   return { subject, text, html };
 }
 
+/**
+ * The SMS: the template's text, then (grouped) one compact sentence listing the others, then the
+ * opt-out. The list goes after the template's text rather than before its link because each
+ * locale's templates place the link differently; the link stays in the message once.
+ */
 export function renderSms(facts: MessageFacts): RenderedSms {
-  const { copy, template, values } = contextFor(facts, 'sms');
-  const body = `${fill(template.sms, values)} ${copy.optOut.sms}`;
+  const { copy, template, values, alsoDue } = contextFor(facts, 'sms');
+  const items = alsoDue.map((item) => fill(copy.alsoDue.smsItem, item)).join('; ');
+  const alsoDueSentence = items ? ` ${fill(copy.alsoDue.sms, { items })}` : '';
+  const body = `${fill(template.sms, values)}${alsoDueSentence} ${copy.optOut.sms}`;
   const { encoding, segments } = smsSegments(body);
   return { body, encoding, segments };
 }
@@ -271,10 +357,12 @@ export function renderAssistantText(facts: MessageFacts): { body: string } {
 }
 
 function whatsAppLines(facts: MessageFacts, extra: readonly string[]): string[] {
-  const { copy, template, values } = contextFor(facts, 'whatsapp');
+  const context = contextFor(facts, 'whatsapp');
+  const { copy, template, values } = context;
   return [
     values.greeting!,
     ...template.paragraphs.map((p) => fill(p, values)),
+    ...alsoDueParagraphs(context),
     fill(copy.actionLine, values),
     ...extra,
     copy.optOut.whatsapp,
@@ -284,7 +372,7 @@ function whatsAppLines(facts: MessageFacts, extra: readonly string[]): string[] 
 export interface RenderedInApp {
   /** Short, one line: the email's subject. */
   title: string;
-  /** Plain text: the email's paragraphs. */
+  /** Plain text: the email's paragraphs (and, grouped, the list of the other installments). */
   body: string;
   /** The label of the link's button ("Pay now"). */
   action: string;
@@ -298,7 +386,11 @@ export interface RenderedInApp {
 export function renderInApp(facts: MessageFacts): RenderedInApp {
   const context = contextFor(facts, 'in_app');
   const { subject, paragraphs } = headline(context);
-  return { title: subject, body: paragraphs.join('\n\n'), action: context.template.action };
+  return {
+    title: subject,
+    body: [...paragraphs, ...alsoDueParagraphs(context)].join('\n\n'),
+    action: context.template.action,
+  };
 }
 
 /**
@@ -308,9 +400,15 @@ export function renderInApp(facts: MessageFacts): RenderedInApp {
  */
 export function agentTaskSummary(facts: MessageFacts): string {
   const amount = formatAmount(facts.amountDueMinor, facts.currency, 'en');
+  const alsoDue = (facts.alsoDue ?? []).map(
+    (c) =>
+      `${c.productName} installment ${c.installmentNumber} of ${c.installmentCount}, ` +
+      `${formatAmount(c.amountDueMinor, c.currency, 'en')} due on ${c.dueDate}`,
+  );
   return oneLine(
     `Call the buyer about ${facts.productName}: installment ${facts.installmentNumber} of ${facts.installmentCount}, ` +
-      `${amount} due on ${facts.dueDate} (reminder ${facts.template}).`,
+      `${amount} due on ${facts.dueDate} (reminder ${facts.template}).` +
+      (alsoDue.length > 0 ? ` Also due: ${alsoDue.join('; ')}.` : ''),
   );
 }
 
@@ -343,8 +441,14 @@ const WHATSAPP_VARIABLES: readonly {
   },
   {
     key: '5',
-    meaning: 'The installment as text in the locale, e.g. "installment 2 of 6".',
-    value: ({ values }) => values.installment!,
+    meaning:
+      'The installment as text in the locale, e.g. "installment 2 of 6"; for a grouped reminder followed, on the same line, by the other installments it covers, e.g. "installment 2 of 6 (also due: Gym plan 3 of 6, $10.00, March 5, 2026; …)".',
+    value: ({ copy, values, alsoDue }) => {
+      const items = alsoDue.map((item) => fill(copy.alsoDue.whatsAppVariableItem, item)).join('; ');
+      return items
+        ? fill(copy.alsoDue.whatsAppVariable, { installment: values.installment!, items })
+        : values.installment!;
+    },
   },
   { key: '6', meaning: 'The payment link (the buyer’s payment area).', value: ({ values }) => values.url! },
 ];

@@ -91,6 +91,20 @@ export const policySchema = z
         brokenPromiseStep: z.object({ channel: channelSchema, sendAt: localTimeSchema }).optional(),
       })
       .optional(),
+    /**
+     * One message for the buyer's installments (domain/grouping.ts). Optional: without it each
+     * installment's reminders go out on their own, as they did before it existed.
+     */
+    grouping: z
+      .object({
+        /**
+         * How long a reminder that came due waits, at most, for the buyer's other reminders due
+         * meanwhile, to go out with them as one message (hours). A buyer with nothing else due in
+         * that time gets it at once.
+         */
+        windowHours: z.number().int().min(1).max(72),
+      })
+      .optional(),
     finalAction: z.object({
       action: finalActionSchema,
       /** Days after the due date at which the ladder ends and the final action is taken. */

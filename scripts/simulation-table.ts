@@ -56,6 +56,11 @@ export function simulationTable({ report, portfolio }: SimulationAnswer): string
     ).map((l) => `  ${l}`),
     '',
     `Messages per day (UTC): ${count(messages.total)} in all; ${count(messages.skippedNoChannel)} steps skipped, no channel reached the buyer`,
+    ...(messages.grouped.messages > 0
+      ? [
+          `  ${count(messages.grouped.messages)} of them covered several of a buyer's installments (${count(messages.grouped.installments)} installments in all)`,
+        ]
+      : []),
     ...table(
       ['day', ...channels, 'total'],
       [

@@ -20,8 +20,15 @@ import {
   confirmationKey,
   confirmationRoute,
 } from '../domain/confirmations';
-import { type DeliverySubject, confirmationDelivery, eventForConfirmation } from '../domain/delivery';
+import { type SendOutcome, type DeliverySubject, confirmationDelivery, eventForConfirmation } from '../domain/delivery';
 import { deliveryTaskQueue } from './messages';
+
+/**
+ * What became of a reminder's delivery for the journey to record: the outcome under the attempt
+ * that carried it (a grouped message's is the lead reminder's), `failed` when the activity gave
+ * up, or `unsent` when nothing went out because the journey closed (or changed, and plans again).
+ */
+export type SendResult = { attemptId: string; outcome: SendOutcome } | 'unsent';
 
 const DELIVERY_RETRY = {
   // Provider hiccups are retried with backoff; after this the step is skipped, never retried forever.

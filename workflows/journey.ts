@@ -13,18 +13,21 @@ import {
 import type { JourneyActivities } from '../activities/contracts';
 import { resolveChannel } from '../domain/channels';
 import type { PendingConfirmation } from '../domain/confirmations';
-import { eventForDelivery, reminderDelivery, stepKey } from '../domain/delivery';
+import { type ReminderDelivery, eventForDelivery, reminderDelivery, reminderKey, stepKey } from '../domain/delivery';
+import { groupingWindowMs, reminderStillCurrent } from '../domain/grouping';
 import type { InstallmentInput } from '../domain/installment';
 import {
   type Actor,
   type JourneyEvent,
   type JourneyState,
   type RecordedEvent,
+  type StepRef,
   TEMPORAL_OPERATOR,
   channelAvailability,
   dispatch,
   eventOfAction,
   isClosed,
+  isStepDue,
   nextMove,
   stageAt,
   startJourney,
@@ -35,9 +38,16 @@ import { type PlannedStep, contactWindowEnd } from '../domain/plan';
 import type { Policy } from '../domain/policy';
 import type { JourneyRouting } from '../domain/segments';
 import { type JourneyStatus, journeyStatus, nextActionInstant } from '../domain/status';
-import { activityTries, deliverReminderAs, tryConfirmation } from './deliveries';
+import { type SendResult, activityTries, deliverReminderAs, tryConfirmation } from './deliveries';
+import { groupedReminders } from './grouped-reminders';
 import { registerJourneyHandlers } from './journey-handlers';
-import { CANCEL_DELIVERY_ON_CLOSE, RECORD_OPERATOR_CANCEL, SEND_CONFIRMATIONS } from './patches';
+import {
+  CANCEL_DELIVERY_NO_LONGER_DUE,
+  CANCEL_DELIVERY_ON_CLOSE,
+  GROUP_REMINDERS,
+  RECORD_OPERATOR_CANCEL,
+  SEND_CONFIRMATIONS,
+} from './patches';
 import { DUE_DATE, NEXT_ACTION_AT, OUTCOME, STAGE } from './search-attributes';
 
 export interface JourneyInput {
@@ -94,8 +104,15 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     unrecorded.push(started.recorded);
   }
   let changes = 0;
-  /** The reminder waiting to go out (queued behind a provider's rate limit, or retrying), if any. */
-  let deliveryInFlight: CancellationScope | null = null;
+  /**
+   * The reminder waiting to go out (queued behind a provider's rate limit, or retrying), if any:
+   * its step, and whether the journey called it back.
+   */
+  let deliveryInFlight: { scope: CancellationScope; step: StepRef; calledBack: boolean } | null = null;
+  const callBack = (delivery: NonNullable<typeof deliveryInFlight>): void => {
+    delivery.calledBack = true;
+    delivery.scope.cancel();
+  };
 
   const apply = (event: JourneyEvent): void => {
     const result = dispatch(state, event);
@@ -103,8 +120,16 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     state = result.state;
     unrecorded.push(result.recorded);
     changes++;
+    if (!deliveryInFlight) return;
     // Paid or canceled: a reminder that has not gone out yet must not go out.
-    if (deliveryInFlight && isClosed(state) && patched(CANCEL_DELIVERY_ON_CLOSE)) deliveryInFlight.cancel();
+    if (isClosed(state)) {
+      if (patched(CANCEL_DELIVERY_ON_CLOSE)) callBack(deliveryInFlight);
+      return;
+    }
+    // Paused, promised, with a person, moved to a new date: nor must one the journey would not send now.
+    if (!isStepDue(state, deliveryInFlight.step, Date.now()) && patched(CANCEL_DELIVERY_NO_LONGER_DUE)) {
+      callBack(deliveryInFlight);
+    }
   };
 
   registerJourneyHandlers({ state: () => state, apply });
@@ -134,6 +159,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   };
 
   const nthTry = activityTries();
+  const withBuyersOthers = groupedReminders({ nthTry });
 
   const send = async (step: PlannedStep): Promise<void> => {
     const now = Date.now();
@@ -146,36 +172,64 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
     }
     const { channel } = route;
     const delivery = reminderDelivery(state, step, channel, workflowInfo().workflowId);
+    const windowMs = groupingWindowMs(state.policy);
+    const seen = changes;
+    const grouped =
+      windowMs !== null && patched(GROUP_REMINDERS)
+        ? await withBuyersOthers.send(
+            delivery,
+            { key: reminderKey(state, step.stepIndex, channel), at: now, windowMs },
+            // Only a change that alters what it would send takes it back.
+            () => changes !== seen && !reminderStillCurrent(state, step, delivery, Date.now()),
+          )
+        : 'alone';
+    const sent = grouped === 'alone' ? await sendAlone(delivery) : grouped;
+    // The journey closed (or changed, and plans again) while the reminder waited: nothing to record.
+    if (sent === 'unsent') return;
+    if (sent.outcome.status === 'failed') {
+      apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });
+      return;
+    }
+    apply(
+      eventForDelivery(sent.outcome, {
+        at: Date.now(),
+        ...target,
+        channel,
+        requestedChannel: step.channel,
+        attemptId: sent.attemptId,
+        // Only histories from before the guard defer without naming an instant.
+        get fallbackUntil() {
+          return contactWindowEnd(state.policy, now, buyer.timezone);
+        },
+      }),
+    );
+  };
+
+  /** The reminder on its own, through the delivery activity; called back if the journey would no longer send it. */
+  const sendAlone = async (delivery: ReminderDelivery): Promise<SendResult> => {
+    const { channel } = delivery;
     const deliver = deliverReminderAs(
-      nthTry(`deliver/${stepKey(target.revision, target.stepIndex, channel)}`),
+      nthTry(`deliver/${stepKey(delivery.planRevision, delivery.stepIndex, channel)}`),
       channel,
     );
     const scope = new CancellationScope();
-    deliveryInFlight = scope;
+    const inFlight = {
+      scope,
+      step: { revision: delivery.planRevision, stepIndex: delivery.stepIndex },
+      calledBack: false,
+    };
+    deliveryInFlight = inFlight;
     try {
-      const result = await scope.run(() => deliver(delivery));
-      apply(
-        eventForDelivery(result, {
-          at: Date.now(),
-          ...target,
-          channel,
-          requestedChannel: step.channel,
-          attemptId: delivery.attemptId,
-          // Only histories from before the guard defer without naming an instant.
-          get fallbackUntil() {
-            return contactWindowEnd(state.policy, now, buyer.timezone);
-          },
-        }),
-      );
+      return { attemptId: delivery.attemptId, outcome: await scope.run(() => deliver(delivery)) };
     } catch (err) {
       if (isCancellation(err)) {
-        // The journey closed while the reminder waited: nothing to record.
-        if (isClosed(state)) return;
+        // Called back before a worker took it: nothing went out, nothing to record.
+        if (inFlight.calledBack) return 'unsent';
         // The workflow itself is being canceled (an operator): let the cancellation end it.
         throw err;
       }
       if (!(err instanceof ActivityFailure)) throw err;
-      apply({ type: 'step_skipped', at: Date.now(), ...target, reason: 'delivery_failed' });
+      return { attemptId: delivery.attemptId, outcome: { status: 'failed' } };
     } finally {
       deliveryInFlight = null;
     }

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { CHANNEL_TABLE, type Channel } from '../domain/channels';
+import type { GroupedAnswer } from '../domain/grouping';
 import type { Actor, BuyerAction, CancelReason, ContactUpdate } from '../domain/journey';
 import type { LocalDate } from '../domain/local-time';
 import type { JourneyStatus } from '../domain/status';
@@ -117,6 +118,8 @@ export interface HandoffRequest {
 
 /** A person took over (or gave back) the buyer's conversation: the journey holds its reminders meanwhile. */
 export const handoffSignal = defineSignal<[HandoffRequest]>('handoff');
+/** The buyer's reminder coordinator answers a reminder the journey handed to it (workflows/buyer-reminders.ts). */
+export const groupedReminderAnsweredSignal = defineSignal<[GroupedAnswer]>('groupedReminderAnswered');
 export const changeDueDateUpdate = defineUpdate<DueDateChangeAccepted, [DueDateChangeRequest]>('changeDueDate');
 /** A promise to pay: the ladder holds until its date plus grace; refused (PROMISE_REFUSED) past the policy's limits. */
 export const promiseToPayUpdate = defineUpdate<PromiseToPayAccepted, [PromiseToPayRequest]>('promiseToPay');

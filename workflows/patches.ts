@@ -7,6 +7,12 @@
 /** A payment or cancellation that closes the journey cancels the reminder still waiting to go out. */
 export const CANCEL_DELIVERY_ON_CLOSE = 'cancel-delivery-on-close';
 
+/**
+ * A change that means the journey would not send the reminder waiting in its queue now — a pause,
+ * a promise, a person's handoff, a new due date — calls it back, as closing does.
+ */
+export const CANCEL_DELIVERY_NO_LONGER_DUE = 'cancel-delivery-no-longer-due';
+
 /** An operator's cancel of the workflow itself (Temporal UI or CLI) is recorded: the journey closes as canceled. */
 export const RECORD_OPERATOR_CANCEL = 'record-operator-cancel';
 
@@ -22,3 +28,10 @@ export const SEND_CONFIRMATIONS = 'send-confirmations';
  * history from before never has one; the marker tells a replaying worker the run took promises.
  */
 export const PROMISES_TO_PAY = 'promises-to-pay';
+
+/**
+ * Under a policy that groups (`grouping`), the journey hands each due reminder to its buyer's
+ * coordinator (`hand-over/…` activities, then its answer by signal) instead of delivering it: one
+ * message for the buyer's installments. A history from before always delivered it itself.
+ */
+export const GROUP_REMINDERS = 'group-reminders';

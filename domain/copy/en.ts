@@ -16,6 +16,14 @@ export const en: LocaleCopy = {
   linkFallback: 'If the button does not work, open this link:',
   assistantInvite:
     'Questions, or need another date? Reply to this message to talk with our assistant: it can tell you the amount due, send you the payment link, move your due date or put you in touch with a person.',
+  alsoDue: {
+    lead: 'You also have these installments open:',
+    item: '{installment} for {product}: {amount}, due on {date}',
+    sms: 'Also due: {items}.',
+    smsItem: '{product} {n}/{m} {amount} {date}',
+    whatsAppVariable: '{installment} (also due: {items})',
+    whatsAppVariableItem: '{product} {n} of {m}, {amount}, {date}',
+  },
   optOut: {
     emailUnsubscribeText: 'Prefer not to get these emails? Unsubscribe here: {unsubscribe}',
     emailUnsubscribeLead: 'Prefer not to get these emails?',

@@ -16,6 +16,14 @@ export const es: LocaleCopy = {
   linkFallback: 'Si el botón no funciona, abre este enlace:',
   assistantInvite:
     '¿Tienes dudas o necesitas otra fecha? Responde a este mensaje para hablar con nuestro asistente: puede decirte el importe pendiente, enviarte el enlace de pago, cambiar la fecha de vencimiento o ponerte en contacto con una persona.',
+  alsoDue: {
+    lead: 'También tienes estas cuotas pendientes:',
+    item: '{installment} de {product}: {amount}, con vencimiento el {date}',
+    sms: 'También pendientes: {items}.',
+    smsItem: '{product} {n}/{m} {amount} {date}',
+    whatsAppVariable: '{installment} (también pendientes: {items})',
+    whatsAppVariableItem: '{product} {n} de {m}, {amount}, {date}',
+  },
   optOut: {
     emailUnsubscribeText: '¿Prefieres no recibir estos correos? Date de baja aquí: {unsubscribe}',
     emailUnsubscribeLead: '¿Prefieres no recibir estos correos?',

@@ -16,6 +16,14 @@ export const fr: LocaleCopy = {
   linkFallback: 'Si le bouton ne fonctionne pas, ouvrez ce lien :',
   assistantInvite:
     'Une question, besoin d’une autre date ? Répondez à ce message pour échanger avec notre assistant : il peut vous indiquer le montant dû, vous envoyer le lien de paiement, décaler la date d’échéance ou vous mettre en relation avec une personne.',
+  alsoDue: {
+    lead: 'Vous avez aussi ces échéances à régler :',
+    item: '{installment} de {product} : {amount}, prévue le {date}',
+    sms: 'Aussi à régler : {items}.',
+    smsItem: '{product} {n}/{m} {amount} {date}',
+    whatsAppVariable: '{installment} (aussi à régler : {items})',
+    whatsAppVariableItem: '{product} {n} sur {m}, {amount}, {date}',
+  },
   optOut: {
     emailUnsubscribeText: 'Vous ne souhaitez plus recevoir ces e-mails ? Désinscrivez-vous ici : {unsubscribe}',
     emailUnsubscribeLead: 'Vous ne souhaitez plus recevoir ces e-mails ?',

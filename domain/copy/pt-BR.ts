@@ -16,6 +16,14 @@ export const ptBR: LocaleCopy = {
   linkFallback: 'Se o botão não funcionar, abra este link:',
   assistantInvite:
     'Dúvidas ou precisa de outra data? Responda a esta mensagem para conversar com o nosso assistente: ele pode informar o valor em aberto, enviar o link de pagamento, mudar a data de vencimento ou colocar você em contato com uma pessoa.',
+  alsoDue: {
+    lead: 'Você também tem estas parcelas em aberto:',
+    item: '{installment} de {product}: {amount}, com vencimento em {date}',
+    sms: 'Também em aberto: {items}.',
+    smsItem: '{product} {n}/{m} {amount} {date}',
+    whatsAppVariable: '{installment} (também em aberto: {items})',
+    whatsAppVariableItem: '{product} {n} de {m}, {amount}, {date}',
+  },
   optOut: {
     emailUnsubscribeText: 'Prefere não receber estes e-mails? Cancele a inscrição aqui: {unsubscribe}',
     emailUnsubscribeLead: 'Prefere não receber estes e-mails?',

@@ -4,7 +4,7 @@ import type { MessageTemplate } from '../templates';
  * The words of one locale. Placeholders in braces are filled by domain/messages.ts in a single
  * pass (a value is never read for placeholders again):
  *   {greeting} {name} {product} {amount} {date} {installment} {url} {payment} {balance}
- *   {previous} {previousDate} {paid} {n} {m} {action} {unsubscribe}
+ *   {previous} {previousDate} {paid} {n} {m} {action} {unsubscribe} {items}
  * Every locale has exactly the keys of `en` (checked by the type and by test/domain/message-catalog).
  * SMS strings keep to the GSM-7 alphabet so a reminder fits 2 segments with typical values.
  */
@@ -47,6 +47,25 @@ export interface LocaleCopy {
    * invites the buyer to reply and talk with the assistant — amount, payment link, a new date, a person.
    */
   assistantInvite: string;
+  /**
+   * A grouped reminder also covers some of the buyer's other open installments: they are listed
+   * after the lead installment's paragraphs, each once. Item strings take {product} {amount}
+   * {date} {installment} {n} {m} of the covered installment; {items} is the joined list.
+   */
+  alsoDue: {
+    /** The line before the list in email, WhatsApp and in-app ("You also have these installments open:"). */
+    lead: string;
+    /** One item of that list, after a "- " bullet in text and as a list item in HTML. */
+    item: string;
+    /** SMS: the sentence added after the reminder, before the opt-out (GSM-7 characters only). */
+    sms: string;
+    /** SMS: one compact item ("{product} {n}/{m} {amount} {date}"), joined with "; " (GSM-7 only). */
+    smsItem: string;
+    /** WhatsApp template variable 5: the lead's {installment} with the others in brackets, one line. */
+    whatsAppVariable: string;
+    /** One item inside that bracket, joined with "; ". */
+    whatsAppVariableItem: string;
+  };
   optOut: {
     /** Email text with a one-click unsubscribe link. */
     emailUnsubscribeText: string;

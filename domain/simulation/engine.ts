@@ -1,4 +1,4 @@
-import { type RateLimits, resolveChannel } from '../channels';
+import { type Channel, type RateLimits, resolveChannel } from '../channels';
 import {
   type ContactRules,
   type DelayReason,
@@ -8,7 +8,17 @@ import {
   guardSend,
   observedHolidays,
 } from '../compliance';
-import { eventForDelivery, outcomeOfGuard } from '../delivery';
+import { type DeliveryOutcome, eventForDelivery, outcomeOfGuard, reminderDelivery, reminderKey } from '../delivery';
+import {
+  type GroupedReminder,
+  groupingWindowMs,
+  messageReady,
+  nextMessage,
+  reminderId,
+  sendBy,
+  withReminder,
+  withoutReminders,
+} from '../grouping';
 import type { InstallmentInput } from '../installment';
 import {
   type JourneyEvent,
@@ -22,6 +32,7 @@ import {
   startJourney,
 } from '../journey';
 import { type LocalDate, MS_PER_DAY } from '../local-time';
+import type { PlannedStep } from '../plan';
 import type { Policy } from '../policy';
 import { type SimulationAssumptions, paymentProbability } from './assumptions';
 import { EventQueue } from './event-queue';
@@ -33,7 +44,9 @@ import { DELAY_REASONS, QueueLoad, type SimulatedSend, type SimulationTally } fr
  * The what-if simulator: a policy run over a portfolio in virtual time through the journey's own
  * domain (the state machine, the planner, channel fall-through) and, at every send, the
  * compliance guard the deliver activity applies, with the buyer's contact ledger across their
- * installments. Nothing is sent. Pure: the holidays and the limits come in as data.
+ * installments. Under a policy that groups, a coordinator per buyer decides as the real one
+ * does (domain/grouping.ts) which reminders go out together. Nothing is sent. Pure: the holidays
+ * and the limits come in as data.
  */
 
 export interface SimulationInput {
@@ -88,12 +101,30 @@ export interface SimulationResult {
 
 /** One simulated journey: its state, the draws of its buyer and why its current step moved. */
 interface Runner {
+  id: number;
+  journeyId: string;
   state: JourneyState;
   buyerKey: string;
+  /** When it acts next, as its record would say; null while its reminder is with its buyer's coordinator, or ended. */
+  wakeAt: number | null;
+  /** Whether what it wakes for is a reminder (not the final action, nor the end of a pause or a promise). */
+  wakesToSend: boolean;
   draw: () => number;
   /** Why the step about to go out was moved: by the plan when it was scheduled, and by the guard since. */
   delays: { key: string; reasons: Set<DelayReason> };
 }
+
+/** A buyer's reminder coordinator (a grouping policy): what waits, and the buyer's journeys. */
+interface Coordinator {
+  id: number;
+  waiting: GroupedReminder[];
+  runners: Runner[];
+  /** The instant its next look is queued for, to queue each instant once. */
+  queuedAt: Set<number>;
+}
+
+/** A journey whose reminder went to its buyer's coordinator: it waits for the answer, not for a time. */
+const HANDED_OVER = -1;
 
 const PROGRESS_EVERY = 2_000;
 
@@ -113,30 +144,40 @@ export function simulate(input: SimulationInput): SimulationResult {
     finalAction: 0,
     closed: 0,
     skippedNoChannel: 0,
+    grouped: { messages: 0, installments: 0 },
     lastEventAt: input.start,
   };
+  const windowMs = groupingWindowMs(policy);
+  const coordinators = new Map<string, Coordinator>();
 
-  const runners: Runner[] = installments.map((installment) => {
+  const runners: Runner[] = installments.map((installment, id) => {
     const buyerKey = `${installment.tenantId}/${installment.buyer.id}`;
     tally.contactsPerBuyer.set(buyerKey, tally.contactsPerBuyer.get(buyerKey) ?? 0);
     return {
+      id,
+      journeyId: `${installment.tenantId}/${installment.installmentId}`,
       state: startJourney(installment, policy, input.start).state,
       buyerKey,
+      wakeAt: input.start,
+      wakesToSend: false,
       draw: randomStream(assumptions.seed, `${installment.tenantId}/${installment.installmentId}`),
       delays: { key: '', reasons: new Set() },
     };
   });
   runners.forEach((_, id) => queue.push(input.start, id));
+  if (windowMs !== null) coordinatorsOf(runners);
+  const coordinatorById = [...coordinators.values()];
+  const runnerOf = new Map(runners.map((r) => [r.journeyId, r]));
 
   for (let entry = queue.pop(); entry; entry = queue.pop()) {
     if (input.end !== undefined && entry.at > input.end) break;
-    const runner = runners[entry.id]!;
-    const wakeAt = advance(runner, entry.at);
     tally.lastEventAt = entry.at;
-    if (wakeAt === null) {
-      tally.closed++;
-      if (tally.closed % PROGRESS_EVERY === 0) input.onProgress?.(tally.closed, runners.length);
-    } else queue.push(wakeAt, entry.id);
+    // Ids past the runners' are coordinators; ties go to journeys, so those due together hand over first.
+    if (entry.id >= runners.length) {
+      coordinate(coordinatorById[entry.id - runners.length]!, entry.at);
+      continue;
+    }
+    wake(runners[entry.id]!, entry.at);
   }
   input.onProgress?.(tally.closed, runners.length);
 
@@ -152,7 +193,77 @@ export function simulate(input: SimulationInput): SimulationResult {
   });
   return { report, sends };
 
-  /** Runs one journey at `now` until it waits; returns when it wakes, or null when it has ended. */
+  /** Runs one journey at `now` until it waits, and queues it again for when it wakes. */
+  function wake(runner: Runner, now: number): void {
+    const wakeAt = advance(runner, now);
+    runner.wakeAt = wakeAt === HANDED_OVER ? null : wakeAt;
+    if (wakeAt === HANDED_OVER) return;
+    if (wakeAt === null) {
+      tally.closed++;
+      if (tally.closed % PROGRESS_EVERY === 0) input.onProgress?.(tally.closed, runners.length);
+    } else queue.push(wakeAt, runner.id);
+  }
+
+  /** One coordinator per buyer, numbered after the runners. */
+  function coordinatorsOf(all: Runner[]): void {
+    for (const runner of all) {
+      let coordinator = coordinators.get(runner.buyerKey);
+      if (!coordinator) {
+        coordinator = { id: all.length + coordinators.size, waiting: [], runners: [], queuedAt: new Set() };
+        coordinators.set(runner.buyerKey, coordinator);
+      }
+      coordinator.runners.push(runner);
+    }
+  }
+
+  function lookAt(coordinator: Coordinator, at: number): void {
+    if (coordinator.queuedAt.has(at)) return;
+    coordinator.queuedAt.add(at);
+    queue.push(at, coordinator.id);
+  }
+
+  /**
+   * What the buyer's coordinator does at `now` (workflows/buyer-reminders.ts): the next message
+   * goes when it is ready, else it looks again at its deadline.
+   */
+  function coordinate(coordinator: Coordinator, now: number): void {
+    coordinator.queuedAt.delete(now);
+    for (;;) {
+      const message = nextMessage(coordinator.waiting);
+      if (!message) return;
+      const withCoordinator = new Set(coordinator.waiting.map((r) => r.journeyId));
+      const othersDue = coordinator.runners.filter(
+        (r) => !withCoordinator.has(r.journeyId) && r.wakesToSend && r.wakeAt !== null && r.wakeAt <= message.deadline,
+      ).length;
+      if (!messageReady(message, now, othersDue)) {
+        lookAt(coordinator, sendBy(message));
+        return;
+      }
+      coordinator.waiting = withoutReminders(coordinator.waiting, new Set(message.reminders.map(reminderId)));
+      const covered = message.reminders.map((r) => runnerOf.get(r.journeyId)!);
+      const outcome = guard(covered[0]!, message.reminders[0]!.delivery.channel, now);
+      if (outcome.status === 'sent' && covered.length > 1) {
+        tally.grouped.messages++;
+        tally.grouped.installments += covered.length;
+      }
+      message.reminders.forEach((reminder, i) => {
+        const runner = covered[i]!;
+        const { delivery } = reminder;
+        const step = {
+          stepIndex: delivery.stepIndex,
+          channel: delivery.requestedChannel,
+          template: delivery.template as PlannedStep['template'],
+        };
+        settle(runner, step, delivery.channel, outcome, now, i === 0);
+        // Answered: the coordinator does not wait for it before it records its next step.
+        runner.wakesToSend = false;
+        runner.wakeAt = now;
+        queue.push(now, runner.id);
+      });
+    }
+  }
+
+  /** Runs one journey at `now` until it waits; returns when it wakes, HANDED_OVER, or null when it has ended. */
   function advance(runner: Runner, now: number): number | null {
     const apply = (event: JourneyEvent) => {
       runner.state = dispatch(runner.state, event).state;
@@ -176,9 +287,10 @@ export function simulate(input: SimulationInput): SimulationResult {
           apply(eventOfAction(runner.state, move, now));
           break;
         case 'send':
-          deliver(runner, move.step, now, apply);
+          if (deliver(runner, move.step, now) === HANDED_OVER) return HANDED_OVER;
           break;
         case 'wait':
+          runner.wakesToSend = move.reason === 'next_step';
           if (move.reason === 'next_step') notePlannedDelays(runner, now);
           return move.until;
       }
@@ -198,23 +310,47 @@ export function simulate(input: SimulationInput): SimulationResult {
     };
   }
 
-  /** What the workflow's `send` and the deliver activity do, with the guard's verdict instead of a provider. */
-  function deliver(
-    runner: Runner,
-    step: ReturnType<typeof planOf>['steps'][number],
-    now: number,
-    apply: (event: JourneyEvent) => void,
-  ): void {
+  /**
+   * What the workflow's `send` does: the reminder goes to the buyer's coordinator under a policy
+   * that groups (HANDED_OVER: the journey waits for its answer), else through the guard at once.
+   */
+  function deliver(runner: Runner, step: PlannedStep, now: number): typeof HANDED_OVER | undefined {
     const { state } = runner;
-    const target = { revision: state.planRevision, stepIndex: step.stepIndex };
     const route = resolveChannel(step.channel, channelAvailability(state));
     if (route.kind === 'none') {
       tally.skippedNoChannel++;
-      apply({ type: 'step_skipped', at: now, ...target, reason: 'no_channel', channels: route.skipped });
-      return;
+      const target = { revision: state.planRevision, stepIndex: step.stepIndex };
+      runner.state = dispatch(state, {
+        type: 'step_skipped',
+        at: now,
+        ...target,
+        reason: 'no_channel',
+        channels: route.skipped,
+      }).state;
+      return undefined;
     }
     const { channel } = route;
-    const buyer = state.installment.buyer;
+    if (windowMs !== null) {
+      const coordinator = coordinators.get(runner.buyerKey)!;
+      const key = reminderKey(state, step.stepIndex, channel);
+      const delivery = reminderDelivery(state, step, channel, runner.journeyId);
+      coordinator.waiting = withReminder(coordinator.waiting, {
+        key,
+        journeyId: runner.journeyId,
+        at: now,
+        windowMs,
+        delivery,
+      });
+      lookAt(coordinator, now);
+      return HANDED_OVER;
+    }
+    settle(runner, step, channel, guard(runner, channel, now), now, true);
+    return undefined;
+  }
+
+  /** The deliver activity's verdict on a message to `runner`'s buyer on `channel` at `now`: the guard's, or sent. */
+  function guard(runner: Runner, channel: Channel, now: number): DeliveryOutcome {
+    const buyer = runner.state.installment.buyer;
     const ledger = ledgers.get(runner.buyerKey) ?? [];
     const decision = guardSend({
       rules: rulesOf(buyer.country, buyer.timezone, now),
@@ -224,29 +360,62 @@ export function simulate(input: SimulationInput): SimulationResult {
       buyer: { contacts: ledger, optedOut: [], suppressed: [], lastWhatsAppInboundAt: null },
       whatsappTemplateAvailable: assumptions.whatsappTemplatesApproved,
     });
-    const ctx = { at: now, ...target, channel, requestedChannel: step.channel, attemptId: '', fallbackUntil: now };
+    if (decision.verdict === 'delay') noteDelay(runner, decision.reason);
     const blocked = outcomeOfGuard(decision);
-    if (blocked) {
-      if (decision.verdict === 'delay') noteDelay(runner, decision.reason);
-      apply(eventForDelivery(blocked, ctx));
-      return;
-    }
-    apply(eventForDelivery({ status: 'sent', providerMessageId: 'simulated' }, ctx));
+    if (blocked) return blocked;
     ledgers.set(runner.buyerKey, [...contactsInWindow(ledger, now), now]);
-    record(runner, {
-      installmentId: state.installment.installmentId,
-      buyerId: buyer.id,
-      stepIndex: step.stepIndex,
-      channel,
-      template: step.template,
-      at: now,
-    });
+    return { status: 'sent', providerMessageId: 'simulated' };
+  }
+
+  /**
+   * What the journey records of its step's delivery. A message sent is counted once (`counts`:
+   * the journey that led it), and each journey it reached may be paid after it.
+   */
+  function settle(
+    runner: Runner,
+    step: Pick<PlannedStep, 'stepIndex' | 'channel' | 'template'>,
+    channel: Channel,
+    outcome: DeliveryOutcome,
+    now: number,
+    counts: boolean,
+  ): void {
+    const apply = (event: JourneyEvent) => {
+      runner.state = dispatch(runner.state, event).state;
+    };
+    const { state } = runner;
+    const target = { revision: state.planRevision, stepIndex: step.stepIndex };
+    apply(
+      eventForDelivery(outcome, {
+        at: now,
+        ...target,
+        channel,
+        requestedChannel: step.channel,
+        attemptId: '',
+        fallbackUntil: now,
+      }),
+    );
+    if (outcome.status !== 'sent') return;
+    if (counts) {
+      record(runner, {
+        installmentId: state.installment.installmentId,
+        buyerId: state.installment.buyer.id,
+        stepIndex: step.stepIndex,
+        channel,
+        template: step.template,
+        at: now,
+      });
+    } else forgetDelays(runner);
     if (runner.draw() < paymentProbability(assumptions, step.stepIndex, channel)) {
       tally.paidAfterStep.set(step.stepIndex, (tally.paidAfterStep.get(step.stepIndex) ?? 0) + 1);
       const amountMinor = outstandingMinor(runner.state);
       const currency = runner.state.installment.amount.currency;
       apply({ type: 'payment_received', at: now, paymentId: 'simulated', amountMinor, currency });
     }
+  }
+
+  function forgetDelays(runner: Runner): void {
+    runner.delays.key = '';
+    runner.delays.reasons.clear();
   }
 
   function noteDelay(runner: Runner, reason: DelayReason): void {
@@ -265,8 +434,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     load.add(send.channel, send.at);
     const key = `${runner.state.planRevision}/${send.stepIndex}`;
     if (runner.delays.key === key) for (const reason of runner.delays.reasons) tally.deferred[reason]++;
-    runner.delays.key = '';
-    runner.delays.reasons.clear();
+    forgetDelays(runner);
     if (input.keepSends) sends.push(send);
   }
 }

@@ -57,6 +57,9 @@ export const simulationReportSchema = z.object({
       .describe('per UTC day, days without a send left out'),
     /** Steps skipped because no channel could reach the buyer. */
     skippedNoChannel: count,
+    grouped: z
+      .object({ messages: count, installments: count })
+      .describe('messages that covered several of a buyer’s installments (a policy with `grouping`), and how many'),
   }),
   deferredSends: z
     .object({ quiet_hours: count, weekday: count, holiday: count, frequency_cap: count })

@@ -96,5 +96,7 @@ export interface SimulationTally {
   closed: number;
   /** Step index → journeys paid right after it. */
   paidAfterStep: Map<number, number>;
+  /** Messages that covered several of a buyer's installments (a grouping policy), and how many they covered. */
+  grouped: { messages: number; installments: number };
   lastEventAt: number;
 }

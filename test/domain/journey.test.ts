@@ -10,6 +10,7 @@ import {
   dueDateWindow,
   dispatch,
   endOfDueDay,
+  isStepDue,
   nextAction,
   outstandingMinor,
   stageAt,
@@ -770,5 +771,44 @@ describe('dueDateWindow', () => {
         },
       ),
     );
+  });
+});
+
+describe('isStepDue: whether a reminder in flight is still one the journey would send', () => {
+  const first = LADDER[0]!;
+  const step = { revision: 0, stepIndex: 0 };
+
+  it('is while nothing changed, and a partial payment leaves it due', () => {
+    const state = begin();
+    expect(isStepDue(state, step, first)).toBe(true);
+    const partial = apply(state, {
+      type: 'payment_received',
+      at: first,
+      paymentId: 'p1',
+      amountMinor: 1_000,
+      currency: 'BRL',
+    });
+    expect(isStepDue(partial, step, first)).toBe(true);
+  });
+
+  it('is not once paused, paid, moved to a new due date, or for another step', () => {
+    const state = begin();
+    expect(isStepDue(apply(state, { type: 'paused', at: first, until: null }), step, first)).toBe(false);
+    const paid = apply(state, {
+      type: 'payment_received',
+      at: first,
+      paymentId: 'p1',
+      amountMinor: 10_000,
+      currency: 'BRL',
+    });
+    expect(isStepDue(paid, step, first)).toBe(false);
+    const moved = apply(state, {
+      type: 'due_date_changed',
+      at: first,
+      from: state.dueDate,
+      to: addDays(state.dueDate, 10),
+    });
+    expect(isStepDue(moved, step, first)).toBe(false);
+    expect(isStepDue(state, { revision: 0, stepIndex: 1 }, first)).toBe(false);
   });
 });

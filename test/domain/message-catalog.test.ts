@@ -64,6 +64,8 @@ describe('message catalog', () => {
       copy.balanceOpen,
       copy.balanceSettled,
       copy.previousDueDate,
+      copy.alsoDue.sms,
+      copy.alsoDue.smsItem,
       copy.optOut.sms,
     ];
     for (const text of smsWords) expect({ text, gsm: isGsm7(text) }).toEqual({ text, gsm: true });

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InstallmentInput } from '../../domain/installment';
-import { type Policy, defaultPolicy } from '../../domain/policy';
+import { type Policy, defaultPolicy, policySchema } from '../../domain/policy';
 import { DEFAULT_ASSUMPTIONS, type SimulationAssumptions } from '../../domain/simulation/assumptions';
 import { type SimulationResult, simulate } from '../../domain/simulation/engine';
 import {
@@ -68,6 +68,16 @@ const portfolioArb: fc.Arbitrary<Portfolio> = fc
     return { policy, start, installments, holidays: holidayDays.map((d) => plusDays(startDate, d)) };
   });
 
+/** The same portfolios under a policy that groups a buyer's reminders (domain/grouping.ts). */
+const groupedPortfolioArb: fc.Arbitrary<Portfolio> = fc
+  .record({ p: portfolioArb, windowHours: fc.integer({ min: 1, max: 72 }) })
+  .map(({ p, windowHours }) => ({ ...p, policy: policySchema.parse({ ...p.policy, grouping: { windowHours } }) }));
+
+const policies = [
+  ['each reminder on its own', portfolioArb],
+  ['a buyer’s reminders grouped', groupedPortfolioArb],
+] as const;
+
 function run(p: Portfolio, assumptions: Partial<SimulationAssumptions> = {}): SimulationResult {
   return simulate({
     policy: { ...p.policy, holidays: { observePublicHolidays: true } },
@@ -89,50 +99,56 @@ const payment = (afterEachStep: number): Partial<SimulationAssumptions> => ({
 const reachable = (i: InstallmentInput) => !!(i.buyer.email || i.buyer.phone || i.buyer.whatsapp);
 
 describe('the simulator', () => {
-  it('never plans a send inside quiet hours, on a disallowed weekday, on a holiday, or above the cap across a buyer’s installments', () => {
-    fc.assert(
-      fc.property(portfolioArb, fc.double({ min: 0, max: 1, noNaN: true }), (p, pay) => {
-        const { sends } = run(p, payment(pay));
-        const zoneOf = new Map(p.installments.map((i) => [i.installmentId, i.buyer.timezone]));
-        for (const send of sends) {
-          const zone = zoneOf.get(send.installmentId)!;
-          expect(contactAllowed(p.policy, send.at, zone)).toBe(true);
-          expect(p.holidays).not.toContain(localReading(send.at, zone).date);
-          expect(send.at).toBeGreaterThanOrEqual(p.start);
-        }
-        for (const buyer of new Set(sends.map((s) => s.buyerId))) {
-          const contacts = sends.filter((s) => s.buyerId === buyer).map((s) => s.at);
-          expect(worstWindow(contacts, contacts)).toBeLessThanOrEqual(p.policy.maxContactsPer7Days);
-        }
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it.each(policies)(
+    'never plans a send inside quiet hours, on a disallowed weekday, on a holiday, or above the cap across a buyer’s installments (%s)',
+    (_, arb) => {
+      fc.assert(
+        fc.property(arb, fc.double({ min: 0, max: 1, noNaN: true }), (p, pay) => {
+          const { sends } = run(p, payment(pay));
+          const zoneOf = new Map(p.installments.map((i) => [i.installmentId, i.buyer.timezone]));
+          for (const send of sends) {
+            const zone = zoneOf.get(send.installmentId)!;
+            expect(contactAllowed(p.policy, send.at, zone)).toBe(true);
+            expect(p.holidays).not.toContain(localReading(send.at, zone).date);
+            expect(send.at).toBeGreaterThanOrEqual(p.start);
+          }
+          for (const buyer of new Set(sends.map((s) => s.buyerId))) {
+            const contacts = sends.filter((s) => s.buyerId === buyer).map((s) => s.at);
+            expect(worstWindow(contacts, contacts)).toBeLessThanOrEqual(p.policy.maxContactsPer7Days);
+          }
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 
-  it('counts add up: sends per channel per day, per channel, per provider queue and per buyer all sum to the sends', () => {
-    fc.assert(
-      fc.property(portfolioArb, fc.double({ min: 0, max: 1, noNaN: true }), (p, pay) => {
-        const { report, sends } = run(p, payment(pay));
-        const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-        expect(report.messages.total).toBe(sends.length);
-        expect(sum(report.messages.perDay.map((d) => d.total))).toBe(sends.length);
-        for (const day of report.messages.perDay) expect(sum(Object.values(day.byChannel))).toBe(day.total);
-        expect(sum(Object.values(report.messages.byChannel))).toBe(sends.length);
-        expect(sum(report.providerQueues.map((q) => q.sends))).toBe(sends.length);
-        const buyers = new Set(p.installments.map((i) => i.buyer.id)).size;
-        expect(report.contactsPerBuyer.count).toBe(buyers);
-        expect(report.contactsPerBuyer.mean * buyers).toBeCloseTo(sends.length, 0);
-        expect(report.journeys.paid + report.journeys.reachedFinalAction + report.journeys.open).toBe(
-          p.installments.length,
-        );
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it.each(policies)(
+    'counts add up: sends per channel per day, per channel, per provider queue and per buyer all sum to the sends (%s)',
+    (_, arb) => {
+      fc.assert(
+        fc.property(arb, fc.double({ min: 0, max: 1, noNaN: true }), (p, pay) => {
+          const { report, sends } = run(p, payment(pay));
+          const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+          expect(report.messages.total).toBe(sends.length);
+          expect(sum(report.messages.perDay.map((d) => d.total))).toBe(sends.length);
+          for (const day of report.messages.perDay) expect(sum(Object.values(day.byChannel))).toBe(day.total);
+          expect(sum(Object.values(report.messages.byChannel))).toBe(sends.length);
+          expect(sum(report.providerQueues.map((q) => q.sends))).toBe(sends.length);
+          const buyers = new Set(p.installments.map((i) => i.buyer.id)).size;
+          expect(report.contactsPerBuyer.count).toBe(buyers);
+          expect(report.contactsPerBuyer.mean * buyers).toBeCloseTo(sends.length, 0);
+          expect(report.journeys.paid + report.journeys.reachedFinalAction + report.journeys.open).toBe(
+            p.installments.length,
+          );
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 
-  it('with a payment probability of 0, every journey reaches the final action', () => {
+  it.each(policies)('with a payment probability of 0, every journey reaches the final action (%s)', (_, arb) => {
     fc.assert(
-      fc.property(portfolioArb, (p) => {
+      fc.property(arb, (p) => {
         const { report } = run(p, payment(0));
         expect(report.journeys.reachedFinalAction).toBe(p.installments.length);
         expect(report.journeys.finalActionShare).toBe(1);
@@ -183,9 +199,9 @@ describe('the simulator’s report', () => {
     const base = installmentFixture({ dueDate, timezone: 'America/Sao_Paulo' });
     return { ...base, installmentId: id, buyer: { ...base.buyer, id: buyer } };
   };
-  const simulateDefault = (installments: InstallmentInput[], holidays: string[] = []) =>
+  const simulateDefault = (installments: InstallmentInput[], holidays: string[] = [], under: Policy = policy) =>
     simulate({
-      policy,
+      policy: under,
       installments,
       start: Date.parse('2027-03-01T12:00:00Z'),
       assumptions: DEFAULT_ASSUMPTIONS,
@@ -218,6 +234,30 @@ describe('the simulator’s report', () => {
     const contacts = sends.map((s) => s.at);
     expect(worstWindow(contacts, contacts)).toBe(policy.maxContactsPer7Days);
     expect(report.contactsPerBuyer).toMatchObject({ count: 1, max: sends.length });
+  });
+
+  it('sends one message for a buyer’s installments due together under a grouping policy, counted once by the cap', () => {
+    const installments = [
+      installment('i1', 'b1', '2027-03-11'),
+      installment('i2', 'b1', '2027-03-11'),
+      installment('i3', 'b2', '2027-03-20'),
+    ];
+    const grouped = policySchema.parse({ ...policy, grouping: { windowHours: 24 } });
+    const alone = simulateDefault(installments);
+    const together = simulateDefault(installments, [], grouped);
+    const ofBuyer = (sends: typeof alone.sends, buyer: string) => sends.filter((s) => s.buyerId === buyer);
+    // b1's two ladders run step for step: every message covers both, and b1 hears exactly what a
+    // buyer with one of them would, when they would.
+    const single = simulateDefault([installment('i1', 'b1', '2027-03-11')]);
+    const said = (sends: typeof alone.sends) => sends.map((s) => [s.channel, s.template, s.at]);
+    expect(said(ofBuyer(together.sends, 'b1'))).toEqual(said(single.sends));
+    expect(together.report.messages.grouped).toEqual({
+      messages: single.sends.length,
+      installments: 2 * single.sends.length,
+    });
+    expect(together.report.deferredSends.frequency_cap).toBeLessThan(alone.report.deferredSends.frequency_cap);
+    // A buyer with one installment gets the same reminders, at the same instants.
+    expect(ofBuyer(together.sends, 'b2')).toEqual(ofBuyer(alone.sends, 'b2'));
   });
 
   it('finds the peak second of a provider queue against its limit and how long the burst queues', () => {

@@ -1730,6 +1730,9 @@ export interface components {
           sendAt: string;
         };
       };
+      grouping?: {
+        windowHours: number;
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -2305,6 +2308,9 @@ export interface components {
           sendAt: string;
         };
       };
+      grouping?: {
+        windowHours: number;
+      };
       finalAction: {
         /** @enum {string} */
         action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -2587,6 +2593,9 @@ export interface components {
           channel: 'email' | 'sms' | 'whatsapp' | 'assistant' | 'agent' | 'in_app';
           sendAt: string;
         };
+      };
+      grouping?: {
+        windowHours: number;
       };
       finalAction: {
         /** @enum {string} */
@@ -3233,6 +3242,9 @@ export interface components {
             sendAt: string;
           };
         };
+        grouping?: {
+          windowHours: number;
+        };
         finalAction: {
           /** @enum {string} */
           action: 'write_off' | 'hand_to_agency' | 'cancel_subscription';
@@ -3343,6 +3355,11 @@ export interface components {
             };
           }[];
           skippedNoChannel: number;
+          /** @description messages that covered several of a buyer’s installments (a policy with `grouping`), and how many */
+          grouped: {
+            messages: number;
+            installments: number;
+          };
         };
         /** @description sends whose instant a rule of contact moved, by rule (a send moved by two counts under both) */
         deferredSends: {

@@ -8,12 +8,12 @@
  */
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { TemporalJourneyGateway } from '../../../application/temporal-journey-gateway';
 import { uniqueId } from '../../support/fixtures';
 import { exportHistory } from '../../support/history-export';
 import { eventually } from '../eventually';
 import { skipWithout, timeSkipping } from '../servers';
 import { useTimeSkippingHarness } from './harness';
+import { journeyWithQueuedReminder } from './queued';
 
 const { EventType } = proto.temporal.api.enums.v1;
 
@@ -23,20 +23,8 @@ describe.skipIf(skipWithout(timeSkipping, 'end-to-end queued delivery on the tim
     const h = useTimeSkippingHarness();
 
     it('a payment while the reminder waits: the reminder is canceled and never goes out', async () => {
-      // Workers of their own that poll no delivery queue: the first reminder stays queued.
-      const queue = uniqueId('e2e-queued');
-      const held = await h.startWorkers({ taskQueue: queue, deliveryChannels: [] });
+      const { installment, journeyId, handle, gateway, held } = await journeyWithQueuedReminder(h);
       try {
-        const gateway = new TemporalJourneyGateway(h.env.client, queue);
-        const { installment, journeyId, handle } = await h.startJourney({}, gateway);
-        const firstAt = Date.parse((await h.status(handle)).nextAction!.at!);
-        // This server stops skipping time while an activity is scheduled: sleep just past the
-        // reminder, so what remains of the sleep once it is queued is a second of real time.
-        await h.env.sleep(firstAt - (await h.env.currentTimeMs()) + 1_000);
-        await eventually('the reminder waiting in its queue', async () =>
-          (await handle.describe()).raw.pendingActivities?.length === 1 ? true : undefined,
-        );
-
         expect(
           await gateway.reportPayment(h.ref(installment), {
             paymentId: uniqueId('pay'),

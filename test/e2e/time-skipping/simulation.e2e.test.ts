@@ -4,12 +4,13 @@
  * guard holds some), another buyer with one — runs as real journeys on the real worker with no
  * payment, and through the simulator with a payment probability of 0. Every reminder the
  * journeys recorded (channel, template, instant) is one the simulator planned, and nothing else.
+ * Under a grouping policy, the messages the buyers' coordinators sent are the ones it planned.
  */
 import { describe, expect, it } from 'vitest';
 import type { AttemptRow } from '../../../db/attempt-repository';
 import type { InstallmentInput } from '../../../domain/installment';
 import { addDays } from '../../../domain/local-time';
-import { defaultPolicy } from '../../../domain/policy';
+import { defaultPolicy, policySchema } from '../../../domain/policy';
 import { DEFAULT_ASSUMPTIONS } from '../../../domain/simulation/assumptions';
 import { simulate } from '../../../domain/simulation/engine';
 import { journeyWorkflowId } from '../../../workflows/messages';
@@ -70,6 +71,48 @@ describe.skipIf(skipWithout(timeSkipping, 'the simulator against real journeys o
       // The cap held the shared buyer's reminders: the comparison covers the guard, not only the plan.
       expect(report.deferredSends.frequency_cap).toBeGreaterThan(0);
       expect(report.journeys).toMatchObject({ total: 3, reachedFinalAction: 3 });
+    }, 120_000);
+
+    it('plans exactly the messages real journeys and their buyers’ coordinators send under a grouping policy', async () => {
+      const grouping = policySchema.parse({ ...defaultPolicy, id: 'grouped', grouping: { windowHours: 24 } });
+      const start = await h.env.currentTimeMs();
+      const shared = uniqueId('buyer');
+      const first = await h.newInstallment({ buyer: { id: shared } });
+      const portfolio: InstallmentInput[] = [
+        first,
+        await h.newInstallment({ buyer: { id: shared }, product: { name: 'Glaze kit' } }),
+        await h.newInstallment(),
+      ];
+      for (const installment of portfolio) await h.gateway.start(installment, grouping);
+      const results = [];
+      for (const i of portfolio) {
+        results.push(await h.env.client.workflow.getHandle(journeyWorkflowId(i.tenantId, i.installmentId)).result());
+      }
+      expect(results.map((r) => (r as { outcome: string }).outcome)).toEqual(portfolio.map(() => 'written_off'));
+
+      // Which of two journeys due together leads their message is up to the order their tasks run
+      // in: a message is named by its buyer.
+      const messageOf = (buyerId: string, channel: string, template: string, at: number) =>
+        `${buyerId} ${new Date(Math.round(at / MINUTE) * MINUTE).toISOString()} ${channel} ${template}`;
+      const rows = (
+        await Promise.all(portfolio.map((i) => h.attempts(journeyWorkflowId(i.tenantId, i.installmentId))))
+      ).flat();
+      const real = rows.map((a) => messageOf(a.buyerId!, a.channel, a.template, a.sentAt!.getTime())).sort();
+
+      const { report, sends } = simulate({
+        policy: grouping,
+        installments: portfolio,
+        start,
+        assumptions: { ...DEFAULT_ASSUMPTIONS, payment: { afterEachStep: 0 } },
+        keepSends: true,
+      });
+      const simulated = sends.map((s) => messageOf(s.buyerId, s.channel, s.template, s.at)).sort();
+
+      expect(simulated).toEqual(real);
+      // The shared buyer's two installments went out together: the comparison covers the coordinator.
+      expect(report.messages.grouped.messages).toBeGreaterThan(0);
+      expect(report.messages.grouped.installments).toBe(2 * report.messages.grouped.messages);
+      expect(rows.filter((a) => a.buyerId === shared).length).toBe(report.messages.grouped.messages);
     }, 120_000);
   },
 );
