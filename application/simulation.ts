@@ -4,6 +4,7 @@
  * deployment (the providers' rate limits, the public holiday calendar) the pure simulator
  * (domain/simulation/) runs with. Nothing is sent and nothing is written.
  */
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Database } from '../db/client';
 import { openInstallments } from '../db/open-installments';
 import type { RateLimits } from '../domain/channels';
@@ -11,7 +12,7 @@ import type { PublicHolidayLookup } from '../domain/compliance';
 import type { InstallmentInput } from '../domain/installment';
 import type { Policy } from '../domain/policy';
 import type { SimulationAssumptions } from '../domain/simulation/assumptions';
-import { simulate } from '../domain/simulation/engine';
+import { startSimulation } from '../domain/simulation/engine';
 import type { SimulationReport } from '../domain/simulation/report';
 import { CsvFileError, type RowError, parseInstallmentsCsv } from './csv-import';
 
@@ -52,6 +53,12 @@ export interface SimulationAnswer {
   portfolio: { source: PortfolioSource['kind']; installments: number };
 }
 
+/**
+ * Journey wake-ups run between two turns of the event loop (about 10 ms of work): a simulation of
+ * thousands of installments takes seconds, and the API serves its other requests meanwhile.
+ */
+const EVENTS_PER_TURN = 500;
+
 export async function runSimulation(
   environment: SimulationEnvironment,
   request: SimulationRequest,
@@ -63,7 +70,7 @@ export async function runSimulation(
     if (open.more) throw new PortfolioTooLarge(portfolio.limit);
     installments = open.installments;
   } else installments = portfolio.installments;
-  const { report } = simulate({
+  const run = startSimulation({
     policy: request.policy,
     installments,
     start: request.start,
@@ -73,6 +80,8 @@ export async function runSimulation(
     rateLimits: environment.rateLimits,
     onProgress: request.onProgress,
   });
+  while (!run.advance(EVENTS_PER_TURN)) await turn();
+  const { report } = run.result();
   return { report, portfolio: { source: portfolio.kind, installments: installments.length } };
 }
 

@@ -128,7 +128,25 @@ const HANDED_OVER = -1;
 
 const PROGRESS_EVERY = 2_000;
 
+/** Runs the whole simulation at once. */
 export function simulate(input: SimulationInput): SimulationResult {
+  const run = startSimulation(input);
+  while (!run.advance(Infinity));
+  return run.result();
+}
+
+/**
+ * A simulation run a slice at a time, so that a caller that serves others meanwhile (the API) can
+ * let them in between slices; the slices change nothing in what it finds.
+ */
+export interface SimulationRun {
+  /** Runs at most `events` more events (journey wake-ups and coordinator looks); true once it has finished. */
+  advance(events: number): boolean;
+  /** What it found; only once `advance` said it finished. */
+  result(): SimulationResult;
+}
+
+export function startSimulation(input: SimulationInput): SimulationRun {
   const { policy, installments, assumptions } = input;
   const rulesOf = rulesCache(input.policy, input.publicHolidays ?? (() => []));
   const queue = new EventQueue();
@@ -169,29 +187,38 @@ export function simulate(input: SimulationInput): SimulationResult {
   const coordinatorById = [...coordinators.values()];
   const runnerOf = new Map(runners.map((r) => [r.journeyId, r]));
 
-  for (let entry = queue.pop(); entry; entry = queue.pop()) {
-    if (input.end !== undefined && entry.at > input.end) break;
-    tally.lastEventAt = entry.at;
-    // Ids past the runners' are coordinators; ties go to journeys, so those due together hand over first.
-    if (entry.id >= runners.length) {
-      coordinate(coordinatorById[entry.id - runners.length]!, entry.at);
-      continue;
-    }
-    wake(runners[entry.id]!, entry.at);
-  }
-  input.onProgress?.(tally.closed, runners.length);
-
-  const report = summarize({
-    policy,
-    assumptions,
-    start: input.start,
-    end: input.end,
-    journeys: runners.length,
-    open: runners.length - tally.closed,
-    tally,
-    queues: load.report(input.rateLimits ?? {}),
-  });
-  return { report, sends };
+  let finished = false;
+  return {
+    advance(events) {
+      for (let done = 0; !finished && done < events; done++) {
+        const entry = queue.pop();
+        if (!entry || (input.end !== undefined && entry.at > input.end)) {
+          finished = true;
+          input.onProgress?.(tally.closed, runners.length);
+          break;
+        }
+        tally.lastEventAt = entry.at;
+        // Ids past the runners' are coordinators; ties go to journeys, so those due together hand over first.
+        if (entry.id >= runners.length) coordinate(coordinatorById[entry.id - runners.length]!, entry.at);
+        else wake(runners[entry.id]!, entry.at);
+      }
+      return finished;
+    },
+    result() {
+      if (!finished) throw new Error('the simulation has not finished');
+      const report = summarize({
+        policy,
+        assumptions,
+        start: input.start,
+        end: input.end,
+        journeys: runners.length,
+        open: runners.length - tally.closed,
+        tally,
+        queues: load.report(input.rateLimits ?? {}),
+      });
+      return { report, sends };
+    },
+  };
 
   /** Runs one journey at `now` until it waits, and queues it again for when it wakes. */
   function wake(runner: Runner, now: number): void {

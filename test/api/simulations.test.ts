@@ -137,6 +137,47 @@ describeEachDatabase('simulations API', (getDb) => {
     ]);
   });
 
+  it('answers other requests while a large simulation runs', async () => {
+    let health: Promise<number> | undefined;
+    let answered = false;
+    let healthAnsweredMidRun: boolean | undefined;
+    const busy: ApiHarness = await startApi(getDb(), () => NOW, {
+      simulation: {
+        rateLimits: {},
+        // The guard asks for a country's calendar at its first send there: Brazil's early in the
+        // run, when another request comes in; Portugal's months later in virtual time, when that
+        // request should have its answer.
+        publicHolidays: (country) => {
+          health ??= busy.call({ method: 'GET', url: '/health' }).then((r) => {
+            answered = true;
+            return r.statusCode;
+          });
+          if (country === 'PT') healthAnsweredMidRun ??= answered;
+          return [];
+        },
+      },
+    });
+    const later = (n: number) =>
+      startBody(`pt${n}`, {
+        dueDate: '2027-09-01',
+        buyer: { ...startBody(`pt${n}`).buyer, id: `buyer_pt${n}`, timezone: 'Europe/Lisbon', country: 'PT' },
+      });
+    const installments = [
+      ...Array.from({ length: 1_000 }, (_, n) => installment(`br${n}`, `buyer_br${n}`)),
+      ...Array.from({ length: 1_000 }, (_, n) => later(n)),
+    ];
+    const simulation = busy.call({
+      method: 'POST',
+      url: '/v1/simulations',
+      payload: { policyId: 'default', installments },
+    });
+    const response = await simulation;
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await health).toBe(200);
+    expect(healthAnsweredMidRun).toBe(true);
+    await busy.app.close();
+  });
+
   it(`refuses more than ${SIMULATION_INSTALLMENTS_MAX} installments in one request (400 naming installments)`, async () => {
     const many = Array.from({ length: SIMULATION_INSTALLMENTS_MAX + 1 }, (_, n) => installment(`i${n}`));
     const response = await simulate({ policyId: 'default', installments: many });
