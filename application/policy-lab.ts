@@ -13,6 +13,7 @@ import {
   insertRoutingVersion,
   listExperiments,
   moveExperiment,
+  withPolicyLabLock,
 } from '../db/routing-repository';
 import { type ExperimentReport, experimentReport } from '../domain/experiment-report';
 import { type Experiment, type ExperimentDraft, transitionRefusal } from '../domain/experiments';
@@ -51,21 +52,20 @@ export async function saveRouting(
   tenantId: string,
   draft: RoutingDraft,
 ): Promise<LabResult<RoutingDocument>> {
-  const [missing, experiments] = await Promise.all([
-    unknownPolicies(
-      db,
-      tenantId,
-      draft.rules.map((rule, i) => ({ path: `rules.${i}.policyId`, policyId: rule.policyId })),
-    ),
-    listExperiments(db, tenantId),
-  ]);
-  const kept = new Set(draft.rules.map((r) => r.id));
-  const orphaned = experiments
-    .filter((e) => e.state === 'running' && !kept.has(e.ruleId))
-    .map((e) => ({ path: 'rules', message: `must keep rule "${e.ruleId}": experiment "${e.id}" runs on it` }));
-  const errors = [...missing, ...orphaned];
-  if (errors.length > 0) return { kind: 'refused', errors };
-  return { kind: 'ok', value: await insertRoutingVersion(db, tenantId, draft) };
+  const missing = await unknownPolicies(
+    db,
+    tenantId,
+    draft.rules.map((rule, i) => ({ path: `rules.${i}.policyId`, policyId: rule.policyId })),
+  );
+  if (missing.length > 0) return { kind: 'refused', errors: missing };
+  return withPolicyLabLock(db, tenantId, async (tx) => {
+    const kept = new Set(draft.rules.map((r) => r.id));
+    const orphaned = (await listExperiments(tx, tenantId))
+      .filter((e) => e.state === 'running' && !kept.has(e.ruleId))
+      .map((e) => ({ path: 'rules', message: `must keep rule "${e.ruleId}": experiment "${e.id}" runs on it` }));
+    if (orphaned.length > 0) return { kind: 'refused', errors: orphaned };
+    return { kind: 'ok', value: await insertRoutingVersion(tx, tenantId, draft) };
+  });
 }
 
 /** A new experiment in draft; null when the id is taken. */
@@ -100,7 +100,17 @@ export type MoveResult =
 export const EXPERIMENT_MOVE_AUDIT = { running: 'experiment.started', stopped: 'experiment.stopped' } as const;
 
 /** Starts (draft → running) or stops (running → stopped) an experiment. */
-export async function changeExperimentState(
+export function changeExperimentState(
+  db: Database,
+  tenantId: string,
+  id: string,
+  to: 'running' | 'stopped',
+): Promise<MoveResult> {
+  return withPolicyLabLock(db, tenantId, (tx) => moveUnderLock(tx, tenantId, id, to));
+}
+
+/** The move, checked and written by the holder of the tenant's policy-lab lock. */
+async function moveUnderLock(
   db: Database,
   tenantId: string,
   id: string,
@@ -122,7 +132,7 @@ export async function changeExperimentState(
   const moved = await moveExperiment(db, tenantId, id, current.state, to);
   if (moved === 'rule_busy')
     return { kind: 'refused', reason: 'rule_busy', message: `another experiment runs on rule "${current.ruleId}"` };
-  if (moved === 'moved_meanwhile') return changeExperimentState(db, tenantId, id, to);
+  if (moved === 'moved_meanwhile') return moveUnderLock(db, tenantId, id, to);
   return { kind: 'moved', experiment: moved };
 }
 

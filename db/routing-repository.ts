@@ -9,6 +9,18 @@ import { experiments, routingDocuments } from './schema';
 const MAX_VERSION_ATTEMPTS = 20;
 
 /**
+ * Runs `work` in a transaction that holds the tenant's policy-lab lock until it ends. Saving the
+ * routing reads the running experiments, and starting an experiment reads the routing, before
+ * each writes: taking turns, neither writes past the other's check.
+ */
+export function withPolicyLabLock<T>(db: Database, tenantId: string, work: (tx: Database) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`policy-lab/${tenantId}`}, 0))`);
+    return work(tx);
+  });
+}
+
+/**
  * Stores the next version of the tenant's routing document (1 for the first). Like policy
  * versions: two writers never get the same version; the loser of a race takes the next one.
  */
@@ -127,11 +139,15 @@ export async function moveExperiment(
 ): Promise<Experiment | 'moved_meanwhile' | 'rule_busy'> {
   const stamp = to === 'running' ? { startedAt: sql`now()` } : { stoppedAt: sql`now()` };
   try {
-    const [row] = await db
-      .update(experiments)
-      .set({ state: to, ...stamp })
-      .where(and(eq(experiments.tenantId, tenantId), eq(experiments.id, id), eq(experiments.state, from)))
-      .returning();
+    // A transaction of its own (a savepoint inside the caller's), so that a busy rule's unique
+    // violation leaves the caller's transaction usable.
+    const [row] = await db.transaction((tx) =>
+      tx
+        .update(experiments)
+        .set({ state: to, ...stamp })
+        .where(and(eq(experiments.tenantId, tenantId), eq(experiments.id, id), eq(experiments.state, from)))
+        .returning(),
+    );
     return row ? rowToExperiment(row) : 'moved_meanwhile';
   } catch (err) {
     if (isUniqueViolation(err)) return 'rule_busy';

@@ -242,6 +242,35 @@ describeEachDatabase('segments and experiments API', (getDb) => {
       expect(problemOf(dropped).errors?.[0]?.message).toMatch(/must keep rule "big-tickets"/);
     });
 
+    it('an experiment’s start and a routing without its rule, sent together: one of the two is refused', async () => {
+      // Another tenant's, so tenant A's routing stays as the other tests left it.
+      const rule = { id: 'contested', name: 'Anything', when: {}, policyId: 'default' };
+      const arms = [
+        { id: 'a', policyId: 'default', weight: 1 },
+        { id: 'b', policyId: 'default', weight: 1 },
+      ];
+      for (let round = 0; round < 10; round++) {
+        expect((await saveRouting([rule], TENANT_B_KEY)).statusCode).toBe(200);
+        const id = `contest-${round}`;
+        const created = await api.call({
+          method: 'POST',
+          url: '/v1/experiments',
+          payload: { id, name: id, ruleId: rule.id, arms },
+          key: TENANT_B_KEY,
+        });
+        expect(created.statusCode, created.body).toBe(201);
+        const [started, saved] = await Promise.all([
+          api.call({ method: 'POST', url: `/v1/experiments/${id}/start`, key: TENANT_B_KEY }),
+          saveRouting([], TENANT_B_KEY),
+        ]);
+        expect([started.statusCode, saved.statusCode].sort(), `${started.body} / ${saved.body}`).toEqual(
+          started.statusCode === 200 ? [200, 422] : [200, 409],
+        );
+        if (started.statusCode === 200)
+          await api.call({ method: 'POST', url: `/v1/experiments/${id}/stop`, key: TENANT_B_KEY });
+      }
+    });
+
     it('reports each arm against the holdout with intervals and a verdict (reports:read); another tenant gets a 404', async () => {
       // Pay every journey of arm b, none of the others'.
       const rows = await getDb().query.journeys.findMany();
