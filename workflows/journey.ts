@@ -21,13 +21,11 @@ import {
   type JourneyEvent,
   type JourneyState,
   type RecordedEvent,
-  type StepRef,
   TEMPORAL_OPERATOR,
   channelAvailability,
   dispatch,
   eventOfAction,
   isClosed,
-  isStepDue,
   nextMove,
   stageAt,
   startJourney,
@@ -106,9 +104,14 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   let changes = 0;
   /**
    * The reminder waiting to go out (queued behind a provider's rate limit, or retrying), if any:
-   * its step, and whether the journey called it back.
+   * its step and delivery, and whether the journey called it back.
    */
-  let deliveryInFlight: { scope: CancellationScope; step: StepRef; calledBack: boolean } | null = null;
+  let deliveryInFlight: {
+    scope: CancellationScope;
+    step: PlannedStep;
+    delivery: ReminderDelivery;
+    calledBack: boolean;
+  } | null = null;
   const callBack = (delivery: NonNullable<typeof deliveryInFlight>): void => {
     delivery.calledBack = true;
     delivery.scope.cancel();
@@ -126,8 +129,9 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
       if (patched(CANCEL_DELIVERY_ON_CLOSE)) callBack(deliveryInFlight);
       return;
     }
-    // Paused, promised, with a person, moved to a new date: nor must one the journey would not send now.
-    if (!isStepDue(state, deliveryInFlight.step, Date.now()) && patched(CANCEL_DELIVERY_NO_LONGER_DUE)) {
+    // Paused, promised, with a person, a new date, address or balance: nor must one the journey would not send now.
+    const { step, delivery } = deliveryInFlight;
+    if (!reminderStillCurrent(state, step, delivery, Date.now()) && patched(CANCEL_DELIVERY_NO_LONGER_DUE)) {
       callBack(deliveryInFlight);
     }
   };
@@ -183,7 +187,7 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
             () => changes !== seen && !reminderStillCurrent(state, step, delivery, Date.now()),
           )
         : 'alone';
-    const sent = grouped === 'alone' ? await sendAlone(delivery) : grouped;
+    const sent = grouped === 'alone' ? await sendAlone(step, delivery) : grouped;
     // The journey closed (or changed, and plans again) while the reminder waited: nothing to record.
     if (sent === 'unsent') return;
     if (sent.outcome.status === 'failed') {
@@ -206,18 +210,14 @@ export async function dunningJourney(input: JourneyInput): Promise<JourneyStatus
   };
 
   /** The reminder on its own, through the delivery activity; called back if the journey would no longer send it. */
-  const sendAlone = async (delivery: ReminderDelivery): Promise<SendResult> => {
+  const sendAlone = async (step: PlannedStep, delivery: ReminderDelivery): Promise<SendResult> => {
     const { channel } = delivery;
     const deliver = deliverReminderAs(
       nthTry(`deliver/${stepKey(delivery.planRevision, delivery.stepIndex, channel)}`),
       channel,
     );
     const scope = new CancellationScope();
-    const inFlight = {
-      scope,
-      step: { revision: delivery.planRevision, stepIndex: delivery.stepIndex },
-      calledBack: false,
-    };
+    const inFlight = { scope, step, delivery, calledBack: false };
     deliveryInFlight = inFlight;
     try {
       return { attemptId: delivery.attemptId, outcome: await scope.run(() => deliver(delivery)) };

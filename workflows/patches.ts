@@ -8,8 +8,9 @@
 export const CANCEL_DELIVERY_ON_CLOSE = 'cancel-delivery-on-close';
 
 /**
- * A change that means the journey would not send the reminder waiting in its queue now — a pause,
- * a promise, a person's handoff, a new due date — calls it back, as closing does.
+ * A change after which the journey would not send the reminder waiting in its queue as it stands
+ * — a pause, a promise, a person's handoff, a new due date, a new address, an opt-out, a partial
+ * payment — calls it back, as closing does; the journey then plans again from what it is now.
  */
 export const CANCEL_DELIVERY_NO_LONGER_DUE = 'cancel-delivery-no-longer-due';
 

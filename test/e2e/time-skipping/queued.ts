@@ -21,5 +21,5 @@ export async function journeyWithQueuedReminder(h: ReturnType<typeof useTimeSkip
   await eventually('the reminder waiting in its queue', async () =>
     (await started.handle.describe()).raw.pendingActivities?.length === 1 ? true : undefined,
   );
-  return { ...started, gateway, held };
+  return { ...started, queue, gateway, held };
 }
