@@ -128,6 +128,16 @@ const HANDED_OVER = -1;
 
 const PROGRESS_EVERY = 2_000;
 
+/** A journey's state after an event (the simulator keeps no record of it). */
+function apply(runner: Runner, event: JourneyEvent): void {
+  runner.state = dispatch(runner.state, event).state;
+}
+
+function isWaiting(coordinator: Coordinator, journeyId: string): boolean {
+  for (const w of coordinator.waiting) if (w.journeyId === journeyId) return true;
+  return false;
+}
+
 /** Runs the whole simulation at once. */
 export function simulate(input: SimulationInput): SimulationResult {
   const run = startSimulation(input);
@@ -258,11 +268,7 @@ export function startSimulation(input: SimulationInput): SimulationRun {
     for (;;) {
       const message = nextMessage(coordinator.waiting);
       if (!message) return;
-      const withCoordinator = new Set(coordinator.waiting.map((r) => r.journeyId));
-      const othersDue = coordinator.runners.filter(
-        (r) => !withCoordinator.has(r.journeyId) && r.wakesToSend && r.wakeAt !== null && r.wakeAt <= message.deadline,
-      ).length;
-      if (!messageReady(message, now, othersDue)) {
+      if (!messageReady(message, now, othersDue(coordinator, message.deadline))) {
         lookAt(coordinator, sendBy(message));
         return;
       }
@@ -273,9 +279,9 @@ export function startSimulation(input: SimulationInput): SimulationRun {
         tally.grouped.messages++;
         tally.grouped.installments += covered.length;
       }
-      message.reminders.forEach((reminder, i) => {
+      for (let i = 0; i < covered.length; i++) {
         const runner = covered[i]!;
-        const { delivery } = reminder;
+        const { delivery } = message.reminders[i]!;
         const step = {
           stepIndex: delivery.stepIndex,
           channel: delivery.requestedChannel,
@@ -286,15 +292,22 @@ export function startSimulation(input: SimulationInput): SimulationRun {
         runner.wakesToSend = false;
         runner.wakeAt = now;
         queue.push(now, runner.id);
-      });
+      }
     }
+  }
+
+  /** How many of the buyer's journeys, besides those with the coordinator, have a reminder due by `deadline`. */
+  function othersDue(coordinator: Coordinator, deadline: number): number {
+    let due = 0;
+    for (const r of coordinator.runners) {
+      if (!r.wakesToSend || r.wakeAt === null || r.wakeAt > deadline) continue;
+      if (!isWaiting(coordinator, r.journeyId)) due++;
+    }
+    return due;
   }
 
   /** Runs one journey at `now` until it waits; returns when it wakes, HANDED_OVER, or null when it has ended. */
   function advance(runner: Runner, now: number): number | null {
-    const apply = (event: JourneyEvent) => {
-      runner.state = dispatch(runner.state, event).state;
-    };
     for (;;) {
       const move = nextMove(runner.state, now);
       switch (move.kind) {
@@ -305,13 +318,13 @@ export function startSimulation(input: SimulationInput): SimulationRun {
           return null;
         case 'final':
           tally.finalAction++;
-          apply(eventOfAction(runner.state, move, now));
+          apply(runner, eventOfAction(runner.state, move, now));
           break;
         case 'resume':
         case 'skip':
         case 'promise_kept':
         case 'promise_broken':
-          apply(eventOfAction(runner.state, move, now));
+          apply(runner, eventOfAction(runner.state, move, now));
           break;
         case 'send':
           if (deliver(runner, move.step, now) === HANDED_OVER) return HANDED_OVER;
@@ -406,12 +419,10 @@ export function startSimulation(input: SimulationInput): SimulationRun {
     now: number,
     counts: boolean,
   ): void {
-    const apply = (event: JourneyEvent) => {
-      runner.state = dispatch(runner.state, event).state;
-    };
     const { state } = runner;
     const target = { revision: state.planRevision, stepIndex: step.stepIndex };
     apply(
+      runner,
       eventForDelivery(outcome, {
         at: now,
         ...target,
@@ -436,7 +447,7 @@ export function startSimulation(input: SimulationInput): SimulationRun {
       tally.paidAfterStep.set(step.stepIndex, (tally.paidAfterStep.get(step.stepIndex) ?? 0) + 1);
       const amountMinor = outstandingMinor(runner.state);
       const currency = runner.state.installment.amount.currency;
-      apply({ type: 'payment_received', at: now, paymentId: 'simulated', amountMinor, currency });
+      apply(runner, { type: 'payment_received', at: now, paymentId: 'simulated', amountMinor, currency });
     }
   }
 
