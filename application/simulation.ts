@@ -54,7 +54,7 @@ export interface SimulationAnswer {
 }
 
 /**
- * Journey wake-ups run between two turns of the event loop (about 10 ms of work): a simulation of
+ * Events run between two turns of the event loop (10–20 ms of work on our machines): a simulation of
  * thousands of installments takes seconds, and the API serves its other requests meanwhile.
  */
 const EVENTS_PER_TURN = 500;
